@@ -1,0 +1,44 @@
+#include "app/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+
+namespace attnscope {
+
+int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"attnscope: see what sparse and shifted attention patterns attend to, step by step",
+               "attnscope"};
+  app.require_subcommand(0, 1);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+  app.footer("With no subcommand attnscope opens the desktop GUI on the classroom scene.");
+  std::vector<std::unique_ptr<Command>> commands = commands_create();
+  for (auto& command : commands) command->attach(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "attnscope: " << e.what() << " (see 'attnscope --help')\n";
+    return 2;
+  }
+  for (auto& command : commands)
+    if (command->chosen()) {
+      try {
+        return command->run(out, err);
+      } catch (const SceneError& e) {
+        err << "attnscope: " << e.what() << "\n";
+        return 2;
+      } catch (const std::exception& e) {
+        err << "attnscope: " << e.what() << "\n";
+        return 2;
+      }
+    }
+  err << "attnscope: no subcommand given; see 'attnscope --help'\n";
+  return 2;
+}
+
+}  // namespace attnscope

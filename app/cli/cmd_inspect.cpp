@@ -1,0 +1,84 @@
+// variants, mask, leaks, steps: the read-only views of an analysis.
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/views.hpp"
+
+namespace attnscope {
+
+namespace {
+
+class VariantsCommand final : public Command {
+ public:
+  void attach(CLI::App& app) override {
+    command_ = app.add_subcommand("variants", "list the attention variants, their parameters and sources");
+    command_->add_flag("--json", json_, "print one JSON document");
+  }
+  int run(std::ostream& out, std::ostream&) override {
+    if (json_) out << variants_json().dump(2) << "\n";
+    else variants_text(out);
+    return 0;
+  }
+
+ private:
+  bool json_ = false;
+};
+
+class MaskCommand final : public SceneCommand {
+ public:
+  void attach(CLI::App& app) override {
+    attach_scene(app, "mask", "draw each head's allowed cells in original coordinates, leaks marked X");
+    command_->add_option("--head", head_, "only this head");
+  }
+  int run(std::ostream& out, std::ostream&) override {
+    const auto result = analysis();
+    if (head_ < -1 || head_ >= result->heads())
+      throw SceneError(fmt::format("head: {} is not a head of this scene; use 0..{}", head_,
+                                   result->heads() - 1));
+    if (json_) out << mask_json(*result, head_).dump() << "\n";
+    else mask_text(*result, head_, out);
+    return 0;
+  }
+
+ private:
+  int head_ = -1;
+};
+
+class LeaksCommand final : public SceneCommand {
+ public:
+  void attach(CLI::App& app) override {
+    attach_scene(app, "leaks", "list every leaking cell with the chain of steps that made it visible");
+    command_->add_option("--limit", limit_, "list at most this many cells (default: all in JSON, 64 in text)");
+  }
+  int run(std::ostream& out, std::ostream&) override {
+    const auto result = analysis();
+    if (json_) out << leaks_json(*result, limit_).dump(2) << "\n";
+    else leaks_text(*result, limit_ >= 0 ? limit_ : 64, out);
+    return 0;
+  }
+
+ private:
+  int64_t limit_ = -1;
+};
+
+class StepsCommand final : public SceneCommand {
+ public:
+  void attach(CLI::App& app) override {
+    attach_scene(app, "steps", "print the step trace with each position's provenance");
+  }
+  int run(std::ostream& out, std::ostream&) override {
+    const auto result = analysis();
+    if (json_) out << steps_json(*result).dump() << "\n";
+    else steps_text(*result, out);
+    return 0;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> command_variants() { return std::make_unique<VariantsCommand>(); }
+std::unique_ptr<Command> command_mask() { return std::make_unique<MaskCommand>(); }
+std::unique_ptr<Command> command_leaks() { return std::make_unique<LeaksCommand>(); }
+std::unique_ptr<Command> command_steps() { return std::make_unique<StepsCommand>(); }
+
+}  // namespace attnscope

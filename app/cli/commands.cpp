@@ -1,0 +1,15 @@
+#include "app/cli/commands.hpp"
+
+namespace attnscope {
+
+std::vector<std::unique_ptr<Command>> commands_create() {
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(command_variants());
+  commands.push_back(command_mask());
+  commands.push_back(command_leaks());
+  commands.push_back(command_steps());
+  commands.push_back(command_verify());
+  return commands;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,47 @@
+#pragma once
+// A subcommand: attaches its flags to the app, runs when chosen, returns the exit code.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "app/cli/scene_options.hpp"
+
+namespace attnscope {
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  virtual void attach(CLI::App& app) = 0;
+  virtual int run(std::ostream& out, std::ostream& err) = 0;
+  bool chosen() const { return command_ && command_->parsed(); }
+
+ protected:
+  CLI::App* command_ = nullptr;
+};
+
+// The shared part of the commands that analyse a scene: scene flags and --json.
+class SceneCommand : public Command {
+ protected:
+  void attach_scene(CLI::App& app, const std::string& name, const std::string& help) {
+    command_ = app.add_subcommand(name, help);
+    scene_options_.attach(*command_);
+    command_->add_flag("--json", json_, "print one JSON document");
+  }
+  std::shared_ptr<const Analysis> analysis() const {
+    return analyze(scene_options_.scene(), scene_options_.analyze_options());
+  }
+  SceneOptions scene_options_;
+  bool json_ = false;
+};
+
+std::vector<std::unique_ptr<Command>> commands_create();
+
+// Each subcommand's factory, defined in its own file.
+std::unique_ptr<Command> command_variants();
+std::unique_ptr<Command> command_mask();
+std::unique_ptr<Command> command_leaks();
+std::unique_ptr<Command> command_steps();
+std::unique_ptr<Command> command_verify();
+
+}  // namespace attnscope

@@ -1,0 +1,110 @@
+#include "app/cli/scene_options.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "core/variant.hpp"
+
+namespace attnscope {
+
+namespace {
+
+struct SharedFlag {
+  const char* name;
+  const char* help;
+};
+
+constexpr SharedFlag kSharedFlags[] = {
+    {"variant", "attention variant ('attnscope variants' lists them); default s2"},
+    {"n", "tokens (sequence length); default 16"},
+    {"heads", "attention heads; default 2"},
+    {"d", "head dimension; default 8"},
+    {"batch", "batch size; default 1"},
+    {"g", "group size of grouped variants; default 4"},
+    {"shift", "roll of the shifted heads, torch.roll sign convention; default -G/2"},
+    {"policy", "rule leaks are judged against: causal, bidirectional, prefix:P, documents:a,b,c"},
+    {"seed", "seed of the synthetic q, k, v; default 0"},
+    {"compare", "variants to compare with, comma-separated"},
+    {"title", "figure and window title"},
+};
+
+}  // namespace
+
+Scene scene_classroom_default() {
+  Scene scene;
+  scene.title = "S2-Attn: the wrapped group leaks";
+  scene.caption =
+      "LongLoRA rolls half of the heads by -G/2 and masks causally in the rolled frame, so the "
+      "first G/2 tokens read the last G/2.";
+  return scene;
+}
+
+void SceneOptions::attach(CLI::App& command) {
+  command.add_option("--scene", scene_file_, "scene file (JSON); flags given with it override it");
+  for (const SharedFlag& flag : kSharedFlags)
+    options_[flag.name] = command.add_option(std::string("--") + flag.name, values_[flag.name],
+                                             flag.help);
+  std::set<std::string> seen;
+  for (const Variant* variant : variant_all())
+    for (const ParamSpec& spec : variant->info().params) {
+      if (!seen.insert(spec.name).second) continue;
+      const std::string help = fmt::format("[{}] {}", variant->info().name, spec.help);
+      if (spec.kind == ParamSpec::Kind::Flag) {
+        options_[spec.name] = command.add_flag("--" + spec.name, help);
+      } else {
+        options_[spec.name] = command.add_option("--" + spec.name, values_[spec.name], help);
+      }
+    }
+  command.add_option("--max-memory", max_memory_mb_,
+                     "memory budget for attention values in MiB; default 1024");
+}
+
+Scene SceneOptions::scene() const {
+  Scene scene = scene_file_.empty() ? scene_classroom_default() : scene_load(scene_file_);
+  auto given = [&](const std::string& name) { return options_.at(name)->count() > 0; };
+  auto text = [&](const std::string& name) { return values_.at(name); };
+  auto as_int = [&](const std::string& name) {
+    const int64_t v = parse_int(text(name), name);
+    if (v < INT32_MIN || v > INT32_MAX) throw SceneError(fmt::format("{}: {} is too large", name, v));
+    return static_cast<int>(v);
+  };
+  if (given("variant")) scene.variant = text("variant");
+  if (given("n")) scene.n = as_int("n");
+  if (given("heads")) scene.heads = as_int("heads");
+  if (given("d")) scene.d = as_int("d");
+  if (given("batch")) scene.batch = as_int("batch");
+  if (given("g")) scene.g = as_int("g");
+  if (given("shift")) scene.shift = as_int("shift");
+  if (given("policy")) scene.policy = text("policy");
+  if (given("title")) scene.title = text("title");
+  if (given("seed")) {
+    const int64_t seed = parse_int(text("seed"), "seed");
+    if (seed < 0) throw SceneError("seed: must be a non-negative whole number");
+    scene.seed = static_cast<uint64_t>(seed);
+  }
+  if (given("compare")) {
+    scene.compare.clear();
+    std::stringstream list(text("compare"));
+    for (std::string item; std::getline(list, item, ',');)
+      if (!item.empty()) scene.compare.push_back(item);
+  }
+  for (const auto& [name, option] : options_) {
+    const ParamSpec* spec = variant_param_spec(name);
+    if (!spec || option->count() == 0) continue;
+    scene.params[name] = spec->kind == ParamSpec::Kind::Flag ? "true" : values_.at(name);
+  }
+  return scene;
+}
+
+AnalyzeOptions SceneOptions::analyze_options() const {
+  AnalyzeOptions options;
+  if (!max_memory_mb_.empty()) {
+    const int64_t mb = parse_int(max_memory_mb_, "max-memory");
+    if (mb <= 0) throw SceneError("max-memory: give a positive number of MiB, e.g. --max-memory 2048");
+    options.memory_budget_bytes = mb * (int64_t{1} << 20);
+  }
+  return options;
+}
+
+}  // namespace attnscope

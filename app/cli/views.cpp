@@ -1,0 +1,260 @@
+#include "app/cli/views.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace attnscope {
+
+namespace {
+
+constexpr int kTextGridMaxN = 128;
+constexpr int kStepGridMaxRows = 64;
+
+nlohmann::json params_json(const Analysis& analysis) {
+  nlohmann::json params = nlohmann::json::object();
+  const VariantInfo& info = analysis.variant->info();
+  const Scene& scene = analysis.scene;
+  for (const std::string& key : info.uses) {
+    if (key == "g") params["g"] = scene.g;
+    if (key == "shift") params["shift"] = scene.effective_shift();
+  }
+  for (const ParamSpec& spec : info.params) params[spec.name] = scene_param_json(scene, spec.name);
+  return params;
+}
+
+std::string params_text(const Analysis& analysis) {
+  std::string out;
+  const nlohmann::json params = params_json(analysis);
+  for (const auto& [key, value] : params.items())
+    out += fmt::format("  {}={}", key, value.is_string() ? value.get<std::string>() : value.dump());
+  return out;
+}
+
+}  // namespace
+
+std::string mask_row_text(const Analysis& analysis, int head, int q) {
+  std::string row(analysis.n(), '.');
+  const RowRuns& mask = analysis.mask(head);
+  for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
+    for (int k = r->begin; k < r->end; ++k) row[k] = '#';
+  const RowRuns& leaks = analysis.leaks[head];
+  for (const Run* r = leaks.row_begin(q); r != leaks.row_end(q); ++r)
+    for (int k = r->begin; k < r->end; ++k) row[k] = 'X';
+  return row;
+}
+
+nlohmann::json variants_json() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Variant* variant : variant_all()) {
+    const VariantInfo& info = variant->info();
+    nlohmann::json params = info.uses;
+    nlohmann::json details = nlohmann::json::array();
+    for (const ParamSpec& spec : info.params) {
+      params.push_back(spec.name);
+      details.push_back({{"name", spec.name}, {"default", spec.default_value}, {"help", spec.help}});
+    }
+    list.push_back({{"name", info.name},
+                    {"description", info.description},
+                    {"params", params},
+                    {"param_details", details},
+                    {"source", info.source}});
+  }
+  return {{"variants", list}};
+}
+
+void variants_text(std::ostream& out) {
+  for (const Variant* variant : variant_all()) {
+    const VariantInfo& info = variant->info();
+    std::vector<std::string> params = info.uses;
+    for (const ParamSpec& spec : info.params)
+      params.push_back(spec.default_value.empty() ? spec.name
+                                                  : spec.name + "=" + spec.default_value);
+    out << fmt::format("{:<14} {}\n{:<14} params: {}\n{:<14} source: {}\n", info.name,
+                       info.description, "", params.empty() ? "-" : fmt::format("{}", fmt::join(params, ", ")),
+                       "", info.source);
+  }
+}
+
+nlohmann::json mask_json(const Analysis& analysis, int head) {
+  nlohmann::json per_head = nlohmann::json::array();
+  int64_t total_allowed = 0, total_leaks = 0;
+  for (int h = 0; h < analysis.heads(); ++h) {
+    if (head >= 0 && h != head) continue;
+    nlohmann::json leaks = nlohmann::json::array();
+    for (const auto& [q, k] : analysis.leaks[h].cells()) leaks.push_back({q, k});
+    nlohmann::json rows = nlohmann::json::array();
+    for (int q = 0; q < analysis.n(); ++q) rows.push_back(mask_row_text(analysis, h, q));
+    const HeadMetrics& m = analysis.metrics.heads[h];
+    total_allowed += m.allowed;
+    total_leaks += m.leaks;
+    per_head.push_back({{"head", h},
+                        {"allowed", m.allowed},
+                        {"leaks", leaks},
+                        {"density", m.density},
+                        {"rows", rows}});
+  }
+  const Metrics& m = analysis.metrics;
+  return {{"variant", analysis.scene.variant},
+          {"n", analysis.n()},
+          {"h", analysis.heads()},
+          {"policy", policy_name(analysis.policy)},
+          {"params", params_json(analysis)},
+          {"per_head", per_head},
+          {"total_allowed", total_allowed},
+          {"total_leaks", total_leaks},
+          {"metrics",
+           {{"density", m.density},
+            {"flops_vs_dense", m.flops_vs_dense},
+            {"union_allowed", m.union_allowed},
+            {"policy_cells", m.policy_cells},
+            {"policy_covered", m.policy_covered},
+            {"coverage", m.coverage}}}};
+}
+
+void mask_text(const Analysis& analysis, int head, std::ostream& out) {
+  const int n = analysis.n();
+  out << fmt::format("variant {}  n={}  heads={}  policy={}{}\n", analysis.scene.variant, n,
+                     analysis.heads(), policy_name(analysis.policy), params_text(analysis));
+  out << "'#' allowed   'X' allowed but forbidden by the policy (a leak)   '.' masked\n";
+  for (int h = 0; h < analysis.heads(); ++h) {
+    if (head >= 0 && h != head) continue;
+    const HeadMetrics& m = analysis.metrics.heads[h];
+    out << fmt::format("\nhead {}: {} allowed ({:.1f}% of N²), {} leak{}\n", h, m.allowed,
+                       100 * m.density, m.leaks, m.leaks == 1 ? "" : "s");
+    if (n > kTextGridMaxN) {
+      out << fmt::format("(grid not drawn for n > {}; use --json or 'attnscope export')\n",
+                         kTextGridMaxN);
+      continue;
+    }
+    std::string tens(n, ' '), units(n, ' ');
+    for (int k = 0; k < n; ++k) {
+      units[k] = static_cast<char>('0' + k % 10);
+      if (k % 10 == 0 && k >= 10) tens[k] = static_cast<char>('0' + (k / 10) % 10);
+    }
+    if (n > 10) out << fmt::format("      {}\n", tens);
+    out << fmt::format("   k: {}\n", units);
+    for (int q = 0; q < n; ++q)
+      out << fmt::format("q={:>3} {}\n", q, mask_row_text(analysis, h, q));
+  }
+  const Metrics& m = analysis.metrics;
+  out << fmt::format(
+      "\ntotal: {} allowed, {} leaks; union of heads covers {} of the {} cells the policy allows "
+      "({:.1f}%); attention FLOPs {:.3f}x dense\n",
+      m.total_allowed, m.total_leaks, m.policy_covered, m.policy_cells, 100 * m.coverage,
+      m.flops_vs_dense);
+}
+
+nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
+  nlohmann::json leaks = nlohmann::json::array();
+  int64_t listed = 0;
+  for (int h = 0; h < analysis.heads(); ++h)
+    for (const auto& [q, k] : analysis.leaks[h].cells()) {
+      if (limit >= 0 && listed >= limit) break;
+      ++listed;
+      leaks.push_back({{"head", h},
+                       {"q", q},
+                       {"k", k},
+                       {"policy", policy_reason(analysis.policy, q, k)},
+                       {"why", analysis.variant->explain_allowed(analysis.build, h, q, k)}});
+    }
+  return {{"variant", analysis.scene.variant},
+          {"n", analysis.n()},
+          {"h", analysis.heads()},
+          {"policy", policy_name(analysis.policy)},
+          {"params", params_json(analysis)},
+          {"total_leaks", analysis.metrics.total_leaks},
+          {"listed", listed},
+          {"leaks", leaks}};
+}
+
+void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
+  const int64_t total = analysis.metrics.total_leaks;
+  out << fmt::format("variant {}  n={}  heads={}  policy={}{}\n", analysis.scene.variant,
+                     analysis.n(), analysis.heads(), policy_name(analysis.policy),
+                     params_text(analysis));
+  if (total == 0) {
+    out << "no leaks: every allowed cell is allowed by the policy\n";
+    return;
+  }
+  out << fmt::format("{} leaking cell{}:\n", total, total == 1 ? "" : "s");
+  int64_t listed = 0;
+  for (int h = 0; h < analysis.heads(); ++h)
+    for (const auto& [q, k] : analysis.leaks[h].cells()) {
+      if (limit >= 0 && listed >= limit) {
+        out << fmt::format("... and {} more (raise --limit or use --json)\n", total - listed);
+        return;
+      }
+      ++listed;
+      out << fmt::format("head {} (q={}, k={}): {}.\n    {}.\n", h, q, k,
+                         policy_reason(analysis.policy, q, k),
+                         analysis.variant->explain_allowed(analysis.build, h, q, k));
+    }
+}
+
+nlohmann::json steps_json(const Analysis& analysis) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const Step& step : analysis.trace().steps) {
+    nlohmann::json tokens = nlohmann::json::array();
+    nlohmann::json groups = nlohmann::json::array();
+    nlohmann::json head_groups = nlohmann::json::array();
+    for (int row = 0; row < step.rows; ++row) {
+      std::vector<int> row_tokens, row_groups;
+      for (int h = 0; h < step.heads; ++h) {
+        row_tokens.push_back(step.token(row, h));
+        row_groups.push_back(step.group(row, h));
+      }
+      const bool uniform = std::all_of(row_groups.begin(), row_groups.end(),
+                                       [&](int g) { return g == row_groups.front(); });
+      tokens.push_back(row_tokens);
+      groups.push_back(uniform ? row_groups.front() : -1);
+      head_groups.push_back(row_groups);
+    }
+    const auto caption = analysis.scene.captions.find(step.name);
+    steps.push_back({{"name", step.name},
+                     {"shape", step.shape},
+                     {"axes", step.axes},
+                     {"explanation", step.explanation},
+                     {"caption", caption == analysis.scene.captions.end() ? step.explanation
+                                                                           : caption->second},
+                     {"code", step.code},
+                     {"values", step_values_name(step.values)},
+                     {"head_part", step.head_part},
+                     {"batch", step.batch},
+                     {"tokens", tokens},
+                     {"groups", groups},
+                     {"head_groups", head_groups}});
+  }
+  return {{"variant", analysis.scene.variant},
+          {"n", analysis.n()},
+          {"h", analysis.heads()},
+          {"batch", analysis.scene.batch},
+          {"steps", steps}};
+}
+
+void steps_text(const Analysis& analysis, std::ostream& out) {
+  const auto& steps = analysis.trace().steps;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    std::vector<std::string> dims;
+    for (size_t a = 0; a < step.shape.size(); ++a)
+      dims.push_back(fmt::format("{}={}", step.axes[a], step.shape[a]));
+    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n    {}\n", i, step.name,
+                       fmt::join(dims, ", "), step.explanation, step.code);
+    if (step.rows > kStepGridMaxRows) continue;
+    out << "    row ";
+    for (int h = 0; h < step.heads; ++h)
+      out << fmt::format(" h{:<2}{}", h, step.head_part[h] >= 0 ? fmt::format("[{}]", step.head_part[h]) : "   ");
+    out << "\n";
+    for (int row = 0; row < step.rows; ++row) {
+      out << fmt::format("    {:>3} ", row);
+      for (int h = 0; h < step.heads; ++h) {
+        const int group = step.group(row, h);
+        out << fmt::format(" t{:<2}{}", step.token(row, h), group >= 0 ? fmt::format("g{:<1}", group) : "  ");
+        out << " ";
+      }
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace attnscope

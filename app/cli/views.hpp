@@ -1,0 +1,25 @@
+#pragma once
+// What the subcommands print, as JSON documents and as text, built from an Analysis.
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "core/analysis.hpp"
+
+namespace attnscope {
+
+nlohmann::json variants_json();
+// head < 0: every head.
+nlohmann::json mask_json(const Analysis& analysis, int head);
+nlohmann::json leaks_json(const Analysis& analysis, int64_t limit);
+nlohmann::json steps_json(const Analysis& analysis);
+
+void variants_text(std::ostream& out);
+void mask_text(const Analysis& analysis, int head, std::ostream& out);
+void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out);
+void steps_text(const Analysis& analysis, std::ostream& out);
+
+// One row of the grid: '#' allowed, 'X' allowed but forbidden by the policy, '.' masked.
+std::string mask_row_text(const Analysis& analysis, int head, int q);
+
+}  // namespace attnscope

@@ -1,0 +1,81 @@
+#include "core/analysis.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/leaks.hpp"
+
+namespace attnscope {
+
+float Analysis::weight(int b, int head, int q, int k) const {
+  const int64_t rank = build.masks[head].rank_in_row(q, k);
+  if (rank < 0) return 0.f;
+  return attention.head(b, head).weights[build.masks[head].row_cell_offset(q) + rank];
+}
+
+float Analysis::score(int b, int head, int q, int k) const {
+  const int64_t rank = build.masks[head].rank_in_row(q, k);
+  if (rank < 0) return std::numeric_limits<float>::quiet_NaN();
+  return attention.head(b, head).scores[build.masks[head].row_cell_offset(q) + rank];
+}
+
+std::string Analysis::leak_explanation(int head, int q, int k) const {
+  return fmt::format("head {}: {}; {}", head, policy_reason(policy, q, k),
+                     variant->explain_allowed(build, head, q, k));
+}
+
+int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& masks) {
+  int64_t cells = 0;
+  for (const RowRuns& mask : masks) cells += mask.count();
+  // scores + weights per cell and batch row, plus q, k, v and the output.
+  return cells * scene.batch * 2 * static_cast<int64_t>(sizeof(float)) +
+         int64_t{4} * scene.batch * scene.n * scene.heads * scene.d * static_cast<int64_t>(sizeof(float));
+}
+
+std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
+                                                 const AnalyzeOptions& options) {
+  scene_validate(scene);
+  if (qkv.batch != scene.batch || qkv.n != scene.n || qkv.heads != scene.heads || qkv.d != scene.d)
+    throw SceneError(fmt::format("input: q, k, v have shape (B={}, N={}, H={}, D={}) but the scene "
+                                 "says (B={}, N={}, H={}, D={}); make them agree",
+                                 qkv.batch, qkv.n, qkv.heads, qkv.d, scene.batch, scene.n,
+                                 scene.heads, scene.d));
+  qkv_check_finite(qkv);
+  auto analysis = std::make_shared<Analysis>();
+  analysis->scene = scene;
+  analysis->variant = variant_find(scene.variant);
+  analysis->policy = policy_parse(scene.policy, scene.n);
+  analysis->build = analysis->variant->build(scene, qkv);
+  const int64_t bytes = analysis_value_bytes(scene, analysis->build.masks);
+  if (bytes > options.memory_budget_bytes)
+    throw SceneError(fmt::format(
+        "n: this scene needs about {:.1f} GiB for its attention values (budget {:.1f} GiB); "
+        "reduce --n, --heads or --batch, or pick a sparser variant",
+        bytes / double(1 << 30), options.memory_budget_bytes / double(1 << 30)));
+  analysis->policy_cells = policy_allowed_cells(analysis->policy, scene.n);
+  analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
+  analysis->attention = analysis->build.frame
+                            ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
+                            : attention_sparse(qkv, analysis->build.masks);
+  analysis->metrics =
+      metrics_compute(analysis->build.masks, analysis->leaks, analysis->policy_cells);
+  analysis->qkv = std::move(qkv);
+  return analysis;
+}
+
+std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options) {
+  scene_validate(scene);
+  // q, k, v and the output come before any mask is built, so they are checked first.
+  const int64_t tensor_bytes = int64_t{4} * scene.batch * scene.n * scene.heads * scene.d *
+                               static_cast<int64_t>(sizeof(float));
+  if (tensor_bytes > options.memory_budget_bytes)
+    throw SceneError(fmt::format("n: q, k, v of this scene alone take {:.1f} GiB (budget {:.1f} "
+                                 "GiB); reduce --n, --heads, --d or --batch",
+                                 tensor_bytes / double(1 << 30),
+                                 options.memory_budget_bytes / double(1 << 30)));
+  return analyze_with_qkv(scene, qkv_generate(scene), options);
+}
+
+}  // namespace attnscope

@@ -1,0 +1,56 @@
+#pragma once
+// analyze(Scene) is the single entry point used by the GUI, the CLI and the tests. An Analysis
+// is immutable: views and exporters only read it.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/attention.hpp"
+#include "core/metrics.hpp"
+#include "core/policy.hpp"
+#include "core/qkv.hpp"
+#include "core/scene.hpp"
+#include "core/variant.hpp"
+
+namespace attnscope {
+
+struct AnalyzeOptions {
+  // Values (scores and weights of every allowed cell) must fit in this many bytes; larger scenes
+  // are refused with a message rather than exhausting memory.
+  int64_t memory_budget_bytes = int64_t{1} << 30;
+};
+
+struct Analysis {
+  Scene scene;
+  const Variant* variant = nullptr;
+  Policy policy;
+  VariantBuild build;  // masks, frame layout, trace
+  RowRuns policy_cells;
+  std::vector<RowRuns> leaks;  // per head
+  Qkv qkv;
+  AttentionResult attention;
+  Metrics metrics;
+
+  int n() const { return scene.n; }
+  int heads() const { return scene.heads; }
+  const RowRuns& mask(int head) const { return build.masks[head]; }
+  const Trace& trace() const { return build.trace; }
+  bool allowed(int head, int q, int k) const { return build.masks[head].contains(q, k); }
+  bool leaks_at(int head, int q, int k) const { return leaks[head].contains(q, k); }
+  // 0 for masked cells.
+  float weight(int b, int head, int q, int k) const;
+  float score(int b, int head, int q, int k) const;  // NaN for masked cells
+  // Why (q, k) leaks in `head`: what the policy forbids and how the variant let it through.
+  std::string leak_explanation(int head, int q, int k) const;
+};
+
+// Bytes the values of a scene with these masks would take; used for the memory budget.
+int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& masks);
+
+// Throws SceneError for invalid scenes and scenes over the memory budget.
+std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options = {});
+// The same with caller-supplied q, k, v (e.g. from a file); checked for NaN/Inf.
+std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
+                                                 const AnalyzeOptions& options = {});
+
+}  // namespace attnscope

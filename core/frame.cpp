@@ -1,0 +1,90 @@
+#include "core/frame.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace attnscope {
+
+int HeadFrame::segment_of_slot(int slot) const {
+  const auto it = std::upper_bound(segment_starts.begin(), segment_starts.end(), slot);
+  return static_cast<int>(it - segment_starts.begin()) - 1;
+}
+
+int HeadFrame::segment_end(int segment) const {
+  return segment + 1 < segment_count() ? segment_starts[segment + 1]
+                                       : static_cast<int>(token_at_slot.size());
+}
+
+std::vector<int> segments_equal(int n, int size) {
+  std::vector<int> starts;
+  for (int s = 0; s < n; s += size) starts.push_back(s);
+  return starts;
+}
+
+HeadFrame frame_rolled(int n, int shift, const std::vector<int>& segment_starts,
+                       SegmentRule rule) {
+  HeadFrame frame;
+  frame.token_at_slot.resize(n);
+  frame.slot_of_token.resize(n);
+  for (int t = 0; t < n; ++t) {
+    const int slot = ((t + shift) % n + n) % n;
+    frame.slot_of_token[t] = slot;
+    frame.token_at_slot[slot] = t;
+  }
+  frame.segment_starts = segment_starts;
+  frame.rule = rule;
+  return frame;
+}
+
+RowRuns frame_head_mask(const HeadFrame& frame) {
+  const int n = static_cast<int>(frame.token_at_slot.size());
+  RowRuns mask(n, n);
+  std::vector<Run> runs;
+  for (int q = 0; q < n; ++q) {
+    const int q_slot = frame.slot_of_token[q];
+    const int segment = frame.segment_of_slot(q_slot);
+    const int begin = frame.segment_begin(segment);
+    const int end = frame.rule == SegmentRule::FrameCausal ? q_slot + 1 : frame.segment_end(segment);
+    runs.clear();
+    // Consecutive slots usually hold consecutive tokens (a roll breaks that only at the wrap),
+    // so the row is collected as runs rather than one key at a time.
+    for (int slot = begin; slot < end; ++slot) {
+      const int k = frame.token_at_slot[slot];
+      if (frame.rule == SegmentRule::TokenCausal && k > q) continue;
+      if (!runs.empty() && runs.back().end == k) {
+        ++runs.back().end;
+      } else {
+        runs.push_back({k, k + 1});
+      }
+    }
+    mask.append_row(runs);
+  }
+  return mask;
+}
+
+std::string frame_explain_cell(const HeadFrame& frame, int q, int k) {
+  const int q_slot = frame.slot_of_token[q];
+  const int k_slot = frame.slot_of_token[k];
+  const int q_group = frame.segment_of_slot(q_slot);
+  const int k_group = frame.segment_of_slot(k_slot);
+  const std::string where = fmt::format(
+      "query {} sits in frame slot {} (group {}, offset {}), key {} in frame slot {} ({}group {}, "
+      "offset {})",
+      q, q_slot, q_group, q_slot - frame.segment_begin(q_group), k, k_slot,
+      q_group == k_group ? "the same " : "", k_group, k_slot - frame.segment_begin(k_group));
+  if (q_group != k_group) return where + "; the groups differ, so the mask does not allow it";
+  if (frame.rule == SegmentRule::FrameCausal) {
+    if (k > q && k_slot <= q_slot)
+      return where + fmt::format("; the causal mask compared frame slots ({} <= {}), not tokens "
+                                 "({} > {})",
+                                 k_slot, q_slot, k, q);
+    return where + fmt::format("; the causal mask compared frame slots ({} {} {})", k_slot,
+                               k_slot <= q_slot ? "<=" : ">", q_slot);
+  }
+  return where + fmt::format("; the mask compared original tokens ({} {} {})", k,
+                             k <= q ? "<=" : ">", q);
+}
+
+}  // namespace attnscope

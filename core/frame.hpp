@@ -1,0 +1,47 @@
+#pragma once
+// How a grouped variant lays tokens out before attending: per head, which original token sits
+// in each frame slot, how the frame is cut into independent segments (the groups), and which
+// comparison the in-segment causal mask makes. The mask, the trace, the grouped attention and
+// the leak explanations are all derived from this one description.
+#include <string>
+#include <vector>
+
+#include "core/row_runs.hpp"
+
+namespace attnscope {
+
+enum class SegmentRule {
+  FrameCausal,  // key slot <= query slot: what a causal mask applied after the roll compares
+  TokenCausal,  // original key <= original query: causal by token index inside the group
+};
+
+struct HeadFrame {
+  std::vector<int> token_at_slot;   // frame slot -> original token
+  std::vector<int> slot_of_token;   // original token -> frame slot
+  std::vector<int> segment_starts;  // ascending slot indices, first is 0; the last ends at N
+  SegmentRule rule = SegmentRule::FrameCausal;
+
+  int segment_of_slot(int slot) const;
+  int segment_begin(int segment) const { return segment_starts[segment]; }
+  int segment_end(int segment) const;
+  int segment_count() const { return static_cast<int>(segment_starts.size()); }
+};
+
+struct FrameLayout {
+  int n = 0;
+  std::vector<HeadFrame> heads;
+};
+
+// torch.roll(x, shift) along the token axis: token t lands in slot (t + shift) mod n.
+HeadFrame frame_rolled(int n, int shift, const std::vector<int>& segment_starts,
+                       SegmentRule rule);
+std::vector<int> segments_equal(int n, int size);
+
+// The allowed cells of a head in original coordinates.
+RowRuns frame_head_mask(const HeadFrame& frame);
+
+// Why the frame allowed (q, k): which slots and group each token sits in and what the mask
+// compared. Used for every leak of a grouped variant.
+std::string frame_explain_cell(const HeadFrame& frame, int q, int k);
+
+}  // namespace attnscope

@@ -1,0 +1,98 @@
+#include "core/grouped.hpp"
+
+#include <fmt/format.h>
+
+namespace attnscope {
+
+void grouped_validate(const Scene& scene, bool splits_heads) {
+  if (scene.g < 1 || scene.g > scene.n)
+    throw SceneError(fmt::format("g: group size {} must be between 1 and n = {}; pick a --g that "
+                                 "divides n, e.g. --g {}",
+                                 scene.g, scene.n, std::max(1, scene.n / 4)));
+  if (scene.n % scene.g != 0)
+    throw SceneError(fmt::format("n: {} is not divisible by the group size g = {}; use an n that "
+                                 "is a multiple of g (e.g. --n {}) or a g that divides n",
+                                 scene.n, scene.g, (scene.n / scene.g + 1) * scene.g));
+  if (splits_heads && scene.g % 2 != 0 && !scene.shift)
+    throw SceneError(fmt::format("g: group size {} is odd, so the half-group shift -G/2 is not a "
+                                 "whole number of tokens; use an even --g or give --shift",
+                                 scene.g));
+  if (splits_heads && scene.heads % 2 != 0)
+    throw SceneError(fmt::format("heads: {} shifts half of the heads, so heads must be even "
+                                 "(got {}); use --heads {}",
+                                 scene.variant, scene.heads, scene.heads + 1));
+}
+
+bool grouped_is_shifted_head(const Scene& scene, int head) { return head >= scene.heads / 2; }
+
+FrameLayout grouped_frame_rolled(const Scene& scene, SegmentRule shifted_rule) {
+  FrameLayout frame;
+  frame.n = scene.n;
+  const std::vector<int> groups = segments_equal(scene.n, scene.g);
+  for (int h = 0; h < scene.heads; ++h) {
+    const bool shifted = grouped_is_shifted_head(scene, h);
+    frame.heads.push_back(frame_rolled(scene.n, shifted ? scene.effective_shift() : 0, groups,
+                                       shifted ? shifted_rule : SegmentRule::FrameCausal));
+  }
+  return frame;
+}
+
+std::vector<RowRuns> grouped_masks(const FrameLayout& frame) {
+  std::vector<RowRuns> masks;
+  for (const HeadFrame& head : frame.heads) masks.push_back(frame_head_mask(head));
+  return masks;
+}
+
+Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame,
+                           const std::string& mask_code) {
+  const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d, G = scene.g;
+  const int shift = scene.effective_shift();
+  const std::vector<std::string> packed = {"batch", "token", "qkv", "head", "dim"};
+  const std::vector<std::string> grouped = {"group", "offset", "qkv", "head", "dim"};
+  const std::vector<std::string> square = {"group", "head", "query", "key"};
+  TraceBuilder t(scene);
+  t.step("input", {B, N, 3, H, D}, packed,
+         "q, k and v of every token and head, packed as the paper's (B, N, 3, H, D) tensor",
+         "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)");
+  t.split_heads(2).step("chunk", {2, B, N, 3, H / 2, D}, {"chunk", "batch", "token", "qkv", "head", "dim"},
+                        "split the heads in two halves; the second half will be shifted",
+                        "chunks = qkv.chunk(2, 3)");
+  for (int h = 0; h < scene.heads; ++h) t.place_tokens(h, frame.heads[h].token_at_slot);
+  t.step("roll", {2, B, N, 3, H / 2, D}, {"chunk", "batch", "token", "qkv", "head", "dim"},
+         fmt::format("roll the second half of the heads by {} tokens; token t moves to slot "
+                     "(t {} {}) mod N, so {} tokens wrap around",
+                     shift, shift < 0 ? "-" : "+", std::abs(shift), std::abs(shift) % N),
+         fmt::format("chunks[1] = chunks[1].roll({}, 1)", shift));
+  t.join_heads().step("concat", {B, N, 3, H, D}, packed,
+                      "put the two halves back together along the head axis",
+                      "qkv = torch.cat(chunks, 3)");
+  t.group_by(frame).step("group-reshape", {B * N / G, G, 3, H, D}, grouped,
+                         fmt::format("cut the token axis into groups of G = {} and move the groups "
+                                     "to the batch axis: each group attends on its own",
+                                     G),
+                         "qkv = qkv.view(B * N // G, G, 3, H, D)");
+  t.step("scores", {B * N / G, H, G, G}, square, "scores q·kᵀ/√D inside each group",
+         "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
+  t.step("mask", {B * N / G, H, G, G}, square,
+         "the causal mask inside each group; masked scores become -inf", mask_code,
+         StepValues::MaskedScores);
+  t.step("softmax", {B * N / G, H, G, G}, square, "softmax over each query's allowed keys",
+         "weights = scores.softmax(-1)", StepValues::Weights);
+  t.step("weighted-sum", {B * N / G, G, H, D}, {"group", "offset", "head", "dim"},
+         "each query's output is the weighted sum of the values it attends to",
+         "out = (weights @ v).transpose(1, 2)", StepValues::FrameOutput);
+  t.ungroup().step("ungroup", {B, N, H, D}, {"batch", "token", "head", "dim"},
+                   "put the groups back on the token axis",
+                   "out = out.reshape(B, N, H, D)", StepValues::FrameOutput);
+  t.place_identity().step("unroll", {B, N, H, D}, {"batch", "token", "head", "dim"},
+                          fmt::format("roll the second half of the heads back by {}", -shift),
+                          fmt::format("out = torch.cat((out.chunk(2, 2)[0], out.chunk(2, 2)[1]"
+                                      ".roll({}, 1)), 2)",
+                                      -shift),
+                          StepValues::Output);
+  t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"},
+         "every token's output in original order", "out  # (B, N, H, D)", StepValues::Output);
+  return t.finish();
+}
+
+}  // namespace attnscope

@@ -1,0 +1,25 @@
+#pragma once
+// What the LongLoRA family (short, s2 and its fixes) shares: group validation, the frame of the
+// shifted heads, and the step trace of Algorithm 1.
+#include "core/frame.hpp"
+#include "core/scene.hpp"
+#include "core/variant.hpp"
+
+namespace attnscope {
+
+// N divisible by G, G ≤ N, G even unless a shift is given; with `splits_heads`, H even.
+void grouped_validate(const Scene& scene, bool splits_heads);
+
+bool grouped_is_shifted_head(const Scene& scene, int head);  // h ≥ H/2
+
+// Unshifted heads: groups of G in token order. Shifted heads: rolled by the scene's shift.
+FrameLayout grouped_frame_rolled(const Scene& scene, SegmentRule shifted_rule);
+
+// Masks from the frame, one per head.
+std::vector<RowRuns> grouped_masks(const FrameLayout& frame);
+
+// Algorithm 1's twelve steps: input, chunk, roll, concat, group-reshape, scores, mask, softmax,
+// weighted-sum, ungroup, unroll, output. `mask_code` is the line that builds the group mask.
+Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame, const std::string& mask_code);
+
+}  // namespace attnscope

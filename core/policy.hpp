@@ -1,0 +1,28 @@
+#pragma once
+// The rule a mask is judged against. A leak is a cell the variant allows and the policy forbids.
+#include <string>
+#include <vector>
+
+#include "core/row_runs.hpp"
+
+namespace attnscope {
+
+struct Policy {
+  enum class Kind { Causal, Bidirectional, Prefix, Documents };
+  Kind kind = Kind::Causal;
+  int prefix = 0;                 // Prefix: tokens [0, prefix) see each other both ways
+  std::vector<int> doc_lengths;   // Documents: consecutive documents, causal inside each
+};
+
+// Parses "causal", "bidirectional", "prefix:P", "documents:a,b,c" (lengths summing to n).
+// Throws SceneError naming the `policy` key.
+Policy policy_parse(const std::string& text, int n);
+std::string policy_name(const Policy& policy);
+
+RowRuns policy_allowed_cells(const Policy& policy, int n);
+bool policy_allows(const Policy& policy, int q, int k);
+// Why the policy forbids (q, k), e.g. "key 14 comes after query 0, and the causal policy
+// forbids looking ahead". Only meaningful for forbidden cells.
+std::string policy_reason(const Policy& policy, int q, int k);
+
+}  // namespace attnscope

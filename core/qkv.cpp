@@ -1,0 +1,81 @@
+#include "core/qkv.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/scene.hpp"
+
+namespace attnscope {
+
+namespace {
+
+// Box-Muller on a 64-bit Mersenne Twister: the same numbers on every standard library.
+class Gaussian {
+ public:
+  explicit Gaussian(uint64_t seed) : engine_(seed) {}
+  float next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double u1 = (static_cast<double>(engine_() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+    const double u2 = static_cast<double>(engine_() >> 11) * 0x1.0p-53;          // [0, 1)
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    const double angle = 2.0 * M_PI * u2;
+    spare_ = static_cast<float>(radius * std::sin(angle));
+    has_spare_ = true;
+    return static_cast<float>(radius * std::cos(angle));
+  }
+
+ private:
+  std::mt19937_64 engine_;
+  float spare_ = 0;
+  bool has_spare_ = false;
+};
+
+float positional(int token, int i, int d) {
+  const double rate = std::pow(10000.0, -2.0 * (i / 2) / d);
+  const double scale = 1.0 / std::sqrt(std::max(1.0, d / 2.0));
+  return static_cast<float>((i % 2 == 0 ? std::sin(token * rate) : std::cos(token * rate)) * scale);
+}
+
+}  // namespace
+
+Qkv qkv_generate(const Scene& scene) {
+  Qkv qkv;
+  qkv.batch = scene.batch;
+  qkv.n = scene.n;
+  qkv.heads = scene.heads;
+  qkv.d = scene.d;
+  qkv.data.resize(static_cast<size_t>(scene.batch) * scene.n * 3 * scene.heads * scene.d);
+  Gaussian gaussian(scene.seed);
+  for (int b = 0; b < qkv.batch; ++b)
+    for (int t = 0; t < qkv.n; ++t)
+      for (int part = 0; part < 3; ++part)
+        for (int h = 0; h < qkv.heads; ++h) {
+          float* out = qkv.row(b, t, part, h);
+          for (int i = 0; i < qkv.d; ++i) {
+            const float bias = part == Qkv::V ? 0.f : kQkvLocality * positional(t, i, qkv.d);
+            out[i] = gaussian.next() + bias;
+          }
+        }
+  return qkv;
+}
+
+void qkv_check_finite(const Qkv& qkv) {
+  static constexpr const char* kPart[] = {"q", "k", "v"};
+  for (int b = 0; b < qkv.batch; ++b)
+    for (int t = 0; t < qkv.n; ++t)
+      for (int part = 0; part < 3; ++part)
+        for (int h = 0; h < qkv.heads; ++h)
+          for (int i = 0; i < qkv.d; ++i)
+            if (!std::isfinite(qkv.data[qkv.index(b, t, part, h, i)]))
+              throw SceneError(fmt::format(
+                  "input: {}[batch {}, token {}, head {}, dim {}] is not a finite number; "
+                  "replace NaN/Inf values before analysing",
+                  kPart[part], b, t, h, i));
+}
+
+}  // namespace attnscope

@@ -1,0 +1,64 @@
+#pragma once
+// A variant is one file in core/variants/ that registers itself here; nothing else needs to
+// change to add one.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "core/row_runs.hpp"
+#include "core/trace.hpp"
+
+namespace attnscope {
+
+struct Scene;
+struct Qkv;
+
+struct ParamSpec {
+  enum class Kind { Int, IntList, Number, Text, Flag };
+  std::string name;           // long flag without dashes, and the scene-file key
+  Kind kind = Kind::Int;
+  std::string default_value;  // as text; empty means "derived" (explained in help)
+  std::string help;
+};
+
+struct VariantInfo {
+  std::string name;
+  std::string description;  // one line
+  std::string source;       // paper and section, or repository path
+  // Shared scene keys the variant reads (e.g. "g", "shift"), then its own parameters.
+  std::vector<std::string> uses;
+  std::vector<ParamSpec> params;
+  int list_order = 100;     // position in `attnscope variants`
+};
+
+struct VariantBuild {
+  std::vector<RowRuns> masks;        // per head, original coordinates
+  std::optional<FrameLayout> frame;  // grouped variants: the layout the attention runs in
+  Trace trace;
+};
+
+class Variant {
+ public:
+  virtual ~Variant() = default;
+  virtual const VariantInfo& info() const = 0;
+  // Throws SceneError naming the key and the fix.
+  virtual void validate(const Scene& scene) const = 0;
+  // Data-dependent variants read the scene's q and k; the others ignore them.
+  virtual VariantBuild build(const Scene& scene, const Qkv& qkv) const = 0;
+  // Why this variant allows cell (q, k) of `head`: the chain of steps that made it visible.
+  virtual std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const;
+};
+
+bool variant_register(std::unique_ptr<Variant> variant);
+const Variant* variant_find(const std::string& name);
+std::vector<const Variant*> variant_all();  // in list order
+const ParamSpec* variant_param_spec(const std::string& name);  // across all variants
+
+}  // namespace attnscope
+
+// Use inside an anonymous namespace in the variant's file, after the class.
+#define ATTNSCOPE_REGISTER_VARIANT(Type)        \
+  [[maybe_unused]] const bool registered_##Type = \
+      ::attnscope::variant_register(std::make_unique<Type>());

@@ -1,0 +1,51 @@
+// Dense causal attention: the baseline every sparse pattern is compared with.
+#include "core/grouped.hpp"
+
+namespace attnscope {
+namespace {
+
+class Full final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{"full",
+                                  "dense causal attention: every query reads every earlier key",
+                                  "Vaswani et al. 2017; LongLoRA forward_flashattn_full",
+                                  {},
+                                  {},
+                                  0};
+    return info;
+  }
+  void validate(const Scene&) const override {}
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d;
+    FrameLayout frame;
+    frame.n = scene.n;
+    frame.heads.assign(scene.heads, frame_rolled(scene.n, 0, {0}, SegmentRule::FrameCausal));
+    const std::vector<std::string> square = {"batch", "head", "query", "key"};
+    TraceBuilder t(scene);
+    t.step("input", {B, N, 3, H, D}, {"batch", "token", "qkv", "head", "dim"},
+           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)");
+    t.step("scores", {B, H, N, N}, square, "scores q·kᵀ/√D for every pair",
+           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
+    t.step("mask", {B, H, N, N}, square, "the causal mask hides every later key",
+           "scores = scores.masked_fill(torch.ones(N, N).triu(1).bool(), float('-inf'))",
+           StepValues::MaskedScores);
+    t.step("softmax", {B, H, N, N}, square, "softmax over each query's allowed keys",
+           "weights = scores.softmax(-1)", StepValues::Weights);
+    t.step("weighted-sum", {B, N, H, D}, {"batch", "token", "head", "dim"},
+           "each output is the weighted sum of values", "out = (weights @ v).transpose(1, 2)",
+           StepValues::Output);
+    t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"}, "the attention output",
+           "out  # (B, N, H, D)", StepValues::Output);
+    VariantBuild out;
+    out.masks = grouped_masks(frame);
+    out.trace = t.finish();
+    out.frame = std::move(frame);
+    return out;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Full)
+
+}  // namespace
+}  // namespace attnscope

@@ -1,0 +1,36 @@
+// LongLoRA S2-Attn as the paper's Algorithm 1 and its roll-based code compute it: the second half
+// of the heads is rolled by -G/2, cut into groups, and masked causally in the rolled frame.
+#include "core/grouped.hpp"
+
+namespace attnscope {
+namespace {
+
+class S2 final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "s2",
+        "LongLoRA shifted sparse attention: half the heads rolled by -G/2, causal mask in the "
+        "rolled frame (leaks (G/2)^2 cells per shifted head)",
+        "LongLoRA (arXiv 2309.12307), Algorithm 1; llama_attn_replace.py forward_noflashattn",
+        {"g", "shift"},
+        {},
+        20};
+    return info;
+  }
+  void validate(const Scene& scene) const override { grouped_validate(scene, true); }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    VariantBuild out;
+    out.frame = grouped_frame_rolled(scene, SegmentRule::FrameCausal);
+    out.masks = grouped_masks(*out.frame);
+    out.trace = grouped_trace_rolled(scene, *out.frame,
+                                     "scores = scores.masked_fill(torch.ones(G, G).triu(1).bool(), "
+                                     "float('-inf'))");
+    return out;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(S2)
+
+}  // namespace
+}  // namespace attnscope

@@ -1,0 +1,88 @@
+// S2-Attn as LongLoRA's current flash path computes it: no roll; the shifted heads get segment
+// boundaries [0, s, s+G, ..., N-s, N], so the wrapped group is split into its two halves.
+#include <fmt/format.h>
+
+#include "core/grouped.hpp"
+
+namespace attnscope {
+namespace {
+
+std::vector<int> split_boundaries(int n, int g, int s) {
+  std::vector<int> starts = {0};
+  for (int b = s; b < n; b += g) if (b > 0) starts.push_back(b);
+  return starts;
+}
+
+class S2FixSplit final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "s2-fix-split",
+        "S2-Attn without the roll: shifted heads use segments [0,s), [s,s+G), ..., [N-s,N), so "
+        "the wrapped group splits in two (no leak)",
+        "LongLoRA repository, llama_attn_replace.py forward_flashattn (cu_seqlens, since 4101fec)",
+        {"g", "shift"},
+        {},
+        40};
+    return info;
+  }
+  void validate(const Scene& scene) const override { grouped_validate(scene, true); }
+
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const int s = ((-scene.effective_shift()) % scene.g + scene.g) % scene.g;
+    FrameLayout frame;
+    frame.n = scene.n;
+    for (int h = 0; h < scene.heads; ++h) {
+      const bool shifted = grouped_is_shifted_head(scene, h);
+      frame.heads.push_back(frame_rolled(scene.n, 0,
+                                         shifted ? split_boundaries(scene.n, scene.g, s)
+                                                 : segments_equal(scene.n, scene.g),
+                                         SegmentRule::FrameCausal));
+    }
+    VariantBuild out;
+    out.masks = grouped_masks(frame);
+    out.trace = trace(scene, frame, s);
+    out.frame = std::move(frame);
+    return out;
+  }
+
+ private:
+  static Trace trace(const Scene& scene, const FrameLayout& frame, int s) {
+    const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d, G = scene.g;
+    const std::vector<std::string> packed = {"batch", "token", "qkv", "head", "dim"};
+    const std::vector<std::string> square = {"segment", "head", "query", "key"};
+    TraceBuilder t(scene);
+    t.step("input", {B, N, 3, H, D}, packed, "q, k and v packed as (B, N, 3, H, D)",
+           "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)");
+    t.split_heads(2).step("chunk", {2 * B, N, 3, H / 2, D},
+                          {"row", "token", "qkv", "head", "dim"},
+                          "move the two halves of the heads to the batch axis (no roll)",
+                          "qkv = torch.stack(qkv.chunk(2, 3), 1).view(2 * B, N, 3, H // 2, D)");
+    t.group_by(frame).step(
+        "segment", {2 * B, N, 3, H / 2, D}, {"row", "token", "qkv", "head", "dim"},
+        fmt::format("unshifted rows: segments of G = {}; shifted rows: [0, {}), then every G, "
+                    "and the last {} tokens alone",
+                    G, s, s),
+        "cu_seqlens = cat(arange(0, N+1, G), arange(G//2, N, G), [N])  # per row");
+    t.step("scores", {2 * B, H / 2, N, N}, square, "scores q·kᵀ/√D inside each segment",
+           "flash_attn_varlen_qkvpacked_func(..., causal=True)", StepValues::Scores);
+    t.step("mask", {2 * B, H / 2, N, N}, square, "causal inside each segment", "causal=True",
+           StepValues::MaskedScores);
+    t.step("softmax", {2 * B, H / 2, N, N}, square, "softmax over each query's allowed keys",
+           "weights = scores.softmax(-1)", StepValues::Weights);
+    t.step("weighted-sum", {2 * B, N, H / 2, D}, {"row", "token", "head", "dim"},
+           "weighted sum of values inside each segment", "out = weights @ v",
+           StepValues::FrameOutput);
+    t.ungroup().join_heads().step("output", {B, N, H, D}, {"batch", "token", "head", "dim"},
+                                  "the halves go back to the head axis",
+                                  "out = out.view(B, 2, N, H // 2, D).transpose(1, 2)"
+                                  ".reshape(B, N, H, D)",
+                                  StepValues::Output);
+    return t.finish();
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(S2FixSplit)
+
+}  // namespace
+}  // namespace attnscope

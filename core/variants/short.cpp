@@ -1,0 +1,61 @@
+// LongLoRA's pattern 1 in every head: causal attention inside fixed groups of G, no shift, so
+// groups never talk to each other.
+#include "core/grouped.hpp"
+
+namespace attnscope {
+namespace {
+
+class Short final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "short",
+        "LongLoRA short attention (pattern 1 in every head): causal inside groups of G",
+        "LongLoRA (arXiv 2309.12307), Section 3.2, pattern 1; Table 1 'Short'",
+        {"g"},
+        {},
+        10};
+    return info;
+  }
+  void validate(const Scene& scene) const override { grouped_validate(scene, false); }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d, G = scene.g;
+    FrameLayout frame;
+    frame.n = scene.n;
+    frame.heads.assign(scene.heads, frame_rolled(scene.n, 0, segments_equal(scene.n, scene.g),
+                                                 SegmentRule::FrameCausal));
+    const std::vector<std::string> grouped = {"group", "offset", "qkv", "head", "dim"};
+    const std::vector<std::string> square = {"group", "head", "query", "key"};
+    TraceBuilder t(scene);
+    t.step("input", {B, N, 3, H, D}, {"batch", "token", "qkv", "head", "dim"},
+           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)");
+    t.group_by(frame).step("group-reshape", {B * N / G, G, 3, H, D}, grouped,
+                           "cut the token axis into groups of G and move them to the batch axis",
+                           "qkv = qkv.view(B * N // G, G, 3, H, D)");
+    t.step("scores", {B * N / G, H, G, G}, square, "scores q·kᵀ/√D inside each group",
+           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
+    t.step("mask", {B * N / G, H, G, G}, square, "the causal mask inside each group",
+           "scores = scores.masked_fill(torch.ones(G, G).triu(1).bool(), float('-inf'))",
+           StepValues::MaskedScores);
+    t.step("softmax", {B * N / G, H, G, G}, square, "softmax over each query's allowed keys",
+           "weights = scores.softmax(-1)", StepValues::Weights);
+    t.step("weighted-sum", {B * N / G, G, H, D}, {"group", "offset", "head", "dim"},
+           "weighted sum of values inside each group", "out = (weights @ v).transpose(1, 2)",
+           StepValues::FrameOutput);
+    t.ungroup().step("ungroup", {B, N, H, D}, {"batch", "token", "head", "dim"},
+                     "put the groups back on the token axis", "out = out.reshape(B, N, H, D)",
+                     StepValues::Output);
+    t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"}, "the attention output",
+           "out  # (B, N, H, D)", StepValues::Output);
+    VariantBuild out;
+    out.masks = grouped_masks(frame);
+    out.trace = t.finish();
+    out.frame = std::move(frame);
+    return out;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Short)
+
+}  // namespace
+}  // namespace attnscope
