@@ -1,0 +1,29 @@
+#pragma once
+// Runs the CLI in-process and captures what it prints.
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli.hpp"
+
+namespace attnscope::test {
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline CliResult cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "attnscope");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  CliResult r;
+  r.code = cli_run(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+}  // namespace attnscope::test
