@@ -1,0 +1,72 @@
+#pragma once
+// Headless figures of an Analysis: PNG, SVG and PDF through cairo, animated GIF through giflib.
+// The CLI's `export` and the GUI's Export action both call figure_export, so a figure looks the
+// same whichever way it was made. Every file carries its scene and these options, so
+// figure_read_source + figure_export regenerates it.
+#include <string>
+#include <vector>
+
+#include "core/analysis.hpp"
+#include "core/colormap.hpp"
+
+namespace attnscope {
+
+enum class FigureView {
+  Heatmap,  // attention weights (or the binary mask) of the selected heads
+  Steps,    // a storyboard: one panel per step with its caption
+  Compare,  // the scene's variant beside each `compare` variant, their difference and metrics
+  Tokens,   // the token-by-head grid at one step
+};
+enum class FigureFormat { Png, Svg, Pdf, Gif };
+enum class FigureSize {
+  Single,  // 3.5 in wide: one journal column
+  Double,  // 7 in wide: a full page width
+  Slide,   // 16:9, 10 in wide
+};
+
+struct FigureOptions {
+  FigureView view = FigureView::Heatmap;
+  FigureFormat format = FigureFormat::Png;
+  FigureSize size = FigureSize::Double;
+  int dpi = 200;  // PNG and GIF pixels per inch; SVG and PDF are vector (points)
+  ColormapName colormap = ColormapName::Viridis;
+  ThemeName theme = ThemeName::Light;
+  std::vector<int> heads;  // empty: every head
+  bool mask_only = false;  // binary allowed/masked cells instead of weights
+  int step = -1;           // tokens view: step index; -1 picks the variant's grouped step
+  int batch = 0;           // which sequence of the batch the weights come from
+  std::string title;       // empty: the scene's title, else one made from the scene
+  std::string caption;     // empty: the scene's caption
+  int gif_frame_ms = 800;  // GIF: each step's frame
+  int gif_hold_ms = 2400;  // GIF: first, last and value-carrying steps are held this long
+  bool operator==(const FigureOptions&) const = default;
+};
+
+// Parsers throw SceneError naming the option and listing the accepted values.
+FigureView figure_view_parse(const std::string& name);
+const char* figure_view_name(FigureView view);
+FigureFormat figure_format_parse(const std::string& name);
+const char* figure_format_name(FigureFormat format);
+// From the file extension (.png .svg .pdf .gif, any case); throws SceneError otherwise.
+FigureFormat figure_format_from_path(const std::string& path);
+FigureSize figure_size_parse(const std::string& name);
+const char* figure_size_name(FigureSize size);
+
+// The finished file's bytes. Throws SceneError for options that do not fit the analysis
+// (a head or step out of range, a view the format cannot show).
+std::string figure_render(const Analysis& analysis, const FigureOptions& options);
+
+// Renders and writes `path` atomically (temp file + rename): an existing file is replaced whole
+// or left as it was. Throws std::runtime_error naming the path when it cannot be written.
+void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path);
+
+// What a figure file embeds: the scene it shows and the options it was drawn with.
+struct FigureSource {
+  Scene scene;
+  FigureOptions options;
+};
+// Reads the embedded scene of a PNG, SVG, PDF or GIF written by figure_export.
+// Throws SceneError when the file has none.
+FigureSource figure_read_source(const std::string& path);
+
+}  // namespace attnscope
