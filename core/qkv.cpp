@@ -37,7 +37,8 @@ class Gaussian {
 
 float positional(int token, int i, int d) {
   const double rate = std::pow(10000.0, -2.0 * (i / 2) / d);
-  const double scale = 1.0 / std::sqrt(std::max(1.0, d / 2.0));
+  // |p|² = √D, so the positional part of q·k/√D is locality² · mean cos(Δ·rate), whatever D is.
+  const double scale = std::pow(d, 0.25) / std::sqrt(std::max(1.0, d / 2.0));
   return static_cast<float>((i % 2 == 0 ? std::sin(token * rate) : std::cos(token * rate)) * scale);
 }
 

@@ -26,7 +26,7 @@ struct Qkv {
 
 // Deterministic for a given seed on every platform (own generator and Box-Muller, no
 // std::normal_distribution, whose output differs between standard libraries).
-//   x = noise + locality * p(t),  p(t)_i = sin/cos(t / 10000^(2i/D)) / sqrt(D/2)
+//   x = noise + locality * p(t),  p(t)_i = sin/cos(t / 10000^(2i/D)) * D^(1/4) / sqrt(D/2)
 // q and k share p(t), so q_t · k_s grows as |t - s| shrinks: the weights look like attention
 // with a preference for nearby tokens instead of uniform noise. v has no positional part.
 constexpr float kQkvLocality = 1.5f;

@@ -1,0 +1,70 @@
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "core/row_runs.hpp"
+
+namespace attnscope {
+namespace {
+
+using CellSet = std::set<std::pair<int, int>>;
+
+RowRuns random_runs(std::mt19937& rng, int n, CellSet& cells) {
+  RowRuns runs(n, n);
+  std::bernoulli_distribution coin(0.35);
+  for (int r = 0; r < n; ++r) {
+    std::vector<int32_t> cols;
+    for (int c = 0; c < n; ++c)
+      if (coin(rng)) {
+        cols.push_back(c);
+        cells.insert({r, c});
+      }
+    std::shuffle(cols.begin(), cols.end(), rng);
+    runs.append_row_from_columns(cols);
+  }
+  return runs;
+}
+
+TEST(RowRuns, SetOperationsMatchBruteForce) {
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 1 + trial;
+    CellSet a_cells, b_cells;
+    const RowRuns a = random_runs(rng, n, a_cells);
+    const RowRuns b = random_runs(rng, n, b_cells);
+    CellSet inter, diff, uni = a_cells;
+    for (const auto& c : a_cells) (b_cells.count(c) ? inter : diff).insert(c);
+    uni.insert(b_cells.begin(), b_cells.end());
+    auto as_set = [](const RowRuns& r) {
+      const auto v = r.cells();
+      return CellSet(v.begin(), v.end());
+    };
+    EXPECT_EQ(as_set(a), a_cells);
+    EXPECT_EQ(as_set(runs_intersection(a, b)), inter);
+    EXPECT_EQ(as_set(runs_difference(a, b)), diff);
+    EXPECT_EQ(as_set(runs_union(a, b)), uni);
+    EXPECT_EQ(a.count(), static_cast<int64_t>(a_cells.size()));
+  }
+}
+
+TEST(RowRuns, RankCountsCellsBeforeInTheRow) {
+  RowRuns r(1, 20);
+  r.append_row({{15, 18}, {2, 5}, {4, 7}});  // unsorted and overlapping: merged to [2,7) [15,18)
+  EXPECT_EQ(r.row_run_count(0), 2);
+  EXPECT_EQ(r.rank_in_row(0, 2), 0);
+  EXPECT_EQ(r.rank_in_row(0, 6), 4);
+  EXPECT_EQ(r.rank_in_row(0, 15), 5);
+  EXPECT_EQ(r.rank_in_row(0, 17), 7);
+  EXPECT_EQ(r.rank_in_row(0, 7), -1);
+  EXPECT_EQ(r.rank_in_row(0, 1), -1);
+  EXPECT_EQ(r.count(), 8);
+}
+
+TEST(RowRuns, RejectsRunsOutsideTheColumns) {
+  RowRuns r(1, 4);
+  EXPECT_THROW(r.append_row({{2, 5}}), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace attnscope

@@ -1,0 +1,169 @@
+// Scenes: validation messages name the key and the fix; files round-trip; bad files are refused.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/analysis.hpp"
+#include "core/policy.hpp"
+
+namespace attnscope {
+namespace {
+
+std::string error_of(const Scene& scene) {
+  try {
+    analyze(scene);
+  } catch (const SceneError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Scene, ValidationNamesTheKeyAndTheFix) {
+  Scene s;
+  s.n = 18;
+  EXPECT_EQ(error_of(s), "n: 18 is not divisible by the group size g = 4; use an n that is a "
+                         "multiple of g (e.g. --n 20) or a g that divides n");
+  s = {};
+  s.g = 5;
+  s.n = 20;
+  EXPECT_NE(error_of(s).find("g: group size 5 is odd"), std::string::npos);
+  s.shift = -3;  // an explicit shift makes odd G legal
+  EXPECT_EQ(error_of(s), "");
+  s = {};
+  s.heads = 3;
+  EXPECT_NE(error_of(s).find("heads: s2 shifts half of the heads, so heads must be even"), std::string::npos);
+  s.variant = "short";  // short does not split heads
+  EXPECT_EQ(error_of(s), "");
+  s = {};
+  s.variant = "nope";
+  EXPECT_NE(error_of(s).find("variant: unknown variant 'nope'"), std::string::npos);
+  s = {};
+  s.g = 32;
+  EXPECT_NE(error_of(s).find("g: group size 32 must be between 1 and n = 16"), std::string::npos);
+  s = {};
+  s.policy = "prefix:99";
+  EXPECT_NE(error_of(s).find("policy: prefix 99 is outside"), std::string::npos);
+  s = {};
+  s.params["window"] = "3";
+  EXPECT_NE(error_of(s).find("window: not a parameter of variant s2"), std::string::npos);
+}
+
+TEST(Scene, MemoryBudgetRefusesHugeScenesBeforeAllocating) {
+  Scene s;
+  s.variant = "full";
+  s.n = 65536;
+  s.heads = 64;
+  s.d = 1024;
+  EXPECT_NE(error_of(s).find("GiB"), std::string::npos);
+  Scene big;
+  big.variant = "full";
+  big.n = 8192;
+  big.heads = 8;
+  AnalyzeOptions tight;
+  tight.memory_budget_bytes = 64 << 20;
+  try {
+    analyze(big, tight);
+    FAIL() << "expected the budget to refuse the scene";
+  } catch (const SceneError& e) {
+    EXPECT_NE(std::string(e.what()).find("n: this scene needs about 2.0 GiB"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Scene, JsonRoundTrip) {
+  Scene s;
+  s.title = "toy";
+  s.variant = "s2-fix-mask";
+  s.n = 32;
+  s.g = 8;
+  s.heads = 4;
+  s.shift = 4;
+  s.seed = 11;
+  s.policy = "documents:16,16";
+  s.compare = {"s2", "short"};
+  s.captions["roll"] = "watch the wrap";
+  EXPECT_EQ(scene_from_json(scene_to_json(s)), s);
+}
+
+TEST(Scene, FileErrorsNameTheProblem) {
+  const auto dir = std::filesystem::temp_directory_path() / "attnscope_scene_test";
+  std::filesystem::create_directories(dir);
+  auto load_error = [&](const std::string& text) {
+    const auto path = (dir / "scene.json").string();
+    std::ofstream(path) << text;
+    try {
+      scene_load(path);
+    } catch (const SceneError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(load_error("{\"n\": 16,").find("is not valid JSON"), std::string::npos);
+  EXPECT_NE(load_error("{\"n\": \"16\"}").find("n: expected a whole number"), std::string::npos);
+  EXPECT_NE(load_error("{\"colour\": 1}").find("colour: unknown key"), std::string::npos);
+  EXPECT_NE(load_error("[1, 2]").find("one JSON object"), std::string::npos);
+  EXPECT_NE(load_error("{\"seed\": -1}").find("seed: expected a non-negative"), std::string::npos);
+  EXPECT_EQ(load_error("{\"variant\": \"short\", \"n\": 8, \"g\": 2}"), "");
+  EXPECT_NE(std::string([&] {
+              try {
+                scene_load((dir / "missing.json").string());
+              } catch (const SceneError& e) {
+                return std::string(e.what());
+              }
+              return std::string();
+            }()).find("cannot open"),
+            std::string::npos);
+}
+
+TEST(Scene, SaveIsAtomicAndReloads) {
+  const auto path = (std::filesystem::temp_directory_path() / "attnscope_saved_scene.json").string();
+  Scene s;
+  s.n = 24;
+  s.g = 6;
+  scene_save(s, path);
+  EXPECT_EQ(scene_load(path), s);
+  size_t leftovers = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+    leftovers += entry.path().filename().string().find(".attnscope_saved_scene.json.") == 0;
+  EXPECT_EQ(leftovers, 0u);
+  EXPECT_THROW(scene_save(s, "/nonexistent-dir/scene.json"), std::runtime_error);
+}
+
+TEST(Policy, CellsFollowTheRule) {
+  const Policy prefix = policy_parse("prefix:3", 6);
+  EXPECT_TRUE(policy_allows(prefix, 0, 2));
+  EXPECT_FALSE(policy_allows(prefix, 0, 3));
+  EXPECT_TRUE(policy_allows(prefix, 4, 4));
+  const Policy docs = policy_parse("documents:2,4", 6);
+  EXPECT_FALSE(policy_allows(docs, 3, 1));
+  EXPECT_TRUE(policy_allows(docs, 3, 2));
+  for (const std::string text : {"causal", "bidirectional", "prefix:3", "documents:2,4"}) {
+    const Policy p = policy_parse(text, 6);
+    EXPECT_EQ(policy_name(p), text);
+    const RowRuns cells = policy_allowed_cells(p, 6);
+    for (int q = 0; q < 6; ++q)
+      for (int k = 0; k < 6; ++k) EXPECT_EQ(cells.contains(q, k), policy_allows(p, q, k)) << text;
+  }
+  EXPECT_THROW(policy_parse("documents:2,3", 6), SceneError);
+  EXPECT_THROW(policy_parse("sideways", 6), SceneError);
+}
+
+TEST(Policy, LeaksAreJudgedAgainstThePolicy) {
+  Scene s;  // classroom s2: leaks (0,14) (0,15) (1,14) (1,15) under causal
+  s.policy = "bidirectional";
+  EXPECT_EQ(analyze(s)->metrics.total_leaks, 0);
+  s.policy = "prefix:16";
+  EXPECT_EQ(analyze(s)->metrics.total_leaks, 0);
+  // The shifted head's group {6,7,8,9} straddles the document boundary at 8: queries 8 and 9
+  // read keys 6 and 7 of the other document, on top of the four wrapped cells.
+  s.policy = "documents:8,8";
+  EXPECT_EQ(analyze(s)->metrics.total_leaks, 8);
+  EXPECT_TRUE(analyze(s)->leaks_at(1, 8, 6));
+  EXPECT_FALSE(analyze(s)->leaks_at(0, 8, 6));
+  s.policy = "causal";
+  EXPECT_EQ(analyze(s)->metrics.total_leaks, 4);
+}
+
+}  // namespace
+}  // namespace attnscope
