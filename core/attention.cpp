@@ -68,7 +68,8 @@ struct SegmentJob {
 
 // Calls sink(i, j, score, weight) for every allowed frame cell and writes the outputs.
 template <typename CellSink>
-void run_segment(const SegmentJob& job, std::vector<float>& output, CellSink&& sink) {
+void run_segment(const SegmentJob& job, std::vector<float>& output, bool keep_values,
+                 CellSink&& sink) {
   const Qkv& qkv = job.qkv;
   const int begin = job.frame.segment_begin(job.segment);
   const int length = job.frame.segment_end(job.segment) - begin;
@@ -83,16 +84,27 @@ void run_segment(const SegmentJob& job, std::vector<float>& output, CellSink&& s
     const int rows = std::min(kTile, length - r0);
     // Under a frame-causal mask no row of this tile reads a key past the tile's last row.
     const int cols = frame_causal ? r0 + rows : length;
-    scores.noalias() = (q.middleRows(r0, rows) * k.topRows(cols).transpose()) * scale;
-    weights = scores;
+    weights.noalias() = (q.middleRows(r0, rows) * k.topRows(cols).transpose()) * scale;
+    if (keep_values) scores = weights;
     for (int i = 0; i < rows; ++i) {
       const int qi = r0 + i;
-      auto allowed = [&](int j) {
-        return frame_causal ? j <= qi : tokens[j] <= tokens[qi];
-      };
-      softmax_row(weights.row(i).data(), cols, allowed);
-      for (int j = 0; j < cols; ++j)
-        if (allowed(j)) sink(qi, j, scores(i, j), weights(i, j));
+      if (frame_causal) {
+        // The allowed keys are the prefix [0, qi]: a vectorised softmax over it.
+        auto row = weights.row(i);
+        const int allowed = qi + 1;
+        const float max_score = row.head(allowed).maxCoeff();
+        row.head(allowed) = (row.head(allowed).array() - max_score).exp();
+        row.head(allowed) /= row.head(allowed).sum();
+        row.tail(cols - allowed).setZero();
+        if (keep_values)
+          for (int j = 0; j < allowed; ++j) sink(qi, j, scores(i, j), weights(i, j));
+      } else {
+        auto allowed = [&](int j) { return tokens[j] <= tokens[qi]; };
+        softmax_row(weights.row(i).data(), cols, allowed);
+        if (keep_values)
+          for (int j = 0; j < cols; ++j)
+            if (allowed(j)) sink(qi, j, scores(i, j), weights(i, j));
+      }
     }
     out.noalias() = weights * v.topRows(cols);
     for (int i = 0; i < rows; ++i)
@@ -150,7 +162,7 @@ AttentionResult attention_grouped(const Qkv& qkv, const FrameLayout& frame,
       HeadValues& values = r.values[static_cast<size_t>(b) * qkv.heads + h];
       for (int s = 0; s < head.segment_count(); ++s) {
         const int* tokens = head.token_at_slot.data() + head.segment_begin(s);
-        run_segment({qkv, head, b, h, s}, r.output, [&](int i, int j, float score, float weight) {
+        run_segment({qkv, head, b, h, s}, r.output, true, [&](int i, int j, float score, float weight) {
           const int qtok = tokens[i];
           const int64_t index = mask.row_cell_offset(qtok) + mask.rank_in_row(qtok, tokens[j]);
           values.scores[index] = score;
@@ -166,7 +178,8 @@ std::vector<float> attention_grouped_output(const Qkv& qkv, const FrameLayout& f
   for (int b = 0; b < qkv.batch; ++b)
     for (int h = 0; h < qkv.heads; ++h)
       for (int s = 0; s < frame.heads[h].segment_count(); ++s)
-        run_segment({qkv, frame.heads[h], b, h, s}, output, [](int, int, float, float) {});
+        run_segment({qkv, frame.heads[h], b, h, s}, output, false,
+                    [](int, int, float, float) {});
   return output;
 }
 
