@@ -10,9 +10,9 @@ PACKAGES=(
   build-essential cmake pkg-config
   libeigen3-dev libtorch-dev libopenblas0-pthread
   libimgui-dev libglfw3-dev libstb-dev
-  nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libgif-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libgif-dev libpng-dev
   libgtest-dev libbenchmark-dev fonts-dejavu-core
-  xvfb xauth libgl1-mesa-dri poppler-utils python3-matplotlib
+  xvfb xauth libgl1-mesa-dri poppler-utils librsvg2-bin python3-matplotlib
 )
 
 install_missing_packages() {

@@ -43,5 +43,6 @@ std::unique_ptr<Command> command_mask();
 std::unique_ptr<Command> command_leaks();
 std::unique_ptr<Command> command_steps();
 std::unique_ptr<Command> command_verify();
+std::unique_ptr<Command> command_export();
 
 }  // namespace attnscope

@@ -28,7 +28,7 @@ struct FigureOptions {
   FigureView view = FigureView::Heatmap;
   FigureFormat format = FigureFormat::Png;
   FigureSize size = FigureSize::Double;
-  int dpi = 200;  // PNG and GIF pixels per inch; SVG and PDF are vector (points)
+  int dpi = 0;  // PNG and GIF pixels per inch, 0: 200 for PNG, 96 for GIF; SVG and PDF are vector
   ColormapName colormap = ColormapName::Viridis;
   ThemeName theme = ThemeName::Light;
   std::vector<int> heads;  // empty: every head

@@ -1,0 +1,114 @@
+// export: writes a figure of the scene (PNG, SVG, PDF or animated GIF), or redraws the figure a
+// file embeds (--from), through the same core code the GUI's Export action calls.
+#include <fmt/format.h>
+
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "app/cli/commands.hpp"
+#include "core/figure/figure.hpp"
+
+namespace attnscope {
+
+namespace {
+
+class ExportCommand final : public SceneCommand {
+ public:
+  void attach(CLI::App& app) override {
+    attach_scene(app, "export", "write a figure: heatmap, steps, compare or tokens as PNG, SVG, PDF or GIF");
+    own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
+    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare or tokens; default heatmap"));
+    own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
+    own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
+    own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
+    own("--colormap", command_->add_option("--colormap", colormap_, "viridis, magma or cividis; default viridis"));
+    own("--theme", command_->add_option("--theme", theme_, "light, dark or high-contrast; default light"));
+    // --heads is the scene's head count, so the heads to draw are chosen with --head.
+    own("--head", command_->add_option("--head", head_, "heads to draw, e.g. 0,1; default all"));
+    own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));
+    own("--step", command_->add_option("--step", step_, "tokens view: step index or name ('attnscope steps')"));
+    own("--sequence", command_->add_option("--sequence", sequence_, "which sequence of the batch; default 0"));
+    own("--caption", command_->add_option("--caption", caption_, "caption under the figure; default the scene's"));
+    own("--frame-ms", command_->add_option("--frame-ms", frame_ms_, "GIF: milliseconds per step; default 800"));
+    own("--hold-ms", command_->add_option("--hold-ms", hold_ms_, "GIF: milliseconds on key steps; default 2400"));
+    own("--from", command_->add_option("--from", from_, "redraw the figure embedded in a file written by export"));
+    own("--json", command_->get_option("--json"));
+    own("--max-memory", command_->get_option("--max-memory"));
+  }
+
+  int run(std::ostream& out, std::ostream&) override {
+    Scene scene;
+    FigureOptions options;
+    if (!from_.empty()) {
+      for (const CLI::Option* option : command_->get_options())
+        if (option->count() > 0 && !owned_.count(option))
+          throw SceneError(fmt::format("from: {} cannot be combined with --from, which redraws the embedded "
+                                       "scene; leave the scene flags out",
+                                       option->get_name()));
+      const FigureSource source = figure_read_source(from_);
+      scene = source.scene;
+      options = source.options;
+    } else {
+      scene = scene_options_.scene();
+    }
+    if (!given("--format")) options.format = figure_format_from_path(out_);
+    apply(options);
+    const auto result = from_.empty() ? analysis() : analyze(scene, scene_options_.analyze_options());
+    if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
+    figure_export(*result, options, out_);
+    if (json_)
+      out << fmt::format(R"({{"out": "{}", "view": "{}", "format": "{}"}})", out_, figure_view_name(options.view),
+                         figure_format_name(options.format))
+          << "\n";
+    return 0;
+  }
+
+ private:
+  void own(const std::string& name, CLI::Option* option) { owned_.insert(option), names_[name] = option; }
+  bool given(const std::string& name) const { return names_.at(name)->count() > 0; }
+
+  void apply(FigureOptions& o) const {
+    if (given("--format")) o.format = figure_format_parse(format_);
+    if (given("--view")) o.view = figure_view_parse(view_);
+    if (given("--size")) o.size = figure_size_parse(size_);
+    if (given("--dpi")) o.dpi = dpi_;
+    if (given("--colormap")) o.colormap = colormap_parse(colormap_);
+    if (given("--theme")) o.theme = theme_parse(theme_);
+    if (given("--head")) {
+      o.heads.clear();
+      for (int64_t h : parse_int_list(head_, "head")) o.heads.push_back(static_cast<int>(h));
+    }
+    if (given("--mask")) o.mask_only = mask_;
+    if (given("--sequence")) o.batch = sequence_;
+    if (given("--caption")) o.caption = caption_;
+    if (given("--frame-ms")) o.gif_frame_ms = frame_ms_;
+    if (given("--hold-ms")) o.gif_hold_ms = hold_ms_;
+    if (o.dpi <= 0 && given("--dpi")) throw SceneError("dpi: give a positive number of pixels per inch");
+    if (o.gif_frame_ms < 10 || o.gif_hold_ms < 10)
+      throw SceneError("frame-ms: GIF frames last at least 10 ms; use --frame-ms/--hold-ms >= 10");
+    if (given("--step") && !step_name_given()) o.step = static_cast<int>(parse_int(step_, "step"));
+  }
+
+  bool step_name_given() const {
+    return given("--step") && !step_.empty() && !(std::isdigit(static_cast<unsigned char>(step_[0])) || step_[0] == '-');
+  }
+
+  int step_index(const Analysis& a) const {
+    const int k = a.trace().find(step_);
+    if (k < 0) throw SceneError(fmt::format("step: this trace has no step '{}'; 'attnscope steps' lists them", step_));
+    return k;
+  }
+
+  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_;
+  int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400;
+  bool mask_ = false;
+  std::set<const CLI::Option*> owned_;
+  std::map<std::string, CLI::Option*> names_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> command_export() { return std::make_unique<ExportCommand>(); }
+
+}  // namespace attnscope

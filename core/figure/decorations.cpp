@@ -1,0 +1,93 @@
+#include "core/figure/decorations.hpp"
+
+#include <fmt/format.h>
+
+#include "core/figure/text_metrics.hpp"
+
+namespace attnscope::figure {
+
+double draw_title(Figure& fig, const Style& style, double y, const std::string& title,
+                  const std::string& subtitle) {
+  const double x = style.margin, width = style.width - 2 * style.margin;
+  for (const std::string& line : text_wrap(title, style.title, width)) {
+    fig.items.push_back(Text{x, y, line, style.title, style.theme.text, Align::Left, Anchor::Top, true});
+    y += style.title * 1.3;
+  }
+  if (!subtitle.empty()) {
+    for (const std::string& line : text_wrap(subtitle, style.label, width)) {
+      fig.items.push_back(Text{x, y, line, style.label, style.theme.axis, Align::Left, Anchor::Top});
+      y += style.label * 1.3;
+    }
+  }
+  return y + style.label * 0.6;
+}
+
+double draw_legend(Figure& fig, const Style& style, double x0, double y, double width,
+                   const std::vector<LegendEntry>& entries) {
+  if (entries.empty()) return y;
+  const double size = style.label, box = size * 1.1, row = size * 1.7;
+  double x = x0;
+  for (const LegendEntry& e : entries) {
+    const double w = box + size * 0.4 + text_width(e.label, size) + size * 1.4;
+    if (x > x0 && x + w > x0 + width) x = x0, y += row;
+    const Box sw{x, y, box, box};
+    switch (e.kind) {
+      case LegendEntry::Kind::Swatch:
+        fig.items.push_back(FillBoxes{e.color, {sw}, false});
+        fig.items.push_back(StrokeBoxes{style.theme.axis, style.line * 0.6, {sw}});
+        break;
+      case LegendEntry::Kind::Leak: {
+        const double lw = std::max(0.6, box * 0.1), in = box * 0.22;
+        fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
+        fig.items.push_back(StrokeBoxes{e.color, lw, {{sw.x + lw / 2, sw.y + lw / 2, box - lw, box - lw}}});
+        fig.items.push_back(StrokeSegments{e.color, lw,
+                                           {{sw.x + in, sw.y + in, sw.x + box - in, sw.y + box - in},
+                                            {sw.x + box - in, sw.y + in, sw.x + in, sw.y + box - in}}});
+        break;
+      }
+      case LegendEntry::Kind::Line:
+        fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
+        fig.items.push_back(StrokeSegments{e.color, 1.2, {{sw.x + box / 2, sw.y, sw.x + box / 2, sw.y + box},
+                                                          {sw.x, sw.y + box / 2, sw.x + box, sw.y + box / 2}}});
+        break;
+    }
+    fig.items.push_back(Text{x + box + size * 0.4, y + box / 2, e.label, size, style.theme.text,
+                             Align::Left, Anchor::Middle});
+    x += w;
+  }
+  return y + row;
+}
+
+double colorbar_width(const Style& style) {
+  return style.gap + style.label * 1.0 + style.tick * 3.2 + style.label * 1.6;
+}
+
+void draw_colorbar(Figure& fig, const Style& style, const Box& bar, float vmax, const std::string& label) {
+  Raster ramp{bar, 1, 256, {}};
+  const auto& table = colormap_table(style.colormap);
+  for (int i = 255; i >= 0; --i) ramp.pixels.push_back(table[i]);  // top of the bar is vmax
+  fig.items.push_back(std::move(ramp));
+  fig.items.push_back(StrokeBoxes{style.theme.axis, style.line * 0.8, {bar}});
+  StrokeSegments ticks{style.theme.axis, style.line, {}};
+  for (int i = 0; i <= 4; ++i) {
+    const double y = bar.y + bar.h * (1 - i / 4.0);
+    ticks.segments.push_back({bar.x + bar.w, y, bar.x + bar.w + style.tick * 0.35, y});
+    fig.items.push_back(Text{bar.x + bar.w + style.tick * 0.6, y, fmt::format("{:.2g}", vmax * i / 4.0),
+                             style.tick, style.theme.text, Align::Left, Anchor::Middle});
+  }
+  fig.items.push_back(std::move(ticks));
+  fig.items.push_back(Text{bar.x + bar.w + style.tick * 3.4 + style.label * 0.2, bar.y + bar.h / 2, label,
+                           style.label, style.theme.text, Align::Center, Anchor::Top, false, false, true});
+}
+
+double draw_caption(Figure& fig, const Style& style, double x, double y, double width,
+                    const std::string& caption) {
+  if (caption.empty()) return y;
+  for (const std::string& line : text_wrap(caption, style.caption, width)) {
+    fig.items.push_back(Text{x, y, line, style.caption, style.theme.text, Align::Left, Anchor::Top});
+    y += style.caption * 1.35;
+  }
+  return y;
+}
+
+}  // namespace attnscope::figure

@@ -1,0 +1,38 @@
+#pragma once
+// The parts around the panels: title block, legend, colorbar and caption. Each draws at y and
+// returns the y below it, so a view can measure a part by drawing it into a scratch Figure.
+#include <string>
+#include <vector>
+
+#include "core/figure/model.hpp"
+#include "core/figure/style.hpp"
+
+namespace attnscope::figure {
+
+double draw_title(Figure& fig, const Style& style, double y, const std::string& title,
+                  const std::string& subtitle);
+
+struct LegendEntry {
+  enum class Kind { Swatch, Leak, Line } kind = Kind::Swatch;
+  Rgb8 color;
+  std::string label;
+};
+// Entries flow left to right and wrap within [x, x + width].
+double draw_legend(Figure& fig, const Style& style, double x, double y, double width,
+                   const std::vector<LegendEntry>& entries);
+
+// A vertical bar from 0 (bottom) to vmax (top) with ticks and a rotated label beside it.
+void draw_colorbar(Figure& fig, const Style& style, const Box& bar, float vmax, const std::string& label);
+double colorbar_width(const Style& style);
+
+double draw_caption(Figure& fig, const Style& style, double x, double y, double width,
+                    const std::string& caption);
+
+// Height a part takes, measured by drawing it where nobody sees it.
+template <typename Draw>
+double measure_height(Draw draw) {
+  Figure scratch;
+  return draw(scratch, 0.0);
+}
+
+}  // namespace attnscope::figure

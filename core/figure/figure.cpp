@@ -1,0 +1,76 @@
+// The public entry points: pick the view, encode the format, write atomically, read back.
+#include "core/figure/figure.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.hpp"
+#include "core/figure/formats.hpp"
+#include "core/figure/source.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope {
+
+namespace {
+
+int dpi_for(const FigureOptions& o) {
+  if (o.dpi < 0 || o.dpi > 2400) throw SceneError(fmt::format("dpi: {} is out of range; use 1..2400", o.dpi));
+  if (o.dpi > 0) return o.dpi;
+  return o.format == FigureFormat::Gif ? 96 : 200;
+}
+
+figure::Figure still(const Analysis& a, const FigureOptions& o) {
+  switch (o.view) {
+    case FigureView::Heatmap: return figure::view_heatmap(a, o);
+    case FigureView::Compare: return figure::view_compare(a, o);
+    case FigureView::Steps: return figure::view_steps(a, o);
+    case FigureView::Tokens: return figure::view_tokens(a, o, o.step >= 0 ? o.step : figure::default_token_step(a));
+  }
+  return figure::view_heatmap(a, o);
+}
+
+}  // namespace
+
+std::string figure_render(const Analysis& a, const FigureOptions& o) {
+  const std::string source = figure::source_json(a.scene, o);
+  switch (o.format) {
+    case FigureFormat::Png: return figure::encode_png(still(a, o), dpi_for(o), source);
+    case FigureFormat::Svg: return figure::encode_svg(still(a, o), source);
+    case FigureFormat::Pdf: return figure::encode_pdf(still(a, o), source);
+    case FigureFormat::Gif: {
+      // The step views animate; the others make a one-frame GIF of the same figure.
+      if (o.view == FigureView::Steps || o.view == FigureView::Tokens)
+        return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
+      return figure::encode_gif({{still(a, o), 0}}, dpi_for(o), source);
+    }
+  }
+  throw SceneError("format: unknown figure format");
+}
+
+void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path) {
+  const std::string bytes = figure_render(a, o);
+  try {
+    atomic_write_file(path, bytes);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("out: cannot write '{}': {}", path, e.what()));
+  }
+}
+
+FigureSource figure_read_source(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SceneError(fmt::format("from: cannot open '{}'", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  for (auto reader : {figure::png_source, figure::svg_source, figure::pdf_source, figure::gif_source}) {
+    const std::string text = reader(bytes);
+    if (!text.empty()) return figure::source_parse(text);
+  }
+  throw SceneError(fmt::format("from: '{}' carries no attnscope scene; only figures written by "
+                               "'attnscope export' can be reopened",
+                               path));
+}
+
+}  // namespace attnscope

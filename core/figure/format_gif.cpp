@@ -1,0 +1,154 @@
+// Animated GIF: frames rasterised from the same figures as the PNG, one shared palette, a
+// looping NETSCAPE2.0 block, per-frame delays and the source in a comment block.
+#include <gif_lib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "core/figure/formats.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+uint32_t pack(const uint8_t* p) { return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2]; }
+
+// The 256 most frequent colours. Figures are mostly flat fills (cells, background, text), so
+// those are kept exactly; anti-aliased edge pixels map to their nearest palette entry.
+std::vector<uint32_t> palette_of(const std::vector<Pixels>& frames) {
+  std::unordered_map<uint32_t, uint64_t> counts;
+  for (const Pixels& f : frames)
+    for (size_t i = 0; i < f.rgb.size(); i += 3) ++counts[pack(&f.rgb[i])];
+  std::vector<std::pair<uint32_t, uint64_t>> sorted(counts.begin(), counts.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::vector<uint32_t> palette;
+  for (size_t i = 0; i < sorted.size() && i < 256; ++i) palette.push_back(sorted[i].first);
+  return palette;
+}
+
+int nearest(const std::vector<uint32_t>& palette, uint32_t c) {
+  int best = 0;
+  long best_d = -1;
+  for (size_t i = 0; i < palette.size(); ++i) {
+    const long dr = long((palette[i] >> 16) & 255) - long((c >> 16) & 255);
+    const long dg = long((palette[i] >> 8) & 255) - long((c >> 8) & 255);
+    const long db = long(palette[i] & 255) - long(c & 255);
+    const long d = 2 * dr * dr + 4 * dg * dg + 3 * db * db;  // rough perceptual weights
+    if (best_d < 0 || d < best_d) best_d = d, best = static_cast<int>(i);
+  }
+  return best;
+}
+
+int append_bytes(GifFileType* gif, const GifByteType* data, int length) {
+  static_cast<std::string*>(gif->UserData)->append(reinterpret_cast<const char*>(data), length);
+  return length;
+}
+
+struct Reader {
+  const std::string* bytes;
+  size_t offset = 0;
+};
+int read_bytes(GifFileType* gif, GifByteType* out, int length) {
+  auto* r = static_cast<Reader*>(gif->UserData);
+  const size_t n = std::min<size_t>(length, r->bytes->size() - r->offset);
+  std::memcpy(out, r->bytes->data() + r->offset, n);
+  r->offset += n;
+  return static_cast<int>(n);
+}
+
+void check(int status, GifFileType* gif, const char* what) {
+  if (status != GIF_ERROR) return;
+  throw std::runtime_error(std::string("gif: ") + what + " failed: " + GifErrorString(gif->Error));
+}
+
+}  // namespace
+
+std::string encode_gif(const std::vector<TimedFigure>& frames, int dpi, const std::string& source) {
+  if (frames.empty()) throw std::runtime_error("gif: no frames to write");
+  std::vector<Pixels> images;
+  for (const TimedFigure& f : frames) images.push_back(rasterize(f.figure, dpi));
+  const int w = images.front().width, h = images.front().height;
+  for (const Pixels& p : images)
+    if (p.width != w || p.height != h) throw std::runtime_error("gif: frames differ in size");
+
+  std::vector<uint32_t> palette = palette_of(images);
+  while (palette.size() < 256) palette.push_back(palette.back());  // GIF tables are 2^k entries
+  std::vector<GifColorType> colors(256);
+  for (int i = 0; i < 256; ++i)
+    colors[i] = {GifByteType(palette[i] >> 16), GifByteType(palette[i] >> 8), GifByteType(palette[i])};
+
+  std::string out;
+  int error = 0;
+  GifFileType* gif = EGifOpen(&out, append_bytes, &error);
+  if (!gif) throw std::runtime_error(std::string("gif: ") + GifErrorString(error));
+  ColorMapObject* map = GifMakeMapObject(256, colors.data());
+  try {
+    EGifSetGifVersion(gif, true);
+    check(EGifPutScreenDesc(gif, w, h, 8, 0, map), gif, "screen descriptor");
+    static const GifByteType kLoop[] = {1, 0, 0};  // loop forever
+    check(EGifPutExtensionLeader(gif, APPLICATION_EXT_FUNC_CODE), gif, "loop block");
+    check(EGifPutExtensionBlock(gif, 11, "NETSCAPE2.0"), gif, "loop block");
+    check(EGifPutExtensionBlock(gif, 3, kLoop), gif, "loop block");
+    check(EGifPutExtensionTrailer(gif), gif, "loop block");
+    check(EGifPutComment(gif, source.c_str()), gif, "comment");
+    std::unordered_map<uint32_t, GifByteType> index;
+    std::vector<GifPixelType> line(w);
+    for (size_t f = 0; f < images.size(); ++f) {
+      GraphicsControlBlock gcb{DISPOSAL_UNSPECIFIED, false, frames[f].delay_ms / 10, NO_TRANSPARENT_COLOR};
+      GifByteType ext[4];
+      EGifGCBToExtension(&gcb, ext);
+      check(EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext), gif, "frame delay");
+      check(EGifPutImageDesc(gif, 0, 0, w, h, false, nullptr), gif, "image descriptor");
+      const uint8_t* rgb = images[f].rgb.data();
+      for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+          const uint32_t c = pack(rgb + (static_cast<size_t>(y) * w + x) * 3);
+          auto it = index.find(c);
+          if (it == index.end()) it = index.emplace(c, static_cast<GifByteType>(nearest(palette, c))).first;
+          line[x] = it->second;
+        }
+        check(EGifPutLine(gif, line.data(), w), gif, "image data");
+      }
+    }
+  } catch (...) {
+    GifFreeMapObject(map);
+    EGifCloseFile(gif, &error);
+    throw;
+  }
+  GifFreeMapObject(map);
+  if (EGifCloseFile(gif, &error) == GIF_ERROR)
+    throw std::runtime_error(std::string("gif: ") + GifErrorString(error));
+  return out;
+}
+
+std::string gif_source(const std::string& bytes) {
+  if (bytes.rfind("GIF8", 0) != 0) return "";
+  Reader reader{&bytes};
+  int error = 0;
+  GifFileType* gif = DGifOpen(&reader, read_bytes, &error);
+  if (!gif) return "";
+  std::string out;
+  if (DGifSlurp(gif) == GIF_OK) {
+    // The comment precedes the first image, so giflib attaches it to that image's blocks;
+    // a comment longer than 255 bytes continues in CONTINUE_EXT_FUNC_CODE blocks.
+    auto scan = [&](const ExtensionBlock* blocks, int count) {
+      bool in_comment = false;
+      for (int i = 0; i < count; ++i) {
+        const ExtensionBlock& b = blocks[i];
+        if (b.Function == COMMENT_EXT_FUNC_CODE) in_comment = out.empty();
+        else if (b.Function != CONTINUE_EXT_FUNC_CODE) in_comment = false;
+        if (in_comment) out.append(reinterpret_cast<const char*>(b.Bytes), b.ByteCount);
+      }
+    };
+    scan(gif->ExtensionBlocks, gif->ExtensionBlockCount);
+    if (gif->ImageCount > 0) scan(gif->SavedImages[0].ExtensionBlocks, gif->SavedImages[0].ExtensionBlockCount);
+  }
+  DGifCloseFile(gif, &error);
+  return out;
+}
+
+}  // namespace attnscope::figure

@@ -1,0 +1,144 @@
+// SVG and PDF: the same cairo drawing on vector surfaces, plus each format's way of carrying
+// the figure's source text.
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#include <stdexcept>
+
+#include "core/figure/formats.hpp"
+#include "core/figure/render_cairo.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+void finish(cairo_surface_t* surface, const Figure& figure, const char* format, const RenderOptions& options) {
+  cairo_t* cr = cairo_create(surface);
+  render_figure(cr, figure, options);
+  const cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const cairo_status_t surface_status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  for (cairo_status_t s : {status, surface_status})
+    if (s != CAIRO_STATUS_SUCCESS)
+      throw std::runtime_error(std::string(format) + ": cairo failed: " + cairo_status_to_string(s));
+}
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string xml_unescape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '&') {
+      out += text[i];
+      continue;
+    }
+    const size_t end = text.find(';', i);
+    const std::string entity = text.substr(i, end - i + 1);
+    out += entity == "&lt;" ? "<" : entity == "&gt;" ? ">" : entity == "&amp;" ? "&"
+         : entity == "&quot;" ? "\"" : entity == "&apos;" ? "'" : entity;
+    i = end;
+  }
+  return out;
+}
+
+constexpr const char* kSvgMetadataOpen = "<metadata id=\"attnscope-source\">";
+
+}  // namespace
+
+std::string encode_svg(const Figure& figure, const std::string& source) {
+  std::string out;
+  cairo_surface_t* surface = cairo_svg_surface_create_for_stream(append_bytes, &out, figure.width, figure.height);
+  cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
+  finish(surface, figure, "svg", {.prescale_rasters = true});
+  // Cairo's SVG writer has no metadata call and gives embedded images no rendering hint, so
+  // both go in right after the root element opens. `pixelated` keeps large matrices sharp in
+  // browsers; the pre-scaled raster covers viewers that ignore it.
+  const size_t root = out.find("<svg");
+  const size_t open_end = root == std::string::npos ? root : out.find('>', root);
+  if (open_end == std::string::npos) throw std::runtime_error("svg: cairo wrote no <svg> element");
+  std::string head = std::string("\n<title>") + xml_escape(figure.title) + "</title>\n" + kSvgMetadataOpen +
+                     xml_escape(source) + "</metadata>\n" +
+                     "<style>image { image-rendering: optimizeSpeed; image-rendering: pixelated; }</style>";
+  out.insert(open_end + 1, head);
+  return out;
+}
+
+std::string svg_source(const std::string& bytes) {
+  const size_t begin = bytes.find(kSvgMetadataOpen);
+  if (begin == std::string::npos) return "";
+  const size_t start = begin + std::string(kSvgMetadataOpen).size();
+  const size_t end = bytes.find("</metadata>", start);
+  if (end == std::string::npos) return "";
+  return xml_unescape(bytes.substr(start, end - start));
+}
+
+std::string encode_pdf(const Figure& figure, const std::string& source) {
+  std::string out;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(append_bytes, &out, figure.width, figure.height);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, figure.title.c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "attnscope");
+  // Cairo 1.16 has no custom metadata keys; Keywords carries the source and survives every
+  // PDF tool that keeps the document information dictionary.
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, source.c_str());
+  // A fixed date instead of "now": the same scene and options give byte-identical files.
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+  finish(surface, figure, "pdf", {});
+  return out;
+}
+
+std::string pdf_source(const std::string& bytes) {
+  const std::string key = "/Keywords (";
+  const size_t begin = bytes.find(key);
+  if (begin == std::string::npos) return "";
+  // A PDF literal string: balanced parentheses, backslash escapes.
+  std::string out;
+  int depth = 1;
+  for (size_t i = begin + key.size(); i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (c == '\\' && i + 1 < bytes.size()) {
+      const char e = bytes[++i];
+      switch (e) {
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case '\n': break;  // line continuation
+        default:
+          if (e >= '0' && e <= '7') {
+            int v = e - '0';
+            for (int d = 0; d < 2 && i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7'; ++d)
+              v = v * 8 + (bytes[++i] - '0');
+            out += static_cast<char>(v);
+          } else {
+            out += e;
+          }
+      }
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return out;
+    out += c;
+  }
+  return "";
+}
+
+}  // namespace attnscope::figure

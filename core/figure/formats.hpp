@@ -1,0 +1,30 @@
+#pragma once
+// Encoders of a Figure per file format, and readers of the source text each one embeds.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/figure/model.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope::figure {
+
+// An opaque RGB image, row-major, 3 bytes per pixel.
+struct Pixels {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb;
+};
+Pixels rasterize(const Figure& figure, int dpi);
+
+std::string encode_png(const Figure& figure, int dpi, const std::string& source);
+std::string encode_svg(const Figure& figure, const std::string& source);
+std::string encode_pdf(const Figure& figure, const std::string& source);
+std::string encode_gif(const std::vector<TimedFigure>& frames, int dpi, const std::string& source);
+
+// The embedded source text, or "" when the bytes carry none.
+std::string png_source(const std::string& bytes);
+std::string svg_source(const std::string& bytes);
+std::string pdf_source(const std::string& bytes);
+std::string gif_source(const std::string& bytes);
+
+}  // namespace attnscope::figure

@@ -1,0 +1,196 @@
+#include "core/figure/matrix_panel.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/figure/text_metrics.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+// Weights are coloured by the nearest of the colormap's 256 entries, as the GUI's shader does.
+int color_index(float w, float vmax) {
+  const float t = std::clamp(w / vmax, 0.f, 1.f);
+  return static_cast<int>(std::lround(t * 255.f));
+}
+
+void draw_weight_cells(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
+                       const std::vector<float>& weights, float vmax, const Style& style) {
+  const auto& table = colormap_table(style.colormap);
+  std::array<std::vector<Box>, 256> buckets;
+  for (int q = 0; q < mask.rows(); ++q) {
+    int64_t i = mask.row_cell_offset(q);
+    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r) {
+      // Neighbouring cells of one colour become one rectangle.
+      int start = r->begin, current = color_index(weights[i], vmax);
+      for (int k = r->begin; k <= r->end; ++k, ++i) {
+        const int c = k < r->end ? color_index(weights[i], vmax) : -1;
+        if (c == current) continue;
+        buckets[current].push_back({g.x + start * g.cell, g.y + q * g.cell, (k - start) * g.cell, g.cell});
+        start = k, current = c;
+      }
+      --i;  // the sentinel step above advanced past the run
+    }
+  }
+  for (int c = 0; c < 256; ++c)
+    if (!buckets[c].empty()) fig.items.push_back(FillBoxes{table[c], std::move(buckets[c])});
+}
+
+// Large matrices: one pixel per cell, or per block of cells (block maximum) beyond 2048.
+void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
+                        const std::vector<float>& weights, float vmax, const Style& style) {
+  constexpr int kMaxPixels = 2048;
+  const int block = (g.n + kMaxPixels - 1) / kMaxPixels;
+  const int side = (g.n + block - 1) / block;
+  std::vector<float> best(static_cast<size_t>(side) * side, -1.f);
+  for (int q = 0; q < mask.rows(); ++q) {
+    int64_t i = mask.row_cell_offset(q);
+    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
+      for (int k = r->begin; k < r->end; ++k, ++i) {
+        float& b = best[static_cast<size_t>(q / block) * side + k / block];
+        b = std::max(b, weights[i]);
+      }
+  }
+  Raster raster{g.box(), side, side, {}};
+  raster.pixels.resize(best.size());
+  const auto& table = colormap_table(style.colormap);
+  for (size_t p = 0; p < best.size(); ++p)
+    raster.pixels[p] = best[p] < 0 ? style.theme.masked : table[color_index(best[p], vmax)];
+  fig.items.push_back(std::move(raster));
+}
+
+std::string tick_label(int t) { return std::to_string(t); }
+
+// Every token while the labels fit, then every 2nd, 4th, ... token.
+int tick_step(const MatrixGrid& g, double size) {
+  int step = 1;
+  if (g.n > 32)
+    while (g.n / step > 16) step *= 2;
+  const double widest = text_width(tick_label(g.n - 1), size);
+  while (step < g.n && (widest > g.cell * step * 0.9 || size > g.cell * step * 1.05)) step *= 2;
+  return step;
+}
+
+// Small cells get slightly smaller labels before labels get thinned out.
+double tick_size(const MatrixGrid& g, const Style& style) {
+  return std::min(style.tick, std::max(g.cell * 0.85, style.tick * 0.75));
+}
+
+}  // namespace
+
+void matrix_draw_background(Figure& fig, const MatrixGrid& grid, Rgb8 color) {
+  fig.items.push_back(FillBoxes{color, {grid.box()}});
+}
+
+void matrix_draw_weights(Figure& fig, const MatrixGrid& grid, const RowRuns& mask,
+                         const std::vector<float>& weights, float vmax, const Style& style) {
+  if (grid.n > kMaxVectorCells) return draw_weight_raster(fig, grid, mask, weights, vmax, style);
+  matrix_draw_background(fig, grid, style.theme.masked);
+  draw_weight_cells(fig, grid, mask, weights, vmax, style);
+}
+
+void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb8 color) {
+  FillBoxes fill{color, {}};
+  for (int q = 0; q < runs.rows(); ++q)
+    for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
+      fill.boxes.push_back({g.x + r->begin * g.cell, g.y + q * g.cell, r->length() * g.cell, g.cell});
+  if (!fill.boxes.empty()) fig.items.push_back(std::move(fill));
+}
+
+void matrix_draw_leaks(Figure& fig, const MatrixGrid& g, const RowRuns& leaks, const Style& style) {
+  constexpr int64_t kMaxMarkedLeaks = 4096;  // beyond this the marks would dominate file size
+  if (leaks.count() == 0) return;
+  if (g.cell < kMinMarkedLeakCell || leaks.count() > kMaxMarkedLeaks)
+    return matrix_draw_runs(fig, g, leaks, style.theme.leak);
+  // Outline plus a cross: the red reads in colour, the cross survives greyscale printing.
+  const double w = std::max(0.6, g.cell * 0.07);
+  StrokeBoxes outline{style.theme.leak, w, {}, true};
+  StrokeSegments cross{style.theme.leak, w, {}, true};
+  for (const auto& [q, k] : leaks.cells()) {
+    const double x = g.x + k * g.cell, y = g.y + q * g.cell, c = g.cell;
+    outline.boxes.push_back({x + w / 2, y + w / 2, c - w, c - w});
+    const double in = c * 0.22;
+    cross.segments.push_back({x + in, y + in, x + c - in, y + c - in});
+    cross.segments.push_back({x + c - in, y + in, x + in, y + c - in});
+  }
+  fig.items.push_back(std::move(outline));
+  fig.items.push_back(std::move(cross));
+}
+
+void matrix_draw_groups(Figure& fig, const MatrixGrid& g, const std::vector<int>& boundaries,
+                        const Style& style) {
+  if (boundaries.empty()) return;
+  // Lines closer than ~3 pt turn the matrix into a hatch pattern; leave them out then.
+  int closest = g.n;
+  for (size_t i = 0; i < boundaries.size(); ++i)
+    closest = std::min(closest, boundaries[i] - (i ? boundaries[i - 1] : 0));
+  if (closest * g.cell < 3.0) return;
+  StrokeSegments lines{style.theme.group_boundary, std::max(0.5, std::min(1.2, g.cell * 0.12)), {}};
+  const Box b = g.box();
+  for (int t : boundaries) {
+    const double p = t * g.cell;
+    lines.segments.push_back({b.x + p, b.y, b.x + p, b.y + b.h});
+    lines.segments.push_back({b.x, b.y + p, b.x + b.w, b.y + p});
+  }
+  fig.items.push_back(std::move(lines));
+}
+
+void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style) {
+  const Box b = g.box();
+  const Rgb8 axis = style.theme.axis;
+  fig.items.push_back(StrokeBoxes{axis, style.line, {b}});
+  const double size = tick_size(g, style);
+  const int step = tick_step(g, size);
+  const double tick_len = size * 0.35;
+  StrokeSegments ticks{axis, style.line, {}};
+  for (int t = 0; t < g.n; t += step) {
+    const double c = (t + 0.5) * g.cell;
+    ticks.segments.push_back({b.x - tick_len, b.y + c, b.x, b.y + c});
+    ticks.segments.push_back({b.x + c, b.y + b.h, b.x + c, b.y + b.h + tick_len});
+    fig.items.push_back(Text{b.x - tick_len - 1.5, b.y + c, tick_label(t), size, style.theme.text,
+                             Align::Right, Anchor::Middle});
+    fig.items.push_back(Text{b.x + c, b.y + b.h + tick_len + 1, tick_label(t), size, style.theme.text,
+                             Align::Center, Anchor::Top});
+  }
+  fig.items.push_back(std::move(ticks));
+  const double label_gap = matrix_left_extent(g.n, style) - style.label * 0.2;
+  fig.items.push_back(Text{b.x - label_gap, b.y + b.h / 2, "query (row)", style.label, style.theme.text,
+                           Align::Center, Anchor::Top, false, false, true});
+  fig.items.push_back(Text{b.x + b.w / 2, b.y + b.h + matrix_bottom_extent(style), "key (column)",
+                           style.label, style.theme.text, Align::Center, Anchor::Baseline});
+}
+
+double matrix_left_extent(int n, const Style& style) {
+  return text_width(tick_label(std::max(n - 1, 0)), style.tick) + style.tick * 0.35 + 1.5 +
+         style.label * 1.5;
+}
+
+double matrix_bottom_extent(const Style& style) { return style.tick * 1.6 + style.label * 1.2; }
+
+Rgb8 matrix_allowed_color(const Style& style) { return colormap_sample(style.colormap, 0.3f); }
+
+std::vector<int> head_group_boundaries(const Analysis& analysis, int head) {
+  std::vector<int> out;
+  if (!analysis.build.frame) return out;
+  const HeadFrame& f = analysis.build.frame->heads[head];
+  if (f.segment_count() < 2) return out;
+  for (int t = 1; t < analysis.n(); ++t)
+    if (f.segment_of_slot(f.slot_of_token[t]) != f.segment_of_slot(f.slot_of_token[t - 1]))
+      out.push_back(t);
+  return out;
+}
+
+int head_roll(const Analysis& analysis, int head) {
+  if (!analysis.build.frame) return 0;
+  const HeadFrame& f = analysis.build.frame->heads[head];
+  const int n = analysis.n();
+  // slot_of_token[0] == shift mod n for a rolled frame; report it in torch.roll's sign.
+  const int s = f.slot_of_token[0];
+  return s == 0 ? 0 : (s > n / 2 ? s - n : s);
+}
+
+}  // namespace attnscope::figure

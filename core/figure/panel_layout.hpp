@@ -1,0 +1,25 @@
+#pragma once
+// Square matrix panels in a grid, sized to the page width (and, for slides, the page height).
+#include <vector>
+
+#include "core/figure/matrix_panel.hpp"
+
+namespace attnscope::figure {
+
+struct PanelLayout {
+  std::vector<MatrixGrid> grids;  // one per panel, row-major
+  double header = 0;              // height of the text line above each matrix
+  double right = 0;               // x right of the last column's cells
+  double bottom = 0;              // y below the last row, axes included
+};
+
+// `reserve_right`: room kept on the right (a colorbar). `max_bottom` > 0 caps the panels' bottom.
+PanelLayout layout_panels(const Style& style, int n, int count, int cols, double y,
+                          double reserve_right, double max_bottom);
+// Columns for `count` panels on this page size.
+int panel_columns(const Style& style, int count);
+// Text centred above a panel's cells.
+void draw_panel_header(Figure& fig, const Style& style, const MatrixGrid& grid, double header,
+                       const std::string& text);
+
+}  // namespace attnscope::figure

@@ -1,0 +1,28 @@
+#include "core/figure/style.hpp"
+
+namespace attnscope::figure {
+
+Style style_for(const FigureOptions& options) {
+  Style s;
+  s.theme = theme_get(options.theme);
+  s.colormap = options.colormap;
+  switch (options.size) {
+    case FigureSize::Single:
+      // A 3.5 in column is read at arm's length in print: 5 pt is the smallest legible tick.
+      s.width = 252, s.margin = 6, s.gap = 8;
+      s.title = 8, s.label = 6.5, s.tick = 5, s.caption = 6.5, s.line = 0.5;
+      break;
+    case FigureSize::Double:
+      s.width = 504, s.margin = 10, s.gap = 12;
+      s.title = 10, s.label = 8, s.tick = 6.5, s.caption = 8, s.line = 0.6;
+      break;
+    case FigureSize::Slide:
+      // 16:9 at 10 in wide, type large enough for the back of a lecture room.
+      s.width = 720, s.height = 405, s.margin = 16, s.gap = 18;
+      s.title = 16, s.label = 11, s.tick = 8.5, s.caption = 11, s.line = 0.8;
+      break;
+  }
+  return s;
+}
+
+}  // namespace attnscope::figure

@@ -1,0 +1,24 @@
+#pragma once
+// Page size, type sizes and colours of a figure, derived once from the options.
+#include "core/colormap.hpp"
+#include "core/figure/figure.hpp"
+
+namespace attnscope::figure {
+
+struct Style {
+  Theme theme;
+  ColormapName colormap = ColormapName::Viridis;
+  double width = 504;     // points
+  double height = 0;      // fixed page height (slides); 0: as tall as the content
+  double margin = 10;
+  double gap = 10;        // between panels
+  double title = 10;      // type sizes in points
+  double label = 8;
+  double tick = 6.5;
+  double caption = 8;
+  double line = 0.6;      // axis line width
+};
+
+Style style_for(const FigureOptions& options);
+
+}  // namespace attnscope::figure

@@ -1,0 +1,113 @@
+#include "core/figure/token_grid.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/figure/text_metrics.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+std::vector<int> rows_of_batch(const Step& step, int batch) {
+  std::vector<int> rows;
+  for (int r = 0; r < step.rows; ++r)
+    if (step.batch.empty() || step.batch[r] == batch) rows.push_back(r);
+  return rows;
+}
+
+bool new_group(const Step& step, int prev, int row) {
+  const int g = step.group(row, 0);
+  return g >= 0 && g != step.group(prev, 0);
+}
+
+Rgb8 label_color(Rgb8 fill) {
+  const double luma = 0.299 * fill.r + 0.587 * fill.g + 0.114 * fill.b;
+  return luma > 140 ? Rgb8{0, 0, 0} : Rgb8{255, 255, 255};
+}
+
+}  // namespace
+
+std::vector<LegendEntry> token_block_legend(const Analysis& a) {
+  std::vector<LegendEntry> out;
+  const int g = std::max(1, a.scene.g), blocks = (a.n() + g - 1) / g;
+  // Colours repeat after seven blocks; listing more would suggest they do not.
+  for (int b = 0; b < std::min(blocks, 7); ++b)
+    out.push_back({LegendEntry::Kind::Swatch, token_color(a, b * g),
+                   fmt::format("tokens {}\u2013{}", b * g, std::min(a.n(), (b + 1) * g) - 1)});
+  return out;
+}
+
+Rgb8 token_color(const Analysis& a, int token) { return category_color(token / std::max(1, a.scene.g)); }
+
+int token_grid_gaps(const Step& step, int batch) {
+  const std::vector<int> rows = rows_of_batch(step, batch);
+  int gaps = 0;
+  for (size_t i = 1; i < rows.size(); ++i) gaps += new_group(step, rows[i - 1], rows[i]);
+  return gaps;
+}
+
+double draw_token_grid(Figure& fig, const Style& style, const Analysis& a, const Step& step, double x,
+                       double y, double width, const TokenGridOptions& o) {
+  const std::vector<int> rows = rows_of_batch(step, o.batch);
+  const int positions = static_cast<int>(rows.size());
+  const int gaps = o.reserve_gaps >= 0 ? o.reserve_gaps : token_grid_gaps(step, o.batch);
+  const double label_size = style.label;
+  double label_w = 0;
+  for (int h = 0; h < step.heads; ++h) label_w = std::max(label_w, text_width(fmt::format("head {}", h), label_size));
+  label_w += label_size * 0.6;
+  constexpr double kGapCells = 0.5;
+  const double cell = std::min(o.max_cell, (width - label_w) / (positions + gaps * kGapCells));
+  const double strip_gap = cell * 0.18;
+
+  // x of each position, with a half-cell gap where a new group starts.
+  std::vector<double> px(positions);
+  double cx = x + label_w;
+  for (int i = 0; i < positions; ++i) {
+    if (i > 0 && new_group(step, rows[i - 1], rows[i])) cx += cell * kGapCells;
+    px[i] = cx;
+    cx += cell;
+  }
+
+  if (o.position_ticks) {
+    const double size = std::min(style.tick, cell * 0.7);
+    int every = 1;
+    while (text_width(std::to_string(positions - 1), size) > cell * every * 0.9) every *= 2;
+    for (int i = 0; i < positions; i += every)
+      fig.items.push_back(Text{px[i] + cell / 2, y + size * 0.2, std::to_string(i), size, style.theme.axis,
+                               Align::Center, Anchor::Top});
+    fig.items.push_back(Text{x + label_w - style.label * 0.6, y + size * 0.2, "position", size, style.theme.axis,
+                             Align::Right, Anchor::Top});
+    y += size * 1.5;
+  }
+
+  const bool labels = cell >= 5.0;
+  const double label_font = std::min(cell * 0.6, style.label);
+  std::map<uint32_t, FillBoxes> fills;  // by colour, so equal cells share one path
+  std::vector<Text> texts;
+  for (int h = 0; h < step.heads; ++h) {
+    const double sy = y + h * (cell + strip_gap);
+    std::string name = fmt::format("head {}", h);
+    fig.items.push_back(Text{x + label_w - label_size * 0.6, sy + cell / 2, name, label_size, style.theme.text,
+                             Align::Right, Anchor::Middle});
+    for (int i = 0; i < positions; ++i) {
+      const int token = step.token(rows[i], h);
+      const Rgb8 c = token_color(a, token);
+      const uint32_t key = (uint32_t{c.r} << 16) | (uint32_t{c.g} << 8) | c.b;
+      auto& fill = fills.try_emplace(key, FillBoxes{c, {}, true}).first->second;
+      // A hairline of background between cells keeps neighbours of one block countable.
+      const double inset = std::max(0.25, cell * 0.04);
+      fill.boxes.push_back({px[i] + inset, sy + inset, cell - 2 * inset, cell - 2 * inset});
+      if (labels)
+        texts.push_back(Text{px[i] + cell / 2, sy + cell / 2, std::to_string(token), label_font, label_color(c),
+                             Align::Center, Anchor::Middle});
+    }
+  }
+  for (auto& [key, fill] : fills) fig.items.push_back(std::move(fill));
+  for (Text& t : texts) fig.items.push_back(std::move(t));
+  return y + step.heads * (cell + strip_gap);
+}
+
+}  // namespace attnscope::figure

@@ -1,0 +1,28 @@
+#pragma once
+// A step's token-by-head plane: one strip per head, memory positions left to right, each cell
+// holding an original token, coloured by the token's home block so moves (roll, grouping) show.
+#include "core/analysis.hpp"
+#include "core/figure/decorations.hpp"
+#include "core/figure/model.hpp"
+#include "core/figure/style.hpp"
+
+namespace attnscope::figure {
+
+struct TokenGridOptions {
+  int batch = 0;
+  double max_cell = 28;   // points
+  bool position_ticks = true;
+  int reserve_gaps = -1;  // group gaps to leave room for (-1: this step's), so frames align
+};
+
+// Draws at (x, y) within `width`; returns the y below the grid.
+double draw_token_grid(Figure& fig, const Style& style, const Analysis& analysis, const Step& step,
+                       double x, double y, double width, const TokenGridOptions& options);
+// Number of gaps between groups the step shows for one sequence.
+int token_grid_gaps(const Step& step, int batch);
+// Colour of an original token: its block of G tokens, in Okabe–Ito order.
+Rgb8 token_color(const Analysis& analysis, int token);
+// Legend entries "tokens 0–3", "tokens 4–7", ... for the block colours.
+std::vector<LegendEntry> token_block_legend(const Analysis& analysis);
+
+}  // namespace attnscope::figure

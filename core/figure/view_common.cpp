@@ -1,0 +1,62 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/figure/views.hpp"
+#include "core/scene.hpp"
+
+namespace attnscope::figure {
+
+std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options) {
+  std::vector<int> heads = options.heads;
+  if (heads.empty())
+    for (int h = 0; h < analysis.heads(); ++h) heads.push_back(h);
+  for (int h : heads)
+    if (h < 0 || h >= analysis.heads())
+      throw SceneError(fmt::format("heads: {} is not a head of this scene; use 0..{}", h,
+                                   analysis.heads() - 1));
+  if (options.batch < 0 || options.batch >= analysis.scene.batch)
+    throw SceneError(fmt::format("batch: {} is not in this scene's batch; use 0..{}", options.batch,
+                                 analysis.scene.batch - 1));
+  return heads;
+}
+
+namespace {
+
+// A typographic minus: "−2" rather than "-2".
+std::string signed_text(int v) { return v < 0 ? "\u2212" + std::to_string(-v) : std::to_string(v); }
+
+bool variant_uses(const Analysis& analysis, const std::string& key) {
+  const auto& uses = analysis.variant->info().uses;
+  return std::find(uses.begin(), uses.end(), key) != uses.end();
+}
+
+}  // namespace
+
+std::string scene_summary(const Analysis& analysis) {
+  const Scene& s = analysis.scene;
+  std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads);
+  if (variant_uses(analysis, "g")) out += fmt::format(" \u00b7 G={}", s.g);
+  if (variant_uses(analysis, "shift")) out += " \u00b7 shift " + signed_text(s.effective_shift());
+  for (const auto& [key, value] : s.params) out += fmt::format(" \u00b7 {}={}", key, value);
+  out += fmt::format(" \u00b7 {} policy \u00b7 seed {}", s.policy, s.seed);
+  if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
+  return out;
+}
+
+std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what) {
+  if (!options.title.empty()) return options.title;
+  if (!analysis.scene.title.empty()) return analysis.scene.title;
+  return fmt::format("{}: {}", analysis.scene.variant, what);
+}
+
+std::string figure_caption(const Analysis& analysis, const FigureOptions& options) {
+  return options.caption.empty() ? analysis.scene.caption : options.caption;
+}
+
+int default_token_step(const Analysis& analysis) {
+  const int grouped = analysis.trace().find("group-reshape");
+  return grouped >= 0 ? grouped : static_cast<int>(analysis.trace().steps.size()) - 1;
+}
+
+}  // namespace attnscope::figure

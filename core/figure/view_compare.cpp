@@ -1,0 +1,168 @@
+// The compare view: the scene's variant beside each `compare` variant on the same q, k, v, the
+// cell-wise difference of their masks, and the metrics that tell them apart.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/figure/decorations.hpp"
+#include "core/figure/panel_layout.hpp"
+#include "core/figure/text_metrics.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+// Okabe–Ito picks that stay apart for colour-blind readers: vermillion, blue, bluish green.
+const Rgb8 kOnlyA = kOkabeIto[6];
+const Rgb8 kOnlyB = kOkabeIto[5];
+const Rgb8 kBoth = kOkabeIto[3];
+
+std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
+  if (a.scene.compare.empty())
+    throw SceneError("compare: the compare view needs variants to compare with; add --compare full,s2-fix-mask");
+  std::vector<std::shared_ptr<const Analysis>> out;
+  for (const std::string& name : a.scene.compare) {
+    Scene s = a.scene;
+    s.variant = name;
+    s.compare.clear();
+    // The same seed, sizes and policy give the same q, k, v, so only the variant differs.
+    out.push_back(analyze(s));
+  }
+  return out;
+}
+
+void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
+                 const FigureOptions& o, float vmax) {
+  if (o.mask_only) {
+    matrix_draw_background(fig, g, st.theme.masked);
+    matrix_draw_runs(fig, g, a.mask(h), matrix_allowed_color(st));
+  } else {
+    matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
+  }
+  matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
+  matrix_draw_leaks(fig, g, a.leaks[h], st);
+  matrix_draw_axes(fig, g, st);
+}
+
+std::string percent(double x) { return fmt::format("{:.1f}%", 100 * x); }
+
+// One row per variant; columns right-aligned after the name.
+double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<const Analysis*>& all) {
+  const std::string coverage = all.front()->scene.policy + " coverage";
+  std::vector<std::vector<std::string>> rows = {
+      {"variant", "allowed cells", "density", "FLOPs vs dense", "leaks", coverage}};
+  for (const Analysis* x : all) {
+    const Metrics& m = x->metrics;
+    rows.push_back({x->scene.variant, std::to_string(m.total_allowed), percent(m.density),
+                    fmt::format("{:.3f}\u00d7", m.flops_vs_dense), std::to_string(m.total_leaks),
+                    percent(m.coverage)});
+  }
+  const double size = st.tick * 1.1, pad = size * 1.6;
+  std::vector<double> widths(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t c = 0; c < r.size(); ++c) widths[c] = std::max(widths[c], text_width(r[c], size, true));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    double x = st.margin;
+    for (size_t c = 0; c < rows[i].size(); ++c) {
+      const bool left = c == 0;
+      fig.items.push_back(Text{left ? x : x + widths[c], y, rows[i][c], size, st.theme.text,
+                               left ? Align::Left : Align::Right, Anchor::Top, i == 0});
+      x += widths[c] + pad;
+    }
+    y += size * 1.45;
+    if (i == 0)
+      fig.items.push_back(StrokeSegments{st.theme.axis, st.line * 0.7, {{st.margin, y - size * 0.2, x - pad, y - size * 0.2}}});
+  }
+  return y;
+}
+
+}  // namespace
+
+Figure view_compare(const Analysis& a, const FigureOptions& o) {
+  const Style st = style_for(o);
+  const std::vector<int> heads = heads_selected(a, o);
+  const auto others = compared(a);
+  std::vector<const Analysis*> all{&a};
+  for (const auto& b : others) all.push_back(b.get());
+
+  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  std::string names = a.scene.variant;
+  for (const auto& b : others) names += " vs " + b->scene.variant;
+  fig.title = figure_title(a, o, names);
+  double y = draw_title(fig, st, st.margin, fig.title,
+                        scene_summary(a) + " \u00b7 the same q, k, v for every variant");
+
+  std::vector<LegendEntry> legend;
+  if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked"});
+  legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, fmt::format("leak ({} policy)", a.scene.policy)});
+  legend.push_back({LegendEntry::Kind::Swatch, kOnlyA, "only in " + a.scene.variant});
+  legend.push_back({LegendEntry::Kind::Swatch, kOnlyB,
+                    others.size() == 1 ? "only in " + others.front()->scene.variant : "only in the compared variant"});
+  legend.push_back({LegendEntry::Kind::Swatch, kBoth, "in both"});
+  const double text_w = st.width - 2 * st.margin;
+
+  const int per_row = static_cast<int>(1 + 2 * others.size());
+  const int count = per_row * static_cast<int>(heads.size());
+  const double table_h = st.tick * 1.1 * 1.45 * (all.size() + 1) + st.tick * 1.4 * heads.size() * others.size();
+  const double below = table_h + measure_height([&](Figure& f, double y0) {
+    return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_w, legend), text_w, figure_caption(a, o));
+  });
+  const double bar = o.mask_only ? 0 : colorbar_width(st);
+  const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
+                                           st.height > 0 ? st.height - st.margin - below : 0);
+
+  float vmax = 0;
+  if (!o.mask_only)
+    for (const Analysis* x : all)
+      for (int h : heads)
+        for (float w : x->attention.head(o.batch, h).weights) vmax = std::max(vmax, w);
+  if (vmax <= 0) vmax = 1;
+
+  std::vector<std::string> diff_lines;
+  for (size_t r = 0; r < heads.size(); ++r) {
+    const int h = heads[r];
+    for (size_t c = 0; c < all.size(); ++c) {
+      const MatrixGrid& g = layout.grids[r * per_row + c];
+      draw_panel_header(fig, st, g, layout.header, fmt::format("{} \u00b7 head {}", all[c]->scene.variant, h));
+      draw_matrix(fig, st, g, *all[c], h, o, vmax);
+      fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
+    }
+    for (size_t i = 0; i < others.size(); ++i) {
+      const MatrixGrid& g = layout.grids[r * per_row + all.size() + i];
+      const RowRuns& ma = a.mask(h);
+      const RowRuns& mb = others[i]->mask(h);
+      const RowRuns only_a = runs_difference(ma, mb), only_b = runs_difference(mb, ma);
+      const RowRuns both = runs_intersection(ma, mb);
+      draw_panel_header(fig, st, g, layout.header,
+                        fmt::format("{} vs {} \u00b7 head {}", a.scene.variant, others[i]->scene.variant, h));
+      fig.matrices.push_back({g.box(), g.n, h, a.scene.variant + " vs " + others[i]->scene.variant});
+      matrix_draw_background(fig, g, st.theme.masked);
+      matrix_draw_runs(fig, g, both, kBoth);
+      matrix_draw_runs(fig, g, only_a, kOnlyA);
+      matrix_draw_runs(fig, g, only_b, kOnlyB);
+      matrix_draw_axes(fig, g, st);
+      diff_lines.push_back(fmt::format("head {}: only in {} {} \u00b7 only in {} {} \u00b7 in both {}", h,
+                                       a.scene.variant, only_a.count(), others[i]->scene.variant,
+                                       only_b.count(), both.count()));
+    }
+  }
+  if (!o.mask_only) {
+    const MatrixGrid& g = layout.grids.front();
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, vmax, "attention weight");
+  }
+
+  y = draw_metrics(fig, st, layout.bottom + st.gap * 0.6, all);
+  for (const std::string& line : diff_lines) {
+    fig.items.push_back(Text{st.margin, y, line, st.tick, st.theme.text, Align::Left, Anchor::Top});
+    y += st.tick * 1.4;
+  }
+  y = draw_legend(fig, st, st.margin, y + st.label * 0.4, text_w, legend);
+  y = draw_caption(fig, st, st.margin, y, text_w, figure_caption(a, o));
+  fig.height = y + st.margin;
+  if (st.height > 0) figure_fit(fig, st.height);
+  return fig;
+}
+
+}  // namespace attnscope::figure

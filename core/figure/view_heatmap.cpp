@@ -1,0 +1,87 @@
+// The heatmap view: each selected head's attention weights (or binary mask) in original
+// coordinates, with leaks marked and group boundaries drawn.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/figure/decorations.hpp"
+#include "core/figure/panel_layout.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+std::string head_header(const Analysis& a, int head) {
+  std::string text = fmt::format("head {}", head);
+  if (const int roll = head_roll(a, head); roll != 0)
+    text += fmt::format(" \u00b7 rolled by {}{}", roll < 0 ? "\u2212" : "+", std::abs(roll));
+  const int64_t leaks = a.metrics.heads[head].leaks;
+  if (leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
+  return text;
+}
+
+}  // namespace
+
+Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
+  const Style st = style_for(o);
+  const std::vector<int> heads = heads_selected(a, o);
+  Figure fig{st.width, 0, {}, st.theme.background, {}};
+
+  const std::string what = o.mask_only ? "allowed cells per head" : "attention weights per head";
+  std::string subtitle = scene_summary(a);
+  if (!o.mask_only && a.scene.batch > 1) subtitle += fmt::format(" \u00b7 sequence {}", o.batch);
+  fig.title = figure_title(a, o, what);
+  double y = draw_title(fig, st, st.margin, fig.title, subtitle);
+
+  std::vector<LegendEntry> legend;
+  if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked (never computed)"});
+  legend.push_back({LegendEntry::Kind::Leak, st.theme.leak,
+                    fmt::format("leak: allowed, but the {} policy forbids it", a.scene.policy)});
+  if (a.build.frame) legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, "group boundary"});
+  const std::string caption = figure_caption(a, o);
+  const double text_width = st.width - 2 * st.margin;
+  const double below = measure_height([&](Figure& f, double y0) {
+    return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_width, legend), text_width, caption);
+  });
+
+  const int cols = panel_columns(st, static_cast<int>(heads.size()));
+  const double bar = o.mask_only ? 0 : colorbar_width(st);
+  const PanelLayout layout = layout_panels(st, a.n(), static_cast<int>(heads.size()), cols, y, bar,
+                                           st.height > 0 ? st.height - st.margin - below : 0);
+
+  float vmax = 0;
+  if (!o.mask_only)
+    for (int h : heads)
+      for (float w : a.attention.head(o.batch, h).weights) vmax = std::max(vmax, w);
+  if (vmax <= 0) vmax = 1;
+
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const int h = heads[i];
+    const MatrixGrid& g = layout.grids[i];
+    draw_panel_header(fig, st, g, layout.header, head_header(a, h));
+    fig.matrices.push_back({g.box(), g.n, h, a.scene.variant});
+    if (o.mask_only) {
+      matrix_draw_background(fig, g, st.theme.masked);
+      matrix_draw_runs(fig, g, a.mask(h), matrix_allowed_color(st));
+    } else {
+      matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
+    }
+    matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
+    matrix_draw_leaks(fig, g, a.leaks[h], st);
+    matrix_draw_axes(fig, g, st);
+  }
+  if (!o.mask_only) {
+    const MatrixGrid& g = layout.grids.front();
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, vmax, "attention weight");
+  }
+
+  y = draw_legend(fig, st, st.margin, layout.bottom + st.gap * 0.6, text_width, legend);
+  y = draw_caption(fig, st, st.margin, y, text_width, caption);
+  fig.height = y + st.margin;
+  if (st.height > 0) figure_fit(fig, st.height);
+  return fig;
+}
+
+}  // namespace attnscope::figure

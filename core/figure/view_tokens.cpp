@@ -1,0 +1,104 @@
+// The tokens view (one step's token layout) and the step animation built from it.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/figure/decorations.hpp"
+#include "core/figure/text_metrics.hpp"
+#include "core/figure/token_grid.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope::figure {
+
+namespace {
+
+std::string shape_text(const Step& step) {
+  std::string dims, axes;
+  for (size_t i = 0; i < step.shape.size(); ++i) {
+    dims += (i ? ", " : "") + std::to_string(step.shape[i]);
+    if (i < step.axes.size()) axes += (i ? ", " : "") + step.axes[i];
+  }
+  return fmt::format("shape ({}) over ({})", dims, axes);
+}
+
+Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reserve_gaps) {
+  const Style st = style_for(o);
+  const auto& steps = a.trace().steps;
+  const Step& step = steps[k];
+  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  fig.title = figure_title(a, o, "token layout step by step");
+  double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
+  const double width = st.width - 2 * st.margin;
+
+  fig.items.push_back(Text{st.margin, y, fmt::format("step {}/{} \u00b7 {}", k + 1, steps.size(), step.name),
+                           st.label * 1.15, st.theme.text, Align::Left, Anchor::Top, true});
+  y += st.label * 1.6;
+  fig.items.push_back(Text{st.margin, y, shape_text(step), st.tick, st.theme.axis, Align::Left, Anchor::Top});
+  y += st.tick * 1.5;
+  TokenGridOptions grid;
+  grid.batch = std::clamp(o.batch, 0, a.scene.batch - 1);
+  grid.reserve_gaps = reserve_gaps;
+  grid.max_cell = st.label * 3;
+  y = draw_token_grid(fig, st, a, step, st.margin, y + st.label * 0.4, width, grid);
+  fig.items.push_back(Text{st.margin, y + st.tick * 0.3,
+                           "each cell is one memory position and shows the original token it holds; "
+                           "gaps separate groups",
+                           st.tick, st.theme.axis, Align::Left, Anchor::Top});
+  y += st.tick * 1.8;
+  y = draw_legend(fig, st, st.margin, y, width, token_block_legend(a));
+
+  const auto custom = a.scene.captions.find(step.name);
+  y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width,
+                   custom != a.scene.captions.end() ? custom->second : step.explanation);
+  if (!step.code.empty())
+    for (const std::string& line : text_wrap(step.code, st.tick, width, true)) {
+      fig.items.push_back(Text{st.margin, y + st.tick * 0.3, line, st.tick, st.theme.axis, Align::Left,
+                               Anchor::Top, false, true});
+      y += st.tick * 1.4;
+    }
+  y = draw_caption(fig, st, st.margin, y + st.label * 0.5, width, figure_caption(a, o));
+  fig.height = y + st.margin;
+  return fig;
+}
+
+void check_step(const Analysis& a, int k) {
+  const int count = static_cast<int>(a.trace().steps.size());
+  if (k < 0 || k >= count)
+    throw SceneError(fmt::format("step: {} is not a step of this trace; use 0..{}", k, count - 1));
+}
+
+}  // namespace
+
+Figure view_tokens(const Analysis& a, const FigureOptions& o, int k) {
+  check_step(a, k);
+  heads_selected(a, o);  // validates the batch
+  Figure fig = tokens_figure(a, o, k, -1);
+  const Style st = style_for(o);
+  if (st.height > 0) figure_fit(fig, st.height);
+  return fig;
+}
+
+std::vector<TimedFigure> view_step_frames(const Analysis& a, const FigureOptions& o) {
+  heads_selected(a, o);
+  const auto& steps = a.trace().steps;
+  int gaps = 0;
+  for (const Step& s : steps) gaps = std::max(gaps, token_grid_gaps(s, o.batch));
+  std::vector<TimedFigure> frames;
+  double height = 0;
+  for (size_t k = 0; k < steps.size(); ++k) {
+    // Hold the first and last frame and every step that moves tokens, so a viewer can follow.
+    const bool moved = k > 0 && (steps[k].tokens != steps[k - 1].tokens || steps[k].groups != steps[k - 1].groups);
+    const bool key = k == 0 || k + 1 == steps.size() || moved;
+    frames.push_back({tokens_figure(a, o, static_cast<int>(k), gaps), key ? o.gif_hold_ms : o.gif_frame_ms});
+    height = std::max(height, frames.back().figure.height);
+  }
+  // Every GIF frame has the size of the tallest one.
+  const Style st = style_for(o);
+  for (TimedFigure& f : frames) {
+    f.figure.height = height;
+    if (st.height > 0) figure_fit(f.figure, st.height);
+  }
+  return frames;
+}
+
+}  // namespace attnscope::figure

@@ -1,0 +1,33 @@
+#pragma once
+// One function per figure view; each turns an Analysis into a Figure.
+#include <string>
+#include <vector>
+
+#include "core/analysis.hpp"
+#include "core/figure/figure.hpp"
+#include "core/figure/model.hpp"
+
+namespace attnscope::figure {
+
+Figure view_heatmap(const Analysis& analysis, const FigureOptions& options);
+Figure view_compare(const Analysis& analysis, const FigureOptions& options);
+Figure view_steps(const Analysis& analysis, const FigureOptions& options);
+Figure view_tokens(const Analysis& analysis, const FigureOptions& options, int step);
+
+// The frames of the step animation (GIF), each with its display time in milliseconds.
+struct TimedFigure {
+  Figure figure;
+  int delay_ms = 0;
+};
+std::vector<TimedFigure> view_step_frames(const Analysis& analysis, const FigureOptions& options);
+
+// Shared by the views.
+std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options);
+// "s2 · N=16 · H=2 · G=4 · shift −2 · causal policy · seed 0": enough to reproduce the figure.
+std::string scene_summary(const Analysis& analysis);
+std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
+std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
+// The step shown by the tokens view when none is asked for: the grouped layout, else the last.
+int default_token_step(const Analysis& analysis);
+
+}  // namespace attnscope::figure

@@ -1,0 +1,167 @@
+// Every format read back to pixels: each cell's centre must show what the core says about that
+// cell (leak colour on leaks, masked colour on masked cells, the weight's colormap entry
+// elsewhere), with query 0 as the top row.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/analysis.hpp"
+#include "core/figure/figure.hpp"
+#include "core/figure/views.hpp"
+#include "tests/figure/figure_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+using test::Image;
+
+Scene scene_of(int n, int g) {
+  Scene s;
+  s.n = n;
+  s.g = g;
+  return s;
+}
+
+Rgb8 expected_cell(const Analysis& a, const FigureOptions& o, int h, int q, int k, float vmax) {
+  const Theme& t = theme_get(o.theme);
+  if (a.leaks_at(h, q, k)) return t.leak;
+  if (!a.allowed(h, q, k)) return t.masked;
+  if (o.mask_only) return colormap_sample(o.colormap, 0.3f);
+  const float w = std::clamp(a.weight(o.batch, h, q, k) / vmax, 0.f, 1.f);
+  return colormap_table(o.colormap)[static_cast<size_t>(std::lround(w * 255.f))];
+}
+
+float max_weight(const Analysis& a, int batch) {
+  float vmax = 0;
+  for (int h = 0; h < a.heads(); ++h)
+    for (float w : a.attention.head(batch, h).weights) vmax = std::max(vmax, w);
+  return vmax;
+}
+
+// Renders, writes, and reads the file back as pixels at `dpi`.
+Image render_back(const Analysis& a, const FigureOptions& o, int dpi, const test::TempDir& dir) {
+  const std::string path = dir / (std::string("figure.") + figure_format_name(o.format));
+  figure_export(a, o, path);
+  const std::string png = dir / "back.png";
+  const std::string d = std::to_string(dpi);
+  switch (o.format) {
+    case FigureFormat::Png: return test::decode_png(path);
+    case FigureFormat::Svg:
+      EXPECT_EQ(test::run("rsvg-convert -d " + d + " -p " + d + " -o " + png + " " + path), 0) << "rsvg-convert";
+      return test::decode_png(png);
+    case FigureFormat::Pdf:
+      EXPECT_EQ(test::run("pdftoppm -r " + d + " -png -singlefile " + path + " " + dir / "back"), 0) << "pdftoppm";
+      return test::decode_png(png);
+    case FigureFormat::Gif: break;
+  }
+  throw std::runtime_error("no reader for this format");
+}
+
+struct CellCase {
+  FigureFormat format;
+  int n, g;
+  bool mask_only;
+  ThemeName theme;
+  int dpi;
+  // PNG cells are filled without anti-aliasing, so they match exactly; SVG and PDF go through
+  // another rasteriser whose anti-aliasing and colour handling move centre pixels slightly.
+  int tolerance;
+  // Leak centres sit where the two anti-aliased strokes of the cross meet.
+  int leak_tolerance;
+};
+
+std::string case_name(const testing::TestParamInfo<CellCase>& info) {
+  const CellCase& c = info.param;
+  std::string name = std::string(figure_format_name(c.format)) + "_n" + std::to_string(c.n) +
+                     (c.mask_only ? "_mask" : "_weights") + "_" + theme_name(c.theme);
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+class FigureCells : public testing::TestWithParam<CellCase> {};
+
+TEST_P(FigureCells, CentresShowWhatTheCoreSays) {
+  const CellCase& c = GetParam();
+  const auto a = analyze(scene_of(c.n, c.g));
+  FigureOptions o;
+  o.format = c.format;
+  o.dpi = c.dpi;
+  o.mask_only = c.mask_only;
+  o.theme = c.theme;
+  const figure::Figure fig = figure::view_heatmap(*a, o);
+  test::TempDir dir;
+  const Image img = render_back(*a, o, c.dpi, dir);
+  ASSERT_EQ(img.width, std::lround(fig.width * c.dpi / 72.0));
+  ASSERT_EQ(fig.matrices.size(), static_cast<size_t>(a->heads()));
+  const float vmax = max_weight(*a, 0);
+  int checked = 0, leaks = 0, masked = 0, bad = 0;
+  for (const figure::MatrixPlacement& m : fig.matrices)
+    for (int q = 0; q < a->n(); ++q)
+      for (int k = 0; k < a->n(); ++k) {
+        const auto [x, y] = test::cell_pixel(m, q, k, c.dpi);
+        const Rgb8 want = expected_cell(*a, o, m.head, q, k, vmax);
+        const Rgb8 got = img.at(x, y);
+        const bool leak = a->leaks_at(m.head, q, k);
+        const int tol = leak ? c.leak_tolerance : c.tolerance;
+        leaks += leak;
+        masked += !a->allowed(m.head, q, k);
+        ++checked;
+        if (test::color_distance(got, want) > tol && ++bad <= 5)
+          ADD_FAILURE() << "head " << m.head << " cell (" << q << ", " << k << ") at pixel (" << x << ", " << y
+                        << "): got " << int(got.r) << "," << int(got.g) << "," << int(got.b) << " want "
+                        << int(want.r) << "," << int(want.g) << "," << int(want.b) << (leak ? " (leak)" : "");
+      }
+  EXPECT_EQ(bad, 0) << bad << " of " << checked << " cells differ";
+  EXPECT_GT(leaks, 0) << "the scene must contain leaks for this test to mean anything";
+  EXPECT_GT(masked, 0);
+}
+
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, FigureCells,
+    testing::Values(CellCase{FigureFormat::Png, 16, 4, false, ThemeName::Light, 150, 0, 0},
+                    CellCase{FigureFormat::Png, 16, 4, true, ThemeName::Dark, 150, 0, 0},
+                    CellCase{FigureFormat::Png, 32, 8, false, ThemeName::HighContrast, 150, 0, 0},
+                    // Above 128 the weights are an embedded raster and small leaks are filled.
+                    CellCase{FigureFormat::Png, 160, 32, false, ThemeName::Light, 300, 0, 0},
+                    CellCase{FigureFormat::Svg, 16, 4, false, ThemeName::Light, 150, 6, 60},
+                    CellCase{FigureFormat::Svg, 16, 4, true, ThemeName::Dark, 150, 6, 60},
+                    CellCase{FigureFormat::Svg, 160, 32, false, ThemeName::Light, 300, 6, 60},
+                    CellCase{FigureFormat::Pdf, 16, 4, false, ThemeName::Light, 150, 6, 60},
+                    CellCase{FigureFormat::Pdf, 32, 8, true, ThemeName::HighContrast, 150, 6, 60},
+                    CellCase{FigureFormat::Pdf, 160, 32, false, ThemeName::Light, 300, 6, 60}),
+    case_name);
+
+TEST(FigureOrientation, QueryZeroIsTheTopRow) {
+  // S2's shifted head leaks only in rows 0..G/2-1, columns N-G/2..N-1: the top-right corner.
+  const auto a = analyze(scene_of(16, 4));
+  FigureOptions o;
+  o.dpi = 100;
+  o.heads = {1};
+  const figure::Figure fig = figure::view_heatmap(*a, o);
+  test::TempDir dir;
+  const Image img = render_back(*a, o, 100, dir);
+  const Rgb8 leak = theme_get(o.theme).leak;
+  const auto top = test::cell_pixel(fig.matrices[0], 0, 15, 100);
+  const auto bottom = test::cell_pixel(fig.matrices[0], 15, 15, 100);
+  EXPECT_LT(top.second, bottom.second);
+  EXPECT_EQ(img.at(top.first, top.second), leak);
+  EXPECT_NE(img.at(bottom.first, bottom.second), leak);
+}
+
+TEST(FigurePng, BackgroundIsTheThemeBackground) {
+  const auto a = analyze(scene_of(16, 4));
+  for (ThemeName t : {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast}) {
+    FigureOptions o;
+    o.dpi = 72;
+    o.theme = t;
+    test::TempDir dir;
+    const Image img = render_back(*a, o, 72, dir);
+    EXPECT_EQ(img.at(1, 1), theme_get(t).background) << theme_name(t);
+    EXPECT_EQ(img.at(img.width - 2, img.height - 2), theme_get(t).background) << theme_name(t);
+  }
+}
+
+}  // namespace
+}  // namespace attnscope
