@@ -3,6 +3,10 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <vector>
 #include <stdexcept>
 
 #include "core/figure/formats.hpp"
@@ -59,6 +63,42 @@ std::string xml_unescape(const std::string& text) {
   return out;
 }
 
+// Cairo numbers SVG ids (image6, surface9, ...) from process-wide counters, so a second figure
+// drawn by the same process (the GUI, the tests) would differ in its ids alone. Renumbering
+// them in order of appearance makes the file a function of the figure only.
+std::string svg_renumber_ids(const std::string& svg) {
+  static const char* const kPrefixes[] = {"image", "surface", "source", "pattern", "clip", "mask"};
+  std::map<std::string, std::map<std::string, int>> seen;  // prefix -> old number -> new number
+  std::string out;
+  out.reserve(svg.size());
+  size_t i = 0;
+  while (i < svg.size()) {
+    const bool ref = svg[i] == '#';
+    const bool def = svg.compare(i, 4, "id=\"") == 0;
+    if (!ref && !def) {
+      out += svg[i++];
+      continue;
+    }
+    const size_t start = i + (ref ? 1 : 4);
+    out.append(svg, i, start - i);
+    i = start;
+    for (const char* prefix : kPrefixes) {
+      const size_t len = std::strlen(prefix);
+      if (svg.compare(i, len, prefix) != 0) continue;
+      size_t end = i + len;
+      while (end < svg.size() && std::isdigit(static_cast<unsigned char>(svg[end]))) ++end;
+      if (end == i + len || (end < svg.size() && (std::isalnum(static_cast<unsigned char>(svg[end])) || svg[end] == '-')))
+        continue;
+      auto& numbers = seen[prefix];
+      const auto it = numbers.try_emplace(svg.substr(i + len, end - i - len), static_cast<int>(numbers.size())).first;
+      out += prefix + std::to_string(it->second);
+      i = end;
+      break;
+    }
+  }
+  return out;
+}
+
 constexpr const char* kSvgMetadataOpen = "<metadata id=\"attnscope-source\">";
 
 }  // namespace
@@ -78,7 +118,7 @@ std::string encode_svg(const Figure& figure, const std::string& source) {
                      xml_escape(source) + "</metadata>\n" +
                      "<style>image { image-rendering: optimizeSpeed; image-rendering: pixelated; }</style>";
   out.insert(open_end + 1, head);
-  return out;
+  return svg_renumber_ids(out);
 }
 
 std::string svg_source(const std::string& bytes) {
@@ -104,7 +144,43 @@ std::string encode_pdf(const Figure& figure, const std::string& source) {
   return out;
 }
 
+namespace {
+
+// Cairo writes some metadata strings as UTF-16BE hex, <FEFF0041...>, instead of (literals).
+std::string pdf_hex_utf16(const std::string& hex) {
+  std::vector<unsigned> units;
+  for (size_t i = 0; i + 4 <= hex.size(); i += 4) units.push_back(std::stoul(hex.substr(i, 4), nullptr, 16));
+  std::string out;
+  for (size_t i = units.empty() || units[0] != 0xFEFF ? 0 : 1; i < units.size(); ++i) {
+    unsigned c = units[i];
+    if (c >= 0xD800 && c < 0xDC00 && i + 1 < units.size()) c = 0x10000 + ((c - 0xD800) << 10) + (units[++i] - 0xDC00);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6)), out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12)), out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18)), out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F)), out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string pdf_source(const std::string& bytes) {
+  const std::string hex_key = "/Keywords <";
+  if (const size_t hex = bytes.find(hex_key); hex != std::string::npos) {
+    const size_t end = bytes.find('>', hex);
+    if (end == std::string::npos) return "";
+    std::string digits;
+    for (size_t i = hex + hex_key.size(); i < end; ++i)
+      if (std::isxdigit(static_cast<unsigned char>(bytes[i]))) digits += bytes[i];
+    return pdf_hex_utf16(digits);
+  }
   const std::string key = "/Keywords (";
   const size_t begin = bytes.find(key);
   if (begin == std::string::npos) return "";

@@ -1,0 +1,71 @@
+// export's contract: every view and format writes, usage problems exit 2 with a message that
+// says what to change.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/figure/figure.hpp"
+#include "tests/cli/cli_test_support.hpp"
+#include "tests/figure/figure_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+TEST(ExportCommand, EveryViewInEveryFormat) {
+  test::TempDir dir;
+  for (const std::string view : {"heatmap", "steps", "compare", "tokens"})
+    for (const std::string ext : {"png", "svg", "pdf", "gif"}) {
+      const std::string out = dir / (view + "." + ext);
+      const auto r = test::cli({"export", "--view", view, "--compare", "full", "--dpi", "60", "--out", out});
+      EXPECT_EQ(r.code, 0) << view << "." << ext << ": " << r.err;
+      EXPECT_GT(std::filesystem::file_size(out), 500u) << out;
+    }
+}
+
+TEST(ExportCommand, FormatComesFromTheExtensionOrTheFlag) {
+  test::TempDir dir;
+  ASSERT_EQ(test::cli({"export", "--format", "pdf", "--out", dir / "figure"}).code, 0);
+  EXPECT_EQ(test::read_file(dir / "figure").rfind("%PDF", 0), 0u);
+  ASSERT_EQ(test::cli({"export", "--out", dir / "FIG.SVG"}).code, 0);
+  EXPECT_NE(test::read_file(dir / "FIG.SVG").find("<svg"), std::string::npos);
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  std::string message;
+};
+
+TEST(ExportCommand, UsageErrorsExit2WithAMessage) {
+  test::TempDir dir;
+  const std::vector<BadCase> cases = {
+      {{"export", "--out", dir / "figure.bmp"}, "not a figure format"},
+      {{"export", "--out", dir / "figure"}, "cannot tell the format"},
+      {{"export", "--format", "tiff", "--out", dir / "f.png"}, "unknown format"},
+      {{"export", "--view", "pie", "--out", dir / "f.png"}, "unknown view"},
+      {{"export", "--size", "a4", "--out", dir / "f.png"}, "unknown size"},
+      {{"export", "--theme", "neon", "--out", dir / "f.png"}, "unknown theme"},
+      {{"export", "--colormap", "jet", "--out", dir / "f.png"}, "unknown colormap"},
+      {{"export", "--head", "5", "--out", dir / "f.png"}, "not a head"},
+      {{"export", "--view", "tokens", "--step", "99", "--out", dir / "f.png"}, "not a step"},
+      {{"export", "--view", "tokens", "--step", "nope", "--out", dir / "f.png"}, "no step 'nope'"},
+      {{"export", "--view", "compare", "--out", dir / "f.png"}, "--compare"},
+      {{"export", "--out", "/nonexistent-folder/f.png"}, "cannot write"},
+      {{"export", "--from", dir / "missing.png", "--out", dir / "f.png"}, "cannot open"},
+  };
+  for (const BadCase& c : cases) {
+    const auto r = test::cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.args[1] << " " << c.args[2] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << "expected '" << c.message << "' in: " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "f.png"));
+  }
+}
+
+TEST(ExportCommand, StepByNameOrIndex) {
+  test::TempDir dir;
+  ASSERT_EQ(test::cli({"export", "--view", "tokens", "--step", "roll", "--out", dir / "a.png"}).code, 0);
+  ASSERT_EQ(test::cli({"export", "--view", "tokens", "--step", "2", "--out", dir / "b.png"}).code, 0);
+  EXPECT_EQ(figure_read_source(dir / "a.png").options.step, 2);
+}
+
+}  // namespace
+}  // namespace attnscope

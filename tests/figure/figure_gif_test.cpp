@@ -1,0 +1,100 @@
+// The step animation read back with giflib: one frame per step, held frames where tokens move,
+// a loop block, and frames that are the same raster as the tokens view.
+#include <gif_lib.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "core/analysis.hpp"
+#include "core/figure/figure.hpp"
+#include "tests/figure/figure_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+struct Gif {
+  int frames = 0, width = 0, height = 0;
+  std::vector<int> delays_cs;
+  bool loops = false;
+  std::vector<Rgb8> first_pixels;  // first frame, decoded through the colour table
+};
+
+Gif read_gif(const std::string& path) {
+  int error = 0;
+  GifFileType* gif = DGifOpenFileName(path.c_str(), &error);
+  if (!gif) throw std::runtime_error(GifErrorString(error));
+  Gif out;
+  if (DGifSlurp(gif) != GIF_OK) throw std::runtime_error(GifErrorString(gif->Error));
+  out.frames = gif->ImageCount;
+  out.width = gif->SWidth, out.height = gif->SHeight;
+  for (int i = 0; i < gif->ImageCount; ++i) {
+    GraphicsControlBlock gcb;
+    DGifSavedExtensionToGCB(gif, i, &gcb);
+    out.delays_cs.push_back(gcb.DelayTime);
+    const SavedImage& img = gif->SavedImages[i];
+    for (int e = 0; e < img.ExtensionBlockCount; ++e)
+      if (img.ExtensionBlocks[e].Function == APPLICATION_EXT_FUNC_CODE && img.ExtensionBlocks[e].ByteCount == 11 &&
+          std::memcmp(img.ExtensionBlocks[e].Bytes, "NETSCAPE2.0", 11) == 0)
+        out.loops = true;
+  }
+  const SavedImage& first = gif->SavedImages[0];
+  const ColorMapObject* map = first.ImageDesc.ColorMap ? first.ImageDesc.ColorMap : gif->SColorMap;
+  for (int p = 0; p < first.ImageDesc.Width * first.ImageDesc.Height; ++p) {
+    const GifColorType c = map->Colors[first.RasterBits[p]];
+    out.first_pixels.push_back({c.Red, c.Green, c.Blue});
+  }
+  DGifCloseFile(gif, &error);
+  return out;
+}
+
+TEST(FigureGif, OneFramePerStepWithHoldsWhereTokensMove) {
+  const auto a = analyze(Scene{});
+  FigureOptions o;
+  o.view = FigureView::Steps;
+  o.format = FigureFormat::Gif;
+  o.gif_frame_ms = 500;
+  o.gif_hold_ms = 2000;
+  test::TempDir dir;
+  figure_export(*a, o, dir / "steps.gif");
+  const Gif gif = read_gif(dir / "steps.gif");
+  const auto& steps = a->trace().steps;
+  ASSERT_EQ(gif.frames, static_cast<int>(steps.size()));
+  EXPECT_TRUE(gif.loops);
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const bool moved = k > 0 && (steps[k].tokens != steps[k - 1].tokens || steps[k].groups != steps[k - 1].groups);
+    const bool held = k == 0 || k + 1 == steps.size() || moved;
+    EXPECT_EQ(gif.delays_cs[k], held ? 200 : 50) << steps[k].name;
+  }
+  // S2's roll moves tokens, its scores step does not.
+  EXPECT_EQ(gif.delays_cs[a->trace().find("roll")], 200);
+  EXPECT_EQ(gif.delays_cs[a->trace().find("scores")], 50);
+}
+
+TEST(FigureGif, FirstFrameIsTheTokensViewOfTheFirstStep) {
+  // The palette keeps flat colours exactly, so the GIF's first frame and a PNG of the same
+  // step at the same dpi agree on nearly every pixel (only anti-aliased edges may move).
+  const auto a = analyze(Scene{});
+  FigureOptions o;
+  o.view = FigureView::Steps;
+  o.format = FigureFormat::Gif;
+  o.dpi = 72;
+  test::TempDir dir;
+  figure_export(*a, o, dir / "steps.gif");
+  const Gif gif = read_gif(dir / "steps.gif");
+  EXPECT_EQ(gif.first_pixels.front(), theme_get(o.theme).background);
+  int exact = 0;
+  for (const Rgb8& p : gif.first_pixels) exact += p == theme_get(o.theme).background || p == category_color(0);
+  EXPECT_GT(exact, gif.frames > 0 ? static_cast<int>(gif.first_pixels.size() / 2) : 0);
+}
+
+TEST(FigureGif, StillViewsMakeOneFrame) {
+  const auto a = analyze(Scene{});
+  FigureOptions o;
+  o.format = FigureFormat::Gif;
+  test::TempDir dir;
+  figure_export(*a, o, dir / "heatmap.gif");
+  EXPECT_EQ(read_gif(dir / "heatmap.gif").frames, 1);
+}
+
+}  // namespace
+}  // namespace attnscope
