@@ -64,6 +64,20 @@ RowRuns frame_head_mask(const HeadFrame& frame) {
   return mask;
 }
 
+RowRuns frame_view(const HeadFrame& frame, const RowRuns& mask) {
+  const int n = mask.rows();
+  RowRuns view(n, n);
+  std::vector<int32_t> slots;
+  for (int slot = 0; slot < n; ++slot) {
+    const int q = frame.token_at_slot[slot];
+    slots.clear();
+    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
+      for (int k = r->begin; k < r->end; ++k) slots.push_back(frame.slot_of_token[k]);
+    view.append_row_from_columns(slots);
+  }
+  return view;
+}
+
 std::string frame_explain_cell(const HeadFrame& frame, int q, int k) {
   const int q_slot = frame.slot_of_token[q];
   const int k_slot = frame.slot_of_token[k];

@@ -40,6 +40,10 @@ std::vector<int> segments_equal(int n, int size);
 // The allowed cells of a head in original coordinates.
 RowRuns frame_head_mask(const HeadFrame& frame);
 
+// The same cells seen in the frame: (slot of q, slot of k) for every allowed (q, k). In the
+// frame a grouped variant's mask is block-diagonal, which is what the group-reshape computes.
+RowRuns frame_view(const HeadFrame& frame, const RowRuns& mask);
+
 // Why the frame allowed (q, k): which slots and group each token sits in and what the mask
 // compared. Used for every leak of a grouped variant.
 std::string frame_explain_cell(const HeadFrame& frame, int q, int k);
