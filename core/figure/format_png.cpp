@@ -51,6 +51,10 @@ std::string encode_png(const Figure& figure, int dpi, const std::string& source)
     text.text = const_cast<char*>(source.c_str());
     text.text_length = source.size();
     png_set_text(png, info, &text, 1);
+    // Figures are flat fills: unfiltered rows at zlib level 3 come out smaller than libpng's
+    // adaptive filtering at level 6, in less than half the time (measured by figure_bench).
+    png_set_compression_level(png, 3);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
     for (int y = 0; y < pixels.height; ++y)
       png_write_row(png, pixels.rgb.data() + static_cast<size_t>(y) * pixels.width * 3);
