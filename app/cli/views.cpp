@@ -241,16 +241,19 @@ void steps_text(const Analysis& analysis, std::ostream& out) {
     out << fmt::format("{:>2}. {:<13} ({})\n    {}\n    {}\n", i, step.name,
                        fmt::join(dims, ", "), step.explanation, step.code);
     if (step.rows > kStepGridMaxRows) continue;
-    out << "    row ";
+    // One column per head: the original token it holds, and its group once grouped.
+    out << "     row";
     for (int h = 0; h < step.heads; ++h)
-      out << fmt::format(" h{:<2}{}", h, step.head_part[h] >= 0 ? fmt::format("[{}]", step.head_part[h]) : "   ");
+      out << fmt::format(" {:>9}", step.head_part[h] >= 0
+                                       ? fmt::format("h{}[{}]", h, step.head_part[h])
+                                       : fmt::format("h{}", h));
     out << "\n";
     for (int row = 0; row < step.rows; ++row) {
-      out << fmt::format("    {:>3} ", row);
+      out << fmt::format("    {:>4}", row);
       for (int h = 0; h < step.heads; ++h) {
         const int group = step.group(row, h);
-        out << fmt::format(" t{:<2}{}", step.token(row, h), group >= 0 ? fmt::format("g{:<1}", group) : "  ");
-        out << " ";
+        out << fmt::format(" {:>9}", group >= 0 ? fmt::format("t{} g{}", step.token(row, h), group)
+                                                : fmt::format("t{}", step.token(row, h)));
       }
       out << "\n";
     }
