@@ -29,19 +29,22 @@ class MaskCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "mask", "draw each head's allowed cells in original coordinates, leaks marked X");
     command_->add_option("--head", head_, "only this head");
+    command_->add_flag("--frame", frame_, "draw the cells in the frame (rolled, grouped) coordinates");
   }
   int run(std::ostream& out, std::ostream&) override {
     const auto result = analysis();
     if (head_ < -1 || head_ >= result->heads())
       throw SceneError(fmt::format("head: {} is not a head of this scene; use 0..{}", head_,
                                    result->heads() - 1));
-    if (json_) out << mask_json(*result, head_).dump() << "\n";
+    if (frame_) mask_frame_text(*result, head_, out);
+    else if (json_) out << mask_json(*result, head_).dump() << "\n";
     else mask_text(*result, head_, out);
     return 0;
   }
 
  private:
   int head_ = -1;
+  bool frame_ = false;
 };
 
 class LeaksCommand final : public SceneCommand {

@@ -43,6 +43,40 @@ std::string mask_row_text(const Analysis& analysis, int head, int q) {
   return row;
 }
 
+std::string mask_frame_row_text(const Analysis& analysis, int head, int slot) {
+  const HeadFrame& frame = analysis.build.frame->heads[head];
+  const std::string original = mask_row_text(analysis, head, frame.token_at_slot[slot]);
+  std::string row(analysis.n(), '.');
+  for (int k = 0; k < analysis.n(); ++k) row[frame.slot_of_token[k]] = original[k];
+  return row;
+}
+
+void mask_frame_text(const Analysis& analysis, int head, std::ostream& out) {
+  if (!analysis.build.frame)
+    throw SceneError("frame: variant " + analysis.scene.variant +
+                     " attends in original token order, so it has no frame view; drop --frame");
+  const int n = analysis.n();
+  if (n > kTextGridMaxN)
+    throw SceneError(fmt::format("frame: the grid is drawn only for n <= {}", kTextGridMaxN));
+  out << fmt::format("variant {}  n={}  heads={}  policy={}{}  (frame coordinates)\n",
+                     analysis.scene.variant, n, analysis.heads(), policy_name(analysis.policy),
+                     params_text(analysis));
+  out << "rows and columns are frame slots; the label on each row is the token it holds\n";
+  for (int h = 0; h < analysis.heads(); ++h) {
+    if (head >= 0 && h != head) continue;
+    const HeadFrame& frame = analysis.build.frame->heads[h];
+    out << fmt::format("\nhead {}: slot -> token", h);
+    for (int slot = 0; slot < n; ++slot) {
+      if (slot > 0 && frame.segment_of_slot(slot) != frame.segment_of_slot(slot - 1)) out << " |";
+      out << " " << frame.token_at_slot[slot];
+    }
+    out << "\n";
+    for (int slot = 0; slot < n; ++slot)
+      out << fmt::format("f={:>3} (t{:>3}) {}\n", slot, frame.token_at_slot[slot],
+                         mask_frame_row_text(analysis, h, slot));
+  }
+}
+
 nlohmann::json variants_json() {
   nlohmann::json list = nlohmann::json::array();
   for (const Variant* variant : variant_all()) {

@@ -21,5 +21,9 @@ void steps_text(const Analysis& analysis, std::ostream& out);
 
 // One row of the grid: '#' allowed, 'X' allowed but forbidden by the policy, '.' masked.
 std::string mask_row_text(const Analysis& analysis, int head, int q);
+// The same row in the frame (rolled/grouped) coordinates: row and columns are frame slots.
+std::string mask_frame_row_text(const Analysis& analysis, int head, int slot);
+// Text grids in the frame coordinates of a grouped variant; throws SceneError for the others.
+void mask_frame_text(const Analysis& analysis, int head, std::ostream& out);
 
 }  // namespace attnscope

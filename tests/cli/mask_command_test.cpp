@@ -93,3 +93,17 @@ TEST(VariantsCommand, ListsTheS2Family) {
 
 }  // namespace
 }  // namespace attnscope
+
+namespace attnscope {
+namespace {
+
+TEST(MaskCommand, FrameViewShowsTheLeakInsideTheFramesCausalTriangle) {
+  const auto r = test::cli({"mask", "--frame", "--head", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("slot -> token 2 3 4 5 | 6 7 8 9 | 10 11 12 13 | 14 15 0 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("f= 14 (t  0) ............XX#."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("f= 15 (t  1) ............XX##"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace attnscope
