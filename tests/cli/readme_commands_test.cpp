@@ -1,0 +1,79 @@
+// Every attnscope command the README shows is run here, so the documentation cannot rot. In
+// code blocks, a "$ attnscope ..." line is followed by lines its output must contain ("..."
+// stands for omitted lines). GUI commands need a display and are covered by the GUI tests.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace attnscope {
+namespace {
+
+struct Example {
+  std::string args;                 // after "attnscope "
+  std::vector<std::string> output;  // lines that must appear in stdout
+};
+
+std::vector<Example> readme_examples() {
+  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/README.md");
+  std::vector<Example> examples;
+  std::string line;
+  bool in_block = false;
+  Example* current = nullptr;
+  const std::regex inline_command("`attnscope ([^`]+)`");
+  while (std::getline(in, line)) {
+    if (line.rfind("```", 0) == 0) {
+      in_block = !in_block;
+      current = nullptr;
+      continue;
+    }
+    if (in_block) {
+      if (line.rfind("$ attnscope ", 0) == 0) {
+        examples.push_back({line.substr(12), {}});
+        current = &examples.back();
+      } else if (line.rfind("$ ", 0) == 0) {
+        current = nullptr;
+      } else if (current && !line.empty() && line != "...") {
+        current->output.push_back(line);
+      }
+      continue;
+    }
+    for (std::sregex_iterator it(line.begin(), line.end(), inline_command), end; it != end; ++it)
+      examples.push_back({(*it)[1].str(), {}});
+  }
+  std::vector<Example> runnable;
+  for (const Example& e : examples) {
+    const bool placeholder = e.args.find_first_of("<[|") != std::string::npos ||
+                             e.args.find("...") != std::string::npos ||
+                             e.args.find("FILE") != std::string::npos;
+    if (!placeholder && e.args.rfind("gui", 0) != 0) runnable.push_back(e);
+  }
+  return runnable;
+}
+
+TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
+  const auto examples = readme_examples();
+  ASSERT_GE(examples.size(), 5u) << "the README should show the commands it documents";
+  const auto dir = std::filesystem::temp_directory_path() / "attnscope_readme";
+  std::filesystem::create_directories(dir);
+  for (const Example& e : examples) {
+    SCOPED_TRACE("attnscope " + e.args);
+    const std::string command =
+        "cd '" + dir.string() + "' && '" + ATTNSCOPE_BINARY + "' " + e.args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buffer;
+    while (size_t got = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), got);
+    const int status = pclose(pipe);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out.substr(0, 500);
+    for (const std::string& expected : e.output)
+      EXPECT_NE(out.find(expected), std::string::npos) << "missing line: " << expected;
+  }
+}
+
+}  // namespace
+}  // namespace attnscope
