@@ -62,7 +62,8 @@ double colorbar_width(const Style& style) {
   return style.gap + style.label * 1.0 + style.tick * 3.2 + style.label * 1.6;
 }
 
-void draw_colorbar(Figure& fig, const Style& style, const Box& bar, float vmax, const std::string& label) {
+void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const WeightScale& scale,
+                   const std::string& label) {
   Raster ramp{bar, 1, 256, {}};
   const auto& table = colormap_table(style.colormap);
   for (int i = 255; i >= 0; --i) ramp.pixels.push_back(table[i]);  // top of the bar is vmax
@@ -72,7 +73,8 @@ void draw_colorbar(Figure& fig, const Style& style, const Box& bar, float vmax, 
   for (int i = 0; i <= 4; ++i) {
     const double y = bar.y + bar.h * (1 - i / 4.0);
     ticks.segments.push_back({bar.x + bar.w, y, bar.x + bar.w + style.tick * 0.35, y});
-    fig.items.push_back(Text{bar.x + bar.w + style.tick * 0.6, y, fmt::format("{:.2g}", vmax * i / 4.0),
+    const std::string value = fmt::format("{:.2g}", scale.vmax * i / 4.0);
+    fig.items.push_back(Text{bar.x + bar.w + style.tick * 0.6, y, i == 4 && scale.clipped ? "\u2265" + value : value,
                              style.tick, style.theme.text, Align::Left, Anchor::Middle});
   }
   fig.items.push_back(std::move(ticks));

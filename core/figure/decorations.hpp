@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/figure/matrix_panel.hpp"
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"
 
@@ -21,8 +22,9 @@ struct LegendEntry {
 double draw_legend(Figure& fig, const Style& style, double x, double y, double width,
                    const std::vector<LegendEntry>& entries);
 
-// A vertical bar from 0 (bottom) to vmax (top) with ticks and a rotated label beside it.
-void draw_colorbar(Figure& fig, const Style& style, const Box& bar, float vmax, const std::string& label);
+// A vertical bar from 0 (bottom) to the scale's top with ticks and a rotated label beside it.
+void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const WeightScale& scale,
+                   const std::string& label);
 double colorbar_width(const Style& style);
 
 double draw_caption(Figure& fig, const Style& style, double x, double y, double width,

@@ -139,7 +139,7 @@ void matrix_draw_groups(Figure& fig, const MatrixGrid& g, const std::vector<int>
   fig.items.push_back(std::move(lines));
 }
 
-void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style) {
+void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool query_title) {
   const Box b = g.box();
   const Rgb8 axis = style.theme.axis;
   fig.items.push_back(StrokeBoxes{axis, style.line, {b}});
@@ -158,8 +158,9 @@ void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style) {
   }
   fig.items.push_back(std::move(ticks));
   const double label_gap = matrix_left_extent(g.n, style) - style.label * 0.2;
-  fig.items.push_back(Text{b.x - label_gap, b.y + b.h / 2, "query (row)", style.label, style.theme.text,
-                           Align::Center, Anchor::Top, false, false, true});
+  if (query_title)
+    fig.items.push_back(Text{b.x - label_gap, b.y + b.h / 2, "query (row)", style.label, style.theme.text,
+                             Align::Center, Anchor::Top, false, false, true});
   fig.items.push_back(Text{b.x + b.w / 2, b.y + b.h + matrix_bottom_extent(style), "key (column)",
                            style.label, style.theme.text, Align::Center, Anchor::Baseline});
 }
@@ -170,6 +171,16 @@ double matrix_left_extent(int n, const Style& style) {
 }
 
 double matrix_bottom_extent(const Style& style) { return style.tick * 1.6 + style.label * 1.2; }
+
+WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights) {
+  std::vector<float> all;
+  for (const auto* w : weights) all.insert(all.end(), w->begin(), w->end());
+  if (all.empty()) return {};
+  const auto rank = all.begin() + static_cast<std::ptrdiff_t>(0.99 * static_cast<double>(all.size() - 1));
+  std::nth_element(all.begin(), rank, all.end());
+  if (*rank <= 0) return {};
+  return {*rank, *std::max_element(rank, all.end()) > *rank};
+}
 
 Rgb8 matrix_allowed_color(const Style& style) { return colormap_sample(style.colormap, 0.3f); }
 

@@ -31,8 +31,18 @@ void matrix_draw_leaks(Figure& fig, const MatrixGrid& grid, const RowRuns& leaks
 // Lines before each token in `boundaries` (tokens where a new group starts), across both axes.
 void matrix_draw_groups(Figure& fig, const MatrixGrid& grid, const std::vector<int>& boundaries,
                         const Style& style);
-// Frame, ticks, tick labels and the axis titles "query (row)" / "key (column)".
-void matrix_draw_axes(Figure& fig, const MatrixGrid& grid, const Style& style);
+// Frame, ticks, tick labels and the axis titles "key (column)" and, when `query_title`,
+// "query (row)" (panels after the first in a row share the first one's).
+void matrix_draw_axes(Figure& fig, const MatrixGrid& grid, const Style& style, bool query_title = true);
+
+// Top of the weight colour scale: the 99th percentile of the shown weights. A long row spreads
+// its softmax thin, and one query with a single key (weight 1) would otherwise leave every
+// other cell at the dark end of the colormap; the brightest 1% saturate instead.
+struct WeightScale {
+  float vmax = 1;
+  bool clipped = false;  // some weights lie above vmax (the colorbar says "≥")
+};
+WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights);
 
 // Room the axes need left of and below the cells.
 double matrix_left_extent(int n, const Style& style);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/figure/text_metrics.hpp"
+
 namespace attnscope::figure {
 
 int panel_columns(const Style& style, int count) {
@@ -39,7 +41,10 @@ PanelLayout layout_panels(const Style& style, int n, int count, int cols, double
 void draw_panel_header(Figure& fig, const Style& style, const MatrixGrid& grid, double header,
                        const std::string& text) {
   const Box b = grid.box();
-  fig.items.push_back(Text{b.x + b.w / 2, b.y - header * 0.35, text, style.label, style.theme.text,
+  // Narrow panels (many variants side by side) get smaller headers rather than overlapping ones.
+  const double room = b.w + matrix_left_extent(grid.n, style) * 0.8;
+  const double size = std::max(style.tick * 0.8, std::min(style.label, style.label * room / text_width(text, style.label, true)));
+  fig.items.push_back(Text{b.x + b.w / 2, b.y - header * 0.35, text, size, style.theme.text,
                            Align::Center, Anchor::Baseline, true});
 }
 

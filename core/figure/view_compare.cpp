@@ -33,7 +33,7 @@ std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
 }
 
 void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
-                 const FigureOptions& o, float vmax) {
+                 const FigureOptions& o, float vmax, bool query_title) {
   if (o.mask_only) {
     matrix_draw_background(fig, g, st.theme.masked);
     matrix_draw_runs(fig, g, a.mask(h), matrix_allowed_color(st));
@@ -42,7 +42,7 @@ void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analys
   }
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
   matrix_draw_leaks(fig, g, a.leaks[h], st);
-  matrix_draw_axes(fig, g, st);
+  matrix_draw_axes(fig, g, st, query_title);
 }
 
 std::string percent(double x) { return fmt::format("{:.1f}%", 100 * x); }
@@ -113,12 +113,11 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
-  float vmax = 0;
-  if (!o.mask_only)
-    for (const Analysis* x : all)
-      for (int h : heads)
-        for (float w : x->attention.head(o.batch, h).weights) vmax = std::max(vmax, w);
-  if (vmax <= 0) vmax = 1;
+  std::vector<const std::vector<float>*> shown;
+  for (const Analysis* x : all)
+    for (int h : heads) shown.push_back(&x->attention.head(o.batch, h).weights);
+  const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
+  const float vmax = scale.vmax;
 
   std::vector<std::string> diff_lines;
   for (size_t r = 0; r < heads.size(); ++r) {
@@ -126,7 +125,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
     for (size_t c = 0; c < all.size(); ++c) {
       const MatrixGrid& g = layout.grids[r * per_row + c];
       draw_panel_header(fig, st, g, layout.header, fmt::format("{} \u00b7 head {}", all[c]->scene.variant, h));
-      draw_matrix(fig, st, g, *all[c], h, o, vmax);
+      draw_matrix(fig, st, g, *all[c], h, o, vmax, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
     for (size_t i = 0; i < others.size(); ++i) {
@@ -135,14 +134,13 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
       const RowRuns& mb = others[i]->mask(h);
       const RowRuns only_a = runs_difference(ma, mb), only_b = runs_difference(mb, ma);
       const RowRuns both = runs_intersection(ma, mb);
-      draw_panel_header(fig, st, g, layout.header,
-                        fmt::format("{} vs {} \u00b7 head {}", a.scene.variant, others[i]->scene.variant, h));
+      draw_panel_header(fig, st, g, layout.header, fmt::format("{} vs {}", a.scene.variant, others[i]->scene.variant));
       fig.matrices.push_back({g.box(), g.n, h, a.scene.variant + " vs " + others[i]->scene.variant});
       matrix_draw_background(fig, g, st.theme.masked);
       matrix_draw_runs(fig, g, both, kBoth);
       matrix_draw_runs(fig, g, only_a, kOnlyA);
       matrix_draw_runs(fig, g, only_b, kOnlyB);
-      matrix_draw_axes(fig, g, st);
+      matrix_draw_axes(fig, g, st, false);
       diff_lines.push_back(fmt::format("head {}: only in {} {} \u00b7 only in {} {} \u00b7 in both {}", h,
                                        a.scene.variant, only_a.count(), others[i]->scene.variant,
                                        only_b.count(), both.count()));
@@ -150,7 +148,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   }
   if (!o.mask_only) {
     const MatrixGrid& g = layout.grids.front();
-    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, vmax, "attention weight");
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, scale, "attention weight");
   }
 
   y = draw_metrics(fig, st, layout.bottom + st.gap * 0.6, all);

@@ -51,11 +51,10 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   const PanelLayout layout = layout_panels(st, a.n(), static_cast<int>(heads.size()), cols, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
-  float vmax = 0;
-  if (!o.mask_only)
-    for (int h : heads)
-      for (float w : a.attention.head(o.batch, h).weights) vmax = std::max(vmax, w);
-  if (vmax <= 0) vmax = 1;
+  std::vector<const std::vector<float>*> shown;
+  for (int h : heads) shown.push_back(&a.attention.head(o.batch, h).weights);
+  const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
+  const float vmax = scale.vmax;
 
   for (size_t i = 0; i < heads.size(); ++i) {
     const int h = heads[i];
@@ -70,11 +69,11 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     }
     matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
     matrix_draw_leaks(fig, g, a.leaks[h], st);
-    matrix_draw_axes(fig, g, st);
+    matrix_draw_axes(fig, g, st, i % cols == 0);
   }
   if (!o.mask_only) {
     const MatrixGrid& g = layout.grids.front();
-    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, vmax, "attention weight");
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, scale, "attention weight");
   }
 
   y = draw_legend(fig, st, st.margin, layout.bottom + st.gap * 0.6, text_width, legend);
