@@ -1,11 +1,9 @@
-// attnscope: a subcommand runs the headless CLI; no subcommand opens the GUI.
+// attnscope: a subcommand runs the headless CLI; `gui` or no subcommand opens the desktop GUI.
 #include <iostream>
 
 #include "app/cli/cli.hpp"
+#include "app/render/gui_launch.hpp"
 
 int main(int argc, char** argv) {
-  if (argc > 1) return attnscope::cli_run(argc, argv, std::cout, std::cerr);
-  // The GUI is not part of this build yet: show the classroom scene as text instead.
-  const char* classroom[] = {"attnscope", "mask"};
-  return attnscope::cli_run(2, classroom, std::cout, std::cerr);
+  return attnscope::cli_run(argc, argv, std::cout, std::cerr, attnscope::gui_launch);
 }

@@ -7,13 +7,14 @@
 
 namespace attnscope {
 
-int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+            const GuiLauncher& launcher) {
   CLI::App app{"attnscope: see what sparse and shifted attention patterns attend to, step by step",
                "attnscope"};
   app.require_subcommand(0, 1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
   app.footer("With no subcommand attnscope opens the desktop GUI on the classroom scene.");
-  std::vector<std::unique_ptr<Command>> commands = commands_create();
+  std::vector<std::unique_ptr<Command>> commands = commands_create(launcher);
   for (auto& command : commands) command->attach(app);
   try {
     app.parse(argc, argv);
@@ -37,6 +38,11 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return 2;
       }
     }
+  if (launcher) {
+    GuiRequest request;
+    request.scene = scene_classroom_default();
+    return launcher(request);
+  }
   err << "attnscope: no subcommand given; see 'attnscope --help'\n";
   return 2;
 }

@@ -2,7 +2,7 @@
 
 namespace attnscope {
 
-std::vector<std::unique_ptr<Command>> commands_create() {
+std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher) {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(command_variants());
   commands.push_back(command_mask());
@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<Command>> commands_create() {
   commands.push_back(command_steps());
   commands.push_back(command_verify());
   commands.push_back(command_export());
+  commands.push_back(command_gui(std::move(launcher)));
   return commands;
 }
 

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <vector>
 
+#include "app/cli/gui_request.hpp"
 #include "app/cli/scene_options.hpp"
 
 namespace attnscope {
@@ -35,7 +36,7 @@ class SceneCommand : public Command {
   bool json_ = false;
 };
 
-std::vector<std::unique_ptr<Command>> commands_create();
+std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher = {});
 
 // Each subcommand's factory, defined in its own file.
 std::unique_ptr<Command> command_variants();
@@ -44,5 +45,6 @@ std::unique_ptr<Command> command_leaks();
 std::unique_ptr<Command> command_steps();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_export();
+std::unique_ptr<Command> command_gui(GuiLauncher launcher);
 
 }  // namespace attnscope

@@ -1,0 +1,47 @@
+// gui: parses the scene and the screenshot/bench options, then hands them to the GUI launcher.
+#include "app/cli/commands.hpp"
+
+namespace attnscope {
+
+namespace {
+
+class GuiCommand final : public Command {
+ public:
+  explicit GuiCommand(GuiLauncher launcher) : launcher_(std::move(launcher)) {}
+  void attach(CLI::App& app) override {
+    command_ = app.add_subcommand("gui", "open the desktop GUI (the default without a subcommand)");
+    scene_options_.attach(*command_);
+    command_->add_option("--step", request_.step, "start at this step (index into 'attnscope steps')");
+    command_->add_option("--screenshot", request_.screenshot,
+                         "render, save the window as this PNG (plus a .json of the layout) and exit");
+    command_->add_option("--frames", request_.frames, "frames rendered before the screenshot; default 3")
+        ->check(CLI::PositiveNumber);
+    command_->add_flag("--classroom", request_.classroom, "large type, high contrast, student controls only");
+    command_->add_option("--bench-frames", request_.bench_frames,
+                         "render this many frames, print frame-time statistics and exit")
+        ->check(CLI::PositiveNumber);
+  }
+  int run(std::ostream&, std::ostream& err) override {
+    if (!launcher_) {
+      err << "attnscope: this build has no GUI; run headless: attnscope mask / steps / export\n";
+      return 2;
+    }
+    GuiRequest request = request_;
+    request.scene = scene_options_.scene();
+    scene_validate(request.scene);
+    return launcher_(request);
+  }
+
+ private:
+  GuiLauncher launcher_;
+  SceneOptions scene_options_;
+  GuiRequest request_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> command_gui(GuiLauncher launcher) {
+  return std::make_unique<GuiCommand>(std::move(launcher));
+}
+
+}  // namespace attnscope

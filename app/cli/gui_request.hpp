@@ -1,0 +1,23 @@
+#pragma once
+// What `attnscope gui` (or no subcommand) asks the desktop GUI to do. Parsed by the headless CLI
+// and handed to a launcher that the binary supplies, so the CLI library never links GL.
+#include <functional>
+#include <string>
+
+#include "core/scene.hpp"
+
+namespace attnscope {
+
+struct GuiRequest {
+  Scene scene;
+  int step = -1;           // -1: the first step (interactive) or the last (screenshot)
+  std::string screenshot;  // non-empty: render `frames` frames, save this PNG and exit
+  int frames = 3;
+  bool classroom = false;
+  int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+};
+
+// Returns the process exit code.
+using GuiLauncher = std::function<int(const GuiRequest&)>;
+
+}  // namespace attnscope

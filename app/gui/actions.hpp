@@ -1,0 +1,85 @@
+#pragma once
+// Everything a user (or a key, the CLI's --step, a test) can do, as data. Views only enqueue
+// these; apply() runs them between frames, so every path into the state is the same one.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/analysis.hpp"
+#include "core/colormap.hpp"
+
+namespace attnscope {
+
+// A heatmap cell in original coordinates: query q may attend to key k in `head`.
+struct Cell {
+  int head = 0, q = 0, k = 0;
+  bool operator==(const Cell&) const = default;
+};
+
+enum class ColorBy { Token, Group };
+enum class Coords { Original, Frame };
+
+namespace action {
+struct SetScene { Scene scene; };  // an edit: recorded in the undo history
+struct LoadPreset { int index = 0; };
+struct StepTo { int step = 0; bool animate = true; };
+struct StepNext {};
+struct StepPrev {};
+struct StepFirst {};
+struct StepLast {};
+struct Play {};
+struct Pause {};
+struct TogglePlay {};
+struct SetSpeed { float speed = 1.f; };
+struct SetCompare { bool on = false; std::vector<std::string> variants; };  // empty: a default set
+struct ToggleCompare {};
+struct ToggleLeakMarks {};
+struct SetColorBy { ColorBy by = ColorBy::Token; };
+struct SetCoords { Coords coords = Coords::Original; };
+struct SetColormap { ColormapName name = ColormapName::Viridis; };
+struct SetClassroom { bool on = false; };
+struct ToggleFullscreen {};
+struct Zoom { float factor = 1.f; };
+struct Pan { float dx = 0.f, dy = 0.f; };  // fractions of the whole matrix
+struct ResetZoom {};
+struct Undo {};
+struct Redo {};
+struct SetHover { std::optional<Cell> cell; };
+struct Pin { std::optional<Cell> cell; };
+struct SetBreakpoint { std::string step_name; };  // empty clears it
+struct SetWatch { std::optional<Cell> cell; };
+struct Export {};
+// A worker finished analysing the scene with this hash; installed only if still current.
+struct AnalysisReady {
+  uint64_t generation = 0;
+  uint64_t scene_hash = 0;
+  std::shared_ptr<const Analysis> analysis;
+  std::string error;
+};
+}  // namespace action
+
+using Action = std::variant<
+    action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
+    action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
+    action::SetSpeed, action::SetCompare, action::ToggleCompare, action::ToggleLeakMarks,
+    action::SetColorBy, action::SetCoords, action::SetColormap, action::SetClassroom,
+    action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
+    action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
+    action::Export, action::AnalysisReady>;
+
+// The views' outbox for one frame.
+struct ActionQueue {
+  std::vector<Action> actions;
+  void push(Action a) { actions.push_back(std::move(a)); }
+  template <class T>
+  const T* find() const {  // the last action of type T, for tests and the frame loop
+    for (auto it = actions.rbegin(); it != actions.rend(); ++it)
+      if (const T* a = std::get_if<T>(&*it)) return a;
+    return nullptr;
+  }
+};
+
+}  // namespace attnscope

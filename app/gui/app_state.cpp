@@ -1,0 +1,46 @@
+#include "app/gui/app_state.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace attnscope {
+
+std::shared_ptr<const Analysis> AnalysisCache::find(uint64_t hash) {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it)
+    if (it->first == hash) {
+      entries_.splice(entries_.begin(), entries_, it);  // most recently used first
+      return entries_.front().second;
+    }
+  return nullptr;
+}
+
+std::shared_ptr<const Analysis> AnalysisCache::peek(uint64_t hash) const {
+  for (const auto& [h, analysis] : entries_)
+    if (h == hash) return analysis;
+  return nullptr;
+}
+
+void AnalysisCache::put(uint64_t hash, std::shared_ptr<const Analysis> analysis) {
+  if (find(hash)) {
+    entries_.front().second = std::move(analysis);
+    return;
+  }
+  entries_.emplace_front(hash, std::move(analysis));
+  if (entries_.size() > kCapacity) entries_.pop_back();
+}
+
+const Step* AppState::current_step() const {
+  if (!analysis || analysis->trace().steps.empty()) return nullptr;
+  const auto& steps = analysis->trace().steps;
+  return &steps[std::clamp(play.step, 0, static_cast<int>(steps.size()) - 1)];
+}
+
+uint64_t scene_hash(const Scene& scene) {
+  // The JSON text covers every field a scene has, including ones added later. FNV-1a keeps the
+  // hash stable across runs (std::hash need not be).
+  const std::string text = scene_to_json(scene).dump();
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+}  // namespace attnscope

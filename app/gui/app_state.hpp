@@ -1,0 +1,101 @@
+#pragma once
+// AppState: the one place the GUI keeps its data (the scene being edited, its analysis, the
+// step cursor, view options, history, cache and background jobs). Views read it and enqueue
+// actions; only apply() and tick() change it, between frames.
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/gui/actions.hpp"
+#include "app/gui/presets.hpp"
+
+namespace attnscope {
+
+struct ViewOptions {
+  bool leak_marks = true;
+  ColorBy color_by = ColorBy::Token;
+  Coords coords = Coords::Original;
+  ColormapName colormap = ColormapName::Viridis;
+  bool classroom = false;
+  bool fullscreen = false;
+  bool compare = false;
+  std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
+  // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
+  float zoom = 1.f;
+  float pan_x = 0.f, pan_y = 0.f;
+  ThemeName theme() const { return classroom ? ThemeName::HighContrast : ThemeName::Light; }
+};
+
+// The step cursor. The token grid shows the pose between steps `from` and `step` at `t`
+// (t = 1: settled on `step`).
+struct Playback {
+  int step = 0;
+  int from = 0;
+  float t = 1.f;
+  bool playing = false;
+  float speed = 1.f;           // steps per second scale; 1 = one step every kStepSeconds
+  float hold = 0.f;            // seconds spent settled on the current step while playing
+  std::string breakpoint;      // playing pauses when it reaches this step name
+  std::optional<Cell> watch;   // followed through every step by the timeline
+};
+
+struct History {
+  std::vector<Scene> undo;
+  std::vector<Scene> redo;
+  static constexpr size_t kLimit = 200;
+};
+
+// Recent analyses by scene hash, so undo and compare are instant.
+class AnalysisCache {
+ public:
+  std::shared_ptr<const Analysis> find(uint64_t hash);        // and mark it recently used
+  std::shared_ptr<const Analysis> peek(uint64_t hash) const;  // for views, which only read
+  void put(uint64_t hash, std::shared_ptr<const Analysis> analysis);
+  size_t size() const { return entries_.size(); }
+  static constexpr size_t kCapacity = 12;
+
+ private:
+  std::list<std::pair<uint64_t, std::shared_ptr<const Analysis>>> entries_;  // most recent first
+};
+
+struct AnalysisJob {
+  uint64_t generation = 0;
+  uint64_t scene_hash = 0;
+  int n = 0;
+  std::chrono::steady_clock::time_point started;
+  std::future<action::AnalysisReady> result;
+};
+
+struct AppState {
+  Scene scene;  // what the user edits; may be invalid (then `error` says why)
+  std::shared_ptr<const Analysis> analysis;  // the last good analysis
+  std::string error;                          // the core's message for the current scene
+  float max_weight = 0.f;                     // of `analysis`, for the colour legend
+  uint64_t generation = 0;                    // bumped by every scene change
+  Playback play;
+  ViewOptions view;
+  History history;
+  AnalysisCache cache;
+  std::vector<AnalysisJob> jobs;
+  std::vector<std::string> compare_errors;  // per compare variant, empty when fine
+  std::optional<Cell> hover;
+  std::optional<Cell> pinned;
+  std::vector<Preset> presets;
+  int export_requests = 0;  // counted by Export; the frame loop writes the file
+  std::string status;       // one line under the menu: last export, analysis progress
+  // Scenes with at least this many tokens are analysed on a worker thread.
+  int async_min_n = 1024;
+
+  const Step* current_step() const;
+  // The hovered cell, else the pinned one.
+  std::optional<Cell> focus() const { return hover ? hover : pinned; }
+};
+
+uint64_t scene_hash(const Scene& scene);
+
+}  // namespace attnscope

@@ -1,0 +1,276 @@
+#include "app/gui/apply.hpp"
+
+#include <algorithm>
+
+#include "app/gui/heatmap_image.hpp"
+
+namespace attnscope {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+int step_count(const AppState& state) {
+  return state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) : 0;
+}
+
+void step_to(AppState& state, int step, bool animate) {
+  const int count = step_count(state);
+  if (count == 0) return;
+  step = std::clamp(step, 0, count - 1);
+  if (step == state.play.step && state.play.t >= 1.f) return;
+  state.play.from = animate ? state.play.step : step;
+  state.play.step = step;
+  state.play.t = animate ? 0.f : 1.f;
+  state.play.hold = 0.f;
+}
+
+bool cell_fits(const std::optional<Cell>& cell, const Analysis& a) {
+  return cell && cell->head < a.heads() && cell->q < a.n() && cell->k < a.n();
+}
+
+void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
+  // Keep the learner on the same step name when an edit keeps the trace's shape (e.g. N changes).
+  std::string step_name;
+  if (const Step* step = state.current_step()) step_name = step->name;
+  state.analysis = std::move(analysis);
+  state.max_weight = analysis_max_weight(*state.analysis);
+  state.error.clear();
+  const int found = state.analysis->trace().find(step_name);
+  const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);
+  state.play.step = state.play.from = std::max(step, 0);
+  state.play.t = 1.f;
+  if (!cell_fits(state.hover, *state.analysis)) state.hover.reset();
+  if (!cell_fits(state.pinned, *state.analysis)) state.pinned.reset();
+  if (!cell_fits(state.play.watch, *state.analysis)) state.play.watch.reset();
+  state.view.zoom = std::min(state.view.zoom, std::max(1.f, state.analysis->n() / 4.f));
+}
+
+bool job_running(const AppState& state, uint64_t hash) {
+  return std::any_of(state.jobs.begin(), state.jobs.end(),
+                     [&](const AnalysisJob& job) { return job.scene_hash == hash; });
+}
+
+// Cached, computed now, or started on a worker. Returns the SceneError message of an invalid
+// scene. `current` scenes are installed as the state's analysis when ready.
+std::string request_analysis(AppState& state, const Scene& scene, bool current) {
+  try {
+    scene_validate(scene);
+  } catch (const SceneError& e) {
+    return e.what();
+  }
+  const uint64_t hash = scene_hash(scene);
+  if (auto cached = state.cache.find(hash)) {
+    if (current) install(state, cached);
+    return {};
+  }
+  if (scene.n >= state.async_min_n) {
+    if (job_running(state, hash)) return {};
+    AnalysisJob job;
+    job.generation = state.generation;
+    job.scene_hash = hash;
+    job.n = scene.n;
+    job.started = std::chrono::steady_clock::now();
+    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash] {
+      action::AnalysisReady ready{generation, hash, nullptr, {}};
+      try {
+        ready.analysis = analyze(scene);
+      } catch (const std::exception& e) {
+        ready.error = e.what();
+      }
+      return ready;
+    });
+    state.jobs.push_back(std::move(job));
+    return {};
+  }
+  try {
+    auto analysis = analyze(scene);
+    state.cache.put(hash, analysis);
+    if (current) install(state, analysis);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+void request_compare(AppState& state) {
+  state.compare_errors.assign(state.view.compare_variants.size(), {});
+  if (!state.view.compare) return;
+  for (size_t i = 0; i < state.view.compare_variants.size(); ++i)
+    state.compare_errors[i] =
+        request_analysis(state, compare_scene(state.scene, state.view.compare_variants[i]), false);
+}
+
+void set_scene(AppState& state, Scene scene) {
+  state.scene = std::move(scene);
+  ++state.generation;
+  state.error = request_analysis(state, state.scene, true);
+  request_compare(state);
+}
+
+void edit_scene(AppState& state, Scene scene) {
+  if (scene == state.scene) return;
+  state.history.undo.push_back(state.scene);
+  if (state.history.undo.size() > History::kLimit) state.history.undo.erase(state.history.undo.begin());
+  state.history.redo.clear();
+  set_scene(state, std::move(scene));
+}
+
+void set_zoom(ViewOptions& view, float zoom, float max_zoom) {
+  const float cx = view.pan_x + 0.5f / view.zoom, cy = view.pan_y + 0.5f / view.zoom;
+  view.zoom = std::clamp(zoom, 1.f, std::max(1.f, max_zoom));
+  const float limit = 1.f - 1.f / view.zoom;
+  view.pan_x = std::clamp(cx - 0.5f / view.zoom, 0.f, limit);
+  view.pan_y = std::clamp(cy - 0.5f / view.zoom, 0.f, limit);
+}
+
+}  // namespace
+
+Scene compare_scene(const Scene& scene, const std::string& variant) {
+  Scene other = scene;
+  other.variant = variant;
+  other.compare.clear();
+  return other;
+}
+
+std::vector<std::string> compare_default_variants(const Scene& scene) {
+  std::vector<std::string> variants{scene.variant};
+  std::vector<std::string> relatives = scene.compare;
+  if (relatives.empty()) relatives = {"s2", "s2-fix-mask", "s2-fix-split", "short", "full"};
+  for (const std::string& v : relatives)
+    if (variants.size() < 4 && std::find(variants.begin(), variants.end(), v) == variants.end() &&
+        variant_find(v))
+      variants.push_back(v);
+  return variants;
+}
+
+void apply(AppState& state, Action action) {
+  const float max_zoom = state.analysis ? state.analysis->n() / 4.f : 1.f;
+  std::visit(
+      Overloaded{
+          [&](const action::SetScene& a) { edit_scene(state, a.scene); },
+          [&](const action::LoadPreset& a) {
+            if (a.index < 0 || a.index >= static_cast<int>(state.presets.size())) return;
+            const Preset& preset = state.presets[a.index];
+            if (preset.error.empty()) edit_scene(state, preset.scene);
+            else state.error = preset.file + ": " + preset.error;
+          },
+          [&](const action::StepTo& a) { step_to(state, a.step, a.animate); },
+          [&](const action::StepNext&) { step_to(state, state.play.step + 1, true); },
+          [&](const action::StepPrev&) { step_to(state, state.play.step - 1, true); },
+          [&](const action::StepFirst&) { step_to(state, 0, true); },
+          [&](const action::StepLast&) { step_to(state, step_count(state) - 1, true); },
+          [&](const action::Play&) {
+            if (state.play.step >= step_count(state) - 1) step_to(state, 0, false);
+            state.play.playing = true;
+            state.play.hold = 0.f;
+          },
+          [&](const action::Pause&) { state.play.playing = false; },
+          [&](const action::TogglePlay&) {
+            attnscope::apply(state, state.play.playing ? Action{action::Pause{}} : Action{action::Play{}});
+          },
+          [&](const action::SetSpeed& a) { state.play.speed = std::clamp(a.speed, 0.25f, 4.f); },
+          [&](const action::SetCompare& a) {
+            state.view.compare = a.on;
+            state.view.compare_variants =
+                a.variants.empty() ? compare_default_variants(state.scene) : a.variants;
+            if (state.view.compare_variants.size() > 4) state.view.compare_variants.resize(4);
+            request_compare(state);
+          },
+          [&](const action::ToggleCompare&) {
+            attnscope::apply(state, action::SetCompare{!state.view.compare, state.view.compare_variants});
+          },
+          [&](const action::ToggleLeakMarks&) { state.view.leak_marks = !state.view.leak_marks; },
+          [&](const action::SetColorBy& a) { state.view.color_by = a.by; },
+          [&](const action::SetCoords& a) { state.view.coords = a.coords; },
+          [&](const action::SetColormap& a) { state.view.colormap = a.name; },
+          [&](const action::SetClassroom& a) { state.view.classroom = a.on; },
+          [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
+          [&](const action::Zoom& a) { set_zoom(state.view, state.view.zoom * a.factor, max_zoom); },
+          [&](const action::Pan& a) {
+            const float limit = 1.f - 1.f / state.view.zoom;
+            state.view.pan_x = std::clamp(state.view.pan_x + a.dx, 0.f, limit);
+            state.view.pan_y = std::clamp(state.view.pan_y + a.dy, 0.f, limit);
+          },
+          [&](const action::ResetZoom&) {
+            state.view.zoom = 1.f;
+            state.view.pan_x = state.view.pan_y = 0.f;
+          },
+          [&](const action::Undo&) {
+            if (state.history.undo.empty()) return;
+            state.history.redo.push_back(state.scene);
+            Scene scene = std::move(state.history.undo.back());
+            state.history.undo.pop_back();
+            set_scene(state, std::move(scene));
+          },
+          [&](const action::Redo&) {
+            if (state.history.redo.empty()) return;
+            state.history.undo.push_back(state.scene);
+            Scene scene = std::move(state.history.redo.back());
+            state.history.redo.pop_back();
+            set_scene(state, std::move(scene));
+          },
+          [&](const action::SetHover& a) { state.hover = a.cell; },
+          [&](const action::Pin& a) { state.pinned = a.cell; },
+          [&](const action::SetBreakpoint& a) { state.play.breakpoint = a.step_name; },
+          [&](const action::SetWatch& a) { state.play.watch = a.cell; },
+          [&](const action::Export&) { ++state.export_requests; },
+          [&](const action::AnalysisReady& a) {
+            if (a.analysis) state.cache.put(a.scene_hash, a.analysis);
+            // A result for a scene the user has since left is stale: cached, never shown.
+            if (a.generation != state.generation || a.scene_hash != scene_hash(state.scene)) return;
+            if (a.analysis) install(state, a.analysis);
+            else state.error = a.error;
+          },
+      },
+      action);
+}
+
+void apply_all(AppState& state, ActionQueue& queue) {
+  // apply() may not enqueue, but move the list out first so a view's queue is reusable at once.
+  std::vector<Action> actions = std::move(queue.actions);
+  queue.actions.clear();
+  for (const Action& a : actions) apply(state, a);
+}
+
+void tick(AppState& state, float dt) {
+  Playback& play = state.play;
+  if (play.t < 1.f) {
+    play.t = std::min(1.f, play.t + dt * play.speed / kAnimationSeconds);
+    return;
+  }
+  if (!play.playing) return;
+  play.hold += dt * play.speed;
+  if (play.hold < kHoldSeconds) return;
+  if (play.step + 1 >= step_count(state)) {
+    play.playing = false;
+    return;
+  }
+  step_to(state, play.step + 1, true);
+  if (!play.breakpoint.empty() && state.current_step()->name == play.breakpoint) play.playing = false;
+}
+
+namespace {
+std::vector<Action> collect(AppState& state, bool wait) {
+  std::vector<Action> ready;
+  for (auto it = state.jobs.begin(); it != state.jobs.end();) {
+    if (wait || it->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      ready.emplace_back(it->result.get());
+      it = state.jobs.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return ready;
+}
+}  // namespace
+
+std::vector<Action> jobs_poll(AppState& state) { return collect(state, false); }
+std::vector<Action> jobs_wait(AppState& state) { return collect(state, true); }
+
+}  // namespace attnscope

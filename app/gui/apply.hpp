@@ -1,0 +1,27 @@
+#pragma once
+// The only functions that change an AppState.
+#include "app/gui/app_state.hpp"
+
+namespace attnscope {
+
+// By value: with a `const Action&` parameter, ADL would prefer std::apply for non-const arguments.
+void apply(AppState& state, Action action);
+void apply_all(AppState& state, ActionQueue& queue);  // in order, then empties the queue
+
+// Advances animation and playback by dt seconds (a fixed dt in screenshot mode).
+void tick(AppState& state, float dt);
+
+// Finished background analyses as AnalysisReady actions (stale ones included; apply drops them).
+std::vector<Action> jobs_poll(AppState& state);
+// Blocks until every job has finished; for screenshots and tests.
+std::vector<Action> jobs_wait(AppState& state);
+
+// The scene `variant` would see in the compare view: the same scene with another variant.
+Scene compare_scene(const Scene& scene, const std::string& variant);
+// The compare set used when the scene names none: its own variant and its closest relatives.
+std::vector<std::string> compare_default_variants(const Scene& scene);
+
+inline constexpr float kAnimationSeconds = 0.8f;  // one step's movement at speed 1
+inline constexpr float kHoldSeconds = 1.2f;       // time settled on a step while playing
+
+}  // namespace attnscope

@@ -1,0 +1,208 @@
+#include "app/gui/heatmap_widget.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnscope {
+
+namespace {
+
+// Which part of the N×N matrix is visible and how big a cell is on screen.
+struct Viewport {
+  ImVec2 m0, m1;
+  int n = 0;
+  float first_col = 0, first_row = 0, cell = 1;
+  ImVec2 cell_min(int row, int col) const {
+    return {m0.x + (col - first_col) * cell, m0.y + (row - first_row) * cell};
+  }
+  bool visible(int row, int col) const {
+    const float span = (m1.x - m0.x) / cell;
+    return col + 1 > first_col && col < first_col + span && row + 1 > first_row && row < first_row + span;
+  }
+};
+
+int token_at(const Analysis& a, int head, Coords coords, int position) {
+  if (coords == Coords::Original || !a.build.frame) return position;
+  return a.build.frame->heads[head].token_at_slot[position];
+}
+
+// Contiguous position ranges of each group, drawn as block outlines: in original coordinates the
+// wrapped group of a shifted head is two ranges, so its outline is four blocks.
+void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
+                 ImU32 color, float thickness) {
+  if (!a.build.frame) return;
+  const HeadFrame& frame = a.build.frame->heads[head];
+  if (frame.segment_count() <= 1) return;
+  for (int s = 0; s < frame.segment_count(); ++s) {
+    std::vector<int> positions;
+    for (int slot = frame.segment_begin(s); slot < frame.segment_end(s); ++slot)
+      positions.push_back(heatmap_position(a, head, coords, frame.token_at_slot[slot]));
+    std::sort(positions.begin(), positions.end());
+    std::vector<std::pair<int, int>> ranges;
+    for (int p : positions) {
+      if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
+      else ranges.push_back({p, p + 1});
+    }
+    for (const auto& [r0, r1] : ranges)
+      for (const auto& [c0, c1] : ranges) {
+        const ImVec2 a0 = v.cell_min(r0, c0), a1 = v.cell_min(r1, c1);
+        list->AddRect(a0, a1, color, 0.f, 0, thickness);
+      }
+  }
+}
+
+void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
+  const float t = std::max(1.5f, cell * 0.09f);
+  const float inset = t * 0.5f;
+  const ImVec2 a{p0.x + inset, p0.y + inset}, b{p0.x + cell - inset, p0.y + cell - inset};
+  list->AddRect(a, b, color, 0.f, 0, t);
+  list->AddLine(a, b, color, t);
+  list->AddLine({a.x, b.y}, {b.x, a.y}, color, t);
+}
+
+// Ticks at a round spacing that leaves room for the labels.
+int tick_step(float cell, float min_pixels) {
+  for (int step : {1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 512, 1024, 2048})
+    if (step * cell >= min_pixels) return step;
+  return 4096;
+}
+
+}  // namespace
+
+float heatmap_widget_top(const ViewContext& ctx) { return ctx.body()->FontSize * 1.4f + ctx.mono()->FontSize * 1.2f; }
+float heatmap_widget_left(const ViewContext& ctx) { return ctx.mono()->FontSize * 2.6f; }
+
+void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
+  const Analysis& a = *w.analysis;
+  const ViewOptions& view = ctx.state.view;
+  const Theme& theme = ctx.theme();
+  const Coords coords = heatmap_has_frame(a) ? view.coords : Coords::Original;
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx);
+
+  // Header: which head, whether it is shifted, how many cells leak.
+  const bool shifted = a.build.frame && a.build.frame->heads[w.head].token_at_slot[0] != 0;
+  const int64_t leaks = a.metrics.heads[w.head].leaks;
+  ImGui::PushFont(ctx.body());
+  std::string header = fmt::format("head {}{}", w.head, shifted ? " (shifted)" : "");
+  list->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), header.c_str());
+  const float header_w = ImGui::CalcTextSize(header.c_str()).x;
+  const std::string leak_text = leaks == 1 ? "  1 leak" : fmt::format("  {} leaks", leaks);
+  list->AddText({origin.x + header_w, origin.y}, leaks > 0 ? to_imu32(theme.leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                leak_text.c_str());
+  ImGui::PopFont();
+
+  const float zoom = w.interactive ? view.zoom : 1.f;
+  Viewport v;
+  v.n = a.n();
+  v.m0 = {std::floor(origin.x + left), std::floor(origin.y + top)};
+  v.m1 = {v.m0.x + w.side, v.m0.y + w.side};
+  v.first_col = (w.interactive ? view.pan_x : 0.f) * v.n;
+  v.first_row = (w.interactive ? view.pan_y : 0.f) * v.n;
+  v.cell = w.side * zoom / v.n;
+
+  const bool marks = view.leak_marks && v.cell >= 5.f;
+  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.reveal,
+                     view.leak_marks && !marks};
+  const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
+  const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
+  ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
+  if (w.report) ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom});
+
+  // Ticks: token ids along the top (keys) and the left (queries).
+  ImGui::PushFont(ctx.mono());
+  const int step = tick_step(v.cell, ctx.mono()->FontSize * 2.4f);
+  const ImU32 axis = ImGui::GetColorU32(ImGuiCol_Text);
+  const int span = static_cast<int>(std::ceil(v.n / zoom));
+  for (int p = (static_cast<int>(v.first_col) / step) * step; p < v.first_col + span && p < v.n; p += step) {
+    if (p < v.first_col) continue;
+    const std::string label = std::to_string(token_at(a, w.head, coords, p));
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    const ImVec2 c = v.cell_min(p, p);
+    list->AddText({c.x + v.cell * 0.5f - size.x * 0.5f, v.m0.y - size.y - 2.f}, axis, label.c_str());
+    list->AddText({v.m0.x - size.x - 4.f, c.y + v.cell * 0.5f - size.y * 0.5f}, axis, label.c_str());
+  }
+  ImGui::PopFont();
+
+  list->PushClipRect(v.m0, v.m1, true);
+  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
+
+  // Rows on screen, as tokens; leak marks and weight labels only look at those.
+  const int row_begin = std::max(0, static_cast<int>(v.first_row));
+  const int row_end = std::min(v.n, static_cast<int>(std::ceil(v.first_row + span)) + 1);
+  if (marks) {
+    for (int r = row_begin; r < row_end; ++r) {
+      const int q = token_at(a, w.head, coords, r);
+      const RowRuns& leak = a.leaks[w.head];
+      for (const Run* run = leak.row_begin(q); run != leak.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k) {
+          const int c = heatmap_position(a, w.head, coords, k);
+          if (v.visible(r, c)) draw_leak_mark(list, v.cell_min(r, c), v.cell, to_imu32(theme.leak));
+        }
+    }
+  }
+  ImGui::PushFont(ctx.mono());
+  const auto& weights = a.attention.head(0, w.head).weights;
+  if (!weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
+    const RowRuns& mask = a.mask(w.head);
+    const float max_weight = analysis_max_weight(a);
+    for (int r = row_begin; r < row_end; ++r) {
+      const int q = token_at(a, w.head, coords, r);
+      int64_t cell = mask.row_cell_offset(q);
+      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k, ++cell) {
+          const int c = heatmap_position(a, w.head, coords, k);
+          if (!v.visible(r, c)) continue;
+          const float weight = weights[cell];
+          const std::string label = weight >= 0.995f ? "1" : fmt::format(".{:02d}", static_cast<int>(std::lround(weight * 100)));
+          const Rgb8 bg = colormap_sample(view.colormap, max_weight > 0 ? weight / max_weight : 0);
+          const ImVec2 p = v.cell_min(r, c), size = ImGui::CalcTextSize(label.c_str());
+          list->AddText({p.x + (v.cell - size.x) * 0.5f, p.y + (v.cell - size.y) * 0.5f}, text_on(bg), label.c_str());
+        }
+    }
+  }
+  ImGui::PopFont();
+
+  // Focus: the hovered or pinned (q, k) is outlined in every head, with its row and column.
+  if (auto focus = ctx.state.focus()) {
+    if (focus->q < v.n && focus->k < v.n) {
+      const int r = heatmap_position(a, w.head, coords, focus->q);
+      const int c = heatmap_position(a, w.head, coords, focus->k);
+      const ImU32 hl = to_imu32(theme.highlight);
+      const ImVec2 p = v.cell_min(r, c);
+      list->AddRect(v.cell_min(r, 0), {v.m1.x, p.y + v.cell}, to_imu32(theme.highlight, 110), 0.f, 0, 1.f);
+      list->AddRect(v.cell_min(0, c), {p.x + v.cell, v.m1.y}, to_imu32(theme.highlight, 110), 0.f, 0, 1.f);
+      list->AddRect({p.x - 1, p.y - 1}, {p.x + v.cell + 1, p.y + v.cell + 1}, hl, 0.f, 0,
+                    focus->head == w.head ? 3.f : 1.5f);
+    }
+  }
+  list->PopClipRect();
+
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::InvisibleButton(fmt::format("##heatmap{}_{}", w.head, static_cast<const void*>(&a)).c_str(),
+                         {left + w.side, top + w.side});
+  if (w.interactive && ImGui::IsItemHovered()) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    if (mouse.x >= v.m0.x && mouse.y >= v.m0.y && mouse.x < v.m1.x && mouse.y < v.m1.y) {
+      const int c = static_cast<int>(v.first_col + (mouse.x - v.m0.x) / v.cell);
+      const int r = static_cast<int>(v.first_row + (mouse.y - v.m0.y) / v.cell);
+      if (r >= 0 && c >= 0 && r < v.n && c < v.n) {
+        const Cell cell{w.head, token_at(a, w.head, coords, r), token_at(a, w.head, coords, c)};
+        ctx.hover_next = cell;
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+          ctx.queue.push(action::Pin{ctx.state.pinned == cell ? std::nullopt : std::optional<Cell>(cell)});
+      }
+    }
+    const float wheel = ImGui::GetIO().MouseWheel;
+    if (wheel != 0.f) ctx.queue.push(action::Zoom{std::pow(1.25f, wheel)});
+    if (ImGui::IsMouseDragging(ImGuiMouseButton_Right) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) {
+      const ImVec2 d = ImGui::GetIO().MouseDelta;
+      ctx.queue.push(action::Pan{-d.x / (w.side * zoom), -d.y / (w.side * zoom)});
+    }
+  }
+}
+
+}  // namespace attnscope

@@ -1,0 +1,39 @@
+#pragma once
+// How views draw textured heatmaps without knowing about OpenGL: the renderer implements this
+// with cached textures and a shader; the logic tests implement it by recording the calls.
+#include <imgui.h>
+
+#include <memory>
+
+#include "app/gui/heatmap_image.hpp"
+
+namespace attnscope {
+
+struct HeatmapPaint {
+  std::shared_ptr<const Analysis> analysis;
+  int head = 0;
+  Coords coords = Coords::Original;
+  ColormapName colormap = ColormapName::Viridis;
+  ThemeName theme = ThemeName::Light;
+  float reveal = 1.f;      // 0: allowed cells still look masked; animates the mask step in
+  bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
+};
+
+struct DiffPaint {
+  std::shared_ptr<const Analysis> a, b;
+  int head = 0;
+  DiffOp op = DiffOp::AMinusB;
+  ThemeName theme = ThemeName::Light;
+};
+
+class Painter {
+ public:
+  virtual ~Painter() = default;
+  // Draws the visible part [uv0, uv1] (fractions of the whole N×N matrix, row 0 on top) into
+  // the screen rectangle [p0, p1].
+  virtual void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1,
+                       ImVec2 uv0, ImVec2 uv1) = 0;
+  virtual void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
+};
+
+}  // namespace attnscope

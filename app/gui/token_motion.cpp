@@ -1,0 +1,97 @@
+#include "app/gui/token_motion.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnscope {
+
+namespace {
+
+int sequence_rows(const Step& step) {
+  int rows = 0;
+  while (rows < step.rows && (step.batch.empty() || step.batch[rows] == 0)) ++rows;
+  return rows;
+}
+
+float column_of(const Step& step, int head) {
+  const int part = step.head_part.empty() ? -1 : step.head_part[head];
+  return static_cast<float>(head) + (part > 0 ? part * kChunkGap : 0.f);
+}
+
+// Gap offset of a row: groups are numbered from 0 in row order within a head.
+float group_offset(const Step& step, int row, int head) {
+  const int group = step.group(row, head);
+  if (group < 0) return 0.f;
+  // Groups of later sequences continue counting; the grid only shows batch 0.
+  return static_cast<float>(group) * kGroupGap;
+}
+
+float ease(float t) { return t * t * (3.f - 2.f * t); }
+
+float lerp(float a, float b, float t) { return a + (b - a) * t; }
+
+}  // namespace
+
+std::vector<TokenPose> token_poses(const Step& step) { return token_poses_between(step, step, 1.f); }
+
+std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t) {
+  const int n = sequence_rows(b);
+  const float e = ease(std::clamp(t, 0.f, 1.f));
+  std::vector<TokenPose> poses;
+  poses.reserve(static_cast<size_t>(n) * b.heads);
+  std::vector<int> row_in_a(static_cast<size_t>(n));
+  for (int h = 0; h < b.heads; ++h) {
+    std::fill(row_in_a.begin(), row_in_a.end(), -1);
+    if (h < a.heads)
+      for (int r = 0; r < std::min(n, sequence_rows(a)); ++r) {
+        const int token = a.token(r, h);
+        if (token >= 0 && token < n) row_in_a[token] = r;
+      }
+    for (int r = 0; r < n; ++r) {
+      TokenPose pose;
+      pose.token = b.token(r, h);
+      pose.head = h;
+      pose.group = b.group(r, h);
+      const int ra = pose.token >= 0 && pose.token < n ? row_in_a[pose.token] : -1;
+      if (ra < 0) {  // not in step a: appear in place
+        pose.row = static_cast<float>(r) + group_offset(b, r, h);
+        pose.col = column_of(b, h);
+      } else {
+        int d = r - ra;
+        if (2 * std::abs(d) > n) d -= d > 0 ? n : -n;  // the short way around
+        const float raw = ra + d * e;
+        const float wrapped = raw - n * std::floor((raw + 0.5f) / n);  // into [-0.5, n - 0.5)
+        pose.row = wrapped + lerp(group_offset(a, ra, h), group_offset(b, r, h), e);
+        pose.col = lerp(column_of(a, h), column_of(b, h), e);
+      }
+      poses.push_back(pose);
+    }
+  }
+  return poses;
+}
+
+namespace {
+float cols_of(const Step& s) {
+  return s.heads == 0 ? 0.f : column_of(s, s.heads - 1) + 1.f;
+}
+float rows_of(const Step& s) {
+  const int n = sequence_rows(s);
+  float rows = static_cast<float>(n);
+  float extra = 0.f;
+  for (int h = 0; h < s.heads && n > 0; ++h) extra = std::max(extra, group_offset(s, n - 1, h));
+  return rows + extra;
+}
+}  // namespace
+
+float token_grid_column(const Step& a, const Step& b, int head, float t) {
+  return lerp(column_of(a, head), column_of(b, head), ease(std::clamp(t, 0.f, 1.f)));
+}
+
+float token_grid_cols(const Step& a, const Step& b, float t) {
+  return lerp(cols_of(a), cols_of(b), ease(std::clamp(t, 0.f, 1.f)));
+}
+float token_grid_rows(const Step& a, const Step& b, float t) {
+  return lerp(rows_of(a), rows_of(b), ease(std::clamp(t, 0.f, 1.f)));
+}
+
+}  // namespace attnscope

@@ -1,0 +1,34 @@
+#pragma once
+// Where every (token, head) cell of the token grid sits between two steps. A pure function of
+// (step a, step b, t): cells are matched by provenance (the same original token in the same head),
+// so every variant's trace animates without code of its own.
+#include <vector>
+
+#include "core/trace.hpp"
+
+namespace attnscope {
+
+struct TokenPose {
+  int token = 0;
+  int head = 0;
+  int group = -1;   // the group in the destination step, -1 when not grouped
+  float col = 0.f;  // grid units: heads, plus a gap between the halves of chunked heads
+  float row = 0.f;  // grid units: rows, plus a gap between groups; may leave [0, rows) mid-wrap
+};
+
+inline constexpr float kChunkGap = 0.6f;  // columns between the two halves of chunked heads
+inline constexpr float kGroupGap = 0.35f; // rows between consecutive groups
+
+// Batch 0 only: the grid shows one sequence.
+std::vector<TokenPose> token_poses(const Step& step);
+// t in [0, 1]; eased. Rows move the short way around, so a roll slides and wraps instead of
+// sweeping tokens across the whole grid.
+std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t);
+
+// Column of a head at t (the left edge of its cells, in grid units).
+float token_grid_column(const Step& a, const Step& b, int head, float t);
+// Grid extent in grid units at the same t (columns, rows including gaps).
+float token_grid_cols(const Step& a, const Step& b, float t);
+float token_grid_rows(const Step& a, const Step& b, float t);
+
+}  // namespace attnscope

@@ -1,0 +1,73 @@
+#include "app/gui/ui_fonts.hpp"
+
+#include <string_view>
+
+#include "app/gui/embedded.hpp"
+
+namespace attnscope {
+
+namespace {
+
+// Latin, Greek, and the punctuation, arrows and maths the step explanations use (→, ×, √, ≤, ᵀ).
+const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x206F,
+                                0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0};
+
+ImFont* add(ImGuiIO& io, std::string_view ttf, float pixels) {
+  ImFontConfig config;
+  config.FontDataOwnedByAtlas = false;  // the bytes are static; the atlas must not free them
+  config.OversampleH = 2;
+  config.OversampleV = 1;
+  // ImGui's API takes a mutable pointer but only reads the data.
+  return io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(ttf.data()), static_cast<int>(ttf.size()),
+                                        pixels, &config, kGlyphRanges);
+}
+
+}  // namespace
+
+UiFonts ui_fonts_load(ImGuiIO& io) {
+  UiFonts fonts;
+  // Classroom sizes: 28 px is 21 pt at 96 dpi, readable from the back of a room on a 1080p projector.
+  fonts.body = add(io, embedded::kFontSans, 17.f);
+  fonts.mono = add(io, embedded::kFontMono, 15.f);
+  fonts.caption = add(io, embedded::kFontSans, 21.f);
+  fonts.body_large = add(io, embedded::kFontSans, 28.f);
+  fonts.mono_large = add(io, embedded::kFontMono, 25.f);
+  fonts.caption_large = add(io, embedded::kFontSans, 38.f);
+  io.FontDefault = fonts.body;
+  unsigned char* pixels = nullptr;
+  int width = 0, height = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+  return fonts;
+}
+
+void ui_style_apply(bool classroom) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
+  if (classroom) {
+    ImGui::StyleColorsDark(&style);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 1);
+    style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_Border] = ImVec4(0.6f, 0.6f, 0.6f, 1);
+    style.Colors[ImGuiCol_Button] = ImVec4(0.16f, 0.16f, 0.16f, 1);
+    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.3f, 0.3f, 0.3f, 1);
+    style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.95f, 0.8f, 0.1f, 1);
+    style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.08f, 0.08f, 0.08f, 1);
+    style.FrameBorderSize = 1.f;
+    style.ScaleAllSizes(1.6f);
+  } else {
+    ImGui::StyleColorsLight(&style);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.97f, 1);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    // Fields must stand out from the white panels they sit on.
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.88f, 0.89f, 0.91f, 1);
+    style.Colors[ImGuiCol_FrameBgHovered] = ImVec4(0.80f, 0.84f, 0.92f, 1);
+    style.Colors[ImGuiCol_SliderGrab] = ImVec4(0.26f, 0.46f, 0.80f, 1);
+    style.FrameRounding = 3.f;
+  }
+  style.WindowRounding = 0.f;
+  style.ChildRounding = 3.f;
+  style.WindowBorderSize = 0.f;
+}
+
+}  // namespace attnscope

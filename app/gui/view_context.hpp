@@ -1,0 +1,53 @@
+#pragma once
+// What every view gets for one frame: the state to read, the queue to write, the painter for
+// textures, the screen report to fill, and the fonts.
+#include <imgui.h>
+
+#include <optional>
+
+#include "app/gui/app_state.hpp"
+#include "app/gui/painter.hpp"
+#include "app/gui/screen_report.hpp"
+#include "app/gui/ui_fonts.hpp"
+
+namespace attnscope {
+
+struct ViewContext {
+  const AppState& state;
+  ActionQueue& queue;
+  Painter& painter;
+  ScreenReport& report;
+  const UiFonts& fonts;
+  // The cell under the mouse this frame, whichever view found it; becomes SetHover at the end.
+  std::optional<Cell> hover_next;
+
+  bool classroom() const { return state.view.classroom; }
+  ImFont* body() const { return classroom() ? fonts.body_large : fonts.body; }
+  ImFont* mono() const { return classroom() ? fonts.mono_large : fonts.mono; }
+  ImFont* caption() const { return classroom() ? fonts.caption_large : fonts.caption; }
+  const Theme& theme() const { return theme_get(state.view.theme()); }
+};
+
+inline ImU32 to_imu32(Rgb8 c, uint8_t alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
+// Black or white, whichever reads better on `background`.
+inline ImU32 text_on(Rgb8 background) {
+  const float luma = 0.299f * background.r + 0.587f * background.g + 0.114f * background.b;
+  return luma > 140.f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+}
+
+// The views, one file each.
+void view_menu(ViewContext& ctx);
+void view_scene(ViewContext& ctx);
+void view_presets(ViewContext& ctx);
+void view_step_header(ViewContext& ctx);
+void view_token_grid(ViewContext& ctx);
+void view_heatmaps(ViewContext& ctx);
+void view_inspector(ViewContext& ctx);
+void view_compare(ViewContext& ctx);
+void view_timeline(ViewContext& ctx);
+// The whole window: a fixed layout of the views above that follows the window size.
+void view_frame(ViewContext& ctx);
+// Keyboard shortcuts as actions (GLFW key codes in io.KeysDown, as ImGui 1.86 expects).
+void keyboard_actions(ViewContext& ctx);
+
+}  // namespace attnscope

@@ -1,0 +1,98 @@
+// The window's fixed layout (ImGui 1.86 has no docking): a menu bar, a left column (scene and
+// presets, inspector), the token grid with the step header, the heatmaps (or compare), and the
+// timeline along the bottom. Sizes are fractions of the window, so it resizes cleanly.
+#include <algorithm>
+
+#include "app/gui/view_context.hpp"
+
+namespace attnscope {
+
+namespace {
+
+void panel(const char* id, ImVec2 size, void (*body)(ViewContext&), ViewContext& ctx, bool border = true) {
+  ImGui::BeginChild(id, size, border, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  body(ctx);
+  ImGui::EndChild();
+}
+
+void section_title(ViewContext& ctx, const char* title) {
+  ImGui::PushFont(ctx.caption());
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+}
+
+void left_column(ViewContext& ctx) {
+  const float h = ImGui::GetContentRegionAvail().y;
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::BeginChild("scene", {w, h * 0.62f}, true);
+  if (!ctx.classroom()) {
+    section_title(ctx, "Scene");
+    view_scene(ctx);
+    ImGui::Separator();
+  }
+  section_title(ctx, "Presets");
+  view_presets(ctx);
+  ImGui::EndChild();
+  ImGui::BeginChild("inspector", {w, 0.f}, true);
+  section_title(ctx, "Inspector");
+  view_inspector(ctx);
+  ImGui::EndChild();
+}
+
+void token_column(ViewContext& ctx) {
+  view_step_header(ctx);
+  ImGui::Separator();
+  view_token_grid(ctx);
+}
+
+void right_column(ViewContext& ctx) {
+  if (!ctx.state.analysis) {
+    ImGui::TextUnformatted(ctx.state.jobs.empty() ? "No analysis yet." : "Analysing ...");
+    return;
+  }
+  if (ctx.state.view.compare) view_compare(ctx);
+  else view_heatmaps(ctx);
+}
+
+}  // namespace
+
+void view_frame(ViewContext& ctx) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos({0, 0});
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushFont(ctx.body());
+  ImGui::Begin("attnscope", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_MenuBar |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+  view_menu(ctx);
+  if (!ctx.state.scene.title.empty() && ctx.classroom()) {
+    ImGui::PushFont(ctx.caption());
+    ImGui::TextUnformatted(ctx.state.scene.title.c_str());
+    ImGui::PopFont();
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float timeline_h = ctx.classroom() ? ImGui::GetFrameHeightWithSpacing() * 1.3f
+                                           : ImGui::GetFrameHeightWithSpacing() * 2.4f + 10.f;
+  const float main_h = avail.y - timeline_h - ImGui::GetStyle().ItemSpacing.y;
+  const float left_w = ctx.classroom() ? avail.x * 0.2f : std::clamp(avail.x * 0.22f, 240.f, 360.f);
+  // The token grid needs a few columns; the heatmaps get the rest of the width.
+  const float token_w = std::clamp((avail.x - left_w) * 0.3f, 240.f, 560.f);
+  const float right_w = avail.x - left_w - token_w - 2 * spacing;
+
+  ImGui::BeginChild("left", {left_w, main_h}, false);
+  left_column(ctx);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  panel("tokens", {token_w, main_h}, token_column, ctx);
+  ImGui::SameLine();
+  panel("heatmaps", {right_w, main_h}, right_column, ctx);
+  panel("timeline", {avail.x, 0.f}, view_timeline, ctx);
+  ImGui::End();
+  ImGui::PopFont();
+
+  // Hover is whatever a view found under the mouse this frame (none: the hover ends).
+  if (ctx.hover_next != ctx.state.hover) ctx.queue.push(action::SetHover{ctx.hover_next});
+}
+
+}  // namespace attnscope

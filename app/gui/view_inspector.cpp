@@ -1,0 +1,64 @@
+// Inspector: everything about the hovered (or pinned) cell, and why it is or is not allowed.
+#include <cmath>
+
+#include "app/gui/view_context.hpp"
+#include "core/policy.hpp"
+
+namespace attnscope {
+
+namespace {
+
+std::string why(const Analysis& a, const Cell& c) {
+  if (a.leaks_at(c.head, c.q, c.k)) return a.leak_explanation(c.head, c.q, c.k);
+  if (a.allowed(c.head, c.q, c.k)) return a.variant->explain_allowed(a.build, c.head, c.q, c.k);
+  if (!policy_allows(a.policy, c.q, c.k))
+    return "masked: " + policy_reason(a.policy, c.q, c.k) + ", and the variant masks it too.";
+  if (a.build.frame) {
+    const HeadFrame& f = a.build.frame->heads[c.head];
+    const int sq = f.segment_of_slot(f.slot_of_token[c.q]), sk = f.segment_of_slot(f.slot_of_token[c.k]);
+    if (sq != sk)
+      return "masked: the policy would allow it, but query and key sit in different groups (" +
+             std::to_string(sq) + " and " + std::to_string(sk) + "), which never meet.";
+    return "masked: same group, but the mask inside the group drops it.";
+  }
+  return "masked by the variant, although the policy would allow it.";
+}
+
+}  // namespace
+
+void view_inspector(ViewContext& ctx) {
+  const AppState& state = ctx.state;
+  const auto focus = state.focus();
+  if (!state.analysis || !focus) {
+    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
+    return;
+  }
+  const Analysis& a = *state.analysis;
+  const Cell c = *focus;
+  ImGui::PushFont(ctx.caption());
+  ImGui::Text("head %d:  query %d \u2192 key %d%s", c.head, c.q, c.k, state.pinned == c ? "  (pinned)" : "");
+  ImGui::PopFont();
+  const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
+  const Theme& theme = ctx.theme();
+  if (leak) ImGui::TextColored(ImColor(to_imu32(theme.leak)), "LEAK: allowed by %s, forbidden by the %s policy",
+                               a.scene.variant.c_str(), policy_name(a.policy).c_str());
+  else ImGui::Text("%s", allowed ? "allowed" : "masked");
+  if (a.build.frame) {
+    const HeadFrame& f = a.build.frame->heads[c.head];
+    const int sq = f.slot_of_token[c.q], sk = f.slot_of_token[c.k];
+    ImGui::Text("frame slots: query %d, key %d   groups: %d, %d", sq, sk, f.segment_of_slot(sq), f.segment_of_slot(sk));
+  }
+  if (allowed) {
+    ImGui::Text("score %.4f   weight %.4f", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k));
+  }
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(why(a, c).c_str());
+  ImGui::PopTextWrapPos();
+  if (!ctx.classroom()) {
+    if (ImGui::SmallButton(state.pinned == c ? "unpin" : "pin")) ctx.queue.push(action::Pin{state.pinned == c ? std::nullopt : std::optional<Cell>(c)});
+    ImGui::SameLine();
+    if (ImGui::SmallButton("watch through the steps")) ctx.queue.push(action::SetWatch{c});
+  }
+}
+
+}  // namespace attnscope

@@ -1,0 +1,137 @@
+#include "app/render/gl_painter.hpp"
+
+#include "app/render/shader_sources.hpp"
+
+namespace attnscope {
+
+namespace {
+
+constexpr uint64_t kEvictAfterFrames = 240;
+
+GLuint texture_create(GLint internal_format, int size_x, int size_y, GLenum format, GLenum type, const void* data) {
+  GLuint id = 0;
+  glGenTextures(1, &id);
+  glBindTexture(GL_TEXTURE_2D, id);
+  // Nearest sampling: a cell is a cell, never a blend of its neighbours.
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glTexImage2D(GL_TEXTURE_2D, 0, internal_format, size_x, size_y, 0, format, type, data);
+  return id;
+}
+
+}  // namespace
+
+GlPainter::GlPainter()
+    : heatmap_program_({"shaders/heatmap.vert", embedded::kHeatmapVert},
+                       {"shaders/heatmap.frag", embedded::kHeatmapFrag}) {
+  glGenVertexArrays(1, &vao_);  // core profile: a draw needs a VAO even without attributes
+  for (ColormapName name : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis})
+    colormaps_[name] = texture_create(GL_RGB8, 256, 1, GL_RGB, GL_UNSIGNED_BYTE, colormap_table(name).data());
+}
+
+GlPainter::~GlPainter() {
+  for (auto& [key, t] : heatmaps_) glDeleteTextures(1, &t.id);
+  for (auto& [key, t] : diffs_) glDeleteTextures(1, &t.id);
+  for (auto& [name, id] : colormaps_) glDeleteTextures(1, &id);
+  glDeleteVertexArrays(1, &vao_);
+}
+
+void GlPainter::begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale) {
+  ++frame_;
+  quads_.clear();
+  display_ = display_size;
+  scale_ = framebuffer_scale;
+  evict();
+}
+
+void GlPainter::evict() {
+  auto sweep = [&](auto& textures) {
+    for (auto it = textures.begin(); it != textures.end();) {
+      if (frame_ - it->second.last_used > kEvictAfterFrames) {
+        glDeleteTextures(1, &it->second.id);
+        it = textures.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  sweep(heatmaps_);
+  sweep(diffs_);
+}
+
+void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
+                        ImVec2 uv1) {
+  const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords};
+  auto it = heatmaps_.find(key);
+  if (it == heatmaps_.end()) {
+    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords);
+    Texture t;
+    t.id = texture_create(GL_RG32F, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
+    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    t.keep_a = paint.analysis;
+    it = heatmaps_.emplace(key, std::move(t)).first;
+  }
+  it->second.last_used = frame_;
+  const float s = it->second.uv_scale;
+  quads_.push_back({this, it->second.id, paint.colormap, theme_get(paint.theme), p0, p1,
+                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.reveal, paint.leak_fill});
+  list->AddCallback(&GlPainter::draw_quad, &quads_.back());
+  list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+}
+
+void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
+  const Quad& q = *static_cast<const Quad*>(cmd->UserCallbackData);
+  GlPainter& self = *q.self;
+  // The backend sets the scissor per command only for its own draws.
+  const ImVec4 clip = cmd->ClipRect;
+  const float fb_h = self.display_.y * self.scale_.y;
+  glScissor(static_cast<GLint>(clip.x * self.scale_.x), static_cast<GLint>(fb_h - clip.w * self.scale_.y),
+            static_cast<GLsizei>((clip.z - clip.x) * self.scale_.x), static_cast<GLsizei>((clip.w - clip.y) * self.scale_.y));
+  const GLuint program = self.heatmap_program_.id();
+  glUseProgram(program);
+  glBindVertexArray(self.vao_);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, q.cells);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, self.colormaps_.at(q.colormap));
+  glActiveTexture(GL_TEXTURE0);
+  glUniform1i(self.heatmap_program_.uniform("u_cells"), 0);
+  glUniform1i(self.heatmap_program_.uniform("u_colormap"), 1);
+  glUniform4f(self.heatmap_program_.uniform("u_rect"), q.p0.x, q.p0.y, q.p1.x, q.p1.y);
+  glUniform4f(self.heatmap_program_.uniform("u_uv"), q.uv0.x, q.uv0.y, q.uv1.x, q.uv1.y);
+  glUniform2f(self.heatmap_program_.uniform("u_display"), self.display_.x, self.display_.y);
+  glUniform3f(self.heatmap_program_.uniform("u_masked"), q.theme.masked.r / 255.f, q.theme.masked.g / 255.f,
+              q.theme.masked.b / 255.f);
+  glUniform3f(self.heatmap_program_.uniform("u_leak"), q.theme.leak.r / 255.f, q.theme.leak.g / 255.f,
+              q.theme.leak.b / 255.f);
+  glUniform1f(self.heatmap_program_.uniform("u_reveal"), q.reveal);
+  glUniform1i(self.heatmap_program_.uniform("u_leak_fill"), q.leak_fill ? 1 : 0);
+  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+}
+
+void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) {
+  const DiffKey key{paint.a.get(), paint.b.get(), paint.head, paint.op, paint.theme};
+  auto it = diffs_.find(key);
+  if (it == diffs_.end()) {
+    const Theme& theme = theme_get(paint.theme);
+    const Rgb8 on = paint.op == DiffOp::AMinusB ? kOkabeIto[6] : paint.op == DiffOp::BMinusA ? kOkabeIto[5] : kOkabeIto[3];
+    const RgbaImage image =
+        cells_image_build(diff_cells(paint.a->mask(paint.head), paint.b->mask(paint.head), paint.op), on, theme.masked);
+    Texture t;
+    t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
+    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    t.keep_a = paint.a;
+    t.keep_b = paint.b;
+    it = diffs_.emplace(key, std::move(t)).first;
+  }
+  it->second.last_used = frame_;
+  const float s = it->second.uv_scale;
+  // ImGui's quads put uv (0, 0) at the top-left corner: row 0 on top, as in the heatmaps.
+  list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(it->second.id)), p0, p1, {0, 0}, {s, s});
+}
+
+}  // namespace attnscope

@@ -1,0 +1,59 @@
+#pragma once
+// The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates) and drawn as
+// one quad through shaders/heatmap.*, from an ImGui draw callback; difference images as plain
+// nearest-sampled RGBA textures. Textures unused for a while are freed.
+#include <deque>
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include "app/gui/painter.hpp"
+#include "app/render/shader_program.hpp"
+
+namespace attnscope {
+
+class GlPainter final : public Painter {
+ public:
+  GlPainter();  // links every program; throws std::runtime_error with the info log
+  ~GlPainter() override;
+
+  // Call once per frame before the views run.
+  void begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale);
+
+  void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
+               ImVec2 uv1) override;
+  void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) override;
+
+ private:
+  struct Texture {
+    GLuint id = 0;
+    float uv_scale = 1.f;  // the texture covers size·cells_per_texel >= N cells
+    std::shared_ptr<const Analysis> keep_a, keep_b;  // so a key's address is never reused
+    uint64_t last_used = 0;
+  };
+  struct Quad {
+    GlPainter* self;
+    GLuint cells;
+    ColormapName colormap;
+    Theme theme;
+    ImVec2 p0, p1, uv0, uv1;
+    float reveal;
+    bool leak_fill;
+  };
+  using HeatmapKey = std::tuple<const Analysis*, int, Coords>;
+  using DiffKey = std::tuple<const Analysis*, const Analysis*, int, DiffOp, ThemeName>;
+
+  static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
+  void evict();
+
+  ShaderProgram heatmap_program_;
+  GLuint vao_ = 0;
+  std::map<ColormapName, GLuint> colormaps_;
+  std::map<HeatmapKey, Texture> heatmaps_;
+  std::map<DiffKey, Texture> diffs_;
+  std::deque<Quad> quads_;  // this frame's callbacks point into it; a deque never moves them
+  uint64_t frame_ = 0;
+  ImVec2 display_{1, 1}, scale_{1, 1};
+};
+
+}  // namespace attnscope

@@ -1,0 +1,204 @@
+#include "app/render/gui_launch.hpp"
+
+// GL prototypes come from gl.hpp; GLFW must not pull in the legacy GL headers first.
+#include "app/render/gl.hpp"
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+
+#include "app/gui/apply.hpp"
+#include "app/gui/export_figure.hpp"
+#include "app/gui/view_context.hpp"
+#include "app/render/gl_painter.hpp"
+#include "app/render/screenshot.hpp"
+
+namespace attnscope {
+
+namespace {
+
+constexpr float kFixedDelta = 1.f / 60.f;  // screenshot and bench mode: frames do not depend on the clock
+
+bool display_required() {
+  const char* v = std::getenv("ATTNSCOPE_REQUIRE_DISPLAY");
+  return v && std::string(v) == "1";
+}
+
+int no_display(const GuiRequest& request, const char* why) {
+  std::cerr << "attnscope: no display found (" << why
+            << "); the GUI needs X11 or Wayland. Run headless instead: attnscope mask / steps / leaks / export\n";
+  const bool test_mode = !request.screenshot.empty() || request.bench_frames > 0;
+  if (test_mode && !display_required()) return 77;
+  return 1;
+}
+
+void print_frame_times(std::vector<double> ms, const Scene& scene) {
+  std::sort(ms.begin(), ms.end());
+  const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / ms.size();
+  const double median = ms[ms.size() / 2];
+  const double p95 = ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.95))];
+  std::cout << fmt::format("frames {}  {} N={} H={}  mean {:.2f} ms  median {:.2f} ms  p95 {:.2f} ms\n", ms.size(),
+                           scene.variant, scene.n, scene.heads, mean, median, p95);
+}
+
+class Window {
+ public:
+  explicit Window(GLFWwindow* w) : w_(w) {}
+  ~Window() {
+    glfwDestroyWindow(w_);
+    glfwTerminate();
+  }
+  GLFWwindow* get() const { return w_; }
+
+ private:
+  GLFWwindow* w_;
+};
+
+void set_fullscreen(GLFWwindow* window, bool on) {
+  if (on) {
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+  } else {
+    glfwSetWindowMonitor(window, nullptr, 40, 40, 1280, 800, 0);
+  }
+}
+
+}  // namespace
+
+int gui_launch(const GuiRequest& request) {
+  const bool screenshot = !request.screenshot.empty();
+  const bool bench = request.bench_frames > 0;
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) return no_display(request, "DISPLAY is not set");
+  if (!glfwInit()) return no_display(request, "GLFW could not connect to it");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  GLFWwindow* raw = glfwCreateWindow(1280, 800, "attnscope", nullptr, nullptr);
+  if (!raw) {
+    glfwTerminate();
+    return no_display(request, "no OpenGL 3.3 context");
+  }
+  Window window(raw);
+  glfwMakeContextCurrent(raw);
+  glfwSwapInterval(screenshot || bench ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is fixed; a saved .ini would make runs differ
+  const UiFonts fonts = ui_fonts_load(io);
+  ImGui_ImplGlfw_InitForOpenGL(raw, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  int code = 0;
+  {
+    std::unique_ptr<GlPainter> painter;
+    try {
+      painter = std::make_unique<GlPainter>();
+    } catch (const std::exception& e) {
+      std::cerr << "attnscope: " << e.what() << "\n";
+      code = 1;
+    }
+    AppState state;
+    state.presets = presets_load((std::filesystem::path(assets_dir()) / "scenes").string());
+    apply(state, action::SetScene{request.scene});
+    state.history.undo.clear();  // opening a scene is not an edit
+    if (request.classroom) apply(state, action::SetClassroom{true});
+    if (screenshot || bench)
+      for (const Action& a : jobs_wait(state)) apply(state, a);
+    const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
+    const int start = request.step >= 0 ? request.step : (screenshot || bench ? last_step : 0);
+    apply(state, action::StepTo{start, false});
+    if (!state.error.empty()) std::cerr << "attnscope: " << state.error << "\n";
+
+    bool classroom_style = !state.view.classroom;  // forces the first style_apply
+    bool fullscreen = false;
+    int exports_done = 0;
+    const int frames = screenshot ? request.frames : bench ? request.bench_frames : -1;
+    std::vector<double> frame_ms;
+    ScreenReport report;
+    ActionQueue queue;
+    for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
+      const auto t0 = std::chrono::steady_clock::now();
+      glfwPollEvents();
+      for (const Action& a : jobs_poll(state)) apply(state, a);
+      if (classroom_style != state.view.classroom) {
+        classroom_style = state.view.classroom;
+        ui_style_apply(classroom_style);
+      }
+      if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
+      while (exports_done < state.export_requests) {
+        ++exports_done;
+        state.status = export_current_view(state, std::filesystem::current_path().string());
+      }
+
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      if (screenshot || bench) {
+        io.DeltaTime = kFixedDelta;
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // wherever the pointer is, nothing is hovered
+      }
+      const float dt = io.DeltaTime;
+      ImGui::NewFrame();
+      painter->begin_frame(io.DisplaySize, io.DisplayFramebufferScale);
+      report.clear();
+      ViewContext ctx{state, queue, *painter, report, fonts, std::nullopt};
+      if (!screenshot && !bench) keyboard_actions(ctx);
+      view_frame(ctx);
+      ImGui::Render();
+
+      int fb_w = 0, fb_h = 0;
+      glfwGetFramebufferSize(raw, &fb_w, &fb_h);
+      glViewport(0, 0, fb_w, fb_h);
+      const Rgb8 bg = theme_get(state.view.theme()).background;
+      glClearColor(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+      if (screenshot && frame == frames - 1) {
+        const Step* step = state.current_step();
+        nlohmann::json sidecar = screen_report_json(report, io.DisplayFramebufferScale.x);
+        sidecar["width"] = fb_w;
+        sidecar["height"] = fb_h;
+        sidecar["theme"] = theme_name(state.view.theme());
+        sidecar["colormap"] = colormap_name(state.view.colormap);
+        sidecar["coords"] = state.view.coords == Coords::Frame ? "frame" : "original";
+        sidecar["step"] = state.play.step;
+        sidecar["step_name"] = step ? step->name : "";
+        sidecar["scene"] = scene_to_json(state.scene);
+        sidecar["error"] = state.error;
+        try {
+          screenshot_write(request.screenshot, fb_w, fb_h, sidecar);
+        } catch (const std::exception& e) {
+          std::cerr << "attnscope: " << e.what() << "\n";
+          code = 1;
+        }
+      }
+      if (bench) glFinish();  // count the GPU's work in the frame, not just its submission
+      glfwSwapBuffers(raw);
+      if (bench && frame > 0)  // the first frame builds the textures
+        frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+
+      apply_all(state, queue);
+      tick(state, dt);
+    }
+    if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  return code;
+}
+
+}  // namespace attnscope

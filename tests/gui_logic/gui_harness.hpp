@@ -1,0 +1,80 @@
+#pragma once
+// Runs the real views for one frame with ImGui but no display and no GL: a font atlas is built,
+// input is set on ImGuiIO, and the actions the views enqueue are returned.
+#include <imgui.h>
+
+#include <functional>
+#include <vector>
+
+#include "app/gui/apply.hpp"
+#include "app/gui/view_context.hpp"
+
+namespace attnscope::test {
+
+// Records what the views asked to paint instead of drawing it.
+struct RecordingPainter final : Painter {
+  struct Call {
+    int head;
+    ImVec2 p0, p1, uv0, uv1;
+  };
+  std::vector<Call> heatmaps;
+  int diffs = 0;
+  void heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
+    heatmaps.push_back({paint.head, p0, p1, uv0, uv1});
+  }
+  void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
+};
+
+class GuiHarness {
+ public:
+  GuiHarness() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1280, 800);
+    io.DeltaTime = 1.f / 60.f;
+    fonts_ = ui_fonts_load(io);
+    ui_style_apply(false);
+  }
+  ~GuiHarness() { ImGui::DestroyContext(); }
+
+  // One frame; `input` sets mouse and keys before it. Returns the frame's actions.
+  ActionQueue frame(const AppState& state, const std::function<void(ImGuiIO&)>& input = {}) {
+    ImGuiIO& io = ImGui::GetIO();
+    for (bool& down : io.KeysDown) down = false;
+    io.KeyCtrl = io.KeyShift = false;
+    io.MouseDown[0] = false;
+    io.MouseWheel = 0.f;
+    if (input) input(io);
+    painter.heatmaps.clear();
+    report.clear();
+    ActionQueue queue;
+    ImGui::NewFrame();
+    ViewContext ctx{state, queue, painter, report, fonts_, std::nullopt};
+    keyboard_actions(ctx);
+    view_frame(ctx);
+    ImGui::Render();
+    return queue;
+  }
+
+  RecordingPainter painter;
+  ScreenReport report;
+
+ private:
+  UiFonts fonts_;
+};
+
+inline AppState state_with(const Scene& scene) {
+  AppState state;
+  apply(state, action::SetScene{scene});
+  state.history.undo.clear();
+  return state;
+}
+
+inline Scene classroom_scene() {
+  Scene scene;  // s2, N = 16, G = 4, H = 2
+  scene.title = "classroom";
+  return scene;
+}
+
+}  // namespace attnscope::test

@@ -1,0 +1,98 @@
+// Frames of the real views against an AppState: the actions they emit for keys and the mouse,
+// and what they ask the painter to draw.
+#include <gtest/gtest.h>
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include "tests/gui_logic/gui_harness.hpp"
+
+namespace attnscope::test {
+namespace {
+
+TEST(ViewsTest, KeysBecomeActions) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  gui.frame(state);
+  auto press = [&](int key, bool ctrl = false) {
+    gui.frame(state);  // a key counts as pressed on the frame it goes down
+    return gui.frame(state, [&](ImGuiIO& io) {
+      io.KeysDown[key] = true;
+      io.KeyCtrl = ctrl;
+    });
+  };
+  EXPECT_TRUE(press(GLFW_KEY_RIGHT).find<action::StepNext>());
+  EXPECT_TRUE(press(GLFW_KEY_LEFT).find<action::StepPrev>());
+  EXPECT_TRUE(press(GLFW_KEY_SPACE).find<action::TogglePlay>());
+  EXPECT_TRUE(press(GLFW_KEY_END).find<action::StepLast>());
+  EXPECT_TRUE(press(GLFW_KEY_L).find<action::ToggleLeakMarks>());
+  EXPECT_TRUE(press(GLFW_KEY_C).find<action::ToggleCompare>());
+  const ActionQueue three = press(GLFW_KEY_3);
+  const auto preset = three.find<action::LoadPreset>();
+  ASSERT_TRUE(preset);
+  EXPECT_EQ(preset->index, 2);
+  EXPECT_TRUE(press(GLFW_KEY_Z, true).find<action::Undo>());
+  EXPECT_TRUE(press(GLFW_KEY_E, true).find<action::Export>());
+  EXPECT_FALSE(press(GLFW_KEY_L, true).find<action::ToggleLeakMarks>()) << "Ctrl+L is not L";
+}
+
+TEST(ViewsTest, OneSquareHeatmapPerHeadWithQueryZeroAtTheTop) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  gui.frame(state);
+  ASSERT_EQ(gui.painter.heatmaps.size(), 2u);
+  for (const auto& call : gui.painter.heatmaps) {
+    EXPECT_FLOAT_EQ(call.p1.x - call.p0.x, call.p1.y - call.p0.y);
+    EXPECT_FLOAT_EQ(call.uv0.y, 0.f) << "v = 0 (texture row 0, query 0) at the top edge";
+    EXPECT_FLOAT_EQ(call.uv1.y, 1.f);
+  }
+  EXPECT_EQ(gui.report.heatmaps.size(), 2u);
+}
+
+TEST(ViewsTest, HoveringAndClickingAHeatmapCellEmitsHoverAndPin) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  gui.frame(state);
+  const auto& rect = gui.report.heatmaps.at(1).rect;
+  const float cell = (rect.x1 - rect.x0) / 16.f;
+  const ImVec2 centre{rect.x0 + 14.5f * cell, rect.y0 + 0.5f * cell};  // head 1, query 0, key 14
+  gui.frame(state, [&](ImGuiIO& io) { io.MousePos = centre; });
+  const auto queue = gui.frame(state, [&](ImGuiIO& io) { io.MousePos = centre; });
+  const auto hover = queue.find<action::SetHover>();
+  ASSERT_TRUE(hover);
+  ASSERT_TRUE(hover->cell);
+  EXPECT_EQ(*hover->cell, (Cell{1, 0, 14}));
+  const auto click = gui.frame(state, [&](ImGuiIO& io) {
+    io.MousePos = centre;
+    io.MouseDown[0] = true;
+  });
+  const auto pin = click.find<action::Pin>();
+  ASSERT_TRUE(pin);
+  EXPECT_EQ(*pin->cell, (Cell{1, 0, 14}));
+}
+
+TEST(ViewsTest, TheTokenGridReportsTheRolledProvenance) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::StepTo{state.analysis->trace().find("roll"), false});
+  gui.frame(state);
+  int found = 0;
+  for (const auto& cell : gui.report.token_cells)
+    if (cell.head == 1 && cell.row == 14) {
+      EXPECT_EQ(cell.token, 0);
+      ++found;
+    }
+  EXPECT_EQ(found, 1);
+}
+
+TEST(ViewsTest, CompareShowsEveryVariantAndTheDifferences) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetCompare{true, {"s2", "s2-fix-mask", "s2-fix-split"}});
+  gui.frame(state);
+  EXPECT_EQ(gui.painter.heatmaps.size(), 3u);
+  EXPECT_EQ(gui.painter.diffs, 3);
+}
+
+}  // namespace
+}  // namespace attnscope::test
