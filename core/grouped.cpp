@@ -37,6 +37,13 @@ FrameLayout grouped_frame_rolled(const Scene& scene, SegmentRule shifted_rule) {
   return frame;
 }
 
+std::vector<int> grouped_split_boundaries(int n, int g, int s) {
+  std::vector<int> starts = {0};
+  for (int b = s; b < n; b += g)
+    if (b > 0) starts.push_back(b);
+  return starts;
+}
+
 std::vector<RowRuns> grouped_masks(const FrameLayout& frame) {
   std::vector<RowRuns> masks;
   for (const HeadFrame& head : frame.heads) masks.push_back(frame_head_mask(head));

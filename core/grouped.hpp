@@ -15,6 +15,10 @@ bool grouped_is_shifted_head(const Scene& scene, int head);  // h ≥ H/2
 // Unshifted heads: groups of G in token order. Shifted heads: rolled by the scene's shift.
 FrameLayout grouped_frame_rolled(const Scene& scene, SegmentRule shifted_rule);
 
+// Segment starts of the shifted heads in LongLoRA's flash path (cu_seqlens without a roll):
+// [0, s, s+G, ...] below n. With n not a multiple of G these are the SFT file's boundaries.
+std::vector<int> grouped_split_boundaries(int n, int g, int s);
+
 // Masks from the frame, one per head.
 std::vector<RowRuns> grouped_masks(const FrameLayout& frame);
 

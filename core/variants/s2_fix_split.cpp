@@ -7,12 +7,6 @@
 namespace attnscope {
 namespace {
 
-std::vector<int> split_boundaries(int n, int g, int s) {
-  std::vector<int> starts = {0};
-  for (int b = s; b < n; b += g) if (b > 0) starts.push_back(b);
-  return starts;
-}
-
 class S2FixSplit final : public Variant {
  public:
   const VariantInfo& info() const override {
@@ -35,7 +29,7 @@ class S2FixSplit final : public Variant {
     for (int h = 0; h < scene.heads; ++h) {
       const bool shifted = grouped_is_shifted_head(scene, h);
       frame.heads.push_back(frame_rolled(scene.n, 0,
-                                         shifted ? split_boundaries(scene.n, scene.g, s)
+                                         shifted ? grouped_split_boundaries(scene.n, scene.g, s)
                                                  : segments_equal(scene.n, scene.g),
                                          SegmentRule::FrameCausal));
     }

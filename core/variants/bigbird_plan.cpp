@@ -1,0 +1,86 @@
+#include "core/variants/bigbird_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+
+namespace {
+
+uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// Candidate key blocks of middle row i as bigbird_block_rand_mask slices middle_seq = 1..nb-2:
+// rows 1 and 2 skip their window from below, rows nb-3 and nb-2 draw from every middle block
+// (the code's "Missing -3/-4" comments), the others exclude the window i-1..i+1.
+std::vector<int> candidates(int i, int nb) {
+  std::vector<int> out;
+  for (int j = 1; j <= nb - 2; ++j) {
+    bool keep;
+    if (i == 1) keep = j >= 3;
+    else if (i == 2) keep = j >= 4;
+    else if (i == nb - 3 || i == nb - 2) keep = true;
+    else keep = j < i - 1 || j > i + 1;
+    if (keep) out.push_back(j);
+  }
+  return out;
+}
+
+}  // namespace
+
+BigBirdPlan bigbird_plan(const Scene& scene) {
+  BigBirdPlan plan;
+  plan.block = param_int(scene, "block", 1, scene.n, fmt::format("use --block 1..{}", scene.n));
+  if (scene.n % plan.block != 0)
+    throw SceneError(fmt::format("block: BigBird needs n divisible by the block size; {} does not "
+                                 "divide n = {}",
+                                 plan.block, scene.n));
+  plan.blocks = scene.n / plan.block;
+  plan.random = param_int(scene, "random", 0, scene.n, "use a small --random, e.g. 1");
+  const int middle = std::max(0, plan.blocks - 2);
+  const std::vector<int64_t> given = scene_param_int_list(scene, "rand-blocks");
+  if (!given.empty() && static_cast<int>(given.size()) != plan.random * middle)
+    throw SceneError(fmt::format("rand-blocks: expected random x (nb - 2) = {} x {} = {} blocks, "
+                                 "row by row, got {}",
+                                 plan.random, middle, plan.random * middle, given.size()));
+  for (int h = 0; h < scene.heads; ++h) {
+    uint64_t state = scene.seed * 0x100000001B3ull + static_cast<uint64_t>(h);
+    std::vector<std::vector<int>> rows;
+    for (int i = 1; i <= plan.blocks - 2; ++i) {
+      std::vector<int> row;
+      if (!given.empty()) {
+        for (int r = 0; r < plan.random; ++r) {
+          const int64_t j = given[static_cast<size_t>(i - 1) * plan.random + r];
+          if (j < 0 || j >= plan.blocks)
+            throw SceneError(fmt::format("rand-blocks: block {} is outside 0..{}", j, plan.blocks - 1));
+          row.push_back(static_cast<int>(j));
+        }
+      } else {
+        std::vector<int> pool = candidates(i, plan.blocks);
+        if (static_cast<int>(pool.size()) < plan.random)
+          throw SceneError(fmt::format("random: block row {} has only {} candidate blocks for {} "
+                                       "random blocks; lower --random or use more blocks (larger "
+                                       "n or smaller --block)",
+                                       i, pool.size(), plan.random));
+        // A partial Fisher-Yates shuffle: np.random.permutation(pool)[:r] with our own generator.
+        for (int r = 0; r < plan.random; ++r) {
+          const size_t pick = r + splitmix64(state) % (pool.size() - r);
+          std::swap(pool[r], pool[pick]);
+          row.push_back(pool[r]);
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    plan.rand_attn.push_back(std::move(rows));
+  }
+  return plan;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,54 @@
+#include "core/variants/decode_trace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/frame.hpp"
+#include "core/variants/masked_trace.hpp"
+
+namespace attnscope {
+
+namespace {
+constexpr int kMaxDecodeSteps = 64;
+}
+
+std::vector<int> decode_traced_steps(int n) {
+  std::vector<int> steps;
+  if (n <= kMaxDecodeSteps) {
+    for (int t = 0; t < n; ++t) steps.push_back(t);
+    return steps;
+  }
+  for (int i = 0; i < kMaxDecodeSteps; ++i)
+    steps.push_back(static_cast<int>(static_cast<int64_t>(i) * (n - 1) / (kMaxDecodeSteps - 1)));
+  return steps;
+}
+
+void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& visible,
+                        const std::function<std::string(int)>& explain) {
+  const int n = scene.n;
+  for (int step : decode_traced_steps(n)) {
+    FrameLayout layout;
+    layout.n = n;
+    size_t widest = 0;
+    for (int h = 0; h < scene.heads; ++h) {
+      const std::vector<int>& seen = visible[h][step];
+      std::vector<int> dropped, future;
+      for (int k = 0; k < n; ++k) {
+        if (k > step) future.push_back(k);
+        else if (!std::binary_search(seen.begin(), seen.end(), k)) dropped.push_back(k);
+      }
+      layout.heads.push_back(layout_from_groups(n, {seen, dropped, future}));
+      t.place_tokens(h, layout.heads.back().token_at_slot);
+      widest = std::max(widest, seen.size());
+    }
+    t.group_by(layout).step(fmt::format("decode-{}", step),
+                            {scene.batch, scene.heads, static_cast<long>(widest), scene.d},
+                            {"batch", "head", "cache slot", "dim"}, explain(step),
+                            fmt::format("out, past_key_values = model(input_ids[:, {}:{}], "
+                                        "past_key_values=past_key_values)",
+                                        step, step + 1));
+  }
+}
+
+}  // namespace attnscope

@@ -1,0 +1,26 @@
+#pragma once
+// Steps of the KV-cache variants (streaming, h2o): one step per decode step t, whose rows per
+// head are the keys query t sees in cache order (row index = cache-relative position, query last),
+// then the dropped past keys, then the tokens not yet decoded. Groups: 0 visible, 1 dropped,
+// 2 future. Not a variant.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/scene.hpp"
+#include "core/trace.hpp"
+
+namespace attnscope {
+
+// visible[h][t]: the sorted keys query t reads in head h (its cache plus itself).
+using DecodeRows = std::vector<std::vector<std::vector<int>>>;
+
+// Steps are kept for every t when N is small and for evenly spaced t otherwise, so a long
+// scene's trace stays small; `explain(t)` is the step's caption.
+void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& visible,
+                        const std::function<std::string(int)>& explain);
+
+// The decode steps that get a trace step.
+std::vector<int> decode_traced_steps(int n);
+
+}  // namespace attnscope

@@ -1,0 +1,70 @@
+// Sparse Transformer fixed attention: even heads read their own stride block, odd heads the last
+// c "summary" positions of every block.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+class Fixed final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "fixed",
+        "Sparse Transformer fixed: even heads k <= q in the same block of l, odd heads k <= q and "
+        "k mod l >= l-c (summary columns)",
+        "Sparse Transformer (arXiv 1904.10509) §4.3 A1/A2; openai/sparse_attention "
+        "get_blocksparse_obj('fixed') at block level",
+        {},
+        {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"},
+         {"c", ParamSpec::Kind::Int, "1", "summary positions at the end of every block"}},
+        90};
+    return info;
+  }
+  void validate(const Scene& scene) const override { params(scene); }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const auto [l, c] = params(scene);
+    VariantBuild out;
+    out.masks = predicate_masks(scene.n, scene.heads, [l, c](int h, int q, int k) {
+      if (k > q) return false;
+      return h % 2 == 0 ? k / l == q / l : k % l >= l - c;
+    });
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    masked_trace_attend(
+        t, scene,
+        fmt::format("even heads keep their own block of {}, odd heads the last {} position{} of "
+                    "every block",
+                    l, c, c == 1 ? "" : "s"),
+        fmt::format("mask = (k <= q) & ((k // {0} == q // {0}) if h % 2 == 0 else (k % {0} >= {1}))",
+                    l, l - c));
+    out.trace = t.finish();
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild&, int head, int q, int k) const override {
+    return head % 2 == 0
+               ? fmt::format("head {} reads its own block: query {} and key {} share a block of l",
+                             head, q, k)
+               : fmt::format("head {} reads summary columns: key {} is among the last c positions "
+                             "of its block", head, k);
+  }
+
+ private:
+  static std::pair<int, int> params(const Scene& scene) {
+    const int l = param_int(scene, "stride", 1, scene.n, fmt::format("use --stride 1..{}", scene.n),
+                            std::max(1, static_cast<int>(std::sqrt(static_cast<double>(scene.n)))));
+    const int c = param_int(scene, "c", 1, l, fmt::format("use --c 1..{} (at most the stride)", l));
+    return {l, c};
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Fixed)
+
+}  // namespace
+}  // namespace attnscope

@@ -1,0 +1,127 @@
+// Correlation-aware select and merge, as a block approximation: mean-pooled block
+// representatives score every earlier key block for each query block; each query block keeps its
+// top-k blocks plus its own and attends causally over the merged keys.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/qkv.hpp"
+#include "core/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+// Mean of one part (q or k) of head h over the tokens of block j.
+std::vector<float> block_mean(const Qkv& qkv, int part, int h, int begin, int end) {
+  std::vector<float> mean(qkv.d, 0.f);
+  for (int token = begin; token < end; ++token)
+    for (int i = 0; i < qkv.d; ++i) mean[i] += qkv.row(0, token, part, h)[i];
+  for (float& x : mean) x /= static_cast<float>(end - begin);
+  return mean;
+}
+
+class SelectMerge final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "select-merge",
+        "approximation of correlation-aware select and merge: mean-pooled block representatives, "
+        "each query block keeps its top-k earlier key blocks plus its own, causal",
+        "Wang et al. 2024 (arXiv 2410.04211), abstract and secondary reviews only; no public code, "
+        "so region size, scoring and merge rule are assumptions",
+        {"g"},
+        {{"block", ParamSpec::Kind::Int, "", "region (block) size; default: g"},
+         {"topk", ParamSpec::Kind::Int, "2", "earlier key blocks selected per query block"}},
+        150};
+    return info;
+  }
+  void validate(const Scene& scene) const override {
+    params(scene);
+    require_single_sequence(scene);
+  }
+  VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
+    const auto [b, kk] = params(scene);
+    const int n = scene.n, nb = (n + b - 1) / b;
+    const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
+    VariantBuild out;
+    std::string chosen;
+    for (int h = 0; h < scene.heads; ++h) {
+      std::vector<std::vector<float>> qbar, kbar;
+      for (int j = 0; j < nb; ++j) {
+        qbar.push_back(block_mean(qkv, Qkv::Q, h, j * b, std::min(n, (j + 1) * b)));
+        kbar.push_back(block_mean(qkv, Qkv::K, h, j * b, std::min(n, (j + 1) * b)));
+      }
+      std::vector<std::vector<int>> selected(nb);  // key blocks per query block, own block last
+      for (int i = 0; i < nb; ++i) {
+        std::vector<int> earlier(i);
+        std::iota(earlier.begin(), earlier.end(), 0);
+        std::vector<float> score(i);
+        for (int j = 0; j < i; ++j)
+          score[j] = std::inner_product(qbar[i].begin(), qbar[i].end(), kbar[j].begin(), 0.f) * scale;
+        const int take = std::min(kk, i);
+        std::partial_sort(earlier.begin(), earlier.begin() + take, earlier.end(), [&](int a, int c) {
+          return score[a] != score[c] ? score[a] > score[c] : a < c;
+        });
+        selected[i].assign(earlier.begin(), earlier.begin() + take);
+        std::sort(selected[i].begin(), selected[i].end());
+        selected[i].push_back(i);
+        if (h < 2 && i < 8)
+          chosen += fmt::format("{}h{} block {} -> {}", chosen.empty() ? "" : "; ", h, i,
+                                token_list_text(selected[i]));
+      }
+      out.masks.push_back(predicate_mask(n, [&](int q, int k) {
+        const std::vector<int>& blocks = selected[q / b];  // sorted: own block is the last
+        return k <= q && std::binary_search(blocks.begin(), blocks.end(), k / b);
+      }));
+    }
+    FrameLayout regions;
+    regions.n = n;
+    std::vector<std::vector<int>> groups(nb);
+    for (int token = 0; token < n; ++token) groups[token / b].push_back(token);
+    regions.heads.assign(scene.heads, layout_from_groups(n, groups));
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    t.group_by(regions).step("pool", {scene.batch, nb, scene.heads, scene.d},
+                             {"batch", "block", "head", "dim"},
+                             fmt::format("cut the tokens into blocks of {}; each block's "
+                                         "representative is the mean of its q (and of its k)",
+                                         b),
+                             fmt::format("q_bar = q.view(B, N // {0}, {0}, H, D).mean(2)", b));
+    t.step("select", {scene.batch, scene.heads, nb, kk + 1}, {"batch", "head", "query block", "selected"},
+           "score q_bar · k_bar of every earlier block, keep the top " + std::to_string(kk) +
+               " plus the own block: " + chosen,
+           fmt::format("sel = (q_bar @ k_bar.T).masked_fill(later_or_own, -inf).topk({}, -1)", kk));
+    t.step("merge", {scene.batch, scene.heads, n, (kk + 1) * b}, {"batch", "head", "query", "merged key"},
+           "concatenate the selected blocks' keys and values in position order",
+           "k_sel = torch.cat([k_blocks[j] for j in sorted(sel) + [i]], 1)");
+    masked_trace_attend(t, scene, "causal over the merged blocks (approximation)",
+                        "mask = block_selected[q // b, k // b] & (k <= q)");
+    out.trace = t.finish();
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
+    const Step& pool = build.trace.steps[build.trace.find("pool")];
+    const int i = pool.group(q, head), j = pool.group(k, head);
+    if (i == j) return fmt::format("key {} is in query {}'s own block {}", k, q, i);
+    return fmt::format("head {}: block {}'s pooled key scored among the top for query block {}",
+                       head, j, i);
+  }
+
+ private:
+  static std::pair<int, int> params(const Scene& scene) {
+    const int b = param_int(scene, "block", 1, scene.n, fmt::format("use --block 1..{}", scene.n),
+                            std::clamp(scene.g, 1, scene.n));
+    const int kk = param_int(scene, "topk", 0, scene.n, fmt::format("use --topk 0..{}", scene.n));
+    return {b, kk};
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(SelectMerge)
+
+}  // namespace
+}  // namespace attnscope

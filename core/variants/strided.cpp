@@ -1,0 +1,64 @@
+// Sparse Transformer strided attention: even heads read the last l keys, odd heads every l-th key.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+class Strided final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "strided",
+        "Sparse Transformer strided: even heads 0 <= q-k < l (local), odd heads k <= q and "
+        "(q-k) mod l == 0 (strided)",
+        "Sparse Transformer (arXiv 1904.10509) §4.3; openai/sparse_attention get_attn_mask "
+        "'local' and 'strided'",
+        {},
+        {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"}},
+        80};
+    return info;
+  }
+  void validate(const Scene& scene) const override { stride(scene); }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const int l = stride(scene);
+    VariantBuild out;
+    out.masks = predicate_masks(scene.n, scene.heads, [l](int h, int q, int k) {
+      if (k > q) return false;
+      return h % 2 == 0 ? q - k < l : (q - k) % l == 0;
+    });
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    masked_trace_attend(
+        t, scene,
+        fmt::format("even heads keep the last {} keys, odd heads every {}-th key back", l, l),
+        fmt::format("mask = get_attn_mask(N, 'local', {0}) if h % 2 == 0 else "
+                    "get_attn_mask(N, 'strided', {0})",
+                    l));
+    out.trace = t.finish();
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild&, int head, int q, int k) const override {
+    return head % 2 == 0
+               ? fmt::format("head {} is a local head: key {} is {} back from query {}, inside the "
+                             "band of l", head, k, q - k, q)
+               : fmt::format("head {} is a strided head: q - k = {} is a multiple of l", head, q - k);
+  }
+
+ private:
+  static int stride(const Scene& scene) {
+    return param_int(scene, "stride", 1, scene.n, fmt::format("use --stride 1..{}", scene.n),
+                     std::max(1, static_cast<int>(std::sqrt(static_cast<double>(scene.n)))));
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Strided)
+
+}  // namespace
+}  // namespace attnscope
