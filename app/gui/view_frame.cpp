@@ -40,8 +40,10 @@ void left_column(ViewContext& ctx) {
 }
 
 void token_column(ViewContext& ctx) {
-  view_step_header(ctx);
-  ImGui::Separator();
+  if (!ctx.classroom()) {  // in classroom mode the step header spans the window instead
+    view_step_header(ctx);
+    ImGui::Separator();
+  }
   view_token_grid(ctx);
 }
 
@@ -65,25 +67,25 @@ void view_frame(ViewContext& ctx) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_MenuBar |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
   view_menu(ctx);
-  if (!ctx.state.scene.title.empty() && ctx.classroom()) {
-    ImGui::PushFont(ctx.caption());
-    ImGui::TextUnformatted(ctx.state.scene.title.c_str());
-    ImGui::PopFont();
-  }
+  // Classroom: no editing column; the step and its caption run across the top in large type,
+  // so the grid and the heatmaps keep their room. Presets stay on the keys 1-9.
+  if (ctx.classroom()) view_step_header(ctx);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float timeline_h = ctx.classroom() ? ImGui::GetFrameHeightWithSpacing() * 1.3f
                                            : ImGui::GetFrameHeightWithSpacing() * 2.4f + 10.f;
   const float main_h = avail.y - timeline_h - ImGui::GetStyle().ItemSpacing.y;
-  const float left_w = ctx.classroom() ? avail.x * 0.2f : std::clamp(avail.x * 0.22f, 240.f, 360.f);
+  const float left_w = ctx.classroom() ? 0.f : std::clamp(avail.x * 0.22f, 240.f, 360.f);
   // The token grid needs a few columns; the heatmaps get the rest of the width.
   const float token_w = std::clamp((avail.x - left_w) * 0.3f, 240.f, 560.f);
-  const float right_w = avail.x - left_w - token_w - 2 * spacing;
+  const float right_w = avail.x - left_w - token_w - (ctx.classroom() ? 1 : 2) * spacing;
 
-  ImGui::BeginChild("left", {left_w, main_h}, false);
-  left_column(ctx);
-  ImGui::EndChild();
-  ImGui::SameLine();
+  if (!ctx.classroom()) {
+    ImGui::BeginChild("left", {left_w, main_h}, false);
+    left_column(ctx);
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
   panel("tokens", {token_w, main_h}, token_column, ctx);
   ImGui::SameLine();
   panel("heatmaps", {right_w, main_h}, right_column, ctx);

@@ -72,7 +72,7 @@ void view_step_header(ViewContext& ctx) {
   ImGui::PopFont();
   const auto caption = ctx.state.scene.captions.find(step->name);
   const std::string& text = caption != ctx.state.scene.captions.end() ? caption->second : step->explanation;
-  ImGui::PushFont(ctx.classroom() ? ctx.fonts.caption_large : ctx.fonts.body);
+  ImGui::PushFont(ctx.caption());
   ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
