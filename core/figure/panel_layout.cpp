@@ -42,7 +42,7 @@ void draw_panel_header(Figure& fig, const Style& style, const MatrixGrid& grid, 
                        const std::string& text) {
   const Box b = grid.box();
   // Narrow panels (many variants side by side) get smaller headers rather than overlapping ones.
-  const double room = b.w + matrix_left_extent(grid.n, style) * 0.8;
+  const double room = b.w * 1.1;
   const double size = std::max(style.tick * 0.8, std::min(style.label, style.label * room / text_width(text, style.label, true)));
   fig.items.push_back(Text{b.x + b.w / 2, b.y - header * 0.35, text, size, style.theme.text,
                            Align::Center, Anchor::Baseline, true});

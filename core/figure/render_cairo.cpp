@@ -109,9 +109,10 @@ void render_figure(cairo_t* cr, const Figure& figure, const RenderOptions& optio
   cairo_set_font_options(cr, fo);
   cairo_font_options_destroy(fo);
 
+  // paint, not a page-sized rectangle: a raster whose height rounds up to a partly covered last
+  // row would otherwise show a dark line along the bottom.
   set_color(cr, figure.background);
-  cairo_rectangle(cr, 0, 0, figure.width, figure.height);
-  cairo_fill(cr);
+  cairo_paint(cr);
   for (const Item& item : figure.items)
     std::visit(
         [&](const auto& x) {

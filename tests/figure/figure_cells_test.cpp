@@ -165,5 +165,21 @@ TEST(FigurePng, BackgroundIsTheThemeBackground) {
   }
 }
 
+TEST(FigurePng, LastRowIsBackgroundWhenTheHeightRoundsUp) {
+  // The single-column storyboard's height is a fractional number of pixels rounded up, so the
+  // last row is only partly inside the page.
+  const auto a = analyze(scene_of(16, 4));
+  FigureOptions o;
+  o.view = FigureView::Steps;
+  o.size = FigureSize::Single;
+  o.dpi = 200;
+  const double rows = figure::view_steps(*a, o).height * 200 / 72;
+  ASSERT_GT(rows - std::floor(rows), 0.5) << "the case no longer rounds up; pick another";
+  test::TempDir dir;
+  const Image img = render_back(*a, o, 200, dir);
+  for (int x = 0; x < img.width; x += 7)
+    ASSERT_EQ(img.at(x, img.height - 1), theme_get(o.theme).background) << "x = " << x;
+}
+
 }  // namespace
 }  // namespace attnscope
