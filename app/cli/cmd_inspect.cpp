@@ -1,8 +1,11 @@
 // variants, mask, leaks, steps: the read-only views of an analysis.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/cli/commands.hpp"
 #include "app/cli/views.hpp"
+#include "core/reach.hpp"
 
 namespace attnscope {
 
@@ -30,21 +33,48 @@ class MaskCommand final : public SceneCommand {
     attach_scene(app, "mask", "draw each head's allowed cells in original coordinates, leaks marked X");
     command_->add_option("--head", head_, "only this head");
     command_->add_flag("--frame", frame_, "draw the cells in the frame (rolled, grouped) coordinates");
+    command_->add_option("--layers", layers_,
+                         "receptive field over this many stacked layers of the mask (default 1)");
   }
   int run(std::ostream& out, std::ostream&) override {
     const auto result = analysis();
     if (head_ < -1 || head_ >= result->heads())
       throw SceneError(fmt::format("head: {} is not a head of this scene; use 0..{}", head_,
                                    result->heads() - 1));
-    if (frame_) mask_frame_text(*result, head_, out);
-    else if (json_) out << mask_json(*result, head_).dump() << "\n";
-    else mask_text(*result, head_, out);
+    if (frame_) {
+      mask_frame_text(*result, head_, out);
+      return 0;
+    }
+    const Reach reach = reach_compute(result->build.masks, layers_);
+    if (json_) {
+      nlohmann::json j = mask_json(*result, head_);
+      j["layers"] = reach.layers;
+      j["reach"] = reach.counts;
+      out << j.dump() << "\n";
+    } else {
+      mask_text(*result, head_, out);
+      reach_text(reach, out);
+    }
     return 0;
   }
 
  private:
+  // One line: how far information travels through `layers` stacked copies of this mask.
+  static void reach_text(const Reach& reach, std::ostream& out) {
+    const auto [lo, hi] = std::minmax_element(reach.counts.begin(), reach.counts.end());
+    out << fmt::format("receptive field after {} layer{} (union of heads, residual path "
+                       "included): each token is reached by {}..{} tokens; the last token by {} "
+                       "of {}{}\n",
+                       reach.layers, reach.layers == 1 ? "" : "s", *lo, *hi, reach.counts.back(),
+                       reach.counts.size(),
+                       reach.saturated_at >= 0
+                           ? fmt::format("; no growth after layer {}", reach.saturated_at)
+                           : "");
+  }
+
   int head_ = -1;
   bool frame_ = false;
+  int layers_ = 1;
 };
 
 class LeaksCommand final : public SceneCommand {

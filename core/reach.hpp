@@ -1,0 +1,22 @@
+#pragma once
+// Receptive field over stacked layers: which tokens can influence token q after L layers when
+// every layer uses the same mask (the union of its heads) plus the residual path (q reads q).
+#include <cstdint>
+#include <vector>
+
+#include "core/row_runs.hpp"
+
+namespace attnscope {
+
+struct Reach {
+  int layers = 0;
+  std::vector<int64_t> counts;  // per query: tokens that reach it, itself included
+  int saturated_at = -1;        // first layer after which nothing changes, -1 if not reached
+};
+
+// Bits per row, propagated with a segment tree over rows so a run of keys costs O(log N) ORs.
+// Memory: about 3·N²/8 bytes for L > 1; throws SceneError naming `layers` above `max_bytes`.
+Reach reach_compute(const std::vector<RowRuns>& masks, int layers,
+                    int64_t max_bytes = int64_t{1} << 30);
+
+}  // namespace attnscope
