@@ -51,10 +51,15 @@ class ExportCommand final : public SceneCommand {
       options = source.options;
     } else {
       scene = scene_options_.scene();
+      // The classroom scene's title and caption explain its own variant; a figure of another
+      // variant drawn without --scene must not borrow them.
+      const Scene classroom = scene_classroom_default();
+      if (scene.variant != classroom.variant && scene.title == classroom.title) scene.title.clear();
+      if (scene.variant != classroom.variant && scene.caption == classroom.caption) scene.caption.clear();
     }
     if (!given("--format")) options.format = figure_format_from_path(out_);
     apply(options);
-    const auto result = from_.empty() ? analysis() : analyze(scene, scene_options_.analyze_options());
+    const auto result = analyze(scene, scene_options_.analyze_options());
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
     figure_export(*result, options, out_);
     if (json_)

@@ -6,6 +6,13 @@
 
 namespace attnscope::figure {
 
+Figure figure_page(const Style& style) {
+  Figure fig;
+  fig.width = style.width;
+  fig.background = style.theme.background;
+  return fig;
+}
+
 double draw_title(Figure& fig, const Style& style, double y, const std::string& title,
                   const std::string& subtitle) {
   const double x = style.margin, width = style.width - 2 * style.margin;

@@ -10,6 +10,9 @@
 
 namespace attnscope::figure {
 
+// An empty page of the style's width and background; views grow its height as they draw.
+Figure figure_page(const Style& style);
+
 double draw_title(Figure& fig, const Style& style, double y, const std::string& title,
                   const std::string& subtitle);
 

@@ -38,7 +38,10 @@ std::string scene_summary(const Analysis& analysis) {
   std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads);
   if (variant_uses(analysis, "g")) out += fmt::format(" \u00b7 G={}", s.g);
   if (variant_uses(analysis, "shift")) out += " \u00b7 shift " + signed_text(s.effective_shift());
-  for (const auto& [key, value] : s.params) out += fmt::format(" \u00b7 {}={}", key, value);
+  // Every parameter of the variant, defaults included, so the figure says all that shaped it.
+  for (const ParamSpec& spec : analysis.variant->info().params)
+    if (const std::string value = scene_param_text(s, spec.name); !value.empty())
+      out += fmt::format(" \u00b7 {}={}", spec.name, value);
   out += fmt::format(" \u00b7 {} policy \u00b7 seed {}", s.policy, s.seed);
   if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
   return out;

@@ -86,7 +86,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   std::vector<const Analysis*> all{&a};
   for (const auto& b : others) all.push_back(b.get());
 
-  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  Figure fig = figure_page(st);
   std::string names = a.scene.variant;
   for (const auto& b : others) names += " vs " + b->scene.variant;
   fig.title = figure_title(a, o, names);

@@ -26,7 +26,7 @@ std::string head_header(const Analysis& a, int head) {
 Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   const Style st = style_for(o);
   const std::vector<int> heads = heads_selected(a, o);
-  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  Figure fig = figure_page(st);
 
   const std::string what = o.mask_only ? "allowed cells per head" : "attention weights per head";
   std::string subtitle = scene_summary(a);
@@ -37,8 +37,11 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   std::vector<LegendEntry> legend;
   if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
   legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked (never computed)"});
-  legend.push_back({LegendEntry::Kind::Leak, st.theme.leak,
-                    fmt::format("leak: allowed, but the {} policy forbids it", a.scene.policy)});
+  int64_t leaks = 0;
+  for (int h : heads) leaks += a.metrics.heads[h].leaks;
+  if (leaks > 0)
+    legend.push_back({LegendEntry::Kind::Leak, st.theme.leak,
+                      fmt::format("leak: allowed, but the {} policy forbids it", a.scene.policy)});
   if (a.build.frame) legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, "group boundary"});
   const std::string caption = figure_caption(a, o);
   const double text_width = st.width - 2 * st.margin;

@@ -42,7 +42,7 @@ double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const Fi
 Figure view_steps(const Analysis& a, const FigureOptions& o) {
   heads_selected(a, o);
   const Style st = style_for(o);
-  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  Figure fig = figure_page(st);
   fig.title = figure_title(a, o, "the computation step by step");
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
   const int count = static_cast<int>(a.trace().steps.size());

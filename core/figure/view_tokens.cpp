@@ -25,7 +25,7 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
   const Style st = style_for(o);
   const auto& steps = a.trace().steps;
   const Step& step = steps[k];
-  Figure fig{st.width, 0, {}, st.theme.background, {}};
+  Figure fig = figure_page(st);
   fig.title = figure_title(a, o, "token layout step by step");
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
   const double width = st.width - 2 * st.margin;

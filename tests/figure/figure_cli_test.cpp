@@ -60,6 +60,14 @@ TEST(ExportCommand, UsageErrorsExit2WithAMessage) {
   }
 }
 
+TEST(ExportCommand, OtherVariantsDoNotBorrowTheClassroomTitle) {
+  test::TempDir dir;
+  ASSERT_EQ(test::cli({"export", "--variant", "window", "--out", dir / "w.png"}).code, 0);
+  EXPECT_EQ(figure_read_source(dir / "w.png").scene.title, "");
+  ASSERT_EQ(test::cli({"export", "--out", dir / "s2.png"}).code, 0);
+  EXPECT_NE(figure_read_source(dir / "s2.png").scene.title, "");
+}
+
 TEST(ExportCommand, StepByNameOrIndex) {
   test::TempDir dir;
   ASSERT_EQ(test::cli({"export", "--view", "tokens", "--step", "roll", "--out", dir / "a.png"}).code, 0);
