@@ -32,6 +32,7 @@ class ExportCommand final : public SceneCommand {
     own("--caption", command_->add_option("--caption", caption_, "caption under the figure; default the scene's"));
     own("--frame-ms", command_->add_option("--frame-ms", frame_ms_, "GIF: milliseconds per step; default 800"));
     own("--hold-ms", command_->add_option("--hold-ms", hold_ms_, "GIF: milliseconds on key steps; default 2400"));
+    own("--tween", command_->add_option("--tween", tween_, "GIF: in-between frames where tokens move; default 4, 0 for none"));
     own("--from", command_->add_option("--from", from_, "redraw the figure embedded in a file written by export"));
     own("--json", command_->get_option("--json"));
     own("--max-memory", command_->get_option("--max-memory"));
@@ -89,9 +90,12 @@ class ExportCommand final : public SceneCommand {
     if (given("--caption")) o.caption = caption_;
     if (given("--frame-ms")) o.gif_frame_ms = frame_ms_;
     if (given("--hold-ms")) o.gif_hold_ms = hold_ms_;
+    if (given("--tween")) o.gif_tween_frames = tween_;
     if (o.dpi <= 0 && given("--dpi")) throw SceneError("dpi: give a positive number of pixels per inch");
     if (o.gif_frame_ms < 10 || o.gif_hold_ms < 10)
       throw SceneError("frame-ms: GIF frames last at least 10 ms; use --frame-ms/--hold-ms >= 10");
+    if (o.gif_tween_frames < 0 || o.gif_tween_frames > 30)
+      throw SceneError("tween: give 0..30 in-between frames");
     if (given("--step") && !step_name_given()) o.step = static_cast<int>(parse_int(step_, "step"));
   }
 
@@ -106,7 +110,7 @@ class ExportCommand final : public SceneCommand {
   }
 
   std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_;
-  int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400;
+  int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;
   std::map<std::string, CLI::Option*> names_;

@@ -38,7 +38,8 @@ struct FigureOptions {
   std::string title;       // empty: the scene's title, else one made from the scene
   std::string caption;     // empty: the scene's caption
   int gif_frame_ms = 800;  // GIF: each step's frame
-  int gif_hold_ms = 2400;  // GIF: first, last and value-carrying steps are held this long
+  int gif_hold_ms = 2400;  // GIF: the first and last step and steps that move tokens are held
+  int gif_tween_frames = 4;  // GIF: in-between frames (60 ms each) sliding tokens to their new places
   bool operator==(const FigureOptions&) const = default;
 };
 

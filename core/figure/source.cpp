@@ -22,7 +22,8 @@ nlohmann::json options_json(const FigureOptions& o) {
           {"title", o.title},
           {"caption", o.caption},
           {"gif_frame_ms", o.gif_frame_ms},
-          {"gif_hold_ms", o.gif_hold_ms}};
+          {"gif_hold_ms", o.gif_hold_ms},
+          {"gif_tween_frames", o.gif_tween_frames}};
 }
 
 FigureOptions options_from_json(const nlohmann::json& j) {
@@ -41,6 +42,7 @@ FigureOptions options_from_json(const nlohmann::json& j) {
   o.caption = j.at("caption").get<std::string>();
   o.gif_frame_ms = j.at("gif_frame_ms").get<int>();
   o.gif_hold_ms = j.at("gif_hold_ms").get<int>();
+  o.gif_tween_frames = j.at("gif_tween_frames").get<int>();
   return o;
 }
 

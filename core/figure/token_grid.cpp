@@ -63,13 +63,33 @@ double draw_token_grid(Figure& fig, const Style& style, const Analysis& a, const
   const double strip_gap = cell * 0.18;
 
   // x of each position, with a half-cell gap where a new group starts.
-  std::vector<double> px(positions);
-  double cx = x + label_w;
-  for (int i = 0; i < positions; ++i) {
-    if (i > 0 && new_group(step, rows[i - 1], rows[i])) cx += cell * kGapCells;
-    px[i] = cx;
-    cx += cell;
+  auto positions_x = [&](const Step& st, const std::vector<int>& st_rows) {
+    std::vector<double> out(st_rows.size());
+    double cx = x + label_w;
+    for (size_t i = 0; i < st_rows.size(); ++i) {
+      if (i > 0 && new_group(st, st_rows[i - 1], st_rows[i])) cx += cell * kGapCells;
+      out[i] = cx;
+      cx += cell;
+    }
+    return out;
+  };
+  const std::vector<double> px = positions_x(step, rows);
+  // Between two steps each cell slides from where its token sat in the previous step (same
+  // head, same sequence): provenance, not position, decides where it comes from.
+  std::vector<std::map<int, double>> from_x;  // per head: token -> x in the previous step
+  if (o.from && o.t < 1) {
+    const std::vector<int> from_rows = rows_of_batch(*o.from, o.batch);
+    const std::vector<double> fx = positions_x(*o.from, from_rows);
+    from_x.resize(step.heads);
+    for (int h = 0; h < step.heads; ++h)
+      for (size_t i = 0; i < from_rows.size(); ++i) from_x[h].try_emplace(o.from->token(from_rows[i], h), fx[i]);
   }
+  const double ease = o.t * o.t * (3 - 2 * o.t);  // smoothstep: starts and lands gently
+  auto cell_x = [&](int i, int h) {
+    if (from_x.empty()) return px[i];
+    const auto it = from_x[h].find(step.token(rows[i], h));
+    return it == from_x[h].end() ? px[i] : it->second + (px[i] - it->second) * ease;
+  };
 
   if (o.position_ticks) {
     const double size = std::min(style.tick, cell * 0.7);
@@ -99,9 +119,10 @@ double draw_token_grid(Figure& fig, const Style& style, const Analysis& a, const
       auto& fill = fills.try_emplace(key, FillBoxes{c, {}, true}).first->second;
       // A hairline of background between cells keeps neighbours of one block countable.
       const double inset = std::max(0.25, cell * 0.04);
-      fill.boxes.push_back({px[i] + inset, sy + inset, cell - 2 * inset, cell - 2 * inset});
+      const double cx = cell_x(i, h);
+      fill.boxes.push_back({cx + inset, sy + inset, cell - 2 * inset, cell - 2 * inset});
       if (labels)
-        texts.push_back(Text{px[i] + cell / 2, sy + cell / 2, std::to_string(token), label_font, label_color(c),
+        texts.push_back(Text{cx + cell / 2, sy + cell / 2, std::to_string(token), label_font, label_color(c),
                              Align::Center, Anchor::Middle});
     }
   }

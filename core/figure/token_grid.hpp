@@ -13,6 +13,9 @@ struct TokenGridOptions {
   double max_cell = 28;   // points
   bool position_ticks = true;
   int reserve_gaps = -1;  // group gaps to leave room for (-1: this step's), so frames align
+  // Animation: cells drawn a fraction t of the way from their token's place in `from`.
+  const Step* from = nullptr;
+  double t = 1;
 };
 
 // Draws at (x, y) within `width`; returns the y below the grid.

@@ -21,7 +21,9 @@ std::string shape_text(const Step& step) {
   return fmt::format("shape ({}) over ({})", dims, axes);
 }
 
-Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reserve_gaps) {
+// `from`/`t`: an in-between frame of the animation from step `from` to step k.
+Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reserve_gaps,
+                     const Step* from = nullptr, double t = 1) {
   const Style st = style_for(o);
   const auto& steps = a.trace().steps;
   const Step& step = steps[k];
@@ -38,6 +40,8 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
   TokenGridOptions grid;
   grid.batch = std::clamp(o.batch, 0, a.scene.batch - 1);
   grid.reserve_gaps = reserve_gaps;
+  grid.from = from;
+  grid.t = t;
   grid.max_cell = st.label * 3;
   y = draw_token_grid(fig, st, a, step, st.margin, y + st.label * 0.4, width, grid);
   fig.items.push_back(Text{st.margin, y + st.tick * 0.3,
@@ -85,13 +89,19 @@ std::vector<TimedFigure> view_step_frames(const Analysis& a, const FigureOptions
   for (const Step& s : steps) gaps = std::max(gaps, token_grid_gaps(s, o.batch));
   std::vector<TimedFigure> frames;
   double height = 0;
+  constexpr int kTweenMs = 60;
   for (size_t k = 0; k < steps.size(); ++k) {
-    // Hold the first and last frame and every step that moves tokens, so a viewer can follow.
+    // Hold the first and last frame and every step that moves tokens, so a viewer can follow;
+    // slide the moving tokens there through a few in-between frames.
     const bool moved = k > 0 && (steps[k].tokens != steps[k - 1].tokens || steps[k].groups != steps[k - 1].groups);
     const bool key = k == 0 || k + 1 == steps.size() || moved;
-    frames.push_back({tokens_figure(a, o, static_cast<int>(k), gaps), key ? o.gif_hold_ms : o.gif_frame_ms});
-    height = std::max(height, frames.back().figure.height);
+    const int kk = static_cast<int>(k);
+    if (moved)
+      for (int i = 1; i <= o.gif_tween_frames; ++i)
+        frames.push_back({tokens_figure(a, o, kk, gaps, &steps[k - 1], double(i) / (o.gif_tween_frames + 1)), kTweenMs});
+    frames.push_back({tokens_figure(a, o, kk, gaps), key ? o.gif_hold_ms : o.gif_frame_ms});
   }
+  for (const TimedFigure& f : frames) height = std::max(height, f.figure.height);
   // Every GIF frame has the size of the tallest one.
   const Style st = style_for(o);
   for (TimedFigure& f : frames) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 
 #include "core/analysis.hpp"
 #include "core/figure/figure.hpp"
@@ -58,16 +59,32 @@ TEST(FigureGif, OneFramePerStepWithHoldsWhereTokensMove) {
   figure_export(*a, o, dir / "steps.gif");
   const Gif gif = read_gif(dir / "steps.gif");
   const auto& steps = a->trace().steps;
-  ASSERT_EQ(gif.frames, static_cast<int>(steps.size()));
-  EXPECT_TRUE(gif.loops);
+  // Expected frames: per step, 4 in-between frames of 60 ms if its tokens moved, then the step.
+  std::vector<int> expected;
+  std::map<std::string, int> step_frame;
   for (size_t k = 0; k < steps.size(); ++k) {
     const bool moved = k > 0 && (steps[k].tokens != steps[k - 1].tokens || steps[k].groups != steps[k - 1].groups);
-    const bool held = k == 0 || k + 1 == steps.size() || moved;
-    EXPECT_EQ(gif.delays_cs[k], held ? 200 : 50) << steps[k].name;
+    if (moved) expected.insert(expected.end(), 4, 6);
+    step_frame[steps[k].name] = static_cast<int>(expected.size());
+    expected.push_back(k == 0 || k + 1 == steps.size() || moved ? 200 : 50);
   }
+  EXPECT_TRUE(gif.loops);
+  EXPECT_EQ(gif.delays_cs, expected);
   // S2's roll moves tokens, its scores step does not.
-  EXPECT_EQ(gif.delays_cs[a->trace().find("roll")], 200);
-  EXPECT_EQ(gif.delays_cs[a->trace().find("scores")], 50);
+  EXPECT_EQ(gif.delays_cs[step_frame["roll"]], 200);
+  EXPECT_EQ(gif.delays_cs[step_frame["roll"] - 1], 6);
+  EXPECT_EQ(gif.delays_cs[step_frame["scores"]], 50);
+}
+
+TEST(FigureGif, TweenZeroGivesOneFramePerStep) {
+  const auto a = analyze(Scene{});
+  FigureOptions o;
+  o.view = FigureView::Steps;
+  o.format = FigureFormat::Gif;
+  o.gif_tween_frames = 0;
+  test::TempDir dir;
+  figure_export(*a, o, dir / "steps.gif");
+  EXPECT_EQ(read_gif(dir / "steps.gif").frames, static_cast<int>(a->trace().steps.size()));
 }
 
 TEST(FigureGif, FirstFrameIsTheTokensViewOfTheFirstStep) {
