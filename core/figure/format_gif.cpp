@@ -95,24 +95,34 @@ std::string encode_gif(const std::vector<TimedFigure>& frames, int dpi, const st
     check(EGifPutExtensionBlock(gif, 3, kLoop), gif, "loop block");
     check(EGifPutExtensionTrailer(gif), gif, "loop block");
     check(EGifPutComment(gif, source.c_str()), gif, "comment");
+    // Palette indices of every frame first, so each later frame can be written as just the
+    // rectangle that changed (kept in place by DISPOSE_DO_NOT): most of a step figure is static.
     std::unordered_map<uint32_t, GifByteType> index;
-    std::vector<GifPixelType> line(w);
+    std::vector<std::vector<GifPixelType>> indexed(images.size(), std::vector<GifPixelType>(size_t(w) * h));
+    for (size_t f = 0; f < images.size(); ++f)
+      for (size_t p = 0; p < indexed[f].size(); ++p) {
+        const uint32_t c = pack(&images[f].rgb[p * 3]);
+        auto it = index.find(c);
+        if (it == index.end()) it = index.emplace(c, static_cast<GifByteType>(nearest(palette, c))).first;
+        indexed[f][p] = it->second;
+      }
     for (size_t f = 0; f < images.size(); ++f) {
-      GraphicsControlBlock gcb{DISPOSAL_UNSPECIFIED, false, frames[f].delay_ms / 10, NO_TRANSPARENT_COLOR};
+      int x0 = 0, y0 = 0, x1 = w, y1 = h;  // changed rectangle, half-open
+      if (f > 0) {
+        x0 = w, y0 = h, x1 = 0, y1 = 0;
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x)
+            if (indexed[f][size_t(y) * w + x] != indexed[f - 1][size_t(y) * w + x])
+              x0 = std::min(x0, x), x1 = std::max(x1, x + 1), y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
+        if (x1 == 0) x0 = 0, y0 = 0, x1 = 1, y1 = 1;  // an unchanged frame still needs one pixel
+      }
+      GraphicsControlBlock gcb{DISPOSE_DO_NOT, false, frames[f].delay_ms / 10, NO_TRANSPARENT_COLOR};
       GifByteType ext[4];
       EGifGCBToExtension(&gcb, ext);
       check(EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext), gif, "frame delay");
-      check(EGifPutImageDesc(gif, 0, 0, w, h, false, nullptr), gif, "image descriptor");
-      const uint8_t* rgb = images[f].rgb.data();
-      for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) {
-          const uint32_t c = pack(rgb + (static_cast<size_t>(y) * w + x) * 3);
-          auto it = index.find(c);
-          if (it == index.end()) it = index.emplace(c, static_cast<GifByteType>(nearest(palette, c))).first;
-          line[x] = it->second;
-        }
-        check(EGifPutLine(gif, line.data(), w), gif, "image data");
-      }
+      check(EGifPutImageDesc(gif, x0, y0, x1 - x0, y1 - y0, false, nullptr), gif, "image descriptor");
+      for (int y = y0; y < y1; ++y)
+        check(EGifPutLine(gif, indexed[f].data() + size_t(y) * w + x0, x1 - x0), gif, "image data");
     }
   } catch (...) {
     GifFreeMapObject(map);
