@@ -3,6 +3,7 @@
 #include <gif_lib.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -18,6 +19,8 @@ struct Gif {
   std::vector<int> delays_cs;
   bool loops = false;
   std::vector<Rgb8> first_pixels;  // first frame, decoded through the colour table
+  std::vector<Rgb8> last_pixels;   // every frame drawn in turn onto the canvas (DISPOSE_DO_NOT)
+  int partial_frames = 0;          // frames stored as a sub-rectangle of the canvas
 };
 
 Gif read_gif(const std::string& path) {
@@ -43,6 +46,18 @@ Gif read_gif(const std::string& path) {
   for (int p = 0; p < first.ImageDesc.Width * first.ImageDesc.Height; ++p) {
     const GifColorType c = map->Colors[first.RasterBits[p]];
     out.first_pixels.push_back({c.Red, c.Green, c.Blue});
+  }
+  out.last_pixels = out.first_pixels;
+  for (int i = 1; i < gif->ImageCount; ++i) {
+    const SavedImage& img = gif->SavedImages[i];
+    const GifImageDesc& d = img.ImageDesc;
+    const ColorMapObject* m = d.ColorMap ? d.ColorMap : gif->SColorMap;
+    out.partial_frames += d.Width < gif->SWidth || d.Height < gif->SHeight;
+    for (int y = 0; y < d.Height; ++y)
+      for (int x = 0; x < d.Width; ++x) {
+        const GifColorType c = m->Colors[img.RasterBits[y * d.Width + x]];
+        out.last_pixels[(d.Top + y) * gif->SWidth + d.Left + x] = {c.Red, c.Green, c.Blue};
+      }
   }
   DGifCloseFile(gif, &error);
   return out;
@@ -102,6 +117,23 @@ TEST(FigureGif, FirstFrameIsTheTokensViewOfTheFirstStep) {
   int exact = 0;
   for (const Rgb8& p : gif.first_pixels) exact += p == theme_get(o.theme).background || p == category_color(0);
   EXPECT_GT(exact, gif.frames > 0 ? static_cast<int>(gif.first_pixels.size() / 2) : 0);
+}
+
+TEST(FigureGif, LaterFramesStoreOnlyWhatChanged) {
+  // The title never changes, the step name does: composed frame by frame, the last frame keeps
+  // the first frame's title row and differs from it further down.
+  const auto a = analyze(Scene{});
+  FigureOptions o;
+  o.view = FigureView::Steps;
+  o.format = FigureFormat::Gif;
+  test::TempDir dir;
+  figure_export(*a, o, dir / "steps.gif");
+  const Gif gif = read_gif(dir / "steps.gif");
+  EXPECT_EQ(gif.partial_frames, gif.frames - 1);
+  const int title_rows = gif.height / 8;
+  const auto split = gif.first_pixels.begin() + static_cast<std::ptrdiff_t>(title_rows) * gif.width;
+  EXPECT_TRUE(std::equal(gif.first_pixels.begin(), split, gif.last_pixels.begin()));
+  EXPECT_FALSE(std::equal(split, gif.first_pixels.end(), gif.last_pixels.begin() + (split - gif.first_pixels.begin())));
 }
 
 TEST(FigureGif, StillViewsMakeOneFrame) {
