@@ -101,6 +101,27 @@ void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb
   if (!fill.boxes.empty()) fig.items.push_back(std::move(fill));
 }
 
+void matrix_draw_layers(Figure& fig, const MatrixGrid& g, Rgb8 background, const std::vector<CellLayer>& layers) {
+  int64_t runs = 0;
+  for (const CellLayer& l : layers)
+    for (int q = 0; q < l.runs->rows(); ++q) runs += l.runs->row_run_count(q);
+  if (runs <= kMaxVectorRuns) {
+    matrix_draw_background(fig, g, background);
+    for (const CellLayer& l : layers) matrix_draw_runs(fig, g, *l.runs, l.color);
+    return;
+  }
+  constexpr int kMaxPixels = 2048;
+  const int block = (g.n + kMaxPixels - 1) / kMaxPixels;
+  const int side = (g.n + block - 1) / block;
+  Raster raster{g.box(), side, side, std::vector<Rgb8>(static_cast<size_t>(side) * side, background)};
+  for (const CellLayer& l : layers)
+    for (int q = 0; q < l.runs->rows(); ++q)
+      for (const Run* r = l.runs->row_begin(q); r != l.runs->row_end(q); ++r)
+        for (int k = r->begin; k < r->end; ++k)
+          raster.pixels[static_cast<size_t>(q / block) * side + k / block] = l.color;
+  fig.items.push_back(std::move(raster));
+}
+
 void matrix_draw_leaks(Figure& fig, const MatrixGrid& g, const RowRuns& leaks, const Style& style) {
   constexpr int64_t kMaxMarkedLeaks = 4096;  // beyond this the marks would dominate file size
   if (leaks.count() == 0) return;

@@ -26,6 +26,16 @@ void matrix_draw_weights(Figure& fig, const MatrixGrid& grid, const RowRuns& mas
                          const std::vector<float>& weights, float vmax, const Style& style);
 // One rectangle per run per row: stays small at any N.
 void matrix_draw_runs(Figure& fig, const MatrixGrid& grid, const RowRuns& runs, Rgb8 color);
+
+// Binary and categorical panels: a background and cell sets painted in order. One rectangle per
+// run per row while there are at most kMaxVectorRuns runs; patterns that break every row into
+// many runs (strided, dilated) become a nearest-neighbour raster instead of megabytes of paths.
+constexpr int64_t kMaxVectorRuns = 20000;
+struct CellLayer {
+  const RowRuns* runs = nullptr;
+  Rgb8 color;
+};
+void matrix_draw_layers(Figure& fig, const MatrixGrid& grid, Rgb8 background, const std::vector<CellLayer>& layers);
 void matrix_draw_background(Figure& fig, const MatrixGrid& grid, Rgb8 color);
 void matrix_draw_leaks(Figure& fig, const MatrixGrid& grid, const RowRuns& leaks, const Style& style);
 // Lines before each token in `boundaries` (tokens where a new group starts), across both axes.

@@ -35,8 +35,7 @@ std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
 void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
                  const FigureOptions& o, float vmax, bool query_title) {
   if (o.mask_only) {
-    matrix_draw_background(fig, g, st.theme.masked);
-    matrix_draw_runs(fig, g, a.mask(h), matrix_allowed_color(st));
+    matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
   } else {
     matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
   }
@@ -136,10 +135,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
       const RowRuns both = runs_intersection(ma, mb);
       draw_panel_header(fig, st, g, layout.header, fmt::format("{} vs {}", a.scene.variant, others[i]->scene.variant));
       fig.matrices.push_back({g.box(), g.n, h, a.scene.variant + " vs " + others[i]->scene.variant});
-      matrix_draw_background(fig, g, st.theme.masked);
-      matrix_draw_runs(fig, g, both, kBoth);
-      matrix_draw_runs(fig, g, only_a, kOnlyA);
-      matrix_draw_runs(fig, g, only_b, kOnlyB);
+      matrix_draw_layers(fig, g, st.theme.masked, {{&both, kBoth}, {&only_a, kOnlyA}, {&only_b, kOnlyB}});
       matrix_draw_axes(fig, g, st, false);
       diff_lines.push_back(fmt::format("head {}: only in {} {} \u00b7 only in {} {} \u00b7 in both {}", h,
                                        a.scene.variant, only_a.count(), others[i]->scene.variant,

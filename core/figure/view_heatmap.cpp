@@ -65,8 +65,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     draw_panel_header(fig, st, g, layout.header, head_header(a, h));
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant});
     if (o.mask_only) {
-      matrix_draw_background(fig, g, st.theme.masked);
-      matrix_draw_runs(fig, g, a.mask(h), matrix_allowed_color(st));
+      matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
     } else {
       matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
     }

@@ -1,0 +1,73 @@
+// The figure model before any format: which encoding a matrix gets at which size.
+#include <gtest/gtest.h>
+
+#include "core/analysis.hpp"
+#include "core/figure/matrix_panel.hpp"
+#include "core/figure/views.hpp"
+
+namespace attnscope {
+namespace {
+
+template <typename T>
+std::vector<const T*> items_of(const figure::Figure& fig) {
+  std::vector<const T*> out;
+  for (const auto& item : fig.items)
+    if (const auto* x = std::get_if<T>(&item)) out.push_back(x);
+  return out;
+}
+
+TEST(FigureModel, ManyRunMasksBecomeOneRasterPixelPerCell) {
+  Scene s;
+  s.variant = "strided";
+  s.n = 1024;
+  s.params["stride"] = "8";
+  const auto a = analyze(s);
+  int64_t runs = 0;
+  for (int q = 0; q < a->n(); ++q) runs += a->mask(1).row_run_count(q);
+  ASSERT_GT(runs, figure::kMaxVectorRuns) << "head 1 must break rows into many runs for this test";
+  FigureOptions o;
+  o.mask_only = true;
+  o.heads = {1};
+  const figure::Figure fig = figure::view_heatmap(*a, o);
+  const auto rasters = items_of<figure::Raster>(fig);
+  ASSERT_EQ(rasters.size(), 1u);
+  const figure::Raster& r = *rasters[0];
+  ASSERT_EQ(r.cols, 1024);
+  const Theme& t = theme_get(o.theme);
+  const Rgb8 allowed = colormap_sample(o.colormap, 0.3f);
+  int bad = 0;
+  for (int q = 0; q < 1024; ++q)
+    for (int k = 0; k < 1024; ++k)
+      bad += r.pixels[static_cast<size_t>(q) * 1024 + k] != (a->allowed(1, q, k) ? allowed : t.masked);
+  EXPECT_EQ(bad, 0);
+}
+
+TEST(FigureModel, RunMasksStayVectorAtAnyN) {
+  Scene s;
+  s.n = 2048;
+  s.g = 256;
+  const auto a = analyze(s);
+  FigureOptions o;
+  o.mask_only = true;
+  const figure::Figure fig = figure::view_heatmap(*a, o);
+  EXPECT_TRUE(items_of<figure::Raster>(fig).empty());
+  size_t boxes = 0;
+  for (const auto* f : items_of<figure::FillBoxes>(fig)) boxes += f->boxes.size();
+  // One box per run per row (S2: one run per row and head) plus backgrounds, legend and leaks.
+  EXPECT_LT(boxes, 2u * 2048 + 64 + 2048);
+}
+
+TEST(FigureModel, WeightsAreVectorCellsUpTo128ThenRaster) {
+  for (int n : {128, 256}) {
+    Scene s;
+    s.n = n;
+    s.g = n / 4;
+    const auto a = analyze(s);
+    const figure::Figure fig = figure::view_heatmap(*a, FigureOptions{});
+    // The colorbar is always a 1×256 raster; a matrix raster comes on top of it above 128.
+    EXPECT_EQ(items_of<figure::Raster>(fig).size(), n > figure::kMaxVectorCells ? 3u : 1u) << n;
+  }
+}
+
+}  // namespace
+}  // namespace attnscope
