@@ -4,12 +4,12 @@
 
 namespace attnscope {
 
-void grouped_validate(const Scene& scene, bool splits_heads) {
+void grouped_validate(const Scene& scene, bool splits_heads, bool partial_last_group) {
   if (scene.g < 1 || scene.g > scene.n)
     throw SceneError(fmt::format("g: group size {} must be between 1 and n = {}; pick a --g that "
                                  "divides n, e.g. --g {}",
                                  scene.g, scene.n, std::max(1, scene.n / 4)));
-  if (scene.n % scene.g != 0)
+  if (scene.n % scene.g != 0 && !partial_last_group)
     throw SceneError(fmt::format("n: {} is not divisible by the group size g = {}; use an n that "
                                  "is a multiple of g (e.g. --n {}) or a g that divides n",
                                  scene.n, scene.g, (scene.n / scene.g + 1) * scene.g));

@@ -7,8 +7,9 @@
 
 namespace attnscope {
 
-// N divisible by G, G ≤ N, G even unless a shift is given; with `splits_heads`, H even.
-void grouped_validate(const Scene& scene, bool splits_heads);
+// N divisible by G (unless `partial_last_group`), G ≤ N, G even unless a shift is given; with
+// `splits_heads`, H even.
+void grouped_validate(const Scene& scene, bool splits_heads, bool partial_last_group = false);
 
 bool grouped_is_shifted_head(const Scene& scene, int head);  // h ≥ H/2
 

@@ -1,8 +1,11 @@
 #include "core/torch/reference.hpp"
 
+#include "core/variants/bigbird_plan.hpp"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -91,7 +94,8 @@ ReferenceResult s2_split_reference(const Scene& scene, const Qkv& in) {
   auto qkv = packed(in);
   auto rows = at::stack(qkv.chunk(2, 3), 1).reshape({2 * B, N, 3, H / 2, D});
   std::vector<int64_t> plain, shifted = {0};
-  for (int64_t b = 0; b <= N; b += G) plain.push_back(b);
+  for (int64_t b = 0; b < N; b += G) plain.push_back(b);
+  plain.push_back(N);  // llama_attn_replace_sft.py: the last segment may be shorter than G
   for (int64_t b = s; b < N; b += G)
     if (b > 0) shifted.push_back(b);
   shifted.push_back(N);
@@ -126,6 +130,244 @@ ReferenceResult full_reference(const Scene& scene, const Qkv& in) {
   return {to_vector(attended.out.reshape({B, N, H, D})), to_vector(attended.weights)};
 }
 
+// ---- Sparse patterns: dense masks as each paper's code builds them, then plain attention. ----
+
+// q, k, v of a packed (B, N, 3, H, D) tensor as (B, H, N, D).
+std::array<at::Tensor, 3> split_qkv(const Qkv& in) {
+  auto qkv = packed(in);
+  return {qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
+          qkv.select(2, 2).transpose(1, 2)};
+}
+
+// openai/sparse_attention attention_impl: w = w * mask + -1e9 * (1 - mask); mask (H, N, N) of 0/1.
+ReferenceResult openai_attention(const Qkv& in, const at::Tensor& mask) {
+  auto [q, k, v] = split_qkv(in);
+  auto w = at::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(in.d)));
+  w = w * mask + -1e9 * (1 - mask);
+  w = at::softmax(w, -1);
+  auto a = at::matmul(w, v).transpose(1, 2);  // (B, N, H, D)
+  return {to_vector(a), to_vector(w)};
+}
+
+// get_attn_mask(n, 'local', bandwidth) and get_attn_mask(n, 'strided', stride).
+at::Tensor openai_mask(int64_t n, const std::string& mode, int64_t ctx) {
+  if (mode == "local") {
+    const int64_t band = std::min(n - 1, ctx - 1);
+    return at::ones({n, n}).tril().triu(-band);  // tf.matrix_band_part(ones, band, 0)
+  }
+  auto x = at::arange(n, at::kLong).view({n, 1});
+  auto y = x.t();
+  auto z = at::zeros({n, n}, at::kLong);
+  auto q = z + x, k = z + y;
+  return at::logical_and(q >= k, at::remainder(q - k, ctx) == 0).to(at::kFloat);
+}
+
+int64_t stride_param(const Scene& scene) {
+  const std::string text = scene_param_text(scene, "stride");
+  return text.empty() ? std::max<int64_t>(1, static_cast<int64_t>(std::sqrt(double(scene.n))))
+                      : scene_param_int(scene, "stride");
+}
+
+ReferenceResult window_reference(const Scene& scene, const Qkv& in) {
+  auto mask = openai_mask(scene.n, "local", scene_param_int(scene, "window"));
+  return openai_attention(in, mask.expand({scene.heads, scene.n, scene.n}));
+}
+
+// Even heads use the 'local' mask, odd heads the 'strided' one (§4.3's two factorised heads).
+ReferenceResult strided_reference(const Scene& scene, const Qkv& in) {
+  const int64_t l = stride_param(scene);
+  std::vector<at::Tensor> heads;
+  for (int h = 0; h < scene.heads; ++h) heads.push_back(openai_mask(scene.n, h % 2 ? "strided" : "local", l));
+  return openai_attention(in, at::stack(heads));
+}
+
+// get_attn_mask has no 'fixed' mode; A1 and A2 of §4.3 written in the same tensor style.
+ReferenceResult fixed_reference(const Scene& scene, const Qkv& in) {
+  const int64_t n = scene.n, l = stride_param(scene), c = scene_param_int(scene, "c");
+  auto x = at::arange(n, at::kLong).view({n, 1});
+  auto q = at::zeros({n, n}, at::kLong) + x, k = at::zeros({n, n}, at::kLong) + x.t();
+  auto causal = q >= k;
+  auto own_block = at::logical_and(causal, at::floor_divide(k, l) == at::floor_divide(q, l));
+  auto summary = at::logical_and(causal, at::remainder(k, l) >= l - c);
+  std::vector<at::Tensor> heads;
+  for (int h = 0; h < scene.heads; ++h) heads.push_back((h % 2 ? summary : own_block).to(at::kFloat));
+  return openai_attention(in, at::stack(heads));
+}
+
+// Attention with a boolean keep mask (H, N, N); rows that keep nothing give weight 0.
+ReferenceResult keep_mask_attention(const Qkv& in, const at::Tensor& keep) {
+  auto [q, k, v] = split_qkv(in);
+  auto scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(in.d));
+  auto w = at::softmax(scores.masked_fill(keep.logical_not(), -std::numeric_limits<float>::infinity()), -1);
+  w = at::nan_to_num(w, 0.0);
+  auto a = at::matmul(w, v).transpose(1, 2);
+  return {to_vector(a), to_vector(w)};
+}
+
+// StartRecentKVCache: after each step keep [0, start) and [L - recent, L) of the cache; the step
+// attends over the cache plus its own token. recent_size = W - 1 (the query is the W-th key).
+ReferenceResult streaming_reference(const Scene& scene, const Qkv& in) {
+  const int64_t n = scene.n, start = scene_param_int(scene, "sinks");
+  const int64_t recent = scene_param_int(scene, "window") - 1;
+  auto keep = at::zeros({n, n}, at::kBool);
+  auto cache = at::empty({0}, at::kLong);
+  for (int64_t t = 0; t < n; ++t) {
+    cache = at::cat({cache, at::full({1}, t, at::kLong)});
+    keep.select(0, t).index_fill_(0, cache, true);
+    const int64_t length = cache.size(0);
+    if (length > start + recent)
+      cache = at::cat({cache.slice(0, 0, start), cache.slice(0, length - recent, length)});
+  }
+  return keep_mask_attention(in, keep.expand({scene.heads, n, n}));
+}
+
+// H2OKVCache_LayerWise for sequence 0, one head at a time: attend over cache ∪ {t}, add the
+// weights to the scores, then keep the top-hh of the older keys and the last `recent`.
+ReferenceResult h2o_reference(const Scene& scene, const Qkv& in) {
+  const int64_t n = scene.n, hh = scene_param_int(scene, "hh"), recent = scene_param_int(scene, "recent");
+  auto [q, k, v] = split_qkv(in);
+  auto keep = at::zeros({scene.heads, n, n}, at::kBool);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(in.d));
+  for (int64_t h = 0; h < scene.heads; ++h) {
+    auto cache = at::empty({0}, at::kLong);
+    auto hh_score = at::empty({0}, at::kFloat);
+    for (int64_t t = 0; t < n; ++t) {
+      cache = at::cat({cache, at::full({1}, t, at::kLong)});
+      keep.select(0, h).select(0, t).index_fill_(0, cache, true);
+      auto scores = at::matmul(k.select(0, 0).select(0, h).index_select(0, cache),
+                               q.select(0, 0).select(0, h).select(0, t)) * scale;
+      auto attn = at::softmax(scores, -1);
+      hh_score = at::cat({hh_score, at::zeros({1})}) + attn;  // the new column starts from its own sum
+      const int64_t length = cache.size(0);
+      if (length > hh + recent) {
+        auto selected = std::get<1>(hh_score.slice(0, 0, length - recent).topk(hh, -1));
+        selected = std::get<0>(selected.sort());
+        auto keep_idx = at::cat({selected, at::arange(length - recent, length, at::kLong)});
+        cache = cache.index_select(0, keep_idx);
+        hh_score = hh_score.index_select(0, keep_idx);
+      }
+    }
+  }
+  return keep_mask_attention(in, keep);
+}
+
+// full_bigbird_mask with the variant's random blocks, then original_full_attention's -10000 adder.
+ReferenceResult bigbird_reference(const Scene& scene, const Qkv& in) {
+  const BigBirdPlan plan = bigbird_plan(scene);
+  const int64_t n = scene.n, b = plan.block, nb = plan.blocks;
+  std::vector<at::Tensor> heads;
+  for (int h = 0; h < scene.heads; ++h) {
+    auto attn_mask = at::zeros({n, n}, at::kInt);
+    for (int64_t i = 1; i < nb - 1; ++i) {
+      attn_mask.slice(0, i * b, (i + 1) * b).slice(1, (i - 1) * b, (i + 2) * b).fill_(1);
+      for (int64_t j : plan.rand_attn[h][i - 1])
+        attn_mask.slice(0, i * b, (i + 1) * b).slice(1, j * b, (j + 1) * b).fill_(1);
+    }
+    attn_mask.slice(0, 0, b).fill_(1);
+    attn_mask.slice(1, 0, b).fill_(1);
+    attn_mask.slice(1, n - b, n).fill_(1);
+    attn_mask.slice(0, n - b, n).fill_(1);
+    heads.push_back(attn_mask);
+  }
+  auto mask = at::stack(heads).to(at::kFloat);
+  auto [q, k, v] = split_qkv(in);
+  auto scores = at::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(in.d)));
+  scores = scores + (1.0 - mask) * -10000.0;
+  auto probs = at::softmax(scores, -1);
+  return {to_vector(at::matmul(probs, v).transpose(1, 2)), to_vector(probs)};
+}
+
+// torchscale DilatedAttention: per (segment, ratio) gathering -> dense_to_sparse -> causal
+// attention in each sparse segment -> sparse_to_dense -> outputs mixed by softmax of the LSEs.
+// The same dense_to_sparse applied to token positions maps every sparse slot back to its token.
+at::Tensor dense_to_sparse(at::Tensor x, int64_t ratio, int64_t heads) {
+  // x: (b, l, h, d) -> rearrange 'b (l r1) (r2 h) d -> b l h d r1 r2', diagonal, 'b l h d r -> b l (r h) d'
+  const int64_t length = x.size(1);
+  const int64_t pad = (ratio - length % ratio) % ratio, head_pad = (ratio - heads % ratio) % ratio;
+  x = at::constant_pad_nd(x, {0, 0, 0, head_pad, 0, pad}, 0);
+  const int64_t b = x.size(0), l = x.size(1) / ratio, h = x.size(2) / ratio, d = x.size(3);
+  x = x.view({b, l, ratio, ratio, h, d}).permute({0, 1, 4, 5, 2, 3});
+  x = at::diagonal(x, 0, 4, 5);                                   // (b, l, h, d, r)
+  x = x.permute({0, 1, 4, 2, 3}).reshape({b, l, ratio * h, d});   // (b, l, r·h, d)
+  return x.slice(2, 0, heads);
+}
+
+ReferenceResult longnet_reference(const Scene& scene, const Qkv& in) {
+  const int64_t B = scene.batch, N = scene.n, H = scene.heads, D = scene.d;
+  const auto segments = scene_param_int_list(scene, "segments");
+  const auto ratios = scene_param_int_list(scene, "ratios");
+  auto qkv = packed(in);
+  auto pos = at::arange(N, at::kFloat).view({1, N, 1, 1}).expand({B, N, H, 1});
+  std::vector<at::Tensor> outs, lses, weights;
+  for (size_t p = 0; p < segments.size(); ++p) {
+    const int64_t sl = std::min<int64_t>(segments[p], N), dr = ratios[p];
+    const int64_t pad = (sl - N % sl) % sl;
+    auto gather = [&](const at::Tensor& x) {  // gathering(): (B, N, H, ·) -> (B·n, l, H, ·)
+      auto padded = at::constant_pad_nd(x, {0, 0, 0, 0, 0, pad}, -1);
+      auto segmented = padded.reshape({B * (N + pad) / sl, sl, H, x.size(3)});
+      return dense_to_sparse(segmented, dr, H);
+    };
+    auto q = gather(qkv.select(2, 0)), k = gather(qkv.select(2, 1)), v = gather(qkv.select(2, 2));
+    auto token = gather(pos).squeeze(-1).to(at::kLong);  // (B·n, l, H): token of each sparse slot
+    auto qh = q.transpose(1, 2), kh = k.transpose(1, 2), vh = v.transpose(1, 2);  // (B·n, H, l, D)
+    auto scores = at::matmul(qh, kh.transpose(-2, -1)) / std::sqrt(static_cast<double>(D));
+    const int64_t l = scores.size(-1);
+    auto masked = at::ones({l, l}, at::kBool).triu(1);  // is_causal inside the sparse segment
+    auto tok = token.transpose(1, 2);                   // (B·n, H, l)
+    masked = at::logical_or(masked, (tok < 0).unsqueeze(-2));  // padding slots are never keys
+    scores = scores.masked_fill(masked, -std::numeric_limits<float>::infinity());
+    auto lse = at::logsumexp(scores, -1);  // (B·n, H, l)
+    auto probs = at::nan_to_num(at::softmax(scores, -1), 0.0);
+    auto out = at::matmul(probs, vh);  // (B·n, H, l, D)
+    // sparse_to_dense: scatter every sparse slot back to its token; unselected tokens get out 0
+    // and lse -1e8.
+    auto dense_out = at::zeros({B, H, N, D});
+    auto dense_lse = at::full({B, H, N}, -1e8);
+    auto dense_w = at::zeros({B, H, N, N});
+    const int64_t segs = (N + pad) / sl;
+    for (int64_t bn = 0; bn < B * segs; ++bn)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t i = 0; i < l; ++i) {
+          const int64_t t = tok[bn][h][i].item<int64_t>();
+          if (t < 0) continue;
+          const int64_t b = bn / segs;
+          dense_out[b][h][t].copy_(out[bn][h][i]);
+          dense_lse[b][h][t] = lse[bn][h][i];
+          for (int64_t j = 0; j < l; ++j) {
+            const int64_t kt = tok[bn][h][j].item<int64_t>();
+            if (kt >= 0) dense_w[b][h][t][kt] = probs[bn][h][i][j];
+          }
+        }
+    outs.push_back(dense_out);
+    lses.push_back(dense_lse);
+    weights.push_back(dense_w);
+  }
+  // scattering(): weights softmax over the pairs' lse, then the weighted sum of the outputs.
+  auto alpha = at::softmax(at::stack(lses), 0);  // (P, B, H, N)
+  auto out = at::zeros({B, H, N, D});
+  auto w = at::zeros({B, H, N, N});
+  for (size_t p = 0; p < outs.size(); ++p) {
+    out += outs[p] * alpha[p].unsqueeze(-1);
+    w += weights[p] * alpha[p].unsqueeze(-1);
+  }
+  return {to_vector(out.transpose(1, 2)), to_vector(w)};
+}
+
+// torch.topk over the causal scores of sequence 0, scattered into a keep mask.
+ReferenceResult topk_reference(const Scene& scene, const Qkv& in) {
+  const int64_t n = scene.n, kk = scene_param_int(scene, "topk");
+  auto [q, k, v] = split_qkv(in);
+  auto scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(in.d));
+  auto causal = at::ones({n, n}, at::kBool).triu(1);
+  auto masked = scores.select(0, 0).masked_fill(causal, -std::numeric_limits<float>::infinity());
+  auto keep = at::zeros({scene.heads, n, n}, at::kBool);
+  for (int64_t t = 0; t < n; ++t) {
+    auto idx = std::get<1>(masked.select(1, t).topk(std::min(kk, t + 1), -1));  // (H, K)
+    keep.select(1, t).scatter_(-1, idx, true);
+  }
+  return keep_mask_attention(in, keep);
+}
+
 using Runner = std::function<ReferenceResult(const Scene&, const Qkv&)>;
 
 const std::map<std::string, Runner>& runners() {
@@ -136,6 +378,14 @@ const std::map<std::string, Runner>& runners() {
       {"s2-fix-mask",
        [](const Scene& s, const Qkv& q) { return s2_reference(s, q, s.effective_shift(), true); }},
       {"s2-fix-split", s2_split_reference},
+      {"window", window_reference},
+      {"strided", strided_reference},
+      {"fixed", fixed_reference},
+      {"streaming", streaming_reference},
+      {"h2o", h2o_reference},
+      {"bigbird", bigbird_reference},
+      {"longnet", longnet_reference},
+      {"topk", topk_reference},
   };
   return table;
 }

@@ -13,14 +13,16 @@ class S2FixSplit final : public Variant {
     static const VariantInfo info{
         "s2-fix-split",
         "S2-Attn without the roll: shifted heads use segments [0,s), [s,s+G), ..., [N-s,N), so "
-        "the wrapped group splits in two (no leak)",
+        "the wrapped group splits in two (no leak); N need not be a multiple of G (SFT path)",
         "LongLoRA repository, llama_attn_replace.py forward_flashattn (cu_seqlens, since 4101fec)",
         {"g", "shift"},
         {},
         40};
     return info;
   }
-  void validate(const Scene& scene) const override { grouped_validate(scene, true); }
+  // cu_seqlens need no whole groups: with N not a multiple of G the last segments are shorter,
+  // as in llama_attn_replace_sft.py.
+  void validate(const Scene& scene) const override { grouped_validate(scene, true, true); }
 
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const int s = ((-scene.effective_shift()) % scene.g + scene.g) % scene.g;

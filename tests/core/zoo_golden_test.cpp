@@ -2,6 +2,7 @@
 // whose rows zoo_masks.py computes from each paper's index predicate, independently of the core.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,26 @@ TEST(ZooGolden, SparseTransformerUnionsMatchTheSpec) {
   EXPECT_EQ(analyze(scene)->metrics.union_allowed, 82);
   scene.variant = "fixed";
   EXPECT_EQ(analyze(scene)->metrics.union_allowed, 64);
+}
+
+// llama_attn_replace_sft.py with N = 14, G = 4 (spec §1.3(f)): unshifted segments
+// [0, 4, 8, 12, 14], shifted [0, 2, 6, 10, 14]; causal inside each.
+TEST(ZooGolden, SftBoundariesWhenNIsNotAMultipleOfG) {
+  Scene scene;
+  scene.variant = "s2-fix-split";
+  scene.n = 14;
+  const auto a = analyze(scene);
+  const std::vector<std::vector<int>> starts = {{0, 4, 8, 12}, {0, 2, 6, 10}};
+  for (int h = 0; h < 2; ++h)
+    for (int q = 0; q < 14; ++q) {
+      const int begin = *(std::upper_bound(starts[h].begin(), starts[h].end(), q) - 1);
+      RowRuns expected(1, 14);
+      expected.append_row({{begin, q + 1}});
+      EXPECT_EQ(std::vector<attnscope::Run>(a->mask(h).row_begin(q), a->mask(h).row_end(q)),
+                std::vector<attnscope::Run>(expected.row_begin(0), expected.row_end(0)))
+          << "head " << h << " q " << q;
+    }
+  EXPECT_EQ(a->metrics.total_leaks, 0);
 }
 
 }  // namespace
