@@ -72,8 +72,10 @@ class LintCommand final : public Command {
                                      {"total_leaks", total}};
       out << report.dump() << "\n";
     } else {
-      out << fmt::format("{}: shape ({}), read as a {} mask, judged against the {} policy\n", file_,
-                         fmt::join(tensor.shape, ", "), mask_kind_name(cells.kind), policy_name(policy));
+      const std::string kind = mask_kind_name(cells.kind);
+      out << fmt::format("{}: shape ({}), read as {} {} mask, judged against the {} policy\n",
+                         file_, fmt::join(tensor.shape, ", "), kind == "additive" ? "an" : "a", kind,
+                         policy_name(policy));
       out << text;
       out << (total == 0 ? "no leaks\n"
                          : fmt::format("{} leaking cell{}: queries may read keys the policy forbids "
