@@ -26,6 +26,41 @@ std::string Analysis::leak_explanation(int head, int q, int k) const {
                      variant->explain_allowed(build, head, q, k));
 }
 
+namespace {
+
+// Rows computed for query q land at output position p = output_query[q]^-1: the mask row, the
+// values and the output move there, so leaks and figures describe what each position received.
+void move_rows_to_outputs(Analysis& a) {
+  const int n = a.scene.n, d = a.scene.d, heads = a.scene.heads;
+  for (int h = 0; h < heads; ++h) {
+    const std::vector<int>& source = a.build.output_query[h];
+    if (source.empty()) continue;
+    const RowRuns& computed = a.build.masks[h];
+    RowRuns moved(n, n);
+    for (int p = 0; p < n; ++p)
+      moved.append_row(std::vector<Run>(computed.row_begin(source[p]), computed.row_end(source[p])));
+    for (int b = 0; b < a.scene.batch; ++b) {
+      HeadValues& values = a.attention.values[static_cast<size_t>(b) * heads + h];
+      HeadValues reordered{std::vector<float>(values.scores.size()), std::vector<float>(values.weights.size())};
+      for (int p = 0; p < n; ++p) {
+        const int64_t from = computed.row_cell_offset(source[p]), count = computed.row_count(source[p]);
+        std::copy_n(values.scores.begin() + from, count, reordered.scores.begin() + moved.row_cell_offset(p));
+        std::copy_n(values.weights.begin() + from, count, reordered.weights.begin() + moved.row_cell_offset(p));
+      }
+      values = std::move(reordered);
+      std::vector<float> output(static_cast<size_t>(n) * d);
+      for (int p = 0; p < n; ++p)
+        for (int i = 0; i < d; ++i) output[static_cast<size_t>(p) * d + i] = a.attention.output_at(b, source[p], h, i);
+      for (int p = 0; p < n; ++p)
+        std::copy_n(output.begin() + static_cast<size_t>(p) * d, d,
+                    a.attention.output.begin() + ((static_cast<size_t>(b) * n + p) * heads + h) * d);
+    }
+    a.build.masks[h] = std::move(moved);
+  }
+}
+
+}  // namespace
+
 int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& masks) {
   int64_t cells = 0;
   for (const RowRuns& mask : masks) cells += mask.count();
@@ -55,10 +90,11 @@ std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
         "reduce --n, --heads or --batch, or pick a sparser variant",
         bytes / double(1 << 30), options.memory_budget_bytes / double(1 << 30)));
   analysis->policy_cells = policy_allowed_cells(analysis->policy, scene.n);
-  analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
   analysis->attention = analysis->build.frame
                             ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
                             : attention_sparse(qkv, analysis->build.masks);
+  if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
+  analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
   analysis->metrics =
       metrics_compute(analysis->build.masks, analysis->leaks, analysis->policy_cells);
   analysis->qkv = std::move(qkv);

@@ -50,8 +50,21 @@ std::vector<RowRuns> grouped_masks(const FrameLayout& frame) {
   return masks;
 }
 
+std::vector<std::vector<int>> grouped_output_query(const Scene& scene, int unroll) {
+  const int n = scene.n;
+  const int shift = scene.effective_shift();
+  std::vector<std::vector<int>> out(scene.heads);
+  if (((shift + unroll) % n + n) % n == 0) return out;
+  for (int h = 0; h < scene.heads; ++h) {
+    if (!grouped_is_shifted_head(scene, h)) continue;
+    // Slot f holds token f - shift; rolling back by unroll puts slot p - unroll at position p.
+    for (int p = 0; p < n; ++p) out[h].push_back((((p - unroll - shift) % n) + n) % n);
+  }
+  return out;
+}
+
 Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame,
-                           const std::string& mask_code) {
+                           const std::string& mask_code, int unroll) {
   const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d, G = scene.g;
   const int shift = scene.effective_shift();
   const std::vector<std::string> packed = {"batch", "token", "qkv", "head", "dim"};
@@ -91,14 +104,23 @@ Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame,
   t.ungroup().step("ungroup", {B, N, H, D}, {"batch", "token", "head", "dim"},
                    "put the groups back on the token axis",
                    "out = out.reshape(B, N, H, D)", StepValues::FrameOutput);
-  t.place_identity().step("unroll", {B, N, H, D}, {"batch", "token", "head", "dim"},
-                          fmt::format("roll the second half of the heads back by {}", -shift),
-                          fmt::format("out = torch.cat((out.chunk(2, 2)[0], out.chunk(2, 2)[1]"
-                                      ".roll({}, 1)), 2)",
-                                      -shift),
-                          StepValues::Output);
+  const std::vector<std::vector<int>> output_query = grouped_output_query(scene, unroll);
+  t.place_identity();
+  for (int h = 0; h < scene.heads; ++h)
+    if (!output_query[h].empty()) t.place_tokens(h, output_query[h]);
+  t.step("unroll", {B, N, H, D}, {"batch", "token", "head", "dim"},
+         unroll == -shift
+             ? fmt::format("roll the second half of the heads back by {}", unroll)
+             : fmt::format("roll the second half of the heads back by {}, which does not undo the "
+                           "roll by {}: every position receives another query's result",
+                           unroll, shift),
+         fmt::format("out = torch.cat((out.chunk(2, 2)[0], out.chunk(2, 2)[1].roll({}, 1)), 2)",
+                     unroll),
+         StepValues::Output);
   t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"},
-         "every token's output in original order", "out  # (B, N, H, D)", StepValues::Output);
+         unroll == -shift ? "every token's output in original order"
+                          : "the output: the shifted heads' rows hold their neighbours' results",
+         "out  # (B, N, H, D)", StepValues::Output);
   return t.finish();
 }
 

@@ -23,8 +23,13 @@ std::vector<int> grouped_split_boundaries(int n, int g, int s);
 // Masks from the frame, one per head.
 std::vector<RowRuns> grouped_masks(const FrameLayout& frame);
 
+// Per head, output position -> query token after rolling back by `unroll`: identity when
+// unroll = -shift; for odd G the code's floor division makes each position get its neighbour's.
+std::vector<std::vector<int>> grouped_output_query(const Scene& scene, int unroll);
+
 // Algorithm 1's twelve steps: input, chunk, roll, concat, group-reshape, scores, mask, softmax,
 // weighted-sum, ungroup, unroll, output. `mask_code` is the line that builds the group mask.
-Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame, const std::string& mask_code);
+Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame, const std::string& mask_code,
+                           int unroll);
 
 }  // namespace attnscope

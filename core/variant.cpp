@@ -17,6 +17,15 @@ std::vector<std::unique_ptr<Variant>>& registry() {
 }  // namespace
 
 std::string Variant::explain_allowed(const VariantBuild& build, int head, int q, int k) const {
+  if (!build.output_query.empty() && !build.output_query[head].empty() &&
+      build.output_query[head][q] != q) {
+    const int source = build.output_query[head][q];
+    const std::string inner = build.frame ? frame_explain_cell(build.frame->heads[head], source, k)
+                                          : fmt::format("query {} reads key {}", source, k);
+    return fmt::format("output position {} receives the result computed for query {}, because "
+                       "the roll back does not undo the roll; {}",
+                       q, source, inner);
+  }
   if (build.frame) return frame_explain_cell(build.frame->heads[head], q, k);
   return fmt::format("the {} pattern allows query {} to read key {}", info().name, q, k);
 }

@@ -37,6 +37,10 @@ struct VariantBuild {
   std::vector<RowRuns> masks;        // per head, original coordinates
   std::optional<FrameLayout> frame;  // grouped variants: the layout the attention runs in
   Trace trace;
+  // Per head, output position -> the query whose attention row lands there; empty means each
+  // position gets its own. A roll back that does not undo the roll (odd G with floor division)
+  // makes them differ, and analyze() then judges the rows where they land.
+  std::vector<std::vector<int>> output_query;
 };
 
 class Variant {

@@ -18,7 +18,11 @@ nlohmann::json params_json(const Analysis& analysis) {
     if (key == "g") params["g"] = scene.g;
     if (key == "shift") params["shift"] = scene.effective_shift();
   }
-  for (const ParamSpec& spec : info.params) params[spec.name] = scene_param_json(scene, spec.name);
+  for (const ParamSpec& spec : info.params) {
+    // A parameter whose default is derived (e.g. s2's unroll = -shift) is shown once it is set.
+    if (spec.default_value.empty() && !scene.params.count(spec.name)) continue;
+    params[spec.name] = scene_param_json(scene, spec.name);
+  }
   return params;
 }
 

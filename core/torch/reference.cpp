@@ -60,7 +60,8 @@ at::Tensor packed(const Qkv& qkv) {
 
 // LongLoRA Algorithm 1 (and forward_noflashattn): chunk, roll, cat, view, attend, view, roll back.
 // With token_causal the mask compares original positions inside each group (s2-fix-mask).
-ReferenceResult s2_reference(const Scene& scene, const Qkv& in, int64_t shift, bool token_causal) {
+ReferenceResult s2_reference(const Scene& scene, const Qkv& in, int64_t shift, int64_t unroll,
+                             bool token_causal) {
   const int64_t B = scene.batch, N = scene.n, H = scene.heads, D = scene.d, G = scene.g;
   auto qkv = packed(in);
   auto chunks = qkv.chunk(2, 3);
@@ -78,11 +79,12 @@ ReferenceResult s2_reference(const Scene& scene, const Qkv& in, int64_t shift, b
   auto attended = attend_groups(qkv, masked, true);
   auto out = attended.out.reshape({B, N, H, D});
   auto out_chunks = out.chunk(2, 2);
-  out = at::cat({out_chunks[0], out_chunks[1].roll(-shift, 1)}, 2);
+  out = at::cat({out_chunks[0], out_chunks[1].roll(unroll, 1)}, 2);
 
+  // Rows follow the output (rolled back by `unroll`), keys their original positions.
   auto frame_weights = block_diagonal(attended.weights, B, N, G);
   auto weight_chunks = frame_weights.chunk(2, 1);
-  auto weights = at::cat({weight_chunks[0], weight_chunks[1].roll({-shift, -shift}, {2, 3})}, 1);
+  auto weights = at::cat({weight_chunks[0], weight_chunks[1].roll({unroll, -shift}, {2, 3})}, 1);
   return {to_vector(out), to_vector(weights)};
 }
 
@@ -374,9 +376,14 @@ const std::map<std::string, Runner>& runners() {
   static const std::map<std::string, Runner> table = {
       {"full", full_reference},
       {"short", short_reference},
-      {"s2", [](const Scene& s, const Qkv& q) { return s2_reference(s, q, s.effective_shift(), false); }},
+      {"s2",
+       [](const Scene& s, const Qkv& q) {
+         const int64_t unroll = s.params.count("unroll") ? std::stoll(s.params.at("unroll"))
+                                                         : -s.effective_shift();
+         return s2_reference(s, q, s.effective_shift(), unroll, false);
+       }},
       {"s2-fix-mask",
-       [](const Scene& s, const Qkv& q) { return s2_reference(s, q, s.effective_shift(), true); }},
+       [](const Scene& s, const Qkv& q) { return s2_reference(s, q, s.effective_shift(), -s.effective_shift(), true); }},
       {"s2-fix-split", s2_split_reference},
       {"window", window_reference},
       {"strided", strided_reference},

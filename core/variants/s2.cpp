@@ -1,9 +1,15 @@
 // LongLoRA S2-Attn as the paper's Algorithm 1 and its roll-based code compute it: the second half
 // of the heads is rolled by -G/2, cut into groups, and masked causally in the rolled frame.
 #include "core/grouped.hpp"
+#include "core/variants/variant_params.hpp"
 
 namespace attnscope {
 namespace {
+
+int s2_unroll(const Scene& scene) {
+  return param_int(scene, "unroll", -scene.n, scene.n, "give a roll between -n and n",
+                   -scene.effective_shift());
+}
 
 class S2 final : public Variant {
  public:
@@ -14,18 +20,26 @@ class S2 final : public Variant {
         "rolled frame (leaks (G/2)^2 cells per shifted head)",
         "LongLoRA (arXiv 2309.12307), Algorithm 1; llama_attn_replace.py forward_noflashattn",
         {"g", "shift"},
-        {},
+        {{"unroll", ParamSpec::Kind::Int, "",
+          "roll applied to the shifted heads' output (default -shift). Python's -G//2 floors, so "
+          "for odd G the code rolls by -(G+1)/2 and back by (G-1)/2: --g 5 --shift -3 --unroll 2"}},
         20};
     return info;
   }
-  void validate(const Scene& scene) const override { grouped_validate(scene, true); }
+  void validate(const Scene& scene) const override {
+    grouped_validate(scene, true);
+    s2_unroll(scene);
+  }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const int unroll = s2_unroll(scene);
     VariantBuild out;
     out.frame = grouped_frame_rolled(scene, SegmentRule::FrameCausal);
     out.masks = grouped_masks(*out.frame);
     out.trace = grouped_trace_rolled(scene, *out.frame,
                                      "scores = scores.masked_fill(torch.ones(G, G).triu(1).bool(), "
-                                     "float('-inf'))");
+                                     "float('-inf'))",
+                                     unroll);
+    out.output_query = grouped_output_query(scene, unroll);
     return out;
   }
 };

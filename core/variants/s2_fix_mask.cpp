@@ -26,7 +26,8 @@ class S2FixMask final : public Variant {
     out.trace = grouped_trace_rolled(
         scene, *out.frame,
         "pos = torch.arange(N).roll(shift).view(-1, G); scores = scores.masked_fill("
-        "pos[:, None, :] > pos[:, :, None], float('-inf'))");
+        "pos[:, None, :] > pos[:, :, None], float('-inf'))",
+        -scene.effective_shift());
     return out;
   }
 };
