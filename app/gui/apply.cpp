@@ -39,7 +39,7 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   std::string step_name;
   if (const Step* step = state.current_step()) step_name = step->name;
   state.analysis = std::move(analysis);
-  state.max_weight = analysis_max_weight(*state.analysis);
+  state.weight_scale = analysis_weight_scale(*state.analysis);
   state.error.clear();
   const int found = state.analysis->trace().find(step_name);
   const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);

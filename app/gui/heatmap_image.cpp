@@ -24,14 +24,13 @@ int heatmap_position(const Analysis& analysis, int head, Coords coords, int toke
   return analysis.build.frame->heads[head].slot_of_token[token];
 }
 
-float analysis_max_weight(const Analysis& analysis) {
-  float max_weight = 0.f;
-  for (int h = 0; h < analysis.heads(); ++h)
-    for (float w : analysis.attention.head(0, h).weights) max_weight = std::max(max_weight, w);
-  return max_weight;
+figure::WeightScale analysis_weight_scale(const Analysis& analysis) {
+  std::vector<const std::vector<float>*> weights;
+  for (int h = 0; h < analysis.heads(); ++h) weights.push_back(&analysis.attention.head(0, h).weights);
+  return figure::weight_scale(weights);
 }
 
-HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, int max_size) {
+HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax, int max_size) {
   const Grid grid(analysis.n(), max_size);
   HeatmapImage image;
   image.n = grid.n;
@@ -42,8 +41,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
   const RowRuns& mask = analysis.mask(head);
   const std::vector<float>& weights = analysis.attention.head(0, head).weights;
-  image.max_weight = analysis_max_weight(analysis);
-  const float scale = image.max_weight > 0.f ? 1.f / image.max_weight : 0.f;
+  const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
   auto pos = [&](int token) { return heatmap_position(analysis, head, coords, token); };
   for (int q = 0; q < grid.n; ++q) {
     int64_t cell = mask.row_cell_offset(q);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
+#include "core/figure/matrix_panel.hpp"
 
 namespace attnscope {
 
@@ -13,17 +14,19 @@ struct HeatmapImage {
   int n = 0;
   int size = 0;             // texels per side
   int cells_per_texel = 1;  // per side
-  // size² RG pairs, row 0 = query 0: R = weight / max_weight, or -1 where no cell is allowed;
-  // G = 1 where a cell leaks.
+  // size² RG pairs, row 0 = query 0: R = weight / vmax (above 1 where the scale clips; the
+  // shader clamps), or -1 where no cell is allowed; G = 1 where a cell leaks.
   std::vector<float> texels;
-  float max_weight = 0.f;  // the largest weight of any head: all heads share one colour scale
 };
 
-float analysis_max_weight(const Analysis& analysis);
+// The figures' colour scale (the 99th percentile of the weights, see figure::weight_scale) over
+// every head of batch 0, so the GUI and `export` colour a weight alike. All heads share it.
+figure::WeightScale analysis_weight_scale(const Analysis& analysis);
 
 inline constexpr int kMaxHeatmapTexels = 2048;
 
-HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords,
+// `vmax`: the top of the colour scale, from analysis_weight_scale (computed once per analysis).
+HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax,
                                  int max_size = kMaxHeatmapTexels);
 
 // Row or column position of an original token in the chosen coordinates (frame slot or token).

@@ -105,7 +105,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   v.cell = w.side * zoom / v.n;
 
   const bool marks = view.leak_marks && v.cell >= 5.f;
-  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.reveal,
+  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax, w.reveal,
                      view.leak_marks && !marks};
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
@@ -148,7 +148,6 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const auto& weights = a.attention.head(0, w.head).weights;
   if (!weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
     const RowRuns& mask = a.mask(w.head);
-    const float max_weight = analysis_max_weight(a);
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
       int64_t cell = mask.row_cell_offset(q);
@@ -158,7 +157,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
           if (!v.visible(r, c)) continue;
           const float weight = weights[cell];
           const std::string label = weight >= 0.995f ? "1" : fmt::format(".{:02d}", static_cast<int>(std::lround(weight * 100)));
-          const Rgb8 bg = colormap_sample(view.colormap, max_weight > 0 ? weight / max_weight : 0);
+          const Rgb8 bg = colormap_sample(view.colormap, w.vmax > 0 ? weight / w.vmax : 0);
           const ImVec2 p = v.cell_min(r, c), size = ImGui::CalcTextSize(label.c_str());
           list->AddText({p.x + (v.cell - size.x) * 0.5f, p.y + (v.cell - size.y) * 0.5f}, text_on(bg), label.c_str());
         }

@@ -9,6 +9,7 @@ struct HeatmapWidget {
   std::shared_ptr<const Analysis> analysis;
   int head = 0;
   float side = 0.f;         // matrix side in pixels
+  float vmax = 1.f;         // top of the colour scale
   bool interactive = true;  // hover, pin, zoom and pan
   bool report = true;       // record the rectangle in the screen report
   float reveal = 1.f;

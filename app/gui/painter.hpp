@@ -15,6 +15,7 @@ struct HeatmapPaint {
   Coords coords = Coords::Original;
   ColormapName colormap = ColormapName::Viridis;
   ThemeName theme = ThemeName::Light;
+  float vmax = 1.f;        // top of the colour scale (AppState::weight_scale)
   float reveal = 1.f;      // 0: allowed cells still look masked; animates the mask step in
   bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
 };

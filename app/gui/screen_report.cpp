@@ -14,7 +14,8 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
     heatmaps.push_back({{"head", h.head}, {"n", h.n}, {"zoom", h.zoom}, {"rect", rect_json(h.rect, scale)}});
   nlohmann::json cells = nlohmann::json::array();
   for (const auto& c : report.token_cells)
-    cells.push_back({{"row", c.row}, {"head", c.head}, {"token", c.token}, {"rect", rect_json(c.rect, scale)}});
+    cells.push_back({{"row", c.row}, {"head", c.head}, {"token", c.token}, {"light", c.light},
+                     {"rect", rect_json(c.rect, scale)}});
   return {{"heatmaps", heatmaps}, {"token_cells", cells}};
 }
 

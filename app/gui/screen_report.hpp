@@ -20,6 +20,7 @@ struct ScreenReport {
   struct TokenCell {
     int row = 0, head = 0, token = 0;
     ScreenRect rect;
+    const char* light = "plain";  // token_light_name: how the mask step lit it
   };
   std::vector<Heatmap> heatmaps;
   std::vector<TokenCell> token_cells;  // only when the grid draws cells one by one

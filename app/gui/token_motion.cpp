@@ -61,7 +61,12 @@ std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t
         if (2 * std::abs(d) > n) d -= d > 0 ? n : -n;  // the short way around
         const float raw = ra + d * e;
         const float wrapped = raw - n * std::floor((raw + 0.5f) / n);  // into [-0.5, n - 0.5)
-        pose.row = wrapped + lerp(group_offset(a, ra, h), group_offset(b, r, h), e);
+        const float gap = lerp(group_offset(a, ra, h), group_offset(b, r, h), e);
+        pose.row = wrapped + gap;
+        // Decided on the row without its group gap: with gaps a resting last row sits past n,
+        // and shifting the gapped row by n would ghost it over row 0.
+        if (wrapped < 0.f) pose.wrap_row = wrapped + n + gap;
+        else if (wrapped > n - 1) pose.wrap_row = wrapped - n + gap;
         pose.col = lerp(column_of(a, h), column_of(b, h), e);
       }
       poses.push_back(pose);

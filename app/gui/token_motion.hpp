@@ -2,6 +2,7 @@
 // Where every (token, head) cell of the token grid sits between two steps. A pure function of
 // (step a, step b, t): cells are matched by provenance (the same original token in the same head),
 // so every variant's trace animates without code of its own.
+#include <optional>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -14,6 +15,9 @@ struct TokenPose {
   int group = -1;   // the group in the destination step, -1 when not grouped
   float col = 0.f;  // grid units: heads, plus a gap between the halves of chunked heads
   float row = 0.f;  // grid units: rows, plus a gap between groups; may leave [0, rows) mid-wrap
+  // Mid-wrap only (a roll in progress): the copy re-entering at the other edge, so a token that
+  // slides out of the top is seen coming in at the bottom. Never set at rest (t = 0 or 1).
+  std::optional<float> wrap_row;
 };
 
 inline constexpr float kChunkGap = 0.6f;  // columns between the two halves of chunked heads

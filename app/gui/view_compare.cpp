@@ -69,7 +69,8 @@ void view_compare(ViewContext& ctx) {
     ImGui::BeginGroup();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     if (analyses[i]) {
-      heatmap_widget(ctx, {analyses[i], head, side, false, false, 1.f});
+      // One colour scale for every variant (the scene's own), so a colour means the same weight.
+      heatmap_widget(ctx, {analyses[i], head, side, state.weight_scale.vmax, false, false, 1.f});
     } else {
       ImGui::Dummy({left + side, top + side});
     }

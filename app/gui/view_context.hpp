@@ -41,10 +41,16 @@ void view_scene(ViewContext& ctx);
 void view_presets(ViewContext& ctx);
 void view_step_header(ViewContext& ctx);
 void view_token_grid(ViewContext& ctx);
+// Width the token grid's panel needs at most: wider only spreads its columns apart.
+float token_grid_width(ViewContext& ctx);
 void view_heatmaps(ViewContext& ctx);
 void view_inspector(ViewContext& ctx);
+// Classroom: the focused cell in one line under the heatmaps (the editing column is hidden).
+void view_inspector_line(ViewContext& ctx);
 void view_compare(ViewContext& ctx);
 void view_timeline(ViewContext& ctx);
+// Height of the timeline at `width`: its step buttons wrap onto more lines when they do not fit.
+float timeline_height(ViewContext& ctx, float width);
 // The whole window: a fixed layout of the views above that follows the window size.
 void view_frame(ViewContext& ctx);
 // Keyboard shortcuts as actions (GLFW key codes in io.KeysDown, as ImGui 1.86 expects).

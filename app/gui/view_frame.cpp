@@ -72,12 +72,13 @@ void view_frame(ViewContext& ctx) {
   if (ctx.classroom()) view_step_header(ctx);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float timeline_h = ctx.classroom() ? ImGui::GetFrameHeightWithSpacing() * 1.3f
-                                           : ImGui::GetFrameHeightWithSpacing() * 2.4f + 10.f;
+  const float timeline_h = timeline_height(ctx, avail.x);
   const float main_h = avail.y - timeline_h - ImGui::GetStyle().ItemSpacing.y;
   const float left_w = ctx.classroom() ? 0.f : std::clamp(avail.x * 0.22f, 240.f, 360.f);
-  // The token grid needs a few columns; the heatmaps get the rest of the width.
-  const float token_w = std::clamp((avail.x - left_w) * 0.3f, 240.f, 560.f);
+  // The token grid takes what its columns need (and, outside classroom, room for the step
+  // header above it); the heatmaps get the rest of the width.
+  const float token_max = std::clamp((avail.x - left_w) * 0.3f, 240.f, 560.f);
+  const float token_w = std::min(token_max, std::max(token_grid_width(ctx), ctx.classroom() ? 0.f : 240.f));
   const float right_w = avail.x - left_w - token_w - (ctx.classroom() ? 1 : 2) * spacing;
 
   if (!ctx.classroom()) {

@@ -1,4 +1,6 @@
 // Inspector: everything about the hovered (or pinned) cell, and why it is or is not allowed.
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "app/gui/view_context.hpp"
@@ -59,6 +61,26 @@ void view_inspector(ViewContext& ctx) {
     ImGui::SameLine();
     if (ImGui::SmallButton("watch through the steps")) ctx.queue.push(action::SetWatch{c});
   }
+}
+
+void view_inspector_line(ViewContext& ctx) {
+  const AppState& state = ctx.state;
+  const auto focus = state.focus();
+  if (!state.analysis || !focus) {
+    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
+    return;
+  }
+  const Analysis& a = *state.analysis;
+  const Cell c = *focus;
+  const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
+  ImGui::Text("head %d: query %d \u2192 key %d", c.head, c.q, c.k);
+  ImGui::SameLine();
+  if (leak) ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "LEAK");
+  else ImGui::TextUnformatted(allowed ? "allowed" : "masked");
+  ImGui::SameLine();
+  // The explanation runs on to the panel's edge, where the panel clips it.
+  const std::string detail = allowed ? fmt::format("weight {:.2f} \u00b7 {}", a.weight(0, c.head, c.q, c.k), why(a, c)) : why(a, c);
+  ImGui::TextDisabled("%s", detail.c_str());
 }
 
 }  // namespace attnscope

@@ -2,6 +2,11 @@
 // watched cell followed through the steps.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "app/gui/view_context.hpp"
 
 namespace attnscope {
@@ -24,7 +29,68 @@ std::string watch_line(const Step& step, const Cell& c) {
   return line;
 }
 
+// The buttons before the steps, as wide as they can get ("Pause" is wider than "Play ").
+const char* const kTransport[] = {"|<", "<", "Pause", ">", ">|"};
+
+std::string step_label(const AppState& state, int i) {
+  const auto& steps = state.analysis->trace().steps;
+  return fmt::format("{}{}##step{}", steps[i].name == state.play.breakpoint ? "* " : "", steps[i].name, i);
+}
+
+std::vector<std::string> strip_labels(const AppState& state) {
+  std::vector<std::string> labels(std::begin(kTransport), std::end(kTransport));
+  for (int i = 0; i < static_cast<int>(state.analysis->trace().steps.size()); ++i) labels.push_back(step_label(state, i));
+  return labels;
+}
+
+// Classroom type makes the strip wider than a 1280 px window. It first tightens (half the
+// padding and spacing), then its text shrinks to fit one line, but no smaller than kMinScale
+// (still readable from the back of a room); beyond that the step buttons wrap. Computed from the
+// unscaled font, before the window's font scale is set.
+constexpr float kMinScale = 0.75f;
+
+struct StripLayout {
+  float scale = 1.f;
+  float padding = 0.f, spacing = 0.f;  // FramePadding.x and ItemSpacing.x of the strip
+  std::vector<bool> breaks;            // per step button: starts a new line
+  int lines = 1;
+};
+
+StripLayout strip_layout(const AppState& state, float width) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const std::vector<std::string> labels = strip_labels(state);
+  float text = 0.f;
+  for (const auto& l : labels) text += ImGui::CalcTextSize(l.c_str(), nullptr, true).x;
+  auto fixed = [&](float padding, float spacing) { return labels.size() * padding * 2.f + (labels.size() - 1) * spacing; };
+  StripLayout layout{1.f, style.FramePadding.x, style.ItemSpacing.x, {}, 1};
+  if (text + fixed(layout.padding, layout.spacing) > width) {
+    layout.padding *= 0.5f;
+    layout.spacing *= 0.5f;
+    layout.scale = std::clamp((width - fixed(layout.padding, layout.spacing)) / text, kMinScale, 1.f);
+  }
+  float x = -layout.spacing;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const float w = ImGui::CalcTextSize(labels[i].c_str(), nullptr, true).x * layout.scale + layout.padding * 2.f;
+    const bool wrap = i >= std::size(kTransport) && x + layout.spacing + w > width;
+    if (i >= std::size(kTransport)) layout.breaks.push_back(wrap);
+    layout.lines += wrap;
+    x = wrap ? w : x + layout.spacing + w;
+  }
+  return layout;
+}
+
 }  // namespace
+
+float timeline_height(ViewContext& ctx, float width) {
+  ImGui::PushFont(ctx.body());
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const StripLayout strip = ctx.state.analysis ? strip_layout(ctx.state, width - style.WindowPadding.x * 2.f) : StripLayout{};
+  const float frame = ImGui::GetFontSize() * strip.scale + style.FramePadding.y * 2.f + style.ItemSpacing.y;
+  const int lines = strip.lines + (ctx.classroom() ? 0 : 1);  // + scrub, speed, breakpoint and watch
+  const float height = lines * frame - style.ItemSpacing.y + style.WindowPadding.y * 2.f;
+  ImGui::PopFont();
+  return height;
+}
 
 void view_timeline(ViewContext& ctx) {
   const AppState& state = ctx.state;
@@ -32,6 +98,11 @@ void view_timeline(ViewContext& ctx) {
   const auto& steps = state.analysis->trace().steps;
   const int last = static_cast<int>(steps.size()) - 1;
   ImGui::PushFont(ctx.body());
+  const StripLayout strip = strip_layout(state, ImGui::GetContentRegionAvail().x);
+  ImGui::SetWindowFontScale(strip.scale);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, {strip.padding, style.FramePadding.y});
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {strip.spacing, style.ItemSpacing.y});
   if (ImGui::Button("|<")) ctx.queue.push(action::StepFirst{});
   ImGui::SameLine();
   if (ImGui::Button("<")) ctx.queue.push(action::StepPrev{});
@@ -43,16 +114,16 @@ void view_timeline(ViewContext& ctx) {
   if (ImGui::Button(">|")) ctx.queue.push(action::StepLast{});
   // Step names as a strip of buttons: the current one highlighted, a click jumps there.
   for (int i = 0; i <= last; ++i) {
-    ImGui::SameLine();
+    if (!strip.breaks[i]) ImGui::SameLine();
     const bool current = i == state.play.step;
     const bool breakpoint = steps[i].name == state.play.breakpoint;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (breakpoint) ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(ctx.theme().leak)).Value);
-    if (ImGui::Button(fmt::format("{}{}##step{}", breakpoint ? "* " : "", steps[i].name, i).c_str()))
-      ctx.queue.push(action::StepTo{i});
+    if (ImGui::Button(step_label(state, i).c_str())) ctx.queue.push(action::StepTo{i});
     if (breakpoint) ImGui::PopStyleColor();
     if (current) ImGui::PopStyleColor();
   }
+  ImGui::PopStyleVar(2);
   if (!ctx.classroom()) {
     int step = state.play.step;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
@@ -76,6 +147,7 @@ void view_timeline(ViewContext& ctx) {
       if (ImGui::SmallButton("unwatch")) ctx.queue.push(action::SetWatch{std::nullopt});
     }
   }
+  ImGui::SetWindowFontScale(1.f);
   ImGui::PopFont();
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/token_bands.hpp"
+#include "app/gui/token_light.hpp"
 #include "app/gui/token_motion.hpp"
 #include "app/gui/view_context.hpp"
 
@@ -18,39 +20,66 @@ Rgb8 cell_color(const ViewContext& ctx, const TokenPose& pose) {
   return category_color(pose.token);
 }
 
-// The query's allowed keys light up at the steps that carry scores or weights.
-struct Lighting {
-  bool active = false;
-  int head = 0, query = 0;
-  const RowRuns* mask = nullptr;
-  bool lit(int head_, int token) const {
-    return head_ == head && (token == query || mask->contains(query, token));
-  }
-};
+float row_label_width() { return ImGui::CalcTextSize("0000").x + 6.f; }
 
-Lighting lighting(const ViewContext& ctx, const Step& step) {
-  Lighting l;
-  const auto focus = ctx.state.focus();
-  if (!focus || step.values == StepValues::None || step.values == StepValues::Output) return l;
-  l.active = true;
-  l.head = focus->head;
-  l.query = focus->q;
-  l.mask = &ctx.state.analysis->mask(focus->head);
-  return l;
+// A column never needs to be wider than a token label with room around it, or a band's token
+// range ("7168-8191") when the grid is drawn as bands. Call with the mono font pushed.
+float column_width_max(const ViewContext& ctx, int n) {
+  const std::string range = fmt::format("{}\u2013{}", n - 1, n - 1);
+  return std::max({ctx.mono()->FontSize * 3.2f, row_label_width() * 1.5f, ImGui::CalcTextSize(range.c_str()).x + 10.f});
 }
 
-// Very tall grids: one band per pixel row, coloured by the token held there.
+// Very tall grids: one band per run of rows in the same group, labelled with the group and the
+// tokens at its ends (a wrapped group reads "7168-1023").
 void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, float height, int n) {
   ImDrawList* list = ImGui::GetWindowDrawList();
-  const int bands = std::max(1, static_cast<int>(height));
+  const Analysis& a = *ctx.state.analysis;
+  const float line = ImGui::GetTextLineHeight();
   for (int h = 0; h < step.heads; ++h) {
-    const float x = p0.x + h * col_w;
-    for (int b = 0; b < bands; ++b) {
-      const int row = static_cast<int>(static_cast<int64_t>(b) * n / bands);
-      TokenPose pose{step.token(row, h), h, step.group(row, h), 0.f, 0.f};
-      list->AddRectFilled({x, p0.y + height * b / bands}, {x + col_w * 0.9f, p0.y + height * (b + 1) / bands},
-                          to_imu32(cell_color(ctx, pose)));
+    const float x0 = p0.x + h * col_w, x1 = x0 + col_w * 0.9f;
+    for (const TokenBand& band : token_bands(a, step, h)) {
+      const float y0 = p0.y + height * band.row_begin / n, y1 = p0.y + height * band.row_end / n;
+      const Rgb8 fill = category_color(band.group);
+      list->AddRectFilled({x0, y0}, {x1, y1}, to_imu32(fill));
+      list->AddLine({x0, y0}, {x1, y0}, to_imu32(ctx.theme().background), 1.f);  // where bands meet
+      if (y1 - y0 < line + 2.f) continue;
+      const std::string group = fmt::format("g{}", band.group);
+      const std::string range = fmt::format("{}\u2013{}", band.first_token, band.last_token);
+      const bool two_lines = y1 - y0 >= 2.f * line + 4.f;
+      float y = (y0 + y1) * 0.5f - (two_lines ? line : line * 0.5f);
+      for (const std::string* text : {&group, &range}) {
+        if (text == &range && !two_lines) break;
+        const float w = ImGui::CalcTextSize(text->c_str()).x;
+        list->AddText({(x0 + x1 - w) * 0.5f, y}, text_on(fill), text->c_str());
+        y += line;
+      }
     }
+  }
+}
+
+// One token cell, filled and outlined by how the mask step lights it.
+void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light) {
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  const Theme& theme = ctx.theme();
+  const Rgb8 fill = light == TokenLight::Leak ? theme.leak : cell_color(ctx, pose);
+  const bool dim = light == TokenLight::Dim;
+  list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
+  if (b.y - a.y >= ctx.mono()->FontSize * 0.9f) {
+    const std::string label = std::to_string(pose.token);
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    list->AddText({(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
+                  dim ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : text_on(fill), label.c_str());
+  }
+  const auto focus = ctx.state.focus();
+  const bool focused = focus && focus->head == pose.head && (pose.token == focus->q || pose.token == focus->k);
+  switch (light) {
+    case TokenLight::Query: list->AddRect(a, b, to_imu32(theme.highlight), 2.f, 0, 3.f); break;
+    case TokenLight::Allowed: list->AddRect(a, b, to_imu32(theme.highlight), 2.f, 0, 2.f); break;
+    case TokenLight::Leak: list->AddRect(a, b, to_imu32(theme.highlight), 2.f, 0, 3.f); break;
+    case TokenLight::Plain:
+    case TokenLight::Dim:
+      if (focused) list->AddRect(a, b, to_imu32(theme.highlight), 2.f, 0, 3.f);
+      break;
   }
 }
 
@@ -91,6 +120,17 @@ void view_step_header(ViewContext& ctx) {
   ImGui::PopFont();
 }
 
+float token_grid_width(ViewContext& ctx) {
+  const AppState& state = ctx.state;
+  if (!state.analysis) return 0.f;
+  float cols = 1.f;  // the widest step, so the panel keeps its width while stepping
+  for (const Step& step : state.analysis->trace().steps) cols = std::max(cols, token_grid_cols(step, step, 1.f));
+  ImGui::PushFont(ctx.mono());
+  const float width = row_label_width() + cols * column_width_max(ctx, state.analysis->n());
+  ImGui::PopFont();
+  return width + ImGui::GetStyle().WindowPadding.x * 2.f + 2.f;
+}
+
 void view_token_grid(ViewContext& ctx) {
   const AppState& state = ctx.state;
   const Step* to = state.current_step();
@@ -101,13 +141,13 @@ void view_token_grid(ViewContext& ctx) {
   const int n = state.analysis->n();
 
   ImGui::PushFont(ctx.mono());
-  const float label_w = ImGui::CalcTextSize("0000").x + 6.f;
+  const float label_w = row_label_width();
   const float header_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float cols = token_grid_cols(from, *to, t);
   const float rows = token_grid_rows(from, *to, t);
   const float row_h = std::min((avail.y - header_h) / rows, ctx.mono()->FontSize * 2.2f);
-  const float col_w = std::min((avail.x - label_w) / std::max(cols, 1.f), std::max(row_h * 2.4f, label_w * 1.5f));
+  const float col_w = std::min((avail.x - label_w) / std::max(cols, 1.f), column_width_max(ctx, n));
   ImDrawList* list = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 p0{origin.x + label_w, origin.y + header_h};
@@ -135,34 +175,22 @@ void view_token_grid(ViewContext& ctx) {
                   label.c_str());
   }
 
-  const Lighting light = lighting(ctx, *to);
-  const auto focus = state.focus();
+  const std::optional<Cell> query = token_light_query(state);
   const ImVec2 clip1{p0.x + cols * col_w, p0.y + rows * row_h};
   list->PushClipRect(p0, clip1, true);
   const std::vector<TokenPose> poses = token_poses_between(from, *to, t);
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const bool labels = row_h >= ctx.mono()->FontSize * 0.9f;
   for (size_t i = 0; i < poses.size(); ++i) {
     const TokenPose& pose = poses[i];
-    const Rgb8 fill = cell_color(ctx, pose);
-    const bool dim = light.active && !light.lit(pose.head, pose.token);
-    for (float row : {pose.row, pose.row + n, pose.row - n}) {  // the copy that wraps in
-      if (row <= -1.f || row >= rows) continue;
-      const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + row * row_h + 1.f};
+    const TokenLight light = token_light(*state.analysis, query, pose.head, pose.token);
+    for (const std::optional<float>& row : {std::optional<float>(pose.row), pose.wrap_row}) {
+      if (!row || *row <= -1.f || *row >= rows) continue;
+      const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + *row * row_h + 1.f};
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
-      list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
-      if (labels) {
-        const std::string label = std::to_string(pose.token);
-        const ImVec2 size = ImGui::CalcTextSize(label.c_str());
-        list->AddText({(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
-                      dim ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : text_on(fill), label.c_str());
-      }
-      if (light.active && light.lit(pose.head, pose.token))
-        list->AddRect(a, b, to_imu32(ctx.theme().highlight), 2.f, 0, pose.token == light.query ? 3.f : 2.f);
-      else if (focus && focus->head == pose.head && (pose.token == focus->q || pose.token == focus->k))
-        list->AddRect(a, b, to_imu32(ctx.theme().highlight), 2.f, 0, 3.f);
-      if (t >= 1.f && row == pose.row)
-        ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y}});
+      draw_cell(ctx, a, b, pose, light);
+      if (t >= 1.f)
+        ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
+                                          token_light_name(light)});
       if (ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y)
         ctx.hover_next = Cell{pose.head, pose.token, pose.token};
     }

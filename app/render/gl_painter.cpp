@@ -65,10 +65,10 @@ void GlPainter::evict() {
 
 void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                         ImVec2 uv1) {
-  const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords};
+  const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax};
   auto it = heatmaps_.find(key);
   if (it == heatmaps_.end()) {
-    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords);
+    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax);
     Texture t;
     t.id = texture_create(GL_RG32F, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
     t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);

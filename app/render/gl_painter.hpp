@@ -1,5 +1,5 @@
 #pragma once
-// The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates) and drawn as
+// The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates, scale) and drawn as
 // one quad through shaders/heatmap.*, from an ImGui draw callback; difference images as plain
 // nearest-sampled RGBA textures. Textures unused for a while are freed.
 #include <deque>
@@ -40,7 +40,7 @@ class GlPainter final : public Painter {
     float reveal;
     bool leak_fill;
   };
-  using HeatmapKey = std::tuple<const Analysis*, int, Coords>;
+  using HeatmapKey = std::tuple<const Analysis*, int, Coords, float>;
   using DiffKey = std::tuple<const Analysis*, const Analysis*, int, DiffOp, ThemeName>;
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);

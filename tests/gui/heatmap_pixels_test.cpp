@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/analysis.hpp"
+#include "core/figure/matrix_panel.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {
@@ -49,10 +50,10 @@ TEST(HeatmapPixelsGLTest, MaskedCellsHaveTheThemeMaskedColourAndAllowedCellsDoNo
         const Rgb8 pixel = s.at(x - 5, y - 5);
         if (analysis->allowed(head, q, k)) {
           const float w = analysis->weight(0, head, q, k);
-          float max_weight = 0.f;
-          for (int h = 0; h < 2; ++h)
-            for (float v : analysis->attention.head(0, h).weights) max_weight = std::max(max_weight, v);
-          EXPECT_LE(colour_distance(pixel, colormap_sample(colormap, w / max_weight)), 6)
+          // The figures' scale: the 99th percentile of every head's weights.
+          const float vmax = figure::weight_scale({&analysis->attention.head(0, 0).weights,
+                                                   &analysis->attention.head(0, 1).weights}).vmax;
+          EXPECT_LE(colour_distance(pixel, colormap_sample(colormap, w / vmax)), 6)
               << "head " << head << " cell (" << q << "," << k << ") is not its weight's colour";
         } else {
           EXPECT_LE(colour_distance(pixel, theme.masked), 3) << "head " << head << " cell (" << q << "," << k << ")";

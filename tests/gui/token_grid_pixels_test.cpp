@@ -1,5 +1,6 @@
 // The token grid after `roll`: every cell shows the colour of the token the core's provenance
-// puts there, and token 0 of the shifted head sits in its last rows.
+// puts there, and token 0 of the shifted head sits in its last rows. At `mask`: the leaking
+// query's keys are painted in the leak colour.
 #include <gtest/gtest.h>
 
 #include "core/analysis.hpp"
@@ -35,6 +36,24 @@ TEST(TokenGridPixelsGLTest, AfterRollTokenZeroSitsInTheLastRowsOfTheShiftedHalf)
   EXPECT_GT(differs_from_input, 0);
   EXPECT_EQ(step.token(14, 1), 0);
   EXPECT_GT(token0_y, max_other_y) << "token 0 of head 1 is not below the tokens that stayed";
+}
+
+TEST(TokenGridPixelsGLTest, AtTheMaskStepTokenZeroReadsFourteenAndFifteenInTheLeakColour) {
+  const auto analysis = analyze(scene_from_json(nlohmann::json{{"variant", "s2"}, {"n", 16}, {"g", 4}, {"heads", 2}}));
+  const int mask = analysis->trace().find("mask");
+  const Screenshot s = screenshot_take("--step " + std::to_string(mask), "mask_tokens");
+  ASSERT_EQ(s.exit_code, 0);
+  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  int leaks = 0;
+  for (const auto& cell : s.layout["token_cells"]) {
+    const auto& r = cell["rect"];
+    const int x = static_cast<int>(r[0].get<double>() + 5), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
+    const bool leak = cell["head"] == 1 && (cell["token"] == 14 || cell["token"] == 15);
+    EXPECT_EQ(cell["light"], leak ? "leak" : cell["head"] == 1 && cell["token"] == 0 ? "query" : "dim");
+    EXPECT_EQ(colour_distance(s.at(x, y), theme.leak) <= 6, leak) << "head " << cell["head"] << " token " << cell["token"];
+    leaks += leak;
+  }
+  EXPECT_EQ(leaks, 2);
 }
 
 }  // namespace

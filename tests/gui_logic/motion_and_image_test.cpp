@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "app/gui/heatmap_image.hpp"
+#include "app/gui/token_bands.hpp"
 #include "app/gui/token_motion.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
@@ -38,9 +39,78 @@ TEST(TokenMotionTest, GroupReshapeOpensGapsBetweenGroups) {
   EXPECT_FLOAT_EQ(pose_of(poses, 0, 4).row - pose_of(poses, 0, 3).row, 1.f + kGroupGap);
 }
 
+TEST(TokenMotionTest, AtRestEveryTokenSitsOnceAtItsRowWithNoWrapCopy) {
+  // With group gaps the last row of a head rests past row n; a wrap copy decided on the gapped
+  // row would ghost it over row 0.
+  const auto analysis = analyze(classroom_scene());
+  const auto& steps = analysis->trace().steps;
+  for (size_t k = 1; k < steps.size(); ++k)
+    for (float t : {0.f, 1.f}) {
+      const Step& rest = t == 0.f ? steps[k - 1] : steps[k];
+      const auto poses = token_poses_between(steps[k - 1], steps[k], t);
+      ASSERT_EQ(poses.size(), 32u) << steps[k].name;
+      const auto resting = token_poses(rest);
+      for (int h = 0; h < 2; ++h)
+        for (int token = 0; token < 16; ++token) {
+          const TokenPose& p = pose_of(poses, h, token);
+          EXPECT_FALSE(p.wrap_row) << steps[k].name << " t=" << t << " head " << h << " token " << token;
+          EXPECT_NEAR(p.row, pose_of(resting, h, token).row, 1e-4) << steps[k].name << " t=" << t;
+        }
+    }
+  // The copy exists mid-roll: token 0 of the shifted head leaves the top and enters the bottom.
+  const int roll = analysis->trace().find("roll");
+  const auto quarter = token_poses_between(steps[roll - 1], steps[roll], 0.25f);
+  ASSERT_TRUE(pose_of(quarter, 1, 0).wrap_row);
+  EXPECT_GT(*pose_of(quarter, 1, 0).wrap_row, 15.f);
+}
+
+TEST(TokenBandsTest, TallGridsAreBandedByGroupAndTheColourFollowsTheRoll) {
+  Scene scene = classroom_scene();
+  scene.n = 512;
+  scene.g = 128;
+  const auto analysis = analyze(scene);
+  const auto& trace = analysis->trace();
+  // Input order: the shifted head's group 3 wraps around, so its tokens 0-63 open the column.
+  const auto input = token_bands(*analysis, trace.steps[0], 1);
+  ASSERT_EQ(input.size(), 5u);
+  EXPECT_EQ(input[0].group, 3);
+  EXPECT_EQ(input[0].row_end, 64);
+  EXPECT_EQ(input[4].group, 3);
+  // After the roll the same tokens form one band at the bottom, labelled 448-63.
+  const auto rolled = token_bands(*analysis, trace.steps[trace.find("group-reshape")], 1);
+  ASSERT_EQ(rolled.size(), 4u);
+  EXPECT_EQ(rolled[3].group, 3);
+  EXPECT_EQ(rolled[3].first_token, 448);
+  EXPECT_EQ(rolled[3].last_token, 63);
+  const auto plain = token_bands(*analysis, trace.steps[0], 0);
+  ASSERT_EQ(plain.size(), 4u);
+  EXPECT_EQ(plain[1].row_begin, 128);
+  EXPECT_EQ(plain[1].first_token, 128);
+  EXPECT_EQ(plain[1].last_token, 255);
+}
+
+TEST(HeatmapImageTest, ColourScaleTopsOutAtTheFiguresNinetyNinthPercentile) {
+  Scene scene = classroom_scene();
+  scene.n = 256;
+  scene.g = 64;
+  const auto analysis = analyze(scene);
+  const auto scale = analysis_weight_scale(*analysis);
+  const auto& w0 = analysis->attention.head(0, 0).weights;
+  const auto& w1 = analysis->attention.head(0, 1).weights;
+  const auto figures = figure::weight_scale({&w0, &w1});
+  EXPECT_FLOAT_EQ(scale.vmax, figures.vmax);
+  ASSERT_TRUE(scale.clipped) << "each group's first query has weight 1, far above the 99th percentile";
+  const HeatmapImage image = heatmap_image_build(*analysis, 0, Coords::Original, scale.vmax);
+  int allowed = 0, saturated = 0;
+  for (size_t i = 0; i < image.texels.size(); i += 2)
+    if (image.texels[i] >= 0.f) ++allowed, saturated += image.texels[i] >= 1.f;
+  // Scaled to the largest weight only the few weight-1 cells would reach the top of the colormap.
+  EXPECT_GE(saturated, allowed / 200);
+}
+
 TEST(HeatmapImageTest, RowZeroIsQueryZeroWithLeaksAndMaskedCellsFlagged) {
   const auto analysis = analyze(classroom_scene());
-  const HeatmapImage image = heatmap_image_build(*analysis, 1, Coords::Original);
+  const HeatmapImage image = heatmap_image_build(*analysis, 1, Coords::Original, analysis_weight_scale(*analysis).vmax);
   ASSERT_EQ(image.size, 16);
   auto texel = [&](int q, int k) { return &image.texels[(static_cast<size_t>(q) * 16 + k) * 2]; };
   EXPECT_EQ(texel(0, 14)[1], 1.f);   // the leak (0, 14)
@@ -55,7 +125,7 @@ TEST(HeatmapImageTest, LargeScenesAreAggregatedIntoAtMost2048Texels) {
   scene.n = 4096;
   scene.g = 1024;
   const auto analysis = analyze(scene);
-  const HeatmapImage image = heatmap_image_build(*analysis, 1, Coords::Original);
+  const HeatmapImage image = heatmap_image_build(*analysis, 1, Coords::Original, analysis_weight_scale(*analysis).vmax);
   EXPECT_EQ(image.size, 2048);
   EXPECT_EQ(image.cells_per_texel, 2);
   // Leak block: queries [0, 512) read keys [3584, 4096) in the shifted head.

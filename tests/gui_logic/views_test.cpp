@@ -5,6 +5,10 @@
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
+#include <imgui_internal.h>
+
+#include <map>
+
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {
@@ -83,6 +87,79 @@ TEST(ViewsTest, TheTokenGridReportsTheRolledProvenance) {
       ++found;
     }
   EXPECT_EQ(found, 1);
+}
+
+TEST(ViewsTest, AtTheMaskStepEveryTokenIsDrawnOnceAtItsRow) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  const int mask = state.analysis->trace().find("mask");
+  apply(state, action::StepTo{mask, false});
+  gui.frame(state);
+  const Step& step = state.analysis->trace().steps[mask];
+  std::map<std::pair<int, int>, int> drawn;  // (head, token) -> copies
+  std::map<std::pair<int, int>, float> top;  // (head, row) -> y
+  for (const auto& cell : gui.report.token_cells) {
+    ++drawn[{cell.head, cell.token}];
+    EXPECT_EQ(cell.token, step.token(cell.row, cell.head));
+    top[{cell.head, cell.row}] = cell.rect.y0;
+  }
+  ASSERT_EQ(drawn.size(), 32u);
+  for (const auto& [key, copies] : drawn) EXPECT_EQ(copies, 1) << "head " << key.first << " token " << key.second;
+  for (int h = 0; h < 2; ++h)
+    for (int r = 1; r < 16; ++r) EXPECT_GT((top[{h, r}]), (top[{h, r - 1}])) << "head " << h << " row " << r;
+}
+
+TEST(ViewsTest, TheMaskStepLightsTheLeakingQueryAndTheKeysItReads) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::StepTo{state.analysis->trace().find("mask"), false});
+  auto lights = [&] {
+    gui.frame(state);
+    std::map<std::pair<int, int>, std::string> out;
+    for (const auto& cell : gui.report.token_cells) out[{cell.head, cell.token}] = cell.light;
+    return out;
+  };
+  // Nothing hovered: query 0 of the shifted head reads 14 and 15 (leaks); 1 is masked for it.
+  auto light = lights();
+  EXPECT_EQ((light[{1, 0}]), "query");
+  EXPECT_EQ((light[{1, 14}]), "leak");
+  EXPECT_EQ((light[{1, 15}]), "leak");
+  EXPECT_EQ((light[{1, 1}]), "dim");
+  EXPECT_EQ((light[{0, 0}]), "dim");
+  // A pinned query of the unshifted head: its causal keys in its group, no leak.
+  state.pinned = Cell{0, 6, 6};
+  light = lights();
+  EXPECT_EQ((light[{0, 6}]), "query");
+  EXPECT_EQ((light[{0, 4}]), "allowed");
+  EXPECT_EQ((light[{0, 5}]), "allowed");
+  EXPECT_EQ((light[{0, 7}]), "dim");
+  EXPECT_EQ((light[{1, 14}]), "dim");
+  // Steps without scores or weights light nothing.
+  apply(state, action::StepTo{state.analysis->trace().find("roll"), false});
+  for (const auto& [key, l] : lights()) EXPECT_EQ(l, "plain");
+}
+
+// The widest the content of the child window whose name contains `id` reached this frame.
+float child_content_width(const char* id, float* window_width) {
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (std::string(w->Name).find(id) != std::string::npos && (w->Flags & ImGuiWindowFlags_ChildWindow)) {
+      *window_width = w->Size.x;
+      return w->ContentSize.x;
+    }
+  return -1.f;
+}
+
+TEST(ViewsTest, ClassroomTimelineFitsA1280PixelWindow) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetClassroom{true});
+  ui_style_apply(true);
+  gui.frame(state);
+  gui.frame(state);  // content sizes are measured on the frame before
+  float width = 0.f;
+  const float content = child_content_width("timeline", &width);
+  ASSERT_GT(content, 0.f);
+  EXPECT_LE(content + 2.f * ImGui::GetStyle().WindowPadding.x, width + 1.f);
 }
 
 TEST(ViewsTest, CompareShowsEveryVariantAndTheDifferences) {

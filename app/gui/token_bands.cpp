@@ -1,0 +1,28 @@
+#include "app/gui/token_bands.hpp"
+
+namespace attnscope {
+
+int token_band_group(const Analysis& analysis, int head, int token) {
+  if (const auto& frame = analysis.build.frame) {
+    const HeadFrame& f = frame->heads[head];
+    return f.segment_of_slot(f.slot_of_token[token]);
+  }
+  constexpr int kRanges = 8;
+  return static_cast<int>(static_cast<int64_t>(token) * kRanges / analysis.n());
+}
+
+std::vector<TokenBand> token_bands(const Analysis& analysis, const Step& step, int head) {
+  std::vector<TokenBand> bands;
+  const int n = analysis.n();
+  for (int r = 0; r < n && r < step.rows; ++r) {
+    if (!step.batch.empty() && step.batch[r] != 0) break;
+    const int token = step.token(r, head);
+    const int group = token_band_group(analysis, head, token);
+    if (bands.empty() || bands.back().group != group) bands.push_back({r, r, group, token, token});
+    bands.back().row_end = r + 1;
+    bands.back().last_token = token;
+  }
+  return bands;
+}
+
+}  // namespace attnscope
