@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis.hpp"
+#include "tests/core/golden_support.hpp"
 
 namespace attnscope {
 namespace {
@@ -25,15 +26,6 @@ Scene zoo_scene(const nlohmann::json& c) {
   return scene_from_json(j);
 }
 
-std::string row_text(const Analysis& a, int head, int q) {
-  std::string row(a.n(), '.');
-  for (int k = 0; k < a.n(); ++k) {
-    if (a.leaks_at(head, q, k)) row[k] = 'X';
-    else if (a.allowed(head, q, k)) row[k] = '#';
-  }
-  return row;
-}
-
 class ZooGolden : public ::testing::TestWithParam<int> {};
 
 TEST_P(ZooGolden, MatchesEveryCell) {
@@ -44,7 +36,7 @@ TEST_P(ZooGolden, MatchesEveryCell) {
   for (const auto& head : c["per_head"]) {
     const int h = head["head"];
     for (int q = 0; q < a->n(); ++q)
-      EXPECT_EQ(row_text(*a, h, q), head["rows"][q].get<std::string>()) << "head " << h << " q " << q;
+      EXPECT_EQ(test::golden_row_text(*a, h, q), head["rows"][q].get<std::string>()) << "head " << h << " q " << q;
     EXPECT_EQ(a->metrics.heads[h].allowed, head["allowed"].get<int64_t>()) << "head " << h;
     std::vector<std::pair<int, int>> leaks;
     for (const auto& cell : head["leaks"]) leaks.emplace_back(cell[0], cell[1]);
