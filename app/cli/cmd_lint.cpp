@@ -7,7 +7,7 @@
 
 #include "app/cli/commands.hpp"
 #include "core/policy.hpp"
-#include "core/torch/pt_load.hpp"
+#include "app/cli/torch_loader.hpp"
 
 namespace attnscope {
 
@@ -31,7 +31,7 @@ class LintCommand final : public Command {
     const std::string extension = std::filesystem::path(file_).extension().string();
     MaskTensor tensor;
     if (extension == ".npy") tensor = npy_load(file_);
-    else if (extension == ".pt" || extension == ".pth") tensor = pt_load(file_);
+    else if (extension == ".pt" || extension == ".pth") tensor = torch_module().pt_load(file_);
     else
       throw SceneError("file: '" + file_ + "' is neither .npy nor .pt; save the mask with "
                        "numpy.save or torch.save");

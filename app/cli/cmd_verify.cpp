@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
-#include "core/torch/reference.hpp"
+#include "app/cli/torch_loader.hpp"
 
 namespace attnscope {
 
@@ -30,7 +30,7 @@ class VerifyCommand final : public SceneCommand {
       throw SceneError(fmt::format("n: verify compares dense (B, H, N, N) weights, {} cells here; "
                                    "use a smaller --n (at most {} for one head)",
                                    dense, static_cast<int>(std::sqrt(double(kMaxDenseCells)))));
-    const ReferenceResult ref = reference_run(scene, a->qkv);
+    const ReferenceResult ref = torch_module().reference_run(scene, a->qkv);
     double output_diff = 0;
     for (size_t i = 0; i < ref.output.size(); ++i)
       output_diff = std::max(output_diff, double(std::abs(ref.output[i] - a->attention.output[i])));

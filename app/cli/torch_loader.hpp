@@ -1,0 +1,9 @@
+#pragma once
+#include "core/torch/module.hpp"
+
+namespace attnscope {
+
+// Loads the LibTorch module on first use; throws SceneError saying how to fix a failed load.
+const TorchModule& torch_module();
+
+}  // namespace attnscope

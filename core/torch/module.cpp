@@ -1,0 +1,8 @@
+#include "core/torch/module.hpp"
+
+#include "core/torch/pt_load.hpp"
+
+extern "C" const attnscope::TorchModule* attnscope_torch_module() {
+  static const attnscope::TorchModule module{attnscope::reference_run, attnscope::pt_load};
+  return &module;
+}

@@ -1,0 +1,20 @@
+#pragma once
+// The LibTorch reference is a shared module that the command line loads only when a command
+// needs it (verify, lint of a .pt file): LibTorch's start-up registers thousands of operators,
+// which would otherwise cost every command and the GUI more than half a second.
+#include <string>
+
+#include "core/mask_tensor.hpp"
+#include "core/torch/reference.hpp"
+
+namespace attnscope {
+
+struct TorchModule {
+  ReferenceResult (*reference_run)(const Scene&, const Qkv&);
+  MaskTensor (*pt_load)(const std::string&);
+};
+
+}  // namespace attnscope
+
+// The module's one exported symbol.
+extern "C" const attnscope::TorchModule* attnscope_torch_module();
