@@ -29,6 +29,9 @@ std::string case_name(const Case& c) {
   return name;
 }
 
+// Test listings show the scene, not the bytes of the parameter.
+void PrintTo(const Case& c, std::ostream* os) { *os << case_name(c); }
+
 class CoreVsTorch : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CoreVsTorch, OutputsAndWeightsAgree) {

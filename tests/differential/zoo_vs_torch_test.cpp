@@ -29,6 +29,9 @@ std::string case_name(const ZooCase& c) {
   return name;
 }
 
+// Test listings show the scene, not the bytes of the parameter.
+void PrintTo(const ZooCase& c, std::ostream* os) { *os << case_name(c); }
+
 Scene zoo_scene(const ZooCase& c) {
   Scene scene;
   scene.variant = c.variant;
