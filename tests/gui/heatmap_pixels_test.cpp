@@ -75,7 +75,7 @@ TEST(HeatmapPixelsGLTest, QueryZeroIsTheTopRow) {
 }
 
 TEST(HeatmapPixelsGLTest, FixMaskSceneShowsNoLeakAnywhere) {
-  const Screenshot s = screenshot_take("--scene " + scene_path("s2_fix_mask.json"), "fix_mask");
+  const Screenshot s = screenshot_take("--scene " + scene_path("04_s2_fix_mask.json"), "fix_mask");
   ASSERT_EQ(s.exit_code, 0);
   const Theme& theme = theme_of(s);
   const int n = s.heatmap(0)["n"];
