@@ -34,8 +34,13 @@ bool display_required() {
 }
 
 int no_display(const GuiRequest& request, const char* why) {
-  std::cerr << "attnscope: no display found (" << why
-            << "); the GUI needs X11 or Wayland. Run headless instead: attnscope mask / steps / leaks / export\n";
+  std::cerr << "attnscope: no display found (" << why << "); the GUI needs X11 or Wayland.\n"
+            << "The same scene works headless:\n"
+            << "  attnscope mask      draw each head's cells, leaks marked X\n"
+            << "  attnscope leaks     explain every leaking cell\n"
+            << "  attnscope steps     the step trace with each position's token\n"
+            << "  attnscope export --view heatmap --out heatmap.png\n"
+            << "  xvfb-run -a attnscope gui --screenshot window.png\n";
   const bool test_mode = !request.screenshot.empty() || request.bench_frames > 0;
   if (test_mode && !display_required()) return 77;
   return 1;
