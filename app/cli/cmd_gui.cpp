@@ -28,6 +28,7 @@ class GuiCommand final : public Command {
     }
     GuiRequest request = request_;
     request.scene = scene_options_.scene();
+    request.scene_given = scene_options_.any_given();
     scene_validate(request.scene);
     return launcher_(request);
   }

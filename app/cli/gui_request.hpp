@@ -10,6 +10,7 @@ namespace attnscope {
 
 struct GuiRequest {
   Scene scene;
+  bool scene_given = false;  // false: open the first preset (the classroom lesson, with captions)
   int step = -1;           // -1: the first step (interactive) or the last (screenshot)
   std::string screenshot;  // non-empty: render `frames` frames, save this PNG and exit
   int frames = 3;

@@ -97,6 +97,13 @@ Scene SceneOptions::scene() const {
   return scene;
 }
 
+bool SceneOptions::any_given() const {
+  if (!scene_file_.empty()) return true;
+  for (const auto& [name, option] : options_)
+    if (option->count() > 0) return true;
+  return false;
+}
+
 AnalyzeOptions SceneOptions::analyze_options() const {
   AnalyzeOptions options;
   if (!max_memory_mb_.empty()) {

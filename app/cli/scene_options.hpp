@@ -16,6 +16,8 @@ class SceneOptions {
   // Throws SceneError.
   Scene scene() const;
   AnalyzeOptions analyze_options() const;
+  // Whether the user named a scene file or set any scene flag.
+  bool any_given() const;
 
  private:
   std::string scene_file_;

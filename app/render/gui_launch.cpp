@@ -117,7 +117,10 @@ int gui_launch(const GuiRequest& request) {
     }
     AppState state;
     state.presets = presets_load((std::filesystem::path(assets_dir()) / "scenes").string());
-    apply(state, action::SetScene{request.scene});
+    // With no scene named, the first preset opens: the classroom scene with its step captions.
+    const bool open_first_preset =
+        !request.scene_given && !state.presets.empty() && state.presets.front().error.empty();
+    apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
     state.history.undo.clear();  // opening a scene is not an edit
     if (request.classroom) apply(state, action::SetClassroom{true});
     if (screenshot || bench)
