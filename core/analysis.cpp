@@ -83,6 +83,9 @@ std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
   analysis->variant = variant_find(scene.variant);
   analysis->policy = policy_parse(scene.policy, scene.n);
   analysis->build = analysis->variant->build(scene, qkv);
+  if (analysis->build.boundaries.empty() && analysis->build.frame)
+    for (const HeadFrame& head : analysis->build.frame->heads)
+      analysis->build.boundaries.push_back(frame_group_boundaries(head));
   const int64_t bytes = analysis_value_bytes(scene, analysis->build.masks);
   if (bytes > options.memory_budget_bytes)
     throw SceneError(fmt::format(

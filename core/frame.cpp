@@ -23,6 +23,22 @@ std::vector<int> segments_equal(int n, int size) {
   return starts;
 }
 
+std::vector<int> frame_group_boundaries(const HeadFrame& frame) {
+  std::vector<int> out;
+  if (frame.segment_count() < 2) return out;
+  const int n = static_cast<int>(frame.slot_of_token.size());
+  for (int t = 1; t < n; ++t)
+    if (frame.segment_of_slot(frame.slot_of_token[t]) != frame.segment_of_slot(frame.slot_of_token[t - 1]))
+      out.push_back(t);
+  return out;
+}
+
+std::vector<int> boundaries_every(int n, int size) {
+  std::vector<int> out;
+  for (int t = size; t < n; t += size) out.push_back(t);
+  return out;
+}
+
 HeadFrame frame_rolled(int n, int shift, const std::vector<int>& segment_starts,
                        SegmentRule rule) {
   HeadFrame frame;

@@ -37,6 +37,12 @@ HeadFrame frame_rolled(int n, int shift, const std::vector<int>& segment_starts,
                        SegmentRule rule);
 std::vector<int> segments_equal(int n, int size);
 
+// Tokens t > 0 that sit in another segment than token t - 1, in original order: where a figure
+// draws a group boundary. A rolled frame's wrapped group gives a boundary at each of its ends.
+std::vector<int> frame_group_boundaries(const HeadFrame& frame);
+// Every multiple of `size` in (0, n): the boundaries of blocks of `size` tokens.
+std::vector<int> boundaries_every(int n, int size);
+
 // The allowed cells of a head in original coordinates.
 RowRuns frame_head_mask(const HeadFrame& frame);
 

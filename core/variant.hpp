@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/frame.hpp"
@@ -21,6 +22,18 @@ struct ParamSpec {
   Kind kind = Kind::Int;
   std::string default_value;  // as text; empty means "derived" (explained in help)
   std::string help;
+  // The shared scene key a derived default comes from ("g" for a block size): once the parameter
+  // is set, that key no longer shapes the variant (figures then leave it out of the summary).
+  std::string replaces;
+  // "key=value": the parameter matters only while parameter `key` has that value (sf's
+  // proportion under reading r2).
+  std::string applies_if;
+
+  ParamSpec() = default;
+  ParamSpec(std::string name_, Kind kind_, std::string default_value_, std::string help_,
+            std::string replaces_ = {}, std::string applies_if_ = {})
+      : name(std::move(name_)), kind(kind_), default_value(std::move(default_value_)),
+        help(std::move(help_)), replaces(std::move(replaces_)), applies_if(std::move(applies_if_)) {}
 };
 
 struct VariantInfo {
@@ -41,6 +54,11 @@ struct VariantBuild {
   // position gets its own. A roll back that does not undo the roll (odd G with floor division)
   // makes them differ, and analyze() then judges the rows where they land.
   std::vector<std::vector<int>> output_query;
+  // Per head, the tokens where a new group or block starts, in original order (figures draw a
+  // line before each); empty means none. analyze() fills it from `frame` when a variant with a
+  // frame leaves it empty; block-structured variants without a frame set it themselves.
+  std::vector<std::vector<int>> boundaries;
+  std::string boundary_name = "group";  // what the lines separate: "group" or "block"
 };
 
 class Variant {

@@ -13,7 +13,7 @@
 
 #include "app/gui/actions.hpp"
 #include "app/gui/presets.hpp"
-#include "core/figure/matrix_panel.hpp"
+#include "core/weight_scale.hpp"
 
 namespace attnscope {
 
@@ -76,7 +76,7 @@ struct AppState {
   Scene scene;  // what the user edits; may be invalid (then `error` says why)
   std::shared_ptr<const Analysis> analysis;  // the last good analysis
   std::string error;                          // the core's message for the current scene
-  figure::WeightScale weight_scale;           // of `analysis`: the legend, heatmaps and compare
+  WeightScale weight_scale;                   // of `analysis`: the legend, heatmaps and compare
   uint64_t generation = 0;                    // bumped by every scene change
   Playback play;
   ViewOptions view;

@@ -24,10 +24,10 @@ int heatmap_position(const Analysis& analysis, int head, Coords coords, int toke
   return analysis.build.frame->heads[head].slot_of_token[token];
 }
 
-figure::WeightScale analysis_weight_scale(const Analysis& analysis) {
+WeightScale analysis_weight_scale(const Analysis& analysis) {
   std::vector<const std::vector<float>*> weights;
   for (int h = 0; h < analysis.heads(); ++h) weights.push_back(&analysis.attention.head(0, h).weights);
-  return figure::weight_scale(weights);
+  return weight_scale(weights);
 }
 
 HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax, int max_size) {

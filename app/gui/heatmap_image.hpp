@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
-#include "core/figure/matrix_panel.hpp"
+#include "core/analysis.hpp"
+#include "core/weight_scale.hpp"
 
 namespace attnscope {
 
@@ -19,9 +20,9 @@ struct HeatmapImage {
   std::vector<float> texels;
 };
 
-// The figures' colour scale (the 99th percentile of the weights, see figure::weight_scale) over
+// The figures' colour scale (the 99th percentile of the weights, see weight_scale) over
 // every head of batch 0, so the GUI and `export` colour a weight alike. All heads share it.
-figure::WeightScale analysis_weight_scale(const Analysis& analysis);
+WeightScale analysis_weight_scale(const Analysis& analysis);
 
 inline constexpr int kMaxHeatmapTexels = 2048;
 

@@ -18,7 +18,7 @@ float mask_reveal(const AppState& state) {
 }
 
 // "≥" on the top of the bar when the scale clips, as on the exported figures' colorbars.
-void colormap_legend(ViewContext& ctx, const figure::WeightScale& scale, float width) {
+void colormap_legend(ViewContext& ctx, const WeightScale& scale, float width) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float h = ctx.body()->FontSize * 0.7f;

@@ -21,7 +21,7 @@ double draw_title(Figure& fig, const Style& style, double y, const std::string& 
     y += style.title * 1.3;
   }
   if (!subtitle.empty()) {
-    for (const std::string& line : text_wrap(subtitle, style.label, width)) {
+    for (const std::string& line : text_wrap_items(subtitle, " \u00b7 ", style.label, width)) {
       fig.items.push_back(Text{x, y, line, style.label, style.theme.axis, Align::Left, Anchor::Top});
       y += style.label * 1.3;
     }
@@ -56,6 +56,11 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
         fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
         fig.items.push_back(StrokeSegments{e.color, 1.2, {{sw.x + box / 2, sw.y, sw.x + box / 2, sw.y + box},
                                                           {sw.x, sw.y + box / 2, sw.x + box, sw.y + box / 2}}});
+        break;
+      case LegendEntry::Kind::Hatch:
+        fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
+        fig.items.push_back(hatch_box(sw, box / 3, e.color, 0.5));
+        fig.items.push_back(StrokeBoxes{style.theme.axis, style.line * 0.6, {sw}});
         break;
     }
     fig.items.push_back(Text{x + box + size * 0.4, y + box / 2, e.label, size, style.theme.text,

@@ -17,7 +17,7 @@ double draw_title(Figure& fig, const Style& style, double y, const std::string& 
                   const std::string& subtitle);
 
 struct LegendEntry {
-  enum class Kind { Swatch, Leak, Line } kind = Kind::Swatch;
+  enum class Kind { Swatch, Leak, Line, Hatch } kind = Kind::Swatch;
   Rgb8 color;
   std::string label;
 };

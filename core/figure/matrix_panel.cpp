@@ -160,6 +160,42 @@ void matrix_draw_groups(Figure& fig, const MatrixGrid& g, const std::vector<int>
   fig.items.push_back(std::move(lines));
 }
 
+std::vector<int> matrix_empty_rows(const RowRuns& mask) {
+  std::vector<int> out;
+  for (int q = 0; q < mask.rows(); ++q)
+    if (mask.row_count(q) == 0) out.push_back(q);
+  return out;
+}
+
+StrokeSegments hatch_box(const Box& b, double spacing, Rgb8 color, double width) {
+  StrokeSegments hatch{color, width, {}};
+  // Lines of slope +1 (bottom left to top right), clipped to the box.
+  for (double u = spacing / 2 - b.h; u < b.w; u += spacing) {
+    const double x0 = b.x + std::max(u, 0.0), y0 = b.y + b.h + std::min(u, 0.0);
+    const double over = std::max(u + b.h - b.w, 0.0);
+    const double x1 = b.x + std::min(u + b.h, b.w), y1 = b.y + over;
+    if (x1 > x0) hatch.segments.push_back({x0, y0, x1, y1});
+  }
+  return hatch;
+}
+
+void matrix_draw_empty_rows(Figure& fig, const MatrixGrid& g, const RowRuns& mask, const Style& style) {
+  const std::vector<int> rows = matrix_empty_rows(mask);
+  const Box b = g.box();
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i + 1;
+    while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
+    const Box band{b.x, b.y + rows[i] * g.cell, b.w, (rows[j - 1] + 1 - rows[i]) * g.cell};
+    if (band.h < 2.0) {
+      fig.items.push_back(FillBoxes{style.theme.axis, {band}});  // too thin to hatch: a dark line
+    } else {
+      fig.items.push_back(hatch_box(band, std::clamp(g.cell * 0.5, 2.0, 4.0), style.theme.axis,
+                                    std::clamp(g.cell * 0.06, 0.3, 0.6)));
+    }
+    i = j;
+  }
+}
+
 void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool query_title) {
   const Box b = g.box();
   const Rgb8 axis = style.theme.axis;
@@ -193,27 +229,24 @@ double matrix_left_extent(int n, const Style& style) {
 
 double matrix_bottom_extent(const Style& style) { return style.tick * 1.6 + style.label * 1.2; }
 
-WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights) {
-  std::vector<float> all;
-  for (const auto* w : weights) all.insert(all.end(), w->begin(), w->end());
-  if (all.empty()) return {};
-  const auto rank = all.begin() + static_cast<std::ptrdiff_t>(0.99 * static_cast<double>(all.size() - 1));
-  std::nth_element(all.begin(), rank, all.end());
-  if (*rank <= 0) return {};
-  return {*rank, *std::max_element(rank, all.end()) > *rank};
-}
-
 Rgb8 matrix_allowed_color(const Style& style) { return colormap_sample(style.colormap, 0.3f); }
 
-std::vector<int> head_group_boundaries(const Analysis& analysis, int head) {
-  std::vector<int> out;
-  if (!analysis.build.frame) return out;
-  const HeadFrame& f = analysis.build.frame->heads[head];
-  if (f.segment_count() < 2) return out;
-  for (int t = 1; t < analysis.n(); ++t)
-    if (f.segment_of_slot(f.slot_of_token[t]) != f.segment_of_slot(f.slot_of_token[t - 1]))
-      out.push_back(t);
-  return out;
+const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head) {
+  static const std::vector<int> none;
+  const auto& all = analysis.build.boundaries;
+  return head < static_cast<int>(all.size()) ? all[head] : none;
+}
+
+bool any_group_boundaries(const Analysis& analysis, const std::vector<int>& heads) {
+  for (int h : heads)
+    if (!head_group_boundaries(analysis, h).empty()) return true;
+  return false;
+}
+
+int head_segment_offset(const Analysis& analysis, int head) {
+  if (head_roll(analysis, head) != 0) return 0;
+  const std::vector<int>& b = head_group_boundaries(analysis, head);
+  return b.size() >= 2 && b[0] < b[1] - b[0] ? b[0] : 0;
 }
 
 int head_roll(const Analysis& analysis, int head) {

@@ -6,6 +6,7 @@
 #include "core/analysis.hpp"
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"
+#include "core/weight_scale.hpp"
 
 namespace attnscope::figure {
 
@@ -41,18 +42,15 @@ void matrix_draw_leaks(Figure& fig, const MatrixGrid& grid, const RowRuns& leaks
 // Lines before each token in `boundaries` (tokens where a new group starts), across both axes.
 void matrix_draw_groups(Figure& fig, const MatrixGrid& grid, const std::vector<int>& boundaries,
                         const Style& style);
+// Queries whose row allows no key at all (PyTorch's softmax over an all -inf row gives NaN;
+// attnscope gives weight 0): each run of such rows is hatched across the matrix.
+std::vector<int> matrix_empty_rows(const RowRuns& mask);
+void matrix_draw_empty_rows(Figure& fig, const MatrixGrid& grid, const RowRuns& mask, const Style& style);
+// Diagonal hatching of `box`, lines `spacing` apart: the empty-row mark and its legend swatch.
+StrokeSegments hatch_box(const Box& box, double spacing, Rgb8 color, double width);
 // Frame, ticks, tick labels and the axis titles "key (column)" and, when `query_title`,
 // "query (row)" (panels after the first in a row share the first one's).
 void matrix_draw_axes(Figure& fig, const MatrixGrid& grid, const Style& style, bool query_title = true);
-
-// Top of the weight colour scale: the 99th percentile of the shown weights. A long row spreads
-// its softmax thin, and one query with a single key (weight 1) would otherwise leave every
-// other cell at the dark end of the colormap; the brightest 1% saturate instead.
-struct WeightScale {
-  float vmax = 1;
-  bool clipped = false;  // some weights lie above vmax (the colorbar says "≥")
-};
-WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights);
 
 // Room the axes need left of and below the cells.
 double matrix_left_extent(int n, const Style& style);
@@ -60,8 +58,13 @@ double matrix_bottom_extent(const Style& style);
 
 // The colour of allowed cells in binary-mask figures.
 Rgb8 matrix_allowed_color(const Style& style);
-// Tokens where a new group begins for `head`, in original order; empty for ungrouped variants.
-std::vector<int> head_group_boundaries(const Analysis& analysis, int head);
+// Tokens where a new group or block begins for `head`, in original order (the variant's
+// VariantBuild::boundaries); empty for variants without groups or blocks.
+const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head);
+bool any_group_boundaries(const Analysis& analysis, const std::vector<int>& heads);
+// How far an unrolled head's segments are moved from token 0: its first segment is shorter than
+// the next (s2-fix-split's cu_seqlens [0, s, s+G, ...]); 0 for rolled heads and regular blocks.
+int head_segment_offset(const Analysis& analysis, int head);
 // Roll applied to `head` (0 when the head is not rolled or the variant is not grouped).
 int head_roll(const Analysis& analysis, int head);
 

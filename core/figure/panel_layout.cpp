@@ -38,14 +38,23 @@ PanelLayout layout_panels(const Style& style, int n, int count, int cols, double
   return out;
 }
 
-void draw_panel_header(Figure& fig, const Style& style, const MatrixGrid& grid, double header,
-                       const std::string& text) {
-  const Box b = grid.box();
-  // Narrow panels (many variants side by side) get smaller headers rather than overlapping ones.
-  const double room = b.w * 1.1;
-  const double size = std::max(style.tick * 0.8, std::min(style.label, style.label * room / text_width(text, style.label, true)));
-  fig.items.push_back(Text{b.x + b.w / 2, b.y - header * 0.35, text, size, style.theme.text,
-                           Align::Center, Anchor::Baseline, true});
+void draw_panel_headers(Figure& fig, const Style& style, const PanelLayout& layout, int cols,
+                        const std::vector<std::string>& texts) {
+  const size_t count = std::min(texts.size(), layout.grids.size());
+  for (size_t row = 0; row < count; row += cols) {
+    const size_t end = std::min(count, row + cols);
+    double size = style.label;
+    for (size_t i = row; i < end; ++i) {
+      const double room = layout.grids[i].box().w * 1.1;
+      size = std::min(size, style.label * room / text_width(texts[i], style.label, true));
+    }
+    size = std::max(style.tick * 0.8, size);
+    for (size_t i = row; i < end; ++i) {
+      const Box b = layout.grids[i].box();
+      fig.items.push_back(Text{b.x + b.w / 2, b.y - layout.header * 0.35, texts[i], size,
+                               style.theme.text, Align::Center, Anchor::Baseline, true});
+    }
+  }
 }
 
 }  // namespace attnscope::figure

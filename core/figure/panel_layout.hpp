@@ -1,5 +1,6 @@
 #pragma once
 // Square matrix panels in a grid, sized to the page width (and, for slides, the page height).
+#include <string>
 #include <vector>
 
 #include "core/figure/matrix_panel.hpp"
@@ -18,8 +19,10 @@ PanelLayout layout_panels(const Style& style, int n, int count, int cols, double
                           double reserve_right, double max_bottom);
 // Columns for `count` panels on this page size.
 int panel_columns(const Style& style, int count);
-// Text centred above a panel's cells.
-void draw_panel_header(Figure& fig, const Style& style, const MatrixGrid& grid, double header,
-                       const std::string& text);
+// Text centred above each panel's cells (`texts[i]` above `layout.grids[i]`). Narrow panels get
+// smaller headers rather than overlapping ones, and every header of a row of `cols` panels gets
+// the same size: the largest at which all of them fit.
+void draw_panel_headers(Figure& fig, const Style& style, const PanelLayout& layout, int cols,
+                        const std::vector<std::string>& texts);
 
 }  // namespace attnscope::figure

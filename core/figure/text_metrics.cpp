@@ -64,4 +64,50 @@ std::vector<std::string> text_wrap(const std::string& text, double size, double 
   return lines;
 }
 
+std::vector<std::string> text_wrap_items(const std::string& text, const std::string& separator,
+                                         double size, double width) {
+  std::vector<std::string> items;
+  for (size_t begin = 0;;) {
+    const size_t end = text.find(separator, begin);
+    items.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    if (end == std::string::npos) break;
+    begin = end + separator.size();
+  }
+  const auto join = [&](const std::vector<std::string>& line) {
+    std::string out;
+    for (const std::string& item : line) out += (out.empty() ? "" : separator) + item;
+    return out;
+  };
+  std::vector<std::vector<std::string>> lines;
+  for (const std::string& item : items) {
+    if (!lines.empty()) {
+      std::vector<std::string> longer = lines.back();
+      longer.push_back(item);
+      if (text_width(join(longer), size) <= width) {
+        lines.back() = std::move(longer);
+        continue;
+      }
+    }
+    lines.push_back({item});
+  }
+  // No orphan: pull the previous line's last item down while that line keeps two or more.
+  if (lines.size() >= 2 && lines.back().size() == 1 && lines[lines.size() - 2].size() >= 3) {
+    std::vector<std::string> last = {lines[lines.size() - 2].back(), lines.back().front()};
+    if (text_width(join(last), size) <= width) {
+      lines[lines.size() - 2].pop_back();
+      lines.back() = std::move(last);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& line : lines) {
+    const std::string joined = join(line);
+    if (text_width(joined, size) <= width) {
+      out.push_back(joined);
+    } else {
+      for (std::string& part : text_wrap(joined, size, width)) out.push_back(std::move(part));
+    }
+  }
+  return out;
+}
+
 }  // namespace attnscope::figure

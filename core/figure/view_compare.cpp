@@ -39,6 +39,7 @@ void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analys
   } else {
     matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
   }
+  matrix_draw_empty_rows(fig, g, a.mask(h), st);
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
   matrix_draw_leaks(fig, g, a.leaks[h], st);
   matrix_draw_axes(fig, g, st, query_title);
@@ -100,6 +101,10 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   legend.push_back({LegendEntry::Kind::Swatch, kOnlyB,
                     others.size() == 1 ? "only in " + others.front()->scene.variant : "only in the compared variant"});
   legend.push_back({LegendEntry::Kind::Swatch, kBoth, "in both"});
+  const bool empty_rows = std::any_of(all.begin(), all.end(), [&](const Analysis* x) {
+    return std::any_of(heads.begin(), heads.end(), [&](int h) { return !matrix_empty_rows(x->mask(h)).empty(); });
+  });
+  if (empty_rows) legend.push_back({LegendEntry::Kind::Hatch, st.theme.axis, "row reads no key"});
   const double text_w = st.width - 2 * st.margin;
 
   const int per_row = static_cast<int>(1 + 2 * others.size());
@@ -118,12 +123,18 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
   const float vmax = scale.vmax;
 
+  std::vector<std::string> headers;
+  for (int h : heads) {
+    for (const Analysis* x : all) headers.push_back(fmt::format("{} \u00b7 head {}", x->scene.variant, h));
+    for (const auto& b : others) headers.push_back(fmt::format("{} vs {}", a.scene.variant, b->scene.variant));
+  }
+  draw_panel_headers(fig, st, layout, per_row, headers);
+
   std::vector<std::string> diff_lines;
   for (size_t r = 0; r < heads.size(); ++r) {
     const int h = heads[r];
     for (size_t c = 0; c < all.size(); ++c) {
       const MatrixGrid& g = layout.grids[r * per_row + c];
-      draw_panel_header(fig, st, g, layout.header, fmt::format("{} \u00b7 head {}", all[c]->scene.variant, h));
       draw_matrix(fig, st, g, *all[c], h, o, vmax, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
@@ -133,7 +144,6 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
       const RowRuns& mb = others[i]->mask(h);
       const RowRuns only_a = runs_difference(ma, mb), only_b = runs_difference(mb, ma);
       const RowRuns both = runs_intersection(ma, mb);
-      draw_panel_header(fig, st, g, layout.header, fmt::format("{} vs {}", a.scene.variant, others[i]->scene.variant));
       fig.matrices.push_back({g.box(), g.n, h, a.scene.variant + " vs " + others[i]->scene.variant});
       matrix_draw_layers(fig, g, st.theme.masked, {{&both, kBoth}, {&only_a, kOnlyA}, {&only_b, kOnlyB}});
       matrix_draw_axes(fig, g, st, false);

@@ -16,6 +16,8 @@ std::string head_header(const Analysis& a, int head) {
   std::string text = fmt::format("head {}", head);
   if (const int roll = head_roll(a, head); roll != 0)
     text += fmt::format(" \u00b7 rolled by {}{}", roll < 0 ? "\u2212" : "+", std::abs(roll));
+  else if (const int offset = head_segment_offset(a, head); offset != 0)
+    text += fmt::format(" \u00b7 segments shifted by {}", offset);
   const int64_t leaks = a.metrics.heads[head].leaks;
   if (leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
   return text;
@@ -42,7 +44,10 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   if (leaks > 0)
     legend.push_back({LegendEntry::Kind::Leak, st.theme.leak,
                       fmt::format("leak: allowed, but the {} policy forbids it", a.scene.policy)});
-  if (a.build.frame) legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, "group boundary"});
+  if (any_group_boundaries(a, heads))
+    legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, a.build.boundary_name + " boundary"});
+  if (std::any_of(heads.begin(), heads.end(), [&](int h) { return !matrix_empty_rows(a.mask(h)).empty(); }))
+    legend.push_back({LegendEntry::Kind::Hatch, st.theme.axis, "row reads no key"});
   const std::string caption = figure_caption(a, o);
   const double text_width = st.width - 2 * st.margin;
   const double below = measure_height([&](Figure& f, double y0) {
@@ -59,16 +64,19 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
   const float vmax = scale.vmax;
 
+  std::vector<std::string> headers;
+  for (int h : heads) headers.push_back(head_header(a, h));
+  draw_panel_headers(fig, st, layout, cols, headers);
   for (size_t i = 0; i < heads.size(); ++i) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
-    draw_panel_header(fig, st, g, layout.header, head_header(a, h));
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant});
     if (o.mask_only) {
       matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
     } else {
       matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
     }
+    matrix_draw_empty_rows(fig, g, a.mask(h), st);
     matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
     matrix_draw_leaks(fig, g, a.leaks[h], st);
     matrix_draw_axes(fig, g, st, i % cols == 0);

@@ -64,6 +64,8 @@ class BigBird final : public Variant {
                         "global rows and columns, the 3-block window and the random blocks",
                         "attn_mask = full_bigbird_mask(N, N, b, b, r, rand_attn)");
     out.trace = t.finish();
+    out.boundaries.assign(scene.heads, boundaries_every(scene.n, b));
+    out.boundary_name = "block";
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {

@@ -22,7 +22,7 @@ class Block final : public Variant {
         "LongLoRA (arXiv 2309.12307) Table 6 'block sparse' (setting known only from a review); "
         "BlockBERT (Qiu et al. 2020) block permutations across heads",
         {"g"},
-        {{"block", ParamSpec::Kind::Int, "", "block size; default: g"},
+        {{"block", ParamSpec::Kind::Int, "", "block size; default: g", "g"},
          {"layout", ParamSpec::Kind::Text, "local",
           "local: own block, causal; shifted: head h reads the whole block h blocks back"}},
         60};
@@ -60,6 +60,8 @@ class Block final : public Variant {
         shift ? fmt::format("mask = (k // {0} == q // {0} - h)  # head 0: same block and k <= q", b)
               : fmt::format("mask = (q // {0} == k // {0}) & (k <= q)", b));
     out.trace = t.finish();
+    out.boundaries.assign(scene.heads, boundaries_every(scene.n, b));
+    out.boundary_name = "block";
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {

@@ -45,6 +45,9 @@ class Fixed final : public Variant {
         fmt::format("mask = (k <= q) & ((k // {0} == q // {0}) if h % 2 == 0 else (k % {0} >= {1}))",
                     l, l - c));
     out.trace = t.finish();
+    // Both head kinds are laid out in blocks of l: own block (even) or its last c columns (odd).
+    out.boundaries.assign(scene.heads, boundaries_every(scene.n, l));
+    out.boundary_name = "block";
     return out;
   }
   std::string explain_allowed(const VariantBuild&, int head, int q, int k) const override {

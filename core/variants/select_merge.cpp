@@ -35,7 +35,7 @@ class SelectMerge final : public Variant {
         "Wang et al. 2024 (arXiv 2410.04211), abstract and secondary reviews only; no public code, "
         "so region size, scoring and merge rule are assumptions",
         {"g"},
-        {{"block", ParamSpec::Kind::Int, "", "region (block) size; default: g"},
+        {{"block", ParamSpec::Kind::Int, "", "region (block) size; default: g", "g"},
          {"topk", ParamSpec::Kind::Int, "2", "earlier key blocks selected per query block"}},
         150};
     return info;
@@ -102,6 +102,8 @@ class SelectMerge final : public Variant {
     masked_trace_attend(t, scene, "causal over the merged blocks (approximation)",
                         "mask = block_selected[q // b, k // b] & (k <= q)");
     out.trace = t.finish();
+    out.boundaries.assign(scene.heads, boundaries_every(n, b));
+    out.boundary_name = "block";
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {

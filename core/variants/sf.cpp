@@ -33,7 +33,7 @@ class Sf final : public Variant {
          {"reading", ParamSpec::Kind::Text, "r1",
           "r1: wrapped segment returned to its place (tokens); r2: heads returned by proportion"},
          {"proportion", ParamSpec::Kind::Number, "0.75",
-          "r2: heads h < H·p use pattern 1, the rest the rolled pattern 2"},
+          "r2: heads h < H·p use pattern 1, the rest the rolled pattern 2", "", "reading=r2"},
          {"sink-causal", ParamSpec::Kind::Flag, "false",
           "intersect the sink rows and columns with the causal triangle"}},
         45};
@@ -93,6 +93,7 @@ class Sf final : public Variant {
     masked_trace_attend(t, scene, "the reassembled groups or a sink row or column",
                         "scores = scores.masked_fill(~(segments | sinks), float('-inf'))");
     out.trace = t.finish();
+    for (const HeadFrame& head : frame.heads) out.boundaries.push_back(frame_group_boundaries(head));
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {

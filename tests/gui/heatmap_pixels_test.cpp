@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/analysis.hpp"
-#include "core/figure/matrix_panel.hpp"
+#include "core/weight_scale.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {
@@ -51,7 +51,7 @@ TEST(HeatmapPixelsGLTest, MaskedCellsHaveTheThemeMaskedColourAndAllowedCellsDoNo
         if (analysis->allowed(head, q, k)) {
           const float w = analysis->weight(0, head, q, k);
           // The figures' scale: the 99th percentile of every head's weights.
-          const float vmax = figure::weight_scale({&analysis->attention.head(0, 0).weights,
+          const float vmax = weight_scale({&analysis->attention.head(0, 0).weights,
                                                    &analysis->attention.head(0, 1).weights}).vmax;
           EXPECT_LE(colour_distance(pixel, colormap_sample(colormap, w / vmax)), 6)
               << "head " << head << " cell (" << q << "," << k << ") is not its weight's colour";

@@ -97,7 +97,7 @@ TEST(HeatmapImageTest, ColourScaleTopsOutAtTheFiguresNinetyNinthPercentile) {
   const auto scale = analysis_weight_scale(*analysis);
   const auto& w0 = analysis->attention.head(0, 0).weights;
   const auto& w1 = analysis->attention.head(0, 1).weights;
-  const auto figures = figure::weight_scale({&w0, &w1});
+  const auto figures = weight_scale({&w0, &w1});
   EXPECT_FLOAT_EQ(scale.vmax, figures.vmax);
   ASSERT_TRUE(scale.clipped) << "each group's first query has weight 1, far above the 99th percentile";
   const HeatmapImage image = heatmap_image_build(*analysis, 0, Coords::Original, scale.vmax);
