@@ -26,23 +26,31 @@ nlohmann::json options_json(const FigureOptions& o) {
           {"gif_tween_frames", o.gif_tween_frames}};
 }
 
+// Keys a figure from an older version lacks keep their defaults, so every embedded source that
+// was ever written can be reopened.
 FigureOptions options_from_json(const nlohmann::json& j) {
   FigureOptions o;
-  o.view = figure_view_parse(j.at("view").get<std::string>());
-  o.format = figure_format_parse(j.at("format").get<std::string>());
-  o.size = figure_size_parse(j.at("size").get<std::string>());
-  o.dpi = j.at("dpi").get<int>();
-  o.colormap = colormap_parse(j.at("colormap").get<std::string>());
-  o.theme = theme_parse(j.at("theme").get<std::string>());
-  o.heads = j.at("heads").get<std::vector<int>>();
-  o.mask_only = j.at("mask").get<bool>();
-  o.step = j.at("step").get<int>();
-  o.batch = j.at("batch").get<int>();
-  o.title = j.at("title").get<std::string>();
-  o.caption = j.at("caption").get<std::string>();
-  o.gif_frame_ms = j.at("gif_frame_ms").get<int>();
-  o.gif_hold_ms = j.at("gif_hold_ms").get<int>();
-  o.gif_tween_frames = j.at("gif_tween_frames").get<int>();
+  const auto read = [&](const char* key, auto& field) {
+    if (j.contains(key)) field = j.at(key).get<std::decay_t<decltype(field)>>();
+  };
+  const auto read_named = [&](const char* key, auto& field, auto parse) {
+    if (j.contains(key)) field = parse(j.at(key).get<std::string>());
+  };
+  read_named("view", o.view, figure_view_parse);
+  read_named("format", o.format, figure_format_parse);
+  read_named("size", o.size, figure_size_parse);
+  read_named("colormap", o.colormap, colormap_parse);
+  read_named("theme", o.theme, theme_parse);
+  read("dpi", o.dpi);
+  read("heads", o.heads);
+  read("mask", o.mask_only);
+  read("step", o.step);
+  read("batch", o.batch);
+  read("title", o.title);
+  read("caption", o.caption);
+  read("gif_frame_ms", o.gif_frame_ms);
+  read("gif_hold_ms", o.gif_hold_ms);
+  read("gif_tween_frames", o.gif_tween_frames);
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/figure/figure.hpp"
+#include "core/figure/source.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
@@ -74,6 +75,20 @@ TEST(FigureSource, FromRefusesSceneFlagsAndForeignFiles) {
   r = test::cli({"export", "--from", dir / "plain.png", "--out", dir / "c.png"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("carries no attnscope scene"), std::string::npos) << r.err;
+}
+
+TEST(FigureSource, SourcesFromOlderVersionsKeepDefaultsForMissingKeys) {
+  // A figure written before GIF in-between frames existed has no "gif_tween_frames".
+  const std::string old = R"({"kind": "attnscope-figure", "version": 1,
+    "scene": {"variant": "s2", "n": 16},
+    "figure": {"view": "heatmap", "format": "png", "dpi": 120, "theme": "dark"}})";
+  const FigureSource source = figure::source_parse(old);
+  EXPECT_EQ(source.scene.n, 16);
+  EXPECT_EQ(source.options.dpi, 120);
+  EXPECT_EQ(source.options.theme, ThemeName::Dark);
+  EXPECT_EQ(source.options.gif_tween_frames, FigureOptions{}.gif_tween_frames);
+  EXPECT_THROW(figure::source_parse(R"({"kind": "attnscope-figure", "scene": {"n": 16},
+    "figure": {"dpi": "high"}})"), SceneError);
 }
 
 }  // namespace
