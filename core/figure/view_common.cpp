@@ -77,4 +77,17 @@ int default_token_step(const Analysis& analysis) {
   return grouped >= 0 ? grouped : static_cast<int>(analysis.trace().steps.size()) - 1;
 }
 
+void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
+                      const FigureOptions& o, float vmax, bool query_title) {
+  if (o.mask_only) {
+    matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
+  } else {
+    matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
+  }
+  matrix_draw_empty_rows(fig, g, a.mask(h), st);
+  matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
+  matrix_draw_leaks(fig, g, a.leaks[h], st);
+  matrix_draw_axes(fig, g, st, query_title);
+}
+
 }  // namespace attnscope::figure

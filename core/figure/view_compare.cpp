@@ -32,18 +32,6 @@ std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
   return out;
 }
 
-void draw_matrix(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
-                 const FigureOptions& o, float vmax, bool query_title) {
-  if (o.mask_only) {
-    matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
-  } else {
-    matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
-  }
-  matrix_draw_empty_rows(fig, g, a.mask(h), st);
-  matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
-  matrix_draw_leaks(fig, g, a.leaks[h], st);
-  matrix_draw_axes(fig, g, st, query_title);
-}
 
 std::string percent(double x) { return fmt::format("{:.1f}%", 100 * x); }
 
@@ -135,7 +123,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
     const int h = heads[r];
     for (size_t c = 0; c < all.size(); ++c) {
       const MatrixGrid& g = layout.grids[r * per_row + c];
-      draw_matrix(fig, st, g, *all[c], h, o, vmax, c == 0);
+      matrix_draw_head(fig, st, g, *all[c], h, o, vmax, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
     for (size_t i = 0; i < others.size(); ++i) {

@@ -71,15 +71,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant});
-    if (o.mask_only) {
-      matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
-    } else {
-      matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
-    }
-    matrix_draw_empty_rows(fig, g, a.mask(h), st);
-    matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
-    matrix_draw_leaks(fig, g, a.leaks[h], st);
-    matrix_draw_axes(fig, g, st, i % cols == 0);
+    matrix_draw_head(fig, st, g, a, h, o, vmax, i % cols == 0);
   }
   if (!o.mask_only) {
     const MatrixGrid& g = layout.grids.front();

@@ -5,7 +5,9 @@
 
 #include "core/analysis.hpp"
 #include "core/figure/figure.hpp"
+#include "core/figure/matrix_panel.hpp"
 #include "core/figure/model.hpp"
+#include "core/figure/style.hpp"
 
 namespace attnscope::figure {
 
@@ -27,6 +29,9 @@ std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& o
 std::string scene_summary(const Analysis& analysis);
 std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
+// One head's matrix: weights (or the mask), rows that read nothing, boundaries, leaks, axes.
+void matrix_draw_head(Figure& fig, const Style& style, const MatrixGrid& grid, const Analysis& analysis,
+                      int head, const FigureOptions& options, float vmax, bool query_title);
 // The step shown by the tokens view when none is asked for: the grouped layout, else the last.
 int default_token_step(const Analysis& analysis);
 
