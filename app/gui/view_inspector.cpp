@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 #include "app/gui/view_context.hpp"
 #include "core/policy.hpp"
@@ -26,15 +27,22 @@ std::string why(const Analysis& a, const Cell& c) {
   return "masked by the variant, although the policy would allow it.";
 }
 
+// The hovered or pinned cell, or a hint when there is none.
+std::optional<Cell> focus_or_hint(const AppState& state) {
+  const auto focus = state.focus();
+  if (!state.analysis || !focus) {
+    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
+    return std::nullopt;
+  }
+  return focus;
+}
+
 }  // namespace
 
 void view_inspector(ViewContext& ctx) {
   const AppState& state = ctx.state;
-  const auto focus = state.focus();
-  if (!state.analysis || !focus) {
-    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
-    return;
-  }
+  const auto focus = focus_or_hint(state);
+  if (!focus) return;
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
   ImGui::PushFont(ctx.caption());
@@ -65,11 +73,8 @@ void view_inspector(ViewContext& ctx) {
 
 void view_inspector_line(ViewContext& ctx) {
   const AppState& state = ctx.state;
-  const auto focus = state.focus();
-  if (!state.analysis || !focus) {
-    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
-    return;
-  }
+  const auto focus = focus_or_hint(state);
+  if (!focus) return;
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
