@@ -1,6 +1,10 @@
 // Every attnscope command the README shows is run here, so the documentation cannot rot. In
 // code blocks, a "$ attnscope ..." line is followed by lines its output must contain ("..."
-// stands for omitted lines); inline `attnscope ... --flag` spans must succeed. GUI commands need a display and are covered by the GUI tests.
+// stands for omitted lines); a trailing "# exit N" says which exit code the command must give
+// (0 otherwise). Inline `attnscope ... --flag` spans must succeed. Commands run in a scratch
+// folder where `assets` and `tests` lead to the repository's, so examples can name the committed
+// fixtures as a reader at the repository root would. GUI commands need a display and are covered
+// by the GUI tests.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -16,7 +20,17 @@ namespace {
 struct Example {
   std::string args;                 // after "attnscope "
   std::vector<std::string> output;  // lines that must appear in stdout
+  int exit_code = 0;
 };
+
+// "lint mask.pt   # exit 1" -> args "lint mask.pt", exit code 1.
+Example example_from_command(const std::string& command) {
+  static const std::regex exit_comment(R"(^(.*?)\s+#\s*exit\s+(\d+)\s*$)");
+  std::smatch match;
+  if (std::regex_match(command, match, exit_comment))
+    return {match[1].str(), {}, std::stoi(match[2].str())};
+  return {command, {}, 0};
+}
 
 std::vector<Example> readme_examples() {
   std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/README.md");
@@ -33,7 +47,7 @@ std::vector<Example> readme_examples() {
     }
     if (in_block) {
       if (line.rfind("$ attnscope ", 0) == 0) {
-        examples.push_back({line.substr(12), {}});
+        examples.push_back(example_from_command(line.substr(12)));
         current = &examples.back();
       } else if (line.rfind("$ ", 0) == 0) {
         current = nullptr;
@@ -62,6 +76,12 @@ TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
   ASSERT_GE(examples.size(), 5u) << "the README should show the commands it documents";
   const auto dir = std::filesystem::temp_directory_path() / "attnscope_readme";
   std::filesystem::create_directories(dir);
+  for (const char* shared : {"assets", "tests"}) {
+    const auto link = dir / shared;
+    std::filesystem::remove(link);
+    std::filesystem::create_directory_symlink(std::filesystem::path(ATTNSCOPE_SOURCE_DIR) / shared,
+                                              link);
+  }
   for (const Example& e : examples) {
     SCOPED_TRACE("attnscope " + e.args);
     const std::string command =
@@ -71,7 +91,7 @@ TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
     std::array<char, 4096> buffer;
     while (size_t got = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), got);
     const int status = pclose(pipe);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out.substr(0, 500);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == e.exit_code) << out.substr(0, 500);
     for (const std::string& expected : e.output)
       EXPECT_NE(out.find(expected), std::string::npos) << "missing line: " << expected;
   }
