@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/version.hpp"
 
 namespace attnscope {
 
@@ -13,6 +14,7 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                "attnscope"};
   app.require_subcommand(0, 1);
   app.set_help_all_flag("--help-all", "help for every subcommand");
+  app.set_version_flag("--version", version_text(), "print the version and source revision, then exit");
   app.footer("With no subcommand attnscope opens the desktop GUI on the classroom scene.");
   std::vector<std::unique_ptr<Command>> commands = commands_create(launcher);
   for (auto& command : commands) command->attach(app);
@@ -21,6 +23,8 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
     err << "attnscope: " << e.what() << " (see 'attnscope --help')\n";

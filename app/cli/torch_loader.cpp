@@ -4,17 +4,19 @@
 
 #include <string>
 
+#include "core/install_layout.hpp"
 #include "core/scene.hpp"
 
 namespace attnscope {
 
 const TorchModule& torch_module() {
   static const TorchModule* module = [] {
-    // The build records where it put the module; the binary runs from its build tree.
-    void* handle = dlopen(ATTNSCOPE_TORCH_MODULE, RTLD_NOW | RTLD_LOCAL);
+    // Beside the executable, as installed (<prefix>/lib/attnscope) and as built (build/lib/attnscope).
+    const std::string path = (install_module_dir() / ATTNSCOPE_TORCH_MODULE_NAME).string();
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle)
-      throw SceneError(std::string("torch: cannot load the LibTorch reference module (") +
-                       dlerror() + "); rebuild with scripts/run");
+      throw SceneError(std::string("torch: cannot load the LibTorch reference module (") + dlerror() +
+                       "); reinstall attnscope or rebuild it with scripts/run");
     using Entry = const TorchModule* (*)();
     auto entry = reinterpret_cast<Entry>(dlsym(handle, "attnscope_torch_module"));
     if (!entry) throw SceneError("torch: the LibTorch module has no entry point; rebuild it");

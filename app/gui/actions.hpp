@@ -41,6 +41,14 @@ struct SetColorBy { ColorBy by = ColorBy::Token; };
 struct SetCoords { Coords coords = Coords::Original; };
 struct SetColormap { ColormapName name = ColormapName::Viridis; };
 struct SetClassroom { bool on = false; };
+struct SetTheme { ThemeName theme = ThemeName::Light; };  // the desk theme: light or dark
+// Opens a scene (.json); masks (.npy, .pt) and modules (.pt) get a message until the GUI reads
+// them. From the file browser, the recent-files menu and files dropped on the window.
+struct OpenFile { std::string path; };
+struct BrowseFolder { std::string folder; };  // opens the browser there (empty: where it was, else the working folder)
+struct BrowseFilter { std::string extension; };
+struct CloseBrowser {};
+struct ClearRecent {};
 struct ToggleFullscreen {};
 struct Zoom { float factor = 1.f; };
 struct Pan { float dx = 0.f, dy = 0.f; };  // fractions of the whole matrix
@@ -65,7 +73,8 @@ using Action = std::variant<
     action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
     action::SetSpeed, action::SetCompare, action::ToggleCompare, action::ToggleLeakMarks,
-    action::SetColorBy, action::SetCoords, action::SetColormap, action::SetClassroom,
+    action::SetColorBy, action::SetCoords, action::SetColormap, action::SetClassroom, action::SetTheme,
+    action::OpenFile, action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::AnalysisReady>;

@@ -13,6 +13,7 @@
 
 #include "app/gui/actions.hpp"
 #include "app/gui/presets.hpp"
+#include "app/gui/settings.hpp"
 #include "core/weight_scale.hpp"
 
 namespace attnscope {
@@ -22,6 +23,7 @@ struct ViewOptions {
   ColorBy color_by = ColorBy::Token;
   Coords coords = Coords::Original;
   ColormapName colormap = ColormapName::Viridis;
+  ThemeName desk_theme = ThemeName::Light;  // light or dark; classroom mode overrides it
   bool classroom = false;
   bool fullscreen = false;
   bool compare = false;
@@ -29,7 +31,7 @@ struct ViewOptions {
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
   float zoom = 1.f;
   float pan_x = 0.f, pan_y = 0.f;
-  ThemeName theme() const { return classroom ? ThemeName::HighContrast : ThemeName::Light; }
+  ThemeName theme() const { return classroom ? ThemeName::HighContrast : desk_theme; }
 };
 
 // The step cursor. The token grid shows the pose between steps `from` and `step` at `t`
@@ -72,6 +74,19 @@ struct AnalysisJob {
   std::future<action::AnalysisReady> result;
 };
 
+// File > Open: one folder's sub-folders and the files the filter lets through, listed by apply().
+struct FileBrowser {
+  struct Entry {
+    std::string name;
+    bool folder = false;
+  };
+  bool open = false;
+  std::string folder;           // absolute
+  std::string filter;           // an extension (".json", ".npy", ".pt") or empty: every openable file
+  std::vector<Entry> entries;   // folders first, then files, each by name
+  std::string error;            // why the folder could not be listed
+};
+
 struct AppState {
   Scene scene;  // what the user edits; may be invalid (then `error` says why)
   std::shared_ptr<const Analysis> analysis;  // the last good analysis
@@ -88,7 +103,9 @@ struct AppState {
   std::optional<Cell> pinned;
   std::vector<Preset> presets;
   int export_requests = 0;  // counted by Export; the frame loop writes the file
-  std::string status;       // one line under the menu: last export, analysis progress
+  std::string status;       // one line under the menu: last export, opened file, analysis progress
+  RecentFiles recent;       // File > Open recent; remembered in the settings
+  FileBrowser browser;
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
 

@@ -1,7 +1,9 @@
 #include "app/gui/apply.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
+#include "app/gui/file_browser.hpp"
 #include "app/gui/heatmap_image.hpp"
 
 namespace attnscope {
@@ -129,6 +131,42 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom) {
   view.pan_y = std::clamp(cy - 0.5f / view.zoom, 0.f, limit);
 }
 
+void browser_list(FileBrowser& browser) { browser.entries = folder_list(browser.folder, browser.filter, browser.error); }
+
+// Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
+// the scene alone and says why on the status line.
+void file_open(AppState& state, const std::string& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string path = fs::absolute(given, ec).lexically_normal().string();
+  if (!fs::is_regular_file(path, ec)) {
+    state.status = given + ": no such file";
+    return;
+  }
+  const std::string name = fs::path(path).filename().string();
+  switch (file_kind(path)) {
+    case FileKind::Scene:
+      try {
+        Scene scene = scene_load(path);
+        edit_scene(state, std::move(scene));
+        recent_add(state.recent.scenes, path);
+        state.status = "opened " + name;
+      } catch (const std::exception& e) {
+        state.status = "cannot open " + name + ": " + e.what();
+      }
+      return;
+    case FileKind::Mask:
+      state.status = name + ": the GUI cannot show a mask file yet; check it with: attnscope lint " + path;
+      return;
+    case FileKind::MaskOrModule:
+      state.status = name + ": the GUI cannot show mask files or TorchScript modules yet; check a mask with: attnscope lint " + path;
+      return;
+    case FileKind::Unknown:
+      state.status = name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them";
+      return;
+  }
+}
+
 }  // namespace
 
 Scene compare_scene(const Scene& scene, const std::string& variant) {
@@ -190,6 +228,25 @@ void apply(AppState& state, Action action) {
           [&](const action::SetCoords& a) { state.view.coords = a.coords; },
           [&](const action::SetColormap& a) { state.view.colormap = a.name; },
           [&](const action::SetClassroom& a) { state.view.classroom = a.on; },
+          [&](const action::SetTheme& a) {
+            if (a.theme != ThemeName::HighContrast) state.view.desk_theme = a.theme;  // that one is classroom mode
+          },
+          [&](const action::OpenFile& a) { file_open(state, a.path); },
+          [&](const action::BrowseFolder& a) {
+            std::error_code ec;
+            std::string folder = !a.folder.empty() ? a.folder
+                                 : !state.browser.folder.empty() ? state.browser.folder
+                                                                 : std::filesystem::current_path(ec).string();
+            state.browser.folder = std::filesystem::absolute(folder, ec).lexically_normal().string();
+            state.browser.open = true;
+            browser_list(state.browser);
+          },
+          [&](const action::BrowseFilter& a) {
+            state.browser.filter = a.extension;
+            browser_list(state.browser);
+          },
+          [&](const action::CloseBrowser&) { state.browser.open = false; },
+          [&](const action::ClearRecent&) { state.recent = {}; },
           [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
           [&](const action::Zoom& a) { set_zoom(state.view, state.view.zoom * a.factor, max_zoom); },
           [&](const action::Pan& a) {

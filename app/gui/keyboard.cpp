@@ -17,6 +17,7 @@ void keyboard_actions(ViewContext& ctx) {
     if (pressed(GLFW_KEY_Z)) q.push(io.KeyShift ? Action{action::Redo{}} : Action{action::Undo{}});
     if (pressed(GLFW_KEY_Y)) q.push(action::Redo{});
     if (pressed(GLFW_KEY_E)) q.push(action::Export{});
+    if (pressed(GLFW_KEY_O)) q.push(action::BrowseFolder{});
     return;
   }
   if (pressed(GLFW_KEY_SPACE)) q.push(action::TogglePlay{});

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/install_layout.hpp"
+
 namespace attnscope {
 
 std::vector<Preset> presets_load(const std::string& folder) {
@@ -32,7 +34,10 @@ std::vector<Preset> presets_load(const std::string& folder) {
 
 std::string assets_dir() {
   if (const char* dir = std::getenv("ATTNSCOPE_ASSETS")) return dir;
-  return ATTNSCOPE_ASSETS_DIR;
+  const std::filesystem::path installed = install_data_dir();
+  std::error_code ec;
+  if (std::filesystem::is_directory(installed / "scenes", ec)) return installed.string();
+  return ATTNSCOPE_ASSETS_DIR;  // run from the build tree
 }
 
 }  // namespace attnscope

@@ -16,7 +16,8 @@ struct Preset {
 };
 
 std::vector<Preset> presets_load(const std::string& folder);
-// ATTNSCOPE_ASSETS (environment) or the source tree's assets folder.
+// ATTNSCOPE_ASSETS (environment), else the installed <prefix>/share/attnscope beside the
+// executable, else the source tree's assets folder.
 std::string assets_dir();
 
 }  // namespace attnscope

@@ -40,10 +40,15 @@ UiFonts ui_fonts_load(ImGuiIO& io) {
   return fonts;
 }
 
-void ui_style_apply(bool classroom) {
+void ui_style_apply(ThemeName theme) {
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
-  if (classroom) {
+  if (theme == ThemeName::Dark) {
+    ImGui::StyleColorsDark(&style);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(0.12f, 0.13f, 0.16f, 1);
+    style.FrameRounding = 3.f;
+  } else if (theme == ThemeName::HighContrast) {
     ImGui::StyleColorsDark(&style);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
     style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 1);

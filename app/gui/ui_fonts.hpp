@@ -3,6 +3,8 @@
 // (the default bitmap font blurs when scaled, and a system font would make screenshots differ).
 #include <imgui.h>
 
+#include "core/colormap.hpp"
+
 namespace attnscope {
 
 struct UiFonts {
@@ -17,7 +19,7 @@ struct UiFonts {
 // Adds the fonts to io.Fonts and builds the atlas (RGBA32, as the OpenGL backend uploads it).
 UiFonts ui_fonts_load(ImGuiIO& io);
 
-// Light for the desk, high contrast for a projector.
-void ui_style_apply(bool classroom);
+// Light or dark for the desk, high contrast for a projector (classroom mode).
+void ui_style_apply(ThemeName theme);
 
 }  // namespace attnscope

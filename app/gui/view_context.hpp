@@ -37,6 +37,8 @@ inline ImU32 text_on(Rgb8 background) {
 
 // The views, one file each.
 void view_menu(ViewContext& ctx);
+// File > Open: a floating window over the layout while the state's browser is open.
+void view_file_browser(ViewContext& ctx);
 void view_scene(ViewContext& ctx);
 void view_presets(ViewContext& ctx);
 void view_step_header(ViewContext& ctx);

@@ -92,6 +92,7 @@ void view_frame(ViewContext& ctx) {
   panel("heatmaps", {right_w, main_h}, right_column, ctx);
   panel("timeline", {avail.x, 0.f}, view_timeline, ctx);
   ImGui::End();
+  view_file_browser(ctx);
   ImGui::PopFont();
 
   // Hover is whatever a view found under the mouse this frame (none: the hover ends).

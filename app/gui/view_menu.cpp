@@ -3,10 +3,36 @@
 
 namespace attnscope {
 
+namespace {
+
+void recent_items(ViewContext& ctx, const char* kind, const std::vector<std::string>& paths) {
+  if (paths.empty()) return;
+  ImGui::TextDisabled("%s", kind);
+  for (const std::string& path : paths)
+    if (ImGui::MenuItem(path.c_str())) ctx.queue.push(action::OpenFile{path});
+}
+
+void view_recent_menu(ViewContext& ctx) {
+  const RecentFiles& recent = ctx.state.recent;
+  const bool any = !recent.scenes.empty() || !recent.masks.empty() || !recent.modules.empty();
+  if (!ImGui::BeginMenu("Open recent", any)) return;
+  recent_items(ctx, "Scenes", recent.scenes);
+  recent_items(ctx, "Masks", recent.masks);
+  recent_items(ctx, "Modules", recent.modules);
+  ImGui::Separator();
+  if (ImGui::MenuItem("Clear recent files")) ctx.queue.push(action::ClearRecent{});
+  ImGui::EndMenu();
+}
+
+}  // namespace
+
 void view_menu(ViewContext& ctx) {
   const ViewOptions& view = ctx.state.view;
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open ...", "Ctrl+O")) ctx.queue.push(action::BrowseFolder{});
+    view_recent_menu(ctx);
+    ImGui::Separator();
     if (ImGui::MenuItem("Export figure", "Ctrl+E")) ctx.queue.push(action::Export{});
     ImGui::EndMenu();
   }
@@ -22,6 +48,11 @@ void view_menu(ViewContext& ctx) {
       ctx.queue.push(action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame});
     if (ImGui::MenuItem("Colour tokens by group", "G", view.color_by == ColorBy::Group))
       ctx.queue.push(action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group});
+    if (ImGui::BeginMenu("Theme")) {
+      for (ThemeName name : {ThemeName::Light, ThemeName::Dark})
+        if (ImGui::MenuItem(theme_name(name), nullptr, view.desk_theme == name)) ctx.queue.push(action::SetTheme{name});
+      ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("Colormap")) {
       for (ColormapName name : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis})
         if (ImGui::MenuItem(colormap_name(name), nullptr, view.colormap == name)) ctx.queue.push(action::SetColormap{name});

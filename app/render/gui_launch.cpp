@@ -15,9 +15,12 @@
 #include <filesystem>
 #include <iostream>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 #include "app/gui/apply.hpp"
 #include "app/gui/export_figure.hpp"
+#include "app/gui/startup.hpp"
 #include "app/gui/view_context.hpp"
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
@@ -78,6 +81,36 @@ void set_fullscreen(GLFWwindow* window, bool on) {
   }
 }
 
+// Saves the settings when they change, at most once a second (dragging a slider edits the scene
+// every frame), and at exit. Runs that do not use settings never write.
+class SettingsWriter {
+ public:
+  SettingsWriter(const GuiStart& start, GLFWwindow* window)
+      : path_(start.settings_path), saved_(start.settings), window_(window) {}
+  void save(AppState& state, bool final) {
+    if (path_.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!final && now - last_ < std::chrono::seconds(1)) return;
+    int w = saved_.window_width, h = saved_.window_height;
+    if (!state.view.fullscreen) glfwGetWindowSize(window_, &w, &h);  // the size to come back to
+    const Settings current = settings_from_state(state, w, h);
+    if (current == saved_) return;
+    last_ = now;
+    saved_ = current;
+    try {
+      settings_save(path_, current);
+    } catch (const std::exception& e) {
+      state.status = std::string("settings not saved: ") + e.what();
+    }
+  }
+
+ private:
+  std::string path_;
+  Settings saved_;
+  GLFWwindow* window_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 }  // namespace
 
 int gui_launch(const GuiRequest& request) {
@@ -89,13 +122,23 @@ int gui_launch(const GuiRequest& request) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  GLFWwindow* raw = glfwCreateWindow(1280, 800, "attnscope", nullptr, nullptr);
+  const GuiStart startup = gui_start(request);
+  if (!startup.warning.empty()) std::cerr << "attnscope: " << startup.warning << "\n";
+  GLFWwindow* raw = glfwCreateWindow(startup.settings.window_width, startup.settings.window_height, "attnscope",
+                                     nullptr, nullptr);
   if (!raw) {
     glfwTerminate();
     return no_display(request, "no OpenGL 3.3 context");
   }
   Window window(raw);
   glfwMakeContextCurrent(raw);
+  // Files dropped on the window are opened between frames, like File > Open.
+  std::vector<std::string> dropped;
+  glfwSetWindowUserPointer(raw, &dropped);
+  glfwSetDropCallback(raw, [](GLFWwindow* w, int count, const char** paths) {
+    auto* files = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(w));
+    files->insert(files->end(), paths, paths + count);
+  });
   glfwSwapInterval(screenshot || bench ? 0 : 1);
 
   IMGUI_CHECKVERSION();
@@ -116,13 +159,9 @@ int gui_launch(const GuiRequest& request) {
       code = 1;
     }
     AppState state;
-    state.presets = presets_load((std::filesystem::path(assets_dir()) / "scenes").string());
-    // With no scene named, the first preset opens: the classroom scene with its step captions.
-    const bool open_first_preset =
-        !request.scene_given && !state.presets.empty() && state.presets.front().error.empty();
-    apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
-    state.history.undo.clear();  // opening a scene is not an edit
-    if (request.classroom) apply(state, action::SetClassroom{true});
+    state_open(state, request, startup.settings, (std::filesystem::path(assets_dir()) / "scenes").string());
+    if (!startup.warning.empty()) state.status = startup.warning;
+    SettingsWriter settings(startup, raw);
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
@@ -130,7 +169,7 @@ int gui_launch(const GuiRequest& request) {
     apply(state, action::StepTo{start, false});
     if (!state.error.empty()) std::cerr << "attnscope: " << state.error << "\n";
 
-    bool classroom_style = !state.view.classroom;  // forces the first style_apply
+    std::optional<ThemeName> style;
     bool fullscreen = false;
     int exports_done = 0;
     const int frames = screenshot ? request.frames : bench ? request.bench_frames : -1;
@@ -141,10 +180,8 @@ int gui_launch(const GuiRequest& request) {
       const auto t0 = std::chrono::steady_clock::now();
       glfwPollEvents();
       for (const Action& a : jobs_poll(state)) apply(state, a);
-      if (classroom_style != state.view.classroom) {
-        classroom_style = state.view.classroom;
-        ui_style_apply(classroom_style);
-      }
+      for (const std::string& path : std::exchange(dropped, {})) apply(state, action::OpenFile{path});
+      if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
       while (exports_done < state.export_requests) {
         ++exports_done;
@@ -200,7 +237,9 @@ int gui_launch(const GuiRequest& request) {
 
       apply_all(state, queue);
       tick(state, dt);
+      settings.save(state, false);
     }
+    settings.save(state, true);
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);
   }
   ImGui_ImplOpenGL3_Shutdown();

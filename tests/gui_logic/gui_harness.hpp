@@ -34,7 +34,7 @@ class GuiHarness {
     io.DisplaySize = ImVec2(1280, 800);
     io.DeltaTime = 1.f / 60.f;
     fonts_ = ui_fonts_load(io);
-    ui_style_apply(false);
+    ui_style_apply(ThemeName::Light);
   }
   ~GuiHarness() { ImGui::DestroyContext(); }
 

@@ -153,7 +153,7 @@ TEST(ViewsTest, ClassroomTimelineFitsA1280PixelWindow) {
   GuiHarness gui;
   AppState state = state_with(classroom_scene());
   apply(state, action::SetClassroom{true});
-  ui_style_apply(true);
+  ui_style_apply(ThemeName::HighContrast);
   gui.frame(state);
   gui.frame(state);  // content sizes are measured on the frame before
   float width = 0.f;

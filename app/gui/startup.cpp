@@ -1,0 +1,49 @@
+#include "app/gui/startup.hpp"
+
+#include "app/gui/apply.hpp"
+
+namespace attnscope {
+
+bool settings_used(const GuiRequest& request) {
+  return !request.no_settings && request.screenshot.empty() && request.bench_frames == 0;
+}
+
+GuiStart gui_start(const GuiRequest& request) {
+  GuiStart start;
+  if (!settings_used(request)) return start;
+  start.settings_path = settings_path();
+  if (!start.settings_path.empty()) start.settings = settings_load(start.settings_path, start.warning);
+  return start;
+}
+
+void state_open(AppState& state, const GuiRequest& request, const Settings& settings,
+                const std::string& presets_folder) {
+  state.presets = presets_load(presets_folder);
+  state.recent = settings.recent;
+  Scene scene = request.scene;
+  if (!request.scene_given) {
+    // With no scene named, the last one comes back; on a first run the first preset opens: the
+    // classroom scene with its step captions.
+    if (settings.last_scene) scene = *settings.last_scene;
+    else if (!state.presets.empty() && state.presets.front().error.empty()) scene = state.presets.front().scene;
+  }
+  apply(state, action::SetScene{scene});
+  state.history.undo.clear();  // opening a scene is not an edit
+  apply(state, action::SetTheme{settings.theme});
+  apply(state, action::SetColormap{settings.colormap});
+  apply(state, action::SetClassroom{settings.classroom || request.classroom});
+}
+
+Settings settings_from_state(const AppState& state, int width, int height) {
+  Settings s;
+  s.theme = state.view.desk_theme;
+  s.colormap = state.view.colormap;
+  s.classroom = state.view.classroom;
+  s.window_width = width;
+  s.window_height = height;
+  s.last_scene = state.scene;
+  s.recent = state.recent;
+  return s;
+}
+
+}  // namespace attnscope
