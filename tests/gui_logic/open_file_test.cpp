@@ -1,0 +1,146 @@
+// Opening files from the GUI: scenes open as an undoable edit and join the recent list; masks,
+// modules and unreadable files leave the scene alone with a message; the browser lists folders
+// first and filters by extension.
+#include <gtest/gtest.h>
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui_internal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/gui_logic/gui_harness.hpp"
+
+namespace attnscope::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scratch(const std::string& name) {
+  const fs::path folder = fs::path(::testing::TempDir()) / ("attnscope_open_" + name);
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  return folder;
+}
+
+TEST(OpenFileTest, ASceneFileOpensAsAnEditAndJoinsTheRecentScenes) {
+  const fs::path folder = scratch("scene");
+  std::ofstream(folder / "toy.json") << R"({"title": "toy", "variant": "s2", "n": 8, "g": 2})";
+  AppState state = state_with(classroom_scene());
+  apply(state, action::OpenFile{(folder / "toy.json").string()});
+  EXPECT_EQ(state.scene.title, "toy");
+  EXPECT_EQ(state.analysis->n(), 8);
+  EXPECT_EQ(state.recent.scenes, std::vector<std::string>{(folder / "toy.json").string()});
+  EXPECT_EQ(state.status, "opened toy.json");
+  apply(state, action::Undo{});
+  EXPECT_EQ(state.scene.title, "classroom");
+  // Opening it again keeps one entry, first.
+  std::ofstream(folder / "other.json") << R"({"variant": "full", "n": 8})";
+  apply(state, action::OpenFile{(folder / "other.json").string()});
+  apply(state, action::OpenFile{(folder / "toy.json").string()});
+  EXPECT_EQ(state.recent.scenes,
+            (std::vector<std::string>{(folder / "toy.json").string(), (folder / "other.json").string()}));
+}
+
+TEST(OpenFileTest, TheRecentListKeepsTheLastTen) {
+  const fs::path folder = scratch("ten");
+  AppState state = state_with(classroom_scene());
+  for (int i = 0; i < 12; ++i) {
+    const fs::path file = folder / ("s" + std::to_string(i) + ".json");
+    std::ofstream(file) << R"({"n": 8, "g": 2})";
+    apply(state, action::OpenFile{file.string()});
+  }
+  ASSERT_EQ(state.recent.scenes.size(), RecentFiles::kLimit);
+  EXPECT_EQ(state.recent.scenes.front(), (folder / "s11.json").string());
+  EXPECT_EQ(state.recent.scenes.back(), (folder / "s2.json").string());
+  apply(state, action::ClearRecent{});
+  EXPECT_TRUE(state.recent.scenes.empty());
+}
+
+TEST(OpenFileTest, FilesThatCannotOpenLeaveTheSceneAloneAndSayWhy) {
+  const fs::path folder = scratch("bad");
+  std::ofstream(folder / "broken.json") << R"({"variant": "s2", "n": )";
+  std::ofstream(folder / "mask.npy") << "not read";
+  std::ofstream(folder / "model.pt") << "not read";
+  std::ofstream(folder / "notes.txt") << "hello";
+  AppState state = state_with(classroom_scene());
+  const auto expect_unchanged = [&](const std::string& file, const std::string& says) {
+    apply(state, action::OpenFile{(folder / file).string()});
+    EXPECT_EQ(state.scene.title, "classroom") << file;
+    EXPECT_TRUE(state.history.undo.empty()) << file;
+    EXPECT_TRUE(state.recent.scenes.empty()) << file;
+    EXPECT_NE(state.status.find(says), std::string::npos) << state.status;
+  };
+  expect_unchanged("broken.json", "cannot open broken.json");
+  expect_unchanged("mask.npy", "attnscope lint " + (folder / "mask.npy").string());
+  expect_unchanged("model.pt", "TorchScript modules");
+  expect_unchanged("notes.txt", "none of them");
+  expect_unchanged("missing.json", "no such file");
+}
+
+TEST(OpenFileTest, TheBrowserListsFoldersFirstAndFiltersByExtension) {
+  const fs::path folder = scratch("browse");
+  fs::create_directories(folder / "zeta");
+  fs::create_directories(folder / "alpha");
+  fs::create_directories(folder / ".hidden");
+  for (const char* file : {"b.json", "a.npy", "c.pt", "d.txt", ".e.json"}) std::ofstream(folder / file) << "x";
+  AppState state = state_with(classroom_scene());
+  apply(state, action::BrowseFolder{folder.string()});
+  ASSERT_TRUE(state.browser.open);
+  EXPECT_EQ(state.browser.folder, folder.string());
+  auto names = [&] {
+    std::vector<std::string> n;
+    for (const auto& e : state.browser.entries) n.push_back(e.folder ? e.name + "/" : e.name);
+    return n;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"alpha/", "zeta/", "a.npy", "b.json", "c.pt"}));
+  apply(state, action::BrowseFilter{".json"});
+  EXPECT_EQ(names(), (std::vector<std::string>{"alpha/", "zeta/", "b.json"}));
+  apply(state, action::BrowseFolder{(folder / "alpha").string()});
+  EXPECT_EQ(state.browser.filter, ".json") << "the filter stays while browsing";
+  EXPECT_TRUE(names().empty());
+  apply(state, action::BrowseFolder{(folder / "nowhere").string()});
+  EXPECT_NE(state.browser.error.find("cannot list"), std::string::npos);
+  apply(state, action::CloseBrowser{});
+  EXPECT_FALSE(state.browser.open);
+  apply(state, action::BrowseFolder{});
+  EXPECT_EQ(state.browser.folder, (folder / "nowhere").string()) << "it reopens where it was";
+}
+
+TEST(OpenFileTest, CtrlOOpensTheBrowserWhichClicksOpenFiles) {
+  const fs::path folder = scratch("view");
+  std::ofstream(folder / "toy.json") << R"({"n": 8, "g": 2})";
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  gui.frame(state);
+  const ActionQueue keys = gui.frame(state, [](ImGuiIO& io) {
+    io.KeysDown[GLFW_KEY_O] = true;
+    io.KeyCtrl = true;
+  });
+  EXPECT_TRUE(keys.find<action::BrowseFolder>());
+  apply(state, action::BrowseFolder{folder.string()});
+  gui.frame(state);
+  ImGuiWindow* window = ImGui::FindWindowByName("Open file");
+  ASSERT_NE(window, nullptr);
+  EXPECT_TRUE(window->Active);
+  // Click the only entry: its row is the first item in the entries child.
+  ImGuiWindow* entries = nullptr;
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (std::string(w->Name).find("Open file/entries") != std::string::npos) entries = w;
+  ASSERT_NE(entries, nullptr);
+  const ImVec2 row{entries->Pos.x + 40.f, entries->Pos.y + entries->WindowPadding.y + ImGui::GetFontSize() * 0.5f};
+  gui.frame(state, [&](ImGuiIO& io) { io.MousePos = row; });
+  gui.frame(state, [&](ImGuiIO& io) {
+    io.MousePos = row;
+    io.MouseDown[0] = true;
+  });
+  const ActionQueue click = gui.frame(state, [&](ImGuiIO& io) { io.MousePos = row; });
+  const auto open = click.find<action::OpenFile>();
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->path, (folder / "toy.json").string());
+  EXPECT_TRUE(click.find<action::CloseBrowser>());
+}
+
+}  // namespace
+}  // namespace attnscope::test
