@@ -24,6 +24,7 @@
 #include "app/gui/view_context.hpp"
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
+#include "app/render/window_icon.hpp"
 
 namespace attnscope {
 
@@ -132,6 +133,7 @@ int gui_launch(const GuiRequest& request) {
   }
   Window window(raw);
   glfwMakeContextCurrent(raw);
+  window_icon_set(raw);
   // Files dropped on the window are opened between frames, like File > Open.
   std::vector<std::string> dropped;
   glfwSetWindowUserPointer(raw, &dropped);
