@@ -86,6 +86,7 @@ void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const A
   }
   matrix_draw_empty_rows(fig, g, a.mask(h), st);
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
+  if (const auto wrapped = head_wrapped_group(a, h)) matrix_draw_wrapped_group(fig, g, *wrapped, st);
   matrix_draw_leaks(fig, g, a.leaks[h], st);
   matrix_draw_axes(fig, g, st, query_title);
 }

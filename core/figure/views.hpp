@@ -15,6 +15,10 @@ Figure view_heatmap(const Analysis& analysis, const FigureOptions& options);
 Figure view_compare(const Analysis& analysis, const FigureOptions& options);
 Figure view_steps(const Analysis& analysis, const FigureOptions& options);
 Figure view_tokens(const Analysis& analysis, const FigureOptions& options, int step);
+Figure view_cost(const Analysis& analysis, const FigureOptions& options);
+Figure view_symmetry(const Analysis& analysis, const FigureOptions& options);
+Figure view_wrapped(const Analysis& analysis, const FigureOptions& options);
+Figure view_next_token(const Analysis& analysis, const FigureOptions& options);
 
 // The frames of the step animation (GIF), each with its display time in milliseconds.
 struct TimedFigure {
