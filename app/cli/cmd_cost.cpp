@@ -2,6 +2,8 @@
 // square, with the formula, and what one whole transformer layer costs around them.
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli/commands.hpp"
 #include "core/cost.hpp"
 

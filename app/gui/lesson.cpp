@@ -6,7 +6,9 @@ namespace attnscope {
 
 std::shared_ptr<const Lesson> lesson_compute(const Analysis& a, bool with_cost) {
   auto lesson = std::make_shared<Lesson>();
-  if (with_cost) lesson->cost = cost_table(a.scene, a.qkv);
+  // Above kLessonReachMaxN every variant's masks take seconds to build; the S2 family stays.
+  static const std::vector<std::string> s2_family = {"full", "short", "s2", "s2-fix-mask", "s2-fix-split", "sf"};
+  if (with_cost) lesson->cost = cost_table(a.scene, a.qkv, a.n() <= kLessonReachMaxN ? std::vector<std::string>{} : s2_family);
   const double cells = static_cast<double>(a.metrics.total_allowed) / a.heads();
   lesson->layer = cost_layer(a.n(), kLlamaModel, kLlamaFf, kLlamaHeads, cells);
   if (a.n() <= kLessonReachMaxN) lesson->next = reach_next_token(a.build.masks, kLessonLayers);

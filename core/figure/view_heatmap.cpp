@@ -16,11 +16,9 @@ std::string head_header(const Analysis& a, int head) {
   std::string text = fmt::format("head {}", head);
   // One sign convention everywhere: the shift in torch.roll's sign, as --shift takes it.
   if (const int roll = head_roll(a, head); roll != 0)
-    text += fmt::format(" \u00b7 shift {}{}, rolled", roll < 0 ? "\u2212" : "+", std::abs(roll));
-  else if (head_segment_offset(a, head) != 0) {
-    const int shift = a.scene.effective_shift();
-    text += fmt::format(" \u00b7 shift {}{}, cut, not rolled", shift < 0 ? "\u2212" : "+", std::abs(shift));
-  }
+    text += fmt::format(" \u00b7 shift {}, rolled", shift_text(roll));
+  else if (head_segment_offset(a, head) != 0)
+    text += fmt::format(" \u00b7 shift {}, cut, not rolled", shift_text(a.scene.effective_shift()));
   const int64_t leaks = a.metrics.heads[head].leaks;
   if (leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
   return text;

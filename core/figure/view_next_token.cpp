@@ -70,8 +70,8 @@ Figure view_next_token(const Analysis& a, const FigureOptions& o) {
         "can depend on token q+1, the model can copy the answer instead of predicting it, and training rewards "
         "that shortcut, which fails at inference, where token q+1 does not exist yet. Stacking layers of this "
         "pattern (every layer the same mask, union of the heads, plus the residual path): after {} layer{}, "
-        "query {} can already depend on token {}; after {} layers, {} of {} queries can. A leak of one "
-        "cell is enough: information hops forward through allowed cells and then back through the leak. "
+        "query {} can already depend on token {}; after {} layers, {} of {} queries can. A few leaking "
+        "cells are enough: information hops forward through allowed cells and then back through the leak. "
         "LLaMA-2 7B has 32 layers.",
         r.first, r.first == 1 ? "" : "s", r.query, r.query + 1, layers, r.count_within(layers), n - 1);
   y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin, text);

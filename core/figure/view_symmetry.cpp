@@ -16,8 +16,6 @@ namespace attnscope::figure {
 
 namespace {
 
-std::string signed_shift(int s) { return s < 0 ? "\u2212" + std::to_string(-s) : "+" + std::to_string(s); }
-
 bool wraps(const std::vector<int>& row) {
   for (size_t i = 1; i < row.size(); ++i)
     if (row[i] != row[i - 1] + 1) return true;
@@ -57,8 +55,8 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
   const int shift_a = a.scene.effective_shift();
   const int shift_b = shift_a < 0 ? shift_a + g : shift_a - g;
   const ShiftSymmetry sym = shift_symmetry(n, g, shift_a, shift_b);
-  fig.title = o.title.empty() ? fmt::format("A roll by {} and a roll by {} give the same groups", signed_shift(shift_a),
-                                            signed_shift(shift_b))
+  fig.title = o.title.empty() ? fmt::format("A roll by {} and a roll by {} give the same groups", shift_text(shift_a),
+                                            shift_text(shift_b))
                               : o.title;
   double y = draw_title(fig, st, st.margin, fig.title,
                         fmt::format("the shifted head of s2 \u00b7 N={} \u00b7 G={} \u00b7 after group-reshape, "
@@ -69,16 +67,16 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
   const double cell = std::min(st.label * 2.4, (st.width - 2 * st.margin - (groups - 1) * gap) / n);
   y += st.label * 1.2;
   const std::vector<Box> top = draw_rows(fig, st, a, sym.a, st.margin, y, cell, gap,
-                                         fmt::format("torch.roll by {} (shift {})", signed_shift(shift_a), signed_shift(shift_a)));
+                                         fmt::format("torch.roll by {} (shift {})", shift_text(shift_a), shift_text(shift_a)));
   const double lower = y + cell + st.tick * 1.6 + cell * 2.5;
   const std::vector<Box> bottom = draw_rows(fig, st, a, sym.b, st.margin, lower, cell, gap,
-                                            fmt::format("torch.roll by {} (shift {})", signed_shift(shift_b), signed_shift(shift_b)));
+                                            fmt::format("torch.roll by {} (shift {})", shift_text(shift_b), shift_text(shift_b)));
   StrokeSegments links{st.theme.axis, st.line * 1.2, {}};
   for (size_t r = 0; r < sym.row_in_b.size(); ++r)
     if (sym.row_in_b[r] >= 0) {
       const Box& from = top[r];
       const Box& to = bottom[sym.row_in_b[r]];
-      links.segments.push_back({from.x + from.w / 2, from.y + from.h + st.tick * 1.5, to.x + to.w / 2, to.y - st.label * 1.3});
+      links.segments.push_back({from.x + from.w / 2, from.y + from.h + st.tick * 1.5, to.x + to.w / 2, to.y - st.label * 1.7});
     }
   fig.items.push_back(std::move(links));
   y = lower + cell + st.tick * 2.2;
@@ -103,11 +101,12 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
                         std::abs(shift_a - shift_b), g, sym.mask_difference);
   if (g % 2 == 1) {
     const ShiftSymmetry naive = shift_symmetry(n, g, shift_a, -shift_a);
-    text += fmt::format(" With odd G there is no half group: {} and {} differ by {}, not by G, so they make other groups "
-                        "({} mask cells differ). The code's roll back by G//2 = {} is {}'s partner in groups, not its "
-                        "inverse: see the odd-G preset 06_s2_odd_g_floor.json.",
-                        signed_shift(shift_a), signed_shift(-shift_a), 2 * std::abs(shift_a), g,
-                        naive.mask_difference, g / 2, signed_shift(shift_a));
+    text += fmt::format(" With odd G there is no half group: {} and {} differ by {}, not by a multiple of G, so they "
+                        "make other groups ({} mask cells differ). The code's roll back by G//2 = {} is {}'s partner "
+                        "in groups but not its inverse ({}): every output lands one position off, see the odd-G "
+                        "preset 06_s2_odd_g_floor.json.",
+                        shift_text(shift_a), shift_text(-shift_a), 2 * std::abs(shift_a), naive.mask_difference,
+                        shift_text(g / 2), shift_text(shift_a), shift_text(-shift_a));
   }
   y = draw_caption(fig, st, st.margin, y, text_w, text);
   y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, text_w, figure_caption(a, o));

@@ -47,8 +47,14 @@ void draw_block(Figure& fig, const Style& st, const Analysis& a, int head, const
   for (int i = 0; i < g; ++i) {
     fig.items.push_back(Text{x - st.tick * 0.4, y + (i + 0.5) * cell, labels[i], st.tick, st.theme.text, Align::Right,
                              Anchor::Middle});
-    fig.items.push_back(Text{x + (i + 0.5) * cell, y + g * cell + st.tick * 0.3, labels[i], st.tick, st.theme.text,
-                             Align::Center, Anchor::Top});
+    // Column labels stack their parts ("slot 12" over "t14") so neighbours never overlap.
+    double ly = y + g * cell + st.tick * 0.3;
+    for (size_t b = 0, e; b <= labels[i].size(); b = e + 4) {  // " · " is 4 bytes
+      e = std::min(labels[i].find(" \u00b7 ", b), labels[i].size());
+      fig.items.push_back(Text{x + (i + 0.5) * cell, ly, labels[i].substr(b, e - b), st.tick, st.theme.text,
+                               Align::Center, Anchor::Top});
+      ly += st.tick * 1.2;
+    }
   }
 }
 
@@ -96,7 +102,7 @@ Figure view_wrapped(const Analysis& a, const FigureOptions& o) {
       split.segments.push_back({x2, y + i * cell, x2 + g * cell, y + i * cell});
     }
   fig.items.push_back(std::move(split));
-  y += g * cell + st.tick * 2.5;
+  y += g * cell + st.tick * 3.4;
   y = draw_legend(fig, st, st.margin, y, st.width - 2 * st.margin,
                   {{LegendEntry::Kind::Swatch, st.theme.masked, "masked"},
                    {LegendEntry::Kind::Leak, st.theme.leak, "leak: a query reads a later token"}});
@@ -107,7 +113,7 @@ Figure view_wrapped(const Analysis& a, const FigureOptions& o) {
   while (brk < token_order.size() && token_order[brk] == token_order[brk - 1] + 1) ++brk;
   const std::vector<int> early(token_order.begin(), token_order.begin() + brk), late(token_order.begin() + brk, token_order.end());
   const std::string text = fmt::format(
-      "Left: the group as the attention computes it, one batch row after the group-reshape; rows are "
+      "Colours are attention weights (viridis, dark to bright). Left: the group as the attention computes it, one batch row after the group-reshape; rows are "
       "queries, columns keys, both in frame order (slots {}..{}). The causal mask there is the ordinary lower "
       "triangle on slots. Right: the same cells, rows and columns sorted by token. In the frame, tokens {} sit "
       "after tokens {}, so the triangle on slots lets them read tokens that come later in the text: {} leaking "

@@ -31,6 +31,8 @@ std::vector<TimedFigure> view_step_frames(const Analysis& analysis, const Figure
 std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options);
 // "s2 · N=16 · H=2 · G=4 · shift −2 · causal policy · seed 0": enough to reproduce the figure.
 std::string scene_summary(const Analysis& analysis);
+// A shift with its sign always written, typographic minus: "−2", "+2" (torch.roll's sign).
+std::string shift_text(int shift);
 std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
 // One head's matrix: weights (or the mask), rows that read nothing, boundaries, leaks, axes.

@@ -120,8 +120,11 @@ class Sf final : public Variant {
           "group, then adds sink tokens");
     for (int h = 0; h < scene.heads; ++h) t.place_tokens(h, s2.heads[h].token_at_slot);
     t.step("roll", {B, n, 3, H, D}, packed,
-           fmt::format("as in S2-Attn, heads {}..{} are rolled by {}: token t moves to slot (t {} {}) mod N",
-                       scene.heads / 2, scene.heads - 1, shift, shift < 0 ? "-" : "+", std::abs(shift)),
+           fmt::format("as in S2-Attn, {} rolled by {}: token t moves to slot (t {} {}) mod N",
+                       scene.heads / 2 == scene.heads - 1
+                           ? fmt::format("head {} is", scene.heads - 1)
+                           : fmt::format("heads {}..{} are", scene.heads / 2, scene.heads - 1),
+                       shift, shift < 0 ? "-" : "+", std::abs(shift)),
            fmt::format("qkv[:, :, :, H // 2:] = qkv[:, :, :, H // 2:].roll({}, 1)", shift))
         .why("the shifted heads' groups straddle the other heads' borders, so information crosses them");
     t.group_by(s2).step(
