@@ -19,21 +19,33 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
   const CostTable t = cost_table(a.scene, a.qkv);
   std::vector<std::vector<std::string>> rows = {
-      {"variant", "cells per head", "attention FLOPs per head", "vs full", "vs dense", "formula"},
-      {"dense (N\u00b2)", cost_number_text(t.dense_cells), cost_number_text(cost_attention_flops(t.dense_cells, t.d)), fmt::format("{:.3f}\u00d7", double(t.dense_cells) / t.full_cells), "1.000\u00d7",
-       fmt::format("N\u00b2 = {}", t.dense_cells)},
+      {"variant", "cells per head", "attention FLOPs per head", "vs full", "vs dense"},
+      {"dense (N\u00b2)", cost_number_text(t.dense_cells), cost_number_text(cost_attention_flops(t.dense_cells, t.d)), fmt::format("{:.4f}\u00d7", double(t.dense_cells) / t.full_cells), "1.0000\u00d7"},
   };
   for (const CostRow& r : t.rows) {
     if (!r.error.empty()) continue;
-    const std::string formula = r.formula.size() > 60 ? r.formula.substr(0, r.formula.find(" | ")) : r.formula;
-    rows.push_back({r.variant, cost_number_text(r.cells_per_head), cost_number_text(r.flops_per_head), fmt::format("{:.3f}\u00d7", r.vs_full),
-                    fmt::format("{:.3f}\u00d7", r.vs_dense), formula});
+    rows.push_back({r.variant, cost_number_text(r.cells_per_head), cost_number_text(r.flops_per_head),
+                    fmt::format("{:.4f}\u00d7", r.vs_full), fmt::format("{:.4f}\u00d7", r.vs_dense)});
   }
   y = draw_table(fig, st, st.margin, y, rows);
+  // The closed forms, one line per formula with the variants that share it.
+  std::vector<std::pair<std::string, std::string>> formulas;  // formula -> variants
+  for (const CostRow& r : t.rows) {
+    if (!r.error.empty() || r.formula == "counted") continue;
+    auto it = std::find_if(formulas.begin(), formulas.end(), [&](const auto& f) { return f.first == r.formula; });
+    if (it == formulas.end()) formulas.push_back({r.formula, r.variant});
+    else it->second += ", " + r.variant;
+  }
+  y += st.gap * 0.4;
+  for (const auto& [formula, variants] : formulas)
+    y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
+                     fmt::format("{}: {}", variants, formula));
+  y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
+                   "(heads that differ are separated by |; the other variants are counted from their masks)");
 
   // Bars: each variant's cells per head as a share of the dense square, with full marked.
   y += st.gap;
-  const double name_w = st.label * 7, bar_w = st.width - 2 * st.margin - name_w - st.label * 5;
+  const double name_w = st.label * 7, bar_w = st.width - 2 * st.margin - name_w - st.label * 7.5;
   const double bar_h = st.tick * 1.1, row_h = bar_h * 1.5;
   const double full_x = st.margin + name_w + bar_w * (double(t.full_cells) / t.dense_cells);
   const double bars_top = y;
