@@ -153,10 +153,12 @@ class Sf final : public Variant {
     t.mark(sink_tokens, "sink").step(
         "sinks", {B, n, H, D}, {"batch", "token", "head", "dim"},
         p.sinks == 0 ? std::string("no sink tokens (--sinks 0)")
-                     : fmt::format("tokens 0..{} are sinks (sinks = {}{}): they read {} and every "
-                                   "token reads them",
-                                   p.sinks - 1, p.sinks, p.sinks == kDefaultSinks ? "" : ", default 4",
-                                   p.sink_causal ? "every earlier token" : "every token"),
+                     : fmt::format("{} (sinks = {}{}): every token reads {}, and {} {}",
+                                   p.sinks == 1 ? "token 0 is the sink"
+                                                : fmt::format("tokens 0..{} are sinks", p.sinks - 1),
+                                   p.sinks, p.sinks == kDefaultSinks ? "" : ", default 4",
+                                   p.sinks == 1 ? "it" : "them", p.sinks == 1 ? "it reads" : "they read",
+                                   p.sink_causal ? "only earlier tokens" : "every token"),
         fmt::format("mask[:, :{0}] = True; mask[:{0}, :] = True{1}", p.sinks,
                     p.sink_causal ? "; mask &= causal" : ""))
         .why(p.sink_causal || p.sinks == 0
