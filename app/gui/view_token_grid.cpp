@@ -108,13 +108,17 @@ void view_step_header(ViewContext& ctx) {
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
-  // The step's reason in body type under the caption, then the glossary terms it uses.
+  // The step's reason under the caption, a size smaller than the caption (in classroom the
+  // regular caption size, readable from the room and one line at 1280 px), then the glossary
+  // terms it uses (in classroom they are in the Glossary menu, which keeps the grid's room).
   if (!step->why.empty()) {
+    ImGui::PushFont(ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body);
     ImGui::PushTextWrapPos(0.f);
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), "why: %s", step->why.c_str());
     ImGui::PopTextWrapPos();
+    ImGui::PopFont();
   }
-  glossary_terms_line(text + " " + step->why);
+  if (!ctx.classroom()) glossary_terms_line(text + " " + step->why);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();
