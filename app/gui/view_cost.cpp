@@ -38,8 +38,11 @@ void glossary_terms_line(const std::string& text) {
   const auto terms = glossary_terms_in(text);
   if (terms.empty()) return;
   ImGui::TextDisabled("terms:");
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (const GlossaryTerm* t : terms) {
+    // Wrap onto the next line rather than run past the panel's edge.
     ImGui::SameLine();
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(t->term.c_str()).x > right) ImGui::NewLine();
     ImGui::TextDisabled("%s", t->term.c_str());
     glossary_tooltip(*t);
   }
