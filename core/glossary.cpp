@@ -45,8 +45,9 @@ const std::vector<GlossaryTerm>& glossary() {
        "The tokens that can influence a token after L stacked layers, through attention and the "
        "residual path."},
       {"sink", {"sinks", "sink token", "sink tokens"},
-       "One of the first S tokens, which every query reads (StreamingLLM's attention sinks, used "
-       "by SinkLoRA); a global sink row also reads every token unless --sink-causal."},
+       "One of the first S tokens, which every query reads (StreamingLLM's attention sinks: models "
+       "learn to park attention on the first tokens, so SinkLoRA keeps them visible to every "
+       "query); a global sink row also reads every token unless --sink-causal."},
       {"segment-and-reassemble", {"s&r", "reassemble"},
        "SinkLoRA's repair of the wrapped group: after S2-Attn's roll and grouping, the shifted "
        "tokens return to their places so that no group joins the sequence's two ends."},
