@@ -119,6 +119,15 @@ double draw_table(Figure& fig, const Style& st, double x0, double y,
   return y;
 }
 
+void figure_close(Figure& fig, const Style& st, double y, const std::string& explanation,
+                  const std::string& caption) {
+  const double width = st.width - 2 * st.margin;
+  y = draw_caption(fig, st, st.margin, y, width, explanation);
+  y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, width, caption);
+  fig.height = y + st.margin;
+  if (st.height > 0) figure_fit(fig, st.height);
+}
+
 double draw_caption(Figure& fig, const Style& style, double x, double y, double width,
                     const std::string& caption) {
   if (caption.empty()) return y;

@@ -37,6 +37,11 @@ double draw_caption(Figure& fig, const Style& style, double x, double y, double 
 double draw_table(Figure& fig, const Style& style, double x, double y,
                   const std::vector<std::vector<std::string>>& rows);
 
+// The end of a lesson figure: its explanation, then the scene's caption, the page height set and
+// fitted to a fixed page (slides).
+void figure_close(Figure& fig, const Style& style, double y, const std::string& explanation,
+                  const std::string& caption);
+
 // Height a part takes, measured by drawing it where nobody sees it.
 template <typename Draw>
 double measure_height(Draw draw) {

@@ -74,10 +74,7 @@ Figure view_next_token(const Analysis& a, const FigureOptions& o) {
         "cells are enough: information hops forward through allowed cells and then back through the leak. "
         "LLaMA-2 7B has 32 layers.",
         r.first, r.first == 1 ? "" : "s", r.query, r.query + 1, layers, r.count_within(layers), n - 1);
-  y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin, text);
-  y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, st.width - 2 * st.margin, figure_caption(a, o));
-  fig.height = y + st.margin;
-  if (st.height > 0) figure_fit(fig, st.height);
+  figure_close(fig, st, y, text, figure_caption(a, o));
   return fig;
 }
 

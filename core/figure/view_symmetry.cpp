@@ -85,7 +85,6 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
   for (size_t r = 0; r < sym.row_in_b.size(); ++r)
     if (sym.row_in_b[r] >= 0 && sym.row_in_b[r] != static_cast<int>(r))
       moves.push_back(fmt::format("{}\u2192{}", r, sym.row_in_b[r]));
-  const double text_w = st.width - 2 * st.margin;
   const auto wrapped = std::find_if(sym.a.rows.begin(), sym.a.rows.end(), wraps);
   const std::vector<int> wrapped_tokens = wrapped == sym.a.rows.end() ? std::vector<int>{} : *wrapped;
   std::string text =
@@ -108,10 +107,7 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
                         shift_text(shift_a), shift_text(-shift_a), 2 * std::abs(shift_a), naive.mask_difference,
                         shift_text(g / 2), shift_text(shift_a), shift_text(-shift_a));
   }
-  y = draw_caption(fig, st, st.margin, y, text_w, text);
-  y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, text_w, figure_caption(a, o));
-  fig.height = y + st.margin;
-  if (st.height > 0) figure_fit(fig, st.height);
+  figure_close(fig, st, y, text, figure_caption(a, o));
   return fig;
 }
 

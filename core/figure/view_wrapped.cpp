@@ -120,10 +120,7 @@ Figure view_wrapped(const Analysis& a, const FigureOptions& o) {
       "cells, all of this head's leaks. In the full heatmap these cells are the four corner pieces of this one "
       "group.",
       f.segment_begin(group), f.segment_end(group) - 1, fmt::join(early, ", "), fmt::join(late, ", "), leaks);
-  y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin, text);
-  y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, st.width - 2 * st.margin, figure_caption(a, o));
-  fig.height = y + st.margin;
-  if (st.height > 0) figure_fit(fig, st.height);
+  figure_close(fig, st, y, text, figure_caption(a, o));
   return fig;
 }
 

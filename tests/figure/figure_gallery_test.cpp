@@ -16,19 +16,8 @@
 namespace attnscope {
 namespace {
 
-template <typename T>
-std::vector<const T*> items_of(const figure::Figure& fig) {
-  std::vector<const T*> out;
-  for (const auto& item : fig.items)
-    if (const auto* x = std::get_if<T>(&item)) out.push_back(x);
-  return out;
-}
-
-bool has_text(const figure::Figure& fig, const std::string& text) {
-  for (const auto* t : items_of<figure::Text>(fig))
-    if (t->text == text) return true;
-  return false;
-}
+using test::has_text;
+using test::items_of;
 
 FigureOptions single() {
   FigureOptions o;
