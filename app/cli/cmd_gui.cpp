@@ -17,6 +17,7 @@ class GuiCommand final : public Command {
     command_->add_option("--frames", request_.frames, "frames rendered before the screenshot; default 3")
         ->check(CLI::PositiveNumber);
     command_->add_flag("--classroom", request_.classroom, "large type, high contrast, student controls only");
+    command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");
     command_->add_option("--bench-frames", request_.bench_frames,
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);

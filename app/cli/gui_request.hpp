@@ -15,6 +15,7 @@ struct GuiRequest {
   std::string screenshot;  // non-empty: render `frames` frames, save this PNG and exit
   int frames = 3;
   bool classroom = false;
+  bool cost = false;       // open on the cost panel
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
 };
 

@@ -65,7 +65,7 @@ void view_cost(ViewContext& ctx) {
                                      t.full_cells, t.dense_cells, 4 * t.d)
                              .c_str());
   ImGui::PopTextWrapPos();
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                                 ImGuiTableFlags_SizingFixedFit;
   const float table_h = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.f;
   if (ImGui::BeginTable("cost", 6, flags, {0.f, std::max(table_h, 80.f)})) {

@@ -123,6 +123,7 @@ int gui_launch(const GuiRequest& request) {
     apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
     state.history.undo.clear();  // opening a scene is not an edit
     if (request.classroom) apply(state, action::SetClassroom{true});
+    if (request.cost) apply(state, action::ToggleCost{});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
