@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "core/cost.hpp"
+
 namespace attnscope {
 
 Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<RowRuns>& leaks,
@@ -25,6 +27,7 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
   m.policy_cells = policy_cells.count();
   m.policy_covered = runs_intersection(union_cells, policy_cells).count();
   m.flops_vs_dense = m.total_allowed / (square * static_cast<double>(masks.size()));
+  m.flops_vs_full = m.total_allowed / (static_cast<double>(cost_full_cells(n)) * static_cast<double>(masks.size()));
   m.coverage = m.policy_cells ? static_cast<double>(m.policy_covered) / m.policy_cells : 0.0;
   return m;
 }

@@ -10,7 +10,7 @@ namespace attnscope {
 struct HeadMetrics {
   int64_t allowed = 0;
   int64_t leaks = 0;
-  double density = 0;  // allowed / N²
+  double density = 0;  // allowed / N²: the fraction of the dense square
 };
 
 struct Metrics {
@@ -21,9 +21,11 @@ struct Metrics {
   int64_t policy_cells = 0;    // cells the policy allows
   int64_t policy_covered = 0;  // policy cells reached by the union of heads
   double density = 0;          // mean over heads
-  // Attention FLOPs (QKᵀ and weights·V) relative to dense attention: both scale with the
-  // number of cells computed, so this is total_allowed / (H·N²).
+  // Attention FLOPs (QKᵀ and weights·V) scale with the cells computed (core/cost.hpp), so
+  // relative to dense attention (N² per head) this is total_allowed / (H·N²), and relative to
+  // full causal attention (N(N+1)/2 per head) total_allowed / (H·N(N+1)/2).
   double flops_vs_dense = 0;
+  double flops_vs_full = 0;
   double coverage = 0;  // policy_covered / policy_cells; "causal coverage" under the causal policy
 };
 

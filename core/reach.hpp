@@ -19,4 +19,23 @@ struct Reach {
 Reach reach_compute(const std::vector<RowRuns>& masks, int layers,
                     int64_t max_bytes = int64_t{1} << 30);
 
+// Why a leak matters for training: a language model's target at position q is token q+1, so a
+// query that can depend on token q+1 can copy its answer. For each query, the first number of
+// stacked layers (same mask, residual path) after which token q+1 reaches it; -1 if it never does
+// within max_layers (or the field saturated first). A causal pattern never lets it happen.
+struct NextTokenReach {
+  std::vector<int> layer;  // per query; the last query has no next token and stays -1
+  int first = -1;          // the fewest layers after which any query sees its next token
+  int query = -1;          // the smallest query that does so after `first` layers
+  int max_layers = 0;
+  int saturated_at = -1;   // as in Reach
+  int count_within(int layers) const {  // queries that see their next token after `layers`
+    int c = 0;
+    for (int l : layer) c += l >= 0 && l <= layers;
+    return c;
+  }
+};
+NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers,
+                                int64_t max_bytes = int64_t{1} << 30);
+
 }  // namespace attnscope

@@ -88,4 +88,15 @@ TraceBuilder& TraceBuilder::step(std::string name, std::vector<long> shape,
   return *this;
 }
 
+TraceBuilder& TraceBuilder::why(std::string text) {
+  trace_.steps.back().why = std::move(text);
+  return *this;
+}
+
+TraceBuilder& TraceBuilder::mark(std::vector<int> tokens, std::string name) {
+  current_.marked = std::move(tokens);
+  current_.marked_name = std::move(name);
+  return *this;
+}
+
 }  // namespace attnscope

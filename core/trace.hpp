@@ -22,7 +22,8 @@ const char* step_values_name(StepValues values);
 
 struct Step {
   std::string name;
-  std::string explanation;  // one line for the step view
+  std::string explanation;  // one line for the step view: what happens
+  std::string why;          // one line: why the step is there, or why it is cheap; may be empty
   std::string code;         // the equivalent PyTorch line
   std::vector<long> shape;
   std::vector<std::string> axes;
@@ -32,6 +33,8 @@ struct Step {
   std::vector<int> batch;        // per row: which sequence of the batch
   std::vector<int> groups;       // rows × heads: group (segment) index, -1 when not grouped
   std::vector<int> head_part;    // per head: chunk index while the heads are split, else -1
+  std::vector<int> marked;       // original tokens the step singles out (SF's sink tokens)
+  std::string marked_name;       // what the marked tokens are ("sink"), for legends
   StepValues values = StepValues::None;
 
   int token(int row, int head) const { return tokens[static_cast<size_t>(row) * heads + head]; }
@@ -60,6 +63,10 @@ class TraceBuilder {
   TraceBuilder& step(std::string name, std::vector<long> shape, std::vector<std::string> axes,
                      std::string explanation, std::string code,
                      StepValues values = StepValues::None);
+  // The reason for the step just added (shown under its caption in the GUI and the figures).
+  TraceBuilder& why(std::string text);
+  // Tokens the next steps single out, until cleared with an empty list.
+  TraceBuilder& mark(std::vector<int> tokens, std::string name);
   Trace finish() { return std::move(trace_); }
 
  private:

@@ -19,6 +19,7 @@ class GuiCommand final : public Command {
     command_->add_flag("--classroom", request_.classroom, "large type, high contrast, student controls only");
     command_->add_flag("--no-settings", request_.no_settings,
                        "start from the defaults and leave the settings file alone");
+    command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");
     command_->add_option("--bench-frames", request_.bench_frames,
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/views.hpp"
@@ -46,14 +47,20 @@ class MaskCommand final : public SceneCommand {
       return 0;
     }
     const Reach reach = reach_compute(result->build.masks, layers_);
+    // Only with --layers: stacking layers is what lets a leak reach a query's own target.
+    std::optional<NextTokenReach> next;
+    if (layers_ > 1) next = reach_next_token(result->build.masks, layers_);
     if (json_) {
       nlohmann::json j = mask_json(*result, head_);
       j["layers"] = reach.layers;
       j["reach"] = reach.counts;
+      if (next) j["next_token"] = {{"first_layer", next->first}, {"query", next->query},
+                                   {"queries", next->count_within(layers_)}, {"layer", next->layer}};
       out << j.dump() << "\n";
     } else {
       mask_text(*result, head_, out);
       reach_text(reach, out);
+      if (next) next_token_text(*next, layers_, out);
     }
     return 0;
   }
@@ -70,6 +77,18 @@ class MaskCommand final : public SceneCommand {
                        reach.saturated_at >= 0
                            ? fmt::format("; no growth after layer {}", reach.saturated_at)
                            : "");
+  }
+
+  // Why a leak matters: a query that can depend on token q+1 can copy its training target.
+  static void next_token_text(const NextTokenReach& next, int layers, std::ostream& out) {
+    if (next.first < 0) {
+      out << fmt::format("no query can depend on its own next token within {} layers\n", layers);
+      return;
+    }
+    out << fmt::format("after {} layer{} query {} can depend on token {}, its own next token (the target it is "
+                       "trained to predict); after {} layers {} of {} queries can\n",
+                       next.first, next.first == 1 ? "" : "s", next.query, next.query + 1, layers,
+                       next.count_within(layers), next.layer.size() - 1);
   }
 
   int head_ = -1;

@@ -42,6 +42,7 @@ std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher = {})
 std::unique_ptr<Command> command_variants();
 std::unique_ptr<Command> command_mask();
 std::unique_ptr<Command> command_leaks();
+std::unique_ptr<Command> command_cost();
 std::unique_ptr<Command> command_steps();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_lint();

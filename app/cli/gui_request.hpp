@@ -16,6 +16,7 @@ struct GuiRequest {
   int frames = 3;
   bool classroom = false;
   bool no_settings = false;  // neither read nor write the settings file (screenshots never do)
+  bool cost = false;       // open on the cost panel
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
 };
 

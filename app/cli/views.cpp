@@ -143,6 +143,7 @@ nlohmann::json mask_json(const Analysis& analysis, int head) {
           {"metrics",
            {{"density", m.density},
             {"flops_vs_dense", m.flops_vs_dense},
+            {"flops_vs_full", m.flops_vs_full},
             {"union_allowed", m.union_allowed},
             {"policy_cells", m.policy_cells},
             {"policy_covered", m.policy_covered},
@@ -177,9 +178,9 @@ void mask_text(const Analysis& analysis, int head, std::ostream& out) {
   const Metrics& m = analysis.metrics;
   out << fmt::format(
       "\ntotal: {} allowed, {} leaks; union of heads covers {} of the {} cells the policy allows "
-      "({:.1f}%); attention FLOPs {:.3f}x dense\n",
+      "({:.1f}%); attention FLOPs {:.3f}x full ({:.3f}x dense)\n",
       m.total_allowed, m.total_leaks, m.policy_covered, m.policy_cells, 100 * m.coverage,
-      m.flops_vs_dense);
+      m.flops_vs_full, m.flops_vs_dense);
 }
 
 nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
@@ -254,7 +255,9 @@ nlohmann::json steps_json(const Analysis& analysis) {
                      {"explanation", step.explanation},
                      {"caption", caption == analysis.scene.captions.end() ? step.explanation
                                                                            : caption->second},
+                     {"why", step.why},
                      {"code", step.code},
+                     {"marked", step.marked},
                      {"values", step_values_name(step.values)},
                      {"head_part", step.head_part},
                      {"batch", step.batch},
@@ -276,8 +279,10 @@ void steps_text(const Analysis& analysis, std::ostream& out) {
     std::vector<std::string> dims;
     for (size_t a = 0; a < step.shape.size(); ++a)
       dims.push_back(fmt::format("{}={}", step.axes[a], step.shape[a]));
-    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n    {}\n", i, step.name,
-                       fmt::join(dims, ", "), step.explanation, step.code);
+    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n", i, step.name, fmt::join(dims, ", "),
+                       step.explanation);
+    if (!step.why.empty()) out << fmt::format("    why: {}\n", step.why);
+    out << fmt::format("    {}\n", step.code);
     if (step.rows > kStepGridMaxRows) continue;
     // One column per head: the original token it holds, and its group once grouped.
     out << "     row";

@@ -36,6 +36,7 @@ struct TogglePlay {};
 struct SetSpeed { float speed = 1.f; };
 struct SetCompare { bool on = false; std::vector<std::string> variants; };  // empty: a default set
 struct ToggleCompare {};
+struct ToggleCost {};
 struct ToggleLeakMarks {};
 struct SetColorBy { ColorBy by = ColorBy::Token; };
 struct SetCoords { Coords coords = Coords::Original; };
@@ -72,9 +73,10 @@ struct AnalysisReady {
 using Action = std::variant<
     action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
-    action::SetSpeed, action::SetCompare, action::ToggleCompare, action::ToggleLeakMarks,
-    action::SetColorBy, action::SetCoords, action::SetColormap, action::SetClassroom, action::SetTheme,
-    action::OpenFile, action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
+    action::SetSpeed, action::SetCompare, action::ToggleCompare, action::ToggleCost,
+    action::ToggleLeakMarks, action::SetColorBy, action::SetCoords, action::SetColormap,
+    action::SetClassroom, action::SetTheme, action::OpenFile, action::BrowseFolder,
+    action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::AnalysisReady>;

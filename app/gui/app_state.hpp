@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
+#include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
 #include "core/weight_scale.hpp"
@@ -27,6 +28,7 @@ struct ViewOptions {
   bool classroom = false;
   bool fullscreen = false;
   bool compare = false;
+  bool cost = false;  // the cost panel in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
   float zoom = 1.f;
@@ -90,6 +92,7 @@ struct FileBrowser {
 struct AppState {
   Scene scene;  // what the user edits; may be invalid (then `error` says why)
   std::shared_ptr<const Analysis> analysis;  // the last good analysis
+  std::shared_ptr<const Lesson> lesson;       // of `analysis`: cost and the next-token reach
   std::string error;                          // the core's message for the current scene
   WeightScale weight_scale;                   // of `analysis`: the legend, heatmaps and compare
   uint64_t generation = 0;                    // bumped by every scene change

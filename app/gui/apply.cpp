@@ -42,6 +42,7 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   if (const Step* step = state.current_step()) step_name = step->name;
   state.analysis = std::move(analysis);
   state.weight_scale = analysis_weight_scale(*state.analysis);
+  state.lesson = lesson_compute(*state.analysis, state.view.cost);
   state.error.clear();
   const int found = state.analysis->trace().find(step_name);
   const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);
@@ -222,6 +223,11 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::ToggleCompare&) {
             attnscope::apply(state, action::SetCompare{!state.view.compare, state.view.compare_variants});
+          },
+          [&](const action::ToggleCost&) {
+            state.view.cost = !state.view.cost;
+            if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
+              state.lesson = lesson_compute(*state.analysis, true);
           },
           [&](const action::ToggleLeakMarks&) { state.view.leak_marks = !state.view.leak_marks; },
           [&](const action::SetColorBy& a) { state.view.color_by = a.by; },

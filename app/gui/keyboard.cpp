@@ -31,6 +31,7 @@ void keyboard_actions(ViewContext& ctx) {
   if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) q.push(action::Zoom{1.f / 1.5f});
   if (pressed(GLFW_KEY_0)) q.push(action::ResetZoom{});
   if (pressed(GLFW_KEY_C)) q.push(action::ToggleCompare{});
+  if (pressed(GLFW_KEY_O)) q.push(action::ToggleCost{});
   if (pressed(GLFW_KEY_L)) q.push(action::ToggleLeakMarks{});
   if (pressed(GLFW_KEY_F)) q.push(action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame});
   if (pressed(GLFW_KEY_G)) q.push(action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group});

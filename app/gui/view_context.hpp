@@ -9,6 +9,7 @@
 #include "app/gui/painter.hpp"
 #include "app/gui/screen_report.hpp"
 #include "app/gui/ui_fonts.hpp"
+#include "core/glossary.hpp"
 
 namespace attnscope {
 
@@ -50,6 +51,12 @@ void view_inspector(ViewContext& ctx);
 // Classroom: the focused cell in one line under the heatmaps (the editing column is hidden).
 void view_inspector_line(ViewContext& ctx);
 void view_compare(ViewContext& ctx);
+// The cost of every variant at the scene's numbers, the layer around it, why a leak matters.
+void view_cost(ViewContext& ctx);
+// The definition of `term` while the last item is hovered.
+void glossary_tooltip(const GlossaryTerm& term);
+// "Terms: frame · slot · leak", each showing its definition when hovered.
+void glossary_terms_line(const std::string& text);
 void view_timeline(ViewContext& ctx);
 // Height of the timeline at `width`: its step buttons wrap onto more lines when they do not fit.
 float timeline_height(ViewContext& ctx, float width);

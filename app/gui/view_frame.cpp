@@ -53,6 +53,7 @@ void right_column(ViewContext& ctx) {
     return;
   }
   if (ctx.state.view.compare) view_compare(ctx);
+  else if (ctx.state.view.cost) view_cost(ctx);
   else view_heatmaps(ctx);
 }
 

@@ -82,6 +82,9 @@ void view_heatmaps(ViewContext& ctx) {
   const float legend = line;
   // Classroom has no inspector column: the focused cell is one line under the matrices.
   const float inspector = ctx.classroom() ? line : 0.f;
+  // Room for the "why it matters" line, in the regular body type (two lines where it wraps).
+  const bool why_line = analysis->metrics.total_leaks > 0 && ctx.state.lesson && ctx.state.lesson->next;
+  const float why_h = why_line ? 2.f * ctx.fonts.body->FontSize * 1.25f : 0.f;
   float metrics_w = 0.f;
   for (int h = 0; h < heads; ++h) metrics_w = std::max(metrics_w, metrics_one_line_width(metrics_text(analysis->metrics.heads[h])));
   const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx);
@@ -93,7 +96,7 @@ void view_heatmaps(ViewContext& ctx) {
     const int rows = (heads + cols - 1) / cols;
     const float width_side = (avail.x - cols * left - (cols - 1) * gap) / cols;
     const float below = (metrics_w > width_side ? 2.f : 1.f) * line;
-    const float side = std::min(width_side, (avail.y - legend - inspector - rows * (top + below) - (rows - 1) * gap) / rows);
+    const float side = std::min(width_side, (avail.y - legend - inspector - why_h - rows * (top + below) - (rows - 1) * gap) / rows);
     if (side > best_side) best_side = side, best_cols = cols;
   }
   const float side = std::floor(std::max(best_side, 16.f));
@@ -111,6 +114,15 @@ void view_heatmaps(ViewContext& ctx) {
   }
   if (analysis->heads() > heads)
     ImGui::TextDisabled("heads %d-%d are not shown", heads, analysis->heads() - 1);
+  // Why the leaks matter, from the receptive field over stacked layers.
+  if (why_line) {
+    ImGui::PushFont(ctx.fonts.body);
+    ImGui::PushTextWrapPos(0.f);
+    ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "why it matters: %s",
+                       lesson_next_token_text(*ctx.state.lesson).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+  }
   if (ctx.classroom()) view_inspector_line(ctx);
 }
 

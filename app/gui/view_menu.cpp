@@ -1,5 +1,6 @@
 // The menu bar: every entry is an action, with its keyboard shortcut shown.
 #include "app/gui/view_context.hpp"
+#include "core/glossary.hpp"
 
 namespace attnscope {
 
@@ -43,6 +44,7 @@ void view_menu(ViewContext& ctx) {
   }
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Compare variants", "C", view.compare)) ctx.queue.push(action::ToggleCompare{});
+    if (ImGui::MenuItem("Cost of every variant", "O", view.cost)) ctx.queue.push(action::ToggleCost{});
     if (ImGui::MenuItem("Leak marks", "L", view.leak_marks)) ctx.queue.push(action::ToggleLeakMarks{});
     if (ImGui::MenuItem("Frame coordinates", "F", view.coords == Coords::Frame))
       ctx.queue.push(action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame});
@@ -62,6 +64,14 @@ void view_menu(ViewContext& ctx) {
     ImGui::Separator();
     if (ImGui::MenuItem("Classroom mode", "K", view.classroom)) ctx.queue.push(action::SetClassroom{!view.classroom});
     if (ImGui::MenuItem("Fullscreen", "F11", view.fullscreen)) ctx.queue.push(action::ToggleFullscreen{});
+    ImGui::EndMenu();
+  }
+  // Every term the lessons use; hovering one shows its definition.
+  if (ImGui::BeginMenu("Glossary")) {
+    for (const GlossaryTerm& term : glossary()) {
+      ImGui::MenuItem(term.term.c_str());
+      glossary_tooltip(term);
+    }
     ImGui::EndMenu();
   }
   if (!ctx.state.status.empty()) {

@@ -58,7 +58,7 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
 }
 
 // One token cell, filled and outlined by how the mask step lights it.
-void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light) {
+void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, bool marked) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const Theme& theme = ctx.theme();
   const Rgb8 fill = light == TokenLight::Leak ? theme.leak : cell_color(ctx, pose);
@@ -70,6 +70,8 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
     list->AddText({(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
                   dim ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : text_on(fill), label.c_str());
   }
+  // The step's marked tokens (SF's sinks) get a frame in the text colour, as in the figures.
+  if (marked) list->AddRect({a.x - 1.f, a.y - 1.f}, {b.x + 1.f, b.y + 1.f}, ImGui::GetColorU32(ImGuiCol_Text), 2.f, 0, 3.f);
   const auto focus = ctx.state.focus();
   const bool focused = focus && focus->head == pose.head && (pose.token == focus->q || pose.token == focus->k);
   switch (light) {
@@ -106,6 +108,17 @@ void view_step_header(ViewContext& ctx) {
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
+  // The step's reason under the caption, a size smaller than the caption (in classroom the
+  // regular caption size, readable from the room and one line at 1280 px), then the glossary
+  // terms it uses (in classroom they are in the Glossary menu, which keeps the grid's room).
+  if (!step->why.empty()) {
+    ImGui::PushFont(ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body);
+    ImGui::PushTextWrapPos(0.f);
+    ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), "why: %s", step->why.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+  }
+  if (!ctx.classroom()) glossary_terms_line(text + " " + step->why);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();
@@ -187,7 +200,7 @@ void view_token_grid(ViewContext& ctx) {
       if (!row || *row <= -1.f || *row >= rows) continue;
       const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + *row * row_h + 1.f};
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
-      draw_cell(ctx, a, b, pose, light);
+      draw_cell(ctx, a, b, pose, light, std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
       if (t >= 1.f)
         ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
                                           token_light_name(light)});

@@ -164,6 +164,7 @@ int gui_launch(const GuiRequest& request) {
     state_open(state, request, startup.settings, (std::filesystem::path(assets_dir()) / "scenes").string());
     if (!startup.warning.empty()) state.status = startup.warning;
     SettingsWriter settings(startup, raw);
+    if (request.cost) apply(state, action::ToggleCost{});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;

@@ -57,6 +57,10 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
         fig.items.push_back(StrokeSegments{e.color, 1.2, {{sw.x + box / 2, sw.y, sw.x + box / 2, sw.y + box},
                                                           {sw.x, sw.y + box / 2, sw.x + box, sw.y + box / 2}}});
         break;
+      case LegendEntry::Kind::Outline:
+        fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
+        fig.items.push_back(StrokeBoxes{e.color, std::max(1.0, box * 0.15), {sw}});
+        break;
       case LegendEntry::Kind::Hatch:
         fig.items.push_back(FillBoxes{style.theme.masked, {sw}, false});
         fig.items.push_back(hatch_box(sw, box / 3, e.color, 0.5));
@@ -92,6 +96,36 @@ void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const Weight
   fig.items.push_back(std::move(ticks));
   fig.items.push_back(Text{bar.x + bar.w + style.tick * 3.4 + style.label * 0.2, bar.y + bar.h / 2, label,
                            style.label, style.theme.text, Align::Center, Anchor::Top, false, false, true});
+}
+
+double draw_table(Figure& fig, const Style& st, double x0, double y,
+                  const std::vector<std::vector<std::string>>& rows) {
+  const double size = st.tick * 1.1, pad = size * 1.6;
+  std::vector<double> widths(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t c = 0; c < r.size(); ++c) widths[c] = std::max(widths[c], text_width(r[c], size, true));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    double x = x0;
+    for (size_t c = 0; c < rows[i].size(); ++c) {
+      const bool left = c == 0;
+      fig.items.push_back(Text{left ? x : x + widths[c], y, rows[i][c], size, st.theme.text,
+                               left ? Align::Left : Align::Right, Anchor::Top, i == 0});
+      x += widths[c] + pad;
+    }
+    y += size * 1.45;
+    if (i == 0)
+      fig.items.push_back(StrokeSegments{st.theme.axis, st.line * 0.7, {{x0, y - size * 0.2, x - pad, y - size * 0.2}}});
+  }
+  return y;
+}
+
+void figure_close(Figure& fig, const Style& st, double y, const std::string& explanation,
+                  const std::string& caption) {
+  const double width = st.width - 2 * st.margin;
+  y = draw_caption(fig, st, st.margin, y, width, explanation);
+  y = draw_caption(fig, st, st.margin, y + st.gap * 0.4, width, caption);
+  fig.height = y + st.margin;
+  if (st.height > 0) figure_fit(fig, st.height);
 }
 
 double draw_caption(Figure& fig, const Style& style, double x, double y, double width,

@@ -17,7 +17,7 @@ double draw_title(Figure& fig, const Style& style, double y, const std::string& 
                   const std::string& subtitle);
 
 struct LegendEntry {
-  enum class Kind { Swatch, Leak, Line, Hatch } kind = Kind::Swatch;
+  enum class Kind { Swatch, Leak, Line, Hatch, Outline } kind = Kind::Swatch;
   Rgb8 color;
   std::string label;
 };
@@ -32,6 +32,15 @@ double colorbar_width(const Style& style);
 
 double draw_caption(Figure& fig, const Style& style, double x, double y, double width,
                     const std::string& caption);
+
+// A table: the first row is the bold header, the first column left-aligned, the others right.
+double draw_table(Figure& fig, const Style& style, double x, double y,
+                  const std::vector<std::vector<std::string>>& rows);
+
+// The end of a lesson figure: its explanation, then the scene's caption, the page height set and
+// fitted to a fixed page (slides).
+void figure_close(Figure& fig, const Style& style, double y, const std::string& explanation,
+                  const std::string& caption);
 
 // Height a part takes, measured by drawing it where nobody sees it.
 template <typename Draw>

@@ -27,6 +27,10 @@ figure::Figure still(const Analysis& a, const FigureOptions& o) {
     case FigureView::Compare: return figure::view_compare(a, o);
     case FigureView::Steps: return figure::view_steps(a, o);
     case FigureView::Tokens: return figure::view_tokens(a, o, o.step >= 0 ? o.step : figure::default_token_step(a));
+    case FigureView::Cost: return figure::view_cost(a, o);
+    case FigureView::Symmetry: return figure::view_symmetry(a, o);
+    case FigureView::Wrapped: return figure::view_wrapped(a, o);
+    case FigureView::NextToken: return figure::view_next_token(a, o);
   }
   return figure::view_heatmap(a, o);
 }

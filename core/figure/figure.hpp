@@ -16,6 +16,10 @@ enum class FigureView {
   Steps,    // a storyboard: one panel per step with its caption
   Compare,  // the scene's variant beside each `compare` variant, their difference and metrics
   Tokens,   // the token-by-head grid at one step
+  Cost,     // allowed cells and attention FLOPs per head of every variant, against full and dense
+  Symmetry, // the shifted head under a roll of -G/2 and of +G/2: the same groups, another batch order
+  Wrapped,  // the shifted head's wrapped group, zoomed: frame order beside token order
+  NextToken,  // per number of stacked layers, the queries that can depend on their next token
 };
 enum class FigureFormat { Png, Svg, Pdf, Gif };
 enum class FigureSize {

@@ -11,7 +11,12 @@ FigureView figure_view_parse(const std::string& name) {
   if (name == "steps") return FigureView::Steps;
   if (name == "compare") return FigureView::Compare;
   if (name == "tokens") return FigureView::Tokens;
-  throw SceneError("view: unknown view '" + name + "'; use heatmap, steps, compare or tokens");
+  if (name == "cost") return FigureView::Cost;
+  if (name == "symmetry") return FigureView::Symmetry;
+  if (name == "wrapped") return FigureView::Wrapped;
+  if (name == "next-token") return FigureView::NextToken;
+  throw SceneError("view: unknown view '" + name +
+                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped or next-token");
 }
 
 const char* figure_view_name(FigureView view) {
@@ -20,6 +25,10 @@ const char* figure_view_name(FigureView view) {
     case FigureView::Steps: return "steps";
     case FigureView::Compare: return "compare";
     case FigureView::Tokens: return "tokens";
+    case FigureView::Cost: return "cost";
+    case FigureView::Symmetry: return "symmetry";
+    case FigureView::Wrapped: return "wrapped";
+    case FigureView::NextToken: return "next-token";
   }
   return "heatmap";
 }

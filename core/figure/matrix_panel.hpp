@@ -1,6 +1,8 @@
 #pragma once
 // An N×N attention matrix on the page: queries as rows from the top, keys as columns from the
 // left, with the cell encodings every view shares (weights, binary masks, leaks, groups).
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/analysis.hpp"
@@ -65,6 +67,18 @@ bool any_group_boundaries(const Analysis& analysis, const std::vector<int>& head
 // How far an unrolled head's segments are moved from token 0: its first segment is shorter than
 // the next (s2-fix-split's cu_seqlens [0, s, s+G, ...]); 0 for rolled heads and regular blocks.
 int head_segment_offset(const Analysis& analysis, int head);
+// A rolled head's wrapped group in original coordinates: tokens [0, early) and [late, N) form one
+// group, drawn as four corner pieces of the matrix. Empty when the head has none.
+struct WrappedGroup {
+  int early = 0, late = 0;
+};
+std::optional<WrappedGroup> head_wrapped_group(const Analysis& analysis, int head);
+// Outlines the four corner pieces of the wrapped group in one colour, so they read as one group.
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const WrappedGroup& wrapped, const Style& style);
+// The legend text for leak marks, saying what replaces the cross on tiny cells.
+std::string leak_legend_label(const std::string& policy);
+Rgb8 wrapped_group_color(const Style& style);
+
 // Roll applied to `head` (0 when the head is not rolled or the variant is not grouped).
 int head_roll(const Analysis& analysis, int head);
 

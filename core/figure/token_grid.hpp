@@ -25,7 +25,11 @@ double draw_token_grid(Figure& fig, const Style& style, const Analysis& analysis
 int token_grid_gaps(const Step& step, int batch);
 // Colour of an original token: its block of G tokens, in Okabe–Ito order.
 Rgb8 token_color(const Analysis& analysis, int token);
-// Legend entries "tokens 0–3", "tokens 4–7", ... for the block colours.
-std::vector<LegendEntry> token_block_legend(const Analysis& analysis);
+// Legend entries "tokens 0–3", "tokens 4–7", ... for the block colours, and the step's marked
+// tokens (SF's sinks) when it has any.
+std::vector<LegendEntry> token_block_legend(const Analysis& analysis, const Step* step = nullptr,
+                                           Rgb8 mark_color = {});
+// What a step shows under its name: the scene's caption for it, else the step's explanation.
+const std::string& step_caption(const Analysis& analysis, const Step& step);
 
 }  // namespace attnscope::figure

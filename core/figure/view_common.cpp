@@ -49,6 +49,10 @@ std::string param_summary(const Scene& scene, const ParamSpec& spec) {
 
 }  // namespace
 
+std::string shift_text(int shift) {
+  return fmt::format("{}{}", shift < 0 ? "\u2212" : "+", std::abs(shift));
+}
+
 std::string scene_summary(const Analysis& analysis) {
   const Scene& s = analysis.scene;
   std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads);
@@ -87,6 +91,8 @@ void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const A
   matrix_draw_empty_rows(fig, g, a.mask(h), st);
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
   matrix_draw_leaks(fig, g, a.leaks[h], st);
+  // After the leaks, so all four pieces stay orange even where leak outlines run along them.
+  if (const auto wrapped = head_wrapped_group(a, h)) matrix_draw_wrapped_group(fig, g, *wrapped, st);
   matrix_draw_axes(fig, g, st, query_title);
 }
 

@@ -39,30 +39,14 @@ std::string percent(double x) { return fmt::format("{:.1f}%", 100 * x); }
 double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<const Analysis*>& all) {
   const std::string coverage = all.front()->scene.policy + " coverage";
   std::vector<std::vector<std::string>> rows = {
-      {"variant", "allowed cells", "density", "FLOPs vs dense", "leaks", coverage}};
+      {"variant", "allowed cells", "density", "FLOPs vs full", "leaks", coverage}};
   for (const Analysis* x : all) {
     const Metrics& m = x->metrics;
     rows.push_back({x->scene.variant, std::to_string(m.total_allowed), percent(m.density),
-                    fmt::format("{:.3f}\u00d7", m.flops_vs_dense), std::to_string(m.total_leaks),
+                    fmt::format("{:.3f}\u00d7", m.flops_vs_full), std::to_string(m.total_leaks),
                     percent(m.coverage)});
   }
-  const double size = st.tick * 1.1, pad = size * 1.6;
-  std::vector<double> widths(rows.front().size(), 0);
-  for (const auto& r : rows)
-    for (size_t c = 0; c < r.size(); ++c) widths[c] = std::max(widths[c], text_width(r[c], size, true));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    double x = st.margin;
-    for (size_t c = 0; c < rows[i].size(); ++c) {
-      const bool left = c == 0;
-      fig.items.push_back(Text{left ? x : x + widths[c], y, rows[i][c], size, st.theme.text,
-                               left ? Align::Left : Align::Right, Anchor::Top, i == 0});
-      x += widths[c] + pad;
-    }
-    y += size * 1.45;
-    if (i == 0)
-      fig.items.push_back(StrokeSegments{st.theme.axis, st.line * 0.7, {{st.margin, y - size * 0.2, x - pad, y - size * 0.2}}});
-  }
-  return y;
+  return draw_table(fig, st, st.margin, y, rows);
 }
 
 }  // namespace
@@ -84,7 +68,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
   std::vector<LegendEntry> legend;
   if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
   legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked"});
-  legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, fmt::format("leak ({} policy)", a.scene.policy)});
+  legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
   legend.push_back({LegendEntry::Kind::Swatch, kOnlyA, "only in " + a.scene.variant});
   legend.push_back({LegendEntry::Kind::Swatch, kOnlyB,
                     others.size() == 1 ? "only in " + others.front()->scene.variant : "only in the compared variant"});

@@ -14,10 +14,11 @@ namespace {
 
 std::string head_header(const Analysis& a, int head) {
   std::string text = fmt::format("head {}", head);
+  // One sign convention everywhere: the shift in torch.roll's sign, as --shift takes it.
   if (const int roll = head_roll(a, head); roll != 0)
-    text += fmt::format(" \u00b7 rolled by {}{}", roll < 0 ? "\u2212" : "+", std::abs(roll));
-  else if (const int offset = head_segment_offset(a, head); offset != 0)
-    text += fmt::format(" \u00b7 segments shifted by {}", offset);
+    text += fmt::format(" \u00b7 shift {}, rolled", shift_text(roll));
+  else if (head_segment_offset(a, head) != 0)
+    text += fmt::format(" \u00b7 shift {}, cut, not rolled", shift_text(a.scene.effective_shift()));
   const int64_t leaks = a.metrics.heads[head].leaks;
   if (leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
   return text;
@@ -42,8 +43,10 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   int64_t leaks = 0;
   for (int h : heads) leaks += a.metrics.heads[h].leaks;
   if (leaks > 0)
-    legend.push_back({LegendEntry::Kind::Leak, st.theme.leak,
-                      fmt::format("leak: allowed, but the {} policy forbids it", a.scene.policy)});
+    legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
+  if (std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_group(a, h).has_value(); }))
+    legend.push_back({LegendEntry::Kind::Outline, wrapped_group_color(st),
+                      "the wrapped group: one group, seen as four corner pieces"});
   if (any_group_boundaries(a, heads))
     legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, a.build.boundary_name + " boundary"});
   if (std::any_of(heads.begin(), heads.end(), [&](int h) { return !matrix_empty_rows(a.mask(h)).empty(); }))

@@ -28,11 +28,16 @@ double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const Fi
   Style small = st;
   small.label = st.tick;  // head names in step with the small strips
   y = draw_token_grid(fig, small, a, step, x, y, width, grid);
-  const auto custom = a.scene.captions.find(step.name);
-  const std::string caption = custom != a.scene.captions.end() ? custom->second : step.explanation;
-  for (const std::string& line : text_wrap(caption, st.tick, width)) {
+  for (const std::string& line : text_wrap(step_caption(a, step), st.tick, width)) {
     fig.items.push_back(Text{x, y + st.tick * 0.2, line, st.tick, st.theme.text, Align::Left, Anchor::Top});
     y += st.tick * 1.3;
+  }
+  if (!step.why.empty()) {
+    y += st.tick * 0.2;
+    for (const std::string& line : text_wrap("why: " + step.why, st.tick * 0.92, width)) {
+      fig.items.push_back(Text{x, y + st.tick * 0.2, line, st.tick * 0.92, st.theme.axis, Align::Left, Anchor::Top});
+      y += st.tick * 1.2;
+    }
   }
   return y;
 }
@@ -55,7 +60,10 @@ Figure view_steps(const Analysis& a, const FigureOptions& o) {
                                                 st.margin + c * (width + st.gap), y, width));
     y = bottom + st.gap;
   }
-  const std::vector<LegendEntry> legend = token_block_legend(a);
+  const Step* marked = nullptr;
+  for (const Step& s : a.trace().steps)
+    if (!marked && !s.marked.empty()) marked = &s;
+  const std::vector<LegendEntry> legend = token_block_legend(a, marked, st.theme.text);
   const double text_w = st.width - 2 * st.margin;
   y = draw_legend(fig, st, st.margin, y, text_w, legend);
   y = draw_caption(fig, st, st.margin, y, text_w,

@@ -49,11 +49,14 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
                            "gaps separate groups",
                            st.tick, st.theme.axis, Align::Left, Anchor::Top});
   y += st.tick * 1.8;
-  y = draw_legend(fig, st, st.margin, y, width, token_block_legend(a));
+  y = draw_legend(fig, st, st.margin, y, width, token_block_legend(a, &step, st.theme.text));
 
-  const auto custom = a.scene.captions.find(step.name);
-  y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width,
-                   custom != a.scene.captions.end() ? custom->second : step.explanation);
+  y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width, step_caption(a, step));
+  if (!step.why.empty()) {
+    Style why = st;
+    why.theme.text = st.theme.axis;
+    y = draw_caption(fig, why, st.margin, y + st.label * 0.2, width, "Why: " + step.why);
+  }
   if (!step.code.empty())
     for (const std::string& line : text_wrap(step.code, st.tick, width, true)) {
       fig.items.push_back(Text{st.margin, y + st.tick * 0.3, line, st.tick, st.theme.axis, Align::Left,

@@ -15,6 +15,10 @@ Figure view_heatmap(const Analysis& analysis, const FigureOptions& options);
 Figure view_compare(const Analysis& analysis, const FigureOptions& options);
 Figure view_steps(const Analysis& analysis, const FigureOptions& options);
 Figure view_tokens(const Analysis& analysis, const FigureOptions& options, int step);
+Figure view_cost(const Analysis& analysis, const FigureOptions& options);
+Figure view_symmetry(const Analysis& analysis, const FigureOptions& options);
+Figure view_wrapped(const Analysis& analysis, const FigureOptions& options);
+Figure view_next_token(const Analysis& analysis, const FigureOptions& options);
 
 // The frames of the step animation (GIF), each with its display time in milliseconds.
 struct TimedFigure {
@@ -27,6 +31,8 @@ std::vector<TimedFigure> view_step_frames(const Analysis& analysis, const Figure
 std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options);
 // "s2 · N=16 · H=2 · G=4 · shift −2 · causal policy · seed 0": enough to reproduce the figure.
 std::string scene_summary(const Analysis& analysis);
+// A shift with its sign always written, typographic minus: "−2", "+2" (torch.roll's sign).
+std::string shift_text(int shift);
 std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
 // One head's matrix: weights (or the mask), rows that read nothing, boundaries, leaks, axes.

@@ -25,10 +25,15 @@ void masked_trace_attend(TraceBuilder& t, const Scene& scene, const std::string&
   const std::vector<std::string> tokens = {"batch", "token", "head", "dim"};
   t.place_identity().ungroup().join_heads();
   t.step("scores", {B, H, N, N}, square, "scores q·kᵀ/√D for every pair",
-         "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
-  t.step("mask", {B, H, N, N}, square, mask_explanation, mask_code, StepValues::MaskedScores);
+         "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores)
+      .why("drawn as a full N\u00d7N product for clarity; a sparse kernel computes only the allowed "
+           "cells, and those are what the cost counts");
+  t.step("mask", {B, H, N, N}, square, mask_explanation, mask_code, StepValues::MaskedScores)
+      .why("the pattern decides which keys each query may read; a cell it allows but the policy "
+           "forbids is a leak");
   t.step("softmax", {B, H, N, N}, square, "softmax over each query's allowed keys",
-         "weights = scores.softmax(-1)", StepValues::Weights);
+         "weights = scores.softmax(-1)", StepValues::Weights)
+      .why("masked cells are -inf, so their weight is exactly 0");
   t.step("weighted-sum", {B, N, H, D}, tokens, "each output is the weighted sum of the values",
          "out = (weights @ v).transpose(1, 2)", StepValues::Output);
   t.step("output", {B, N, H, D}, tokens, "the attention output in original token order",

@@ -53,15 +53,19 @@ class S2FixSplit final : public Variant {
     t.split_heads(2).step("chunk", {2 * B, N, 3, H / 2, D},
                           {"row", "token", "qkv", "head", "dim"},
                           "move the two halves of the heads to the batch axis (no roll)",
-                          "qkv = torch.stack(qkv.chunk(2, 3), 1).view(2 * B, N, 3, H // 2, D)");
+                          "qkv = torch.stack(qkv.chunk(2, 3), 1).view(2 * B, N, 3, H // 2, D)")
+        .why("each half becomes its own batch row, so each can be cut into its own segments");
     t.group_by(frame).step(
         "segment", {2 * B, N, 3, H / 2, D}, {"row", "token", "qkv", "head", "dim"},
         fmt::format("unshifted rows: segments of G = {}; shifted rows: [0, {}), then every G, "
                     "and the last {} tokens alone",
                     G, s, s),
-        "cu_seqlens = cat(arange(0, N+1, G), arange(G//2, N, G), [N])  # per row");
+        "cu_seqlens = cat(arange(0, N+1, G), arange(G//2, N, G), [N])  # per row")
+        .why("the same groups as a roll by the shift, but with the wrapped group cut in two: its "
+             "ends never meet, so nothing leaks and no roll is needed");
     t.step("scores", {2 * B, H / 2, N, N}, square, "scores q·kᵀ/√D inside each segment",
-           "flash_attn_varlen_qkvpacked_func(..., causal=True)", StepValues::Scores);
+           "flash_attn_varlen_qkvpacked_func(..., causal=True)", StepValues::Scores)
+        .why("cu_seqlens tells the flash kernel where segments start; it computes only inside them");
     t.step("mask", {2 * B, H / 2, N, N}, square, "causal inside each segment", "causal=True",
            StepValues::MaskedScores);
     t.step("softmax", {2 * B, H / 2, N, N}, square, "softmax over each query's allowed keys",

@@ -12,6 +12,8 @@
 namespace attnscope {
 namespace {
 
+constexpr int kDefaultSinks = 4;
+
 struct SfParams {
   int sinks;
   bool r2;            // head-proportion reading
@@ -29,7 +31,7 @@ class Sf final : public Variant {
         "SinkLoRA (arXiv 2406.05678) §3, known from the abstract and a secondary review; "
         "no SF-Attn code in Dexter-GT-86/SinkLoRA",
         {"g", "shift"},
-        {{"sinks", ParamSpec::Kind::Int, "4", "sink tokens with global attention (first S tokens)"},
+        {{"sinks", ParamSpec::Kind::Int, std::to_string(kDefaultSinks), "sink tokens with global attention (first S tokens)"},
          {"reading", ParamSpec::Kind::Text, "r1",
           "r1: wrapped segment returned to its place (tokens); r2: heads returned by proportion"},
          {"proportion", ParamSpec::Kind::Number, "0.75",
@@ -70,29 +72,7 @@ class Sf final : public Variant {
     }
     VariantBuild out;
     for (const RowRuns& base : grouped_masks(frame)) out.masks.push_back(runs_union(base, sink_cells));
-    TraceBuilder t(scene);
-    masked_trace_input(t, scene);
-    for (int h = 0; h < scene.heads; ++h) t.place_tokens(h, frame.heads[h].token_at_slot);
-    t.group_by(frame).step(
-        "reassemble", {scene.batch, n, 3, scene.heads, scene.d},
-        {"batch", "token", "qkv", "head", "dim"},
-        p.r2 ? fmt::format("R2: heads h < {:.2f} keep groups of {}; the others are rolled by {} "
-                           "(pattern 2)",
-                           scene.heads * p.proportion, g, scene.effective_shift())
-             : fmt::format("R1: shifted heads cut at [0, {}), then every {}: the wrapped half group "
-                           "returns to its un-shifted place",
-                           s, g),
-        p.r2 ? "heads[int(H * p):] = heads[int(H * p):].roll(-G // 2, 1)"
-             : "cu_seqlens = [0, G // 2, G // 2 + G, ..., N]  # shifted heads");
-    t.ungroup().place_identity().step(
-        "sinks", {scene.batch, n, scene.heads, scene.d}, {"batch", "token", "head", "dim"},
-        fmt::format("tokens 0..{} are sinks: they read {} and every token reads them", sinks - 1,
-                    p.sink_causal ? "every earlier token" : "every token"),
-        fmt::format("mask[:, :{0}] = True; mask[:{0}, :] = True{1}", sinks,
-                    p.sink_causal ? "; mask &= causal" : ""));
-    masked_trace_attend(t, scene, "the reassembled groups or a sink row or column",
-                        "scores = scores.masked_fill(~(segments | sinks), float('-inf'))");
-    out.trace = t.finish();
+    out.trace = trace(scene, p, frame);
     for (const HeadFrame& head : frame.heads) out.boundaries.push_back(frame_group_boundaries(head));
     return out;
   }
@@ -122,6 +102,87 @@ class Sf final : public Variant {
   }
 
  private:
+  // S&R as data: S2's rolled layout and groups, then the reassembled segments, then the sinks.
+  // The provenance planes let the token grid, the storyboard and the GIF animate each move.
+  static Trace trace(const Scene& scene, const SfParams& p, const FrameLayout& reassembled) {
+    const int n = scene.n, g = scene.g, shift = scene.effective_shift();
+    const long B = scene.batch, H = scene.heads, D = scene.d;
+    const std::vector<std::string> packed = {"batch", "token", "qkv", "head", "dim"};
+    FrameLayout s2;  // S2-Attn's layout: the second half of the heads rolled, groups of G
+    s2.n = n;
+    for (int h = 0; h < scene.heads; ++h)
+      s2.heads.push_back(frame_rolled(n, grouped_is_shifted_head(scene, h) ? shift : 0,
+                                      segments_equal(n, g), SegmentRule::FrameCausal));
+    const int wrapped = ((-shift) % g + g) % g;
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    t.why("SF-Attn keeps S2-Attn's idea (groups, half of the heads shifted) and removes its wrapped "
+          "group, then adds sink tokens");
+    for (int h = 0; h < scene.heads; ++h) t.place_tokens(h, s2.heads[h].token_at_slot);
+    t.step("roll", {B, n, 3, H, D}, packed,
+           fmt::format("as in S2-Attn, {} rolled by {}: token t moves to slot (t {} {}) mod N",
+                       scene.heads / 2 == scene.heads - 1
+                           ? fmt::format("head {} is", scene.heads - 1)
+                           : fmt::format("heads {}..{} are", scene.heads / 2, scene.heads - 1),
+                       shift, shift < 0 ? "-" : "+", std::abs(shift)),
+           fmt::format("qkv[:, :, :, H // 2:] = qkv[:, :, :, H // 2:].roll({}, 1)", shift))
+        .why("the shifted heads' groups straddle the other heads' borders, so information crosses them");
+    t.group_by(s2).step(
+        "segment", {B * n / g, g, 3, H, D}, {"group", "offset", "qkv", "head", "dim"},
+        fmt::format("segment: groups of G = {} slots; each shifted head's last group wraps, holding "
+                    "the last {} and the first {} tokens",
+                    g, wrapped, wrapped),
+        "qkv = qkv.view(B * N // G, G, 3, H, D)")
+        .why("this wrapped group is where S2-Attn leaks: its first tokens sit after its last ones");
+    for (int h = 0; h < scene.heads; ++h) t.place_tokens(h, reassembled.heads[h].token_at_slot);
+    t.group_by(reassembled).step(
+        "reassemble", {B, n, 3, H, D}, packed,
+        p.r2 ? fmt::format("reassemble (reading R2): heads h < H\u00b7p = {}\u00b7{} = {:.2f} return to "
+                           "groups of {} (pattern 1); the others stay rolled by {} (pattern 2)",
+                           scene.heads, p.proportion, scene.heads * p.proportion, g, shift)
+             : fmt::format("reassemble (reading R1): the shifted heads return to token order and are "
+                           "cut at [0, {}), then every {}: the wrapped group becomes two segments",
+                           wrapped, g),
+        p.r2 ? "heads[int(H * p):] = heads[int(H * p):].roll(-G // 2, 1)"
+             : "cu_seqlens = [0, G // 2, G // 2 + G, ..., N]  # shifted heads")
+        .why(p.r2 ? r2_why(scene, p)
+                  : "every segment is now contiguous in token order, so a causal mask on slots is "
+                    "causal on tokens: nothing wraps, nothing leaks");
+    std::vector<int> sink_tokens;
+    for (int tok = 0; tok < std::min(p.sinks, n); ++tok) sink_tokens.push_back(tok);
+    t.mark(sink_tokens, "sink").step(
+        "sinks", {B, n, H, D}, {"batch", "token", "head", "dim"},
+        p.sinks == 0 ? std::string("no sink tokens (--sinks 0)")
+                     : fmt::format("{} (sinks = {}{}): every token reads {}, and {} {}",
+                                   p.sinks == 1 ? "token 0 is the sink"
+                                                : fmt::format("tokens 0..{} are sinks", p.sinks - 1),
+                                   p.sinks, p.sinks == kDefaultSinks ? "" : ", default 4",
+                                   p.sinks == 1 ? "it" : "them", p.sinks == 1 ? "it reads" : "they read",
+                                   p.sink_causal ? "only earlier tokens" : "every token"),
+        fmt::format("mask[:, :{0}] = True; mask[:{0}, :] = True{1}", p.sinks,
+                    p.sink_causal ? "; mask &= causal" : ""))
+        .why(p.sink_causal || p.sinks == 0
+                 ? "sinks give every token a path to the start of the sequence (StreamingLLM's "
+                   "attention sinks), across every segment border"
+                 : "sinks give every token a path to the start of the sequence; a global sink row "
+                   "also reads later tokens, a leak that --sink-causal removes");
+    masked_trace_attend(t, scene, "the reassembled segments or a sink row or column",
+                        "scores = scores.masked_fill(~(segments | sinks), float('-inf'))");
+    return t.finish();
+  }
+
+  static std::string r2_why(const Scene& scene, const SfParams& p) {
+    int rolled = 0;
+    for (int h = 0; h < scene.heads; ++h) rolled += !(h < scene.heads * p.proportion);
+    if (rolled == 0)
+      return fmt::format("with H = {} every head satisfies h < {:.2f}: no head stays shifted, so no "
+                         "information crosses a group border except through the sinks",
+                         scene.heads, scene.heads * p.proportion);
+    return fmt::format("{} of {} heads stay shifted: they carry information across group borders "
+                       "and keep S2-Attn's wrapped group",
+                       rolled, scene.heads);
+  }
+
   static SfParams params(const Scene& scene) {
     SfParams p;
     p.sinks = param_int(scene, "sinks", 0, scene.n, fmt::format("use --sinks 0..{}", scene.n));

@@ -31,12 +31,15 @@ class Short final : public Variant {
            "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)");
     t.group_by(frame).step("group-reshape", {B * N / G, G, 3, H, D}, grouped,
                            "cut the token axis into groups of G and move them to the batch axis",
-                           "qkv = qkv.view(B * N // G, G, 3, H, D)");
+                           "qkv = qkv.view(B * N // G, G, 3, H, D)")
+        .why("a view: no data moves; each group is a batch row, attended on its own");
     t.step("scores", {B * N / G, H, G, G}, square, "scores q·kᵀ/√D inside each group",
            "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
     t.step("mask", {B * N / G, H, G, G}, square, "the causal mask inside each group",
            "scores = scores.masked_fill(torch.ones(G, G).triu(1).bool(), float('-inf'))",
-           StepValues::MaskedScores);
+           StepValues::MaskedScores)
+        .why("no head is shifted, so no information ever crosses a group border: pattern 1 alone "
+             "is what S2-Attn's shifted half repairs");
     t.step("softmax", {B * N / G, H, G, G}, square, "softmax over each query's allowed keys",
            "weights = scores.softmax(-1)", StepValues::Weights);
     t.step("weighted-sum", {B * N / G, G, H, D}, {"group", "offset", "head", "dim"},

@@ -16,19 +16,8 @@
 namespace attnscope {
 namespace {
 
-template <typename T>
-std::vector<const T*> items_of(const figure::Figure& fig) {
-  std::vector<const T*> out;
-  for (const auto& item : fig.items)
-    if (const auto* x = std::get_if<T>(&item)) out.push_back(x);
-  return out;
-}
-
-bool has_text(const figure::Figure& fig, const std::string& text) {
-  for (const auto* t : items_of<figure::Text>(fig))
-    if (t->text == text) return true;
-  return false;
-}
+using test::has_text;
+using test::items_of;
 
 FigureOptions single() {
   FigureOptions o;
@@ -122,9 +111,10 @@ TEST(FigureGallery, HeadersSayHowTheShiftedHeadIsLaidOutAndShareOneSize) {
   const auto split = analyze(preset("05_s2_fix_split"));
   const figure::Figure fig = figure::view_heatmap(*split, single());
   EXPECT_TRUE(has_text(fig, "head 0"));
-  EXPECT_TRUE(has_text(fig, "head 1 \u00b7 segments shifted by 2"));
+  // One sign convention: both say "shift −2", torch.roll's sign, as --shift takes it.
+  EXPECT_TRUE(has_text(fig, "head 1 \u00b7 shift \u22122, cut, not rolled"));
   EXPECT_TRUE(has_text(figure::view_heatmap(*analyze(preset("04_s2_fix_mask")), single()),
-                       "head 1 \u00b7 rolled by \u22122"));
+                       "head 1 \u00b7 shift \u22122, rolled"));
   EXPECT_TRUE(has_text(figure::view_heatmap(*analyze(preset("block")), single()), "head 1"));
 
   const auto s2 = analyze(preset("01_classroom"));

@@ -4,17 +4,12 @@
 #include "core/analysis.hpp"
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/views.hpp"
+#include "tests/figure/figure_test_support.hpp"
 
 namespace attnscope {
 namespace {
 
-template <typename T>
-std::vector<const T*> items_of(const figure::Figure& fig) {
-  std::vector<const T*> out;
-  for (const auto& item : fig.items)
-    if (const auto* x = std::get_if<T>(&item)) out.push_back(x);
-  return out;
-}
+using test::items_of;
 
 TEST(FigureModel, ManyRunMasksBecomeOneRasterPixelPerCell) {
   Scene s;

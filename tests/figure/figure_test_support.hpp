@@ -84,6 +84,28 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
 }
 
+// The figure's items of one kind, in painter's order.
+template <typename T>
+std::vector<const T*> items_of(const figure::Figure& fig) {
+  std::vector<const T*> out;
+  for (const auto& item : fig.items)
+    if (const auto* x = std::get_if<T>(&item)) out.push_back(x);
+  return out;
+}
+
+inline bool has_text(const figure::Figure& fig, const std::string& text) {
+  for (const auto* t : items_of<figure::Text>(fig))
+    if (t->text == text) return true;
+  return false;
+}
+
+// Every text of the figure joined by spaces, for phrases that wrap across lines.
+inline std::string all_text(const figure::Figure& fig) {
+  std::string out;
+  for (const auto* t : items_of<figure::Text>(fig)) out += t->text + " ";
+  return out;
+}
+
 inline int color_distance(Rgb8 a, Rgb8 b) {
   return std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
 }

@@ -1,0 +1,118 @@
+// The cost panel: allowed cells and attention FLOPs per head of every variant at the scene's
+// numbers against full and dense, the whole layer around them, and why a leak matters.
+#include <fmt/format.h>
+
+#include "app/gui/view_context.hpp"
+
+namespace attnscope {
+
+namespace {
+
+const GlossaryTerm* term_named(const std::string& name) {
+  for (const GlossaryTerm& t : glossary())
+    if (t.term == name) return &t;
+  return nullptr;
+}
+
+// A column header whose glossary entry shows on hover.
+void header(const char* label, const char* term) {
+  ImGui::TableNextColumn();
+  ImGui::TableHeader(label);
+  if (const GlossaryTerm* t = term ? term_named(term) : nullptr) glossary_tooltip(*t);
+}
+
+}  // namespace
+
+void glossary_tooltip(const GlossaryTerm& term) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.f);
+  ImGui::TextUnformatted(term.term.c_str());
+  ImGui::Separator();
+  ImGui::TextUnformatted(term.definition.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+void glossary_terms_line(const std::string& text) {
+  const auto terms = glossary_terms_in(text);
+  if (terms.empty()) return;
+  ImGui::TextDisabled("terms:");
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  for (const GlossaryTerm* t : terms) {
+    // Wrap onto the next line rather than run past the panel's edge.
+    ImGui::SameLine();
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(t->term.c_str()).x > right) ImGui::NewLine();
+    ImGui::TextDisabled("%s", t->term.c_str());
+    glossary_tooltip(*t);
+  }
+}
+
+void view_cost(ViewContext& ctx) {
+  const AppState& state = ctx.state;
+  const Lesson* lesson = state.lesson.get();
+  if (!lesson || !lesson->cost) {
+    ImGui::TextUnformatted("Computing the cost ...");
+    return;
+  }
+  const CostTable& t = *lesson->cost;
+  ImGui::PushFont(ctx.caption());
+  ImGui::Text("What attention costs per head at N = %d", t.n);
+  ImGui::PopFont();
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(fmt::format("full = N(N+1)/2 = {} cells; dense = N\u00b2 = {} cells; attention costs 4\u00b7D "
+                                     "= {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
+                                     t.full_cells, t.dense_cells, 4 * t.d)
+                             .c_str());
+  ImGui::PopTextWrapPos();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                                ImGuiTableFlags_SizingFixedFit;
+  const float table_h = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.f;
+  if (ImGui::BeginTable("cost", 6, flags, {0.f, std::max(table_h, 80.f)})) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    header("variant", nullptr);
+    header("cells / head", "density");
+    header("FLOPs / head", "FLOPs vs full");
+    header("vs full", "full");
+    header("vs dense", "dense");
+    header("formula", nullptr);
+    for (const CostRow& r : t.rows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (r.variant == state.scene.variant) ImGui::TextColored(ImColor(to_imu32(ctx.theme().highlight)), "%s", r.variant.c_str());
+      else ImGui::TextUnformatted(r.variant.c_str());
+      if (!r.error.empty()) {
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("not at this scene");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.error.c_str());
+        continue;
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(cost_number_text(r.cells_per_head).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(cost_number_text(r.flops_per_head).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f\u00d7", r.vs_full);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f\u00d7", r.vs_dense);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.formula.c_str());
+    }
+    ImGui::EndTable();
+  }
+  const LayerCost& l = lesson->layer;
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(
+      fmt::format("Not saved: one LLaMA-2 7B layer at N = {} spends {} FLOPs on the q, k, v, o projections and {} on "
+                  "the MLP whatever the pattern; attention {} ({} with full). Whole layer: {} instead of {} ({:.1f}% "
+                  "saved).",
+                  t.n, cost_number_text(l.projections), cost_number_text(l.mlp), cost_number_text(l.attention),
+                  cost_number_text(l.attention_full), cost_number_text(l.total()), cost_number_text(l.total_full()),
+                  100 * (1 - l.total() / l.total_full()))
+          .c_str());
+  ImGui::TextUnformatted(("Why a leak matters: " + lesson_next_token_text(*lesson) + ".").c_str());
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace attnscope
