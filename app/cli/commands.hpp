@@ -45,6 +45,7 @@ std::unique_ptr<Command> command_leaks();
 std::unique_ptr<Command> command_steps();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_lint();
+std::unique_ptr<Command> command_audit();
 std::unique_ptr<Command> command_export();
 std::unique_ptr<Command> command_gui(GuiLauncher launcher);
 

@@ -1,0 +1,33 @@
+#include "app/cli/audit_measure.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/cli/torch_loader.hpp"
+#include "core/scene.hpp"
+
+namespace attnscope {
+
+AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
+                          bool progress_to_stderr) {
+  if (!std::filesystem::is_regular_file(options.file))
+    throw SceneError("file: cannot open '" + options.file + "'; check the path");
+  const bool draw = progress_to_stderr && isatty(STDERR_FILENO);
+  const std::string payload = isolated_run(
+      [] { torch_module(); },
+      [&] {
+        const AuditProgress progress = [&](int done, int total) {
+          if (!draw || (done % 8 != 0 && done != total)) return;
+          std::fprintf(stderr, "\raudit: forward pass %d of %d%s", done, total, done == total ? "\n" : "");
+          std::fflush(stderr);
+        };
+        return audit_result_serialize(torch_module().audit_run(options, progress));
+      },
+      limits, options.file);
+  return audit_result_parse(payload);
+}
+
+}  // namespace attnscope
