@@ -81,6 +81,7 @@ std::string audit_result_serialize(const AuditResult& result) {
                         {"cross_batch", cross},
                         {"ops", ops},
                         {"steps", steps},
+                        {"output_step", result.output_step},
                         {"forwards", result.forwards},
                         {"forward_seconds", result.forward_seconds},
                         {"seconds", result.seconds}}
@@ -101,6 +102,7 @@ AuditResult audit_result_parse(const std::string& text) {
     result.ops.push_back({op.at("kind").get<std::string>(), op.at("shape").get<std::vector<long>>(),
                           op.at("code").get<std::string>(), op.at("step").get<int>()});
   for (const auto& step : j.at("steps")) result.steps.steps.push_back(step_parse(step));
+  j.at("output_step").get_to(result.output_step);
   j.at("forwards").get_to(result.forwards);
   j.at("forward_seconds").get_to(result.forward_seconds);
   j.at("seconds").get_to(result.seconds);
@@ -117,13 +119,14 @@ std::string audit_leak_reason(const AuditResult& result, int head, int q, int k)
   auto holds = [&](const Step& step) {
     return step.rows > q && column < step.heads ? step.token(q, column) : -1;
   };
-  if (steps.empty() || holds(steps.back()) < 0)
-    return fmt::format("output {} depends on input {}", q, k);
-  const int query = holds(steps.back());
+  if (result.output_step < 0 || holds(steps[result.output_step]) < 0)
+    return fmt::format("output {} depends on input {}; the module's steps do not show which query "
+                       "produced it", q, k);
+  const int query = holds(steps[result.output_step]);
   if (query == q)
     return fmt::format("output {} is query {}'s own result, and query {} reads key {}: the mask "
                        "lets it", q, q, q, k);
-  size_t moved = steps.size() - 1;
+  size_t moved = static_cast<size_t>(result.output_step);
   while (moved > 0 && holds(steps[moved - 1]) == query) --moved;
   return fmt::format("output {} holds the result of query {}, placed there by step {} ({}: {}); "
                      "query {} reads key {}",

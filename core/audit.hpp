@@ -49,6 +49,7 @@ struct AuditResult {
   std::vector<CrossBatchCell> cross_batch;
   std::vector<AuditOp> ops;
   Trace steps;  // the data-movement ops whose outputs hold known tokens
+  int output_step = -1;  // the step holding forward's output, when its provenance is known
   int forwards = 0;            // forward passes the measurement ran
   double forward_seconds = 0;  // one forward pass of the module, median
   double seconds = 0;          // the whole measurement

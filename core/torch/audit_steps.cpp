@@ -54,12 +54,17 @@ std::string op_kind(const torch::jit::Node* node) {
 }
 
 std::string source_line(const torch::jit::Node* node) {
+  // The whole line of the module's (serialized) code that holds the op.
   const torch::jit::SourceRange& range = node->sourceRange();
   if (!range.source()) return "";  // ops the compiler added have no source
-  std::string text = range.text().str();
-  text = text.substr(0, text.find('\n'));
-  const size_t first = text.find_first_not_of(" \t");
-  return first == std::string::npos ? "" : text.substr(first);
+  const std::string text = range.source()->text_str().str();
+  const size_t start = std::min(range.start(), text.size());
+  const size_t begin = text.rfind('\n', start == 0 ? 0 : start - 1);
+  const size_t end = text.find('\n', start);
+  std::string line = text.substr(begin == std::string::npos ? 0 : begin + 1,
+                                 end == std::string::npos ? std::string::npos : end - (begin == std::string::npos ? 0 : begin + 1));
+  const size_t first = line.find_first_not_of(" \t");
+  return first == std::string::npos ? "" : line.substr(first);
 }
 
 // Element code of (batch, token, part, head): part 0, 1, 2 is q, k, v (0 for hidden states).
@@ -136,6 +141,7 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
                         AuditResult& result) {
   std::shared_ptr<torch::jit::Graph> graph = module.get_method("forward").graph()->copy();
   torch::jit::Inline(*graph);
+  const torch::jit::Value* output = graph->outputs()[0];
   std::vector<Recorded> recorded;
   // Only values that data movement alone made from the inputs hold token codes in the first
   // run; after a softmax or matmul the codes mean nothing and the query-code run takes over.
@@ -188,11 +194,10 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
       } else {
         step.explanation = "rows hold the token shown";
       }
-      if (known && !same_plane(step, result.steps.steps.back())) {
-        op.step = static_cast<int>(result.steps.steps.size());
-        result.steps.steps.push_back(std::move(step));
-      }
+      if (known && !same_plane(step, result.steps.steps.back())) result.steps.steps.push_back(std::move(step));
+      if (known) op.step = static_cast<int>(result.steps.steps.size()) - 1;
     }
+    if (r.value == output) result.output_step = op.step;
     result.ops.push_back(std::move(op));
   }
 }
