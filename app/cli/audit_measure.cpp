@@ -21,7 +21,7 @@ AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& li
       [&] {
         const AuditProgress progress = [&](int done, int total) {
           if (!draw || (done % 8 != 0 && done != total)) return;
-          std::fprintf(stderr, "\raudit: forward pass %d of %d%s", done, total, done == total ? "\n" : "");
+          std::fprintf(stderr, "\raudit: %d of %d token probes%s", done, total, done == total ? "\n" : "");
           std::fflush(stderr);
         };
         return audit_result_serialize(torch_module().audit_run(options, progress));

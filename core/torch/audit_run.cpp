@@ -81,6 +81,97 @@ void dependencies_add(const at::Tensor& changed, int reads_batch, int k, int n, 
       }
 }
 
+// Copies of the input stacked on the batch axis, one probe each, as long as the stack stays
+// small: one forward pass then answers several probes, which amortises the module's fixed
+// per-call cost.
+int probe_copies(const std::vector<at::Tensor>& inputs) {
+  int64_t elements = 0;
+  for (const at::Tensor& input : inputs) elements += input.numel();
+  return static_cast<int>(std::clamp<int64_t>((int64_t{1} << 22) / std::max<int64_t>(elements, 1), 1, 32));
+}
+
+// Moves input tokens and reports which output rows change. Copy c of a stacked run is compared
+// with copy c of an unmoved run of the same stacked shape, so both ran the same kernels on the
+// same positions and an unchanged row is bit for bit unchanged. A module that cannot take the
+// stacked batch, or whose copies read each other, is probed one token per pass instead.
+class Prober {
+ public:
+  Prober(torch::jit::Module& module, const std::vector<at::Tensor>& inputs, const at::Tensor& base,
+         const std::string& file, int copies)
+      : module_(module), inputs_(inputs), base_(base), file_(file), copies_(copies) {
+    if (copies_ > 1 && !stack_usable()) copies_ = 1;
+    if (copies_ == 1) stacked_base_ = base_.unsqueeze(0);
+  }
+  int copies() const { return copies_; }
+  int setup_forwards() const { return setup_forwards_; }
+
+  // One forward pass for up to copies() tokens (batch row, token); (tokens, B, N, heads).
+  at::Tensor run(const std::vector<std::pair<int, int>>& tokens, at::Generator& generator) {
+    std::vector<at::Tensor> moved = stacked(copies_);
+    for (at::Tensor& input : moved)
+      for (size_t c = 0; c < tokens.size(); ++c) {
+        at::Tensor token = input.select(0, static_cast<long>(c) * batch() + tokens[c].first).select(0, tokens[c].second);
+        token.add_(at::randn(token.sizes(), generator));
+      }
+    const at::Tensor out = audit_forward(module_, moved, file_);
+    return out.ne(stacked_base_.flatten(0, 1))
+        .reshape({copies_, batch(), base_.size(1), heads(), -1})
+        .any(4)
+        .slice(0, 0, static_cast<long>(tokens.size()))
+        .contiguous();
+  }
+
+ private:
+  int64_t batch() const { return base_.size(0); }
+  int64_t heads() const { return base_.dim() >= 4 ? base_.size(2) : 1; }
+
+  std::vector<at::Tensor> stacked(int copies) const {
+    std::vector<at::Tensor> out;
+    for (const at::Tensor& input : inputs_) {
+      std::vector<int64_t> repeats(input.dim(), 1);
+      repeats[0] = copies;
+      out.push_back(input.repeat(repeats));
+    }
+    return out;
+  }
+
+  // The stacked run must give each copy's output in its own rows, and moving every token of
+  // the first or the last copy must leave the other copies' outputs unchanged.
+  bool stack_usable() {
+    try {
+      at::Tensor out = audit_forward(module_, stacked(copies_), file_);
+      ++setup_forwards_;
+      std::vector<int64_t> expected(base_.sizes().begin(), base_.sizes().end());
+      expected[0] *= copies_;
+      if (out.sizes() != at::IntArrayRef(expected)) return false;
+      stacked_base_ = out.view([&] {
+        std::vector<int64_t> shape(base_.sizes().begin(), base_.sizes().end());
+        shape.insert(shape.begin(), copies_);
+        return shape;
+      }());
+      for (const int copy : {0, copies_ - 1}) {
+        std::vector<at::Tensor> moved = stacked(copies_);
+        for (at::Tensor& input : moved) input.narrow(0, copy * batch(), batch()).add_(1.0);
+        const at::Tensor changed = audit_forward(module_, moved, file_).view(stacked_base_.sizes()).ne(stacked_base_);
+        ++setup_forwards_;
+        for (int c = 0; c < copies_; ++c)
+          if (c != copy && changed[c].any().item<bool>()) return false;
+      }
+      return true;
+    } catch (const SceneError&) {
+      return false;
+    }
+  }
+
+  torch::jit::Module& module_;
+  const std::vector<at::Tensor>& inputs_;
+  at::Tensor base_;
+  std::string file_;
+  int copies_;
+  int setup_forwards_ = 0;
+  at::Tensor stacked_base_;  // (copies, B, N, ...)
+};
+
 }  // namespace
 
 at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tensor>& inputs,
@@ -131,7 +222,7 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
   };
 
   const int draws = 2;
-  const int planned = draws * (B * N + 1) + 1;
+  const int planned = draws * B * N;
   int done = 0;
   DependencyMaps maps;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
@@ -154,24 +245,23 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
       if (!at::equal(base, timed_forward(inputs)))
         throw SceneError(options.file + ": forward gives different outputs for the same input "
                                         "(dropout or sampling left on?); save the module after .eval()");
-      progress(++done, planned);
     }
     if (!at::isfinite(base).all().item<bool>())
       throw SceneError(options.file + ": forward returned NaN or inf for Gaussian inputs");
-    progress(++done, planned);
-    const int64_t heads = static_cast<int64_t>(maps.same_batch.size());
-    // One input token at a time: a single forward pass shows every output row that reads it.
+    Prober prober(module, inputs, base, options.file, probe_copies(inputs));
+    result.forwards += prober.setup_forwards();
+    std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy
     for (int b = 0; b < B; ++b)
       for (int k = 0; k < N; ++k) {
-        std::vector<at::Tensor> moved;
-        for (const at::Tensor& input : inputs) {
-          at::Tensor copy = input.clone();
-          copy.select(0, b).select(0, k).add_(at::randn(copy.select(0, b).select(0, k).sizes(), generator));
-          moved.push_back(copy);
-        }
-        const at::Tensor changed = timed_forward(moved).ne(base).reshape({B, N, heads, -1}).any(3).contiguous();
-        dependencies_add(changed, b, k, N, maps);
-        progress(++done, planned);
+        tokens.emplace_back(b, k);
+        if (static_cast<int>(tokens.size()) < prober.copies() && !(b == B - 1 && k == N - 1)) continue;
+        const at::Tensor changed = prober.run(tokens, generator);  // (copies, B, N, heads)
+        ++result.forwards;
+        for (size_t c = 0; c < tokens.size(); ++c)
+          dependencies_add(changed[static_cast<long>(c)], tokens[c].first, tokens[c].second, N, maps);
+        done += static_cast<int>(tokens.size());
+        progress(done, planned);
+        tokens.clear();
       }
   }
   for (const auto& map : maps.same_batch) {
@@ -188,7 +278,7 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
     return std::tie(a.batch, a.head, a.q, a.reads_batch, a.k) < std::tie(c.batch, c.head, c.q, c.reads_batch, c.k);
   });
   result.cross_batch = std::move(maps.cross_batch);
-  result.forwards = static_cast<int>(forward_times.size());
+  result.forwards += static_cast<int>(forward_times.size());
   std::nth_element(forward_times.begin(), forward_times.begin() + forward_times.size() / 2, forward_times.end());
   result.forward_seconds = forward_times[forward_times.size() / 2];
   audit_steps_record(module, layout, options.seed, result);

@@ -54,6 +54,8 @@ std::string op_kind(const torch::jit::Node* node) {
 }
 
 std::string source_line(const torch::jit::Node* node) {
+  if (node->kind() == c10::prim::ListUnpack && node->input(0)->node()->kind() != c10::prim::Param)
+    return source_line(node->input(0)->node());
   // The whole line of the module's (serialized) code that holds the op.
   const torch::jit::SourceRange& range = node->sourceRange();
   if (!range.source()) return "";  // ops the compiler added have no source
