@@ -11,6 +11,18 @@
 
 namespace attnscope {
 
+AuditOptions audit_options(const Scene& scene, const std::string& file, const std::string& inputs) {
+  AuditOptions options;
+  options.file = file;
+  options.inputs = inputs;
+  options.n = scene.n;
+  options.heads = scene.heads;
+  options.d = scene.d;
+  options.batch = scene.batch;
+  options.seed = scene.seed;
+  return options;
+}
+
 AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
                           bool progress_to_stderr) {
   if (!std::filesystem::is_regular_file(options.file))

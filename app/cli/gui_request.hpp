@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "core/scene.hpp"
+#include "core/analysis.hpp"
 
 namespace attnscope {
 
@@ -16,6 +16,7 @@ struct GuiRequest {
   int frames = 3;
   bool classroom = false;
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+  std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
 };
 
 // Returns the process exit code.

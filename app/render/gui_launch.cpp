@@ -120,7 +120,13 @@ int gui_launch(const GuiRequest& request) {
     // With no scene named, the first preset opens: the classroom scene with its step captions.
     const bool open_first_preset =
         !request.scene_given && !state.presets.empty() && state.presets.front().error.empty();
-    apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
+    if (request.audit) {
+      // An audited module is not a scene analyze() can rebuild: install its analysis as is.
+      state.scene = request.audit->scene;
+      apply(state, action::AnalysisReady{state.generation, scene_hash(state.scene), request.audit, ""});
+    } else {
+      apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
+    }
     state.history.undo.clear();  // opening a scene is not an edit
     if (request.classroom) apply(state, action::SetClassroom{true});
     if (screenshot || bench)
