@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "app/cli/audit_measure.hpp"
 #include "app/cli/isolated_run.hpp"
+#include "core/audit_analysis.hpp"
 #include "core/scene.hpp"
 #include "tests/cli/cli_test_support.hpp"
 
@@ -106,6 +110,39 @@ TEST(AuditIsolation, AbortInTheChildIsReported) {
         << e.what();
   }
   EXPECT_EQ(isolated_run([] {}, [] { return std::string("result"); }, {}, "job"), "result");
+}
+
+// The audited module as an Analysis (what gui --audit and export --audit draw): its dependency
+// maps are the masks, judged against the policy, and its steps are the trace.
+TEST(AuditAnalysis, DependencyMapsAndStepsBecomeAnAnalysis) {
+  Scene scene;
+  scene.n = 15;
+  const AuditOptions options = audit_options(scene, module("s2_odd_g"), "");
+  const auto analysis = audit_analysis(audit_measure(options, {}, false), options, "causal");
+  EXPECT_EQ(analysis->heads(), 2);
+  EXPECT_EQ(analysis->leaks[0].count(), 0);
+  EXPECT_EQ(analysis->leaks[1].count(), 18);
+  EXPECT_TRUE(analysis->leaks_at(1, 0, 1));
+  // The last step holds the output: position 0 of the shifted head has query 1's result.
+  const Step& last = analysis->trace().steps.back();
+  EXPECT_EQ(last.token(0, 1), 1);
+  EXPECT_EQ(last.token(14, 1), 0);
+  EXPECT_EQ(last.token(0, 0), 0);
+  EXPECT_NE(analysis->leak_explanation(1, 0, 1).find("output 0 holds the result of query 1"), std::string::npos)
+      << analysis->leak_explanation(1, 0, 1);
+}
+
+TEST(AuditAnalysis, ExportDrawsTheModule) {
+  const auto path = (std::filesystem::temp_directory_path() / "audit_export.svg").string();
+  std::filesystem::remove(path);
+  const auto r = cli({"export", "--audit", module("s2_even_g"), "--out", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::ifstream in(path);
+  const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The figure embeds what it drew: the module's dependency maps, as masks.
+  EXPECT_NE(svg.find(R"("variant":"s2_even_g.pt")"), std::string::npos);
+  EXPECT_NE(svg.find(R"("mask":true)"), std::string::npos);
+  EXPECT_EQ(cli({"export", "--audit", module("raises"), "--out", path}).code, 2);
 }
 
 }  // namespace
