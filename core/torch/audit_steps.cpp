@@ -142,7 +142,13 @@ bool same_plane(const Step& a, const Step& b) {
 void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, uint64_t seed,
                         AuditResult& result) {
   std::shared_ptr<torch::jit::Graph> graph = module.get_method("forward").graph()->copy();
-  torch::jit::Inline(*graph);
+  // One pass inlines the calls it finds, not the calls inside what it inlined.
+  auto has_calls = [&] {
+    for (const torch::jit::Node* node : graph->nodes())
+      if (node->kind() == c10::prim::CallFunction || node->kind() == c10::prim::CallMethod) return true;
+    return false;
+  };
+  for (int pass = 0; pass < 32 && has_calls(); ++pass) torch::jit::Inline(*graph);
   const torch::jit::Value* output = graph->outputs()[0];
   std::vector<Recorded> recorded;
   // Only values that data movement alone made from the inputs hold token codes in the first
