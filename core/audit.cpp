@@ -109,10 +109,6 @@ AuditResult audit_result_parse(const std::string& text) {
   return result;
 }
 
-}  // namespace attnscope
-
-namespace attnscope {
-
 std::string audit_leak_reason(const AuditResult& result, int head, int q, int k) {
   const auto& steps = result.steps.steps;
   const int column = result.per_head ? head : 0;

@@ -66,10 +66,6 @@ AuditVerdict audit_judge(const AuditResult& result, const Policy& policy);
 std::string audit_result_serialize(const AuditResult& result);
 AuditResult audit_result_parse(const std::string& text);
 
-}  // namespace attnscope
-
-namespace attnscope {
-
 // Why output token q of `head` depends on input token k, from the module's steps: the step
 // that moved another query's result into row q, or the query itself reading k.
 std::string audit_leak_reason(const AuditResult& result, int head, int q, int k);
