@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
+#include "core/audit_analysis.hpp"
 #include "core/figure/figure.hpp"
 
 namespace attnscope {
@@ -34,6 +36,9 @@ class ExportCommand final : public SceneCommand {
     own("--hold-ms", command_->add_option("--hold-ms", hold_ms_, "GIF: milliseconds on key steps; default 2400"));
     own("--tween", command_->add_option("--tween", tween_, "GIF: in-between frames where tokens move; default 4, 0 for none"));
     own("--from", command_->add_option("--from", from_, "redraw the figure embedded in a file written by export"));
+    command_->add_option("--audit", audit_,
+                         "draw a TorchScript module's dependency maps and steps ('attnscope audit')");
+    command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
     own("--json", command_->get_option("--json"));
     own("--max-memory", command_->get_option("--max-memory"));
   }
@@ -60,7 +65,15 @@ class ExportCommand final : public SceneCommand {
     }
     if (!given("--format")) options.format = figure_format_from_path(out_);
     apply(options);
-    const auto result = analyze(scene, scene_options_.analyze_options());
+    // An audited module's weights are only a stand-in, so its figures draw the dependency maps.
+    if (!audit_.empty()) options.mask_only = true;
+    std::shared_ptr<const Analysis> result;
+    if (audit_.empty()) {
+      result = analyze(scene, scene_options_.analyze_options());
+    } else {
+      const AuditOptions audit = audit_options(scene, audit_, inputs_);
+      result = audit_analysis(audit_measure(audit, {}, false), audit, scene.policy);
+    }
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
     figure_export(*result, options, out_);
     if (json_)
@@ -109,7 +122,7 @@ class ExportCommand final : public SceneCommand {
     return k;
   }
 
-  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_;
+  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_;
   int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;

@@ -1,5 +1,7 @@
 // gui: parses the scene and the screenshot/bench options, then hands them to the GUI launcher.
+#include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
+#include "core/audit_analysis.hpp"
 
 namespace attnscope {
 
@@ -23,6 +25,9 @@ class GuiCommand final : public Command {
     command_->add_option("--bench-frames", request_.bench_frames,
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);
+    command_->add_option("--audit", audit_,
+                         "open a TorchScript module's dependency maps and steps ('attnscope audit')");
+    command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
   }
   int run(std::ostream&, std::ostream& err) override {
     if (!launcher_) {
@@ -32,7 +37,11 @@ class GuiCommand final : public Command {
     GuiRequest request = request_;
     request.scene = scene_options_.scene();
     request.scene_given = scene_options_.any_given();
-    scene_validate(request.scene);
+    if (audit_.empty()) scene_validate(request.scene);
+    else {
+      const AuditOptions options = audit_options(request.scene, audit_, inputs_);
+      request.audit = audit_analysis(audit_measure(options, {}, true), options, request.scene.policy);
+    }
     return launcher_(request);
   }
 
@@ -40,6 +49,7 @@ class GuiCommand final : public Command {
   GuiLauncher launcher_;
   SceneOptions scene_options_;
   GuiRequest request_;
+  std::string audit_, inputs_;
 };
 
 }  // namespace

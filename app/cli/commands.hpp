@@ -46,6 +46,7 @@ std::unique_ptr<Command> command_cost();
 std::unique_ptr<Command> command_steps();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_lint();
+std::unique_ptr<Command> command_audit();
 std::unique_ptr<Command> command_export();
 std::unique_ptr<Command> command_gui(GuiLauncher launcher);
 

@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "core/scene.hpp"
+#include "core/analysis.hpp"
 
 namespace attnscope {
 
@@ -18,6 +18,7 @@ struct GuiRequest {
   bool no_settings = false;  // neither read nor write the settings file (screenshots never do)
   bool cost = false;       // open on the cost panel
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+  std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
 };
 
 // Returns the process exit code.

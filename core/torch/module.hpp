@@ -1,10 +1,11 @@
 #pragma once
 // The LibTorch reference is a shared module that the command line loads only when a command
-// needs it (verify, lint of a .pt file): LibTorch's start-up registers thousands of operators,
+// needs it (verify, lint of a .pt file, audit): LibTorch's start-up registers thousands of operators,
 // which would otherwise cost every command and the GUI more than half a second.
 #include <string>
 
 #include "core/mask_tensor.hpp"
+#include "core/torch/audit_run.hpp"
 #include "core/torch/reference.hpp"
 
 namespace attnscope {
@@ -12,6 +13,7 @@ namespace attnscope {
 struct TorchModule {
   ReferenceResult (*reference_run)(const Scene&, const Qkv&);
   MaskTensor (*pt_load)(const std::string&);
+  AuditResult (*audit_run)(const AuditOptions&, const AuditProgress&);
 };
 
 }  // namespace attnscope

@@ -7,6 +7,7 @@
 // by the GUI tests.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <filesystem>
@@ -74,7 +75,8 @@ std::vector<Example> readme_examples() {
 TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
   const auto examples = readme_examples();
   ASSERT_GE(examples.size(), 5u) << "the README should show the commands it documents";
-  const auto dir = std::filesystem::temp_directory_path() / "attnscope_readme";
+  // One folder per run: concurrent runs from other checkouts must not swap its links.
+  const auto dir = std::filesystem::temp_directory_path() / ("attnscope_readme_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   for (const char* shared : {"assets", "tests"}) {
     const auto link = dir / shared;
@@ -95,6 +97,7 @@ TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
     for (const std::string& expected : e.output)
       EXPECT_NE(out.find(expected), std::string::npos) << "missing line: " << expected;
   }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

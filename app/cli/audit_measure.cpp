@@ -1,0 +1,45 @@
+#include "app/cli/audit_measure.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/cli/torch_loader.hpp"
+#include "core/scene.hpp"
+
+namespace attnscope {
+
+AuditOptions audit_options(const Scene& scene, const std::string& file, const std::string& inputs) {
+  AuditOptions options;
+  options.file = file;
+  options.inputs = inputs;
+  options.n = scene.n;
+  options.heads = scene.heads;
+  options.d = scene.d;
+  options.batch = scene.batch;
+  options.seed = scene.seed;
+  return options;
+}
+
+AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
+                          bool progress_to_stderr) {
+  if (!std::filesystem::is_regular_file(options.file))
+    throw SceneError("file: cannot open '" + options.file + "'; check the path");
+  const bool draw = progress_to_stderr && isatty(STDERR_FILENO);
+  const std::string payload = isolated_run(
+      [] { torch_module(); },
+      [&] {
+        const AuditProgress progress = [&](int done, int total) {
+          if (!draw || (done % 8 != 0 && done != total)) return;
+          std::fprintf(stderr, "\raudit: %d of %d token probes%s", done, total, done == total ? "\n" : "");
+          std::fflush(stderr);
+        };
+        return audit_result_serialize(torch_module().audit_run(options, progress));
+      },
+      limits, options.file);
+  return audit_result_parse(payload);
+}
+
+}  // namespace attnscope

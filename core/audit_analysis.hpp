@@ -1,0 +1,18 @@
+#pragma once
+// An audited module as an Analysis, so the GUI and the figures draw it like any variant: each
+// head's dependency map is its mask (leaks judged against the policy), the module's own steps
+// are its trace, and the inspector explains a cell from those steps.
+#include <memory>
+#include <string>
+
+#include "core/analysis.hpp"
+#include "core/audit.hpp"
+
+namespace attnscope {
+
+// The weights drawn are a plain softmax over the dependency cells on the scene's seeded q, k,
+// v: they show the pattern, not the module's own weights (draw masks with --mask).
+std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const AuditOptions& options,
+                                               const std::string& policy);
+
+}  // namespace attnscope

@@ -1,0 +1,289 @@
+#include "core/torch/audit_run.hpp"
+
+#include <fmt/format.h>
+#include <torch/csrc/jit/python/update_graph_executor_opt.h>
+
+#include <algorithm>
+#include <chrono>
+#include <new>
+#include <sstream>
+
+#include "core/scene.hpp"
+#include "core/torch/audit_module.hpp"
+
+namespace attnscope {
+
+namespace {
+
+// The module's own words: TorchScript wraps them in a traceback whose last line is
+// "builtins.RuntimeError: <message>".
+std::string module_message(const std::string& what) {
+  std::istringstream lines(what);
+  std::string line, last;
+  while (std::getline(lines, line))
+    if (line.find_first_not_of(" \t") != std::string::npos) last = line;
+  const std::string prefix = "builtins.";
+  if (last.rfind(prefix, 0) == 0) last = last.substr(prefix.size());
+  return last;
+}
+
+std::string shape_text(at::IntArrayRef sizes) { return fmt::format("({})", fmt::join(sizes, ", ")); }
+
+AuditLayout layout_resolve(const torch::jit::Method& forward, const AuditOptions& options) {
+  const auto& arguments = forward.function().getSchema().arguments();
+  const size_t count = arguments.empty() ? 0 : arguments.size() - 1;  // the first is self
+  AuditLayout layout{options.inputs, {}, options.batch, options.n, options.heads, options.d};
+  if (layout.kind.empty()) {
+    const std::string name = count == 1 ? arguments[1].name() : "";
+    layout.kind = count == 3 ? "q,k,v"
+                  : (name == "x" || name == "hidden_states" || name == "hidden") ? "x"
+                                                                                 : "qkv";
+  }
+  const int64_t B = options.batch, N = options.n, H = options.heads, D = options.d;
+  if (layout.kind == "qkv") layout.shapes = {{B, N, 3, H, D}};
+  else if (layout.kind == "q,k,v") layout.shapes = {{B, N, H, D}, {B, N, H, D}, {B, N, H, D}};
+  else if (layout.kind == "x") layout.shapes = {{B, N, H * D}};
+  else
+    throw SceneError("inputs: '" + layout.kind + "' is not an input layout; use qkv, q,k,v or x");
+  if (count != layout.shapes.size())
+    throw SceneError(fmt::format("{}: forward takes {} argument{}, but --inputs {} passes {}; "
+                                 "give --inputs qkv, q,k,v or x to match it",
+                                 options.file, count, count == 1 ? "" : "s", layout.kind,
+                                 layout.shapes.size()));
+  return layout;
+}
+
+std::vector<at::Tensor> inputs_draw(const AuditLayout& layout, at::Generator& generator) {
+  std::vector<at::Tensor> inputs;
+  for (const auto& shape : layout.shapes) inputs.push_back(at::randn(shape, generator));
+  return inputs;
+}
+
+// One map per output head (one without a head axis): cell q·N + k set when output token q
+// depends on input token k of the same batch row.
+struct DependencyMaps {
+  std::vector<std::vector<uint8_t>> same_batch;
+  std::vector<CrossBatchCell> cross_batch;
+};
+
+void dependencies_add(const at::Tensor& changed, int reads_batch, int k, int n, DependencyMaps& maps) {
+  const auto seen = changed.accessor<bool, 3>();  // (B, N, heads)
+  for (int b = 0; b < seen.size(0); ++b)
+    for (int q = 0; q < n; ++q)
+      for (int h = 0; h < seen.size(2); ++h) {
+        if (!seen[b][q][h]) continue;
+        if (b == reads_batch) maps.same_batch[h][static_cast<size_t>(q) * n + k] = 1;
+        else {
+          const CrossBatchCell cell{b, h, q, reads_batch, k};
+          if (std::find(maps.cross_batch.begin(), maps.cross_batch.end(), cell) == maps.cross_batch.end())
+            maps.cross_batch.push_back(cell);
+        }
+      }
+}
+
+// Copies of the input stacked on the batch axis, one probe each, as long as the stack stays
+// small: one forward pass then answers several probes, which amortises the module's fixed
+// per-call cost.
+int probe_copies(const std::vector<at::Tensor>& inputs) {
+  int64_t elements = 0;
+  for (const at::Tensor& input : inputs) elements += input.numel();
+  return static_cast<int>(std::clamp<int64_t>((int64_t{1} << 22) / std::max<int64_t>(elements, 1), 1, 32));
+}
+
+// Moves input tokens and reports which output rows change. Copy c of a stacked run is compared
+// with copy c of an unmoved run of the same stacked shape, so both ran the same kernels on the
+// same positions and an unchanged row is bit for bit unchanged. A module that cannot take the
+// stacked batch, or whose copies read each other, is probed one token per pass instead.
+class Prober {
+ public:
+  Prober(torch::jit::Module& module, const std::vector<at::Tensor>& inputs, const at::Tensor& base,
+         const std::string& file, int copies)
+      : module_(module), inputs_(inputs), base_(base), file_(file), copies_(copies) {
+    if (copies_ > 1 && !stack_usable()) copies_ = 1;
+    if (copies_ == 1) stacked_base_ = base_.unsqueeze(0);
+  }
+  int copies() const { return copies_; }
+  int setup_forwards() const { return setup_forwards_; }
+
+  // One forward pass for up to copies() tokens (batch row, token); (tokens, B, N, heads).
+  at::Tensor run(const std::vector<std::pair<int, int>>& tokens, at::Generator& generator) {
+    std::vector<at::Tensor> moved = stacked(copies_);
+    for (at::Tensor& input : moved)
+      for (size_t c = 0; c < tokens.size(); ++c) {
+        at::Tensor token = input.select(0, static_cast<long>(c) * batch() + tokens[c].first).select(0, tokens[c].second);
+        token.add_(at::randn(token.sizes(), generator));
+      }
+    const at::Tensor out = audit_forward(module_, moved, file_);
+    return out.ne(stacked_base_.flatten(0, 1))
+        .reshape({copies_, batch(), base_.size(1), heads(), -1})
+        .any(4)
+        .slice(0, 0, static_cast<long>(tokens.size()))
+        .contiguous();
+  }
+
+ private:
+  int64_t batch() const { return base_.size(0); }
+  int64_t heads() const { return base_.dim() >= 4 ? base_.size(2) : 1; }
+
+  std::vector<at::Tensor> stacked(int copies) const {
+    std::vector<at::Tensor> out;
+    for (const at::Tensor& input : inputs_) {
+      std::vector<int64_t> repeats(input.dim(), 1);
+      repeats[0] = copies;
+      out.push_back(input.repeat(repeats));
+    }
+    return out;
+  }
+
+  // The stacked run must give each copy's output in its own rows, and moving every token of
+  // the first or the last copy must leave the other copies' outputs unchanged.
+  bool stack_usable() {
+    try {
+      at::Tensor out = audit_forward(module_, stacked(copies_), file_);
+      ++setup_forwards_;
+      std::vector<int64_t> expected(base_.sizes().begin(), base_.sizes().end());
+      expected[0] *= copies_;
+      if (out.sizes() != at::IntArrayRef(expected)) return false;
+      stacked_base_ = out.view([&] {
+        std::vector<int64_t> shape(base_.sizes().begin(), base_.sizes().end());
+        shape.insert(shape.begin(), copies_);
+        return shape;
+      }());
+      for (const int copy : {0, copies_ - 1}) {
+        std::vector<at::Tensor> moved = stacked(copies_);
+        for (at::Tensor& input : moved) input.narrow(0, copy * batch(), batch()).add_(1.0);
+        const at::Tensor changed = audit_forward(module_, moved, file_).view(stacked_base_.sizes()).ne(stacked_base_);
+        ++setup_forwards_;
+        for (int c = 0; c < copies_; ++c)
+          if (c != copy && changed[c].any().item<bool>()) return false;
+      }
+      return true;
+    } catch (const SceneError&) {
+      return false;
+    }
+  }
+
+  torch::jit::Module& module_;
+  const std::vector<at::Tensor>& inputs_;
+  at::Tensor base_;
+  std::string file_;
+  int copies_;
+  int setup_forwards_ = 0;
+  at::Tensor stacked_base_;  // (copies, B, N, ...)
+};
+
+}  // namespace
+
+at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tensor>& inputs,
+                         const std::string& file) {
+  std::vector<c10::IValue> arguments;
+  for (const at::Tensor& input : inputs) arguments.emplace_back(input.clone());
+  c10::IValue out;
+  try {
+    out = module.forward(arguments);
+  } catch (const std::exception& e) {
+    // The memory budget is the caller's to report (app/cli/isolated_run.hpp).
+    if (std::string(e.what()).find("can't allocate memory") != std::string::npos) throw std::bad_alloc();
+    throw SceneError(file + ": the module raised: " + module_message(e.what()));
+  }
+  if (!out.isTensor())
+    throw SceneError(file + ": forward returned a " + out.tagKind() +
+                     "; audit needs one tensor whose first axes are (B, N)");
+  return out.toTensor();
+}
+
+AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  // The optimising executor may fuse differently on later runs; the measurement compares runs
+  // bit for bit, so every run must execute the same kernels.
+  torch::jit::setGraphExecutorOptimize(false);
+  torch::NoGradGuard no_grad;
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(options.file);
+  } catch (const std::exception& e) {
+    throw SceneError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
+                     module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");
+  }
+  module.eval();
+  const auto forward = module.find_method("forward");
+  if (!forward) throw SceneError(options.file + ": the module has no forward method");
+  const AuditLayout layout = layout_resolve(*forward, options);
+  const int B = options.batch, N = options.n;
+
+  AuditResult result;
+  result.inputs = layout.kind;
+  std::vector<double> forward_times;
+  auto timed_forward = [&](const std::vector<at::Tensor>& inputs) {
+    const auto t0 = std::chrono::steady_clock::now();
+    at::Tensor out = audit_forward(module, inputs, options.file);
+    forward_times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return out;
+  };
+
+  const int draws = 2;
+  const int planned = draws * B * N;
+  int done = 0;
+  DependencyMaps maps;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  for (int draw = 0; draw < draws; ++draw) {
+    const std::vector<at::Tensor> inputs = inputs_draw(layout, generator);
+    const at::Tensor base = timed_forward(inputs);
+    if (draw == 0) {
+      if (base.dim() < 2 || base.size(0) != B || base.size(1) != N)
+        throw SceneError(fmt::format("{}: forward returned shape {}; audit needs the first two "
+                                     "axes to be (B, N) = ({}, {}); return (B, N, H, D) or (B, N, C)",
+                                     options.file, shape_text(base.sizes()), B, N));
+      if (!at::isFloatingType(base.scalar_type()))
+        throw SceneError(options.file + ": forward returned a non-floating tensor; audit measures "
+                                        "how a floating output depends on its inputs");
+      result.output_shape.assign(base.sizes().begin(), base.sizes().end());
+      result.per_head = base.dim() >= 4 && base.size(2) == options.heads;
+      maps.same_batch.assign(result.per_head ? options.heads : 1,
+                             std::vector<uint8_t>(static_cast<size_t>(N) * N, 0));
+      // Bitwise comparison needs a deterministic forward.
+      if (!at::equal(base, timed_forward(inputs)))
+        throw SceneError(options.file + ": forward gives different outputs for the same input "
+                                        "(dropout or sampling left on?); save the module after .eval()");
+    }
+    if (!at::isfinite(base).all().item<bool>())
+      throw SceneError(options.file + ": forward returned NaN or inf for Gaussian inputs");
+    Prober prober(module, inputs, base, options.file, probe_copies(inputs));
+    result.forwards += prober.setup_forwards();
+    std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy
+    for (int b = 0; b < B; ++b)
+      for (int k = 0; k < N; ++k) {
+        tokens.emplace_back(b, k);
+        if (static_cast<int>(tokens.size()) < prober.copies() && !(b == B - 1 && k == N - 1)) continue;
+        const at::Tensor changed = prober.run(tokens, generator);  // (copies, B, N, heads)
+        ++result.forwards;
+        for (size_t c = 0; c < tokens.size(); ++c)
+          dependencies_add(changed[static_cast<long>(c)], tokens[c].first, tokens[c].second, N, maps);
+        done += static_cast<int>(tokens.size());
+        progress(done, planned);
+        tokens.clear();
+      }
+  }
+  for (const auto& map : maps.same_batch) {
+    RowRuns runs(N, N);
+    for (int q = 0; q < N; ++q) {
+      std::vector<int32_t> columns;
+      for (int k = 0; k < N; ++k)
+        if (map[static_cast<size_t>(q) * N + k]) columns.push_back(k);
+      runs.append_row_from_columns(std::move(columns));
+    }
+    result.dependencies.push_back(std::move(runs));
+  }
+  std::sort(maps.cross_batch.begin(), maps.cross_batch.end(), [](const auto& a, const auto& c) {
+    return std::tie(a.batch, a.head, a.q, a.reads_batch, a.k) < std::tie(c.batch, c.head, c.q, c.reads_batch, c.k);
+  });
+  result.cross_batch = std::move(maps.cross_batch);
+  result.forwards += static_cast<int>(forward_times.size());
+  std::nth_element(forward_times.begin(), forward_times.begin() + forward_times.size() / 2, forward_times.end());
+  result.forward_seconds = forward_times[forward_times.size() / 2];
+  audit_steps_record(module, layout, options.seed, result);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace attnscope

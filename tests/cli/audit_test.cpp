@@ -1,0 +1,149 @@
+// audit on the modules written by tests/fixtures/modules/make_modules.py: verdicts, exit
+// codes, JSON, the module's own error messages, and the isolation that survives a module that
+// allocates without bound or never returns.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "app/cli/audit_measure.hpp"
+#include "app/cli/isolated_run.hpp"
+#include "core/audit_analysis.hpp"
+#include "core/scene.hpp"
+#include "tests/cli/cli_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+using test::cli;
+
+std::string module(const std::string& name) {
+  return std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/modules/" + name + ".pt";
+}
+
+TEST(Audit, EvenGroupRollLeaksTheWrappedGroup) {
+  const auto r = cli({"audit", module("s2_even_g"), "--json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["inputs"], "qkv");
+  EXPECT_EQ(j["total_leaks"], 4);
+  EXPECT_EQ(j["per_head"][0]["leaks"], nlohmann::json::array());
+  EXPECT_EQ(j["per_head"][1]["leaks"], nlohmann::json::parse("[[0,14],[0,15],[1,14],[1,15]]"));
+  EXPECT_EQ(j["per_head"][1]["allowed"], 40);
+  EXPECT_TRUE(j["cross_batch"].empty());
+}
+
+TEST(Audit, OddGroupRollReadsTheNextToken) {
+  const auto r = cli({"audit", module("s2_odd_g"), "--n", "15"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("head 1: 45 dependencies, 18 leaks: (0,1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("output 0 holds the result of query 1"), std::string::npos) << r.out;
+}
+
+TEST(Audit, CleanModulesExitZero) {
+  for (const std::string name : {"s2_fix_mask", "causal"}) {
+    const auto r = cli({"audit", module(name)});
+    EXPECT_EQ(r.code, 0) << name << r.out << r.err;
+    EXPECT_NE(r.out.find("no leaks"), std::string::npos) << r.out;
+  }
+}
+
+TEST(Audit, DroppedCausalMaskLeaksEveryFutureToken) {
+  const auto r = cli({"audit", module("causal_dropped"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["total_leaks"], 2 * 16 * 15 / 2);
+  // The same module is clean when the policy allows both directions.
+  EXPECT_EQ(cli({"audit", module("causal_dropped"), "--policy", "bidirectional"}).code, 0);
+}
+
+TEST(Audit, SequenceFirstGroupsMixBatchRows) {
+  const auto r = cli({"audit", module("s2_sequence_first"), "--json"});
+  EXPECT_EQ(r.code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_FALSE(j["cross_batch"].empty());
+  const auto& first = j["cross_batch"][0];
+  EXPECT_NE(first["batch"], first["reads_batch"]);
+  const auto text = cli({"audit", module("s2_sequence_first")});
+  EXPECT_NE(text.out.find("batch row 1 reads batch row 0"), std::string::npos) << text.out;
+}
+
+TEST(Audit, RaisingModuleExitsTwoWithItsMessage) {
+  const auto r = cli({"audit", module("raises")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("the module raised: RuntimeError: sequence length must be a multiple of 7"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(Audit, BadInputExitsTwo) {
+  EXPECT_EQ(cli({"audit", module("wrong_shape")}).code, 2);
+  EXPECT_EQ(cli({"audit", module("no_such_module")}).code, 2);
+  EXPECT_EQ(cli({"audit", module("s2_even_g"), "--inputs", "q,k,v"}).code, 2);
+  const auto not_module = cli({"audit", std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/modules/s2_even_g.json"});
+  EXPECT_EQ(not_module.code, 2);
+  EXPECT_NE(not_module.err.find("not a TorchScript module"), std::string::npos) << not_module.err;
+}
+
+TEST(AuditIsolation, MemoryBudgetStopsAHog) {
+  const auto r = cli({"audit", module("hog"), "--max-memory", "256"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("memory budget of 256 MiB"), std::string::npos) << r.err;
+}
+
+TEST(AuditIsolation, TimeLimitStopsAnEndlessLoop) {
+  const auto r = cli({"audit", module("spin"), "--timeout", "3"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did not finish within 3 s"), std::string::npos) << r.err;
+}
+
+TEST(AuditIsolation, AbortInTheChildIsReported) {
+  try {
+    isolated_run([] {}, []() -> std::string { std::abort(); }, {}, "job");
+    FAIL() << "no error";
+  } catch (const SceneError& e) {
+    EXPECT_NE(std::string(e.what()).find("job: the module's process died (Aborted)"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(isolated_run([] {}, [] { return std::string("result"); }, {}, "job"), "result");
+}
+
+// The audited module as an Analysis (what gui --audit and export --audit draw): its dependency
+// maps are the masks, judged against the policy, and its steps are the trace.
+TEST(AuditAnalysis, DependencyMapsAndStepsBecomeAnAnalysis) {
+  Scene scene;
+  scene.n = 15;
+  const AuditOptions options = audit_options(scene, module("s2_odd_g"), "");
+  const auto analysis = audit_analysis(audit_measure(options, {}, false), options, "causal");
+  EXPECT_EQ(analysis->heads(), 2);
+  EXPECT_EQ(analysis->leaks[0].count(), 0);
+  EXPECT_EQ(analysis->leaks[1].count(), 18);
+  EXPECT_TRUE(analysis->leaks_at(1, 0, 1));
+  // The last step holds the output: position 0 of the shifted head has query 1's result.
+  const Step& last = analysis->trace().steps.back();
+  EXPECT_EQ(last.token(0, 1), 1);
+  EXPECT_EQ(last.token(14, 1), 0);
+  EXPECT_EQ(last.token(0, 0), 0);
+  EXPECT_NE(analysis->leak_explanation(1, 0, 1).find("output 0 holds the result of query 1"), std::string::npos)
+      << analysis->leak_explanation(1, 0, 1);
+}
+
+TEST(AuditAnalysis, ExportDrawsTheModule) {
+  const auto path = (std::filesystem::temp_directory_path() / "audit_export.svg").string();
+  std::filesystem::remove(path);
+  const auto r = cli({"export", "--audit", module("s2_even_g"), "--out", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::ifstream in(path);
+  const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The figure embeds what it drew: the module's dependency maps, as masks.
+  EXPECT_NE(svg.find(R"("variant":"s2_even_g.pt")"), std::string::npos);
+  EXPECT_NE(svg.find(R"("mask":true)"), std::string::npos);
+  EXPECT_EQ(cli({"export", "--audit", module("raises"), "--out", path}).code, 2);
+}
+
+}  // namespace
+}  // namespace attnscope
