@@ -15,7 +15,10 @@ struct GuiRequest {
   std::string screenshot;  // non-empty: render `frames` frames, save this PNG and exit
   int frames = 3;
   bool classroom = false;
+  bool compare_view = false;  // open the compare view (the scene's --compare list, else its relatives)
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+  int width = 1280, height = 800;  // the window's size in screen pixels
+  std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
 };
 
 // Returns the process exit code.

@@ -1,4 +1,6 @@
 // The menu bar: every entry is an action, with its keyboard shortcut shown.
+#include <fmt/format.h>
+
 #include "app/gui/view_context.hpp"
 
 namespace attnscope {
@@ -8,6 +10,12 @@ void view_menu(ViewContext& ctx) {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Export figure", "Ctrl+E")) ctx.queue.push(action::Export{});
+    // Where exports go; applied when the field loses focus or on Enter.
+    char folder[512];
+    fmt::format_to_n(folder, sizeof folder - 1, "{}", ctx.state.export_folder).out[0] = '\0';
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18.f);
+    ImGui::InputTextWithHint("Export folder", "the folder attnscope started in", folder, sizeof folder);
+    if (ImGui::IsItemDeactivatedAfterEdit()) ctx.queue.push(action::SetExportFolder{folder});
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Edit")) {
@@ -32,10 +40,6 @@ void view_menu(ViewContext& ctx) {
     if (ImGui::MenuItem("Classroom mode", "K", view.classroom)) ctx.queue.push(action::SetClassroom{!view.classroom});
     if (ImGui::MenuItem("Fullscreen", "F11", view.fullscreen)) ctx.queue.push(action::ToggleFullscreen{});
     ImGui::EndMenu();
-  }
-  if (!ctx.state.status.empty()) {
-    ImGui::SameLine(0.f, ImGui::GetFontSize() * 2.f);
-    ImGui::TextDisabled("%s", ctx.state.status.c_str());
   }
   ImGui::EndMenuBar();
 }

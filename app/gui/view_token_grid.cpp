@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
 #include "app/gui/token_motion.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/digits.hpp"
 
 namespace attnscope {
 
@@ -85,32 +87,74 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
 
 }  // namespace
 
+namespace {
+
+std::string step_title(const AppState& state, int index) {
+  const auto& steps = state.analysis->trace().steps;
+  // Numbered from 0, as `attnscope steps` and `--step` count them.
+  return fmt::format("Step {} / {}:  {}", index, steps.size() - 1, steps[index].name);
+}
+
+std::string step_shape(const Step& step) {
+  std::string shape = "(";
+  for (size_t i = 0; i < step.shape.size(); ++i)
+    shape += fmt::format("{}{}={}", i ? ", " : "", i < step.axes.size() ? step.axes[i] : "?", digits_grouped(step.shape[i]));
+  return shape + ")";
+}
+
+float wrapped_height(ImFont* font, const std::string& text, float width) {
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
+}
+
+// The tallest any step's header gets at this width, so the views below keep their place while
+// stepping (a caption that wraps onto one more line must not push the grid down).
+float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
+  const AppState& state = ctx.state;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float tallest = 0.f;
+  const auto& steps = state.analysis->trace().steps;
+  for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
+    const float h = wrapped_height(ctx.caption(), step_title(state, i), width) +
+                    wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
+                    wrapped_height(caption, state.step_caption_text(i), width) +
+                    wrapped_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
+    tallest = std::max(tallest, h);
+  }
+  return tallest;
+}
+
+void text_wrapped(ImFont* font, const std::string& text, std::optional<ImU32> color = std::nullopt) {
+  ImGui::PushFont(font);
+  ImGui::PushTextWrapPos(0.f);
+  if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+  ImGui::TextUnformatted(text.c_str());
+  if (color) ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+}
+
+}  // namespace
+
 void view_step_header(ViewContext& ctx) {
   const Step* step = ctx.state.current_step();
   if (!step) return;
-  const auto& steps = ctx.state.analysis->trace().steps;
-  ImGui::PushFont(ctx.caption());
-  ImGui::Text("Step %d / %d:  %s", ctx.state.play.step + 1, static_cast<int>(steps.size()), step->name.c_str());
-  ImGui::PopFont();
-  std::string shape = "(";
-  for (size_t i = 0; i < step->shape.size(); ++i)
-    shape += fmt::format("{}{}={}", i ? ", " : "", i < step->axes.size() ? step->axes[i] : "?", step->shape[i]);
-  shape += ")";
-  ImGui::PushFont(ctx.mono());
-  ImGui::TextDisabled("%s", shape.c_str());
-  ImGui::PopFont();
-  const auto caption = ctx.state.scene.captions.find(step->name);
-  const std::string& text = caption != ctx.state.scene.captions.end() ? caption->second : step->explanation;
-  ImGui::PushFont(ctx.caption());
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopFont();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float y0 = ImGui::GetCursorPosY();
+  // Captions in caption type while the tallest takes at most a third of the window; beyond that
+  // (long captions on a small projector) in body type, so the views keep their room.
+  ImFont* caption = ctx.caption();
+  float height = step_header_height(ctx, caption, width);
+  if (height > ImGui::GetIO().DisplaySize.y / 3.f) {
+    caption = ctx.body();
+    height = step_header_height(ctx, caption, width);
+  }
+  text_wrapped(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
+  text_wrapped(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  text_wrapped(caption, ctx.state.step_caption_text(ctx.state.play.step));
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
   const float wrap = width - 12.f;
   const ImVec2 size = ImGui::CalcTextSize(step->code.c_str(), nullptr, false, wrap);
   list->AddRectFilled(p, {p.x + width, p.y + size.y + 10.f}, IM_COL32(32, 34, 40, 255), 4.f);
@@ -118,6 +162,8 @@ void view_step_header(ViewContext& ctx) {
                 step->code.c_str(), nullptr, wrap);
   ImGui::Dummy({width, size.y + 14.f});
   ImGui::PopFont();
+  const float used = ImGui::GetCursorPosY() - y0;
+  if (used < height) ImGui::Dummy({width, height - used});
 }
 
 float token_grid_width(ViewContext& ctx) {

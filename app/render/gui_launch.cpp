@@ -21,6 +21,7 @@
 #include "app/gui/view_context.hpp"
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
+#include "core/atomic_file.hpp"
 
 namespace attnscope {
 
@@ -68,14 +69,67 @@ class Window {
   GLFWwindow* w_;
 };
 
-void set_fullscreen(GLFWwindow* window, bool on) {
+void set_fullscreen(GLFWwindow* window, bool on, int width, int height) {
   if (on) {
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
     const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
     if (mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
   } else {
-    glfwSetWindowMonitor(window, nullptr, 40, 40, 1280, 800, 0);
+    glfwSetWindowMonitor(window, nullptr, 40, 40, width, height, 0);
   }
+}
+
+// What the window system reported between two frames. Key presses are queued, not polled once
+// per frame, so a press and release within one frame still counts; any input wakes the idle loop.
+struct WindowEvents {
+  std::vector<KeyPress> presses;
+  uint64_t count = 0;
+};
+
+WindowEvents& window_events(GLFWwindow* w) { return *static_cast<WindowEvents*>(glfwGetWindowUserPointer(w)); }
+
+// Installed before ImGui's backend, which then calls them after its own (it chains callbacks
+// that were set before ImGui_ImplGlfw_InitForOpenGL).
+void events_install(GLFWwindow* w, WindowEvents& events) {
+  glfwSetWindowUserPointer(w, &events);
+  glfwSetKeyCallback(w, [](GLFWwindow* w, int key, int, int act, int mods) {
+    WindowEvents& e = window_events(w);
+    ++e.count;
+    if (act == GLFW_PRESS || act == GLFW_REPEAT)
+      e.presses.push_back({key, (mods & GLFW_MOD_CONTROL) != 0, (mods & GLFW_MOD_SHIFT) != 0, act == GLFW_REPEAT});
+  });
+  glfwSetCharCallback(w, [](GLFWwindow* w, unsigned) { ++window_events(w).count; });
+  glfwSetCursorPosCallback(w, [](GLFWwindow* w, double, double) { ++window_events(w).count; });
+  glfwSetMouseButtonCallback(w, [](GLFWwindow* w, int, int, int) { ++window_events(w).count; });
+  glfwSetScrollCallback(w, [](GLFWwindow* w, double, double) { ++window_events(w).count; });
+  glfwSetCursorEnterCallback(w, [](GLFWwindow* w, int) { ++window_events(w).count; });
+  glfwSetWindowFocusCallback(w, [](GLFWwindow* w, int) { ++window_events(w).count; });
+  glfwSetFramebufferSizeCallback(w, [](GLFWwindow* w, int, int) { ++window_events(w).count; });
+  glfwSetWindowRefreshCallback(w, [](GLFWwindow* w) { ++window_events(w).count; });
+}
+
+// Something on screen moves by itself: the loop keeps drawing instead of waiting for input.
+bool state_animating(const AppState& state) {
+  return state.play.playing || state.play.t < 1.f || !state.jobs.empty();
+}
+
+// Frames drawn after the last input, so hover and click states settle before the loop sleeps.
+constexpr int kSettleFrames = 3;
+
+nlohmann::json state_json(const AppState& state, const ScreenReport& report, float scale) {
+  const Step* step = state.current_step();
+  nlohmann::json j{{"step", state.play.step},
+                   {"step_name", step ? step->name : ""},
+                   {"steps", state.analysis ? state.analysis->trace().steps.size() : 0},
+                   {"zoom", state.view.zoom},
+                   {"pan", {state.view.pan_x, state.view.pan_y}},
+                   {"classroom", state.view.classroom},
+                   {"compare", state.view.compare},
+                   {"error", state.error},
+                   {"scene", scene_to_json(state.scene)}};
+  if (state.hover) j["hover"] = {state.hover->head, state.hover->q, state.hover->k};
+  j["layout"] = screen_report_json(report, scale);
+  return j;
 }
 
 }  // namespace
@@ -89,7 +143,7 @@ int gui_launch(const GuiRequest& request) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  GLFWwindow* raw = glfwCreateWindow(1280, 800, "attnscope", nullptr, nullptr);
+  GLFWwindow* raw = glfwCreateWindow(request.width, request.height, "attnscope", nullptr, nullptr);
   if (!raw) {
     glfwTerminate();
     return no_display(request, "no OpenGL 3.3 context");
@@ -103,6 +157,8 @@ int gui_launch(const GuiRequest& request) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is fixed; a saved .ini would make runs differ
   const UiFonts fonts = ui_fonts_load(io);
+  WindowEvents events;
+  events_install(raw, events);
   ImGui_ImplGlfw_InitForOpenGL(raw, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -122,7 +178,9 @@ int gui_launch(const GuiRequest& request) {
         !request.scene_given && !state.presets.empty() && state.presets.front().error.empty();
     apply(state, action::SetScene{open_first_preset ? state.presets.front().scene : request.scene});
     state.history.undo.clear();  // opening a scene is not an edit
+    if (!state.scene.captions.empty()) state.captions_scene = state.scene;
     if (request.classroom) apply(state, action::SetClassroom{true});
+    if (request.compare_view) apply(state, action::SetCompare{true, {}});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
@@ -137,18 +195,36 @@ int gui_launch(const GuiRequest& request) {
     std::vector<double> frame_ms;
     ScreenReport report;
     ActionQueue queue;
+    int settle = kSettleFrames;
+    uint64_t events_seen = events.count;
+    std::string state_written;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      glfwPollEvents();
+      if (frames >= 0 || settle > 0 || state_animating(state)) {
+        glfwPollEvents();
+      } else {
+        // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).
+        const double timeout = io.WantTextInput ? 0.5 : state.toast ? std::max(0.05, state.toast->seconds_left()) : 30.0;
+        glfwWaitEventsTimeout(timeout);
+        const bool input = events.count != events_seen;
+        if (!input && !io.WantTextInput && !(state.toast && state.toast->seconds_left() <= 0.0)) {
+          --frame;
+          continue;
+        }
+      }
+      if (events.count != events_seen) settle = kSettleFrames;
+      else settle = std::max(0, settle - 1);
+      events_seen = events.count;
       for (const Action& a : jobs_poll(state)) apply(state, a);
       if (classroom_style != state.view.classroom) {
         classroom_style = state.view.classroom;
         ui_style_apply(classroom_style);
       }
-      if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
+      if (fullscreen != state.view.fullscreen)
+        set_fullscreen(raw, fullscreen = state.view.fullscreen, request.width, request.height);
       while (exports_done < state.export_requests) {
         ++exports_done;
-        state.status = export_current_view(state, std::filesystem::current_path().string());
+        apply(state, export_current_view(state));
       }
 
       ImGui_ImplOpenGL3_NewFrame();
@@ -157,12 +233,14 @@ int gui_launch(const GuiRequest& request) {
         io.DeltaTime = kFixedDelta;
         io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // wherever the pointer is, nothing is hovered
       }
-      const float dt = io.DeltaTime;
+      // After an idle wait the clock jumped: animations resume where they stopped.
+      const float dt = std::min(io.DeltaTime, 0.1f);
       ImGui::NewFrame();
       painter->begin_frame(io.DisplaySize, io.DisplayFramebufferScale);
       report.clear();
       ViewContext ctx{state, queue, *painter, report, fonts, std::nullopt};
-      if (!screenshot && !bench) keyboard_actions(ctx);
+      if (!screenshot && !bench) keyboard_actions(ctx, events.presses);
+      events.presses.clear();
       view_frame(ctx);
       ImGui::Render();
 
@@ -175,6 +253,7 @@ int gui_launch(const GuiRequest& request) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
       if (screenshot && frame == frames - 1) {
+        screen_report_glyphs(report, *ImGui::GetDrawData());
         const Step* step = state.current_step();
         nlohmann::json sidecar = screen_report_json(report, io.DisplayFramebufferScale.x);
         sidecar["width"] = fb_w;
@@ -200,6 +279,17 @@ int gui_launch(const GuiRequest& request) {
 
       apply_all(state, queue);
       tick(state, dt);
+      if (!request.state_out.empty()) {
+        const std::string now = state_json(state, report, io.DisplayFramebufferScale.x).dump();
+        if (now != state_written) {
+          try {
+            atomic_write_file(request.state_out, now + "\n");
+            state_written = now;
+          } catch (const std::exception& e) {
+            std::cerr << "attnscope: " << e.what() << "\n";
+          }
+        }
+      }
     }
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);
   }
