@@ -1,5 +1,6 @@
 #include "core/step_scores.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -32,10 +33,10 @@ StepCells step_cells(const Analysis& analysis, int index) {
   return cells;
 }
 
-RowMatrix step_scores(const Analysis& a, int head) {
+std::vector<float> step_scores(const Analysis& a, int head) {
   const int n = a.n();
   if (n > kStepScoresMaxN) return {};
-  RowMatrix scores = RowMatrix::Constant(n, n, std::numeric_limits<float>::quiet_NaN());
+  std::vector<float> scores(static_cast<size_t>(n) * n, std::numeric_limits<float>::quiet_NaN());
   if (a.build.frame) {
     const HeadFrame& frame = a.build.frame->heads[head];
     for (int s = 0; s < frame.segment_count(); ++s) {
@@ -43,7 +44,7 @@ RowMatrix step_scores(const Analysis& a, int head) {
       const int begin = frame.segment_begin(s);
       for (int i = 0; i < block.rows(); ++i)
         for (int j = 0; j < block.cols(); ++j)
-          scores(frame.token_at_slot[begin + i], frame.token_at_slot[begin + j]) = block(i, j);
+          scores[static_cast<size_t>(frame.token_at_slot[begin + i]) * n + frame.token_at_slot[begin + j]] = block(i, j);
     }
     return scores;
   }
@@ -52,7 +53,9 @@ RowMatrix step_scores(const Analysis& a, int head) {
   for (int t = 0; t < n; ++t) identity.token_at_slot[t] = t;
   identity.slot_of_token = identity.token_at_slot;
   identity.segment_starts = {0};
-  return segment_scores(a.qkv, identity, 0, head, 0);
+  const RowMatrix all = segment_scores(a.qkv, identity, 0, head, 0);
+  std::copy(all.data(), all.data() + all.size(), scores.begin());
+  return scores;
 }
 
 }  // namespace attnscope

@@ -2,6 +2,8 @@
 // What a heatmap shows at each step of the trace, so the step-debugger debugs every step: before
 // the scores exist only the pattern to come, then the raw scores, then the masked scores, then
 // the weights.
+#include <vector>
+
 #include "core/analysis.hpp"
 
 namespace attnscope {
@@ -21,7 +23,9 @@ StepCells step_cells(const Analysis& analysis, int index);
 // coordinates as an N×N row-major matrix, NaN where nothing is computed: for variants with a
 // frame each group's full block before the mask, for the others every cell. Empty above
 // kStepScoresMaxN tokens (an N×N matrix would not fit); callers then use the allowed cells' scores.
+// A plain vector, not an Eigen matrix: the core may be built with other SIMD flags than its callers,
+// and Eigen objects must not cross that boundary (their allocations are aligned differently).
 inline constexpr int kStepScoresMaxN = 2048;
-RowMatrix step_scores(const Analysis& analysis, int head);
+std::vector<float> step_scores(const Analysis& analysis, int head);
 
 }  // namespace attnscope

@@ -168,6 +168,9 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
     out = field_label(key) + ": ";
     i = colon + 2;
   }
+  // Values it quotes ("the group size g = 5") are in fields too.
+  for (const auto& [key, label] : kFieldLabels)
+    if (message.find(std::string(" ") + key + " = ") != std::string::npos) mark(key);
   // Flags it suggests ("pick a --g that divides n") become the fields to change.
   while (i < message.size()) {
     if (message.compare(i, 2, "--") == 0 && i + 2 < message.size() && std::isalpha(static_cast<unsigned char>(message[i + 2]))) {

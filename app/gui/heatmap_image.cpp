@@ -58,11 +58,13 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
   const RowRuns& mask = analysis.mask(head);
   const HeadValues& values = analysis.attention.head(0, head);
-  const RowMatrix raw = cells == StepCells::Scores ? step_scores(analysis, head) : RowMatrix();
-  if (raw.size() > 0) {
+  const std::vector<float> raw = cells == StepCells::Scores ? step_scores(analysis, head) : std::vector<float>();
+  if (!raw.empty()) {
     for (int q = 0; q < grid.n; ++q)
-      for (int k = 0; k < grid.n; ++k)
-        if (!std::isnan(raw(q, k))) keep(pos(q), pos(k), std::clamp(raw(q, k) / smax, -1.f, 1.f));
+      for (int k = 0; k < grid.n; ++k) {
+        const float score = raw[static_cast<size_t>(q) * grid.n + k];
+        if (!std::isnan(score)) keep(pos(q), pos(k), std::clamp(score / smax, -1.f, 1.f));
+      }
   } else {
     const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
     for (int q = 0; q < grid.n; ++q) {
