@@ -63,7 +63,9 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
     clipped.push_back({{"glyph", rect_json(c.glyph, scale)}, {"box", rect_json(c.box, scale)}});
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [key, rect] : report.fields) fields[key] = rect_json(rect, scale);
-  return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"fields", fields}, {"glyphs", report.glyphs},
+  nlohmann::json panels = nlohmann::json::object();
+  for (const auto& [name, rect] : report.panels) panels[name] = rect_json(rect, scale);
+  return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"fields", fields}, {"panels", panels}, {"glyphs", report.glyphs},
           {"clipped_glyphs", clipped}};
 }
 

@@ -33,14 +33,15 @@ struct ScreenReport {
   struct ClippedGlyph {
     ScreenRect glyph, box;
   };
-  // Scene panel fields by scene key, for scripts that click into them.
-  std::vector<std::pair<std::string, ScreenRect>> fields;
+  // Scene panel fields by scene key, for scripts that click into them; the window's panels by name.
+  std::vector<std::pair<std::string, ScreenRect>> fields, panels;
   int glyphs = 0;
   std::vector<ClippedGlyph> clipped_glyphs;
   void clear() {
     heatmaps.clear();
     token_cells.clear();
     fields.clear();
+    panels.clear();
     glyphs = 0;
     clipped_glyphs.clear();
   }

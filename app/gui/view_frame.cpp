@@ -13,6 +13,8 @@ void panel(const char* id, ImVec2 size, void (*body)(ViewContext&), ViewContext&
   ImGui::BeginChild(id, size, border, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   body(ctx);
   ImGui::EndChild();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.report.panels.push_back({id, {a.x, a.y, b.x, b.y}});
 }
 
 void section_title(ViewContext& ctx, const char* title) {
