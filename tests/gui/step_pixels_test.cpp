@@ -40,9 +40,21 @@ bool same_group(const Analysis& a, int h, int q, int k) {
   return f.segment_of_slot(f.slot_of_token[q]) == f.segment_of_slot(f.slot_of_token[k]);
 }
 
-Screenshot step_screenshot(const std::string& step) {
-  // Steps of s2: 0 input, 5 scores, 6 mask, 7 softmax.
-  return screenshot_take("--frames 2 --step " + step, "step_" + step);
+// A screenshot of the classroom scene at a step, and its analysis; `ok` once both are there.
+struct StepShot {
+  Screenshot s;
+  std::shared_ptr<const Analysis> a;
+  bool ok = false;
+  const Theme& theme() const { return theme_of(s); }
+};
+StepShot step_shot(int step, const std::string& name) {
+  StepShot shot{screenshot_take("--frames 2 --step " + std::to_string(step), "step_" + name), nullptr, false};
+  EXPECT_EQ(shot.s.exit_code, 0);
+  if (shot.s.exit_code != 0) return shot;
+  EXPECT_EQ(shot.s.layout["step_name"], name);
+  shot.a = analyze(scene_from_json(shot.s.layout["scene"]));
+  shot.ok = shot.s.layout["step_name"] == name;
+  return shot;
 }
 
 // A third of a cell up and left of the centre: above the weight label, inside a pattern cell's
@@ -54,20 +66,27 @@ std::pair<int, int> sample_point(const Screenshot& s, int head, int q, int k) {
   return {static_cast<int>(x - cell / 3), static_cast<int>(y - cell / 3)};
 }
 
-TEST(StepPixelsGLTest, InputShowsThePatternToCome) {
-  const Screenshot s = step_screenshot("0");
-  ASSERT_EQ(s.exit_code, 0);
-  ASSERT_EQ(s.layout["step_name"], "input");
-  const auto a = analyze(scene_from_json(s.layout["scene"]));
-  const Theme& theme = theme_of(s);
+// Calls f(head, q, k, colour at the cell's sample point) for every cell of the scene's two heads.
+template <class F>
+void each_cell(const Screenshot& s, F f) {
   for (int h = 0; h < 2; ++h)
     for (int q = 0; q < 16; ++q)
       for (int k = 0; k < 16; ++k) {
         const auto [x, y] = sample_point(s, h, q, k);
-        // Allowed cells: the background inside an outline; the rest masked grey.
-        const Rgb8 expected = a->allowed(h, q, k) ? theme.background : theme.masked;
-        EXPECT_LE(colour_distance(s.at(x, y), expected), 6) << "head " << h << " (" << q << "," << k << ")";
+        f(h, q, k, s.at(x, y));
       }
+}
+
+TEST(StepPixelsGLTest, InputShowsThePatternToCome) {
+  const StepShot shot = step_shot(0, "input");
+  ASSERT_TRUE(shot.ok);
+  const Screenshot& s = shot.s;
+  const Theme& theme = shot.theme();
+  each_cell(s, [&](int h, int q, int k, Rgb8 pixel) {
+    // Allowed cells: the background inside an outline; the rest masked grey.
+    const Rgb8 expected = shot.a->allowed(h, q, k) ? theme.background : theme.masked;
+    EXPECT_LE(colour_distance(pixel, expected), 6) << "head " << h << " (" << q << "," << k << ")";
+  });
   // And the outline itself: the cell's top-left corner is drawn, not background.
   const auto [cx, cy] = s.cell_centre(0, 5, 4);
   const auto& r = s.heatmap(0)["rect"];
@@ -76,50 +95,40 @@ TEST(StepPixelsGLTest, InputShowsThePatternToCome) {
 }
 
 TEST(StepPixelsGLTest, ScoresShowEveryGroupCellsRawScoreInDivergingColours) {
-  const Screenshot s = step_screenshot("5");
-  ASSERT_EQ(s.exit_code, 0);
-  ASSERT_EQ(s.layout["step_name"], "scores");
-  const auto a = analyze(scene_from_json(s.layout["scene"]));
-  const Theme& theme = theme_of(s);
-  const float smax = score_max(*a);
+  const StepShot shot = step_shot(5, "scores");
+  ASSERT_TRUE(shot.ok);
+  const Analysis& a = *shot.a;
+  const float smax = score_max(a);
   int computed_but_masked_later = 0;
-  for (int h = 0; h < 2; ++h)
-    for (int q = 0; q < 16; ++q)
-      for (int k = 0; k < 16; ++k) {
-        const auto [x, y] = sample_point(s, h, q, k);
-        const Rgb8 expected = same_group(*a, h, q, k)
-                                  ? diverging_sample(std::clamp(raw_score(*a, h, q, k) / smax, -1.f, 1.f))
-                                  : theme.masked;
-        computed_but_masked_later += same_group(*a, h, q, k) && !a->allowed(h, q, k);
-        EXPECT_LE(colour_distance(s.at(x, y), expected), 8) << "head " << h << " (" << q << "," << k << ")";
-      }
+  each_cell(shot.s, [&](int h, int q, int k, Rgb8 pixel) {
+    const Rgb8 expected =
+        same_group(a, h, q, k) ? diverging_sample(std::clamp(raw_score(a, h, q, k) / smax, -1.f, 1.f)) : shot.theme().masked;
+    computed_but_masked_later += same_group(a, h, q, k) && !a.allowed(h, q, k);
+    EXPECT_LE(colour_distance(pixel, expected), 8) << "head " << h << " (" << q << "," << k << ")";
+  });
   EXPECT_EQ(computed_but_masked_later, 2 * 4 * 6) << "each 4x4 group has 6 cells above its frame diagonal";
 }
 
 TEST(StepPixelsGLTest, MaskGreysTheMaskedScoresAndWeightsFollowFromSoftmax) {
-  const Screenshot mask = step_screenshot("6");
-  const Screenshot softmax = step_screenshot("7");
-  ASSERT_EQ(mask.exit_code, 0);
-  ASSERT_EQ(softmax.exit_code, 0);
-  ASSERT_EQ(mask.layout["step_name"], "mask");
-  ASSERT_EQ(softmax.layout["step_name"], "softmax");
-  const auto a = analyze(scene_from_json(mask.layout["scene"]));
+  const StepShot mask_shot = step_shot(6, "mask"), softmax_shot = step_shot(7, "softmax");
+  ASSERT_TRUE(mask_shot.ok && softmax_shot.ok);
+  const Screenshot &mask = mask_shot.s, &softmax = softmax_shot.s;
+  const auto& a = mask_shot.a;
   const Theme& theme = theme_of(mask);
   const float smax = score_max(*a);
   const float vmax = weight_scale({&a->attention.head(0, 0).weights, &a->attention.head(0, 1).weights}).vmax;
   const ColormapName colormap = colormap_parse(softmax.layout["colormap"]);
-  for (int h = 0; h < 2; ++h)
-    for (int q = 0; q < 16; ++q)
-      for (int k = 0; k < 16; ++k) {
-        if (a->leaks_at(h, q, k)) continue;  // crossed out; the leak tests cover them
-        const bool allowed = a->allowed(h, q, k);
-        const auto [x, y] = sample_point(mask, h, q, k);
-        const Rgb8 at_mask = allowed ? diverging_sample(std::clamp(raw_score(*a, h, q, k) / smax, -1.f, 1.f)) : theme.masked;
-        EXPECT_LE(colour_distance(mask.at(x, y), at_mask), 8) << "mask: head " << h << " (" << q << "," << k << ")";
-        const auto [sx, sy] = sample_point(softmax, h, q, k);
-        const Rgb8 at_softmax = allowed ? colormap_sample(colormap, a->weight(0, h, q, k) / vmax) : theme.masked;
-        EXPECT_LE(colour_distance(softmax.at(sx, sy), at_softmax), 8) << "softmax: head " << h << " (" << q << "," << k << ")";
-      }
+  each_cell(mask, [&](int h, int q, int k, Rgb8 pixel) {
+    if (a->leaks_at(h, q, k)) return;  // crossed out; the leak tests cover them
+    const Rgb8 expected =
+        a->allowed(h, q, k) ? diverging_sample(std::clamp(raw_score(*a, h, q, k) / smax, -1.f, 1.f)) : theme.masked;
+    EXPECT_LE(colour_distance(pixel, expected), 8) << "mask: head " << h << " (" << q << "," << k << ")";
+  });
+  each_cell(softmax, [&](int h, int q, int k, Rgb8 pixel) {
+    if (a->leaks_at(h, q, k)) return;
+    const Rgb8 expected = a->allowed(h, q, k) ? colormap_sample(colormap, a->weight(0, h, q, k) / vmax) : theme.masked;
+    EXPECT_LE(colour_distance(pixel, expected), 8) << "softmax: head " << h << " (" << q << "," << k << ")";
+  });
 }
 
 }  // namespace
