@@ -35,7 +35,7 @@ action::ShowToast export_current_view(const AppState& state) {
   options.step = state.play.step;
   const Scene& scene = state.analysis->scene;
   const std::string stem = fmt::format("attnscope-{}-{}-n{}-step{}-{}", figure_view_name(options.view), scene.variant,
-                                       scene.n, state.play.step + 1, step->name);
+                                       scene.n, state.play.step, step->name);
   const std::string path = export_unique_path(folder.string(), stem);
   try {
     if (options.view == FigureView::Compare) {

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "app/gui/apply.hpp"
+#include "app/gui/export_figure.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {
@@ -170,6 +173,34 @@ TEST(ApplyTest, HandWrittenCaptionsOnlyForTheirSceneThenCaptionsFromTheAnalysis)
 
   apply(state, action::SetScene{lesson});  // back to the scene the captions were written for
   EXPECT_EQ(state.step_caption_text(last), lesson.captions["output"]);
+}
+
+TEST(ApplyTest, ExportNeverOverwritesAFileAndSaysWhereItWrote) {
+  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "attnscope_export_names";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  EXPECT_EQ(export_unique_path(folder.string(), "fig"), (folder / "fig.png").string());
+  std::ofstream(folder / "fig.png") << "taken";
+  std::ofstream(folder / "fig-2.png") << "taken";
+  EXPECT_EQ(export_unique_path(folder.string(), "fig"), (folder / "fig-3.png").string());
+
+  AppState state = state_with(classroom_scene());
+  apply(state, action::StepTo{6, false});
+  apply(state, action::SetExportFolder{folder.string()});
+  const action::ShowToast first = export_current_view(state);
+  const action::ShowToast second = export_current_view(state);
+  ASSERT_FALSE(first.error) << first.text;
+  ASSERT_FALSE(second.error) << second.text;
+  EXPECT_NE(first.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask.png").string()), std::string::npos) << first.text;
+  EXPECT_NE(second.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask-2.png").string()), std::string::npos) << second.text;
+  apply(state, second);
+  ASSERT_TRUE(state.toast);
+  EXPECT_EQ(state.toast->text, second.text);
+
+  apply(state, action::SetExportFolder{(folder / "missing").string()});
+  const action::ShowToast failed = export_current_view(state);
+  EXPECT_TRUE(failed.error);
+  EXPECT_NE(failed.text.find("does not exist"), std::string::npos) << failed.text;
 }
 
 }  // namespace
