@@ -11,7 +11,6 @@ uniform vec3 u_masked;
 uniform vec3 u_leak;
 uniform vec3 u_pattern;        // outline of a cell still to be computed
 uniform vec3 u_background;
-uniform float u_reveal;        // 0..1: allowed cells fade in from masked grey (the mask step)
 uniform int u_leak_fill;
 in vec2 v_uv;
 out vec4 frag_color;
@@ -41,7 +40,7 @@ void main() {
   } else if (scores) {
     color = table(u_diverging, cell.r * 0.5 + 0.5);
   } else {
-    color = mix(u_masked, table(u_colormap, cell.r), u_reveal);
+    color = table(u_colormap, cell.r);
   }
   if (u_leak_fill != 0 && cell.g > 0.5) color = u_leak;
   frag_color = vec4(color, 1.0);

@@ -122,7 +122,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
 
   const bool masked = w.cells == StepCells::MaskedScores || w.cells == StepCells::Weights;
   const bool marks = masked && view.leak_marks && v.cell >= 5.f;
-  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax, 1.f,
+  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax,
                      masked && view.leak_marks && !marks, w.cells, ctx.state.score_scale};
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};

@@ -24,12 +24,11 @@ float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for th
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
 
 // `count` square matrices of `a` in a grid that fills `avail` (minus `reserved_h` for lines
-// above and below): the column count that gives the largest matrices, their side, the height of
-// the metrics under each, and the gap between them.
+// above and below, besides each matrix's header and metrics line): the column count that gives
+// the largest matrices, their side, and the gap between them.
 struct HeatmapGrid {
   int cols = 1;
   float side = 0.f;
-  float below = 0.f;
   float gap = 0.f;
 };
 HeatmapGrid heatmap_grid(ViewContext& ctx, const Analysis& a, int count, ImVec2 avail, float reserved_h);

@@ -16,7 +16,6 @@ struct HeatmapPaint {
   ColormapName colormap = ColormapName::Viridis;
   ThemeName theme = ThemeName::Light;
   float vmax = 1.f;        // top of the colour scale (AppState::weight_scale)
-  float reveal = 1.f;      // 0: allowed cells still look masked; animates the mask step in
   bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
   StepCells cells = StepCells::Weights;  // what the current step has computed
   float smax = 1.f;                      // top of the diverging score scale (analysis_score_scale)

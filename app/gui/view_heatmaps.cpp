@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
@@ -44,7 +43,7 @@ HeatmapGrid heatmap_grid(ViewContext& ctx, const Analysis& a, int count, ImVec2 
     const float below = ImGui::GetTextLineHeightWithSpacing();  // the metrics line
     const float height_side = std::floor((avail.y - reserved_h - rows * (top + below) - (rows - 1) * gap) / rows);
     const float side = std::min(width_side, height_side);
-    if (side > best.side) best = {cols, side, below, gap};
+    if (side > best.side) best = {cols, side, gap};
   }
   best.side = std::max(best.side, 16.f);
   return best;

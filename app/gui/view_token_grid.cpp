@@ -11,6 +11,7 @@
 #include "app/gui/token_motion.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/digits.hpp"
+#include "core/variants/decode_trace.hpp"
 
 namespace attnscope {
 
@@ -59,13 +60,17 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
   }
 }
 
-// One token cell, filled and outlined by how the mask step lights it.
-void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light) {
+// One token cell, filled and outlined by how the mask step lights it. In a KV-cache decode step a
+// key the cache has dropped is drawn faded and struck through, a token not decoded yet as an
+// empty outline: neither is in the cache any more (or yet).
+void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, DecodeRole role) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const Theme& theme = ctx.theme();
   const Rgb8 fill = light == TokenLight::Leak ? theme.leak : cell_color(ctx, pose);
-  const bool dim = light == TokenLight::Dim;
-  list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
+  const bool dim = light == TokenLight::Dim || role == DecodeRole::Dropped || role == DecodeRole::Future;
+  if (role == DecodeRole::Future) list->AddRect(a, b, to_imu32(fill, 160), 2.f, 0, 1.5f);
+  else list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
+  if (role == DecodeRole::Dropped) list->AddLine({a.x + 2.f, (a.y + b.y) * 0.5f}, {b.x - 2.f, (a.y + b.y) * 0.5f}, to_imu32(theme.text), 2.f);
   if (b.y - a.y >= ctx.mono()->FontSize * 0.9f) {
     const std::string label = std::to_string(pose.token);
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
@@ -233,7 +238,7 @@ void view_token_grid(ViewContext& ctx) {
       if (!row || *row <= -1.f || *row >= rows) continue;
       const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + *row * row_h + 1.f};
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
-      draw_cell(ctx, a, b, pose, light);
+      draw_cell(ctx, a, b, pose, light, decode_group_role(*to, pose.group));
       if (t >= 1.f)
         ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
                                           token_light_name(light)});

@@ -82,7 +82,7 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;
   quads_.push_back({this, it->second.id, paint.colormap, theme_get(paint.theme), p0, p1,
-                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.reveal, paint.leak_fill, paint.cells});
+                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.leak_fill, paint.cells});
   list->AddCallback(&GlPainter::draw_quad, &quads_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
@@ -120,7 +120,6 @@ void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
               q.theme.masked.b / 255.f);
   glUniform3f(self.heatmap_program_.uniform("u_leak"), q.theme.leak.r / 255.f, q.theme.leak.g / 255.f,
               q.theme.leak.b / 255.f);
-  glUniform1f(self.heatmap_program_.uniform("u_reveal"), q.reveal);
   glUniform1i(self.heatmap_program_.uniform("u_leak_fill"), q.leak_fill ? 1 : 0);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 }

@@ -37,7 +37,6 @@ class GlPainter final : public Painter {
     ColormapName colormap;
     Theme theme;
     ImVec2 p0, p1, uv0, uv1;
-    float reveal;
     bool leak_fill;
     StepCells shown;  // what the step has computed: selects the shader's colouring
   };
