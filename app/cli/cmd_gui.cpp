@@ -36,7 +36,7 @@ class GuiCommand final : public Command {
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);
     command_->add_option("--size", size_, "window size WIDTHxHEIGHT; default 1280x800")
-        ->check([](const std::string& v) { return size_parse(v) ? std::string() : "--size takes WIDTHxHEIGHT, e.g. 1024x768"; });
+        ->check([](const std::string& v) { return size_parse(v) ? std::string() : "expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1024x768"; });
     command_->add_option("--state-out", request_.state_out,
                          "rewrite this JSON file with the step, zoom and scene whenever they change (for scripts)");
   }
