@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "core/scene.hpp"
 
@@ -36,6 +37,31 @@ Rgb8 colormap_sample(ColormapName name, float t) {
   if (!(t >= 0.f)) t = 0.f;  // also catches NaN
   t = std::min(t, 1.f);
   return colormap_table(name)[static_cast<size_t>(std::lround(t * 255.f))];
+}
+
+const std::array<Rgb8, 256>& diverging_table() {
+  static const std::array<Rgb8, 256> table = [] {
+    constexpr Rgb8 anchors[] = {{0x05, 0x30, 0x61}, {0x21, 0x66, 0xac}, {0x43, 0x93, 0xc3}, {0x92, 0xc5, 0xde},
+                                {0xd1, 0xe5, 0xf0}, {0xf7, 0xf7, 0xf7}, {0xfd, 0xdb, 0xc7}, {0xf4, 0xa5, 0x82},
+                                {0xd6, 0x60, 0x4d}, {0xb2, 0x18, 0x2b}, {0x67, 0x00, 0x1f}};
+    constexpr int last = static_cast<int>(std::size(anchors)) - 1;
+    std::array<Rgb8, 256> t{};
+    for (int i = 0; i < 256; ++i) {
+      const float x = i / 255.f * last;
+      const int a = std::min(static_cast<int>(x), last - 1);
+      const float f = x - a;
+      auto mix = [&](uint8_t p, uint8_t q) { return static_cast<uint8_t>(std::lround(p + (q - p) * f)); };
+      t[i] = {mix(anchors[a].r, anchors[a + 1].r), mix(anchors[a].g, anchors[a + 1].g), mix(anchors[a].b, anchors[a + 1].b)};
+    }
+    return t;
+  }();
+  return table;
+}
+
+Rgb8 diverging_sample(float t) {
+  if (!(t >= -1.f)) t = -1.f;  // also catches NaN
+  t = std::min(t, 1.f);
+  return diverging_table()[static_cast<size_t>(std::lround((t + 1.f) * 0.5f * 255.f))];
 }
 
 ThemeName theme_parse(const std::string& name) {

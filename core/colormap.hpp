@@ -16,6 +16,11 @@ const std::array<Rgb8, 256>& colormap_table(ColormapName name);
 // t in [0, 1] (clamped); nearest of the 256 entries.
 Rgb8 colormap_sample(ColormapName name, float t);
 
+// Signed values (raw attention scores): blue below 0, near-white at 0, red above, ColorBrewer's
+// RdBu reversed, interpolated to 256 entries. t in [-1, 1] (clamped).
+const std::array<Rgb8, 256>& diverging_table();
+Rgb8 diverging_sample(float t);
+
 enum class ThemeName { Light, Dark, HighContrast };
 
 struct Theme {

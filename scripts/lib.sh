@@ -5,15 +5,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ATTNSCOPE_BUILD_DIR:-$ROOT/build}"
 
 # Debian 12 packages for building and running everything, testing the GUI under Xvfb,
-# reading exported PDFs back, checking the installed desktop entry and man page, and the
-# matplotlib comparison benchmark.
+# driving it with synthetic input (xdotool), reading exported PDFs back, checking the installed
+# desktop entry and man page, and the matplotlib comparison benchmark.
 PACKAGES=(
   build-essential cmake pkg-config
   libeigen3-dev libtorch-dev libopenblas0-pthread
   libimgui-dev libglfw3-dev libstb-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libgif-dev libpng-dev
   libgtest-dev libbenchmark-dev fonts-dejavu-core
-  xvfb xauth libgl1-mesa-dri poppler-utils librsvg2-bin desktop-file-utils groff-base python3-matplotlib
+  xvfb xauth xdotool libgl1-mesa-dri poppler-utils librsvg2-bin desktop-file-utils groff-base python3-matplotlib
 )
 
 install_missing_packages() {

@@ -1,4 +1,8 @@
 // gui: parses the scene and the screenshot/bench options, then hands them to the GUI launcher.
+#include <cstdio>
+#include <optional>
+#include <tuple>
+
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
 #include "core/audit_analysis.hpp"
@@ -6,6 +10,15 @@
 namespace attnscope {
 
 namespace {
+
+// "1024x768" -> {1024, 768}; sizes from 320 to 8192 pixels.
+std::optional<std::pair<int, int>> size_parse(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x') return std::nullopt;
+  if (w < 320 || h < 240 || w > 8192 || h > 8192) return std::nullopt;
+  return std::pair{w, h};
+}
 
 class GuiCommand final : public Command {
  public:
@@ -22,9 +35,15 @@ class GuiCommand final : public Command {
     command_->add_flag("--no-settings", request_.no_settings,
                        "start from the defaults and leave the settings file alone");
     command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");
+    command_->add_flag("--compare-view", request_.compare_view,
+                       "open the compare view on the variants of --compare (default: the scene's relatives)");
     command_->add_option("--bench-frames", request_.bench_frames,
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);
+    command_->add_option("--size", size_, "window size WIDTHxHEIGHT; default 1280x800, else the last one")
+        ->check([](const std::string& v) { return size_parse(v) ? std::string() : "expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1024x768"; });
+    command_->add_option("--state-out", request_.state_out,
+                         "rewrite this JSON file with the step, zoom and scene whenever they change (for scripts)");
     command_->add_option("--audit", audit_,
                          "open a TorchScript module's dependency maps and steps ('attnscope audit')");
     command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
@@ -35,6 +54,7 @@ class GuiCommand final : public Command {
       return 2;
     }
     GuiRequest request = request_;
+    if (auto size = size_parse(size_)) std::tie(request.width, request.height) = *size;
     request.scene = scene_options_.scene();
     request.scene_given = scene_options_.any_given();
     if (audit_.empty()) scene_validate(request.scene);
@@ -50,6 +70,7 @@ class GuiCommand final : public Command {
   SceneOptions scene_options_;
   GuiRequest request_;
   std::string audit_, inputs_;
+  std::string size_;
 };
 
 }  // namespace

@@ -17,7 +17,10 @@ struct GuiRequest {
   bool classroom = false;
   bool no_settings = false;  // neither read nor write the settings file (screenshots never do)
   bool cost = false;       // open on the cost panel
+  bool compare_view = false;  // open the compare view (the scene's --compare list, else its relatives)
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+  int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size
+  std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
 };
 

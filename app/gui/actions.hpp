@@ -19,6 +19,10 @@ struct Cell {
   bool operator==(const Cell&) const = default;
 };
 
+struct ImVec2Fraction {
+  float x = 0.5f, y = 0.5f;
+};
+
 enum class ColorBy { Token, Group };
 enum class Coords { Original, Frame };
 
@@ -37,6 +41,7 @@ struct SetSpeed { float speed = 1.f; };
 struct SetCompare { bool on = false; std::vector<std::string> variants; };  // empty: a default set
 struct ToggleCompare {};
 struct ToggleCost {};
+struct SetCompareHead { int head = -1; };
 struct ToggleLeakMarks {};
 struct SetColorBy { ColorBy by = ColorBy::Token; };
 struct SetCoords { Coords coords = Coords::Original; };
@@ -51,7 +56,9 @@ struct BrowseFilter { std::string extension; };
 struct CloseBrowser {};
 struct ClearRecent {};
 struct ToggleFullscreen {};
-struct Zoom { float factor = 1.f; };
+// `anchor`: the point that stays put, as fractions of the visible view (the pointer under the
+// wheel); without one the view's centre.
+struct Zoom { float factor = 1.f; std::optional<ImVec2Fraction> anchor; };
 struct Pan { float dx = 0.f, dy = 0.f; };  // fractions of the whole matrix
 struct ResetZoom {};
 struct Undo {};
@@ -61,6 +68,8 @@ struct Pin { std::optional<Cell> cell; };
 struct SetBreakpoint { std::string step_name; };  // empty clears it
 struct SetWatch { std::optional<Cell> cell; };
 struct Export {};
+struct SetExportFolder { std::string folder; };
+struct ShowToast { std::string text; bool error = false; };
 // A worker finished analysing the scene with this hash; installed only if still current.
 struct AnalysisReady {
   uint64_t generation = 0;
@@ -73,13 +82,13 @@ struct AnalysisReady {
 using Action = std::variant<
     action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
-    action::SetSpeed, action::SetCompare, action::ToggleCompare, action::ToggleCost,
-    action::ToggleLeakMarks, action::SetColorBy, action::SetCoords, action::SetColormap,
-    action::SetClassroom, action::SetTheme, action::OpenFile, action::BrowseFolder,
-    action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
+    action::SetSpeed, action::SetCompare, action::ToggleCompare, action::SetCompareHead,
+    action::ToggleCost, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
+    action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile,
+    action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
-    action::Export, action::AnalysisReady>;
+    action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

@@ -34,6 +34,16 @@ const Step* AppState::current_step() const {
   return &steps[std::clamp(play.step, 0, static_cast<int>(steps.size()) - 1)];
 }
 
+std::string AppState::step_caption_text(int index) const {
+  if (!analysis || index < 0 || index >= static_cast<int>(analysis->trace().steps.size())) return {};
+  const Scene& shown = analysis->scene;
+  if (captions_scene && *captions_scene == shown) {
+    const auto it = shown.captions.find(analysis->trace().steps[index].name);
+    if (it != shown.captions.end()) return it->second;
+  }
+  return index < static_cast<int>(step_captions.size()) ? step_captions[index] : analysis->trace().steps[index].explanation;
+}
+
 uint64_t scene_hash(const Scene& scene) {
   // The JSON text covers every field a scene has, including ones added later. FNV-1a keeps the
   // hash stable across runs (std::hash need not be).

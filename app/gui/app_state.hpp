@@ -30,6 +30,7 @@ struct ViewOptions {
   bool compare = false;
   bool cost = false;  // the cost panel in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
+  int compare_head = -1;  // the head the compare view shows; -1: the focused head, else the last
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
   float zoom = 1.f;
   float pan_x = 0.f, pan_y = 0.f;
@@ -89,12 +90,23 @@ struct FileBrowser {
   std::string error;            // why the folder could not be listed
 };
 
+// A short message over the views (an export's full path, or why it failed); it fades by itself.
+struct Toast {
+  std::string text;
+  bool error = false;
+  std::chrono::steady_clock::time_point until;
+  double seconds_left() const {
+    return std::chrono::duration<double>(until - std::chrono::steady_clock::now()).count();
+  }
+};
+
 struct AppState {
   Scene scene;  // what the user edits; may be invalid (then `error` says why)
   std::shared_ptr<const Analysis> analysis;  // the last good analysis
   std::shared_ptr<const Lesson> lesson;       // of `analysis`: cost and the next-token reach
   std::string error;                          // the core's message for the current scene
   WeightScale weight_scale;                   // of `analysis`: the legend, heatmaps and compare
+  float score_scale = 1.f;                    // of `analysis`: the largest |score| (score steps)
   uint64_t generation = 0;                    // bumped by every scene change
   Playback play;
   ViewOptions view;
@@ -106,13 +118,23 @@ struct AppState {
   std::optional<Cell> pinned;
   std::vector<Preset> presets;
   int export_requests = 0;  // counted by Export; the frame loop writes the file
-  std::string status;       // one line under the menu: last export, opened file, analysis progress
   RecentFiles recent;       // File > Open recent; remembered in the settings
   FileBrowser browser;
+  std::string export_folder;  // where Export writes; empty: the folder attnscope started in
+  std::optional<Toast> toast;
+  // The scene a preset's (or scene file's) hand-written captions were written for: they are shown
+  // only while the scene still equals it; otherwise captions come from the analysis.
+  std::optional<Scene> captions_scene;
+  std::vector<std::string> step_captions;  // of `analysis`, per step: computed from it (core/step_caption)
+  // The scene fields (scene_field_names) that hold the value the core refused.
+  std::vector<std::string> error_fields;
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
 
   const Step* current_step() const;
+  // The caption of step `index`: the scene's hand-written one while the analysed scene is the one
+  // it was written for, else the one computed from the analysis.
+  std::string step_caption_text(int index) const;
   // The hovered cell, else the pinned one.
   std::optional<Cell> focus() const { return hover ? hover : pinned; }
 };

@@ -1,10 +1,12 @@
 #include "app/gui/apply.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "app/gui/file_browser.hpp"
 #include "app/gui/heatmap_image.hpp"
+#include "core/step_caption.hpp"
 
 namespace attnscope {
 
@@ -43,7 +45,11 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   state.analysis = std::move(analysis);
   state.weight_scale = analysis_weight_scale(*state.analysis);
   state.lesson = lesson_compute(*state.analysis, state.view.cost);
+  state.score_scale = analysis_score_scale(*state.analysis);
   state.error.clear();
+  state.error_fields.clear();
+  state.step_captions.clear();
+  for (int i = 0; i < step_count(state); ++i) state.step_captions.push_back(step_caption(*state.analysis, i));
   const int found = state.analysis->trace().find(step_name);
   const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);
   state.play.step = state.play.from = std::max(step, 0);
@@ -112,7 +118,7 @@ void request_compare(AppState& state) {
 void set_scene(AppState& state, Scene scene) {
   state.scene = std::move(scene);
   ++state.generation;
-  state.error = request_analysis(state, state.scene, true);
+  state.error = gui_error_text(request_analysis(state, state.scene, true), state.error_fields);
   request_compare(state);
 }
 
@@ -124,24 +130,25 @@ void edit_scene(AppState& state, Scene scene) {
   set_scene(state, std::move(scene));
 }
 
-void set_zoom(ViewOptions& view, float zoom, float max_zoom) {
-  const float cx = view.pan_x + 0.5f / view.zoom, cy = view.pan_y + 0.5f / view.zoom;
+// The matrix point under `anchor` (fractions of the view) stays under it.
+void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anchor) {
+  const float mx = view.pan_x + anchor.x / view.zoom, my = view.pan_y + anchor.y / view.zoom;
   view.zoom = std::clamp(zoom, 1.f, std::max(1.f, max_zoom));
   const float limit = 1.f - 1.f / view.zoom;
-  view.pan_x = std::clamp(cx - 0.5f / view.zoom, 0.f, limit);
-  view.pan_y = std::clamp(cy - 0.5f / view.zoom, 0.f, limit);
+  view.pan_x = std::clamp(mx - anchor.x / view.zoom, 0.f, limit);
+  view.pan_y = std::clamp(my - anchor.y / view.zoom, 0.f, limit);
 }
 
 void browser_list(FileBrowser& browser) { browser.entries = folder_list(browser.folder, browser.filter, browser.error); }
 
 // Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
-// the scene alone and says why on the status line.
+// the scene alone and says why in a toast.
 void file_open(AppState& state, const std::string& given) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string path = fs::absolute(given, ec).lexically_normal().string();
   if (!fs::is_regular_file(path, ec)) {
-    state.status = given + ": no such file";
+    attnscope::apply(state, action::ShowToast{given + ": no such file", true});
     return;
   }
   const std::string name = fs::path(path).filename().string();
@@ -149,26 +156,78 @@ void file_open(AppState& state, const std::string& given) {
     case FileKind::Scene:
       try {
         Scene scene = scene_load(path);
+        // Its hand-written captions show while the scene stays as the file has it.
+        state.captions_scene = scene.captions.empty() ? std::nullopt : std::optional<Scene>(scene);
         edit_scene(state, std::move(scene));
         recent_add(state.recent.scenes, path);
-        state.status = "opened " + name;
+        attnscope::apply(state, action::ShowToast{"opened " + name});
       } catch (const std::exception& e) {
-        state.status = "cannot open " + name + ": " + e.what();
+        attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + e.what(), true});
       }
       return;
     case FileKind::Mask:
-      state.status = name + ": the GUI cannot show a mask file yet; check it with: attnscope lint " + path;
+      attnscope::apply(state, action::ShowToast{name + ": the GUI cannot show a mask file yet; check it with: attnscope lint " + path, true});
       return;
     case FileKind::MaskOrModule:
-      state.status = name + ": the GUI cannot show mask files or TorchScript modules yet; check a mask with: attnscope lint " + path;
+      attnscope::apply(state, action::ShowToast{name + ": the GUI cannot show mask files or TorchScript modules yet; check a mask with: attnscope lint " + path, true});
       return;
     case FileKind::Unknown:
-      state.status = name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them";
+      attnscope::apply(state, action::ShowToast{name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them", true});
       return;
   }
 }
 
+
+// The GUI's name for a scene key or command-line flag in the core's messages.
+const std::pair<const char*, const char*> kFieldLabels[] = {
+    {"n", "N tokens"}, {"g", "G group"}, {"heads", "H heads"}, {"d", "D dim"}, {"batch", "B batch"},
+    {"shift", "shift"}, {"policy", "policy"}, {"seed", "seed"}, {"variant", "variant"}};
+
+std::string field_label(const std::string& key) {
+  for (const auto& [k, label] : kFieldLabels)
+    if (key == k) return label;
+  return key;
+}
+
+bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
 }  // namespace
+
+std::string gui_error_text(const std::string& message, std::vector<std::string>& fields) {
+  fields.clear();
+  if (message.empty()) return message;
+  auto mark = [&](const std::string& key) {
+    if (std::find(fields.begin(), fields.end(), key) == fields.end()) fields.push_back(key);
+  };
+  std::string out;
+  size_t i = 0;
+  // The message starts with the key it is about ("g: ..."): that field holds the bad value.
+  const size_t colon = message.find(": ");
+  if (colon != std::string::npos && colon > 0 &&
+      std::all_of(message.begin(), message.begin() + colon, key_char)) {
+    const std::string key = message.substr(0, colon);
+    mark(key);
+    out = field_label(key) + ": ";
+    i = colon + 2;
+  }
+  // Values it quotes ("the group size g = 5") are in fields too.
+  for (const auto& [key, label] : kFieldLabels)
+    if (message.find(std::string(" ") + key + " = ") != std::string::npos) mark(key);
+  // Flags it suggests ("pick a --g that divides n") become the fields to change.
+  while (i < message.size()) {
+    if (message.compare(i, 2, "--") == 0 && i + 2 < message.size() && std::isalpha(static_cast<unsigned char>(message[i + 2]))) {
+      size_t end = i + 2;
+      while (end < message.size() && key_char(message[end])) ++end;
+      const std::string key = message.substr(i + 2, end - i - 2);
+      mark(key);
+      out += "\"" + field_label(key) + "\"";
+      i = end;
+    } else {
+      out += message[i++];
+    }
+  }
+  return out;
+}
 
 Scene compare_scene(const Scene& scene, const std::string& variant) {
   Scene other = scene;
@@ -196,8 +255,12 @@ void apply(AppState& state, Action action) {
           [&](const action::LoadPreset& a) {
             if (a.index < 0 || a.index >= static_cast<int>(state.presets.size())) return;
             const Preset& preset = state.presets[a.index];
-            if (preset.error.empty()) edit_scene(state, preset.scene);
-            else state.error = preset.file + ": " + preset.error;
+            if (!preset.error.empty()) {
+              state.error = preset.file + ": " + preset.error;
+              return;
+            }
+            edit_scene(state, preset.scene);
+            state.captions_scene = preset.scene;
           },
           [&](const action::StepTo& a) { step_to(state, a.step, a.animate); },
           [&](const action::StepNext&) { step_to(state, state.play.step + 1, true); },
@@ -229,6 +292,7 @@ void apply(AppState& state, Action action) {
             if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
               state.lesson = lesson_compute(*state.analysis, true);
           },
+          [&](const action::SetCompareHead& a) { state.view.compare_head = a.head; },
           [&](const action::ToggleLeakMarks&) { state.view.leak_marks = !state.view.leak_marks; },
           [&](const action::SetColorBy& a) { state.view.color_by = a.by; },
           [&](const action::SetCoords& a) { state.view.coords = a.coords; },
@@ -254,7 +318,9 @@ void apply(AppState& state, Action action) {
           [&](const action::CloseBrowser&) { state.browser.open = false; },
           [&](const action::ClearRecent&) { state.recent = {}; },
           [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
-          [&](const action::Zoom& a) { set_zoom(state.view, state.view.zoom * a.factor, max_zoom); },
+          [&](const action::Zoom& a) {
+            set_zoom(state.view, state.view.zoom * a.factor, max_zoom, a.anchor.value_or(ImVec2Fraction{}));
+          },
           [&](const action::Pan& a) {
             const float limit = 1.f - 1.f / state.view.zoom;
             state.view.pan_x = std::clamp(state.view.pan_x + a.dx, 0.f, limit);
@@ -283,12 +349,16 @@ void apply(AppState& state, Action action) {
           [&](const action::SetBreakpoint& a) { state.play.breakpoint = a.step_name; },
           [&](const action::SetWatch& a) { state.play.watch = a.cell; },
           [&](const action::Export&) { ++state.export_requests; },
+          [&](const action::SetExportFolder& a) { state.export_folder = a.folder; },
+          [&](const action::ShowToast& a) {
+            state.toast = Toast{a.text, a.error, std::chrono::steady_clock::now() + std::chrono::seconds(a.error ? 8 : 5)};
+          },
           [&](const action::AnalysisReady& a) {
             if (a.analysis) state.cache.put(a.scene_hash, a.analysis);
             // A result for a scene the user has since left is stale: cached, never shown.
             if (a.generation != state.generation || a.scene_hash != scene_hash(state.scene)) return;
             if (a.analysis) install(state, a.analysis);
-            else state.error = a.error;
+            else state.error = gui_error_text(a.error, state.error_fields);
           },
       },
       action);
@@ -302,6 +372,7 @@ void apply_all(AppState& state, ActionQueue& queue) {
 }
 
 void tick(AppState& state, float dt) {
+  if (state.toast && state.toast->seconds_left() <= 0.0) state.toast.reset();
   Playback& play = state.play;
   if (play.t < 1.f) {
     play.t = std::min(1.f, play.t + dt * play.speed / kAnimationSeconds);

@@ -1,6 +1,7 @@
 #include "app/gui/heatmap_image.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace attnscope {
 
@@ -30,42 +31,62 @@ WeightScale analysis_weight_scale(const Analysis& analysis) {
   return weight_scale(weights);
 }
 
-HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax, int max_size) {
+float analysis_score_scale(const Analysis& analysis) {
+  float smax = 0.f;
+  for (int h = 0; h < analysis.heads(); ++h)
+    for (float s : analysis.attention.head(0, h).scores) smax = std::max(smax, std::abs(s));
+  return smax > 0.f ? smax : 1.f;
+}
+
+HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax, int max_size,
+                                 StepCells cells, float smax) {
   const Grid grid(analysis.n(), max_size);
   HeatmapImage image;
   image.n = grid.n;
   image.size = grid.size;
   image.cells_per_texel = grid.cpt;
+  const bool scores = cells == StepCells::Scores || cells == StepCells::MaskedScores;
+  const float empty = scores ? kScoreMasked : -1.f;
   image.texels.assign(static_cast<size_t>(grid.size) * grid.size * 2, 0.f);
-  for (size_t i = 0; i < image.texels.size(); i += 2) image.texels[i] = -1.f;
+  for (size_t i = 0; i < image.texels.size(); i += 2) image.texels[i] = empty;
+  auto pos = [&](int token) { return heatmap_position(analysis, head, coords, token); };
+  // Aggregated texels keep the value of largest magnitude of their block.
+  auto keep = [&](int r, int c, float value) {
+    float& texel = image.texels[grid.texel(r, c) * 2];
+    if (texel == empty || std::abs(value) > std::abs(texel)) texel = value;
+  };
 
   const RowRuns& mask = analysis.mask(head);
-  const std::vector<float>& weights = analysis.attention.head(0, head).weights;
-  const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
-  auto pos = [&](int token) { return heatmap_position(analysis, head, coords, token); };
-  for (int q = 0; q < grid.n; ++q) {
-    int64_t cell = mask.row_cell_offset(q);
-    const int r = pos(q);
-    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-      for (int k = run->begin; k < run->end; ++k, ++cell) {
-        float& texel = image.texels[grid.texel(r, pos(k)) * 2];
-        texel = std::max(texel, weights.empty() ? 1.f : weights[cell] * scale);
+  const HeadValues& values = analysis.attention.head(0, head);
+  const std::vector<float> raw = cells == StepCells::Scores ? step_scores(analysis, head) : std::vector<float>();
+  if (!raw.empty()) {
+    for (int q = 0; q < grid.n; ++q)
+      for (int k = 0; k < grid.n; ++k) {
+        const float score = raw[static_cast<size_t>(q) * grid.n + k];
+        if (!std::isnan(score)) keep(pos(q), pos(k), std::clamp(score / smax, -1.f, 1.f));
       }
+  } else {
+    const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
+    for (int q = 0; q < grid.n; ++q) {
+      int64_t cell = mask.row_cell_offset(q);
+      const int r = pos(q);
+      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k, ++cell) {
+          float value = 1.f;
+          if (scores && !values.scores.empty()) value = std::clamp(values.scores[cell] / smax, -1.f, 1.f);
+          else if (cells == StepCells::Weights && !values.weights.empty()) value = values.weights[cell] * scale;
+          keep(r, pos(k), value);
+        }
+    }
   }
-  const RowRuns& leaks = analysis.leaks[head];
-  for (int q = 0; q < grid.n; ++q)
-    for (const Run* run = leaks.row_begin(q); run != leaks.row_end(q); ++run)
-      for (int k = run->begin; k < run->end; ++k) image.texels[grid.texel(pos(q), pos(k)) * 2 + 1] = 1.f;
+  // Leaks exist once the mask has been applied.
+  if (cells == StepCells::MaskedScores || cells == StepCells::Weights) {
+    const RowRuns& leaks = analysis.leaks[head];
+    for (int q = 0; q < grid.n; ++q)
+      for (const Run* run = leaks.row_begin(q); run != leaks.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k) image.texels[grid.texel(pos(q), pos(k)) * 2 + 1] = 1.f;
+  }
   return image;
-}
-
-const char* diff_op_label(DiffOp op) {
-  switch (op) {
-    case DiffOp::AMinusB: return "A - B";
-    case DiffOp::BMinusA: return "B - A";
-    case DiffOp::Both: return "A \u2229 B";
-  }
-  return "";
 }
 
 RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op) {
@@ -75,6 +96,21 @@ RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op) {
     case DiffOp::Both: return runs_intersection(a, b);
   }
   return {};
+}
+
+RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
+                             int max_size) {
+  RgbaImage image = cells_image_build(a, a_only, off, max_size);
+  const Grid grid(b.rows(), max_size);
+  for (int q = 0; q < grid.n; ++q)
+    for (const Run* run = b.row_begin(q); run != b.row_end(q); ++run)
+      for (int k = run->begin; k < run->end; ++k) {
+        uint8_t* p = &image.rgba[grid.texel(q, k) * 4];
+        const bool in_a = p[0] == a_only.r && p[1] == a_only.g && p[2] == a_only.b;
+        const Rgb8 c = in_a ? both : (p[0] == both.r && p[1] == both.g && p[2] == both.b) ? both : b_only;
+        p[0] = c.r, p[1] = c.g, p[2] = c.b;
+      }
+  return image;
 }
 
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size) {

@@ -7,6 +7,7 @@
 
 #include "app/gui/actions.hpp"
 #include "core/analysis.hpp"
+#include "core/step_scores.hpp"
 #include "core/weight_scale.hpp"
 
 namespace attnscope {
@@ -15,10 +16,18 @@ struct HeatmapImage {
   int n = 0;
   int size = 0;             // texels per side
   int cells_per_texel = 1;  // per side
-  // size² RG pairs, row 0 = query 0: R = weight / vmax (above 1 where the scale clips; the
-  // shader clamps), or -1 where no cell is allowed; G = 1 where a cell leaks.
+  // size² RG pairs, row 0 = query 0; G = 1 where a cell leaks. R by StepCells:
+  //   Weights: weight / vmax (above 1 where the scale clips; the shader clamps), -1 where masked;
+  //   Scores, MaskedScores: score / smax in [-1, 1], kScoreMasked where nothing is computed or
+  //   the mask set the score to -inf;
+  //   Pattern: 1 where the variant will compute the cell, -1 where not.
   std::vector<float> texels;
 };
+inline constexpr float kScoreMasked = -9.f;
+
+// The top of the diverging scale for raw scores: the largest |score| of an allowed cell over every
+// head of batch 0, so a colour means the same score in every head.
+float analysis_score_scale(const Analysis& analysis);
 
 // The figures' colour scale (the 99th percentile of the weights, see weight_scale) over
 // every head of batch 0, so the GUI and `export` colour a weight alike. All heads share it.
@@ -27,8 +36,10 @@ WeightScale analysis_weight_scale(const Analysis& analysis);
 inline constexpr int kMaxHeatmapTexels = 2048;
 
 // `vmax`: the top of the colour scale, from analysis_weight_scale (computed once per analysis).
+// `smax`: the top of the score scale (analysis_score_scale), for the score steps.
 HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax,
-                                 int max_size = kMaxHeatmapTexels);
+                                 int max_size = kMaxHeatmapTexels, StepCells cells = StepCells::Weights,
+                                 float smax = 1.f);
 
 // Row or column position of an original token in the chosen coordinates (frame slot or token).
 int heatmap_position(const Analysis& analysis, int head, Coords coords, int token);
@@ -43,8 +54,10 @@ struct RgbaImage {
 };
 
 enum class DiffOp { AMinusB, BMinusA, Both };
-const char* diff_op_label(DiffOp op);
 RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op);
+// Every cell by which of two masks allows it: `a_only`, `b_only`, `both`, else `off`.
+RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
+                             int max_size = kMaxHeatmapTexels);
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size = kMaxHeatmapTexels);
 
 }  // namespace attnscope

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/digits.hpp"
+
 namespace attnscope {
 
 namespace {
@@ -66,13 +68,20 @@ void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
 int tick_step(float cell, float min_pixels) {
   for (int step : {1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 512, 1024, 2048})
     if (step * cell >= min_pixels) return step;
-  return 4096;
+  int step = 4096;
+  while (step * cell < min_pixels && step < (1 << 30)) step *= 2;
+  return step;
 }
 
 }  // namespace
 
 float heatmap_widget_top(const ViewContext& ctx) { return ctx.body()->FontSize * 1.4f + ctx.mono()->FontSize * 1.2f; }
-float heatmap_widget_left(const ViewContext& ctx) { return ctx.mono()->FontSize * 2.6f; }
+float heatmap_widget_left(const ViewContext& ctx, int n) {
+  ImGui::PushFont(ctx.mono());
+  const float w = ImGui::CalcTextSize(digits_grouped(std::max(n - 1, 99)).c_str()).x;
+  ImGui::PopFont();
+  return w + ctx.mono()->FontSize * 0.6f;
+}
 
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const Analysis& a = *w.analysis;
@@ -81,18 +90,25 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const Coords coords = heatmap_has_frame(a) ? view.coords : Coords::Original;
   ImDrawList* list = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx);
+  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, a.n());
 
-  // Header: which head, whether it is shifted, how many cells leak.
+  // Header: which head, whether it is shifted, how many cells leak, as much as fits the widget's
+  // width (the line under the matrix repeats the leak count).
   const bool shifted = a.build.frame && a.build.frame->heads[w.head].token_at_slot[0] != 0;
   const int64_t leaks = a.metrics.heads[w.head].leaks;
   ImGui::PushFont(ctx.body());
-  std::string header = fmt::format("head {}{}", w.head, shifted ? " (shifted)" : "");
+  const float width = left + w.side;
+  const std::string name = w.title.empty() ? fmt::format("head {}", w.head) : w.title;
+  std::string header = shifted ? name + " (shifted)" : name;
+  if (ImGui::CalcTextSize(header.c_str()).x > width) header = name;
+  list->PushClipRect(origin, {origin.x + width, origin.y + top}, true);
   list->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), header.c_str());
   const float header_w = ImGui::CalcTextSize(header.c_str()).x;
-  const std::string leak_text = leaks == 1 ? "  1 leak" : fmt::format("  {} leaks", leaks);
-  list->AddText({origin.x + header_w, origin.y}, leaks > 0 ? to_imu32(theme.leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                leak_text.c_str());
+  const std::string leak_text = fmt::format("  {} leak{}", digits_grouped(leaks), leaks == 1 ? "" : "s");
+  if (header_w + ImGui::CalcTextSize(leak_text.c_str()).x <= width)
+    list->AddText({origin.x + header_w, origin.y},
+                  leaks > 0 ? to_imu32(theme.leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled), leak_text.c_str());
+  list->PopClipRect();
   ImGui::PopFont();
 
   const float zoom = w.interactive ? view.zoom : 1.f;
@@ -104,27 +120,40 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   v.first_row = (w.interactive ? view.pan_y : 0.f) * v.n;
   v.cell = w.side * zoom / v.n;
 
-  const bool marks = view.leak_marks && v.cell >= 5.f;
-  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax, w.reveal,
-                     view.leak_marks && !marks};
+  const bool masked = w.cells == StepCells::MaskedScores || w.cells == StepCells::Weights;
+  const bool marks = masked && view.leak_marks && v.cell >= 5.f;
+  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax,
+                     masked && view.leak_marks && !marks, w.cells, ctx.state.score_scale};
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
   ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
   if (w.report) ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom});
 
-  // Ticks: token ids along the top (keys) and the left (queries).
+  // Ticks: token ids along the top (keys) and the left (queries), each at the centre of its own
+  // column or row, only where that centre is inside the view, spaced so that no two labels touch
+  // and clipped to the margins, so zoom and pan never leave a label beside the wrong row.
   ImGui::PushFont(ctx.mono());
-  const int step = tick_step(v.cell, ctx.mono()->FontSize * 2.4f);
   const ImU32 axis = ImGui::GetColorU32(ImGuiCol_Text);
-  const int span = static_cast<int>(std::ceil(v.n / zoom));
-  for (int p = (static_cast<int>(v.first_col) / step) * step; p < v.first_col + span && p < v.n; p += step) {
-    if (p < v.first_col) continue;
-    const std::string label = std::to_string(token_at(a, w.head, coords, p));
+  const float label_w = ImGui::CalcTextSize(digits_grouped(v.n - 1).c_str()).x;
+  const int col_step = tick_step(v.cell, label_w + ctx.mono()->FontSize * 0.6f);
+  const int row_step = tick_step(v.cell, ImGui::GetTextLineHeight() * 1.1f);
+  const int span = static_cast<int>(std::ceil(v.n / zoom)) + 1;
+  list->PushClipRect({v.m0.x - left, v.m0.y - top}, {v.m1.x + label_w * 0.5f, v.m1.y}, true);
+  for (int p = (static_cast<int>(v.first_col) / col_step) * col_step; p < v.first_col + span && p < v.n; p += col_step) {
+    const float centre = v.cell_min(0, p).x + v.cell * 0.5f;
+    if (centre < v.m0.x || centre > v.m1.x) continue;
+    const std::string label = digits_grouped(token_at(a, w.head, coords, p));
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
-    const ImVec2 c = v.cell_min(p, p);
-    list->AddText({c.x + v.cell * 0.5f - size.x * 0.5f, v.m0.y - size.y - 2.f}, axis, label.c_str());
-    list->AddText({v.m0.x - size.x - 4.f, c.y + v.cell * 0.5f - size.y * 0.5f}, axis, label.c_str());
+    list->AddText({centre - size.x * 0.5f, v.m0.y - size.y - 2.f}, axis, label.c_str());
   }
+  for (int p = (static_cast<int>(v.first_row) / row_step) * row_step; p < v.first_row + span && p < v.n; p += row_step) {
+    const float centre = v.cell_min(p, 0).y + v.cell * 0.5f;
+    if (centre < v.m0.y || centre > v.m1.y) continue;
+    const std::string label = digits_grouped(token_at(a, w.head, coords, p));
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    list->AddText({v.m0.x - size.x - 4.f, centre - size.y * 0.5f}, axis, label.c_str());
+  }
+  list->PopClipRect();
   ImGui::PopFont();
 
   list->PushClipRect(v.m0, v.m1, true);
@@ -146,7 +175,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   }
   ImGui::PushFont(ctx.mono());
   const auto& weights = a.attention.head(0, w.head).weights;
-  if (!weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
+  if (w.cells == StepCells::Weights && !weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
     const RowRuns& mask = a.mask(w.head);
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
@@ -195,8 +224,12 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
           ctx.queue.push(action::Pin{ctx.state.pinned == cell ? std::nullopt : std::optional<Cell>(cell)});
       }
     }
+    // The wheel zooms about the pointer: the cell under it stays under it.
     const float wheel = ImGui::GetIO().MouseWheel;
-    if (wheel != 0.f) ctx.queue.push(action::Zoom{std::pow(1.25f, wheel)});
+    if (wheel != 0.f)
+      ctx.queue.push(action::Zoom{std::pow(1.25f, wheel),
+                                  ImVec2Fraction{std::clamp((mouse.x - v.m0.x) / w.side, 0.f, 1.f),
+                                                 std::clamp((mouse.y - v.m0.y) / w.side, 0.f, 1.f)}});
     if (ImGui::IsMouseDragging(ImGuiMouseButton_Right) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) {
       const ImVec2 d = ImGui::GetIO().MouseDelta;
       ctx.queue.push(action::Pan{-d.x / (w.side * zoom), -d.y / (w.side * zoom)});

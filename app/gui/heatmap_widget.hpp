@@ -12,14 +12,25 @@ struct HeatmapWidget {
   float vmax = 1.f;         // top of the colour scale
   bool interactive = true;  // hover, pin, zoom and pan
   bool report = true;       // record the rectangle in the screen report
-  float reveal = 1.f;
+  StepCells cells = StepCells::Weights;  // what the current step has computed
+  std::string title;  // the header's name for the matrix; empty: "head H"
 };
 
 // Height of the header line plus the tick margin above the matrix, and the margin on the left.
 float heatmap_widget_top(const ViewContext& ctx);
-float heatmap_widget_left(const ViewContext& ctx);
+float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for the row labels of N tokens
 
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
+
+// `count` square matrices of `a` in a grid that fills `avail` (minus `reserved_h` for lines
+// above and below, besides each matrix's header and metrics line): the column count that gives
+// the largest matrices, their side, and the gap between them.
+struct HeatmapGrid {
+  int cols = 1;
+  float side = 0.f;
+  float gap = 0.f;
+};
+HeatmapGrid heatmap_grid(ViewContext& ctx, const Analysis& a, int count, ImVec2 avail, float reserved_h);
 
 }  // namespace attnscope

@@ -1,5 +1,6 @@
-// Keyboard shortcuts. ImGui 1.86 fills io.KeysDown[] with GLFW key codes, so the codes come from
-// glfw3.h (constants only; this file links nothing from GLFW).
+// Keyboard shortcuts. Each key press arrives as one KeyPress (the window queues them as GLFW
+// reports them), so ten quick taps within one frame are ten steps, as a presenter's clicker
+// expects. The codes come from glfw3.h (constants only; this file links nothing from GLFW).
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
@@ -7,37 +8,60 @@
 
 namespace attnscope {
 
-void keyboard_actions(ViewContext& ctx) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;  // typing into a field is not a shortcut
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-  auto& q = ctx.queue;
-  const ViewOptions& view = ctx.state.view;
-  if (io.KeyCtrl) {
-    if (pressed(GLFW_KEY_Z)) q.push(io.KeyShift ? Action{action::Redo{}} : Action{action::Undo{}});
-    if (pressed(GLFW_KEY_Y)) q.push(action::Redo{});
-    if (pressed(GLFW_KEY_E)) q.push(action::Export{});
-    if (pressed(GLFW_KEY_O)) q.push(action::BrowseFolder{});
-    return;
+namespace {
+
+// Keys whose auto-repeat counts: holding → steps on, holding + zooms on.
+bool repeats(int key) {
+  return key == GLFW_KEY_RIGHT || key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_PAGE_UP;
+}
+
+std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view, bool pinned) {
+  const int key = press.key;
+  if (press.repeat && !repeats(key)) return std::nullopt;
+  if (press.ctrl) {
+    if (key == GLFW_KEY_Z) return press.shift ? Action{action::Redo{}} : Action{action::Undo{}};
+    if (key == GLFW_KEY_Y) return action::Redo{};
+    if (key == GLFW_KEY_E) return action::Export{};
+    if (key == GLFW_KEY_O) return action::BrowseFolder{};
+    return std::nullopt;
   }
-  if (pressed(GLFW_KEY_SPACE)) q.push(action::TogglePlay{});
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) q.push(action::StepNext{});
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) q.push(action::StepPrev{});
-  if (pressed(GLFW_KEY_HOME)) q.push(action::StepFirst{});
-  if (pressed(GLFW_KEY_END)) q.push(action::StepLast{});
+  switch (key) {
+    case GLFW_KEY_SPACE: return action::TogglePlay{};
+    // Presenter clickers send PageDown / PageUp.
+    case GLFW_KEY_RIGHT:
+    case GLFW_KEY_PAGE_DOWN: return action::StepNext{};
+    case GLFW_KEY_LEFT:
+    case GLFW_KEY_PAGE_UP: return action::StepPrev{};
+    case GLFW_KEY_HOME: return action::StepFirst{};
+    case GLFW_KEY_END: return action::StepLast{};
+    case GLFW_KEY_EQUAL:
+    case GLFW_KEY_KP_ADD: return action::Zoom{1.5f, std::nullopt};
+    case GLFW_KEY_MINUS:
+    case GLFW_KEY_KP_SUBTRACT: return action::Zoom{1.f / 1.5f, std::nullopt};
+    case GLFW_KEY_0: return action::ResetZoom{};
+    case GLFW_KEY_C: return action::ToggleCompare{};
+    case GLFW_KEY_O: return action::ToggleCost{};
+    case GLFW_KEY_L: return action::ToggleLeakMarks{};
+    case GLFW_KEY_F: return action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame};
+    case GLFW_KEY_G: return action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group};
+    case GLFW_KEY_K: return action::SetClassroom{!view.classroom};
+    case GLFW_KEY_F11: return action::ToggleFullscreen{};
+    case GLFW_KEY_ESCAPE:
+      if (pinned) return action::Pin{std::nullopt};
+      return std::nullopt;
+    default: break;
+  }
   for (int i = 0; i < 9; ++i)
-    if (pressed(GLFW_KEY_1 + i) || pressed(GLFW_KEY_KP_1 + i)) q.push(action::LoadPreset{i});
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) q.push(action::Zoom{1.5f});
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) q.push(action::Zoom{1.f / 1.5f});
-  if (pressed(GLFW_KEY_0)) q.push(action::ResetZoom{});
-  if (pressed(GLFW_KEY_C)) q.push(action::ToggleCompare{});
-  if (pressed(GLFW_KEY_O)) q.push(action::ToggleCost{});
-  if (pressed(GLFW_KEY_L)) q.push(action::ToggleLeakMarks{});
-  if (pressed(GLFW_KEY_F)) q.push(action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame});
-  if (pressed(GLFW_KEY_G)) q.push(action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group});
-  if (pressed(GLFW_KEY_K)) q.push(action::SetClassroom{!view.classroom});
-  if (pressed(GLFW_KEY_F11)) q.push(action::ToggleFullscreen{});
-  if (pressed(GLFW_KEY_ESCAPE) && ctx.state.pinned) q.push(action::Pin{std::nullopt});
+    if (key == GLFW_KEY_1 + i || key == GLFW_KEY_KP_1 + i) return action::LoadPreset{i};
+  return std::nullopt;
+}
+
+}  // namespace
+
+void keyboard_actions(ViewContext& ctx, const std::vector<KeyPress>& presses) {
+  if (ImGui::GetIO().WantTextInput) return;  // typing into a field is not a shortcut
+  for (const KeyPress& press : presses)
+    if (auto a = key_action(press, ctx.state.view, ctx.state.pinned.has_value())) ctx.queue.push(std::move(*a));
 }
 
 }  // namespace attnscope

@@ -16,14 +16,15 @@ struct HeatmapPaint {
   ColormapName colormap = ColormapName::Viridis;
   ThemeName theme = ThemeName::Light;
   float vmax = 1.f;        // top of the colour scale (AppState::weight_scale)
-  float reveal = 1.f;      // 0: allowed cells still look masked; animates the mask step in
   bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
+  StepCells cells = StepCells::Weights;  // what the current step has computed
+  float smax = 1.f;                      // top of the diverging score scale (analysis_score_scale)
 };
 
+// Two variants' masks in one image: every cell coloured by whether only A, only B or both allow it.
 struct DiffPaint {
   std::shared_ptr<const Analysis> a, b;
   int head = 0;
-  DiffOp op = DiffOp::AMinusB;
   ThemeName theme = ThemeName::Light;
 };
 

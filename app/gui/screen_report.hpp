@@ -1,7 +1,11 @@
 #pragma once
 // Where the views put things on screen this frame. Screenshot mode writes it next to the PNG,
 // so pixel tests locate cells from the real layout instead of guessing it.
+#include <imgui.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace attnscope {
@@ -24,11 +28,27 @@ struct ScreenReport {
   };
   std::vector<Heatmap> heatmaps;
   std::vector<TokenCell> token_cells;  // only when the grid draws cells one by one
+  // Every glyph of text drawn this frame is checked against the box it was allowed to draw in
+  // (its clip rectangle): a glyph that sticks out is a clipped word ("4 lea").
+  struct ClippedGlyph {
+    ScreenRect glyph, box;
+  };
+  // Scene panel fields by scene key, for scripts that click into them; the window's panels by name.
+  std::vector<std::pair<std::string, ScreenRect>> fields, panels;
+  int glyphs = 0;
+  std::vector<ClippedGlyph> clipped_glyphs;
   void clear() {
     heatmaps.clear();
     token_cells.clear();
+    fields.clear();
+    panels.clear();
+    glyphs = 0;
+    clipped_glyphs.clear();
   }
 };
+
+// Fills `glyphs` and `clipped_glyphs` from a rendered frame's draw lists (ImGui::GetDrawData()).
+void screen_report_glyphs(ScreenReport& report, const ImDrawData& data);
 
 nlohmann::json screen_report_json(const ScreenReport& report, float scale);
 

@@ -21,7 +21,7 @@ GuiStart gui_start(const GuiRequest& request);
 
 // The first frame's state: the presets in `presets_folder`; the scene named on the command line,
 // else the last scene in the settings, else the first preset; view options from the settings,
-// then the command line's (--classroom).
+// then the command line's (--classroom, --compare-view).
 void state_open(AppState& state, const GuiRequest& request, const Settings& settings,
                 const std::string& presets_folder);
 

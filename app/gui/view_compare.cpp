@@ -1,11 +1,14 @@
-// Compare: the same scene (same q, k, v) under 2-4 variants, the difference of the first two,
-// and their metrics.
+// Compare: the same scene (same q, k, v) under 2-4 chosen variants, the cells only A allows,
+// only B allows and both allow, their metrics, and the focused cell under A and B.
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "app/gui/apply.hpp"
+#include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
+#include "app/gui/text_fit.hpp"
+#include "core/digits.hpp"
 
 namespace attnscope {
 
@@ -15,6 +18,133 @@ std::shared_ptr<const Analysis> cached(const ViewContext& ctx, const std::string
   return ctx.state.cache.peek(scene_hash(compare_scene(ctx.state.scene, variant)));
 }
 
+char letter(size_t i) { return static_cast<char>('A' + i); }
+
+// One combo per compared variant, a head chooser, and buttons to add or drop a variant.
+void choosers(ViewContext& ctx, int head) {
+  const AppState& state = ctx.state;
+  const auto& variants = state.view.compare_variants;
+  const float combo_w = ImGui::GetFontSize() * 7.5f;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    if (i) ImGui::SameLine();
+    ImGui::SetNextItemWidth(combo_w);
+    const std::string label = fmt::format("{}##compare{}", letter(i), i);
+    if (ImGui::BeginCombo(label.c_str(), variants[i].c_str())) {
+      for (const Variant* v : variant_all()) {
+        if (ImGui::Selectable(v->info().name.c_str(), v->info().name == variants[i]) && v->info().name != variants[i]) {
+          std::vector<std::string> chosen = variants;
+          chosen[i] = v->info().name;
+          ctx.queue.push(action::SetCompare{true, chosen});
+        }
+      }
+      ImGui::EndCombo();
+    }
+  }
+  ImGui::SameLine();
+  if (variants.size() < 4 && ImGui::Button("+##add_variant")) {
+    std::vector<std::string> chosen = variants;
+    chosen.push_back("full");
+    ctx.queue.push(action::SetCompare{true, chosen});
+  }
+  if (variants.size() > 2) {
+    ImGui::SameLine();
+    if (ImGui::Button("\u2212##drop_variant")) {
+      std::vector<std::string> chosen(variants.begin(), variants.end() - 1);
+      ctx.queue.push(action::SetCompare{true, chosen});
+    }
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.f);
+  const std::string current = fmt::format("head {}", head);
+  if (ImGui::BeginCombo("##compare_head", current.c_str())) {
+    for (int h = 0; h < state.scene.heads; ++h)
+      if (ImGui::Selectable(fmt::format("head {}", h).c_str(), h == head)) ctx.queue.push(action::SetCompareHead{h});
+    ImGui::EndCombo();
+  }
+}
+
+void metrics_table(ViewContext& ctx, const std::vector<std::shared_ptr<const Analysis>>& analyses) {
+  const AppState& state = ctx.state;
+  const auto& variants = state.view.compare_variants;
+  if (!ImGui::BeginTable("metrics", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+    return;
+  for (const char* h : {"variant", "allowed", "leaks", "density", "FLOPs vs dense"}) ImGui::TableSetupColumn(h);
+  ImGui::TableHeadersRow();
+  for (size_t i = 0; i < variants.size(); ++i) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt::format("{} {}", letter(i), variants[i]).c_str());
+    if (!analyses[i]) {
+      ImGui::TableNextColumn();
+      const std::string& error = i < state.compare_errors.size() ? state.compare_errors[i] : std::string();
+      ImGui::TextDisabled("%s", error.empty() ? "analysing..." : "cannot run this scene");
+      if (!error.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", error.c_str());
+      continue;
+    }
+    const Metrics& m = analyses[i]->metrics;
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(digits_grouped(m.total_allowed).c_str());
+    ImGui::TableNextColumn();
+    if (m.total_leaks > 0) ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "%s", digits_grouped(m.total_leaks).c_str());
+    else ImGui::TextUnformatted("0");
+    ImGui::TableNextColumn();
+    ImGui::Text("%.3f", m.density);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.3f", m.flops_vs_dense);
+  }
+  ImGui::EndTable();
+}
+
+// A and B in one image (A only, B only, both); hovering a cell focuses it, so the inspector
+// line explains it under every variant.
+void diff_widget(ViewContext& ctx, const std::shared_ptr<const Analysis>& a, const std::shared_ptr<const Analysis>& b,
+                 int head, float side) {
+  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, a->n());
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  ImGui::PushFont(ctx.body());
+  list->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), text_fit_lines("A vs B", left + side, 1).c_str());
+  ImGui::PopFont();
+  const ImVec2 m0{std::floor(p.x + left), std::floor(p.y + top)}, m1{m0.x + side, m0.y + side};
+  ctx.painter.diff(list, {a, b, head, ctx.state.view.theme()}, m0, m1);
+  if (auto focus = ctx.state.focus(); focus && focus->q < a->n() && focus->k < a->n()) {
+    const float cell = side / a->n();
+    const ImVec2 c{m0.x + focus->k * cell, m0.y + focus->q * cell};
+    list->AddRect({c.x - 1, c.y - 1}, {c.x + cell + 1, c.y + cell + 1}, to_imu32(ctx.theme().highlight), 0.f, 0, 2.f);
+  }
+  ImGui::InvisibleButton("##diff", {left + side, top + side});
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (ImGui::IsItemHovered() && mouse.x >= m0.x && mouse.y >= m0.y && mouse.x < m1.x && mouse.y < m1.y) {
+    const Cell cell{head, static_cast<int>((mouse.y - m0.y) / side * a->n()), static_cast<int>((mouse.x - m0.x) / side * a->n())};
+    ctx.hover_next = cell;
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+      ctx.queue.push(action::Pin{ctx.state.pinned == cell ? std::nullopt : std::optional<Cell>(cell)});
+  }
+}
+
+std::string cell_status(const Analysis& a, const Cell& c) {
+  if (a.leaks_at(c.head, c.q, c.k)) return "LEAK";
+  return a.allowed(c.head, c.q, c.k) ? "allowed" : "masked";
+}
+
+// The focused cell under every compared variant, on one wrapped line.
+void compare_inspector(ViewContext& ctx, const std::vector<std::shared_ptr<const Analysis>>& analyses) {
+  const auto focus = ctx.state.focus();
+  std::string text;
+  if (!focus) {
+    text = "Hover a cell to see it under each variant; click to pin it.";
+  } else {
+    text = fmt::format("head {}: query {} \u2192 key {}", focus->head, digits_grouped(focus->q), digits_grouped(focus->k));
+    for (size_t i = 0; i < analyses.size(); ++i)
+      if (analyses[i] && focus->head < analyses[i]->heads() && focus->q < analyses[i]->n() && focus->k < analyses[i]->n())
+        text += fmt::format("  \u00b7  {} {}: {}", letter(i), ctx.state.view.compare_variants[i], cell_status(*analyses[i], *focus));
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(text_fit_lines(text, width, 2).c_str());
+  ImGui::PopTextWrapPos();
+}
+
 }  // namespace
 
 void view_compare(ViewContext& ctx) {
@@ -22,76 +152,52 @@ void view_compare(ViewContext& ctx) {
   const auto& variants = state.view.compare_variants;
   std::vector<std::shared_ptr<const Analysis>> analyses;
   for (const auto& v : variants) analyses.push_back(cached(ctx, v));
+  const int heads = state.scene.heads;
+  const int chosen = state.view.compare_head >= 0 ? state.view.compare_head : state.focus() ? state.focus()->head : heads - 1;
+  const int head = std::clamp(chosen, 0, heads - 1);
 
-  // Metrics first: the numbers a comparison is about.
   ImGui::PushFont(ctx.body());
-  if (ImGui::BeginTable("metrics", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* h : {"variant", "allowed", "leaks", "density", "FLOPs vs dense", "causal coverage"})
-      ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
-    for (size_t i = 0; i < variants.size(); ++i) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(fmt::format("{} {}", static_cast<char>('A' + i), variants[i]).c_str());
-      if (!analyses[i]) {
-        ImGui::TableNextColumn();
-        const std::string& error = i < state.compare_errors.size() ? state.compare_errors[i] : std::string();
-        ImGui::TextDisabled("%s", error.empty() ? "analysing..." : error.c_str());
-        continue;
-      }
-      const Metrics& m = analyses[i]->metrics;
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", static_cast<long long>(m.total_allowed));
-      ImGui::TableNextColumn();
-      if (m.total_leaks > 0) ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "%lld", static_cast<long long>(m.total_leaks));
-      else ImGui::Text("0");
-      ImGui::TableNextColumn();
-      ImGui::Text("%.3f", m.density);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.3f", m.flops_vs_dense);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.3f", m.coverage);
-    }
-    ImGui::EndTable();
-  }
+  choosers(ctx, head);
+  if (!ctx.classroom()) metrics_table(ctx, analyses);
   ImGui::PopFont();
-
-  const int heads = std::min(state.scene.heads, 4);
-  const int head = state.focus() ? std::min(state.focus()->head, heads - 1) : heads - 1;
+  const bool diff = analyses.size() >= 2 && analyses[0] && analyses[1] && head < analyses[0]->heads() &&
+                    head < analyses[1]->heads();
+  DiffCounts counts;
+  if (diff) {
+    const RowRuns &a = analyses[0]->mask(head), &b = analyses[1]->mask(head);
+    counts = {diff_cells(a, b, DiffOp::AMinusB).count(), diff_cells(a, b, DiffOp::BMinusA).count(),
+              diff_cells(a, b, DiffOp::Both).count()};
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx), gap = ctx.body()->FontSize * 0.8f;
-  const int cols = static_cast<int>(std::max(variants.size(), size_t{3}));
-  // One row of variants (the focused head) and one row of differences.
-  const float side = std::floor(std::max(16.f, std::min((avail.x - cols * (left + gap)) / cols,
-                                                        (avail.y - 2 * (top + gap)) / 2)));
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float legend_h = diff_legend_height(ctx, counts, avail.x);
+  const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;
+  const int n = state.analysis ? state.analysis->n() : state.scene.n;
+  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, n), gap = ctx.body()->FontSize * 0.8f;
+  // One row: every variant's matrix (the chosen head), then A and B in one image.
+  const int cols = static_cast<int>(variants.size()) + 1;
+  const float side = std::floor(std::max(16.f, std::min((avail.x - cols * left - (cols - 1) * gap) / cols,
+                                                        avail.y - legend_h - inspector_h - top - gap)));
+  diff_legend(ctx, counts, avail.x);
   for (size_t i = 0; i < variants.size(); ++i) {
     if (i) ImGui::SameLine(0.f, gap);
     ImGui::BeginGroup();
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    if (analyses[i]) {
+    const std::string title = fmt::format("{} {}", letter(i), variants[i]);
+    if (analyses[i] && head < analyses[i]->heads()) {
       // One colour scale for every variant (the scene's own), so a colour means the same weight.
-      heatmap_widget(ctx, {analyses[i], head, side, state.weight_scale.vmax, false, false, 1.f});
+      heatmap_widget(ctx, {analyses[i], head, side, state.weight_scale.vmax, false, false, StepCells::Weights,
+                           text_fit_lines(title, left + side, 1)});
     } else {
-      ImGui::Dummy({left + side, top + side});
+      ImGui::TextDisabled("%s", text_fit_lines(title + ": analysing...", left + side, 1).c_str());
+      ImGui::Dummy({left + side, top + side - line});
     }
-    ImGui::GetWindowDrawList()->AddText({p.x + left + side * 0.5f, p.y}, ImGui::GetColorU32(ImGuiCol_Text),
-                                        fmt::format("{}: {}", static_cast<char>('A' + i), variants[i]).c_str());
     ImGui::EndGroup();
   }
-  if (analyses.size() < 2 || !analyses[0] || !analyses[1]) return;
-  for (DiffOp op : {DiffOp::AMinusB, DiffOp::BMinusA, DiffOp::Both}) {
-    if (op != DiffOp::AMinusB) ImGui::SameLine(0.f, gap);
-    ImGui::BeginGroup();
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    const int64_t count = diff_cells(analyses[0]->mask(head), analyses[1]->mask(head), op).count();
-    const std::string label = fmt::format("{}  head {}: {} cells", diff_op_label(op), head, count);
-    ImGui::GetWindowDrawList()->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
-    const ImVec2 m0{p.x + left, p.y + top};
-    ctx.painter.diff(ImGui::GetWindowDrawList(), {analyses[0], analyses[1], head, op, state.view.theme()}, m0,
-                     {m0.x + side, m0.y + side});
-    ImGui::Dummy({left + side, top + side});
-    ImGui::EndGroup();
+  if (diff) {
+    ImGui::SameLine(0.f, gap);
+    diff_widget(ctx, analyses[0], analyses[1], head, side);
   }
+  compare_inspector(ctx, analyses);
 }
 
 }  // namespace attnscope

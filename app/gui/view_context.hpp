@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <optional>
+#include <vector>
 
 #include "app/gui/app_state.hpp"
 #include "app/gui/painter.hpp"
@@ -62,7 +63,13 @@ void view_timeline(ViewContext& ctx);
 float timeline_height(ViewContext& ctx, float width);
 // The whole window: a fixed layout of the views above that follows the window size.
 void view_frame(ViewContext& ctx);
-// Keyboard shortcuts as actions (GLFW key codes in io.KeysDown, as ImGui 1.86 expects).
-void keyboard_actions(ViewContext& ctx);
+// One key press or auto-repeat as the window system reported it (GLFW key codes).
+struct KeyPress {
+  int key = 0;
+  bool ctrl = false, shift = false;
+  bool repeat = false;
+};
+// Keyboard shortcuts as actions, one per press in order (none while a text field has focus).
+void keyboard_actions(ViewContext& ctx, const std::vector<KeyPress>& presses);
 
 }  // namespace attnscope

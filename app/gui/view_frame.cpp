@@ -13,6 +13,8 @@ void panel(const char* id, ImVec2 size, void (*body)(ViewContext&), ViewContext&
   ImGui::BeginChild(id, size, border, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   body(ctx);
   ImGui::EndChild();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.report.panels.push_back({id, {a.x, a.y, b.x, b.y}});
 }
 
 void section_title(ViewContext& ctx, const char* title) {
@@ -57,6 +59,51 @@ void right_column(ViewContext& ctx) {
   else view_heatmaps(ctx);
 }
 
+// The core refused the scene: say so above the views (which keep the last scene that worked),
+// in the GUI's words; the fields holding the refused values are outlined in the scene panel.
+void error_banner(ViewContext& ctx) {
+  const std::string& error = ctx.state.error;
+  if (error.empty()) return;
+  const Theme& theme = ctx.theme();
+  const std::string text = error + "  The views show the last scene that worked.";
+  const float width = ImGui::GetContentRegionAvail().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = width - style.WindowPadding.x * 2.f;
+  const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + style.WindowPadding.y * 2.f;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImColor(to_imu32(theme.leak, 40)).Value);
+  ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(theme.leak)).Value);
+  ImGui::BeginChild("error", {width, h}, true, ImGuiWindowFlags_NoScrollbar);
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndChild();
+  ImGui::PopStyleColor(2);
+}
+
+// An export's result in the bottom-right corner for a few seconds: the full path, wrapped.
+void toast(ViewContext& ctx) {
+  const auto& toast = ctx.state.toast;
+  if (!toast) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float margin = ctx.body()->FontSize;
+  const float width = std::min(io.DisplaySize.x * 0.6f, ctx.body()->FontSize * 40.f);
+  ImGui::SetNextWindowPos({io.DisplaySize.x - margin, io.DisplaySize.y - margin}, ImGuiCond_Always, {1.f, 1.f});
+  ImGui::SetNextWindowSizeConstraints({0.f, 0.f}, {width, io.DisplaySize.y * 0.5f});
+  if (toast->error) ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(ctx.theme().leak)).Value);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 2.f);
+  ImGui::Begin("##toast", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoInputs);
+  ImGui::PushFont(ctx.body());
+  ImGui::PushTextWrapPos(width - ImGui::GetStyle().WindowPadding.x * 2.f);
+  ImGui::TextUnformatted(toast->text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  ImGui::End();
+  ImGui::PopStyleVar();
+  if (toast->error) ImGui::PopStyleColor();
+}
+
 }  // namespace
 
 void view_frame(ViewContext& ctx) {
@@ -71,6 +118,7 @@ void view_frame(ViewContext& ctx) {
   // Classroom: no editing column; the step and its caption run across the top in large type,
   // so the grid and the heatmaps keep their room. Presets stay on the keys 1-9.
   if (ctx.classroom()) view_step_header(ctx);
+  error_banner(ctx);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float timeline_h = timeline_height(ctx, avail.x);
@@ -95,6 +143,7 @@ void view_frame(ViewContext& ctx) {
   ImGui::End();
   view_file_browser(ctx);
   ImGui::PopFont();
+  toast(ctx);
 
   // Hover is whatever a view found under the mouse this frame (none: the hover ends).
   if (ctx.hover_next != ctx.state.hover) ctx.queue.push(action::SetHover{ctx.hover_next});

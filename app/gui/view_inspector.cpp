@@ -4,7 +4,9 @@
 #include <cmath>
 #include <optional>
 
+#include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/digits.hpp"
 #include "core/policy.hpp"
 
 namespace attnscope {
@@ -31,7 +33,9 @@ std::string why(const Analysis& a, const Cell& c) {
 std::optional<Cell> focus_or_hint(const AppState& state) {
   const auto focus = state.focus();
   if (!state.analysis || !focus) {
+    ImGui::PushTextWrapPos(0.f);
     ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
+    ImGui::PopTextWrapPos();
     return std::nullopt;
   }
   return focus;
@@ -45,23 +49,30 @@ void view_inspector(ViewContext& ctx) {
   if (!focus) return;
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
+  // Every line wraps at the column's edge: the column is narrow and the explanations are long.
+  ImGui::PushTextWrapPos(0.f);
   ImGui::PushFont(ctx.caption());
-  ImGui::Text("head %d:  query %d \u2192 key %d%s", c.head, c.q, c.k, state.pinned == c ? "  (pinned)" : "");
+  ImGui::TextUnformatted(fmt::format("head {}:  query {} \u2192 key {}{}", c.head, digits_grouped(c.q), digits_grouped(c.k),
+                                     state.pinned == c ? "  (pinned)" : "").c_str());
   ImGui::PopFont();
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
   const Theme& theme = ctx.theme();
-  if (leak) ImGui::TextColored(ImColor(to_imu32(theme.leak)), "LEAK: allowed by %s, forbidden by the %s policy",
-                               a.scene.variant.c_str(), policy_name(a.policy).c_str());
-  else ImGui::Text("%s", allowed ? "allowed" : "masked");
+  if (leak) {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(theme.leak));
+    ImGui::TextUnformatted(fmt::format("LEAK: allowed by {}, forbidden by the {} policy", a.scene.variant,
+                                       policy_name(a.policy)).c_str());
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::TextUnformatted(allowed ? "allowed" : "masked");
+  }
   if (a.build.frame) {
     const HeadFrame& f = a.build.frame->heads[c.head];
     const int sq = f.slot_of_token[c.q], sk = f.slot_of_token[c.k];
-    ImGui::Text("frame slots: query %d, key %d   groups: %d, %d", sq, sk, f.segment_of_slot(sq), f.segment_of_slot(sk));
+    ImGui::TextUnformatted(fmt::format("frame slots: query {}, key {}   groups: {}, {}", digits_grouped(sq),
+                                       digits_grouped(sk), f.segment_of_slot(sq), f.segment_of_slot(sk)).c_str());
   }
-  if (allowed) {
-    ImGui::Text("score %.4f   weight %.4f", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k));
-  }
-  ImGui::PushTextWrapPos(0.f);
+  if (allowed)
+    ImGui::TextUnformatted(fmt::format("score {:.4f}   weight {:.4f}", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k)).c_str());
   ImGui::TextUnformatted(why(a, c).c_str());
   ImGui::PopTextWrapPos();
   if (!ctx.classroom()) {
@@ -78,14 +89,17 @@ void view_inspector_line(ViewContext& ctx) {
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
-  ImGui::Text("head %d: query %d \u2192 key %d", c.head, c.q, c.k);
-  ImGui::SameLine();
-  if (leak) ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "LEAK");
-  else ImGui::TextUnformatted(allowed ? "allowed" : "masked");
-  ImGui::SameLine();
-  // The explanation runs on to the panel's edge, where the panel clips it.
-  const std::string detail = allowed ? fmt::format("weight {:.2f} \u00b7 {}", a.weight(0, c.head, c.q, c.k), why(a, c)) : why(a, c);
-  ImGui::TextDisabled("%s", detail.c_str());
+  // Two lines at most (the layout reserves them): the explanation is cut at a word with an
+  // ellipsis, never in the middle of one.
+  const std::string text = fmt::format("head {}: query {} \u2192 key {}  {}  {}{}", c.head, digits_grouped(c.q),
+                                       digits_grouped(c.k), leak ? "LEAK" : allowed ? "allowed" : "masked",
+                                       allowed ? fmt::format("weight {:.2f} \u00b7 ", a.weight(0, c.head, c.q, c.k)) : "",
+                                       why(a, c));
+  if (leak) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextUnformatted(text_fit_lines(text, ImGui::GetContentRegionAvail().x, 2).c_str());
+  ImGui::PopTextWrapPos();
+  if (leak) ImGui::PopStyleColor();
 }
 
 }  // namespace attnscope

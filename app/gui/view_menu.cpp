@@ -1,4 +1,6 @@
 // The menu bar: every entry is an action, with its keyboard shortcut shown.
+#include <fmt/format.h>
+
 #include "app/gui/view_context.hpp"
 #include "core/glossary.hpp"
 
@@ -35,6 +37,12 @@ void view_menu(ViewContext& ctx) {
     view_recent_menu(ctx);
     ImGui::Separator();
     if (ImGui::MenuItem("Export figure", "Ctrl+E")) ctx.queue.push(action::Export{});
+    // Where exports go; applied when the field loses focus or on Enter.
+    char folder[512];
+    fmt::format_to_n(folder, sizeof folder - 1, "{}", ctx.state.export_folder).out[0] = '\0';
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18.f);
+    ImGui::InputTextWithHint("Export folder", "the folder attnscope started in", folder, sizeof folder);
+    if (ImGui::IsItemDeactivatedAfterEdit()) ctx.queue.push(action::SetExportFolder{folder});
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Edit")) {
@@ -73,10 +81,6 @@ void view_menu(ViewContext& ctx) {
       glossary_tooltip(term);
     }
     ImGui::EndMenu();
-  }
-  if (!ctx.state.status.empty()) {
-    ImGui::SameLine(0.f, ImGui::GetFontSize() * 2.f);
-    ImGui::TextDisabled("%s", ctx.state.status.c_str());
   }
   ImGui::EndMenuBar();
 }

@@ -1,6 +1,9 @@
 // Scene panel (every edit becomes one SetScene, so it can be undone) and the preset list.
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/variant.hpp"
 
@@ -8,10 +11,78 @@ namespace attnscope {
 
 namespace {
 
-// An integer field that edits the scene when the user presses Enter or a +/- button, not on
-// every keystroke (typing 1024 must not analyse N = 1, 10 and 102 first).
-bool edit_int(const char* label, int& value, int step = 1) {
-  return ImGui::InputInt(label, &value, step, step * 4, ImGuiInputTextFlags_EnterReturnsTrue);
+// A typed value applies when the field loses focus (a click elsewhere, Tab) or on Enter, not on
+// every keystroke: typing 1024 must not analyse N = 1, 10 and 102 first. While the field is
+// active ImGui keeps the text; the parsed value waits in ImGui's per-window storage.
+bool edit_typed_int(const char* label, int& value) {
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID id = ImGui::GetID(label);
+  int typed = value;
+  if (ImGui::InputInt(label, &typed, 0, 0)) storage->SetInt(id, typed);
+  if (ImGui::IsItemActivated()) storage->SetInt(id, value);
+  if (!ImGui::IsItemDeactivatedAfterEdit()) return false;
+  const int applied = storage->GetInt(id, value);
+  if (applied == value) return false;
+  value = applied;
+  return true;
+}
+
+// - and + buttons after the field; `next(value, direction)` gives the value a button moves to.
+template <class Next>
+bool step_buttons(const char* label, int& value, Next next) {
+  bool changed = false;
+  ImGui::PushID(label);
+  ImGui::SameLine(0.f, ImGui::GetStyle().ItemInnerSpacing.x);
+  if (ImGui::Button("-", {ImGui::GetFrameHeight(), ImGui::GetFrameHeight()})) value = next(value, -1), changed = true;
+  ImGui::SameLine(0.f, ImGui::GetStyle().ItemInnerSpacing.x);
+  if (ImGui::Button("+", {ImGui::GetFrameHeight(), ImGui::GetFrameHeight()})) value = next(value, +1), changed = true;
+  ImGui::PopID();
+  return changed;
+}
+
+// A field whose value the core refused is outlined in the leak colour until the scene is valid.
+struct FieldMark {
+  const ViewContext& ctx;
+  bool on;
+  FieldMark(const ViewContext& c, const char* key)
+      : ctx(c), on(std::find(c.state.error_fields.begin(), c.state.error_fields.end(), key) != c.state.error_fields.end()) {
+    if (!on) return;
+    ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(ctx.theme().leak)).Value);
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.f);
+  }
+  ~FieldMark() {
+    if (!on) return;
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+  }
+};
+
+void report_field(ViewContext& ctx, const char* key) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.report.fields.push_back({key, {a.x, a.y, b.x, b.y}});
+}
+
+bool edit_int(ViewContext& ctx, const char* key, const char* label, int& value, int step) {
+  const FieldMark mark(ctx, key);
+  bool changed = edit_typed_int(label, value);
+  report_field(ctx, key);
+  changed |= step_buttons(label, value, [step](int v, int dir) { return std::max(0, v + dir * step); });
+  return changed;
+}
+
+// G's buttons move to the next group size the variant accepts with the other fields as they are
+// (odd sizes where the variant takes them, divisors of N), not by a fixed stride.
+int next_valid_g(const Scene& scene, int dir) {
+  Scene probe = scene;
+  for (int g = scene.g + dir; g >= 1 && g <= scene.n; g += dir) {
+    probe.g = g;
+    try {
+      scene_validate(probe);
+      return g;
+    } catch (const SceneError&) {
+    }
+  }
+  return std::max(1, scene.g + dir);
 }
 
 }  // namespace
@@ -21,7 +92,11 @@ void view_scene(ViewContext& ctx) {
   Scene scene = state.scene;
   bool changed = false;
   const Variant* current = variant_find(scene.variant);
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  // Field, two buttons and the longest label ("N tokens") share the panel's width.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttons = 2.f * (ImGui::GetFrameHeight() + style.ItemInnerSpacing.x);
+  ImGui::PushItemWidth(std::max(ImGui::GetFontSize() * 3.f, ImGui::GetContentRegionAvail().x - buttons -
+                                                              ImGui::CalcTextSize("N tokens").x - style.ItemInnerSpacing.x));
   if (ImGui::BeginCombo("variant", scene.variant.c_str())) {
     for (const Variant* v : variant_all()) {
       if (ImGui::Selectable(v->info().name.c_str(), v == current) && v != current) {
@@ -37,11 +112,16 @@ void view_scene(ViewContext& ctx) {
     ImGui::TextDisabled("%s", current->info().description.c_str());
     ImGui::PopTextWrapPos();
   }
-  changed |= edit_int("N tokens", scene.n, scene.n >= 64 ? scene.n / 2 : 4);
-  changed |= edit_int("G group", scene.g, 2);
-  changed |= edit_int("H heads", scene.heads, 2);
-  changed |= edit_int("D dim", scene.d);
-  changed |= edit_int("B batch", scene.batch);
+  changed |= edit_int(ctx, "n", "N tokens", scene.n, scene.n >= 64 ? scene.n / 2 : 4);
+  {
+    const FieldMark mark(ctx, "g");
+    changed |= edit_typed_int("G group", scene.g);
+    report_field(ctx, "g");
+    changed |= step_buttons("G group", scene.g, [&](int, int dir) { return next_valid_g(scene, dir); });
+  }
+  changed |= edit_int(ctx, "heads", "H heads", scene.heads, 2);
+  changed |= edit_int(ctx, "d", "D dim", scene.d, 1);
+  changed |= edit_int(ctx, "batch", "B batch", scene.batch, 1);
   bool default_shift = !scene.shift.has_value();
   if (ImGui::Checkbox("shift -G/2", &default_shift)) {
     scene.shift = default_shift ? std::nullopt : std::optional<int>(scene.effective_shift());
@@ -49,23 +129,20 @@ void view_scene(ViewContext& ctx) {
   }
   if (scene.shift) {
     int shift = *scene.shift;
-    if (edit_int("shift", shift)) scene.shift = shift, changed = true;
+    if (edit_int(ctx, "shift", "shift", shift, 1)) scene.shift = shift, changed = true;
   }
   char policy[96];
   fmt::format_to_n(policy, sizeof policy - 1, "{}", scene.policy).out[0] = '\0';
-  if (ImGui::InputText("policy", policy, sizeof policy, ImGuiInputTextFlags_EnterReturnsTrue))
-    scene.policy = policy, changed = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("causal, bidirectional, prefix:P or documents:a,b,c (Enter applies)");
+  {
+    const FieldMark mark(ctx, "policy");
+    ImGui::InputText("policy", policy, sizeof policy);
+    if (ImGui::IsItemDeactivatedAfterEdit() && scene.policy != policy) scene.policy = policy, changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("causal, bidirectional, prefix:P or documents:a,b,c");
+  }
   int seed = static_cast<int>(scene.seed);
-  if (edit_int("seed", seed) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
+  if (edit_int(ctx, "seed", "seed", seed, 1) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
   ImGui::PopItemWidth();
   if (changed) ctx.queue.push(action::SetScene{scene});
-  if (!state.error.empty()) {
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "%s", state.error.c_str());
-    ImGui::TextDisabled("(showing the last scene that worked)");
-    ImGui::PopTextWrapPos();
-  }
   for (const AnalysisJob& job : state.jobs) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.started).count();
     const char* spinner = "|/-\\";
@@ -78,7 +155,9 @@ void view_presets(ViewContext& ctx) {
   for (size_t i = 0; i < presets.size(); ++i) {
     const Preset& p = presets[i];
     const bool current = p.error.empty() && p.scene == ctx.state.scene;
-    const std::string label = i < 9 ? fmt::format("{}  {}", i + 1, p.name) : fmt::format("    {}", p.name);
+    // Cut long titles at a word with an ellipsis (the tooltip has the caption).
+    const std::string label = text_fit_lines(i < 9 ? fmt::format("{}  {}", i + 1, p.name) : fmt::format("    {}", p.name),
+                                             ImGui::GetContentRegionAvail().x, 1);
     if (!p.error.empty()) {
       ImGui::TextDisabled("%s (invalid)", label.c_str());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.error.c_str());

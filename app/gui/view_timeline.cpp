@@ -127,7 +127,8 @@ void view_timeline(ViewContext& ctx) {
   if (!ctx.classroom()) {
     int step = state.play.step;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
-    if (ImGui::SliderInt("##scrub", &step, 0, last, "step %d")) ctx.queue.push(action::StepTo{step, false});
+    const std::string format = fmt::format("step %d / {}", last);  // numbered from 0, as the header
+    if (ImGui::SliderInt("##scrub", &step, 0, last, format.c_str())) ctx.queue.push(action::StepTo{step, false});
     ImGui::SameLine();
     float speed = state.play.speed;
     ImGui::SetNextItemWidth(ctx.body()->FontSize * 8.f);

@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
 #include "app/gui/token_motion.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/digits.hpp"
+#include "core/glossary.hpp"
+#include "core/variants/decode_trace.hpp"
 
 namespace attnscope {
 
@@ -57,13 +61,17 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
   }
 }
 
-// One token cell, filled and outlined by how the mask step lights it.
-void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, bool marked) {
+// One token cell, filled and outlined by how the mask step lights it. In a KV-cache decode step a
+// key the cache has dropped is drawn faded and struck through, a token not decoded yet as an
+// empty outline: neither is in the cache any more (or yet).
+void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, DecodeRole role, bool marked) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const Theme& theme = ctx.theme();
   const Rgb8 fill = light == TokenLight::Leak ? theme.leak : cell_color(ctx, pose);
-  const bool dim = light == TokenLight::Dim;
-  list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
+  const bool dim = light == TokenLight::Dim || role == DecodeRole::Dropped || role == DecodeRole::Future;
+  if (role == DecodeRole::Future) list->AddRect(a, b, to_imu32(fill, 160), 2.f, 0, 1.5f);
+  else list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
+  if (role == DecodeRole::Dropped) list->AddLine({a.x + 2.f, (a.y + b.y) * 0.5f}, {b.x - 2.f, (a.y + b.y) * 0.5f}, to_imu32(theme.text), 2.f);
   if (b.y - a.y >= ctx.mono()->FontSize * 0.9f) {
     const std::string label = std::to_string(pose.token);
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
@@ -83,6 +91,79 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
       if (focused) list->AddRect(a, b, to_imu32(theme.highlight), 2.f, 0, 3.f);
       break;
   }
+  // The step's marked tokens (SF's sinks) get a frame in the text colour, as in the figures.
+  if (marked) list->AddRect({a.x - 1.f, a.y - 1.f}, {b.x + 1.f, b.y + 1.f}, ImGui::GetColorU32(ImGuiCol_Text), 2.f, 0, 3.f);
+}
+
+}  // namespace
+
+namespace {
+
+std::string step_title(const AppState& state, int index) {
+  const auto& steps = state.analysis->trace().steps;
+  // Numbered from 0, as `attnscope steps` and `--step` count them.
+  return fmt::format("Step {} / {}:  {}", index, steps.size() - 1, steps[index].name);
+}
+
+std::string step_shape(const Step& step) {
+  std::string shape = "(";
+  for (size_t i = 0; i < step.shape.size(); ++i)
+    shape += fmt::format("{}{}={}", i ? ", " : "", i < step.axes.size() ? step.axes[i] : "?", digits_grouped(step.shape[i]));
+  return shape + ")";
+}
+
+float wrapped_height(ImFont* font, const std::string& text, float width) {
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
+}
+
+ImFont* why_font(ViewContext& ctx) { return ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body; }
+std::string why_text(const Step& step) { return "why: " + step.why; }
+
+// The "why" line and the glossary terms line under a step's caption (see view_step_header).
+float step_why_height(ViewContext& ctx, const std::string& caption, const Step& step, float width) {
+  float h = 0.f;
+  if (!step.why.empty()) h += wrapped_height(why_font(ctx), why_text(step), width) + ImGui::GetStyle().ItemSpacing.y;
+  if (ctx.classroom()) return h;
+  const auto terms = glossary_terms_in(caption + " " + step.why);
+  if (terms.empty()) return h;
+  // glossary_terms_line wraps term by term; count its lines the same way.
+  const float space = ImGui::GetStyle().ItemSpacing.x;
+  float x = ImGui::CalcTextSize("terms:").x;
+  int lines = 1;
+  for (const GlossaryTerm* t : terms) {
+    const float w = ImGui::CalcTextSize(t->term.c_str()).x;
+    if (x + space + w > width) ++lines, x = w;
+    else x += space + w;
+  }
+  return h + lines * ImGui::GetTextLineHeightWithSpacing();
+}
+
+// The tallest any step's header gets at this width, so the views below keep their place while
+// stepping (a caption that wraps onto one more line must not push the grid down).
+float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
+  const AppState& state = ctx.state;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float tallest = 0.f;
+  const auto& steps = state.analysis->trace().steps;
+  for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
+    const float h = wrapped_height(ctx.caption(), step_title(state, i), width) +
+                    wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
+                    wrapped_height(caption, state.step_caption_text(i), width) +
+                    step_why_height(ctx, state.step_caption_text(i), steps[i], width) +
+                    wrapped_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
+    tallest = std::max(tallest, h);
+  }
+  return tallest;
+}
+
+void text_wrapped(ImFont* font, const std::string& text, std::optional<ImU32> color = std::nullopt) {
+  ImGui::PushFont(font);
+  ImGui::PushTextWrapPos(0.f);
+  if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+  ImGui::TextUnformatted(text.c_str());
+  if (color) ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
 }
 
 }  // namespace
@@ -90,40 +171,28 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
 void view_step_header(ViewContext& ctx) {
   const Step* step = ctx.state.current_step();
   if (!step) return;
-  const auto& steps = ctx.state.analysis->trace().steps;
-  ImGui::PushFont(ctx.caption());
-  ImGui::Text("Step %d / %d:  %s", ctx.state.play.step + 1, static_cast<int>(steps.size()), step->name.c_str());
-  ImGui::PopFont();
-  std::string shape = "(";
-  for (size_t i = 0; i < step->shape.size(); ++i)
-    shape += fmt::format("{}{}={}", i ? ", " : "", i < step->axes.size() ? step->axes[i] : "?", step->shape[i]);
-  shape += ")";
-  ImGui::PushFont(ctx.mono());
-  ImGui::TextDisabled("%s", shape.c_str());
-  ImGui::PopFont();
-  const auto caption = ctx.state.scene.captions.find(step->name);
-  const std::string& text = caption != ctx.state.scene.captions.end() ? caption->second : step->explanation;
-  ImGui::PushFont(ctx.caption());
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopFont();
-  // The step's reason under the caption, a size smaller than the caption (in classroom the
-  // regular caption size, readable from the room and one line at 1280 px), then the glossary
-  // terms it uses (in classroom they are in the Glossary menu, which keeps the grid's room).
-  if (!step->why.empty()) {
-    ImGui::PushFont(ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body);
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), "why: %s", step->why.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PopFont();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float y0 = ImGui::GetCursorPosY();
+  // Captions in caption type while the tallest takes at most a third of the window; beyond that
+  // (long captions on a small projector) in body type, so the views keep their room.
+  ImFont* caption = ctx.caption();
+  float height = step_header_height(ctx, caption, width);
+  if (height > ImGui::GetIO().DisplaySize.y / 3.f) {
+    caption = ctx.body();
+    height = step_header_height(ctx, caption, width);
   }
-  if (!ctx.classroom()) glossary_terms_line(text + " " + step->why);
+  text_wrapped(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
+  text_wrapped(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  text_wrapped(caption, ctx.state.step_caption_text(ctx.state.play.step));
+  // The step's reason under the caption, a size smaller than the caption (in classroom the
+  // regular caption size, readable from the room), then the glossary terms it uses (in classroom
+  // they are in the Glossary menu, which keeps the grid's room).
+  if (!step->why.empty()) text_wrapped(why_font(ctx), why_text(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  if (!ctx.classroom()) glossary_terms_line(ctx.state.step_caption_text(ctx.state.play.step) + " " + step->why);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
   const float wrap = width - 12.f;
   const ImVec2 size = ImGui::CalcTextSize(step->code.c_str(), nullptr, false, wrap);
   list->AddRectFilled(p, {p.x + width, p.y + size.y + 10.f}, IM_COL32(32, 34, 40, 255), 4.f);
@@ -131,6 +200,8 @@ void view_step_header(ViewContext& ctx) {
                 step->code.c_str(), nullptr, wrap);
   ImGui::Dummy({width, size.y + 14.f});
   ImGui::PopFont();
+  const float used = ImGui::GetCursorPosY() - y0;
+  if (used < height) ImGui::Dummy({width, height - used});
 }
 
 float token_grid_width(ViewContext& ctx) {
@@ -200,7 +271,8 @@ void view_token_grid(ViewContext& ctx) {
       if (!row || *row <= -1.f || *row >= rows) continue;
       const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + *row * row_h + 1.f};
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
-      draw_cell(ctx, a, b, pose, light, std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
+      draw_cell(ctx, a, b, pose, light, decode_group_role(*to, pose.group),
+                std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
       if (t >= 1.f)
         ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
                                           token_light_name(light)});

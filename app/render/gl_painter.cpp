@@ -1,5 +1,6 @@
 #include "app/render/gl_painter.hpp"
 
+#include "app/gui/heatmap_legend.hpp"
 #include "app/render/shader_sources.hpp"
 
 namespace attnscope {
@@ -31,12 +32,14 @@ GlPainter::GlPainter()
   glGenVertexArrays(1, &vao_);  // core profile: a draw needs a VAO even without attributes
   for (ColormapName name : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis})
     colormaps_[name] = texture_create(GL_RGB8, 256, 1, GL_RGB, GL_UNSIGNED_BYTE, colormap_table(name).data());
+  diverging_ = texture_create(GL_RGB8, 256, 1, GL_RGB, GL_UNSIGNED_BYTE, diverging_table().data());
 }
 
 GlPainter::~GlPainter() {
   for (auto& [key, t] : heatmaps_) glDeleteTextures(1, &t.id);
   for (auto& [key, t] : diffs_) glDeleteTextures(1, &t.id);
   for (auto& [name, id] : colormaps_) glDeleteTextures(1, &id);
+  glDeleteTextures(1, &diverging_);
   glDeleteVertexArrays(1, &vao_);
 }
 
@@ -65,10 +68,11 @@ void GlPainter::evict() {
 
 void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                         ImVec2 uv1) {
-  const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax};
+  const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax, paint.cells};
   auto it = heatmaps_.find(key);
   if (it == heatmaps_.end()) {
-    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax);
+    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax,
+                                                   kMaxHeatmapTexels, paint.cells, paint.smax);
     Texture t;
     t.id = texture_create(GL_RG32F, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
     t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
@@ -78,7 +82,7 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;
   quads_.push_back({this, it->second.id, paint.colormap, theme_get(paint.theme), p0, p1,
-                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.reveal, paint.leak_fill});
+                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.leak_fill, paint.cells});
   list->AddCallback(&GlPainter::draw_quad, &quads_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
@@ -98,9 +102,17 @@ void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
   glBindTexture(GL_TEXTURE_2D, q.cells);
   glActiveTexture(GL_TEXTURE1);
   glBindTexture(GL_TEXTURE_2D, self.colormaps_.at(q.colormap));
+  glActiveTexture(GL_TEXTURE2);
+  glBindTexture(GL_TEXTURE_2D, self.diverging_);
   glActiveTexture(GL_TEXTURE0);
   glUniform1i(self.heatmap_program_.uniform("u_cells"), 0);
   glUniform1i(self.heatmap_program_.uniform("u_colormap"), 1);
+  glUniform1i(self.heatmap_program_.uniform("u_diverging"), 2);
+  glUniform1i(self.heatmap_program_.uniform("u_mode"), static_cast<int>(q.shown));
+  glUniform3f(self.heatmap_program_.uniform("u_pattern"), q.theme.axis.r / 255.f, q.theme.axis.g / 255.f,
+              q.theme.axis.b / 255.f);
+  glUniform3f(self.heatmap_program_.uniform("u_background"), q.theme.background.r / 255.f,
+              q.theme.background.g / 255.f, q.theme.background.b / 255.f);
   glUniform4f(self.heatmap_program_.uniform("u_rect"), q.p0.x, q.p0.y, q.p1.x, q.p1.y);
   glUniform4f(self.heatmap_program_.uniform("u_uv"), q.uv0.x, q.uv0.y, q.uv1.x, q.uv1.y);
   glUniform2f(self.heatmap_program_.uniform("u_display"), self.display_.x, self.display_.y);
@@ -108,19 +120,18 @@ void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
               q.theme.masked.b / 255.f);
   glUniform3f(self.heatmap_program_.uniform("u_leak"), q.theme.leak.r / 255.f, q.theme.leak.g / 255.f,
               q.theme.leak.b / 255.f);
-  glUniform1f(self.heatmap_program_.uniform("u_reveal"), q.reveal);
   glUniform1i(self.heatmap_program_.uniform("u_leak_fill"), q.leak_fill ? 1 : 0);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 }
 
 void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) {
-  const DiffKey key{paint.a.get(), paint.b.get(), paint.head, paint.op, paint.theme};
+  const DiffKey key{paint.a.get(), paint.b.get(), paint.head, paint.theme};
   auto it = diffs_.find(key);
   if (it == diffs_.end()) {
     const Theme& theme = theme_get(paint.theme);
-    const Rgb8 on = paint.op == DiffOp::AMinusB ? kOkabeIto[6] : paint.op == DiffOp::BMinusA ? kOkabeIto[5] : kOkabeIto[3];
-    const RgbaImage image =
-        cells_image_build(diff_cells(paint.a->mask(paint.head), paint.b->mask(paint.head), paint.op), on, theme.masked);
+    const RgbaImage image = diff_overlay_build(paint.a->mask(paint.head), paint.b->mask(paint.head),
+                                               diff_color(DiffOp::AMinusB), diff_color(DiffOp::BMinusA),
+                                               diff_color(DiffOp::Both), theme.masked);
     Texture t;
     t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
     t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);

@@ -37,11 +37,11 @@ class GlPainter final : public Painter {
     ColormapName colormap;
     Theme theme;
     ImVec2 p0, p1, uv0, uv1;
-    float reveal;
     bool leak_fill;
+    StepCells shown;  // what the step has computed: selects the shader's colouring
   };
-  using HeatmapKey = std::tuple<const Analysis*, int, Coords, float>;
-  using DiffKey = std::tuple<const Analysis*, const Analysis*, int, DiffOp, ThemeName>;
+  using HeatmapKey = std::tuple<const Analysis*, int, Coords, float, StepCells>;
+  using DiffKey = std::tuple<const Analysis*, const Analysis*, int, ThemeName>;
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
   void evict();
@@ -49,6 +49,7 @@ class GlPainter final : public Painter {
   ShaderProgram heatmap_program_;
   GLuint vao_ = 0;
   std::map<ColormapName, GLuint> colormaps_;
+  GLuint diverging_ = 0;
   std::map<HeatmapKey, Texture> heatmaps_;
   std::map<DiffKey, Texture> diffs_;
   std::deque<Quad> quads_;  // this frame's callbacks point into it; a deque never moves them

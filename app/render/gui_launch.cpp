@@ -25,6 +25,7 @@
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
 #include "app/render/window_icon.hpp"
+#include "core/atomic_file.hpp"
 
 namespace attnscope {
 
@@ -72,13 +73,13 @@ class Window {
   GLFWwindow* w_;
 };
 
-void set_fullscreen(GLFWwindow* window, bool on) {
+void set_fullscreen(GLFWwindow* window, bool on, int width, int height) {
   if (on) {
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
     const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
     if (mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
   } else {
-    glfwSetWindowMonitor(window, nullptr, 40, 40, 1280, 800, 0);
+    glfwSetWindowMonitor(window, nullptr, 40, 40, width, height, 0);
   }
 }
 
@@ -101,7 +102,7 @@ class SettingsWriter {
     try {
       settings_save(path_, current);
     } catch (const std::exception& e) {
-      state.status = std::string("settings not saved: ") + e.what();
+      apply(state, action::ShowToast{std::string("settings not saved: ") + e.what(), true});
     }
   }
 
@@ -111,6 +112,66 @@ class SettingsWriter {
   GLFWwindow* window_;
   std::chrono::steady_clock::time_point last_{};
 };
+
+
+// What the window system reported between two frames. Key presses are queued, not polled once
+// per frame, so a press and release within one frame still counts; any input wakes the idle loop.
+struct WindowEvents {
+  std::vector<KeyPress> presses;
+  std::vector<std::string> dropped;  // files dropped on the window, opened between frames like File > Open
+  uint64_t count = 0;
+};
+
+WindowEvents& window_events(GLFWwindow* w) { return *static_cast<WindowEvents*>(glfwGetWindowUserPointer(w)); }
+
+// Installed before ImGui's backend, which then calls them after its own (it chains callbacks
+// that were set before ImGui_ImplGlfw_InitForOpenGL).
+void events_install(GLFWwindow* w, WindowEvents& events) {
+  glfwSetWindowUserPointer(w, &events);
+  glfwSetKeyCallback(w, [](GLFWwindow* w, int key, int, int act, int mods) {
+    WindowEvents& e = window_events(w);
+    ++e.count;
+    if (act == GLFW_PRESS || act == GLFW_REPEAT)
+      e.presses.push_back({key, (mods & GLFW_MOD_CONTROL) != 0, (mods & GLFW_MOD_SHIFT) != 0, act == GLFW_REPEAT});
+  });
+  glfwSetCharCallback(w, [](GLFWwindow* w, unsigned) { ++window_events(w).count; });
+  glfwSetCursorPosCallback(w, [](GLFWwindow* w, double, double) { ++window_events(w).count; });
+  glfwSetMouseButtonCallback(w, [](GLFWwindow* w, int, int, int) { ++window_events(w).count; });
+  glfwSetScrollCallback(w, [](GLFWwindow* w, double, double) { ++window_events(w).count; });
+  glfwSetCursorEnterCallback(w, [](GLFWwindow* w, int) { ++window_events(w).count; });
+  glfwSetWindowFocusCallback(w, [](GLFWwindow* w, int) { ++window_events(w).count; });
+  glfwSetFramebufferSizeCallback(w, [](GLFWwindow* w, int, int) { ++window_events(w).count; });
+  glfwSetWindowRefreshCallback(w, [](GLFWwindow* w) { ++window_events(w).count; });
+  glfwSetDropCallback(w, [](GLFWwindow* w, int count, const char** paths) {
+    WindowEvents& e = window_events(w);
+    ++e.count;
+    e.dropped.insert(e.dropped.end(), paths, paths + count);
+  });
+}
+
+// Something on screen moves by itself: the loop keeps drawing instead of waiting for input.
+bool state_animating(const AppState& state) {
+  return state.play.playing || state.play.t < 1.f || !state.jobs.empty();
+}
+
+// Frames drawn after the last input, so hover and click states settle before the loop sleeps.
+constexpr int kSettleFrames = 3;
+
+nlohmann::json state_json(const AppState& state, const ScreenReport& report, float scale) {
+  const Step* step = state.current_step();
+  nlohmann::json j{{"step", state.play.step},
+                   {"step_name", step ? step->name : ""},
+                   {"steps", state.analysis ? state.analysis->trace().steps.size() : 0},
+                   {"zoom", state.view.zoom},
+                   {"pan", {state.view.pan_x, state.view.pan_y}},
+                   {"classroom", state.view.classroom},
+                   {"compare", state.view.compare},
+                   {"error", state.error},
+                   {"scene", scene_to_json(state.scene)}};
+  if (state.hover) j["hover"] = {state.hover->head, state.hover->q, state.hover->k};
+  j["layout"] = screen_report_json(report, scale);
+  return j;
+}
 
 }  // namespace
 
@@ -125,8 +186,10 @@ int gui_launch(const GuiRequest& request) {
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   const GuiStart startup = gui_start(request);
   if (!startup.warning.empty()) std::cerr << "attnscope: " << startup.warning << "\n";
-  GLFWwindow* raw = glfwCreateWindow(startup.settings.window_width, startup.settings.window_height, "attnscope",
-                                     nullptr, nullptr);
+  // --size, else the size the window had last time.
+  const int width = request.width > 0 ? request.width : startup.settings.window_width;
+  const int height = request.height > 0 ? request.height : startup.settings.window_height;
+  GLFWwindow* raw = glfwCreateWindow(width, height, "attnscope", nullptr, nullptr);
   if (!raw) {
     glfwTerminate();
     return no_display(request, "no OpenGL 3.3 context");
@@ -134,13 +197,6 @@ int gui_launch(const GuiRequest& request) {
   Window window(raw);
   glfwMakeContextCurrent(raw);
   window_icon_set(raw);
-  // Files dropped on the window are opened between frames, like File > Open.
-  std::vector<std::string> dropped;
-  glfwSetWindowUserPointer(raw, &dropped);
-  glfwSetDropCallback(raw, [](GLFWwindow* w, int count, const char** paths) {
-    auto* files = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(w));
-    files->insert(files->end(), paths, paths + count);
-  });
   glfwSwapInterval(screenshot || bench ? 0 : 1);
 
   IMGUI_CHECKVERSION();
@@ -148,6 +204,8 @@ int gui_launch(const GuiRequest& request) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is fixed; a saved .ini would make runs differ
   const UiFonts fonts = ui_fonts_load(io);
+  WindowEvents events;
+  events_install(raw, events);
   ImGui_ImplGlfw_InitForOpenGL(raw, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -162,7 +220,7 @@ int gui_launch(const GuiRequest& request) {
     }
     AppState state;
     state_open(state, request, startup.settings, (std::filesystem::path(assets_dir()) / "scenes").string());
-    if (!startup.warning.empty()) state.status = startup.warning;
+    if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
     SettingsWriter settings(startup, raw);
     if (request.cost) apply(state, action::ToggleCost{});
     if (request.audit) {
@@ -184,16 +242,33 @@ int gui_launch(const GuiRequest& request) {
     std::vector<double> frame_ms;
     ScreenReport report;
     ActionQueue queue;
+    int settle = kSettleFrames;
+    uint64_t events_seen = events.count;
+    std::string state_written;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      glfwPollEvents();
+      if (frames >= 0 || settle > 0 || state_animating(state)) {
+        glfwPollEvents();
+      } else {
+        // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).
+        const double timeout = io.WantTextInput ? 0.5 : state.toast ? std::max(0.05, state.toast->seconds_left()) : 30.0;
+        glfwWaitEventsTimeout(timeout);
+        const bool input = events.count != events_seen;
+        if (!input && !io.WantTextInput && !(state.toast && state.toast->seconds_left() <= 0.0)) {
+          --frame;
+          continue;
+        }
+      }
+      if (events.count != events_seen) settle = kSettleFrames;
+      else settle = std::max(0, settle - 1);
+      events_seen = events.count;
       for (const Action& a : jobs_poll(state)) apply(state, a);
-      for (const std::string& path : std::exchange(dropped, {})) apply(state, action::OpenFile{path});
+      for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
-      if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
+      if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
       while (exports_done < state.export_requests) {
         ++exports_done;
-        state.status = export_current_view(state, std::filesystem::current_path().string());
+        apply(state, export_current_view(state));
       }
 
       ImGui_ImplOpenGL3_NewFrame();
@@ -202,12 +277,14 @@ int gui_launch(const GuiRequest& request) {
         io.DeltaTime = kFixedDelta;
         io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // wherever the pointer is, nothing is hovered
       }
-      const float dt = io.DeltaTime;
+      // After an idle wait the clock jumped: animations resume where they stopped.
+      const float dt = std::min(io.DeltaTime, 0.1f);
       ImGui::NewFrame();
       painter->begin_frame(io.DisplaySize, io.DisplayFramebufferScale);
       report.clear();
       ViewContext ctx{state, queue, *painter, report, fonts, std::nullopt};
-      if (!screenshot && !bench) keyboard_actions(ctx);
+      if (!screenshot && !bench) keyboard_actions(ctx, events.presses);
+      events.presses.clear();
       view_frame(ctx);
       ImGui::Render();
 
@@ -220,6 +297,7 @@ int gui_launch(const GuiRequest& request) {
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
       if (screenshot && frame == frames - 1) {
+        screen_report_glyphs(report, *ImGui::GetDrawData());
         const Step* step = state.current_step();
         nlohmann::json sidecar = screen_report_json(report, io.DisplayFramebufferScale.x);
         sidecar["width"] = fb_w;
@@ -246,6 +324,17 @@ int gui_launch(const GuiRequest& request) {
       apply_all(state, queue);
       tick(state, dt);
       settings.save(state, false);
+      if (!request.state_out.empty()) {
+        const std::string now = state_json(state, report, io.DisplayFramebufferScale.x).dump();
+        if (now != state_written) {
+          try {
+            atomic_write_file(request.state_out, now + "\n");
+            state_written = now;
+          } catch (const std::exception& e) {
+            std::cerr << "attnscope: " << e.what() << "\n";
+          }
+        }
+      }
     }
     settings.save(state, true);
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);

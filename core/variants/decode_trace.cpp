@@ -11,6 +11,17 @@ namespace attnscope {
 
 namespace {
 constexpr int kMaxDecodeSteps = 64;
+constexpr const char* kDecodeStepPrefix = "decode-";
+}
+
+DecodeRole decode_group_role(const Step& step, int group) {
+  if (group < 0 || step.name.rfind(kDecodeStepPrefix, 0) != 0) return DecodeRole::None;
+  // Three groups per sequence of the batch, in the order decode_trace_steps lists them.
+  switch (group % 3) {
+    case 0: return DecodeRole::Visible;
+    case 1: return DecodeRole::Dropped;
+    default: return DecodeRole::Future;
+  }
 }
 
 std::vector<int> decode_traced_steps(int n) {
@@ -42,7 +53,7 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
       t.place_tokens(h, layout.heads.back().token_at_slot);
       widest = std::max(widest, seen.size());
     }
-    t.group_by(layout).step(fmt::format("decode-{}", step),
+    t.group_by(layout).step(fmt::format("{}{}", kDecodeStepPrefix, step),
                             {scene.batch, scene.heads, static_cast<long>(widest), scene.d},
                             {"batch", "head", "cache slot", "dim"}, explain(step),
                             fmt::format("out, past_key_values = model(input_ids[:, {}:{}], "

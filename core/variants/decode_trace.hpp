@@ -23,4 +23,9 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
 // The decode steps that get a trace step.
 std::vector<int> decode_traced_steps(int n);
 
+// What a group of a decode step holds, so views can draw dropped keys as gone rather than as
+// cached; None for steps that decode_trace_steps did not make.
+enum class DecodeRole { None, Visible, Dropped, Future };
+DecodeRole decode_group_role(const Step& step, int group);
+
 }  // namespace attnscope

@@ -2,7 +2,12 @@
 // stale background results.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "app/gui/apply.hpp"
+#include "app/gui/export_figure.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {
@@ -92,6 +97,110 @@ TEST(ApplyTest, ZoomKeepsPanInsideTheMatrix) {
   EXPECT_FLOAT_EQ(state.view.pan_x, 0.5f);
   apply(state, action::Zoom{100.f});
   EXPECT_FLOAT_EQ(state.view.zoom, 4.f) << "at most 4 cells across for N = 16";
+}
+
+
+TEST(ApplyTest, ZoomAboutThePointerKeepsThePointedCellUnderIt) {
+  AppState state = state_with(classroom_scene());
+  // The pointer at 3/4 across and 1/4 down the view points at matrix fraction (0.75, 0.25):
+  // cell (q 4, k 12) of N = 16.
+  const ImVec2Fraction pointer{0.75f, 0.25f};
+  for (float factor : {1.25f, 1.25f, 1.25f}) {
+    apply(state, action::Zoom{factor, pointer});
+    const float mx = state.view.pan_x + pointer.x / state.view.zoom;
+    const float my = state.view.pan_y + pointer.y / state.view.zoom;
+    EXPECT_NEAR(mx, 0.75f, 1e-5f) << "zoom " << state.view.zoom;
+    EXPECT_NEAR(my, 0.25f, 1e-5f);
+  }
+}
+
+TEST(ApplyTest, SceneErrorsNameGuiFieldsAndMarkThem) {
+  std::vector<std::string> fields;
+  const std::string text =
+      gui_error_text("g: group size 5 does not divide n = 16; pick a --g that divides n, e.g. --g 4", fields);
+  EXPECT_EQ(text.rfind("G group: ", 0), 0u) << text;
+  EXPECT_EQ(text.find("--"), std::string::npos) << "no command-line flags in the GUI: " << text;
+  EXPECT_NE(text.find("\"G group\""), std::string::npos) << text;
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.front(), "g") << "the key the message is about comes first";
+
+  AppState state = state_with(classroom_scene());
+  const auto good = state.analysis;
+  Scene bad = state.scene;
+  bad.g = 5;
+  apply(state, action::SetScene{bad});
+  EXPECT_FALSE(state.error.empty());
+  EXPECT_EQ(state.error.find("--"), std::string::npos) << state.error;
+  EXPECT_NE(std::find(state.error_fields.begin(), state.error_fields.end(), "g"), state.error_fields.end()) << state.error;
+  EXPECT_EQ(state.analysis, good) << "the views keep the last good scene";
+  bad.g = 4;
+  apply(state, action::SetScene{bad});
+  EXPECT_TRUE(state.error.empty());
+  EXPECT_TRUE(state.error_fields.empty());
+}
+
+TEST(ApplyTest, HandWrittenCaptionsOnlyForTheirSceneThenCaptionsFromTheAnalysis) {
+  AppState state;
+  Scene lesson = classroom_scene();
+  lesson.captions = {{"output", "Head 1's last group mixed tokens 14, 15, 0, 1. That is the leak."}};
+  state.presets.push_back({"lesson.json", "lesson", lesson, ""});
+  apply(state, action::LoadPreset{0});
+  const int last = static_cast<int>(state.analysis->trace().steps.size()) - 1;
+  EXPECT_EQ(state.step_caption_text(last), lesson.captions["output"]);
+
+  Scene n20 = state.scene;  // the scene panel keeps the captions in the scene it edits
+  n20.n = 20;
+  apply(state, action::SetScene{n20});
+  const std::string n20_text = state.step_caption_text(last);
+  EXPECT_NE(n20_text, lesson.captions["output"]);
+  EXPECT_NE(n20_text.find("18, 19, 0, 1"), std::string::npos) << "N = 20 wraps tokens 18, 19, 0, 1: " << n20_text;
+
+  Scene h4 = state.scene;
+  h4.n = 16;
+  h4.heads = 4;
+  apply(state, action::SetScene{h4});
+  const std::string h4_text = state.step_caption_text(last);
+  EXPECT_NE(h4_text.find("head 2"), std::string::npos) << "with H = 4 heads 2 and 3 are shifted: " << h4_text;
+  EXPECT_EQ(h4_text.find("ead 1"), std::string::npos) << "head 1 is not shifted with H = 4: " << h4_text;
+
+  Scene window = state.scene;
+  window.variant = "s2-fix-mask";
+  window.heads = 2;
+  apply(state, action::SetScene{window});
+  const std::string none = state.step_caption_text(last);
+  EXPECT_NE(none.find("No leaks"), std::string::npos) << none;
+  EXPECT_EQ(none.find("That is the leak"), std::string::npos);
+
+  apply(state, action::SetScene{lesson});  // back to the scene the captions were written for
+  EXPECT_EQ(state.step_caption_text(last), lesson.captions["output"]);
+}
+
+TEST(ApplyTest, ExportNeverOverwritesAFileAndSaysWhereItWrote) {
+  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "attnscope_export_names";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  EXPECT_EQ(export_unique_path(folder.string(), "fig"), (folder / "fig.png").string());
+  std::ofstream(folder / "fig.png") << "taken";
+  std::ofstream(folder / "fig-2.png") << "taken";
+  EXPECT_EQ(export_unique_path(folder.string(), "fig"), (folder / "fig-3.png").string());
+
+  AppState state = state_with(classroom_scene());
+  apply(state, action::StepTo{6, false});
+  apply(state, action::SetExportFolder{folder.string()});
+  const action::ShowToast first = export_current_view(state);
+  const action::ShowToast second = export_current_view(state);
+  ASSERT_FALSE(first.error) << first.text;
+  ASSERT_FALSE(second.error) << second.text;
+  EXPECT_NE(first.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask.png").string()), std::string::npos) << first.text;
+  EXPECT_NE(second.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask-2.png").string()), std::string::npos) << second.text;
+  apply(state, second);
+  ASSERT_TRUE(state.toast);
+  EXPECT_EQ(state.toast->text, second.text);
+
+  apply(state, action::SetExportFolder{(folder / "missing").string()});
+  const action::ShowToast failed = export_current_view(state);
+  EXPECT_TRUE(failed.error);
+  EXPECT_NE(failed.text.find("does not exist"), std::string::npos) << failed.text;
 }
 
 }  // namespace

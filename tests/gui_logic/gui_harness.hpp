@@ -38,8 +38,10 @@ class GuiHarness {
   }
   ~GuiHarness() { ImGui::DestroyContext(); }
 
-  // One frame; `input` sets mouse and keys before it. Returns the frame's actions.
-  ActionQueue frame(const AppState& state, const std::function<void(ImGuiIO&)>& input = {}) {
+  // One frame; `input` sets mouse and keys before it, `presses` are the key presses the window
+  // queued since the last frame. Returns the frame's actions.
+  ActionQueue frame(const AppState& state, const std::function<void(ImGuiIO&)>& input = {},
+                    const std::vector<KeyPress>& presses = {}) {
     ImGuiIO& io = ImGui::GetIO();
     for (bool& down : io.KeysDown) down = false;
     io.KeyCtrl = io.KeyShift = false;
@@ -51,7 +53,7 @@ class GuiHarness {
     ActionQueue queue;
     ImGui::NewFrame();
     ViewContext ctx{state, queue, painter, report, fonts_, std::nullopt};
-    keyboard_actions(ctx);
+    keyboard_actions(ctx, presses);
     view_frame(ctx);
     ImGui::Render();
     return queue;

@@ -32,7 +32,9 @@ TEST(OpenFileTest, ASceneFileOpensAsAnEditAndJoinsTheRecentScenes) {
   EXPECT_EQ(state.scene.title, "toy");
   EXPECT_EQ(state.analysis->n(), 8);
   EXPECT_EQ(state.recent.scenes, std::vector<std::string>{(folder / "toy.json").string()});
-  EXPECT_EQ(state.status, "opened toy.json");
+  ASSERT_TRUE(state.toast);
+  EXPECT_EQ(state.toast->text, "opened toy.json");
+  EXPECT_FALSE(state.toast->error);
   apply(state, action::Undo{});
   EXPECT_EQ(state.scene.title, "classroom");
   // Opening it again keeps one entry, first.
@@ -70,7 +72,9 @@ TEST(OpenFileTest, FilesThatCannotOpenLeaveTheSceneAloneAndSayWhy) {
     EXPECT_EQ(state.scene.title, "classroom") << file;
     EXPECT_TRUE(state.history.undo.empty()) << file;
     EXPECT_TRUE(state.recent.scenes.empty()) << file;
-    EXPECT_NE(state.status.find(says), std::string::npos) << state.status;
+    ASSERT_TRUE(state.toast) << file;
+    EXPECT_TRUE(state.toast->error) << file;
+    EXPECT_NE(state.toast->text.find(says), std::string::npos) << state.toast->text;
   };
   expect_unchanged("broken.json", "cannot open broken.json");
   expect_unchanged("mask.npy", "attnscope lint " + (folder / "mask.npy").string());

@@ -1,0 +1,23 @@
+#pragma once
+// The key above the heatmaps for what the current step shows: the pattern's outlines, the
+// diverging score scale, or the weight colormap; then masked and leak cells. Its entries flow
+// onto more lines when the panel is narrow, so none is ever cut.
+#include "app/gui/view_context.hpp"
+#include "core/step_scores.hpp"
+
+namespace attnscope {
+
+float heatmap_legend_height(ViewContext& ctx, StepCells cells, float width);
+void heatmap_legend(ViewContext& ctx, StepCells cells, float width);
+
+// The compare view's key: the colours of A only, B only and both, with their cell counts.
+struct DiffCounts {
+  int64_t a_only = 0, b_only = 0, both = 0;
+};
+float diff_legend_height(ViewContext& ctx, const DiffCounts& counts, float width);
+void diff_legend(ViewContext& ctx, const DiffCounts& counts, float width);
+
+// The colour a difference image paints its cells in (A only, B only, both).
+Rgb8 diff_color(DiffOp op);
+
+}  // namespace attnscope
