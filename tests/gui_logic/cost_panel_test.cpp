@@ -15,7 +15,7 @@ TEST(CostPanel, KeyOTogglesItAndApplyComputesEveryVariant) {
   AppState state = state_with(classroom_scene());
   gui.frame(state);
   gui.frame(state);
-  const ActionQueue q = gui.frame(state, [](ImGuiIO& io) { io.KeysDown[GLFW_KEY_O] = true; });
+  const ActionQueue q = gui.frame(state, {}, {KeyPress{GLFW_KEY_O, false, false, false}});
   ASSERT_TRUE(q.find<action::ToggleCost>());
   ASSERT_TRUE(state.lesson);
   EXPECT_FALSE(state.lesson->cost) << "the cost table waits until the panel opens";

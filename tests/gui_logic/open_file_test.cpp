@@ -118,10 +118,7 @@ TEST(OpenFileTest, CtrlOOpensTheBrowserWhichClicksOpenFiles) {
   GuiHarness gui;
   AppState state = state_with(classroom_scene());
   gui.frame(state);
-  const ActionQueue keys = gui.frame(state, [](ImGuiIO& io) {
-    io.KeysDown[GLFW_KEY_O] = true;
-    io.KeyCtrl = true;
-  });
+  const ActionQueue keys = gui.frame(state, {}, {KeyPress{GLFW_KEY_O, true, false, false}});
   EXPECT_TRUE(keys.find<action::BrowseFolder>());
   apply(state, action::BrowseFolder{folder.string()});
   gui.frame(state);
