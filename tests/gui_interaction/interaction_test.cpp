@@ -47,7 +47,7 @@ class Gui {
   explicit Gui(std::vector<std::string> args) {
     state_path_ = std::string(::testing::TempDir()) + "attnscope_interaction_" + std::to_string(getpid()) + ".json";
     std::remove(state_path_.c_str());
-    std::vector<std::string> argv{ATTNSCOPE_BINARY, "gui", "--state-out", state_path_};
+    std::vector<std::string> argv{ATTNSCOPE_BINARY, "gui", "--no-settings", "--state-out", state_path_};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
