@@ -30,6 +30,11 @@ StepCells step_cells(const Analysis& analysis, int index) {
       case StepValues::Output: cells = StepCells::Weights; break;
     }
   }
+  // The last step's result is the layer's output, whose cells are what the mask let through:
+  // show them even for a trace whose steps declare no values (an audited module's steps are data
+  // movement only), so its leaks are drawn at the end.
+  if (cells == StepCells::Pattern && !steps.empty() && index >= static_cast<int>(steps.size()) - 1)
+    cells = StepCells::Weights;
   return cells;
 }
 

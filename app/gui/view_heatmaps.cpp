@@ -60,9 +60,14 @@ void view_heatmaps(ViewContext& ctx) {
   // Classroom has no inspector column: the focused cell takes two lines under the matrices.
   const float inspector = ctx.classroom() ? 2.f * line + ImGui::GetStyle().ItemSpacing.y : 0.f;
   const float more = analysis->heads() > heads ? line : 0.f;
-  // Room for the "why it matters" line, in the regular body type (two lines where it wraps).
+  // Room for the "why it matters" line, in the regular body type, at the height it wraps to. In
+  // classroom it is cut to one line so the matrices keep their room (hovering it shows it whole).
   const bool why_line = analysis->metrics.total_leaks > 0 && ctx.state.lesson && ctx.state.lesson->next;
-  const float why_h = why_line ? 2.f * ctx.fonts.body->FontSize * 1.25f : 0.f;
+  const std::string why_full = why_line ? "why it matters: " + lesson_next_token_text(*ctx.state.lesson) : "";
+  ImGui::PushFont(ctx.fonts.body);
+  const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
+  const float why_h = why_line ? ImGui::CalcTextSize(why.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
+  ImGui::PopFont();
   const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h);
   heatmap_legend(ctx, cells, avail.x);
   const float left = heatmap_widget_left(ctx, analysis->n());
@@ -82,8 +87,10 @@ void view_heatmaps(ViewContext& ctx) {
   if (why_line) {
     ImGui::PushFont(ctx.fonts.body);
     ImGui::PushTextWrapPos(0.f);
-    ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "why it matters: %s",
-                       lesson_next_token_text(*ctx.state.lesson).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
+    ImGui::TextUnformatted(why.c_str());
+    ImGui::PopStyleColor();
+    if (why != why_full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why_full.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
   }

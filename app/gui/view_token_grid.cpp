@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "app/gui/text_fit.hpp"
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
 #include "app/gui/token_motion.hpp"
@@ -117,12 +118,21 @@ float wrapped_height(ImFont* font, const std::string& text, float width) {
 }
 
 ImFont* why_font(ViewContext& ctx) { return ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body; }
-std::string why_text(const Step& step) { return "why: " + step.why; }
+// In classroom the reason is cut to one line (in the larger type it would take two or more and
+// push the views down); elsewhere it wraps in full.
+std::string why_text(ViewContext& ctx, const Step& step, float width) {
+  const std::string text = "why: " + step.why;
+  if (!ctx.classroom()) return text;
+  ImGui::PushFont(why_font(ctx));
+  std::string fitted = text_fit_lines(text, width, 1);
+  ImGui::PopFont();
+  return fitted;
+}
 
 // The "why" line and the glossary terms line under a step's caption (see view_step_header).
 float step_why_height(ViewContext& ctx, const std::string& caption, const Step& step, float width) {
   float h = 0.f;
-  if (!step.why.empty()) h += wrapped_height(why_font(ctx), why_text(step), width) + ImGui::GetStyle().ItemSpacing.y;
+  if (!step.why.empty()) h += wrapped_height(why_font(ctx), why_text(ctx, step, width), width) + ImGui::GetStyle().ItemSpacing.y;
   if (ctx.classroom()) return h;
   const auto terms = glossary_terms_in(caption + " " + step.why);
   if (terms.empty()) return h;
@@ -187,7 +197,7 @@ void view_step_header(ViewContext& ctx) {
   // The step's reason under the caption, a size smaller than the caption (in classroom the
   // regular caption size, readable from the room), then the glossary terms it uses (in classroom
   // they are in the Glossary menu, which keeps the grid's room).
-  if (!step->why.empty()) text_wrapped(why_font(ctx), why_text(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  if (!step->why.empty()) text_wrapped(why_font(ctx), why_text(ctx, *step, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   if (!ctx.classroom()) glossary_terms_line(ctx.state.step_caption_text(ctx.state.play.step) + " " + step->why);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
