@@ -73,14 +73,16 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
   if (role == DecodeRole::Future) list->AddRect(a, b, to_imu32(fill, 160), 2.f, 0, 1.5f);
   else list->AddRectFilled(a, b, to_imu32(fill, dim ? 70 : 255), 2.f);
   if (role == DecodeRole::Dropped) list->AddLine({a.x + 2.f, (a.y + b.y) * 0.5f}, {b.x - 2.f, (a.y + b.y) * 0.5f}, to_imu32(theme.text), 2.f);
-  if (b.y - a.y >= ctx.mono()->FontSize * 0.9f) {
+  // The token's number, a size smaller where the rows are short (a projector's large type), so
+  // every row keeps its number while it stays readable.
+  ImFont* font = ctx.mono();
+  const float font_size = std::min(font->FontSize, b.y - a.y);
+  if (font_size >= font->FontSize * 0.7f) {
     const std::string label = std::to_string(pose.token);
-    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
-    list->AddText({(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
+    const ImVec2 size = font->CalcTextSizeA(font_size, FLT_MAX, 0.f, label.c_str());
+    list->AddText(font, font_size, {(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
                   dim ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : text_on(fill), label.c_str());
   }
-  // The step's marked tokens (SF's sinks) get a frame in the text colour, as in the figures.
-  if (marked) list->AddRect({a.x - 1.f, a.y - 1.f}, {b.x + 1.f, b.y + 1.f}, ImGui::GetColorU32(ImGuiCol_Text), 2.f, 0, 3.f);
   const auto focus = ctx.state.focus();
   const bool focused = focus && focus->head == pose.head && (pose.token == focus->q || pose.token == focus->k);
   switch (light) {
