@@ -1,6 +1,12 @@
 #include "core/user_mask.hpp"
 
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <tuple>
+
 #include "core/mask_file.hpp"
+#include "core/scene.hpp"
 
 namespace attnscope {
 
@@ -42,6 +48,31 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
                         mask_empty_row_effect(scan, reading.kind));
   mask.hints = mask_hints(scan, reading, mask.policy, options.align);
   mask.cells = std::move(reading.cells);
+  return mask;
+}
+
+std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
+                                                 const UserMaskOptions& options) {
+  using Key = std::tuple<std::string, int, std::string, std::vector<int64_t>, int>;
+  struct Entry {
+    std::filesystem::file_time_type modified;
+    std::shared_ptr<const UserMask> mask;
+  };
+  static std::mutex mutex;
+  static std::map<Key, Entry> cache;
+  std::error_code error;
+  const auto modified = std::filesystem::last_write_time(path, error);
+  if (error) throw SceneError("mask-file: cannot open '" + path + "'; check the path");
+  const Key key{path, static_cast<int>(options.kind), options.policy, options.cu_seqlens,
+                static_cast<int>(options.align)};
+  {
+    std::lock_guard lock(mutex);
+    const auto found = cache.find(key);
+    if (found != cache.end() && found->second.modified == modified) return found->second.mask;
+  }
+  auto mask = std::make_shared<const UserMask>(user_mask_read(path, options));
+  std::lock_guard lock(mutex);
+  cache[key] = {modified, mask};
   return mask;
 }
 

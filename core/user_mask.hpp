@@ -2,6 +2,7 @@
 // A user's mask file read end to end: the file opened (streamed when it is .npy), its values
 // read as cells, the policy it is judged against, and the lint of it. Shared by `lint` and by
 // the GUI and figures opening a mask file.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ struct UserMask {
 
 // Throws SceneError for unreadable files, bad shapes, bad values and bad options.
 UserMask user_mask_read(const std::string& path, const UserMaskOptions& options);
+
+// The same, remembered by path, options and modification time: the GUI and figures read a file
+// once however many analyses draw it. Thread-safe.
+std::shared_ptr<const UserMask> user_mask_cached(const std::string& path, const UserMaskOptions& options);
 
 // The slice's cells as an Nk x Nk mask in positions (rows before the first query are empty),
 // for drawing the mask with the variants.
