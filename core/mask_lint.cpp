@@ -25,8 +25,7 @@ std::vector<std::pair<int, int>> cells_at_positions(const RowRuns& runs, int fir
 
 std::string slice_name(const MaskShape& shape, int slice) {
   if (shape.dims == 2) return "mask";
-  const std::string head = fmt::format("head {}{}", shape.slice_head(slice),
-                                       shape.heads == 1 && shape.dims >= 3 ? " (broadcast)" : "");
+  const std::string head = fmt::format("head {}", shape.slice_head(slice));
   return shape.dims == 4 ? fmt::format("batch {} {}", shape.slice_batch(slice), head) : head;
 }
 
@@ -89,10 +88,11 @@ MaskLint mask_lint(const std::vector<RowRuns>& cells, const MaskShape& shape, co
         std::vector<std::pair<int, int>> plus_one;
         for (auto [pq, pk] : lint.findings.back().cells)
           if (pq - pk == policy.window) plus_one.emplace_back(pq, pk);
-        if (!plus_one.empty())
+        // Every leak one key past the window: the mask's window is W + 1 wide.
+        if (plus_one.size() == lint.findings.back().cells.size())
           lint.findings.push_back(
               {"window-off-by-one", s, true,
-               fmt::format("{}: {} quer{} read one key more than the window of {} (key q-{}): the "
+               fmt::format("{}: {} quer{} one key more than the window of {} (key q-{}): the "
                            "mask's window is {} keys, or its window parameter counts keys per side",
                            where, plus_one.size(), plus_one.size() == 1 ? "y reads" : "ies read",
                            policy.window, policy.window, policy.window + 1),

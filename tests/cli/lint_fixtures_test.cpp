@@ -62,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
         Verdict{"hf_causal_f16.pt", {}, 0, "additive", 0, "shape (2, 1, 8, 8): batch 2, heads 1 (broadcast), 8 tokens"},
         Verdict{"hf_sliding_f32.pt", kWindow4, 0, "additive", 0, "batch 0 head 0: 58 allowed, 0 leaks"},
         // q - k = 4 for every query from 4 on: 12 cells one key past the window.
-        Verdict{"hf_sliding_plus_one_f32.pt", kWindow4, 1, "additive", 12, "window-off-by-one: batch 0 head 0 (broadcast): 12 queries read one key more than the window of 4"},
+        Verdict{"hf_sliding_plus_one_f32.pt", kWindow4, 1, "additive", 12, "window-off-by-one: batch 0 head 0: 12 queries read one key more than the window of 4"},
         // The broken port: blocked cells multiplied by 0 attend; 120 future cells of 16 x 16.
         Verdict{"hf_sliding_broken_f32.pt", {}, 1, "additive", 120, "no-causal-structure"},
         Verdict{"hf_sliding_broken_f32.pt", kWindow4, 1, "additive", 198, "float32 with only zeros: read as an additive mask"},
