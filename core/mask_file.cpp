@@ -171,33 +171,48 @@ MaskFile mask_file_open(const std::string& path) {
   return file;
 }
 
-void mask_file_rows(const MaskFile& file,
-                    const std::function<void(const float* row, long length)>& visit) {
-  const long length = file.shape.empty() ? 1 : file.shape.back();
-  if (length == 0) return;
+namespace {
+
+// Streams the raw bytes of the data, whole rows at a time, about 4 MiB per read.
+void npy_raw_rows(const MaskFile& file, const std::function<void(const char* row, long length)>& visit) {
+  const long length = file.shape.back();
   const int64_t rows = file.element_count() / length;
-  if (file.tensor) {
-    for (int64_t r = 0; r < rows; ++r) visit(file.tensor->values.data() + r * length, length);
-    return;
-  }
-  const NpyType& type = npy_type(file.descr);
   std::ifstream in(file.path, std::ios::binary);
   in.seekg(file.data_offset);
-  const int64_t row_bytes = length * static_cast<int64_t>(type.size);
-  // About 4 MiB per read, whole rows.
+  const int64_t row_bytes = length * static_cast<int64_t>(file.item_size);
   const int64_t rows_per_chunk = std::max<int64_t>(1, (int64_t{4} << 20) / row_bytes);
   std::vector<char> chunk(static_cast<size_t>(rows_per_chunk * row_bytes));
-  std::vector<float> row(static_cast<size_t>(length));
   for (int64_t r = 0; r < rows; r += rows_per_chunk) {
     const int64_t count = std::min(rows_per_chunk, rows - r);
     if (!in.read(chunk.data(), static_cast<std::streamsize>(count * row_bytes)))
       throw SceneError("file: " + file.path + " ended while reading it; was it being written?");
-    for (int64_t i = 0; i < count; ++i) {
-      const char* bytes = chunk.data() + i * row_bytes;
-      for (long k = 0; k < length; ++k) row[k] = type.read(bytes + k * type.size);
-      visit(row.data(), length);
-    }
+    for (int64_t i = 0; i < count; ++i) visit(chunk.data() + i * row_bytes, length);
   }
+}
+
+}  // namespace
+
+void mask_file_rows(const MaskFile& file,
+                    const std::function<void(const float* row, long length)>& visit) {
+  const long length = file.shape.empty() ? 1 : file.shape.back();
+  if (length == 0) return;
+  if (file.tensor) {
+    const int64_t rows = file.element_count() / length;
+    for (int64_t r = 0; r < rows; ++r) visit(file.tensor->values.data() + r * length, length);
+    return;
+  }
+  const NpyType& type = npy_type(file.descr);
+  std::vector<float> row(static_cast<size_t>(length));
+  npy_raw_rows(file, [&](const char* bytes, long n) {
+    for (long k = 0; k < n; ++k) row[k] = type.read(bytes + k * type.size);
+    visit(row.data(), n);
+  });
+}
+
+void mask_file_byte_rows(const MaskFile& file,
+                         const std::function<void(const uint8_t* row, long length)>& visit) {
+  if (file.shape.back() == 0) return;
+  npy_raw_rows(file, [&](const char* bytes, long n) { visit(reinterpret_cast<const uint8_t*>(bytes), n); });
 }
 
 MaskTensor mask_file_tensor(const MaskFile& file) {

@@ -39,6 +39,11 @@ MaskFile mask_file_open(const std::string& path);
 void mask_file_rows(const MaskFile& file,
                     const std::function<void(const float* row, long length)>& visit);
 
+// The same for 1-byte .npy files streamed from disk (bool, uint8, int8), as raw bytes: the fast
+// path for large bool masks. Only valid when !file.tensor and file.item_size == 1.
+void mask_file_byte_rows(const MaskFile& file,
+                         const std::function<void(const uint8_t* row, long length)>& visit);
+
 // Reads the whole file into memory (small files: tests, FlexAttention dicts).
 MaskTensor mask_file_tensor(const MaskFile& file);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/scene.hpp"
@@ -95,12 +96,59 @@ const char* mask_kind_name(MaskKind kind) {
   return "auto";
 }
 
+namespace {
+
+// Bool .npy files streamed from disk: runs found a word at a time, since a 2 GiB mask is mostly
+// long runs of equal bytes. Values are 0 and 1 by NumPy's definition of bool.
+void scan_bool_bytes(const MaskFile& file, MaskScan& scan) {
+  const MaskShape& shape = scan.shape;
+  bool any_zero = false, any_one = false;
+  int64_t row_index = 0;
+  std::vector<Run> runs;
+  mask_file_byte_rows(file, [&](const uint8_t* row, long length) {
+    if (row_index % shape.queries == 0) scan.nonzero.emplace_back(shape.queries, shape.keys);
+    ++row_index;
+    runs.clear();
+    long k = 0;
+    while (k < length) {
+      // Skip zeros eight bytes at a time.
+      while (k + 8 <= length) {
+        uint64_t word;
+        std::memcpy(&word, row + k, 8);
+        if (word != 0) break;
+        k += 8;
+      }
+      while (k < length && row[k] == 0) ++k;
+      if (k == length) break;
+      const long begin = k;
+      const void* zero = std::memchr(row + k, 0, static_cast<size_t>(length - k));
+      k = zero ? static_cast<long>(static_cast<const uint8_t*>(zero) - row) : length;
+      runs.push_back({static_cast<int32_t>(begin), static_cast<int32_t>(k)});
+    }
+    int64_t ones = 0;
+    for (const Run& r : runs) ones += r.length();
+    any_one = any_one || ones > 0;
+    any_zero = any_zero || ones < length;
+    scan.nonzero.back().append_row(runs);
+  });
+  if (any_zero) scan.distinct.push_back(0);
+  if (any_one) scan.distinct.push_back(1);
+  scan.min_value = any_zero ? 0 : 1;
+  scan.max_value = any_one ? 1 : 0;
+}
+
+}  // namespace
+
 MaskScan mask_scan(const MaskFile& file) {
   MaskScan scan;
   scan.shape = mask_shape_of(file.shape, file.path);
   scan.dtype = file.dtype;
   scan.dtype_name = file.dtype_name;
   const bool is_float = file.dtype == MaskTensor::DType::Float;
+  if (file.dtype == MaskTensor::DType::Bool && !file.tensor) {
+    scan_bool_bytes(file, scan);
+    return scan;
+  }
   const MaskShape& shape = scan.shape;
   scan.min_value = std::numeric_limits<float>::infinity();
   scan.max_value = -std::numeric_limits<float>::infinity();

@@ -80,24 +80,30 @@ Policy policy_parse(const std::string& text, int n) {
                    "documents-bidirectional:a,b,c or window:W");
 }
 
-Policy policy_with_cu_seqlens(const Policy& base, const std::vector<int64_t>& offsets, int n) {
-  if (base.kind != Policy::Kind::Causal && base.kind != Policy::Kind::Bidirectional)
-    throw SceneError("cu-seqlens: combine it with --policy causal or bidirectional, not " +
-                     policy_name(base));
+std::vector<int> cu_seqlens_lengths(const std::vector<int64_t>& offsets, int n) {
   if (offsets.size() < 2 || offsets.front() != 0 || offsets.back() != n)
     throw SceneError(fmt::format("cu-seqlens: offsets must start at 0 and end at {} (the keys), "
                                  "e.g. 0,{},{}",
                                  n, n / 2, n));
-  Policy policy;
-  policy.kind = base.kind == Policy::Kind::Causal ? Policy::Kind::Documents
-                                                  : Policy::Kind::DocumentsBidirectional;
+  std::vector<int> lengths;
   for (size_t i = 1; i < offsets.size(); ++i) {
     if (offsets[i] <= offsets[i - 1])
       throw SceneError(fmt::format("cu-seqlens: offsets must increase, but {} follows {}; give "
                                    "cumulative offsets 0, l0, l0+l1, ...",
                                    offsets[i], offsets[i - 1]));
-    policy.doc_lengths.push_back(static_cast<int>(offsets[i] - offsets[i - 1]));
+    lengths.push_back(static_cast<int>(offsets[i] - offsets[i - 1]));
   }
+  return lengths;
+}
+
+Policy policy_with_cu_seqlens(const Policy& base, const std::vector<int64_t>& offsets, int n) {
+  if (base.kind != Policy::Kind::Causal && base.kind != Policy::Kind::Bidirectional)
+    throw SceneError("cu-seqlens: combine it with --policy causal or bidirectional, not " +
+                     policy_name(base));
+  Policy policy;
+  policy.kind = base.kind == Policy::Kind::Causal ? Policy::Kind::Documents
+                                                  : Policy::Kind::DocumentsBidirectional;
+  policy.doc_lengths = cu_seqlens_lengths(offsets, n);
   return policy;
 }
 

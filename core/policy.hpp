@@ -22,6 +22,9 @@ struct Policy {
 Policy policy_parse(const std::string& text, int n);
 // Packed sequences as flash-attention's varlen functions take them: offsets 0, l0, l0+l1, ..., n.
 // A causal base policy becomes documents, a bidirectional one documents-bidirectional.
+// The sequence lengths of cu_seqlens offsets; throws SceneError naming `cu-seqlens` unless they
+// start at 0, increase and end at n.
+std::vector<int> cu_seqlens_lengths(const std::vector<int64_t>& offsets, int n);
 Policy policy_with_cu_seqlens(const Policy& base, const std::vector<int64_t>& offsets, int n);
 std::string policy_name(const Policy& policy);
 

@@ -25,7 +25,8 @@ constexpr SharedFlag kSharedFlags[] = {
     {"batch", "batch size; default 1"},
     {"g", "group size of grouped variants; default 4"},
     {"shift", "roll of the shifted heads, torch.roll sign convention; default -G/2"},
-    {"policy", "rule leaks are judged against: causal, bidirectional, prefix:P, documents:a,b,c"},
+    {"policy", "rule leaks are judged against: causal, bidirectional, prefix:P, documents:a,b,c, "
+               "documents-bidirectional:a,b,c, window:W"},
     {"seed", "seed of the synthetic q, k, v; default 0"},
     {"compare", "variants to compare with, comma-separated"},
     {"title", "figure and window title"},

@@ -3,6 +3,7 @@
 // keys, which surprises people who meant a window of w.
 #include <fmt/format.h>
 
+#include "core/policy.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
@@ -84,15 +85,8 @@ class Flash final : public Variant {
     const std::vector<int64_t> offsets = scene_param_text(scene, "cu-seqlens").empty()
                                              ? std::vector<int64_t>{0, scene.n}
                                              : scene_param_int_list(scene, "cu-seqlens");
-    if (offsets.size() < 2 || offsets.front() != 0 || offsets.back() != scene.n)
-      throw SceneError(fmt::format("cu-seqlens: offsets must start at 0 and end at n = {}, e.g. "
-                                   "--cu-seqlens 0,{},{}",
-                                   scene.n, scene.n / 2, scene.n));
-    for (size_t i = 0; i < offsets.size(); ++i) {
-      if (i > 0 && offsets[i] <= offsets[i - 1])
-        throw SceneError("cu-seqlens: offsets must increase, e.g. 0,5,9,16");
-      p.starts.push_back(static_cast<int>(offsets[i]));
-    }
+    p.starts = {0};
+    for (int length : cu_seqlens_lengths(offsets, scene.n)) p.starts.push_back(p.starts.back() + length);
     const std::vector<int64_t> window = scene_param_int_list(scene, "window-size");
     if (window.size() != 2 || window[0] < -1 || window[1] < -1)
       throw SceneError("window-size: give left,right with -1 for unbounded, e.g. --window-size 2,2");

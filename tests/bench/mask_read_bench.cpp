@@ -16,6 +16,7 @@
 #include "core/mask_lint.hpp"
 #include "core/mask_reading.hpp"
 #include "tests/bench/ratio_reporter.hpp"
+#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -32,14 +33,8 @@ std::string mask_path() {
 void write_mask() {
   const std::string path = mask_path();
   if (std::filesystem::exists(path)) return;
-  std::string header = "{'descr': '|b1', 'fortran_order': False, 'shape': (1, " +
-                       std::to_string(g_heads) + ", " + std::to_string(g_n) + ", " +
-                       std::to_string(g_n) + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
   std::ofstream out(path + ".part", std::ios::binary);
-  out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8)
-      << header;
+  out << test::npy_header("|b1", {1, g_heads, g_n, g_n});
   std::vector<char> row(g_n);
   for (int h = 0; h < g_heads; ++h)
     for (int q = 0; q < g_n; ++q) {

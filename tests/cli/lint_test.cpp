@@ -10,6 +10,7 @@
 #include "core/analysis.hpp"
 #include "core/torch/pt_load.hpp"
 #include "tests/cli/cli_test_support.hpp"
+#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -20,18 +21,9 @@ std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / name).string();
 }
 
-// NumPy format 1.0: magic, version, little-endian header length, a padded dict, raw data.
 void write_npy(const std::string& path, const std::string& descr, const std::vector<long>& shape,
                const std::string& data, bool fortran = false) {
-  std::string dims;
-  for (long d : shape) dims += std::to_string(d) + ", ";
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                       ", 'shape': (" + dims + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8)
-      << header << data;
+  std::ofstream(path, std::ios::binary) << test::npy_header(descr, shape, fortran) << data;
 }
 
 // The classroom s2 masks as an (H, N, N) bool array: head 1 leaks (0,14) (0,15) (1,14) (1,15).

@@ -12,6 +12,7 @@
 #include "core/mask_lint.hpp"
 #include "core/mask_reading.hpp"
 #include "core/user_mask.hpp"
+#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -32,14 +33,11 @@ TEST(MaskFile, Float16NpyValuesAreDecoded) {
 }
 
 TEST(MaskFile, RowsStreamInChunksAcrossSlices) {
-  // 3 slices of 300 x 4000 bytes: several 4 MiB chunks would not divide the rows evenly.
+  // 3 slices of 1300 x 4000 bytes: 4 MiB chunks end mid-slice, and no chunk divides a slice.
   const std::string path = (std::filesystem::temp_directory_path() / "attnscope_stream.npy").string();
-  std::string header = "{'descr': '|b1', 'fortran_order': False, 'shape': (3, 1300, 4000), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
   {
     std::ofstream out(path, std::ios::binary);
-    out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
+    out << test::npy_header("|b1", {3, 1300, 4000});
     for (int s = 0; s < 3; ++s)
       for (int q = 0; q < 1300; ++q)
         for (int k = 0; k < 4000; ++k) out << char(k == q + s);
