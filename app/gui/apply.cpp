@@ -171,10 +171,7 @@ void file_open(AppState& state, const std::string& given) {
 }  // namespace
 
 Scene compare_scene(const Scene& scene, const std::string& variant) {
-  Scene other = scene;
-  other.variant = variant;
-  other.compare.clear();
-  return other;
+  return scene_with_variant(scene, variant);
 }
 
 std::vector<std::string> compare_default_variants(const Scene& scene) {
