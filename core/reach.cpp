@@ -24,20 +24,11 @@ void or_into(uint64_t* dst, const uint64_t* src, int64_t words) {
   for (int64_t i = 0; i < words; ++i) dst[i] |= src[i];
 }
 
-}  // namespace
-
-Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes) {
-  if (layers < 1) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
-  const int n = masks.front().rows();
-  RowRuns edges = masks.front();
-  for (size_t h = 1; h < masks.size(); ++h) edges = runs_union(edges, masks[h]);
+// Bit rows per token (about 3·N²/8 bytes): the fallback when reach sets are not a few runs.
+Reach reach_bits(const RowRuns& edges, int layers, int64_t max_bytes) {
+  const int n = edges.rows();
   Reach reach;
   reach.layers = layers;
-  if (layers == 1) {  // no propagation needed: the mask row plus the residual path
-    for (int q = 0; q < n; ++q)
-      reach.counts.push_back(edges.row_count(q) + (edges.contains(q, q) ? 0 : 1));
-    return reach;
-  }
   const int64_t row_bytes = (n + 63) / 64 * 8;
   const int64_t bytes = 3 * row_bytes * n;
   if (bytes > max_bytes)
@@ -75,6 +66,131 @@ Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_b
     reach.counts.push_back(count);
   }
   return reach;
+}
+
+// Reach sets as sorted runs, one list per token; a segment tree over tokens holds the union of
+// each node's range, so a run of keys costs O(log N) lists. Cost grows with the runs of the
+// reach sets (a handful per token for grouped and windowed masks), not with N².
+class RunReach {
+ public:
+  explicit RunReach(int n) : n_(n), start_(static_cast<size_t>(n) + 1) {
+    for (int q = 0; q < n; ++q) {
+      runs_.push_back({q, q + 1});
+      start_[q + 1] = q + 1;
+    }
+  }
+  // One more layer; false when the tree would take more than max_runs runs (the caller falls
+  // back to bit rows). Sets `changed` when any token's set grew.
+  bool step(const std::vector<const RowRuns*>& edges, int64_t max_runs, bool& changed) {
+    std::vector<Run> tree;
+    std::vector<int64_t> offset(2 * static_cast<size_t>(n_)), length(2 * static_cast<size_t>(n_));
+    for (int q = 0; q < n_; ++q) {
+      offset[n_ + q] = static_cast<int64_t>(tree.size());
+      tree.insert(tree.end(), runs_.begin() + start_[q], runs_.begin() + start_[q + 1]);
+      length[n_ + q] = start_[q + 1] - start_[q];
+    }
+    std::vector<Run> merged;
+    for (int i = n_ - 1; i >= 1; --i) {
+      merged.clear();
+      for (int child : {2 * i, 2 * i + 1})
+        merged.insert(merged.end(), tree.begin() + offset[child], tree.begin() + offset[child] + length[child]);
+      coalesce(merged);
+      offset[i] = static_cast<int64_t>(tree.size());
+      length[i] = static_cast<int64_t>(merged.size());
+      tree.insert(tree.end(), merged.begin(), merged.end());
+      if (static_cast<int64_t>(tree.size()) > max_runs) return false;
+    }
+    std::vector<Run> next_runs;
+    std::vector<int64_t> next_start(static_cast<size_t>(n_) + 1, 0);
+    std::vector<Run> row, edge_row;
+    changed = false;
+    for (int q = 0; q < n_; ++q) {
+      row.assign(runs_.begin() + start_[q], runs_.begin() + start_[q + 1]);  // residual path
+      runs_union_row(edges, q, edge_row);
+      for (const Run& run : edge_row)
+        for (int lo = run.begin + n_, hi = run.end + n_; lo < hi; lo /= 2, hi /= 2) {
+          if (lo & 1) append_node(tree, offset, length, lo++, row);
+          if (hi & 1) append_node(tree, offset, length, --hi, row);
+        }
+      coalesce(row);
+      changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
+                 !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
+      next_runs.insert(next_runs.end(), row.begin(), row.end());
+      next_start[q + 1] = static_cast<int64_t>(next_runs.size());
+    }
+    runs_ = std::move(next_runs);
+    start_ = std::move(next_start);
+    return true;
+  }
+  std::vector<int64_t> counts() const {
+    std::vector<int64_t> out(n_, 0);
+    for (int q = 0; q < n_; ++q)
+      for (int64_t i = start_[q]; i < start_[q + 1]; ++i) out[q] += runs_[i].length();
+    return out;
+  }
+
+ private:
+  static void append_node(const std::vector<Run>& tree, const std::vector<int64_t>& offset,
+                          const std::vector<int64_t>& length, int node, std::vector<Run>& row) {
+    row.insert(row.end(), tree.begin() + offset[node], tree.begin() + offset[node] + length[node]);
+  }
+  static void coalesce(std::vector<Run>& runs) {
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+    size_t kept = 0;
+    for (const Run& run : runs) {
+      if (kept > 0 && runs[kept - 1].end >= run.begin) runs[kept - 1].end = std::max(runs[kept - 1].end, run.end);
+      else runs[kept++] = run;
+    }
+    runs.resize(kept);
+  }
+
+  int n_;
+  std::vector<Run> runs_;
+  std::vector<int64_t> start_;
+};
+
+}  // namespace
+
+Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes) {
+  if (layers < 1) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
+  const int n = masks.front().rows();
+  const std::vector<const RowRuns*> edges = runs_distinct(masks);
+  Reach reach;
+  reach.layers = layers;
+  std::vector<Run> row;
+  if (layers == 1) {  // no propagation needed: the mask row plus the residual path
+    for (int q = 0; q < n; ++q) {
+      runs_union_row(edges, q, row);
+      int64_t count = 0;
+      bool self = false;
+      for (const Run& run : row) {
+        count += run.length();
+        self |= run.begin <= q && q < run.end;
+      }
+      reach.counts.push_back(count + (self ? 0 : 1));
+    }
+    return reach;
+  }
+  RunReach runs(n);
+  bool fits = true;
+  for (int layer = 1; layer <= layers && fits; ++layer) {
+    bool changed = false;
+    fits = runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed);
+    if (fits && !changed) {
+      reach.saturated_at = layer - 1;
+      break;
+    }
+  }
+  if (fits) {
+    reach.counts = runs.counts();
+    return reach;
+  }
+  RowRuns union_cells(n, n);
+  for (int q = 0; q < n; ++q) {
+    runs_union_row(edges, q, row);
+    union_cells.append_row(row);
+  }
+  return reach_bits(union_cells, layers, max_bytes);
 }
 
 }  // namespace attnscope

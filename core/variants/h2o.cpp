@@ -79,6 +79,7 @@ class H2O final : public Variant {
     params(scene);
     require_single_sequence(scene);
   }
+  bool reads_qkv() const override { return true; }
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const auto [hh, recent] = params(scene);
     std::vector<HeadRun> heads;
