@@ -80,6 +80,7 @@ class MaskCommand final : public SceneCommand {
 class LeaksCommand final : public SceneCommand {
  public:
   static constexpr int64_t kJsonExplanations = 1000;
+  static constexpr int64_t kIndentedLeaks = 4096;
   void attach(CLI::App& app) override {
     attach_scene(app, "leaks", "list every leaking cell with the chain of steps that made it visible");
     command_->add_option("--limit", limit_,
@@ -88,7 +89,11 @@ class LeaksCommand final : public SceneCommand {
   }
   int run(std::ostream& out, std::ostream& err) override {
     const auto result = analysis(false, err);
-    if (json_) out << leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations).dump(2) << "\n";
+    if (json_) {
+      const nlohmann::json j = leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations);
+      // Indented while a reader can follow it; one line when the run lists are long.
+      out << j.dump(result->metrics.total_leaks <= kIndentedLeaks ? 2 : -1) << "\n";
+    }
     else leaks_text(*result, limit_ >= 0 ? limit_ : 64, out);
     return 0;
   }
