@@ -159,4 +159,18 @@ std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions
   return analyze_with_qkv(scene, qkv_generate(scene), options);
 }
 
+std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options) {
+  AnalyzeOptions structure = options;
+  structure.values = false;
+  auto analysis = analyze(scene, structure);
+  const int64_t tensor_bytes = int64_t{4} * scene.batch * scene.n * scene.heads * scene.d *
+                               static_cast<int64_t>(sizeof(float));
+  if (tensor_bytes > options.memory_budget_bytes ||
+      analysis_value_bytes(scene, analysis->build.masks) > options.memory_budget_bytes)
+    return analysis;
+  AnalyzeOptions values = options;
+  values.values = true;
+  return analyze(scene, values);
+}
+
 }  // namespace attnscope

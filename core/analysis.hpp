@@ -71,6 +71,9 @@ int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& mas
 
 // Throws SceneError for invalid scenes and scenes over the memory budget.
 std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options = {});
+// For views: with values when they fit `options.memory_budget_bytes`, else the structure alone
+// (values then come on demand), so a mask can be shown at any N.
+std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options = {});
 // The same with caller-supplied q, k, v (e.g. from a file); checked for NaN/Inf.
 std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
                                                  const AnalyzeOptions& options = {});

@@ -38,7 +38,7 @@ class ExportCommand final : public SceneCommand {
     own("--max-memory", command_->get_option("--max-memory"));
   }
 
-  int run(std::ostream& out, std::ostream&) override {
+  int run(std::ostream& out, std::ostream& err) override {
     Scene scene;
     FigureOptions options;
     if (!from_.empty()) {
@@ -60,7 +60,10 @@ class ExportCommand final : public SceneCommand {
     }
     if (!given("--format")) options.format = figure_format_from_path(out_);
     apply(options);
-    const auto result = analyze(scene, scene_options_.analyze_options());
+    AnalyzeOptions analyze_options = progress_attach(scene_options_.analyze_options(), err);
+    // A mask figure needs no attention values, so it is drawn at any N.
+    analyze_options.values = !(options.view == FigureView::Heatmap && options.mask_only);
+    const auto result = analyze(scene, analyze_options);
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
     figure_export(*result, options, out_);
     if (json_)

@@ -25,6 +25,7 @@ int heatmap_position(const Analysis& analysis, int head, Coords coords, int toke
 }
 
 WeightScale analysis_weight_scale(const Analysis& analysis) {
+  if (!analysis.has_values()) return {};  // a structure-only analysis draws its masks
   std::vector<const std::vector<float>*> weights;
   for (int h = 0; h < analysis.heads(); ++h) weights.push_back(&analysis.attention.head(0, h).weights);
   return weight_scale(weights);
@@ -40,7 +41,8 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   for (size_t i = 0; i < image.texels.size(); i += 2) image.texels[i] = -1.f;
 
   const RowRuns& mask = analysis.mask(head);
-  const std::vector<float>& weights = analysis.attention.head(0, head).weights;
+  static const std::vector<float> no_values;  // structure only: allowed cells at full colour
+  const std::vector<float>& weights = analysis.has_values() ? analysis.attention.head(0, head).weights : no_values;
   const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
   auto pos = [&](int token) { return heatmap_position(analysis, head, coords, token); };
   for (int q = 0; q < grid.n; ++q) {
