@@ -94,7 +94,7 @@ class RunReach {
       merged.clear();
       for (int child : {2 * i, 2 * i + 1})
         merged.insert(merged.end(), tree.begin() + offset[child], tree.begin() + offset[child] + length[child]);
-      coalesce(merged);
+      runs_coalesce(merged);
       offset[i] = static_cast<int64_t>(tree.size());
       length[i] = static_cast<int64_t>(merged.size());
       tree.insert(tree.end(), merged.begin(), merged.end());
@@ -112,7 +112,7 @@ class RunReach {
           if (lo & 1) append_node(tree, offset, length, lo++, row);
           if (hi & 1) append_node(tree, offset, length, --hi, row);
         }
-      coalesce(row);
+      runs_coalesce(row);
       changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
                  !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
       next_runs.insert(next_runs.end(), row.begin(), row.end());
@@ -133,15 +133,6 @@ class RunReach {
   static void append_node(const std::vector<Run>& tree, const std::vector<int64_t>& offset,
                           const std::vector<int64_t>& length, int node, std::vector<Run>& row) {
     row.insert(row.end(), tree.begin() + offset[node], tree.begin() + offset[node] + length[node]);
-  }
-  static void coalesce(std::vector<Run>& runs) {
-    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
-    size_t kept = 0;
-    for (const Run& run : runs) {
-      if (kept > 0 && runs[kept - 1].end >= run.begin) runs[kept - 1].end = std::max(runs[kept - 1].end, run.end);
-      else runs[kept++] = run;
-    }
-    runs.resize(kept);
   }
 
   int n_;

@@ -145,17 +145,20 @@ std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets) {
   return out;
 }
 
+void runs_coalesce(std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  size_t kept = 0;
+  for (const Run& run : runs) {
+    if (kept > 0 && runs[kept - 1].end >= run.begin) runs[kept - 1].end = std::max(runs[kept - 1].end, run.end);
+    else runs[kept++] = run;
+  }
+  runs.resize(kept);
+}
+
 void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out) {
   out.clear();
   for (const RowRuns* set : sets) out.insert(out.end(), set->row_begin(row), set->row_end(row));
-  if (sets.size() > 1)
-    std::sort(out.begin(), out.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
-  size_t kept = 0;
-  for (const Run& run : out) {
-    if (kept > 0 && out[kept - 1].end >= run.begin) out[kept - 1].end = std::max(out[kept - 1].end, run.end);
-    else out[kept++] = run;
-  }
-  out.resize(kept);
+  runs_coalesce(out);
 }
 
 int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end) {

@@ -71,6 +71,8 @@ std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
 // Row `row` of the union of `sets`, sorted and merged, into `out`; streams a union of many
 // heads without building it.
 void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
+// Sorts `runs` and merges overlapping or touching ones, in place.
+void runs_coalesce(std::vector<Run>& runs);
 // Number of cells in both sorted run lists.
 int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
 

@@ -2,9 +2,6 @@
 // H = 32), agreement of the structure-only analysis with the value-computing one at small N for
 // every variant, on-demand values, the SFT path's G > N, and the memory the structure takes.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +9,7 @@
 #include "core/analysis.hpp"
 #include "core/reach.hpp"
 #include "core/values_window.hpp"
+#include "tests/core/child_rss.hpp"
 
 namespace attnscope {
 namespace {
@@ -207,27 +205,13 @@ TEST(LazyStructure, SftPathSegmentsFollowTheRepositoryCode) {
 
 // Peak resident size of a child process that analyses the structure at N = 131072, H = 32.
 TEST(LazyStructure, LongLoRAStructureFitsInAGenerousBound) {
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  const test::ChildReport report = test::run_in_child([] {
     const auto a = analyze(longlora_scene("s2"), structure_only());
-    const Reach reach = reach_compute(a->build.masks, 4);
-    struct rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    const long report[2] = {usage.ru_maxrss, static_cast<long>(reach.counts.back())};
-    (void)!write(pipe_fds[1], report, sizeof report);
-    _exit(0);
-  }
-  long report[2] = {0, 0};
-  ASSERT_EQ(read(pipe_fds[0], report, sizeof report), static_cast<ssize_t>(sizeof report));
-  int status = 0;
-  waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  EXPECT_EQ(report[1], 81920);
-  EXPECT_LT(report[0], 512L * 1024L) << "peak resident size in KiB";
-  RecordProperty("peak_rss_kib", std::to_string(report[0]));
+    return static_cast<long>(reach_compute(a->build.masks, 4).counts.back());
+  });
+  EXPECT_EQ(report.value, 81920);
+  EXPECT_LT(report.peak_rss_kib, 512L * 1024L) << "peak resident size in KiB";
+  RecordProperty("peak_rss_kib", std::to_string(report.peak_rss_kib));
 }
 
 }  // namespace
