@@ -6,19 +6,42 @@
 #include <limits>
 
 #include "core/leaks.hpp"
+#include "core/values_window.hpp"
 
 namespace attnscope {
 
 float Analysis::weight(int b, int head, int q, int k) const {
   const int64_t rank = build.masks[head].rank_in_row(q, k);
   if (rank < 0) return 0.f;
+  if (!has_values()) return row_values(*this, b, head, q).weights[rank];
   return attention.head(b, head).weights[build.masks[head].row_cell_offset(q) + rank];
 }
 
 float Analysis::score(int b, int head, int q, int k) const {
   const int64_t rank = build.masks[head].rank_in_row(q, k);
   if (rank < 0) return std::numeric_limits<float>::quiet_NaN();
+  if (!has_values()) return row_values(*this, b, head, q).scores[rank];
   return attention.head(b, head).scores[build.masks[head].row_cell_offset(q) + rank];
+}
+
+std::shared_ptr<const Qkv> Analysis::head_qkv(int head) const {
+  std::lock_guard<std::mutex> lock(head_qkv_mutex_);
+  if (head_qkv_.empty()) head_qkv_.resize(scene.heads);
+  if (!head_qkv_[head]) {
+    Qkv one;
+    if (qkv.data.empty()) {
+      one = qkv_generate_heads(scene, head, head + 1);
+    } else {
+      one = Qkv{qkv.batch, qkv.n, 1, qkv.d, {}};
+      one.data.resize(static_cast<size_t>(qkv.batch) * qkv.n * 3 * qkv.d);
+      for (int b = 0; b < qkv.batch; ++b)
+        for (int t = 0; t < qkv.n; ++t)
+          for (int part = 0; part < 3; ++part)
+            std::copy_n(qkv.row(b, t, part, head), qkv.d, one.row(b, t, part, 0));
+    }
+    head_qkv_[head] = std::make_shared<const Qkv>(std::move(one));
+  }
+  return head_qkv_[head];
 }
 
 std::string Analysis::leak_explanation(int head, int q, int k) const {
@@ -39,7 +62,7 @@ void move_rows_to_outputs(Analysis& a) {
     RowRuns moved(n, n);
     for (int p = 0; p < n; ++p)
       moved.append_row(std::vector<Run>(computed.row_begin(source[p]), computed.row_end(source[p])));
-    for (int b = 0; b < a.scene.batch; ++b) {
+    for (int b = 0; b < a.scene.batch && a.has_values(); ++b) {
       HeadValues& values = a.attention.values[static_cast<size_t>(b) * heads + h];
       HeadValues reordered{std::vector<float>(values.scores.size()), std::vector<float>(values.weights.size())};
       for (int p = 0; p < n; ++p) {
@@ -57,6 +80,46 @@ void move_rows_to_outputs(Analysis& a) {
     }
     a.build.masks[h] = std::move(moved);
   }
+}
+
+void report(const AnalyzeOptions& options, double fraction) {
+  if (options.progress) options.progress(fraction);
+}
+
+// Structure (masks, leaks, metrics) always; values only when asked for and within the budget.
+std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, const AnalyzeOptions& options) {
+  auto analysis = std::make_shared<Analysis>();
+  analysis->scene = scene;
+  analysis->variant = variant_find(scene.variant);
+  analysis->policy = policy_parse(scene.policy, scene.n);
+  report(options, 0.05);
+  analysis->build = analysis->variant->build(scene, qkv);
+  report(options, 0.4);
+  if (analysis->build.boundaries.empty() && analysis->build.frame)
+    for (const HeadFrame& head : analysis->build.frame->heads)
+      analysis->build.boundaries.push_back(frame_group_boundaries(head));
+  if (options.values) {
+    const int64_t bytes = analysis_value_bytes(scene, analysis->build.masks);
+    if (bytes > options.memory_budget_bytes)
+      throw SceneError(fmt::format(
+          "n: this scene needs about {:.1f} GiB for its attention values (budget {:.1f} GiB); "
+          "reduce --n, --heads or --batch, or pick a sparser variant",
+          bytes / double(1 << 30), options.memory_budget_bytes / double(1 << 30)));
+  }
+  analysis->policy_cells = policy_allowed_cells(analysis->policy, scene.n);
+  if (options.values)
+    analysis->attention = analysis->build.frame
+                              ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
+                              : attention_sparse(qkv, analysis->build.masks);
+  report(options, 0.6);
+  if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
+  analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
+  report(options, 0.8);
+  analysis->metrics =
+      metrics_compute(analysis->build.masks, analysis->leaks, analysis->policy_cells);
+  report(options, 1.0);
+  analysis->qkv = std::move(qkv);
+  return analysis;
 }
 
 }  // namespace
@@ -78,34 +141,13 @@ std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
                                  qkv.batch, qkv.n, qkv.heads, qkv.d, scene.batch, scene.n,
                                  scene.heads, scene.d));
   qkv_check_finite(qkv);
-  auto analysis = std::make_shared<Analysis>();
-  analysis->scene = scene;
-  analysis->variant = variant_find(scene.variant);
-  analysis->policy = policy_parse(scene.policy, scene.n);
-  analysis->build = analysis->variant->build(scene, qkv);
-  if (analysis->build.boundaries.empty() && analysis->build.frame)
-    for (const HeadFrame& head : analysis->build.frame->heads)
-      analysis->build.boundaries.push_back(frame_group_boundaries(head));
-  const int64_t bytes = analysis_value_bytes(scene, analysis->build.masks);
-  if (bytes > options.memory_budget_bytes)
-    throw SceneError(fmt::format(
-        "n: this scene needs about {:.1f} GiB for its attention values (budget {:.1f} GiB); "
-        "reduce --n, --heads or --batch, or pick a sparser variant",
-        bytes / double(1 << 30), options.memory_budget_bytes / double(1 << 30)));
-  analysis->policy_cells = policy_allowed_cells(analysis->policy, scene.n);
-  analysis->attention = analysis->build.frame
-                            ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
-                            : attention_sparse(qkv, analysis->build.masks);
-  if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
-  analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
-  analysis->metrics =
-      metrics_compute(analysis->build.masks, analysis->leaks, analysis->policy_cells);
-  analysis->qkv = std::move(qkv);
-  return analysis;
+  return analyze_checked(scene, std::move(qkv), options);
 }
 
 std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options) {
   scene_validate(scene);
+  const bool needs_qkv = options.values || variant_find(scene.variant)->reads_qkv();
+  if (!needs_qkv) return analyze_checked(scene, Qkv{}, options);
   // q, k, v and the output come before any mask is built, so they are checked first.
   const int64_t tensor_bytes = int64_t{4} * scene.batch * scene.n * scene.heads * scene.d *
                                static_cast<int64_t>(sizeof(float));
@@ -115,6 +157,20 @@ std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions
                                  tensor_bytes / double(1 << 30),
                                  options.memory_budget_bytes / double(1 << 30)));
   return analyze_with_qkv(scene, qkv_generate(scene), options);
+}
+
+std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options) {
+  AnalyzeOptions structure = options;
+  structure.values = false;
+  auto analysis = analyze(scene, structure);
+  const int64_t tensor_bytes = int64_t{4} * scene.batch * scene.n * scene.heads * scene.d *
+                               static_cast<int64_t>(sizeof(float));
+  if (tensor_bytes > options.memory_budget_bytes ||
+      analysis_value_bytes(scene, analysis->build.masks) > options.memory_budget_bytes)
+    return analysis;
+  AnalyzeOptions values = options;
+  values.values = true;
+  return analyze(scene, values);
 }
 
 }  // namespace attnscope

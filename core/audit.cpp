@@ -43,8 +43,8 @@ RowRuns runs_parse(const nlohmann::json& j) {
 nlohmann::json step_json(const Step& step) {
   return {{"name", step.name},   {"explanation", step.explanation}, {"code", step.code},
           {"shape", step.shape}, {"axes", step.axes},               {"rows", step.rows},
-          {"heads", step.heads}, {"tokens", step.tokens},           {"batch", step.batch},
-          {"groups", step.groups}, {"head_part", step.head_part}};
+          {"heads", step.heads}, {"tokens", head_columns_to_rows(step.tokens, step.rows, step.heads)},           {"batch", step.batch},
+          {"groups", head_columns_to_rows(step.groups, step.rows, step.heads)}, {"head_part", step.head_part}};
 }
 
 Step step_parse(const nlohmann::json& j) {
@@ -56,9 +56,9 @@ Step step_parse(const nlohmann::json& j) {
   j.at("axes").get_to(step.axes);
   j.at("rows").get_to(step.rows);
   j.at("heads").get_to(step.heads);
-  j.at("tokens").get_to(step.tokens);
+  step.tokens = head_columns_from_rows(j.at("tokens").get<std::vector<int>>(), step.rows, step.heads);
   j.at("batch").get_to(step.batch);
-  j.at("groups").get_to(step.groups);
+  step.groups = head_columns_from_rows(j.at("groups").get<std::vector<int>>(), step.rows, step.heads);
   j.at("head_part").get_to(step.head_part);
   return step;
 }

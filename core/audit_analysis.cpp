@@ -40,19 +40,20 @@ Trace trace_for_heads(const Trace& steps, int heads) {
   for (const Step& source : steps.steps) {
     Step step = source;
     step.heads = heads;
-    step.tokens.assign(static_cast<size_t>(step.rows) * heads, -1);
-    step.groups.assign(step.tokens.size(), -1);
+    std::vector<int> tokens(static_cast<size_t>(step.rows) * heads, -1), groups(tokens.size(), -1);
     step.head_part.assign(heads, -1);
     for (int row = 0; row < step.rows; ++row)
       for (int h = 0; h < heads && h < source.heads; ++h) {
         const size_t i = static_cast<size_t>(row) * heads + h;
-        step.tokens[i] = source.token(row, h);
-        step.groups[i] = source.group(row, h);
-        if (step.tokens[i] < 0 && !trace.steps.empty()) {
-          step.tokens[i] = trace.steps.back().tokens[i];
-          step.groups[i] = trace.steps.back().groups[i];
+        tokens[i] = source.token(row, h);
+        groups[i] = source.group(row, h);
+        if (tokens[i] < 0 && !trace.steps.empty()) {
+          tokens[i] = trace.steps.back().token(row, h);
+          groups[i] = trace.steps.back().group(row, h);
         }
       }
+    step.tokens = head_columns_from_rows(tokens, step.rows, heads);
+    step.groups = head_columns_from_rows(groups, step.rows, heads);
     trace.steps.push_back(std::move(step));
   }
   return trace;

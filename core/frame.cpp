@@ -54,8 +54,34 @@ HeadFrame frame_rolled(int n, int shift, const std::vector<int>& segment_starts,
   return frame;
 }
 
+namespace {
+
+// Maximal slot ranges that hold consecutive tokens: a roll gives at most two, so a row's keys
+// (a slot range) become a handful of token runs without visiting each key.
+struct SlotRun {
+  int slot_begin, slot_end, token_begin;
+};
+
+std::vector<SlotRun> slot_runs(const HeadFrame& frame) {
+  std::vector<SlotRun> out;
+  const int n = static_cast<int>(frame.token_at_slot.size());
+  for (int slot = 0; slot < n; ++slot) {
+    const int t = frame.token_at_slot[slot];
+    if (!out.empty() && out.back().slot_end == slot &&
+        out.back().token_begin + (slot - out.back().slot_begin) == t) {
+      ++out.back().slot_end;
+    } else {
+      out.push_back({slot, slot + 1, t});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 RowRuns frame_head_mask(const HeadFrame& frame) {
   const int n = static_cast<int>(frame.token_at_slot.size());
+  const std::vector<SlotRun> pieces = slot_runs(frame);
   RowRuns mask(n, n);
   std::vector<Run> runs;
   for (int q = 0; q < n; ++q) {
@@ -64,20 +90,22 @@ RowRuns frame_head_mask(const HeadFrame& frame) {
     const int begin = frame.segment_begin(segment);
     const int end = frame.rule == SegmentRule::FrameCausal ? q_slot + 1 : frame.segment_end(segment);
     runs.clear();
-    // Consecutive slots usually hold consecutive tokens (a roll breaks that only at the wrap),
-    // so the row is collected as runs rather than one key at a time.
-    for (int slot = begin; slot < end; ++slot) {
-      const int k = frame.token_at_slot[slot];
-      if (frame.rule == SegmentRule::TokenCausal && k > q) continue;
-      if (!runs.empty() && runs.back().end == k) {
-        ++runs.back().end;
-      } else {
-        runs.push_back({k, k + 1});
-      }
+    auto piece = std::upper_bound(pieces.begin(), pieces.end(), begin,
+                                  [](int slot, const SlotRun& p) { return slot < p.slot_begin; }) - 1;
+    for (; piece != pieces.end() && piece->slot_begin < end; ++piece) {
+      const int lo = std::max(begin, piece->slot_begin), hi = std::min(end, piece->slot_end);
+      int first = piece->token_begin + (lo - piece->slot_begin);
+      int last = piece->token_begin + (hi - piece->slot_begin);  // one past
+      if (frame.rule == SegmentRule::TokenCausal) last = std::min(last, q + 1);
+      if (first < last) runs.push_back({first, last});
     }
     mask.append_row(runs);
   }
   return mask;
+}
+
+bool frame_same_layout(const HeadFrame& a, const HeadFrame& b) {
+  return a.rule == b.rule && a.segment_starts == b.segment_starts && a.token_at_slot == b.token_at_slot;
 }
 
 RowRuns frame_view(const HeadFrame& frame, const RowRuns& mask) {

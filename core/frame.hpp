@@ -43,8 +43,11 @@ std::vector<int> frame_group_boundaries(const HeadFrame& frame);
 // Every multiple of `size` in (0, n): the boundaries of blocks of `size` tokens.
 std::vector<int> boundaries_every(int n, int size);
 
-// The allowed cells of a head in original coordinates.
+// The allowed cells of a head in original coordinates, built from runs of slots: the cost grows
+// with the number of row runs, not with the cells.
 RowRuns frame_head_mask(const HeadFrame& frame);
+// Same tokens in the same slots, cut and masked the same way: the heads share one mask.
+bool frame_same_layout(const HeadFrame& a, const HeadFrame& b);
 
 // The same cells seen in the frame: (slot of q, slot of k) for every allowed (q, k). In the
 // frame a grouped variant's mask is block-diagonal, which is what the group-reshape computes.

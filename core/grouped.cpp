@@ -4,8 +4,17 @@
 
 namespace attnscope {
 
+namespace {
+constexpr int kGroupedMaxG = 1 << 20;
+}
+
 void grouped_validate(const Scene& scene, bool splits_heads, bool partial_last_group) {
-  if (scene.g < 1 || scene.g > scene.n)
+  // The SFT path's fixed group size (8192) is larger than short sequences: one unshifted
+  // segment, and shifted heads split at G/2 only (plain causal when N <= G/2).
+  if (partial_last_group && scene.g > scene.n) {
+    if (scene.g > kGroupedMaxG)
+      throw SceneError(fmt::format("g: group size {} is above {}; pick a smaller --g", scene.g, kGroupedMaxG));
+  } else if (scene.g < 1 || scene.g > scene.n)
     throw SceneError(fmt::format("g: group size {} must be between 1 and n = {}; pick a --g that "
                                  "divides n, e.g. --g {}",
                                  scene.g, scene.n, std::max(1, scene.n / 4)));
@@ -46,7 +55,11 @@ std::vector<int> grouped_split_boundaries(int n, int g, int s) {
 
 std::vector<RowRuns> grouped_masks(const FrameLayout& frame) {
   std::vector<RowRuns> masks;
-  for (const HeadFrame& head : frame.heads) masks.push_back(frame_head_mask(head));
+  for (size_t h = 0; h < frame.heads.size(); ++h) {
+    size_t same = 0;
+    while (same < h && !frame_same_layout(frame.heads[same], frame.heads[h])) ++same;
+    masks.push_back(same < h ? masks[same] : frame_head_mask(frame.heads[h]));
+  }
   return masks;
 }
 

@@ -7,8 +7,8 @@
 
 namespace attnscope {
 
-// N divisible by G (unless `partial_last_group`), G ≤ N, G even unless a shift is given; with
-// `splits_heads`, H even.
+// N divisible by G and G ≤ N (unless `partial_last_group`, the SFT path: any N, and G may
+// exceed N), G even unless a shift is given; with `splits_heads`, H even.
 void grouped_validate(const Scene& scene, bool splits_heads, bool partial_last_group = false);
 
 bool grouped_is_shifted_head(const Scene& scene, int head);  // h ≥ H/2
@@ -20,7 +20,7 @@ FrameLayout grouped_frame_rolled(const Scene& scene, SegmentRule shifted_rule);
 // [0, s, s+G, ...] below n. With n not a multiple of G these are the SFT file's boundaries.
 std::vector<int> grouped_split_boundaries(int n, int g, int s);
 
-// Masks from the frame, one per head.
+// Masks from the frame, one per head; heads with the same layout share one mask.
 std::vector<RowRuns> grouped_masks(const FrameLayout& frame);
 
 // Per head, output position -> query token after rolling back by `unroll`: identity when

@@ -11,7 +11,6 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
   Metrics m;
   const int n = policy_cells.rows();
   const double square = static_cast<double>(n) * n;
-  RowRuns union_cells = masks.front();
   for (std::size_t h = 0; h < masks.size(); ++h) {
     HeadMetrics head;
     head.allowed = masks[h].count();
@@ -21,11 +20,17 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
     m.total_leaks += head.leaks;
     m.density += head.density / static_cast<double>(masks.size());
     m.heads.push_back(head);
-    if (h > 0) union_cells = runs_union(union_cells, masks[h]);
   }
-  m.union_allowed = union_cells.count();
+  // The union of the heads is streamed row by row over the distinct masks, never stored.
+  const std::vector<const RowRuns*> distinct = runs_distinct(masks);
+  std::vector<Run> row;
+  for (int q = 0; q < n; ++q) {
+    runs_union_row(distinct, q, row);
+    for (const Run& run : row) m.union_allowed += run.length();
+    m.policy_covered += runs_overlap(row.data(), row.data() + row.size(), policy_cells.row_begin(q),
+                                     policy_cells.row_end(q));
+  }
   m.policy_cells = policy_cells.count();
-  m.policy_covered = runs_intersection(union_cells, policy_cells).count();
   m.flops_vs_dense = m.total_allowed / (square * static_cast<double>(masks.size()));
   m.flops_vs_full = m.total_allowed / (static_cast<double>(cost_full_cells(n)) * static_cast<double>(masks.size()));
   m.coverage = m.policy_cells ? static_cast<double>(m.policy_covered) / m.policy_cells : 0.0;

@@ -28,6 +28,16 @@ class Gaussian {
     has_spare_ = true;
     return static_cast<float>(radius * std::cos(angle));
   }
+  // Advances past `count` numbers as if next() had been called that often, without the
+  // Box-Muller arithmetic: each pair of numbers costs two engine draws.
+  void skip(int64_t count) {
+    if (count > 0 && has_spare_) {
+      has_spare_ = false;
+      --count;
+    }
+    engine_.discard(static_cast<unsigned long long>(count / 2) * 2);
+    if (count % 2 == 1) next();
+  }
 
  private:
   std::mt19937_64 engine_;
@@ -44,24 +54,31 @@ float positional(int token, int i, int d) {
 
 }  // namespace
 
-Qkv qkv_generate(const Scene& scene) {
+Qkv qkv_generate(const Scene& scene) { return qkv_generate_heads(scene, 0, scene.heads); }
+
+Qkv qkv_generate_heads(const Scene& scene, int head_begin, int head_end) {
   Qkv qkv;
   qkv.batch = scene.batch;
   qkv.n = scene.n;
-  qkv.heads = scene.heads;
+  qkv.heads = head_end - head_begin;
   qkv.d = scene.d;
-  qkv.data.resize(static_cast<size_t>(scene.batch) * scene.n * 3 * scene.heads * scene.d);
+  qkv.data.resize(static_cast<size_t>(scene.batch) * scene.n * 3 * qkv.heads * scene.d);
+  // The positional part depends only on (token, i): one table row per token, reused by q and k.
+  std::vector<float> bias(qkv.d);
   Gaussian gaussian(scene.seed);
+  const int64_t before = int64_t{head_begin} * qkv.d, after = int64_t{scene.heads - head_end} * qkv.d;
   for (int b = 0; b < qkv.batch; ++b)
-    for (int t = 0; t < qkv.n; ++t)
-      for (int part = 0; part < 3; ++part)
+    for (int t = 0; t < qkv.n; ++t) {
+      for (int i = 0; i < qkv.d; ++i) bias[i] = kQkvLocality * positional(t, i, qkv.d);
+      for (int part = 0; part < 3; ++part) {
+        gaussian.skip(before);
         for (int h = 0; h < qkv.heads; ++h) {
           float* out = qkv.row(b, t, part, h);
-          for (int i = 0; i < qkv.d; ++i) {
-            const float bias = part == Qkv::V ? 0.f : kQkvLocality * positional(t, i, qkv.d);
-            out[i] = gaussian.next() + bias;
-          }
+          for (int i = 0; i < qkv.d; ++i) out[i] = gaussian.next() + (part == Qkv::V ? 0.f : bias[i]);
         }
+        gaussian.skip(after);
+      }
+    }
   return qkv;
 }
 

@@ -31,6 +31,9 @@ struct Qkv {
 // with a preference for nearby tokens instead of uniform noise. v has no positional part.
 constexpr float kQkvLocality = 1.5f;
 Qkv qkv_generate(const Scene& scene);
+// Heads [head_begin, head_end) only, stored as heads 0.. of the result; the same numbers as
+// qkv_generate, so a view can compute one head's values without every head's q, k, v.
+Qkv qkv_generate_heads(const Scene& scene, int head_begin, int head_end);
 
 // The first non-finite value, as (b, token, part, head, i); throws SceneError if there is one.
 void qkv_check_finite(const Qkv& qkv);

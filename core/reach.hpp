@@ -14,8 +14,9 @@ struct Reach {
   int saturated_at = -1;        // first layer after which nothing changes, -1 if not reached
 };
 
-// Bits per row, propagated with a segment tree over rows so a run of keys costs O(log N) ORs.
-// Memory: about 3·N²/8 bytes for L > 1; throws SceneError naming `layers` above `max_bytes`.
+// Reach sets kept as runs and propagated with a segment tree over tokens (a run of keys costs
+// O(log N) run lists); when the sets fragment beyond `max_bytes` of runs, bit rows take over
+// (about 3·N²/8 bytes, SceneError naming `layers` above `max_bytes`).
 Reach reach_compute(const std::vector<RowRuns>& masks, int layers,
                     int64_t max_bytes = int64_t{1} << 30);
 

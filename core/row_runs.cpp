@@ -1,35 +1,49 @@
 #include "core/row_runs.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <stdexcept>
 
 namespace attnscope {
 
 RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
-  row_start_.reserve(static_cast<size_t>(rows) + 1);
-  cell_start_.reserve(static_cast<size_t>(rows) + 1);
+  data_->row_start.reserve(static_cast<size_t>(rows) + 1);
+  data_->cell_start.reserve(static_cast<size_t>(rows) + 1);
+}
+
+RowRuns::Data& RowRuns::own() {
+  if (data_.use_count() > 1) data_ = std::make_shared<Data>(*data_);
+  return *data_;
+}
+
+int64_t RowRuns::storage_bytes() const {
+  return static_cast<int64_t>(data_->runs.capacity() * sizeof(Run) +
+                              data_->row_start.capacity() * sizeof(int64_t) +
+                              data_->cell_start.capacity() * sizeof(int64_t));
 }
 
 void RowRuns::append_row(std::vector<Run> runs) {
   if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  std::vector<Run>& stored = data.runs;
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
   int64_t cells = 0;
-  const size_t first = runs_.size();
+  const size_t first = stored.size();
   for (const Run& run : runs) {
     if (run.begin < 0 || run.end > cols_ || run.begin > run.end)
       throw std::out_of_range("RowRuns: run outside the column range");
     if (run.length() == 0) continue;
-    if (runs_.size() > first && runs_.back().end >= run.begin) {
-      const int32_t old_end = runs_.back().end;
-      runs_.back().end = std::max(old_end, run.end);
-      cells += runs_.back().end - old_end;
+    if (stored.size() > first && stored.back().end >= run.begin) {
+      const int32_t old_end = stored.back().end;
+      stored.back().end = std::max(old_end, run.end);
+      cells += stored.back().end - old_end;
     } else {
-      runs_.push_back(run);
+      stored.push_back(run);
       cells += run.length();
     }
   }
-  row_start_.push_back(static_cast<int32_t>(runs_.size()));
-  cell_start_.push_back(cell_start_.back() + cells);
+  data.row_start.push_back(static_cast<int64_t>(stored.size()));
+  data.cell_start.push_back(data.cell_start.back() + cells);
 }
 
 void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
@@ -43,6 +57,13 @@ void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
     }
   }
   append_row(std::move(runs));
+}
+
+RowRuns RowRuns::empty(int rows, int cols) {
+  RowRuns out(rows, cols);
+  out.data_->row_start.assign(static_cast<size_t>(rows) + 1, 0);
+  out.data_->cell_start.assign(static_cast<size_t>(rows) + 1, 0);
+  return out;
 }
 
 bool RowRuns::contains(int row, int col) const { return rank_in_row(row, col) >= 0; }
@@ -67,35 +88,38 @@ std::vector<std::pair<int, int>> RowRuns::cells() const {
 }
 
 bool RowRuns::operator==(const RowRuns& other) const {
-  return rows_ == other.rows_ && cols_ == other.cols_ && runs_ == other.runs_ &&
-         row_start_ == other.row_start_;
+  if (rows_ != other.rows_ || cols_ != other.cols_) return false;
+  return shares_storage(other) ||
+         (data_->runs == other.data_->runs && data_->row_start == other.data_->row_start);
 }
 
 namespace {
 
 enum class SetOp { Intersection, Difference, Union };
 
-// Sweeps the boundaries of both rows' runs; each elementary interval is kept or dropped by op.
+// One merge pass over the boundaries of both rows' runs (sorted, disjoint, not touching); each
+// elementary interval is kept or dropped by op.
 std::vector<Run> combine_row(const Run* a, const Run* a_end, const Run* b, const Run* b_end,
                              SetOp op) {
-  std::vector<int32_t> cuts;
-  for (const Run* r = a; r != a_end; ++r) cuts.insert(cuts.end(), {r->begin, r->end});
-  for (const Run* r = b; r != b_end; ++r) cuts.insert(cuts.end(), {r->begin, r->end});
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-  auto inside = [](const Run* first, const Run* last, int32_t x) {
-    for (const Run* r = first; r != last; ++r)
-      if (x >= r->begin && x < r->end) return true;
-    return false;
-  };
+  const size_t a_cuts = 2 * static_cast<size_t>(a_end - a), b_cuts = 2 * static_cast<size_t>(b_end - b);
+  auto cut = [](const Run* runs, size_t i) { return i % 2 == 0 ? runs[i / 2].begin : runs[i / 2].end; };
   std::vector<Run> out;
-  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
-    const bool in_a = inside(a, a_end, cuts[i]);
-    const bool in_b = inside(b, b_end, cuts[i]);
+  size_t i = 0, j = 0;
+  int32_t previous = 0;
+  while (i < a_cuts || j < b_cuts) {
+    const int32_t x = std::min(i < a_cuts ? cut(a, i) : INT32_MAX, j < b_cuts ? cut(b, j) : INT32_MAX);
+    // Between two cuts, being inside a run means an odd number of its cuts were passed.
+    const bool in_a = i % 2 == 1, in_b = j % 2 == 1;
     const bool keep = op == SetOp::Intersection ? (in_a && in_b)
                       : op == SetOp::Difference ? (in_a && !in_b)
                                                 : (in_a || in_b);
-    if (keep) out.push_back({cuts[i], cuts[i + 1]});
+    if (keep && previous < x) {
+      if (!out.empty() && out.back().end == previous) out.back().end = x;
+      else out.push_back({previous, x});
+    }
+    while (i < a_cuts && cut(a, i) == x) ++i;
+    while (j < b_cuts && cut(b, j) == x) ++j;
+    previous = x;
   }
   return out;
 }
@@ -103,6 +127,7 @@ std::vector<Run> combine_row(const Run* a, const Run* a_end, const Run* b, const
 RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
   if (a.rows() != b.rows() || a.cols() != b.cols())
     throw std::invalid_argument("RowRuns: combining sets of different shapes");
+  if (a.shares_storage(b)) return op == SetOp::Difference ? RowRuns::empty(a.rows(), a.cols()) : a;
   RowRuns out(a.rows(), a.cols());
   for (int row = 0; row < a.rows(); ++row)
     out.append_row(combine_row(a.row_begin(row), a.row_end(row), b.row_begin(row),
@@ -111,6 +136,40 @@ RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
 }
 
 }  // namespace
+
+std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets) {
+  std::vector<const RowRuns*> out;
+  for (const RowRuns& set : sets)
+    if (std::none_of(out.begin(), out.end(), [&](const RowRuns* seen) { return seen->shares_storage(set); }))
+      out.push_back(&set);
+  return out;
+}
+
+void runs_coalesce(std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  size_t kept = 0;
+  for (const Run& run : runs) {
+    if (kept > 0 && runs[kept - 1].end >= run.begin) runs[kept - 1].end = std::max(runs[kept - 1].end, run.end);
+    else runs[kept++] = run;
+  }
+  runs.resize(kept);
+}
+
+void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out) {
+  out.clear();
+  for (const RowRuns* set : sets) out.insert(out.end(), set->row_begin(row), set->row_end(row));
+  runs_coalesce(out);
+}
+
+int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end) {
+  int64_t cells = 0;
+  while (a != a_end && b != b_end) {
+    cells += std::max(0, std::min(a->end, b->end) - std::max(a->begin, b->begin));
+    if (a->end < b->end) ++a;
+    else ++b;
+  }
+  return cells;
+}
 
 RowRuns runs_intersection(const RowRuns& a, const RowRuns& b) {
   return combine(a, b, SetOp::Intersection);

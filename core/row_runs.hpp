@@ -1,7 +1,10 @@
 #pragma once
 // A set of (row, column) cells stored as sorted half-open column runs per row. Masks of every
-// variant, the policies and the leak sets use it, so an N = 8192 scene never needs an N×N bitmap.
+// variant, the policies and the leak sets use it, so an N = 131072 scene never needs an N×N
+// bitmap. Copies share their storage (heads with the same mask cost one copy); appending to a
+// shared set copies it first.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace attnscope {
@@ -17,27 +20,33 @@ class RowRuns {
  public:
   RowRuns() = default;
   RowRuns(int rows, int cols);
+  static RowRuns empty(int rows, int cols);  // complete, no cells
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }
+  // True when both hold the same storage (a copy of one set): equal without comparing rows.
+  bool shares_storage(const RowRuns& other) const { return data_ == other.data_; }
 
   // Rows must be appended in order; runs of a row are normalised (sorted, merged).
   void append_row(std::vector<Run> runs);
   // Builds a row from sorted or unsorted column ids.
   void append_row_from_columns(std::vector<int32_t> columns);
 
-  const Run* row_begin(int row) const { return runs_.data() + row_start_[row]; }
-  const Run* row_end(int row) const { return runs_.data() + row_start_[row + 1]; }
-  int row_run_count(int row) const { return row_start_[row + 1] - row_start_[row]; }
+  const Run* row_begin(int row) const { return data_->runs.data() + data_->row_start[row]; }
+  const Run* row_end(int row) const { return data_->runs.data() + data_->row_start[row + 1]; }
+  int64_t row_run_count(int row) const { return data_->row_start[row + 1] - data_->row_start[row]; }
+  int64_t run_count() const { return static_cast<int64_t>(data_->runs.size()); }
 
   bool contains(int row, int col) const;
   // Position of (row, col) among the row's cells in column order, or -1 if the cell is absent.
   int64_t rank_in_row(int row, int col) const;
-  int64_t row_count(int row) const { return cell_start_[row + 1] - cell_start_[row]; }
+  int64_t row_count(int row) const { return data_->cell_start[row + 1] - data_->cell_start[row]; }
   // Index of the row's first cell in a flat, row-major array of all cells.
-  int64_t row_cell_offset(int row) const { return cell_start_[row]; }
-  int64_t count() const { return cell_start_.empty() ? 0 : cell_start_.back(); }
-  bool complete() const { return static_cast<int>(row_start_.size()) == rows_ + 1; }
+  int64_t row_cell_offset(int row) const { return data_->cell_start[row]; }
+  int64_t count() const { return data_->cell_start.back(); }
+  bool complete() const { return static_cast<int>(data_->row_start.size()) == rows_ + 1; }
+  // Heap bytes held by the storage (shared copies count once).
+  int64_t storage_bytes() const;
 
   // Every cell as (row, col), row-major; for small sets and tests.
   std::vector<std::pair<int, int>> cells() const;
@@ -45,12 +54,27 @@ class RowRuns {
   bool operator==(const RowRuns& other) const;
 
  private:
+  struct Data {
+    std::vector<Run> runs;
+    std::vector<int64_t> row_start{0};
+    std::vector<int64_t> cell_start{0};
+  };
+  Data& own();  // the storage, copied first if another set shares it
+
   int rows_ = 0;
   int cols_ = 0;
-  std::vector<Run> runs_;
-  std::vector<int32_t> row_start_{0};
-  std::vector<int64_t> cell_start_{0};
+  std::shared_ptr<Data> data_ = std::make_shared<Data>();
 };
+
+// The sets with distinct storage among `sets`, in order: heads that share a mask count once.
+std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
+// Row `row` of the union of `sets`, sorted and merged, into `out`; streams a union of many
+// heads without building it.
+void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
+// Sorts `runs` and merges overlapping or touching ones, in place.
+void runs_coalesce(std::vector<Run>& runs);
+// Number of cells in both sorted run lists.
+int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
 
 RowRuns runs_intersection(const RowRuns& a, const RowRuns& b);
 RowRuns runs_difference(const RowRuns& a, const RowRuns& b);

@@ -16,7 +16,7 @@ namespace attnscope {
 
 namespace {
 
-constexpr int kMaxN = 1 << 16;
+constexpr int kMaxN = 1 << 20;  // structure at any of these; values are bounded by --max-memory
 constexpr int kMaxHeads = 64;
 constexpr int kMaxD = 1024;
 constexpr int kMaxBatch = 64;

@@ -1,5 +1,7 @@
 #include "core/trace.hpp"
 
+#include <algorithm>
+
 #include "core/frame.hpp"
 #include "core/scene.hpp"
 
@@ -17,6 +19,50 @@ const char* step_values_name(StepValues values) {
   return "none";
 }
 
+HeadColumns::HeadColumns(int n, int heads, int fill)
+    : n_(n),
+      columns_(heads, std::make_shared<const std::vector<int>>(n, fill)),
+      batch_offset_(heads, 0) {}
+
+void HeadColumns::set(int head, std::vector<int> values, int batch_offset) {
+  batch_offset_[head] = batch_offset;
+  std::vector<const std::vector<int>*> checked;  // distinct columns are few: compare each once
+  for (const auto& column : columns_) {
+    if (std::find(checked.begin(), checked.end(), column.get()) != checked.end()) continue;
+    checked.push_back(column.get());
+    if (*column == values) {
+      columns_[head] = column;
+      return;
+    }
+  }
+  columns_[head] = std::make_shared<const std::vector<int>>(std::move(values));
+}
+
+bool HeadColumns::operator==(const HeadColumns& other) const {
+  if (n_ != other.n_ || batch_offset_ != other.batch_offset_ || columns_.size() != other.columns_.size())
+    return false;
+  for (size_t h = 0; h < columns_.size(); ++h)
+    if (columns_[h] != other.columns_[h] && *columns_[h] != *other.columns_[h]) return false;
+  return true;
+}
+
+HeadColumns head_columns_from_rows(const std::vector<int>& plane, int rows, int heads) {
+  HeadColumns columns(rows, heads, -1);
+  for (int h = 0; h < heads; ++h) {
+    std::vector<int> column(rows);
+    for (int row = 0; row < rows; ++row) column[row] = plane[static_cast<size_t>(row) * heads + h];
+    columns.set(h, std::move(column));
+  }
+  return columns;
+}
+
+std::vector<int> head_columns_to_rows(const HeadColumns& columns, int rows, int heads) {
+  std::vector<int> plane(static_cast<size_t>(rows) * heads);
+  for (int row = 0; row < rows; ++row)
+    for (int h = 0; h < heads; ++h) plane[static_cast<size_t>(row) * heads + h] = columns.at(row, h);
+  return plane;
+}
+
 int Trace::find(const std::string& name) const {
   for (size_t i = 0; i < steps.size(); ++i)
     if (steps[i].name == name) return static_cast<int>(i);
@@ -27,8 +73,8 @@ TraceBuilder::TraceBuilder(const Scene& scene)
     : n_(scene.n), heads_(scene.heads), batch_(scene.batch) {
   current_.rows = n_ * batch_;
   current_.heads = heads_;
-  current_.tokens.resize(static_cast<size_t>(current_.rows) * heads_);
-  current_.groups.assign(current_.tokens.size(), -1);
+  current_.tokens = HeadColumns(n_, heads_, 0);
+  current_.groups = HeadColumns(n_, heads_, -1);
   current_.batch.resize(current_.rows);
   current_.head_part.assign(heads_, -1);
   for (int row = 0; row < current_.rows; ++row) current_.batch[row] = row / n_;
@@ -36,31 +82,32 @@ TraceBuilder::TraceBuilder(const Scene& scene)
 }
 
 TraceBuilder& TraceBuilder::place_tokens(int head, const std::vector<int>& token_at_slot) {
-  for (int row = 0; row < current_.rows; ++row)
-    current_.tokens[static_cast<size_t>(row) * heads_ + head] = token_at_slot[row % n_];
+  current_.tokens.set(head, std::vector<int>(token_at_slot.begin(), token_at_slot.begin() + n_));
   return *this;
 }
 
 TraceBuilder& TraceBuilder::place_identity() {
-  for (int row = 0; row < current_.rows; ++row)
-    for (int h = 0; h < heads_; ++h)
-      current_.tokens[static_cast<size_t>(row) * heads_ + h] = row % n_;
+  std::vector<int> identity(n_);
+  for (int t = 0; t < n_; ++t) identity[t] = t;
+  for (int h = 0; h < heads_; ++h) current_.tokens.set(h, identity);
   return *this;
 }
 
 TraceBuilder& TraceBuilder::group_by(const FrameLayout& frame) {
-  for (int row = 0; row < current_.rows; ++row)
-    for (int h = 0; h < heads_; ++h) {
-      const HeadFrame& head = frame.heads[h];
-      // Groups are numbered across the batch, as after the reshape to (B·N/G, G, ...).
-      current_.groups[static_cast<size_t>(row) * heads_ + h] =
-          (row / n_) * head.segment_count() + head.segment_of_slot(row % n_);
-    }
+  for (int h = 0; h < heads_; ++h) {
+    const HeadFrame& head = frame.heads[h];
+    std::vector<int> groups(n_);
+    for (int segment = 0; segment < head.segment_count(); ++segment)
+      std::fill(groups.begin() + head.segment_begin(segment), groups.begin() + head.segment_end(segment),
+                segment);
+    // Groups are numbered across the batch, as after the reshape to (B·N/G, G, ...).
+    current_.groups.set(h, std::move(groups), head.segment_count());
+  }
   return *this;
 }
 
 TraceBuilder& TraceBuilder::ungroup() {
-  std::fill(current_.groups.begin(), current_.groups.end(), -1);
+  current_.groups = HeadColumns(n_, heads_, -1);
   return *this;
 }
 

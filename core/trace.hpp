@@ -2,6 +2,7 @@
 // A variant's computation as data: an ordered list of steps, each with its tensor shape and the
 // provenance of every (row, head) position of the token-by-head plane. The GUI animates between
 // two steps by matching provenance, so no variant needs GUI code of its own.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,36 @@ enum class StepValues {
 };
 const char* step_values_name(StepValues values);
 
+// A value per (row, head) of the token-by-head plane, stored as one column of N values per head
+// (row r of sequence b reads entry r mod N, plus b · batch_offset[head]). Heads and steps with
+// the same layout share a column, so 32 heads × 131072 tokens × 12 steps cost a few columns.
+class HeadColumns {
+ public:
+  HeadColumns() = default;
+  HeadColumns(int n, int heads, int fill);
+
+  int at(int row, int head) const {
+    return (*columns_[head])[row % n_] + (row / n_) * batch_offset_[head];
+  }
+  const std::vector<int>& column(int head) const { return *columns_[head]; }
+  int batch_offset(int head) const { return batch_offset_[head]; }
+  // The same column object (heads that share storage): equal without comparing entries.
+  bool shares_column(int head_a, int head_b) const { return columns_[head_a] == columns_[head_b]; }
+  // Stores `values` for `head`, sharing storage with another head that holds the same values.
+  void set(int head, std::vector<int> values, int batch_offset = 0);
+  bool operator==(const HeadColumns& other) const;
+
+ private:
+  int n_ = 0;
+  std::vector<std::shared_ptr<const std::vector<int>>> columns_;
+  std::vector<int> batch_offset_;
+};
+
+// A plane stored row-major, position row·heads + head (the audit's step files and JSON), as
+// columns, and back.
+HeadColumns head_columns_from_rows(const std::vector<int>& plane, int rows, int heads);
+std::vector<int> head_columns_to_rows(const HeadColumns& columns, int rows, int heads);
+
 struct Step {
   std::string name;
   std::string explanation;  // one line for the step view: what happens
@@ -29,16 +60,16 @@ struct Step {
   std::vector<std::string> axes;
   int rows = 0;   // B·N: the token-by-head plane in memory order
   int heads = 0;
-  std::vector<int> tokens;       // rows × heads: original token held at (row, head)
+  HeadColumns tokens;            // original token held at (row, head)
   std::vector<int> batch;        // per row: which sequence of the batch
-  std::vector<int> groups;       // rows × heads: group (segment) index, -1 when not grouped
+  HeadColumns groups;            // group (segment) index at (row, head), -1 when not grouped
   std::vector<int> head_part;    // per head: chunk index while the heads are split, else -1
   std::vector<int> marked;       // original tokens the step singles out (SF's sink tokens)
   std::string marked_name;       // what the marked tokens are ("sink"), for legends
   StepValues values = StepValues::None;
 
-  int token(int row, int head) const { return tokens[static_cast<size_t>(row) * heads + head]; }
-  int group(int row, int head) const { return groups[static_cast<size_t>(row) * heads + head]; }
+  int token(int row, int head) const { return tokens.at(row, head); }
+  int group(int row, int head) const { return groups.at(row, head); }
 };
 
 struct Trace {

@@ -67,8 +67,11 @@ class Variant {
   virtual const VariantInfo& info() const = 0;
   // Throws SceneError naming the key and the fix.
   virtual void validate(const Scene& scene) const = 0;
-  // Data-dependent variants read the scene's q and k; the others ignore them.
+  // Data-dependent variants read the scene's q and k; the others ignore them (and get an empty
+  // Qkv when only the structure is analysed).
   virtual VariantBuild build(const Scene& scene, const Qkv& qkv) const = 0;
+  // True for the data-dependent variants: their masks need q, k, v even without values.
+  virtual bool reads_qkv() const { return false; }
   // Why this variant allows cell (q, k) of `head`: the chain of steps that made it visible.
   virtual std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const;
 };

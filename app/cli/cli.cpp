@@ -34,6 +34,9 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (command->chosen()) {
       try {
         return command->run(out, err);
+      } catch (const AnalysisCancelled&) {
+        err << "\nattnscope: cancelled; nothing was written\n";
+        return 130;
       } catch (const SceneError& e) {
         err << "attnscope: " << e.what() << "\n";
         return 2;

@@ -9,6 +9,7 @@
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
 #include "core/scene.hpp"
+#include "core/trace.hpp"
 
 namespace attnscope {
 
@@ -95,8 +96,8 @@ class AuditCommand final : public Command {
       nlohmann::json steps = nlohmann::json::array();
       for (const Step& step : result.steps.steps)
         steps.push_back({{"name", step.name}, {"shape", step.shape}, {"code", step.code},
-                         {"explanation", step.explanation}, {"tokens", step.tokens},
-                         {"batch", step.batch}, {"groups", step.groups}});
+                         {"explanation", step.explanation}, {"tokens", head_columns_to_rows(step.tokens, step.rows, step.heads)},
+                         {"batch", step.batch}, {"groups", head_columns_to_rows(step.groups, step.rows, step.heads)}});
       report["steps"] = steps;
     }
     return report;

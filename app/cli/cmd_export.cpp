@@ -43,7 +43,7 @@ class ExportCommand final : public SceneCommand {
     own("--max-memory", command_->get_option("--max-memory"));
   }
 
-  int run(std::ostream& out, std::ostream&) override {
+  int run(std::ostream& out, std::ostream& err) override {
     Scene scene;
     FigureOptions options;
     if (!from_.empty()) {
@@ -69,7 +69,10 @@ class ExportCommand final : public SceneCommand {
     if (!audit_.empty()) options.mask_only = true;
     std::shared_ptr<const Analysis> result;
     if (audit_.empty()) {
-      result = analyze(scene, scene_options_.analyze_options());
+      AnalyzeOptions analyze_options = progress_attach(scene_options_.analyze_options(), err);
+      // A mask figure needs no attention values, so it is drawn at any N.
+      analyze_options.values = !(options.view == FigureView::Heatmap && options.mask_only);
+      result = analyze(scene, analyze_options);
     } else {
       const AuditOptions audit = audit_options(scene, audit_, inputs_);
       result = audit_analysis(audit_measure(audit, {}, false), audit, scene.policy);

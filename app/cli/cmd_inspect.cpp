@@ -37,8 +37,8 @@ class MaskCommand final : public SceneCommand {
     command_->add_option("--layers", layers_,
                          "receptive field over this many stacked layers of the mask (default 1)");
   }
-  int run(std::ostream& out, std::ostream&) override {
-    const auto result = analysis();
+  int run(std::ostream& out, std::ostream& err) override {
+    const auto result = analysis(false, err);
     if (head_ < -1 || head_ >= result->heads())
       throw SceneError(fmt::format("head: {} is not a head of this scene; use 0..{}", head_,
                                    result->heads() - 1));
@@ -98,13 +98,21 @@ class MaskCommand final : public SceneCommand {
 
 class LeaksCommand final : public SceneCommand {
  public:
+  static constexpr int64_t kJsonExplanations = 1000;
+  static constexpr int64_t kIndentedLeaks = 4096;
   void attach(CLI::App& app) override {
     attach_scene(app, "leaks", "list every leaking cell with the chain of steps that made it visible");
-    command_->add_option("--limit", limit_, "list at most this many cells (default: all in JSON, 64 in text)");
+    command_->add_option("--limit", limit_,
+                         "explain at most this many cells (default 64 in text, 1000 in JSON; the "
+                         "JSON lists every leak as runs [q, k_from, k_to] in any case)");
   }
-  int run(std::ostream& out, std::ostream&) override {
-    const auto result = analysis();
-    if (json_) out << leaks_json(*result, limit_).dump(2) << "\n";
+  int run(std::ostream& out, std::ostream& err) override {
+    const auto result = analysis(false, err);
+    if (json_) {
+      const nlohmann::json j = leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations);
+      // Indented while a reader can follow it; one line when the run lists are long.
+      out << j.dump(result->metrics.total_leaks <= kIndentedLeaks ? 2 : -1) << "\n";
+    }
     else leaks_text(*result, limit_ >= 0 ? limit_ : 64, out);
     return 0;
   }
@@ -118,8 +126,8 @@ class StepsCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "steps", "print the step trace with each position's provenance");
   }
-  int run(std::ostream& out, std::ostream&) override {
-    const auto result = analysis();
+  int run(std::ostream& out, std::ostream& err) override {
+    const auto result = analysis(false, err);
     if (json_) out << steps_json(*result).dump() << "\n";
     else steps_text(*result, out);
     return 0;

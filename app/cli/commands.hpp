@@ -1,11 +1,13 @@
 #pragma once
 // A subcommand: attaches its flags to the app, runs when chosen, returns the exit code.
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 #include <ostream>
 #include <vector>
 
 #include "app/cli/gui_request.hpp"
+#include "app/cli/progress.hpp"
 #include "app/cli/scene_options.hpp"
 
 namespace attnscope {
@@ -29,8 +31,12 @@ class SceneCommand : public Command {
     scene_options_.attach(*command_);
     command_->add_flag("--json", json_, "print one JSON document");
   }
-  std::shared_ptr<const Analysis> analysis() const {
-    return analyze(scene_options_.scene(), scene_options_.analyze_options());
+  // `values`: false for commands that show only structure (masks, leaks, steps), which then
+  // accept any N; progress goes to `err` when it is a terminal, and Ctrl-C cancels.
+  std::shared_ptr<const Analysis> analysis(bool values = true, std::ostream& err = std::cerr) const {
+    AnalyzeOptions options = progress_attach(scene_options_.analyze_options(), err);
+    options.values = values;
+    return analyze(scene_options_.scene(), options);
   }
   SceneOptions scene_options_;
   bool json_ = false;

@@ -9,6 +9,12 @@ namespace {
 
 constexpr int kTextGridMaxN = 128;
 constexpr int kStepGridMaxRows = 64;
+constexpr int64_t kStepTableMaxCells = 1 << 16;
+
+std::string step_caption(const Analysis& analysis, const Step& step) {
+  const auto caption = analysis.scene.captions.find(step.name);
+  return caption == analysis.scene.captions.end() ? step.explanation : caption->second;
+}
 
 nlohmann::json params_json(const Analysis& analysis) {
   nlohmann::json params = nlohmann::json::object();
@@ -32,6 +38,48 @@ std::string params_text(const Analysis& analysis) {
   for (const auto& [key, value] : params.items())
     out += fmt::format("  {}={}", key, value.is_string() ? value.get<std::string>() : value.dump());
   return out;
+}
+
+// Calls visit(head, q, k) for leaking cells in head and row order until it returns false.
+template <typename Visit>
+void leak_cells_visit(const Analysis& analysis, Visit visit) {
+  for (int h = 0; h < analysis.heads(); ++h) {
+    const RowRuns& leaks = analysis.leaks[h];
+    if (leaks.count() == 0) continue;
+    for (int q = 0; q < leaks.rows(); ++q)
+      for (const Run* r = leaks.row_begin(q); r != leaks.row_end(q); ++r)
+        for (int k = r->begin; k < r->end; ++k)
+          if (!visit(h, q, k)) return;
+  }
+}
+
+// A cell set as runs [row, first column, one past the last column].
+nlohmann::json runs_json(const RowRuns& cells) {
+  nlohmann::json runs = nlohmann::json::array();
+  if (cells.count() == 0) return runs;
+  for (int q = 0; q < cells.rows(); ++q)
+    for (const Run* r = cells.row_begin(q); r != cells.row_end(q); ++r)
+      runs.push_back({q, r->begin, r->end});
+  return runs;
+}
+
+// Provenance columns as runs over the rows of the plane (b·N + token): [first row, one past
+// the last row, value at the first row]; `step` is 1 for tokens (consecutive rows hold
+// consecutive tokens) and 0 for groups (a run keeps one group).
+nlohmann::json column_runs_json(const HeadColumns& columns, int head, int rows, int step) {
+  const std::vector<int>& column = columns.column(head);
+  const int n = static_cast<int>(column.size());
+  nlohmann::json runs = nlohmann::json::array();
+  for (int b = 0; b * n < rows; ++b) {
+    const int offset = b * columns.batch_offset(head);
+    int start = 0;
+    for (int r = 1; r <= n; ++r)
+      if (r == n || column[r] != column[r - 1] + step) {
+        runs.push_back({b * n + start, b * n + r, column[start] + offset});
+        start = r;
+      }
+  }
+  return runs;
 }
 
 }  // namespace
@@ -118,18 +166,24 @@ nlohmann::json mask_json(const Analysis& analysis, int head) {
   int64_t total_allowed = 0, total_leaks = 0;
   for (int h = 0; h < analysis.heads(); ++h) {
     if (head >= 0 && h != head) continue;
-    nlohmann::json leaks = nlohmann::json::array();
-    for (const auto& [q, k] : analysis.leaks[h].cells()) leaks.push_back({q, k});
-    nlohmann::json rows = nlohmann::json::array();
-    for (int q = 0; q < analysis.n(); ++q) rows.push_back(mask_row_text(analysis, h, q));
     const HeadMetrics& m = analysis.metrics.heads[h];
     total_allowed += m.allowed;
     total_leaks += m.leaks;
-    per_head.push_back({{"head", h},
-                        {"allowed", m.allowed},
-                        {"leaks", leaks},
-                        {"density", m.density},
-                        {"rows", rows}});
+    nlohmann::json entry = {{"head", h},
+                            {"allowed", m.allowed},
+                            {"leak_count", m.leaks},
+                            {"row_runs", analysis.mask(h).run_count()},
+                            {"density", m.density}};
+    // Cell lists and grids only where they stay small; 'attnscope leaks --json' lists leak runs.
+    if (analysis.n() <= kTextGridMaxN) {
+      nlohmann::json leaks = nlohmann::json::array();
+      for (const auto& [q, k] : analysis.leaks[h].cells()) leaks.push_back({q, k});
+      nlohmann::json rows = nlohmann::json::array();
+      for (int q = 0; q < analysis.n(); ++q) rows.push_back(mask_row_text(analysis, h, q));
+      entry["leaks"] = leaks;
+      entry["rows"] = rows;
+    }
+    per_head.push_back(entry);
   }
   const Metrics& m = analysis.metrics;
   return {{"variant", analysis.scene.variant},
@@ -186,16 +240,20 @@ void mask_text(const Analysis& analysis, int head, std::ostream& out) {
 nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
   nlohmann::json leaks = nlohmann::json::array();
   int64_t listed = 0;
+  leak_cells_visit(analysis, [&](int h, int q, int k) {
+    if (limit >= 0 && listed >= limit) return false;
+    ++listed;
+    leaks.push_back({{"head", h},
+                     {"q", q},
+                     {"k", k},
+                     {"policy", policy_reason(analysis.policy, q, k)},
+                     {"why", analysis.variant->explain_allowed(analysis.build, h, q, k)}});
+    return true;
+  });
+  nlohmann::json runs = nlohmann::json::array();
   for (int h = 0; h < analysis.heads(); ++h)
-    for (const auto& [q, k] : analysis.leaks[h].cells()) {
-      if (limit >= 0 && listed >= limit) break;
-      ++listed;
-      leaks.push_back({{"head", h},
-                       {"q", q},
-                       {"k", k},
-                       {"policy", policy_reason(analysis.policy, q, k)},
-                       {"why", analysis.variant->explain_allowed(analysis.build, h, q, k)}});
-    }
+    if (analysis.leaks[h].count() > 0)
+      runs.push_back({{"head", h}, {"count", analysis.leaks[h].count()}, {"runs", runs_json(analysis.leaks[h])}});
   return {{"variant", analysis.scene.variant},
           {"n", analysis.n()},
           {"h", analysis.heads()},
@@ -203,7 +261,8 @@ nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
           {"params", params_json(analysis)},
           {"total_leaks", analysis.metrics.total_leaks},
           {"listed", listed},
-          {"leaks", leaks}};
+          {"leaks", leaks},
+          {"leak_runs", runs}};
 }
 
 void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
@@ -217,22 +276,43 @@ void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
   }
   out << fmt::format("{} leaking cell{}:\n", total, total == 1 ? "" : "s");
   int64_t listed = 0;
-  for (int h = 0; h < analysis.heads(); ++h)
-    for (const auto& [q, k] : analysis.leaks[h].cells()) {
-      if (limit >= 0 && listed >= limit) {
-        out << fmt::format("... and {} more (raise --limit or use --json)\n", total - listed);
-        return;
-      }
-      ++listed;
-      out << fmt::format("head {} (q={}, k={}): {}.\n    {}.\n", h, q, k,
-                         policy_reason(analysis.policy, q, k),
-                         analysis.variant->explain_allowed(analysis.build, h, q, k));
+  leak_cells_visit(analysis, [&](int h, int q, int k) {
+    if (limit >= 0 && listed >= limit) {
+      out << fmt::format("... and {} more (raise --limit or use --json)\n", total - listed);
+      return false;
     }
+    ++listed;
+    out << fmt::format("head {} (q={}, k={}): {}.\n    {}.\n", h, q, k,
+                       policy_reason(analysis.policy, q, k),
+                       analysis.variant->explain_allowed(analysis.build, h, q, k));
+    return true;
+  });
 }
 
 nlohmann::json steps_json(const Analysis& analysis) {
   nlohmann::json steps = nlohmann::json::array();
   for (const Step& step : analysis.trace().steps) {
+    nlohmann::json token_runs = nlohmann::json::array(), group_runs = nlohmann::json::array();
+    for (int h = 0; h < step.heads; ++h) {
+      token_runs.push_back(column_runs_json(step.tokens, h, step.rows, 1));
+      group_runs.push_back(column_runs_json(step.groups, h, step.rows, 0));
+    }
+    nlohmann::json entry = {{"name", step.name},
+                            {"shape", step.shape},
+                            {"axes", step.axes},
+                            {"explanation", step.explanation},
+                            {"caption", step_caption(analysis, step)},
+                            {"why", step.why},
+                            {"code", step.code},
+                            {"marked", step.marked},
+                            {"values", step_values_name(step.values)},
+                            {"head_part", step.head_part},
+                            {"batch", step.batch},
+                            {"token_runs", token_runs},
+                            {"group_runs", group_runs}};
+    steps.push_back(entry);
+    // Per-row tables only for planes small enough to read; the runs above describe any size.
+    if (static_cast<int64_t>(step.rows) * step.heads > kStepTableMaxCells) continue;
     nlohmann::json tokens = nlohmann::json::array();
     nlohmann::json groups = nlohmann::json::array();
     nlohmann::json head_groups = nlohmann::json::array();
@@ -248,22 +328,9 @@ nlohmann::json steps_json(const Analysis& analysis) {
       groups.push_back(uniform ? row_groups.front() : -1);
       head_groups.push_back(row_groups);
     }
-    const auto caption = analysis.scene.captions.find(step.name);
-    steps.push_back({{"name", step.name},
-                     {"shape", step.shape},
-                     {"axes", step.axes},
-                     {"explanation", step.explanation},
-                     {"caption", caption == analysis.scene.captions.end() ? step.explanation
-                                                                           : caption->second},
-                     {"why", step.why},
-                     {"code", step.code},
-                     {"marked", step.marked},
-                     {"values", step_values_name(step.values)},
-                     {"head_part", step.head_part},
-                     {"batch", step.batch},
-                     {"tokens", tokens},
-                     {"groups", groups},
-                     {"head_groups", head_groups}});
+    steps.back()["tokens"] = tokens;
+    steps.back()["groups"] = groups;
+    steps.back()["head_groups"] = head_groups;
   }
   return {{"variant", analysis.scene.variant},
           {"n", analysis.n()},

@@ -88,7 +88,7 @@ std::string request_analysis(AppState& state, const Scene& scene, bool current) 
     job.result = std::async(std::launch::async, [scene, generation = state.generation, hash] {
       action::AnalysisReady ready{generation, hash, nullptr, {}};
       try {
-        ready.analysis = analyze(scene);
+        ready.analysis = analyze_for_view(scene);
       } catch (const std::exception& e) {
         ready.error = e.what();
       }
@@ -98,7 +98,7 @@ std::string request_analysis(AppState& state, const Scene& scene, bool current) 
     return {};
   }
   try {
-    auto analysis = analyze(scene);
+    auto analysis = analyze_for_view(scene);
     state.cache.put(hash, analysis);
     if (current) install(state, analysis);
   } catch (const std::exception& e) {

@@ -16,6 +16,30 @@ struct Grid {
   size_t texel(int r, int c) const { return static_cast<size_t>(r / cpt) * size + c / cpt; }
 };
 
+// Sets channel `channel` of every texel that holds a cell of `cells` to 1, a run at a time: a
+// run whose positions stay consecutive (any run in original coordinates, and a rolled frame's
+// runs except at the wrap) fills its texel span at once, so N = 131072 costs the texels touched,
+// not the cells.
+template <typename Pos>
+void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos pos, int channel) {
+  if (cells.count() == 0) return;
+  auto fill = [&](int r, int lo, int hi) {  // positions [lo, hi) of row r
+    for (int c = lo / grid.cpt; c <= (hi - 1) / grid.cpt; ++c)
+      image.texels[(static_cast<size_t>(r / grid.cpt) * grid.size + c) * 2 + channel] = 1.f;
+  };
+  for (int q = 0; q < grid.n; ++q) {
+    const int r = pos(q);
+    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
+      const int first = pos(run->begin), last = pos(run->end - 1);
+      if (last - first == run->length() - 1) {
+        fill(r, first, last + 1);
+      } else {
+        for (int k = run->begin; k < run->end; ++k) fill(r, pos(k), pos(k) + 1);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool heatmap_has_frame(const Analysis& analysis) { return analysis.build.frame.has_value(); }
@@ -26,6 +50,7 @@ int heatmap_position(const Analysis& analysis, int head, Coords coords, int toke
 }
 
 WeightScale analysis_weight_scale(const Analysis& analysis) {
+  if (!analysis.has_values()) return {};  // a structure-only analysis draws its masks
   std::vector<const std::vector<float>*> weights;
   for (int h = 0; h < analysis.heads(); ++h) weights.push_back(&analysis.attention.head(0, h).weights);
   return weight_scale(weights);
@@ -33,6 +58,7 @@ WeightScale analysis_weight_scale(const Analysis& analysis) {
 
 float analysis_score_scale(const Analysis& analysis) {
   float smax = 0.f;
+  if (!analysis.has_values()) return 1.f;  // a structure-only analysis draws no scores
   for (int h = 0; h < analysis.heads(); ++h)
     for (float s : analysis.attention.head(0, h).scores) smax = std::max(smax, std::abs(s));
   return smax > 0.f ? smax : 1.f;
@@ -57,15 +83,17 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   };
 
   const RowRuns& mask = analysis.mask(head);
-  const HeadValues& values = analysis.attention.head(0, head);
-  const std::vector<float> raw = cells == StepCells::Scores ? step_scores(analysis, head) : std::vector<float>();
-  if (!raw.empty()) {
+  if (!analysis.has_values()) {
+    fill_runs(image, grid, mask, pos, 0);  // structure only: allowed cells at full colour
+  } else if (cells == StepCells::Scores) {
+    const std::vector<float> raw = step_scores(analysis, head);
     for (int q = 0; q < grid.n; ++q)
       for (int k = 0; k < grid.n; ++k) {
         const float score = raw[static_cast<size_t>(q) * grid.n + k];
         if (!std::isnan(score)) keep(pos(q), pos(k), std::clamp(score / smax, -1.f, 1.f));
       }
   } else {
+    const HeadValues& values = analysis.attention.head(0, head);
     const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
     for (int q = 0; q < grid.n; ++q) {
       int64_t cell = mask.row_cell_offset(q);
@@ -80,12 +108,8 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
     }
   }
   // Leaks exist once the mask has been applied.
-  if (cells == StepCells::MaskedScores || cells == StepCells::Weights) {
-    const RowRuns& leaks = analysis.leaks[head];
-    for (int q = 0; q < grid.n; ++q)
-      for (const Run* run = leaks.row_begin(q); run != leaks.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k) image.texels[grid.texel(pos(q), pos(k)) * 2 + 1] = 1.f;
-  }
+  if (cells == StepCells::MaskedScores || cells == StepCells::Weights)
+    fill_runs(image, grid, analysis.leaks[head], pos, 1);
   return image;
 }
 

@@ -174,7 +174,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     }
   }
   ImGui::PushFont(ctx.mono());
-  const auto& weights = a.attention.head(0, w.head).weights;
+  static const std::vector<float> no_values;  // structure only: no per-cell labels
+  const std::vector<float>& weights = a.has_values() ? a.attention.head(0, w.head).weights : no_values;
   if (w.cells == StepCells::Weights && !weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
     const RowRuns& mask = a.mask(w.head);
     for (int r = row_begin; r < row_end; ++r) {

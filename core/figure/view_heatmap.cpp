@@ -63,7 +63,8 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
   std::vector<const std::vector<float>*> shown;
-  for (int h : heads) shown.push_back(&a.attention.head(o.batch, h).weights);
+  if (!o.mask_only)  // a mask figure may come from a structure-only analysis
+    for (int h : heads) shown.push_back(&a.attention.head(o.batch, h).weights);
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
   const float vmax = scale.vmax;
 

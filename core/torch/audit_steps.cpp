@@ -107,7 +107,7 @@ bool plane_decode(const at::Tensor& tensor, const AuditLayout& l, bool values_on
   const int64_t codes = element_code(l, l.batch - 1, l.n - 1, 2, l.heads - 1) + 1;
   step.rows = static_cast<int>(rows);
   step.heads = l.heads;
-  step.tokens.assign(static_cast<size_t>(rows) * l.heads, -1);
+  std::vector<int> tokens(static_cast<size_t>(rows) * l.heads, -1);
   step.batch.assign(rows, -1);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t i = 0; i < per_row; ++i) {
@@ -117,18 +117,20 @@ bool plane_decode(const at::Tensor& tensor, const AuditLayout& l, bool values_on
       const int64_t c = static_cast<int64_t>(code);
       const int64_t h = c % l.heads, part = c / l.heads % 3, bn = c / l.heads / 3;
       if (values_only && part != 2) return false;
-      int& token = step.tokens[static_cast<size_t>(r) * l.heads + h];
+      int& token = tokens[static_cast<size_t>(r) * l.heads + h];
       int& batch = step.batch[r];
       if ((token >= 0 && token != bn % l.n) || (batch >= 0 && batch != bn / l.n)) return false;
       token = static_cast<int>(bn % l.n);
       batch = static_cast<int>(bn / l.n);
     }
-  step.groups.assign(step.tokens.size(), -1);
+  std::vector<int> groups(tokens.size(), -1);
   const auto& shape = step.shape;
   // A (B·N/G, G, ...) view: row r sits in group r / G.
   if (shape.size() >= 3 && shape[0] * shape[1] == rows && shape[0] != l.batch && shape[0] != l.n)
     for (int64_t r = 0; r < rows; ++r)
-      for (int h = 0; h < l.heads; ++h) step.groups[static_cast<size_t>(r) * l.heads + h] = static_cast<int>(r / shape[1]);
+      for (int h = 0; h < l.heads; ++h) groups[static_cast<size_t>(r) * l.heads + h] = static_cast<int>(r / shape[1]);
+  step.tokens = head_columns_from_rows(tokens, step.rows, l.heads);
+  step.groups = head_columns_from_rows(groups, step.rows, l.heads);
   step.head_part.assign(l.heads, -1);
   return true;
 }

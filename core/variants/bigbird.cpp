@@ -34,12 +34,21 @@ class BigBird final : public Variant {
     const BigBirdPlan plan = bigbird_plan(scene);
     const int b = plan.block, nb = plan.blocks;
     VariantBuild out;
-    out.masks = predicate_masks(scene.n, scene.heads, [&](int h, int q, int k) {
-      const int i = q / b, j = k / b;
-      if (i == 0 || i == nb - 1 || j == 0 || j == nb - 1 || std::abs(i - j) <= 1) return true;
-      const std::vector<int>& random = plan.rand_attn[h][i - 1];
-      return std::find(random.begin(), random.end(), j) != random.end();
-    });
+    // Block rows: global first and last block rows read every block; the others read the
+    // global blocks, a window of three blocks and their random blocks (drawn per head).
+    out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h; },
+                           [&](int h, int q, std::vector<Run>& runs) {
+                             const int i = q / b;
+                             auto block = [&](int j) { runs.push_back({j * b, (j + 1) * b}); };
+                             if (i == 0 || i == nb - 1) {
+                               runs.push_back({0, nb * b});
+                               return;
+                             }
+                             block(0);
+                             block(nb - 1);
+                             for (int j = std::max(0, i - 1); j <= std::min(nb - 1, i + 1); ++j) block(j);
+                             for (int j : plan.rand_attn[h][i - 1]) block(j);
+                           });
     FrameLayout blocks;
     blocks.n = scene.n;
     std::vector<std::vector<int>> groups(nb);

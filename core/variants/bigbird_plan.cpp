@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <map>
 
 #include "core/variants/variant_params.hpp"
 
@@ -19,19 +20,39 @@ uint64_t splitmix64(uint64_t& state) {
 
 // Candidate key blocks of middle row i as bigbird_block_rand_mask slices middle_seq = 1..nb-2:
 // rows 1 and 2 skip their window from below, rows nb-3 and nb-2 draw from every middle block
-// (the code's "Missing -3/-4" comments), the others exclude the window i-1..i+1.
-std::vector<int> candidates(int i, int nb) {
-  std::vector<int> out;
-  for (int j = 1; j <= nb - 2; ++j) {
-    bool keep;
-    if (i == 1) keep = j >= 3;
-    else if (i == 2) keep = j >= 4;
-    else if (i == nb - 3 || i == nb - 2) keep = true;
-    else keep = j < i - 1 || j > i + 1;
-    if (keep) out.push_back(j);
+// (the code's "Missing -3/-4" comments), the others exclude the window i-1..i+1. Held as at most
+// two ranges, so a row costs O(r) draws rather than O(nb) (nb = 65536 blocks at N = 131072).
+class Candidates {
+ public:
+  Candidates(int i, int nb) {
+    if (i == 1) add(3, nb - 2);
+    else if (i == 2) add(4, nb - 2);
+    else if (i == nb - 3 || i == nb - 2) add(1, nb - 2);
+    else {
+      add(1, std::min(i - 2, nb - 2));
+      add(i + 2, nb - 2);
+    }
   }
-  return out;
-}
+  size_t size() const { return first_count_ + second_count_; }
+  int at(size_t index) const {
+    return index < first_count_ ? first_ + static_cast<int>(index)
+                                : second_ + static_cast<int>(index - first_count_);
+  }
+
+ private:
+  void add(int lo, int hi) {  // the blocks lo..hi, if any
+    if (hi < lo) return;
+    if (first_count_ == 0) {
+      first_ = lo;
+      first_count_ = static_cast<size_t>(hi - lo + 1);
+    } else {
+      second_ = lo;
+      second_count_ = static_cast<size_t>(hi - lo + 1);
+    }
+  }
+  int first_ = 0, second_ = 0;
+  size_t first_count_ = 0, second_count_ = 0;
+};
 
 }  // namespace
 
@@ -63,17 +84,25 @@ BigBirdPlan bigbird_plan(const Scene& scene) {
           row.push_back(static_cast<int>(j));
         }
       } else {
-        std::vector<int> pool = candidates(i, plan.blocks);
+        const Candidates pool(i, plan.blocks);
         if (static_cast<int>(pool.size()) < plan.random)
           throw SceneError(fmt::format("random: block row {} has only {} candidate blocks for {} "
                                        "random blocks; lower --random or use more blocks (larger "
                                        "n or smaller --block)",
                                        i, pool.size(), plan.random));
-        // A partial Fisher-Yates shuffle: np.random.permutation(pool)[:r] with our own generator.
+        // A partial Fisher-Yates shuffle: np.random.permutation(pool)[:r] with our own generator;
+        // only the swapped positions are stored.
+        std::map<size_t, int> swapped;
+        auto value = [&](size_t index) {
+          const auto it = swapped.find(index);
+          return it == swapped.end() ? pool.at(index) : it->second;
+        };
         for (int r = 0; r < plan.random; ++r) {
           const size_t pick = r + splitmix64(state) % (pool.size() - r);
-          std::swap(pool[r], pool[pick]);
-          row.push_back(pool[r]);
+          const int at_r = value(r), at_pick = value(pick);
+          swapped[r] = at_pick;
+          swapped[pick] = at_r;
+          row.push_back(at_pick);
         }
       }
       rows.push_back(std::move(row));

@@ -36,12 +36,14 @@ class Block final : public Variant {
     const int b = size(scene);
     const bool shift = shifted(scene);
     VariantBuild out;
-    out.masks = predicate_masks(scene.n, scene.heads, [&](int h, int q, int k) {
-      const int back = shift ? h : 0;
-      // A query block with no block `back` blocks earlier keeps its own block, so no row is empty.
-      if (back == 0 || q / b < back) return q / b == k / b && k <= q;
-      return k / b == q / b - back;
-    });
+    out.masks = runs_masks(scene.n, scene.heads, [&](int h) { return shift ? h : 0; },
+                           [&](int h, int q, std::vector<Run>& runs) {
+                             const int back = shift ? h : 0;
+                             // A query block with no block `back` blocks earlier keeps its own
+                             // block, so no row is empty.
+                             if (back == 0 || q / b < back) runs.push_back({q / b * b, q + 1});
+                             else runs.push_back({(q / b - back) * b, std::min(scene.n, (q / b - back + 1) * b)});
+                           });
     FrameLayout blocks;
     blocks.n = scene.n;
     std::vector<std::vector<int>> groups((scene.n + b - 1) / b);

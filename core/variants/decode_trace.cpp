@@ -43,7 +43,14 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
     layout.n = n;
     size_t widest = 0;
     for (int h = 0; h < scene.heads; ++h) {
-      const std::vector<int>& seen = visible[h][step];
+      const std::vector<int>& seen = (*visible[h])[step];
+      int same = 0;  // heads with the same cache share the layout
+      while (same < h && visible[same] != visible[h]) ++same;
+      if (same < h) {
+        layout.heads.push_back(layout.heads[same]);
+        t.place_tokens(h, layout.heads.back().token_at_slot);
+        continue;
+      }
       std::vector<int> dropped, future;
       for (int k = 0; k < n; ++k) {
         if (k > step) future.push_back(k);

@@ -12,8 +12,9 @@
 
 namespace attnscope {
 
-// visible[h][t]: the sorted keys query t reads in head h (its cache plus itself).
-using DecodeRows = std::vector<std::vector<std::vector<int>>>;
+// (*visible[h])[t]: the sorted keys query t reads in head h (its cache plus itself); heads with
+// the same cache point at the same rows.
+using DecodeRows = std::vector<const std::vector<std::vector<int>>*>;
 
 // Steps are kept for every t when N is small and for evenly spaced t otherwise, so a long
 // scene's trace stays small; `explain(t)` is the step's caption.

@@ -41,12 +41,20 @@ class Dilated final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const DilatedParams p = params(scene);
     VariantBuild out;
-    out.masks.assign(scene.heads, predicate_mask(scene.n, [&](int q, int k) {
-                       const int dist = p.bidirectional ? std::abs(q - k) : q - k;
-                       const bool window = dist >= 0 && dist <= p.d * p.w && dist % p.d == 0;
-                       const bool global = is_global(p, q) || is_global(p, k);
-                       return window || (global && (p.bidirectional || k <= q));
-                     }));
+    out.masks = runs_masks(scene.n, scene.heads, [](int) { return 0; },
+                           [&](int, int q, std::vector<Run>& runs) {
+                             if (is_global(p, q)) {  // a global query reads every (earlier) key
+                               runs.push_back({0, p.bidirectional ? scene.n : q + 1});
+                               return;
+                             }
+                             for (int j = 0; j <= p.w; ++j) {
+                               if (q - j * p.d >= 0) runs.push_back({q - j * p.d, q - j * p.d + 1});
+                               if (p.bidirectional && q + j * p.d < scene.n)
+                                 runs.push_back({q + j * p.d, q + j * p.d + 1});
+                             }
+                             for (int g : p.global)
+                               if (p.bidirectional || g <= q) runs.push_back({g, g + 1});
+                           });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     if (!p.global.empty()) {

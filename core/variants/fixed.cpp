@@ -31,10 +31,16 @@ class Fixed final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const auto [l, c] = params(scene);
     VariantBuild out;
-    out.masks = predicate_masks(scene.n, scene.heads, [l, c](int h, int q, int k) {
-      if (k > q) return false;
-      return h % 2 == 0 ? k / l == q / l : k % l >= l - c;
-    });
+    out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h % 2; },
+                           [l, c](int h, int q, std::vector<Run>& runs) {
+                             if (h % 2 == 0) {
+                               runs.push_back({q / l * l, q + 1});
+                               return;
+                             }
+                             // The last c positions of every block, cut at q.
+                             for (int block = 0; block * l + l - c <= q; ++block)
+                               runs.push_back({block * l + l - c, std::min(block * l + l, q + 1)});
+                           });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(

@@ -79,6 +79,7 @@ class H2O final : public Variant {
     params(scene);
     require_single_sequence(scene);
   }
+  bool reads_qkv() const override { return true; }
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const auto [hh, recent] = params(scene);
     std::vector<HeadRun> heads;
@@ -86,9 +87,9 @@ class H2O final : public Variant {
     VariantBuild out;
     for (int h = 0; h < scene.heads; ++h) {
       heads.push_back(h2o_head(qkv, h, hh, recent));
-      rows.push_back(heads.back().rows);
       out.masks.push_back(mask_from_rows(scene.n, heads.back().rows));
     }
+    for (const HeadRun& head : heads) rows.push_back(&head.rows);
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     decode_trace_steps(t, scene, rows, [&](int step) {

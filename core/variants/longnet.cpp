@@ -42,14 +42,25 @@ class LongNet final : public Variant {
     const std::vector<Pair> ps = pairs(scene);
     const int n = scene.n, heads = scene.heads;
     VariantBuild out;
-    out.masks = predicate_masks(n, heads, [&](int h, int q, int k) {
-      if (k > q) return false;
+    // Heads with the same offset in every (w, r) pair share a mask.
+    auto offsets = [&](int h) {
+      std::vector<int> out;
+      for (const Pair& p : ps) out.push_back(head_offset(h, heads, p.r));
+      return out;
+    };
+    auto head_class = [&](int h) {
+      int first = 0;
+      while (offsets(first) != offsets(h)) ++first;
+      return first;
+    };
+    out.masks = runs_masks(n, heads, head_class, [&](int h, int q, std::vector<Run>& runs) {
       for (const Pair& p : ps) {
         const int w = std::min(p.w, n);  // gathering() uses min(segment, length)
         const int off = head_offset(h, heads, p.r);
-        if (q / w == k / w && (q % w) % p.r == off && (k % w) % p.r == off) return true;
+        if ((q % w) % p.r != off) continue;
+        // Keys of q's segment at the same offset mod r, up to q.
+        for (int k = q / w * w + off; k <= q; k += p.r) runs.push_back({k, k + 1});
       }
-      return false;
     });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);

@@ -44,6 +44,7 @@ class SelectMerge final : public Variant {
     params(scene);
     require_single_sequence(scene);
   }
+  bool reads_qkv() const override { return true; }
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const auto [b, kk] = params(scene);
     const int n = scene.n, nb = (n + b - 1) / b;

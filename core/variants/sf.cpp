@@ -71,7 +71,12 @@ class Sf final : public Variant {
       else sink_cells.append_row({{0, std::min(sinks, n)}});
     }
     VariantBuild out;
-    for (const RowRuns& base : grouped_masks(frame)) out.masks.push_back(runs_union(base, sink_cells));
+    const std::vector<RowRuns> bases = grouped_masks(frame);
+    for (size_t h = 0; h < bases.size(); ++h) {
+      size_t same = 0;  // heads sharing a base mask share the union too
+      while (same < h && !bases[same].shares_storage(bases[h])) ++same;
+      out.masks.push_back(same < h ? out.masks[same] : runs_union(bases[h], sink_cells));
+    }
     out.trace = trace(scene, p, frame);
     for (const HeadFrame& head : frame.heads) out.boundaries.push_back(frame_group_boundaries(head));
     return out;

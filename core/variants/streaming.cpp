@@ -50,7 +50,7 @@ class Streaming final : public Variant {
     out.masks.assign(scene.heads, mask_from_rows(scene.n, rows));
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
-    decode_trace_steps(t, scene, DecodeRows(scene.heads, rows), [&](int step) {
+    decode_trace_steps(t, scene, DecodeRows(scene.heads, &rows), [&](int step) {
       const std::vector<int>& seen = rows[step];
       std::vector<int> dropped;
       for (int k = 0; k < step; ++k)

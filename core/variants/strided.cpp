@@ -29,10 +29,12 @@ class Strided final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const int l = stride(scene);
     VariantBuild out;
-    out.masks = predicate_masks(scene.n, scene.heads, [l](int h, int q, int k) {
-      if (k > q) return false;
-      return h % 2 == 0 ? q - k < l : (q - k) % l == 0;
-    });
+    out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h % 2; },
+                           [l](int h, int q, std::vector<Run>& runs) {
+                             if (h % 2 == 0) runs.push_back({std::max(0, q - l + 1), q + 1});
+                             else
+                               for (int k = q % l; k <= q; k += l) runs.push_back({k, k + 1});
+                           });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(

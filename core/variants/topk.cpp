@@ -36,6 +36,7 @@ class TopK final : public Variant {
     keep(scene);
     require_single_sequence(scene);
   }
+  bool reads_qkv() const override { return true; }
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const int kk = keep(scene);
     const bool pitfall = param_flag(scene, "pitfall");

@@ -29,9 +29,8 @@ class Window final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const int w = width(scene);
     VariantBuild out;
-    out.masks.assign(scene.heads, predicate_mask(scene.n, [w](int q, int k) {
-                       return q - k >= 0 && q - k < w;
-                     }));
+    out.masks = runs_masks(scene.n, scene.heads, [](int) { return 0; },
+                           [w](int, int q, std::vector<Run>& runs) { runs.push_back({std::max(0, q - w + 1), q + 1}); });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(t, scene,

@@ -1,0 +1,52 @@
+// Structure-only analysis (masks, leaks, trace, metrics; no attention values) at LongLoRA's
+// real settings, with ratios from the same run: against the same scene at N = 8192 (16x the
+// tokens should cost about 16x, not 256x: the cost follows row runs), and against the value
+// path at the largest size it handles. Run: build/tests/bench/structure_bench
+#include "core/analysis.hpp"
+#include "core/reach.hpp"
+#include "tests/bench/ratio_reporter.hpp"
+
+namespace attnscope {
+namespace {
+
+Scene s2_scene(int n, int g, int heads) {
+  Scene scene;
+  scene.n = n;
+  scene.g = g;
+  scene.heads = heads;
+  return scene;
+}
+
+void analyse(benchmark::State& state, Scene scene, bool values, int layers) {
+  AnalyzeOptions options;
+  options.values = values;
+  for (auto _ : state) {
+    const auto a = analyze(scene, options);
+    if (layers > 0) benchmark::DoNotOptimize(reach_compute(a->build.masks, layers));
+    benchmark::DoNotOptimize(a->metrics.total_leaks);
+  }
+}
+
+}  // namespace
+}  // namespace attnscope
+
+int main(int argc, char** argv) {
+  using namespace attnscope;
+  auto add = [](const std::string& name, Scene scene, bool values, int layers) {
+    benchmark::RegisterBenchmark(name.c_str(), analyse, scene, values, layers)->Unit(benchmark::kMillisecond);
+  };
+  // Growth with N at H = 32: the baseline is N = 8192, G = 2048.
+  add("s2_h32_structure/n8192", s2_scene(8192, 2048, 32), false, 0);
+  add("s2_h32_structure/n131072", s2_scene(131072, 32768, 32), false, 0);
+  add("s2_h32_structure/n131072_layers4", s2_scene(131072, 32768, 32), false, 4);
+  // Structure against the value path on the paper's table scene (H = 2, the value path's size).
+  add("s2_n8192_g2048_h2/values", s2_scene(8192, 2048, 2), true, 0);
+  add("s2_n8192_g2048_h2/structure", s2_scene(8192, 2048, 2), false, 0);
+  benchmark::Initialize(&argc, argv);
+  bench::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_ratios("n8192");
+  reporter.print_ratios("values");
+  benchmark::Shutdown();
+  return 0;
+}

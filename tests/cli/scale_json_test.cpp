@@ -1,0 +1,96 @@
+// JSON at LongLoRA's real length: exact 64-bit counts, leaks as runs, explanations limited,
+// provenance as runs; nothing prints a table of N² or N·H entries.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+using test::cli;
+
+const std::vector<std::string> kLongLoRA = {"--n", "131072", "--g", "32768", "--heads", "32"};
+
+std::vector<std::string> with_scene(std::vector<std::string> args) {
+  args.insert(args.end(), kLongLoRA.begin(), kLongLoRA.end());
+  return args;
+}
+
+TEST(ScaleJson, LeaksAreRunsWithExactCounts) {
+  const auto r = cli(with_scene({"leaks", "--json", "--limit", "3"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["total_leaks"].get<int64_t>(), int64_t{16} * 16384 * 16384);
+  EXPECT_EQ(j["listed"], 3);
+  ASSERT_EQ(j["leaks"].size(), 3u);
+  ASSERT_EQ(j["leak_runs"].size(), 16u);  // the shifted heads
+  for (const auto& head : j["leak_runs"]) {
+    EXPECT_GE(head["head"].get<int>(), 16);
+    EXPECT_EQ(head["count"].get<int64_t>(), int64_t{16384} * 16384);
+    // Query q < G/2 of the wrapped group reads the tail [N - G/2, N): one run per row.
+    ASSERT_EQ(head["runs"].size(), 16384u);
+    int64_t cells = 0;
+    for (const auto& run : head["runs"]) {
+      EXPECT_EQ(run[1], 131072 - 16384);
+      EXPECT_EQ(run[2], 131072);
+      cells += run[2].get<int64_t>() - run[1].get<int64_t>();
+    }
+    EXPECT_EQ(cells, head["count"].get<int64_t>());
+  }
+  EXPECT_LT(r.out.size(), 64u << 20);
+}
+
+TEST(ScaleJson, MaskGivesCountsWithoutGrids) {
+  const auto r = cli(with_scene({"mask", "--json"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["total_leaks"].get<int64_t>(), int64_t{4294967296});
+  EXPECT_EQ(j["per_head"][31]["leak_count"].get<int64_t>(), int64_t{268435456});
+  EXPECT_EQ(j["per_head"][31]["row_runs"], 131072 + 16384);
+  EXPECT_FALSE(j["per_head"][0].contains("rows"));
+  EXPECT_EQ(j["reach"].size(), 131072u);
+  EXPECT_LT(r.out.size(), 4u << 20);
+}
+
+TEST(ScaleJson, MaskTextPrintsExactCounts) {
+  const auto r = cli(with_scene({"mask", "--head", "31"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("head 31: 2147549184 allowed (12.5% of N²), 268435456 leaks"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4294967296 leaks"), std::string::npos) << r.out;
+}
+
+TEST(ScaleJson, StepsGiveProvenanceAsRuns) {
+  const auto r = cli(with_scene({"steps", "--json"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& steps = j["steps"];
+  const auto roll = std::find_if(steps.begin(), steps.end(), [](const auto& s) { return s["name"] == "roll"; });
+  ASSERT_NE(roll, steps.end());
+  EXPECT_FALSE(roll->contains("tokens"));
+  // Head 31 is rolled by -G/2: slots [0, N - G/2) hold tokens from G/2, the rest wrap to 0.
+  EXPECT_EQ((*roll)["token_runs"][31], (nlohmann::json{{0, 131072 - 16384, 16384}, {131072 - 16384, 131072, 0}}));
+  EXPECT_EQ((*roll)["token_runs"][0], (nlohmann::json{{0, 131072, 0}}));
+  EXPECT_LT(r.out.size(), 1u << 20);
+}
+
+TEST(ScaleJson, SmallScenesKeepTheirTables) {
+  const auto r = cli({"steps", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& roll = j["steps"][2];
+  ASSERT_EQ(roll["name"], "roll");
+  EXPECT_EQ(roll["tokens"][0], (nlohmann::json{0, 2}));
+  EXPECT_EQ(roll["token_runs"][1], (nlohmann::json{{0, 14, 2}, {14, 16, 0}}));
+}
+
+TEST(ScaleJson, StructureCommandsAcceptAMillionTokens) {
+  const auto r = cli({"leaks", "--n", "1048576", "--g", "262144", "--heads", "2", "--limit", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("17179869184 leaking cells"), std::string::npos) << r.out.substr(0, 300);
+  EXPECT_EQ(cli({"mask", "--n", "1048577"}).code, 2);
+}
+
+}  // namespace
+}  // namespace attnscope
