@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include "core/scene.hpp"
 
@@ -25,6 +25,17 @@ void convert(const char* data, size_t count, std::vector<float>& out) {
     std::memcpy(&value, data + i * sizeof(T), sizeof(T));
     out[i] = static_cast<float>(value);
   }
+}
+
+// The text after `'key':` in the header dict, spaces skipped; npos when the key is missing.
+// Plain scanning rather than std::regex: libstdc++'s regex recurses once per matched character,
+// so a long crafted header would overflow the stack.
+size_t header_value(const std::string& header, const std::string& key) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos) return at;
+  at += key.size() + 2;
+  while (at < header.size() && (header[at] == ' ' || header[at] == ':')) ++at;
+  return at;
 }
 
 }  // namespace
@@ -51,6 +62,10 @@ MaskTensor npy_load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return npy_parse(bytes, path);
+}
+
+MaskTensor npy_parse(const std::string& bytes, const std::string& path) {
   const auto bad = [&](const std::string& why) {
     return SceneError("file: " + path + " is not a NumPy .npy array we can read (" + why + ")");
   };
@@ -69,19 +84,28 @@ MaskTensor npy_load(const std::string& path) {
   }
   if (offset + header_len > bytes.size()) throw bad("truncated header");
   const std::string header = bytes.substr(offset, header_len);
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']+)'"))) throw bad("no descr");
-  const std::string descr = m[1];
-  const bool fortran = std::regex_search(header, std::regex("'fortran_order':\\s*True"));
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)"))) throw bad("no shape");
+  const size_t descr_at = header_value(header, "descr");
+  const size_t descr_end = descr_at == std::string::npos ? descr_at : header.find('\'', descr_at + 1);
+  if (descr_end == std::string::npos || header[descr_at] != '\'') throw bad("no descr");
+  const std::string descr = header.substr(descr_at + 1, descr_end - descr_at - 1);
+  const size_t fortran_at = header_value(header, "fortran_order");
+  const bool fortran = fortran_at != std::string::npos && header.compare(fortran_at, 4, "True") == 0;
+  const size_t shape_at = header_value(header, "shape");
+  const size_t shape_end = shape_at == std::string::npos ? shape_at : header.find(')', shape_at);
+  if (shape_end == std::string::npos || header[shape_at] != '(') throw bad("no shape");
   MaskTensor t;
   t.source = path;
   long count = 1;
-  const std::string dims = m[1];
-  const std::regex number("\\d+");
-  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it) {
-    t.shape.push_back(std::stol(it->str()));
-    count *= t.shape.back();
+  for (size_t i = shape_at + 1; i < shape_end; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(header[i]))) continue;
+    long dim = 0;
+    for (; i < shape_end && std::isdigit(static_cast<unsigned char>(header[i])); ++i) {
+      dim = dim * 10 + (header[i] - '0');
+      // Checked per digit and per dimension, so neither the number nor the product overflows.
+      if (dim > kMaxElements) throw bad("more than 2^28 elements");
+    }
+    t.shape.push_back(dim);
+    count *= dim;
     if (count > kMaxElements) throw bad("more than 2^28 elements");
   }
   const char* data = bytes.data() + offset + header_len;

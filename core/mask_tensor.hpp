@@ -27,6 +27,8 @@ const char* mask_kind_name(MaskKind kind);
 
 // Reads NumPy .npy files (bool, int8–64, uint8, float32/64; C or Fortran order).
 MaskTensor npy_load(const std::string& path);
+// The same from the file's bytes; `source` names the file in messages.
+MaskTensor npy_parse(const std::string& bytes, const std::string& source);
 
 struct TensorCells {
   MaskKind kind = MaskKind::Auto;  // the kind actually used
