@@ -39,6 +39,13 @@ size_t header_value(const std::string& header, const std::string& key) {
   return at;
 }
 
+// numpy stores bools as bytes that should be 0 or 1; any other byte is read as true rather
+// than loaded into a bool, which would be undefined behaviour.
+void convert_bool(const char* data, size_t count, std::vector<float>& out) {
+  out.resize(count);
+  for (size_t i = 0; i < count; ++i) out[i] = data[i] != 0 ? 1.f : 0.f;
+}
+
 }  // namespace
 
 MaskKind mask_kind_parse(const std::string& text) {
@@ -118,7 +125,7 @@ MaskTensor npy_parse(const std::string& bytes, const std::string& path) {
     void (*convert)(const char*, size_t, std::vector<float>&);
   };
   static const Type kTypes[] = {
-      {"|b1", 1, MaskTensor::DType::Bool, convert<bool>},
+      {"|b1", 1, MaskTensor::DType::Bool, convert_bool},
       {"|u1", 1, MaskTensor::DType::Int, convert<uint8_t>},
       {"|i1", 1, MaskTensor::DType::Int, convert<int8_t>},
       {"<i2", 2, MaskTensor::DType::Int, convert<int16_t>},

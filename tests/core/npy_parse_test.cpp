@@ -44,6 +44,12 @@ TEST(NpyParse, LongHeadersDoNotExhaustTheStack) {
   EXPECT_NE(shape.find("shorter than its shape"), std::string::npos) << shape.substr(0, 200);
 }
 
+TEST(NpyParse, BoolBytesOtherThanZeroAndOneReadAsTrue) {
+  // Found by fuzz_npy: a byte of 10 was loaded into a bool (undefined behaviour).
+  const MaskTensor t = npy_parse(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (2, 2), }", std::string("\x0a\0\x01\xff", 4)), "b.npy");
+  EXPECT_EQ(t.values, (std::vector<float>{1, 0, 1, 1}));
+}
+
 TEST(NpyParse, WellFormedHeadersStillParse) {
   const MaskTensor t = npy_parse(npy("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", "\1\2\3\4\5\6"), "ok.npy");
   EXPECT_EQ(t.shape, (std::vector<long>{2, 3}));

@@ -45,5 +45,14 @@ TEST(FigureSourceDamaged, TruncatedFilesOfEveryFormatAreRefusedWithAMessage) {
   }
 }
 
+TEST(FigureSourceDamaged, SvgWithAnUnterminatedEntityEnds) {
+  // Found by fuzz_figure_source: an '&' with no ';' after it restarted the scan at the start.
+  const std::string svg = "<svg><metadata id=\"attnscope-source\">{\"kind\": \"a&b\"}</metadata></svg>";
+  EXPECT_THROW(figure_source_from_bytes(svg, "amp.svg"), SceneError);
+  const std::string many(100000, '&');
+  EXPECT_THROW(figure_source_from_bytes("<metadata id=\"attnscope-source\">" + many + ";</metadata>", "amps.svg"),
+               SceneError);
+}
+
 }  // namespace
 }  // namespace attnscope
