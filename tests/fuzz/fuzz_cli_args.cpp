@@ -39,17 +39,22 @@ bool input_bounded(const std::vector<std::string>& args) {
   return true;
 }
 
-}  // namespace
-
 // Files the commands write (export --out, gui --screenshot) land in a scratch folder, never in
 // the folder the fuzzer was started from: arguments naming other folders are skipped below.
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string scratch = (std::filesystem::temp_directory_path() / "attnscope_fuzz_cli.XXXXXX").string();
-  if (!mkdtemp(scratch.data()) || chdir(scratch.c_str()) != 0) std::abort();
-  return 0;
+// The move happens at the first input, after libFuzzer has started its jobs and read the corpus
+// (give corpus folders as absolute paths: new inputs are written there).
+void enter_scratch_folder() {
+  static const bool entered = [] {
+    std::string scratch = (std::filesystem::temp_directory_path() / "attnscope_fuzz_cli.XXXXXX").string();
+    return mkdtemp(scratch.data()) && chdir(scratch.c_str()) == 0;
+  }();
+  if (!entered) std::abort();
 }
 
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  enter_scratch_folder();
   std::vector<std::string> args{"attnscope"};
   std::string arg;
   for (size_t i = 0; i < size; ++i) {
