@@ -31,7 +31,8 @@ class Fixed final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const auto [l, c] = params(scene);
     VariantBuild out;
-    out.masks = predicate_masks(scene.n, scene.heads, [l, c](int h, int q, int k) {
+    // Init-captures: clang 14 (the fuzz build) cannot capture structured bindings.
+    out.masks = predicate_masks(scene.n, scene.heads, [l = l, c = c](int h, int q, int k) {
       if (k > q) return false;
       return h % 2 == 0 ? k / l == q / l : k % l >= l - c;
     });
