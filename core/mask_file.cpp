@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "core/scene.hpp"
 
@@ -36,6 +37,10 @@ float read_as_float(const char* p) {
   return static_cast<float>(value);
 }
 
+// numpy stores bools as bytes that should be 0 or 1; any other byte is read as true rather than
+// loaded into a bool, which would be undefined behaviour.
+float read_bool(const char* p) { return *p != 0 ? 1.f : 0.f; }
+
 float read_half(const char* p) {
   uint16_t value;
   std::memcpy(&value, p, 2);
@@ -51,7 +56,7 @@ struct NpyType {
 };
 
 constexpr NpyType kNpyTypes[] = {
-    {"|b1", 1, MaskTensor::DType::Bool, "bool", read_as_float<bool>},
+    {"|b1", 1, MaskTensor::DType::Bool, "bool", read_bool},
     {"|u1", 1, MaskTensor::DType::Int, "uint8", read_as_float<uint8_t>},
     {"|i1", 1, MaskTensor::DType::Int, "int8", read_as_float<int8_t>},
     {"<i2", 2, MaskTensor::DType::Int, "int16", read_as_float<int16_t>},
@@ -68,44 +73,70 @@ const NpyType& npy_type(const std::string& descr) {
   throw std::logic_error("unknown descr");
 }
 
-MaskFile npy_open(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+// Shapes beyond this are refused before any arithmetic on them: 2^40 one-byte cells is a
+// terabyte, far past any mask, and products up to it cannot overflow int64 even times 8 bytes.
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+// The text after `'key':` in the header dict, spaces skipped; npos when the key is missing.
+// Plain scanning rather than std::regex: libstdc++'s regex recurses once per matched character,
+// so a long crafted header would overflow the stack.
+size_t header_value(const std::string& header, const std::string& key) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos) return at;
+  at += key.size() + 2;
+  while (at < header.size() && (header[at] == ' ' || header[at] == ':')) ++at;
+  return at;
+}
+
+// Reads `length` bytes at `offset` of the file or buffer being parsed (fewer at its end).
+using ByteSource = std::function<std::string(int64_t offset, size_t length)>;
+
+// Parses the magic, version and header dict of a .npy file of `size` bytes and checks that the
+// data its shape describes is all there. Shared by files on disk and bytes in memory.
+MaskFile npy_layout(const ByteSource& read, int64_t size, const std::string& source, bool& fortran) {
   const auto bad = [&](const std::string& why) {
-    return SceneError("file: " + path + " is not a NumPy .npy array we can read (" + why + ")");
+    return SceneError("file: " + source + " is not a NumPy .npy array we can read (" + why + ")");
   };
-  char start[12] = {};
-  in.read(start, sizeof start);
-  const auto got = in.gcount();
-  if (got < 10 || std::memcmp(start, "\x93NUMPY", 6) != 0) throw bad("no .npy magic");
+  const std::string start = read(0, 12);
+  if (start.size() < 10 || start.compare(0, 6, "\x93NUMPY") != 0) throw bad("no .npy magic");
   const int major = static_cast<unsigned char>(start[6]);
   size_t header_len = 0, offset = 0;
   if (major == 1) {
     header_len = static_cast<unsigned char>(start[8]) | static_cast<unsigned char>(start[9]) << 8;
     offset = 10;
   } else if (major == 2 || major == 3) {
-    if (got < 12) throw bad("truncated header");
+    if (start.size() < 12) throw bad("truncated header");
     for (int i = 0; i < 4; ++i) header_len |= size_t(static_cast<unsigned char>(start[8 + i])) << (8 * i);
     offset = 12;
   } else {
     throw bad(fmt::format("format version {}", major));
   }
-  const auto file_size = static_cast<int64_t>(std::filesystem::file_size(path));
-  if (static_cast<int64_t>(offset + header_len) > file_size) throw bad("truncated header");
-  std::string header(header_len, '\0');
-  in.seekg(static_cast<std::streamoff>(offset));
-  in.read(header.data(), static_cast<std::streamsize>(header_len));
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']+)'"))) throw bad("no descr");
+  if (static_cast<int64_t>(offset + header_len) > size) throw bad("truncated header");
+  const std::string header = read(static_cast<int64_t>(offset), header_len);
+  const size_t descr_at = header_value(header, "descr");
+  const size_t descr_end = descr_at == std::string::npos ? descr_at : header.find('\'', descr_at + 1);
+  if (descr_end == std::string::npos || header[descr_at] != '\'') throw bad("no descr");
   MaskFile file;
-  file.path = path;
-  file.descr = m[1];
-  const bool fortran = std::regex_search(header, std::regex("'fortran_order':\\s*True"));
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)"))) throw bad("no shape");
-  const std::string dims = m[1];
-  const std::regex number("\\d+");
-  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it)
-    file.shape.push_back(std::stol(it->str()));
+  file.path = source;
+  file.descr = header.substr(descr_at + 1, descr_end - descr_at - 1);
+  const size_t fortran_at = header_value(header, "fortran_order");
+  fortran = fortran_at != std::string::npos && header.compare(fortran_at, 4, "True") == 0;
+  const size_t shape_at = header_value(header, "shape");
+  const size_t shape_end = shape_at == std::string::npos ? shape_at : header.find(')', shape_at);
+  if (shape_end == std::string::npos || header[shape_at] != '(') throw bad("no shape");
+  int64_t count = 1;
+  for (size_t i = shape_at + 1; i < shape_end; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(header[i]))) continue;
+    int64_t dim = 0;
+    for (; i < shape_end && std::isdigit(static_cast<unsigned char>(header[i])); ++i) {
+      dim = dim * 10 + (header[i] - '0');
+      // Checked per digit and per dimension, so neither the number nor the product overflows.
+      if (dim > kMaxElements) throw bad("more than 2^40 elements");
+    }
+    file.shape.push_back(static_cast<long>(dim));
+    count *= dim;
+    if (count > kMaxElements) throw bad("more than 2^40 elements");
+  }
   bool known = false;
   for (const NpyType& type : kNpyTypes) known = known || file.descr == type.descr;
   if (!known)
@@ -115,30 +146,51 @@ MaskFile npy_open(const std::string& path) {
   file.dtype_name = type.name;
   file.item_size = type.size;
   file.data_offset = static_cast<int64_t>(offset + header_len);
-  const int64_t needed = file.element_count() * static_cast<int64_t>(type.size);
-  if (file.data_offset + needed > file_size)
+  const int64_t needed = count * static_cast<int64_t>(type.size);
+  if (file.data_offset + needed > size)
     throw bad(fmt::format("the data is {} bytes, shorter than the {} its shape ({}) says; the file "
                           "is truncated: save it again",
-                          file_size - file.data_offset, needed, fmt::join(file.shape, ", ")));
-  if (fortran && file.shape.size() > 1) {
-    // Column-major on disk: read it whole and reverse the axes' strides to row-major.
-    MaskFile column_major = file;
-    MaskTensor t = mask_file_tensor(column_major);
-    std::vector<float> row_major(t.values.size());
-    std::vector<long> index(t.shape.size(), 0);
-    for (size_t flat = 0; flat < row_major.size(); ++flat) {
-      size_t f = 0, stride = 1;
-      for (size_t a = 0; a < t.shape.size(); ++a) {
-        f += index[a] * stride;
-        stride *= t.shape[a];
-      }
-      row_major[flat] = t.values[f];
-      for (int a = static_cast<int>(t.shape.size()) - 1; a >= 0; --a) {
-        if (++index[a] < t.shape[a]) break;
-        index[a] = 0;
-      }
+                          size - file.data_offset, needed, fmt::join(file.shape, ", ")));
+  return file;
+}
+
+// Column-major on disk: reverse the axes' strides to row-major.
+void npy_fortran_to_row_major(MaskTensor& t) {
+  if (t.shape.size() < 2) return;
+  std::vector<float> row_major(t.values.size());
+  std::vector<long> index(t.shape.size(), 0);
+  for (size_t flat = 0; flat < row_major.size(); ++flat) {
+    size_t f = 0, stride = 1;
+    for (size_t a = 0; a < t.shape.size(); ++a) {
+      f += index[a] * stride;
+      stride *= t.shape[a];
     }
-    t.values = std::move(row_major);
+    row_major[flat] = t.values[f];
+    for (int a = static_cast<int>(t.shape.size()) - 1; a >= 0; --a) {
+      if (++index[a] < t.shape[a]) break;
+      index[a] = 0;
+    }
+  }
+  t.values = std::move(row_major);
+}
+
+MaskFile npy_open(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+  const auto read = [&](int64_t offset, size_t length) {
+    std::string bytes(length, '\0');
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(bytes.data(), static_cast<std::streamsize>(length));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+    return bytes;
+  };
+  bool fortran = false;
+  MaskFile file = npy_layout(read, static_cast<int64_t>(std::filesystem::file_size(path)), path, fortran);
+  if (fortran && file.shape.size() > 1) {
+    // Read it whole to reorder it; the rows then come from memory.
+    MaskTensor t = mask_file_tensor(file);
+    npy_fortran_to_row_major(t);
     file.tensor = std::make_shared<const MaskTensor>(std::move(t));
   }
   return file;
@@ -171,11 +223,36 @@ MaskFile mask_file_open(const std::string& path) {
   return file;
 }
 
+MaskFile mask_file_parse(const std::string& bytes, const std::string& source) {
+  const auto read = [&](int64_t offset, size_t length) {
+    return bytes.substr(std::min(static_cast<size_t>(offset), bytes.size()), length);
+  };
+  bool fortran = false;
+  MaskFile file = npy_layout(read, static_cast<int64_t>(bytes.size()), source, fortran);
+  auto t = std::make_shared<MaskTensor>();
+  t->source = source;
+  t->shape = file.shape;
+  t->dtype = file.dtype;
+  t->dtype_name = file.dtype_name;
+  const NpyType& type = npy_type(file.descr);
+  t->values.resize(static_cast<size_t>(file.element_count()));
+  const char* data = bytes.data() + file.data_offset;
+  for (size_t i = 0; i < t->values.size(); ++i) t->values[i] = type.read(data + i * type.size);
+  if (fortran) npy_fortran_to_row_major(*t);
+  file.tensor = std::move(t);
+  return file;
+}
+
 namespace {
+
+// The length of a row (the last axis); a scalar is one row of one.
+long row_length(const MaskFile& file) { return file.shape.empty() ? 1 : file.shape.back(); }
 
 // Streams the raw bytes of the data, whole rows at a time, about 4 MiB per read.
 void npy_raw_rows(const MaskFile& file, const std::function<void(const char* row, long length)>& visit) {
-  const long length = file.shape.back();
+  const long length = row_length(file);
+  // Any zero axis: no rows, and the other axes may be too long to size a buffer by.
+  if (length == 0 || file.element_count() == 0) return;
   const int64_t rows = file.element_count() / length;
   std::ifstream in(file.path, std::ios::binary);
   in.seekg(file.data_offset);
@@ -194,8 +271,8 @@ void npy_raw_rows(const MaskFile& file, const std::function<void(const char* row
 
 void mask_file_rows(const MaskFile& file,
                     const std::function<void(const float* row, long length)>& visit) {
-  const long length = file.shape.empty() ? 1 : file.shape.back();
-  if (length == 0) return;
+  const long length = row_length(file);
+  if (length == 0 || file.element_count() == 0) return;
   if (file.tensor) {
     const int64_t rows = file.element_count() / length;
     for (int64_t r = 0; r < rows; ++r) visit(file.tensor->values.data() + r * length, length);
@@ -211,7 +288,6 @@ void mask_file_rows(const MaskFile& file,
 
 void mask_file_byte_rows(const MaskFile& file,
                          const std::function<void(const uint8_t* row, long length)>& visit) {
-  if (file.shape.back() == 0) return;
   npy_raw_rows(file, [&](const char* bytes, long n) { visit(reinterpret_cast<const uint8_t*>(bytes), n); });
 }
 

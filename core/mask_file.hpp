@@ -34,6 +34,10 @@ void mask_file_set_pt_reader(PtReader reader);
 // dtype, not a tensor).
 MaskFile mask_file_open(const std::string& path);
 
+// The same for a .npy file's bytes already in memory (the fuzzer's entry point); `source` names
+// the file in messages. The result holds its tensor.
+MaskFile mask_file_parse(const std::string& bytes, const std::string& source);
+
 // Calls visit(row, length) for every row (the last axis) in row-major order, `length` =
 // shape.back(). Reads the disk in chunks of a few MiB.
 void mask_file_rows(const MaskFile& file,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 
 #include "app/gui/file_browser.hpp"
@@ -35,7 +36,13 @@ void step_to(AppState& state, int step, bool animate) {
 }
 
 bool cell_fits(const std::optional<Cell>& cell, const Analysis& a) {
-  return cell && cell->head < a.heads() && cell->q < a.n() && cell->k < a.n();
+  return cell && cell->head >= 0 && cell->q >= 0 && cell->k >= 0 && cell->head < a.heads() &&
+         cell->q < a.n() && cell->k < a.n();
+}
+
+// Views index heatmaps with these cells: one outside the scene means nothing is focused.
+std::optional<Cell> cell_inside(const std::optional<Cell>& cell, const AppState& state) {
+  return state.analysis && cell_fits(cell, *state.analysis) ? cell : std::nullopt;
 }
 
 void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
@@ -273,7 +280,10 @@ void apply(AppState& state, Action action) {
           [&](const action::TogglePlay&) {
             attnscope::apply(state, state.play.playing ? Action{action::Pause{}} : Action{action::Play{}});
           },
-          [&](const action::SetSpeed& a) { state.play.speed = std::clamp(a.speed, 0.25f, 4.f); },
+          // Non-finite values (a NaN from a widget or a script) would poison every later frame.
+          [&](const action::SetSpeed& a) {
+            if (std::isfinite(a.speed)) state.play.speed = std::clamp(a.speed, 0.25f, 4.f);
+          },
           [&](const action::SetCompare& a) {
             state.view.compare = a.on;
             state.view.compare_variants =
@@ -316,9 +326,11 @@ void apply(AppState& state, Action action) {
           [&](const action::ClearRecent&) { state.recent = {}; },
           [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
           [&](const action::Zoom& a) {
-            set_zoom(state.view, state.view.zoom * a.factor, max_zoom, a.anchor.value_or(ImVec2Fraction{}));
+            if (std::isfinite(a.factor) && a.factor > 0.f)
+              set_zoom(state.view, state.view.zoom * a.factor, max_zoom, a.anchor.value_or(ImVec2Fraction{}));
           },
           [&](const action::Pan& a) {
+            if (!std::isfinite(a.dx) || !std::isfinite(a.dy)) return;
             const float limit = 1.f - 1.f / state.view.zoom;
             state.view.pan_x = std::clamp(state.view.pan_x + a.dx, 0.f, limit);
             state.view.pan_y = std::clamp(state.view.pan_y + a.dy, 0.f, limit);
@@ -341,10 +353,10 @@ void apply(AppState& state, Action action) {
             state.history.redo.pop_back();
             set_scene(state, std::move(scene));
           },
-          [&](const action::SetHover& a) { state.hover = a.cell; },
-          [&](const action::Pin& a) { state.pinned = a.cell; },
+          [&](const action::SetHover& a) { state.hover = cell_inside(a.cell, state); },
+          [&](const action::Pin& a) { state.pinned = cell_inside(a.cell, state); },
           [&](const action::SetBreakpoint& a) { state.play.breakpoint = a.step_name; },
-          [&](const action::SetWatch& a) { state.play.watch = a.cell; },
+          [&](const action::SetWatch& a) { state.play.watch = cell_inside(a.cell, state); },
           [&](const action::Export&) { ++state.export_requests; },
           [&](const action::SetExportFolder& a) { state.export_folder = a.folder; },
           [&](const action::ShowToast& a) {

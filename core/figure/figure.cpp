@@ -58,7 +58,7 @@ void figure_export(const Analysis& a, const FigureOptions& o, const std::string&
   try {
     atomic_write_file(path, bytes);
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("out: cannot write '{}': {}", path, e.what()));
+    throw std::runtime_error(std::string("out: ") + e.what());
   }
 }
 
@@ -67,7 +67,10 @@ FigureSource figure_read_source(const std::string& path) {
   if (!in) throw SceneError(fmt::format("from: cannot open '{}'", path));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
+  return figure_source_from_bytes(buffer.str(), path);
+}
+
+FigureSource figure_source_from_bytes(const std::string& bytes, const std::string& path) {
   for (auto reader : {figure::png_source, figure::svg_source, figure::pdf_source, figure::gif_source}) {
     const std::string text = reader(bytes);
     if (!text.empty()) return figure::source_parse(text);

@@ -73,5 +73,7 @@ struct FigureSource {
 // Reads the embedded scene of a PNG, SVG, PDF or GIF written by figure_export.
 // Throws SceneError when the file has none.
 FigureSource figure_read_source(const std::string& path);
+// The same from the file's bytes; `path` names the file in messages.
+FigureSource figure_source_from_bytes(const std::string& bytes, const std::string& path);
 
 }  // namespace attnscope

@@ -141,21 +141,24 @@ std::string gif_source(const std::string& bytes) {
   int error = 0;
   GifFileType* gif = DGifOpen(&reader, read_bytes, &error);
   if (!gif) return "";
+  // Records are read one by one up to the first image: the comment is written before it, and
+  // decoding images (DGifSlurp) would allocate whatever size a damaged header claims.
   std::string out;
-  if (DGifSlurp(gif) == GIF_OK) {
-    // The comment precedes the first image, so giflib attaches it to that image's blocks;
-    // a comment longer than 255 bytes continues in CONTINUE_EXT_FUNC_CODE blocks.
-    auto scan = [&](const ExtensionBlock* blocks, int count) {
-      bool in_comment = false;
-      for (int i = 0; i < count; ++i) {
-        const ExtensionBlock& b = blocks[i];
-        if (b.Function == COMMENT_EXT_FUNC_CODE) in_comment = out.empty();
-        else if (b.Function != CONTINUE_EXT_FUNC_CODE) in_comment = false;
-        if (in_comment) out.append(reinterpret_cast<const char*>(b.Bytes), b.ByteCount);
+  GifRecordType type = UNDEFINED_RECORD_TYPE;
+  while (out.empty() && DGifGetRecordType(gif, &type) == GIF_OK && type == EXTENSION_RECORD_TYPE) {
+    int code = 0;
+    GifByteType* block = nullptr;
+    if (DGifGetExtension(gif, &code, &block) == GIF_ERROR) break;
+    std::string text;
+    // A comment longer than 255 bytes continues in further sub-blocks.
+    while (block) {
+      if (code == COMMENT_EXT_FUNC_CODE) text.append(reinterpret_cast<const char*>(block + 1), block[0]);
+      if (DGifGetExtensionNext(gif, &block) == GIF_ERROR) {
+        text.clear();
+        break;
       }
-    };
-    scan(gif->ExtensionBlocks, gif->ExtensionBlockCount);
-    if (gif->ImageCount > 0) scan(gif->SavedImages[0].ExtensionBlocks, gif->SavedImages[0].ExtensionBlockCount);
+    }
+    out = text;
   }
   DGifCloseFile(gif, &error);
   return out;

@@ -48,13 +48,16 @@ std::string xml_escape(const std::string& text) {
 }
 
 std::string xml_unescape(const std::string& text) {
+  // Entities are short: an '&' with no ';' within a few characters is taken literally, so
+  // damaged text costs linear time (a missing ';' used to restart the scan forever).
+  constexpr size_t kLongestEntity = 6;  // "&quot;"
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '&') {
+    const size_t end = text[i] == '&' ? text.find(';', i) : std::string::npos;
+    if (end == std::string::npos || end - i >= kLongestEntity) {
       out += text[i];
       continue;
     }
-    const size_t end = text.find(';', i);
     const std::string entity = text.substr(i, end - i + 1);
     out += entity == "&lt;" ? "<" : entity == "&gt;" ? ">" : entity == "&amp;" ? "&"
          : entity == "&quot;" ? "\"" : entity == "&apos;" ? "'" : entity;

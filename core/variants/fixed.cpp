@@ -31,8 +31,9 @@ class Fixed final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const auto [l, c] = params(scene);
     VariantBuild out;
+    // Init-captures: clang 14 (the fuzz build) cannot capture structured bindings.
     out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h % 2; },
-                           [l, c](int h, int q, std::vector<Run>& runs) {
+                           [l = l, c = c](int h, int q, std::vector<Run>& runs) {
                              if (h % 2 == 0) {
                                runs.push_back({q / l * l, q + 1});
                                return;

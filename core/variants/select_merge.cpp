@@ -75,7 +75,8 @@ class SelectMerge final : public Variant {
           chosen += fmt::format("{}h{} block {} -> {}", chosen.empty() ? "" : "; ", h, i,
                                 token_list_text(selected[i]));
       }
-      out.masks.push_back(predicate_mask(n, [&](int q, int k) {
+      // Init-capture: clang 14 (the fuzz build) cannot capture structured bindings.
+      out.masks.push_back(predicate_mask(n, [&, b = b](int q, int k) {
         const std::vector<int>& blocks = selected[q / b];  // sorted: own block is the last
         return k <= q && std::binary_search(blocks.begin(), blocks.end(), k / b);
       }));
