@@ -125,7 +125,7 @@ std::string step_caption(const Analysis& a, int index) {
         if (s.token(r, h) != r) return true;
     return false;
   };
-  auto grouped = [](const Step& s) { return !s.groups.empty() && s.groups[0] >= 0; };
+  auto grouped = [](const Step& s) { return s.rows > 0 && s.heads > 0 && s.group(0, 0) >= 0; };
   const bool first_move = moved(step) && (index == 0 || !moved(steps[index - 1]));
   const bool first_grouping = grouped(step) && (index == 0 || !grouped(steps[index - 1]));
   const bool last = index + 1 == static_cast<int>(steps.size());
