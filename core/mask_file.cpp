@@ -134,8 +134,9 @@ MaskFile npy_layout(const ByteSource& read, int64_t size, const std::string& sou
       if (dim > kMaxElements) throw bad("more than 2^40 elements");
     }
     file.shape.push_back(static_cast<long>(dim));
+    // Divided, not multiplied: 2^40 times 2^40 would overflow.
+    if (dim != 0 && count > kMaxElements / dim) throw bad("more than 2^40 elements");
     count *= dim;
-    if (count > kMaxElements) throw bad("more than 2^40 elements");
   }
   bool known = false;
   for (const NpyType& type : kNpyTypes) known = known || file.descr == type.descr;

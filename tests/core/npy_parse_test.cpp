@@ -37,6 +37,9 @@ TEST(NpyParse, ShapesTooLargeForAnyNumberTypeAreRefused) {
   const std::string product = refusal(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (268435456, 268435456, 268435456), }"));
   EXPECT_NE(product.find("bad.npy"), std::string::npos) << product;
   EXPECT_NE(product.find("more than 2^40 elements"), std::string::npos) << product;
+  // Found by fuzz_npy: two dims each under the limit whose product overflowed int64.
+  const std::string pair = refusal(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (477777777777, 7777777777), }"));
+  EXPECT_NE(pair.find("more than 2^40 elements"), std::string::npos) << pair;
 }
 
 TEST(NpyParse, LongHeadersDoNotExhaustTheStack) {
