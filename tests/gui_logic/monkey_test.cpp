@@ -50,10 +50,11 @@ class Monkey {
     // What the frame loop does between frames: write requested exports, draw the views.
     while (exports_done_ < state_.export_requests) {
       ++exports_done_;
-      const std::string status = export_current_view(state_, export_dir_);
+      apply(state_, action::SetExportFolder{export_dir_});
+      const action::ShowToast toast = export_current_view(state_);
       // A compare set naming an unknown variant cannot be drawn: that is reported, not written.
-      EXPECT_TRUE(status.rfind("exported ", 0) == 0 || status.rfind("export failed: ", 0) == 0) << status;
-      exports_written_ += status.rfind("exported ", 0) == 0;
+      EXPECT_EQ(toast.error, toast.text.rfind("Exported ", 0) != 0) << toast.text;
+      exports_written_ += !toast.error;
     }
     gui_.frame(state_);
   }
