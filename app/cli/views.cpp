@@ -307,7 +307,6 @@ nlohmann::json steps_json(const Analysis& analysis) {
                             {"marked", step.marked},
                             {"values", step_values_name(step.values)},
                             {"head_part", step.head_part},
-                            {"batch", step.batch},
                             {"token_runs", token_runs},
                             {"group_runs", group_runs}};
     steps.push_back(entry);
@@ -328,6 +327,7 @@ nlohmann::json steps_json(const Analysis& analysis) {
       groups.push_back(uniform ? row_groups.front() : -1);
       head_groups.push_back(row_groups);
     }
+    steps.back()["batch"] = step.batch;
     steps.back()["tokens"] = tokens;
     steps.back()["groups"] = groups;
     steps.back()["head_groups"] = head_groups;
