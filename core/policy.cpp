@@ -23,6 +23,23 @@ int document_start(const Policy& policy, int doc) {
   return std::accumulate(policy.doc_lengths.begin(), policy.doc_lengths.begin() + doc, 0);
 }
 
+std::vector<int> document_lengths(const std::string& text, int n) {
+  std::vector<int> lengths;
+  for (int64_t length : parse_int_list(text, "policy")) {
+    if (length <= 0)
+      throw SceneError("policy: document lengths must be positive, e.g. documents:6,10");
+    lengths.push_back(static_cast<int>(length));
+  }
+  const int total = std::accumulate(lengths.begin(), lengths.end(), 0);
+  if (total != n)
+    throw SceneError(fmt::format("policy: document lengths add up to {} but n is {}; give "
+                                 "lengths (not offsets) that sum to n, e.g. documents:{},{}",
+                                 total, n, n / 2, n - n / 2));
+  return lengths;
+}
+
+bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
 }  // namespace
 
 Policy policy_parse(const std::string& text, int n) {
@@ -32,7 +49,7 @@ Policy policy_parse(const std::string& text, int n) {
     policy.kind = Policy::Kind::Bidirectional;
     return policy;
   }
-  if (text.rfind("prefix:", 0) == 0) {
+  if (starts_with(text, "prefix:")) {
     policy.kind = Policy::Kind::Prefix;
     policy.prefix = static_cast<int>(parse_int(text.substr(7), "policy"));
     if (policy.prefix < 0 || policy.prefix > n)
@@ -41,22 +58,53 @@ Policy policy_parse(const std::string& text, int n) {
                                    policy.prefix, n));
     return policy;
   }
-  if (text.rfind("documents:", 0) == 0) {
+  if (starts_with(text, "documents:")) {
     policy.kind = Policy::Kind::Documents;
-    for (int64_t length : parse_int_list(text.substr(10), "policy")) {
-      if (length <= 0)
-        throw SceneError("policy: document lengths must be positive, e.g. documents:6,10");
-      policy.doc_lengths.push_back(static_cast<int>(length));
-    }
-    const int total = std::accumulate(policy.doc_lengths.begin(), policy.doc_lengths.end(), 0);
-    if (total != n)
-      throw SceneError(fmt::format("policy: document lengths add up to {} but n is {}; give "
-                                   "lengths that sum to n, e.g. documents:{},{}",
-                                   total, n, n / 2, n - n / 2));
+    policy.doc_lengths = document_lengths(text.substr(10), n);
+    return policy;
+  }
+  if (starts_with(text, "documents-bidirectional:")) {
+    policy.kind = Policy::Kind::DocumentsBidirectional;
+    policy.doc_lengths = document_lengths(text.substr(24), n);
+    return policy;
+  }
+  if (starts_with(text, "window:")) {
+    policy.kind = Policy::Kind::Window;
+    policy.window = static_cast<int>(parse_int(text.substr(7), "policy"));
+    if (policy.window < 1)
+      throw SceneError("policy: window:W needs W >= 1 keys (the query itself counts), e.g. window:4");
     return policy;
   }
   throw SceneError("policy: unknown policy '" + text +
-                   "'; use causal, bidirectional, prefix:P or documents:a,b,c");
+                   "'; use causal, bidirectional, prefix:P, documents:a,b,c, "
+                   "documents-bidirectional:a,b,c or window:W");
+}
+
+std::vector<int> cu_seqlens_lengths(const std::vector<int64_t>& offsets, int n) {
+  if (offsets.size() < 2 || offsets.front() != 0 || offsets.back() != n)
+    throw SceneError(fmt::format("cu-seqlens: offsets must start at 0 and end at {} (the keys), "
+                                 "e.g. 0,{},{}",
+                                 n, n / 2, n));
+  std::vector<int> lengths;
+  for (size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] <= offsets[i - 1])
+      throw SceneError(fmt::format("cu-seqlens: offsets must increase, but {} follows {}; give "
+                                   "cumulative offsets 0, l0, l0+l1, ...",
+                                   offsets[i], offsets[i - 1]));
+    lengths.push_back(static_cast<int>(offsets[i] - offsets[i - 1]));
+  }
+  return lengths;
+}
+
+Policy policy_with_cu_seqlens(const Policy& base, const std::vector<int64_t>& offsets, int n) {
+  if (base.kind != Policy::Kind::Causal && base.kind != Policy::Kind::Bidirectional)
+    throw SceneError("cu-seqlens: combine it with --policy causal or bidirectional, not " +
+                     policy_name(base));
+  Policy policy;
+  policy.kind = base.kind == Policy::Kind::Causal ? Policy::Kind::Documents
+                                                  : Policy::Kind::DocumentsBidirectional;
+  policy.doc_lengths = cu_seqlens_lengths(offsets, n);
+  return policy;
 }
 
 std::string policy_name(const Policy& policy) {
@@ -65,6 +113,9 @@ std::string policy_name(const Policy& policy) {
     case Policy::Kind::Bidirectional: return "bidirectional";
     case Policy::Kind::Prefix: return fmt::format("prefix:{}", policy.prefix);
     case Policy::Kind::Documents: return fmt::format("documents:{}", fmt::join(policy.doc_lengths, ","));
+    case Policy::Kind::DocumentsBidirectional:
+      return fmt::format("documents-bidirectional:{}", fmt::join(policy.doc_lengths, ","));
+    case Policy::Kind::Window: return fmt::format("window:{}", policy.window);
   }
   return "causal";
 }
@@ -76,6 +127,8 @@ bool policy_allows(const Policy& policy, int q, int k) {
     case Policy::Kind::Prefix: return k <= q || (q < policy.prefix && k < policy.prefix);
     case Policy::Kind::Documents:
       return k <= q && document_of(policy, q) == document_of(policy, k);
+    case Policy::Kind::DocumentsBidirectional: return document_of(policy, q) == document_of(policy, k);
+    case Policy::Kind::Window: return k <= q && q - k < policy.window;
   }
   return false;
 }
@@ -92,6 +145,15 @@ RowRuns policy_allowed_cells(const Policy& policy, int n) {
       case Policy::Kind::Documents:
         cells.append_row({{document_start(policy, document_of(policy, q)), q + 1}});
         break;
+      case Policy::Kind::DocumentsBidirectional: {
+        const int doc = document_of(policy, q);
+        const int start = document_start(policy, doc);
+        cells.append_row({{start, start + policy.doc_lengths[doc]}});
+        break;
+      }
+      case Policy::Kind::Window:
+        cells.append_row({{std::max(0, q - policy.window + 1), q + 1}});
+        break;
     }
   }
   return cells;
@@ -106,13 +168,22 @@ std::string policy_reason(const Policy& policy, int q, int k) {
     case Policy::Kind::Prefix:
       return fmt::format("key {} comes after query {} and is not in the shared prefix [0, {})", k,
                          q, policy.prefix);
-    case Policy::Kind::Documents: {
+    case Policy::Kind::Documents:
+    case Policy::Kind::DocumentsBidirectional: {
       const int dq = document_of(policy, q);
       const int dk = document_of(policy, k);
       if (dq != dk)
         return fmt::format("query {} is in document {} but key {} is in document {}", q, dq, k, dk);
       return fmt::format("key {} comes after query {} inside document {}", k, q, dq);
     }
+    case Policy::Kind::Window:
+      if (k > q)
+        return fmt::format("key {} comes after query {}, and the window policy is causal", k, q);
+      if (q - k == policy.window)
+        return fmt::format("key {} is {} tokens before query {}: one key more than the window of {}",
+                           k, q - k, q, policy.window);
+      return fmt::format("key {} is {} tokens before query {}, outside the window of {} keys", k,
+                         q - k, q, policy.window);
   }
   return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
 // The rule a mask is judged against. A leak is a cell the variant allows and the policy forbids.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -8,15 +9,23 @@
 namespace attnscope {
 
 struct Policy {
-  enum class Kind { Causal, Bidirectional, Prefix, Documents };
+  enum class Kind { Causal, Bidirectional, Prefix, Documents, DocumentsBidirectional, Window };
   Kind kind = Kind::Causal;
   int prefix = 0;                 // Prefix: tokens [0, prefix) see each other both ways
-  std::vector<int> doc_lengths;   // Documents: consecutive documents, causal inside each
+  std::vector<int> doc_lengths;   // Documents: consecutive documents, causal (or both ways) inside
+  int window = 0;                 // Window: a causal sliding window of this many keys, q included
 };
 
-// Parses "causal", "bidirectional", "prefix:P", "documents:a,b,c" (lengths summing to n).
+// Parses "causal", "bidirectional", "prefix:P", "documents:a,b,c" (lengths summing to n),
+// "documents-bidirectional:a,b,c" (encoder-style packing) and "window:W".
 // Throws SceneError naming the `policy` key.
 Policy policy_parse(const std::string& text, int n);
+// Packed sequences as flash-attention's varlen functions take them: offsets 0, l0, l0+l1, ..., n.
+// A causal base policy becomes documents, a bidirectional one documents-bidirectional.
+// The sequence lengths of cu_seqlens offsets; throws SceneError naming `cu-seqlens` unless they
+// start at 0, increase and end at n.
+std::vector<int> cu_seqlens_lengths(const std::vector<int64_t>& offsets, int n);
+Policy policy_with_cu_seqlens(const Policy& base, const std::vector<int64_t>& offsets, int n);
 std::string policy_name(const Policy& policy);
 
 RowRuns policy_allowed_cells(const Policy& policy, int n);

@@ -167,6 +167,20 @@ nlohmann::json scene_param_json(const Scene& scene, const std::string& name) {
   return param_to_json(param_raw(scene, name), spec_for(scene, name));
 }
 
+Scene scene_with_variant(const Scene& scene, const std::string& variant) {
+  Scene other = scene;
+  other.variant = variant;
+  other.compare.clear();
+  const Variant* found = variant_find(variant);
+  if (!found) return other;  // scene_validate names the unknown variant
+  std::erase_if(other.params, [&](const auto& param) {
+    for (const ParamSpec& spec : found->info().params)
+      if (spec.name == param.first) return false;
+    return true;
+  });
+  return other;
+}
+
 void scene_validate(const Scene& scene) {
   const Variant* variant = variant_find(scene.variant);
   if (!variant)

@@ -39,6 +39,11 @@ struct Scene {
   bool operator==(const Scene&) const = default;
 };
 
+// The same scene under another variant, as compare views draw it: the same sizes, seed and
+// policy; parameters the variant does not take are dropped (the first variant's own, such as
+// mask-file, would make it invalid).
+Scene scene_with_variant(const Scene& scene, const std::string& variant);
+
 // Keys a scene file may contain besides variant parameters.
 const std::vector<std::string>& scene_common_keys();
 

@@ -1,13 +1,12 @@
 // lint: checks a user's mask or attention tensor (.npy, or .pt from torch.save) against a
-// policy and lists every leaking cell. Exit 1 when anything leaks.
+// policy and reports every finding. Exit 1 when a finding fails the mask.
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
-#include "core/policy.hpp"
-#include "app/cli/torch_loader.hpp"
+#include "core/scene.hpp"
+#include "core/user_mask.hpp"
 
 namespace attnscope {
 
@@ -17,78 +16,131 @@ class LintCommand final : public Command {
  public:
   void attach(CLI::App& app) override {
     command_ = app.add_subcommand(
-        "lint", "check your own mask or attention tensor (.npy or .pt) for leaking cells");
-    command_->add_option("file", file_, "(N, N), (H, N, N) or (B, H, N, N); rows are queries")->required();
-    command_->add_option("--policy", policy_, "causal, bidirectional, prefix:P or documents:a,b,c");
+        "lint", "check your own mask, attention tensor or FlexAttention block mask (.npy or .pt)");
+    command_->add_option("file", file_,
+                         "(Nq, Nk), (H, Nq, Nk) or (B, H, Nq, Nk) with Nq <= Nk; rows are queries")
+        ->required();
+    command_->add_option("--policy", policy_,
+                         "causal, bidirectional, prefix:P, documents:a,b,c, "
+                         "documents-bidirectional:a,b,c or window:W");
+    command_->add_option("--cu-seqlens", cu_seqlens_,
+                         "packed sequences as offsets 0,a,a+b,... (flash-attention's cu_seqlens)");
     command_->add_option("--kind", kind_,
-                         "how values map to allowed cells: auto (default), bool (nonzero), "
-                         "additive (0 allowed, -inf masked), weights (> 0)");
-    command_->add_option("--limit", limit_, "list at most this many cells per slice in text output");
+                         "how values map to cells: auto (default: from the values), bool (True = "
+                         "attend), blocked (True = masked), additive, weights");
+    command_->add_option("--align", align_,
+                         "where the queries of an (Nq, Nk) mask sit: bottom-right (the last Nq "
+                         "positions, default) or top-left");
+    command_->add_option("--limit", limit_, "list at most this many cells per finding in text output");
     command_->add_flag("--json", json_, "print one JSON document");
   }
 
   int run(std::ostream& out, std::ostream&) override {
-    const std::string extension = std::filesystem::path(file_).extension().string();
-    MaskTensor tensor;
-    if (extension == ".npy") tensor = npy_load(file_);
-    else if (extension == ".pt" || extension == ".pth") tensor = torch_module().pt_load(file_);
-    else
-      throw SceneError("file: '" + file_ + "' is neither .npy nor .pt; save the mask with "
-                       "numpy.save or torch.save");
-    const TensorCells cells = mask_tensor_cells(tensor, mask_kind_parse(kind_));
-    const Policy policy = policy_parse(policy_, cells.n);
-    const RowRuns policy_cells = policy_allowed_cells(policy, cells.n);
-    const int heads = tensor.shape.size() >= 3 ? static_cast<int>(tensor.shape[tensor.shape.size() - 3]) : 1;
-    nlohmann::json slices = nlohmann::json::array();
-    int64_t total = 0;
-    std::string text;
-    for (size_t s = 0; s < cells.allowed.size(); ++s) {
-      const RowRuns leaks = runs_difference(cells.allowed[s], policy_cells);
-      total += leaks.count();
-      nlohmann::json leak_cells = nlohmann::json::array();
-      std::vector<std::string> listed;
-      for (const auto& [q, k] : leaks.cells()) {
-        leak_cells.push_back({q, k});
-        if (static_cast<int64_t>(listed.size()) < limit_) listed.push_back(fmt::format("({},{})", q, k));
-      }
-      const int batch = static_cast<int>(s) / heads, head = static_cast<int>(s) % heads;
-      slices.push_back({{"batch", batch},
-                        {"head", head},
-                        {"allowed", cells.allowed[s].count()},
-                        {"leaks", leak_cells}});
-      text += fmt::format("{}head {}: {} allowed, {} leak{}{}{}\n",
-                          tensor.shape.size() == 4 ? fmt::format("batch {} ", batch) : "", head,
-                          cells.allowed[s].count(), leaks.count(), leaks.count() == 1 ? "" : "s",
-                          listed.empty() ? "" : ": " + fmt::format("{}", fmt::join(listed, " ")),
-                          leaks.count() > static_cast<int64_t>(listed.size()) ? " ..." : "");
-    }
-    if (json_) {
-      const nlohmann::json report = {{"file", file_},
-                                     {"shape", tensor.shape},
-                                     {"kind", mask_kind_name(cells.kind)},
-                                     {"n", cells.n},
-                                     {"policy", policy_name(policy)},
-                                     {"per_head", slices},
-                                     {"total_leaks", total}};
-      out << report.dump() << "\n";
-    } else {
-      const std::string kind = mask_kind_name(cells.kind);
-      out << fmt::format("{}: shape ({}), read as {} {} mask, judged against the {} policy\n",
-                         file_, fmt::join(tensor.shape, ", "), kind == "additive" ? "an" : "a", kind,
-                         policy_name(policy));
-      out << text;
-      out << (total == 0 ? "no leaks\n"
-                         : fmt::format("{} leaking cell{}: queries may read keys the policy forbids "
-                                       "(q, k) = (query row, key column)\n",
-                                       total, total == 1 ? "" : "s"));
-    }
-    return total == 0 ? 0 : 1;
+    UserMaskOptions options;
+    options.kind = mask_kind_parse(kind_);
+    options.policy = policy_;
+    options.align = mask_align_parse(align_);
+    if (!cu_seqlens_.empty()) options.cu_seqlens = parse_int_list(cu_seqlens_, "cu-seqlens");
+    const UserMask mask = user_mask_read(file_, options);
+    if (json_) out << report_json(mask).dump() << "\n";
+    else out << report_text(mask);
+    return mask.lint.fails() ? 1 : 0;
   }
 
  private:
+  std::string slice_label(const UserMask& mask, size_t s) const {
+    const MaskShape& shape = mask.shape;
+    if (shape.dims == 2) return "mask";
+    const std::string head = fmt::format("head {}", shape.slice_head(static_cast<int>(s)));
+    return shape.dims == 4 ? fmt::format("batch {} {}", shape.slice_batch(static_cast<int>(s)), head) : head;
+  }
+
+  static const char* align_name(const UserMask& mask) {
+    return mask_align_name(mask.lint.first_query == 0 ? MaskAlign::TopLeft : MaskAlign::BottomRight);
+  }
+
+  std::string report_text(const UserMask& mask) const {
+    const MaskShape& shape = mask.shape;
+    std::string text = fmt::format("{}: {}\n", file_, mask.reason);
+    for (const MaskHint& hint : mask.hints) text += "hint: " + hint.text + "\n";
+    std::string axes;
+    if (shape.dims == 4) axes += fmt::format("batch {}{}, ", shape.batch, shape.batch == 1 ? " (broadcast)" : "");
+    if (shape.dims >= 3) axes += fmt::format("heads {}{}, ", shape.heads, shape.heads == 1 ? " (broadcast)" : "");
+    const std::string positions =
+        shape.queries == shape.keys
+            ? fmt::format("{} tokens", shape.keys)
+        : shape.queries == 1
+            ? fmt::format("1 query at position {} of {} keys ({})", mask.lint.first_query, shape.keys,
+                          align_name(mask))
+            : fmt::format("{} queries at positions {}..{} of {} keys ({})", shape.queries,
+                          mask.lint.first_query, mask.lint.first_query + shape.queries - 1, shape.keys,
+                          align_name(mask));
+    text += fmt::format("shape ({}): {}{}; judged against the {} policy\n",
+                        fmt::join(mask.file_shape, ", "), axes, positions, policy_name(mask.policy));
+    for (size_t s = 0; s < mask.cells.size(); ++s) {
+      const RowRuns& leaks = mask.lint.leaks[s];
+      std::vector<std::pair<int, int>> cells;
+      for (auto [q, k] : leaks.cells()) cells.emplace_back(q + mask.lint.first_query, k);
+      text += fmt::format("{}: {} allowed, {} leak{}{}\n", slice_label(mask, s), mask.cells[s].count(),
+                          leaks.count(), leaks.count() == 1 ? "" : "s",
+                          cells.empty() ? "" : ": " + mask_cells_text(cells, static_cast<size_t>(limit_)));
+    }
+    int failing = 0;
+    for (const MaskFinding& f : mask.lint.findings) {
+      text += fmt::format("{}: {}\n", f.name, f.text);
+      failing += f.fails ? 1 : 0;
+    }
+    const int64_t total = mask.lint.total_leaks();
+    if (failing == 0) text += "clean: no leaks, and every query reads itself\n";
+    else if (total > 0)
+      text += fmt::format("{} leaking cell{}: queries may read keys the policy forbids\n", total,
+                          total == 1 ? "" : "s");
+    else text += fmt::format("{} finding{}, no leaks\n", failing, failing == 1 ? "" : "s");
+    return text;
+  }
+
+  nlohmann::json report_json(const UserMask& mask) const {
+    nlohmann::json slices = nlohmann::json::array();
+    for (size_t s = 0; s < mask.cells.size(); ++s) {
+      nlohmann::json leaks = nlohmann::json::array();
+      for (auto [q, k] : mask.lint.leaks[s].cells()) leaks.push_back({q + mask.lint.first_query, k});
+      slices.push_back({{"batch", mask.shape.slice_batch(static_cast<int>(s))},
+                        {"head", mask.shape.slice_head(static_cast<int>(s))},
+                        {"allowed", mask.cells[s].count()},
+                        {"leaks", leaks}});
+    }
+    nlohmann::json findings = nlohmann::json::array();
+    for (const MaskFinding& f : mask.lint.findings) {
+      nlohmann::json finding = {{"class", f.name}, {"fails", f.fails}, {"text", f.text}, {"cells", f.cells}};
+      if (f.slice >= 0) {
+        finding["batch"] = mask.shape.slice_batch(f.slice);
+        finding["head"] = mask.shape.slice_head(f.slice);
+      }
+      findings.push_back(finding);
+    }
+    nlohmann::json hints = nlohmann::json::array();
+    for (const MaskHint& h : mask.hints) hints.push_back({{"flag", h.flag}, {"text", h.text}});
+    return {{"file", file_},
+            {"shape", mask.file_shape},
+            {"dtype", mask.dtype_name},
+            {"kind", mask.blocks ? "block-mask" : mask_kind_name(mask.kind)},
+            {"reading", mask.reason},
+            {"queries", mask.shape.queries},
+            {"keys", mask.shape.keys},
+            {"first_query", mask.lint.first_query},
+            {"n", mask.shape.keys},
+            {"policy", policy_name(mask.policy)},
+            {"per_head", slices},
+            {"findings", findings},
+            {"hints", hints},
+            {"total_leaks", mask.lint.total_leaks()}};
+  }
+
   std::string file_;
   std::string policy_ = "causal";
+  std::string cu_seqlens_;
   std::string kind_ = "auto";
+  std::string align_ = "bottom-right";
   int64_t limit_ = 16;
   bool json_ = false;
 };

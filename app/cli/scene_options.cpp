@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <set>
 
+#include "core/user_mask.hpp"
 #include "core/variant.hpp"
 
 namespace attnscope {
@@ -23,11 +25,29 @@ constexpr SharedFlag kSharedFlags[] = {
     {"batch", "batch size; default 1"},
     {"g", "group size of grouped variants; default 4"},
     {"shift", "roll of the shifted heads, torch.roll sign convention; default -G/2"},
-    {"policy", "rule leaks are judged against: causal, bidirectional, prefix:P, documents:a,b,c"},
+    {"policy", "rule leaks are judged against: causal, bidirectional, prefix:P, documents:a,b,c, "
+               "documents-bidirectional:a,b,c, window:W"},
     {"seed", "seed of the synthetic q, k, v; default 0"},
     {"compare", "variants to compare with, comma-separated"},
     {"title", "figure and window title"},
 };
+
+// --mask-file draws the user's mask: the file variant (unless another variant is named, which
+// then reads the file's size), with the file's keys and heads.
+void mask_file_scene(Scene& scene, bool variant_given, bool n_given, bool heads_given) {
+  if (!variant_given) {
+    scene.variant = "file";
+    scene.title = "your mask: " + std::filesystem::path(scene.params.at("mask-file")).filename().string();
+    scene.caption.clear();
+  }
+  UserMaskOptions options;
+  options.kind = mask_kind_parse(scene_param_text(scene, "mask-kind"));
+  options.align = mask_align_parse(scene_param_text(scene, "mask-align"));
+  options.policy = scene.policy;
+  const auto mask = user_mask_cached(scene.params.at("mask-file"), options);
+  if (!n_given) scene.n = mask->shape.keys;
+  if (!heads_given) scene.heads = mask->shape.heads;
+}
 
 }  // namespace
 
@@ -94,6 +114,7 @@ Scene SceneOptions::scene() const {
     if (!spec || option->count() == 0) continue;
     scene.params[name] = spec->kind == ParamSpec::Kind::Flag ? "true" : values_.at(name);
   }
+  if (given("mask-file")) mask_file_scene(scene, given("variant"), given("n"), given("heads"));
   return scene;
 }
 

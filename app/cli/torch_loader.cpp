@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/install_layout.hpp"
+#include "core/mask_file.hpp"
 #include "core/scene.hpp"
 
 namespace attnscope {
@@ -25,4 +26,15 @@ const TorchModule& torch_module() {
   return *module;
 }
 
+}  // namespace attnscope
+
+namespace attnscope {
+namespace {
+
+// .pt mask files read through the LibTorch module, loaded only when such a file is opened.
+MaskTensor pt_load_on_demand(const std::string& path) { return torch_module().pt_load(path); }
+
+[[maybe_unused]] const bool pt_reader_registered = (mask_file_set_pt_reader(pt_load_on_demand), true);
+
+}  // namespace
 }  // namespace attnscope

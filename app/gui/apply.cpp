@@ -230,10 +230,7 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
 }
 
 Scene compare_scene(const Scene& scene, const std::string& variant) {
-  Scene other = scene;
-  other.variant = variant;
-  other.compare.clear();
-  return other;
+  return scene_with_variant(scene, variant);
 }
 
 std::vector<std::string> compare_default_variants(const Scene& scene) {

@@ -23,11 +23,8 @@ std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
     throw SceneError("compare: the compare view needs variants to compare with; add --compare full,s2-fix-mask");
   std::vector<std::shared_ptr<const Analysis>> out;
   for (const std::string& name : a.scene.compare) {
-    Scene s = a.scene;
-    s.variant = name;
-    s.compare.clear();
     // The same seed, sizes and policy give the same q, k, v, so only the variant differs.
-    out.push_back(analyze(s));
+    out.push_back(analyze(scene_with_variant(a.scene, name)));
   }
   return out;
 }

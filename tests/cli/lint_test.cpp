@@ -10,6 +10,7 @@
 #include "core/analysis.hpp"
 #include "core/torch/pt_load.hpp"
 #include "tests/cli/cli_test_support.hpp"
+#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -20,18 +21,9 @@ std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / name).string();
 }
 
-// NumPy format 1.0: magic, version, little-endian header length, a padded dict, raw data.
 void write_npy(const std::string& path, const std::string& descr, const std::vector<long>& shape,
                const std::string& data, bool fortran = false) {
-  std::string dims;
-  for (long d : shape) dims += std::to_string(d) + ", ";
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                       ", 'shape': (" + dims + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff) << char(header.size() >> 8)
-      << header << data;
+  std::ofstream(path, std::ios::binary) << test::npy_header(descr, shape, fortran) << data;
 }
 
 // The classroom s2 masks as an (H, N, N) bool array: head 1 leaks (0,14) (0,15) (1,14) (1,15).
@@ -55,7 +47,7 @@ TEST(Lint, KnownLeakyMaskExitsOneAndListsTheCells) {
   EXPECT_EQ(j["per_head"][0]["leaks"], nlohmann::json::array());
   EXPECT_EQ(j["per_head"][1]["leaks"], (nlohmann::json{{0, 14}, {0, 15}, {1, 14}, {1, 15}}));
   const auto text = cli({"lint", path});
-  EXPECT_NE(text.out.find("head 1: 40 allowed, 4 leaks: (0,14) (0,15) (1,14) (1,15)"), std::string::npos)
+  EXPECT_NE(text.out.find("head 1: 40 allowed, 4 leaks: (q=0, k=14) (q=0, k=15) (q=1, k=14) (q=1, k=15)"), std::string::npos)
       << text.out;
   // Judged against a policy that allows the wrapped cells, the same mask passes.
   EXPECT_EQ(cli({"lint", path, "--policy", "bidirectional"}).code, 0);
@@ -106,7 +98,10 @@ TEST(Lint, SoftmaxGreaterThanZeroMasksNothing) {
   // A common mistake: mask = softmax(scores) > 0 is true everywhere, since softmax is never 0.
   MaskTensor t;
   t.shape = {6, 6};
-  for (int i = 0; i < 36; ++i) t.values.push_back(std::exp(-float(i % 6)) / 3.f);
+  // Rows of softmax(scores): non-negative, each summing to 1, so they read as weights.
+  float row_sum = 0;
+  for (int k = 0; k < 6; ++k) row_sum += std::exp(-float(k));
+  for (int i = 0; i < 36; ++i) t.values.push_back(std::exp(-float(i % 6)) / row_sum);
   const std::string path = temp_path("attnscope_weights.pt");
   pt_save(t, path);
   const auto j = nlohmann::json::parse(cli({"lint", path, "--json"}).out);
@@ -120,8 +115,8 @@ TEST(Lint, BadFilesGetClearMessages) {
   const float nan = NAN;
   std::memcpy(nan_bytes.data() + 4 * 6, &nan, 4);
   write_npy(nan_path, "<f4", {4, 4}, nan_bytes);
-  const std::string wide = temp_path("attnscope_wide.npy");
-  write_npy(wide, "|b1", {4, 5}, std::string(20, '\1'));
+  const std::string tall = temp_path("attnscope_tall.npy");
+  write_npy(tall, "|b1", {5, 4}, std::string(20, '\1'));
   const std::string junk = temp_path("attnscope_junk.npy");
   std::ofstream(junk) << "not numpy";
   const std::string junk_pt = temp_path("attnscope_junk.pt");
@@ -129,13 +124,13 @@ TEST(Lint, BadFilesGetClearMessages) {
   const std::string csv = temp_path("attnscope_mask.csv");
   std::ofstream(csv) << "1,0\n1,1\n";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"lint", nan_path}, "holds NaN at flat index 6 (query 1, key 2)"},
-      {{"lint", wide}, "has shape (4, 5); lint expects (N, N)"},
+      {{"lint", nan_path}, "holds NaN at batch 0, head 0, query row 1, key 2"},
+      {{"lint", tall}, "has shape (5, 4); 5 queries but only 4 keys"},
       {{"lint", junk}, "is not a NumPy .npy array we can read (no .npy magic)"},
       {{"lint", junk_pt}, "is not a tensor saved by torch.save"},
       {{"lint", csv}, "is neither .npy nor .pt"},
       {{"lint", temp_path("attnscope_missing.npy")}, "cannot open"},
-      {{"lint", wide, "--kind", "maybe"}, "kind: unknown kind 'maybe'"},
+      {{"lint", tall, "--kind", "maybe"}, "kind: unknown kind 'maybe'"},
   };
   for (const auto& [args, message] : cases) {
     const auto r = cli(args);

@@ -1,0 +1,47 @@
+#pragma once
+// A user's mask file read end to end: the file opened (streamed when it is .npy), its values
+// read as cells, the policy it is judged against, and the lint of it. Shared by `lint` and by
+// the GUI and figures opening a mask file.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/block_mask.hpp"
+#include "core/mask_lint.hpp"
+
+namespace attnscope {
+
+struct UserMaskOptions {
+  MaskKind kind = MaskKind::Auto;
+  std::string policy = "causal";
+  std::vector<int64_t> cu_seqlens;  // packed sequences; empty for none
+  MaskAlign align = MaskAlign::BottomRight;
+};
+
+struct UserMask {
+  std::string path;
+  std::vector<long> file_shape;
+  std::string dtype_name;       // empty for block masks
+  MaskShape shape;
+  MaskKind kind = MaskKind::Auto;  // the reading used (Auto for block masks)
+  std::string reason;           // the first line of the report: which reading and why
+  Policy policy;
+  std::vector<RowRuns> cells;   // per slice, queries x keys
+  std::optional<BlockMask> blocks;
+  MaskLint lint;                // findings, block findings included
+  std::vector<MaskHint> hints;
+};
+
+// Throws SceneError for unreadable files, bad shapes, bad values and bad options.
+UserMask user_mask_read(const std::string& path, const UserMaskOptions& options);
+
+// The same, remembered by path, options and modification time: the GUI and figures read a file
+// once however many analyses draw it. Thread-safe.
+std::shared_ptr<const UserMask> user_mask_cached(const std::string& path, const UserMaskOptions& options);
+
+// The slice's cells as an Nk x Nk mask in positions (rows before the first query are empty),
+// for drawing the mask with the variants.
+RowRuns user_mask_square(const UserMask& mask, int slice);
+
+}  // namespace attnscope

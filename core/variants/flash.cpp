@@ -1,0 +1,103 @@
+// flash-attention's arguments as a mask: varlen packing (cu_seqlens), a sliding window
+// (window_size = (left, right), -1 = unbounded) and causal. window_size = (w, w) reads 2w + 1
+// keys, which surprises people who meant a window of w.
+#include <fmt/format.h>
+
+#include "core/policy.hpp"
+#include "core/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+struct FlashParams {
+  std::vector<int> starts;  // sequence starts, then n
+  int left = -1, right = -1;
+  bool causal = false;
+
+  int sequence_of(int token) const {
+    int s = 0;
+    while (starts[s + 1] <= token) ++s;
+    return s;
+  }
+  bool allows(int q, int k) const {
+    const int s = sequence_of(q);
+    if (k < starts[s] || k >= starts[s + 1]) return false;
+    if (causal && k > q) return false;
+    if (left >= 0 && k < q - left) return false;
+    if (right >= 0 && k > q + right) return false;
+    return true;
+  }
+};
+
+class Flash final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "flash",
+        "flash-attention's arguments: packed sequences (cu_seqlens), window_size=(left, right) "
+        "keys around the query, causal",
+        "flash-attention flash_attn_varlen_func(cu_seqlens_q, cu_seqlens_k, causal, window_size)",
+        {},
+        {{"cu-seqlens", ParamSpec::Kind::IntList, "",
+          "packed sequences as offsets 0,a,a+b,...,N; default one sequence of N"},
+         {"window-size", ParamSpec::Kind::IntList, "-1,-1",
+          "window_size=(left, right): keys q-left..q+right, -1 = unbounded; (w, w) reads 2w+1 keys"},
+         {"causal", ParamSpec::Kind::Flag, "false", "causal=True: no key after the query"}},
+        140};
+    return info;
+  }
+  void validate(const Scene& scene) const override { params(scene); }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const FlashParams p = params(scene);
+    VariantBuild out;
+    out.masks.assign(scene.heads, predicate_mask(scene.n, [&p](int q, int k) { return p.allows(q, k); }));
+    std::vector<int> boundaries(p.starts.begin() + 1, p.starts.end() - 1);
+    out.boundaries.assign(scene.heads, boundaries);
+    out.boundary_name = "sequence";
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    masked_trace_attend(
+        t, scene,
+        fmt::format("each query keeps the keys of its own sequence{}{}", window_text(p),
+                    p.causal ? ", none after itself" : ""),
+        fmt::format("flash_attn_varlen_func(q, k, v, cu_seqlens, cu_seqlens, max_len, max_len, "
+                    "causal={}, window_size=({}, {}))",
+                    p.causal ? "True" : "False", p.left, p.right));
+    out.trace = t.finish();
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild&, int, int q, int k) const override {
+    return fmt::format("key {} is in query {}'s packed sequence and within window_size of it", k, q);
+  }
+
+ private:
+  static std::string window_text(const FlashParams& p) {
+    if (p.left < 0 && p.right < 0) return "";
+    const auto side = [](int w) { return w < 0 ? std::string("all") : std::to_string(w); };
+    return fmt::format(", {} before and {} after it", side(p.left), side(p.causal ? 0 : p.right));
+  }
+
+  static FlashParams params(const Scene& scene) {
+    FlashParams p;
+    const std::vector<int64_t> offsets = scene_param_text(scene, "cu-seqlens").empty()
+                                             ? std::vector<int64_t>{0, scene.n}
+                                             : scene_param_int_list(scene, "cu-seqlens");
+    p.starts = {0};
+    for (int length : cu_seqlens_lengths(offsets, scene.n)) p.starts.push_back(p.starts.back() + length);
+    const std::vector<int64_t> window = scene_param_int_list(scene, "window-size");
+    if (window.size() != 2 || window[0] < -1 || window[1] < -1)
+      throw SceneError("window-size: give left,right with -1 for unbounded, e.g. --window-size 2,2");
+    p.left = static_cast<int>(window[0]);
+    p.right = static_cast<int>(window[1]);
+    p.causal = param_flag(scene, "causal");
+    return p;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Flash)
+
+}  // namespace
+}  // namespace attnscope

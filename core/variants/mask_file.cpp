@@ -1,0 +1,68 @@
+// A user's own mask read from a file (.npy, .pt, a FlexAttention block mask), drawn and judged
+// like any variant: `attnscope gui --mask-file FILE`, `attnscope export --mask-file FILE`.
+#include <fmt/format.h>
+
+#include "core/user_mask.hpp"
+#include "core/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+
+namespace attnscope {
+namespace {
+
+class MaskFileVariant final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        "file",
+        "your own mask from a file (.npy, .pt, FlexAttention block mask), batch row 0, heads as saved",
+        "the file given with --mask-file",
+        {},
+        {{"mask-file", ParamSpec::Kind::Text, "", "a mask saved with numpy.save or torch.save"},
+         {"mask-kind", ParamSpec::Kind::Text, "auto",
+          "how the file's values map to cells: auto, bool, blocked, additive, weights"},
+         {"mask-align", ParamSpec::Kind::Text, "bottom-right",
+          "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
+        150};
+    return info;
+  }
+  void validate(const Scene& scene) const override {
+    const auto mask = read(scene);
+    if (scene.n != mask->shape.keys)
+      throw SceneError(fmt::format("n: the mask file has {} keys; use --n {}", mask->shape.keys,
+                                   mask->shape.keys));
+    if (mask->shape.heads != 1 && scene.heads != mask->shape.heads)
+      throw SceneError(fmt::format("heads: the mask file has {} heads; use --heads {}",
+                                   mask->shape.heads, mask->shape.heads));
+  }
+  VariantBuild build(const Scene& scene, const Qkv&) const override {
+    const auto mask = read(scene);
+    VariantBuild out;
+    for (int h = 0; h < scene.heads; ++h)
+      out.masks.push_back(user_mask_square(*mask, mask->shape.heads == 1 ? 0 : h));
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    masked_trace_attend(t, scene, mask->reason,
+                        fmt::format("scores + mask  # {}", scene_param_text(scene, "mask-file")));
+    out.trace = t.finish();
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild&, int, int, int) const override {
+    return "the mask file allows it";
+  }
+
+ private:
+  static std::shared_ptr<const UserMask> read(const Scene& scene) {
+    const std::string path = scene_param_text(scene, "mask-file");
+    if (path.empty()) throw SceneError("mask-file: the file variant needs --mask-file FILE");
+    UserMaskOptions options;
+    options.kind = mask_kind_parse(scene_param_text(scene, "mask-kind"));
+    options.align = mask_align_parse(scene_param_text(scene, "mask-align"));
+    options.policy = scene.policy;
+    return user_mask_cached(path, options);
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(MaskFileVariant)
+
+}  // namespace
+}  // namespace attnscope

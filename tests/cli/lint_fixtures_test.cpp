@@ -1,0 +1,161 @@
+// lint on the committed fixtures, written by PyTorch and NumPy the way frameworks save masks
+// (tests/fixtures/masks/make_masks.py). Expected verdicts and cells are derived by hand from the
+// way each fixture was built.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+using test::cli;
+using nlohmann::json;
+
+std::string fixture(const std::string& name) {
+  return std::string(ATTNSCOPE_SOURCE_DIR) + "/tests/fixtures/masks/" + name;
+}
+
+struct Verdict {
+  std::string file;
+  std::vector<std::string> flags;
+  int exit_code;
+  std::string kind;          // JSON "kind"
+  int64_t total_leaks;
+  std::string text;          // a substring of the text report
+};
+
+void PrintTo(const Verdict& v, std::ostream* os) {
+  *os << v.file;
+  for (const auto& f : v.flags) *os << " " << f;
+}
+
+class LintFixture : public testing::TestWithParam<Verdict> {};
+
+TEST_P(LintFixture, GivesTheVerdictItsConstructionImplies) {
+  const Verdict& v = GetParam();
+  std::vector<std::string> args = {"lint", fixture(v.file)};
+  args.insert(args.end(), v.flags.begin(), v.flags.end());
+  const auto text = cli(args);
+  EXPECT_EQ(text.code, v.exit_code) << text.out << text.err;
+  EXPECT_NE(text.out.find(v.text), std::string::npos) << text.out;
+  args.push_back("--json");
+  const auto r = cli(args);
+  ASSERT_EQ(r.code, v.exit_code) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["kind"], v.kind);
+  EXPECT_EQ(j["total_leaks"], v.total_leaks);
+}
+
+const std::vector<std::string> kWindow4 = {"--policy", "window:4"};
+const std::vector<std::string> kDocs = {"--cu-seqlens", "0,5,9,12"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, LintFixture,
+    testing::Values(
+        // transformers 4D additive masks in each dtype: the dtype's minimum is "blocked".
+        Verdict{"hf_causal_f32.pt", {}, 0, "additive", 0, "float32 with values {-3.4028235e+38 (the float32 minimum), 0}: read as an additive mask, 0 = attend"},
+        Verdict{"hf_causal_f16.pt", {}, 0, "additive", 0, "float16 with values {-65504 (the float16 minimum), 0}: read as an additive mask"},
+        Verdict{"hf_causal_bf16.pt", {}, 0, "additive", 0, "(the bfloat16 minimum)"},
+        Verdict{"hf_causal_f16.npy", {}, 0, "additive", 0, "float16 with values {-65504"},
+        Verdict{"hf_causal_f16.pt", {}, 0, "additive", 0, "shape (2, 1, 8, 8): batch 2, heads 1 (broadcast), 8 tokens"},
+        Verdict{"hf_sliding_f32.pt", kWindow4, 0, "additive", 0, "batch 0 head 0: 58 allowed, 0 leaks"},
+        // q - k = 4 for every query from 4 on: 12 cells one key past the window.
+        Verdict{"hf_sliding_plus_one_f32.pt", kWindow4, 1, "additive", 12, "window-off-by-one: batch 0 head 0: 12 queries read one key more than the window of 4"},
+        // The broken port: blocked cells multiplied by 0 attend; 120 future cells of 16 x 16.
+        Verdict{"hf_sliding_broken_f32.pt", {}, 1, "additive", 120, "no-causal-structure"},
+        Verdict{"hf_sliding_broken_f32.pt", kWindow4, 1, "additive", 198, "float32 with only zeros: read as an additive mask"},
+        // Both bool conventions.
+        Verdict{"sdpa_causal_bool.npy", {}, 0, "bool", 0, "True = attend"},
+        Verdict{"sdpa_causal_bool.pt", {}, 0, "bool", 0, "mask: 36 allowed, 0 leaks"},
+        Verdict{"sdpa_leak_bool.pt", {}, 1, "bool", 1, "mask: 37 allowed, 1 leak: (q=0, k=7)"},
+        Verdict{"mha_causal_blocked.pt", {}, 1, "bool", 28, "hint: read the other way round (True = blocked, as nn.MultiheadAttention takes bool masks), this is a clean causal mask: add --kind blocked"},
+        Verdict{"mha_causal_blocked.pt", {"--kind", "blocked"}, 0, "blocked", 0, "mask: 36 allowed, 0 leaks"},
+        Verdict{"causal_uint8.npy", {}, 0, "bool", 0, "uint8 with values {0, 1}: read as a bool mask, nonzero = attend"},
+        Verdict{"causal_int64.npy", {}, 0, "bool", 0, "int64 with values {0, 1}"},
+        // -inf additive masks, a finite bias.
+        Verdict{"neg_inf_f32.npy", {}, 0, "additive", 0, "float32 with values {-inf, 0}"},
+        Verdict{"neg_inf_f64.npy", {}, 0, "additive", 0, "float64 with values {-inf, 0}"},
+        Verdict{"neg_inf_leak_f32.npy", {}, 1, "additive", 1, "(q=2, k=5)"},
+        Verdict{"alibi_causal_f32.pt", {}, 0, "additive", 0, "are a bias, attend there"},
+        // 4 heads x 28 future cells.
+        Verdict{"alibi_no_causal_f32.pt", {}, 1, "additive", 112, "read as an additive bias, every cell attends"},
+        Verdict{"empty_row_f32.pt", {}, 1, "additive", 0, "empty-row: mask: query 3 reads no key; softmax gives NaN there"},
+        // Decode and prefill rectangles, both alignments.
+        Verdict{"decode_step_bool.pt", {}, 0, "bool", 0, "1 query at position 11 of 12 keys (bottom-right)"},
+        Verdict{"decode_step_bool.pt", {"--align", "top-left"}, 1, "bool", 11, "hint: with the queries at the last positions instead, this is a clean causal mask: add --align bottom-right"},
+        Verdict{"prefill_chunk_bool.npy", {}, 0, "bool", 0, "4 queries at positions 8..11 of 12 keys (bottom-right)"},
+        // Query i at position i reads keys up to i + 8.
+        Verdict{"prefill_chunk_bool.npy", {"--align", "top-left"}, 1, "bool", 32, "(q=0, k=1)"},
+        Verdict{"prefill_chunk_f16.pt", {}, 0, "additive", 0, "4 queries at positions 8..11"},
+        Verdict{"prefill_topleft_bool.npy", {"--align", "top-left"}, 0, "bool", 0, "(top-left)"},
+        Verdict{"prefill_topleft_bool.npy", {}, 1, "bool", 0, "blocked-diagonal: mask: queries 8, 9, 10, 11 cannot read their own key"},
+        // Packed documents 5, 4, 3.
+        Verdict{"packed_docs_bool.pt", kDocs, 0, "bool", 0, "judged against the documents:5,4,3 policy"},
+        Verdict{"packed_docs_bool.pt", {"--policy", "documents:5,4,3"}, 0, "bool", 0, "clean"},
+        // Document 2 reads document 1 (4 x 5), document 3 reads both (3 x 9).
+        Verdict{"packed_causal_only_bool.pt", kDocs, 1, "bool", 47, "query 5 is in document 1 but key 0 is in document 0"},
+        Verdict{"packed_encoder_bool.npy", {"--policy", "documents-bidirectional:5,4,3"}, 0, "bool", 0, "clean"},
+        Verdict{"packed_encoder_bool.npy", {"--cu-seqlens", "0,5,9,12", "--policy", "bidirectional"}, 0, "bool", 0, "documents-bidirectional:5,4,3"},
+        // Upper triangles inside the documents: 10 + 6 + 3.
+        Verdict{"packed_encoder_bool.npy", kDocs, 1, "bool", 19, "comes after query"},
+        // Broadcast axes and slices that differ (reported, not failing).
+        Verdict{"broadcast_heads_bool.pt", {}, 0, "bool", 0, "batch 1 head 0: 36 allowed, 0 leaks"},
+        Verdict{"batch_heads_differ_bool.pt", {}, 0, "bool", 0, "slices-differ: batch 0 head 1 differs from batch 0 head 0 in 1 cell, first at (q=2, k=1)"},
+        // Weights.
+        Verdict{"weights_causal_f32.npy", {}, 0, "weights", 0, "non-negative rows summing to 1"},
+        Verdict{"weights_full_f32.npy", {}, 1, "weights", 28, "28 leaking cells"},
+        // FlexAttention block masks: the full block (0, 1) holds 16 future cells.
+        Verdict{"flex_causal_blocks.pt", {}, 0, "block-mask", 0, "FlexAttention block mask with blocks of 4x4"},
+        Verdict{"flex_leak_blocks.pt", {}, 1, "block-mask", 16, "future-blocks: batch 0 head 0: 1 block holds keys the causal policy forbids: (q block 0, kv block 1, full)"}));
+
+TEST(LintFixtureJson, FindingsCarryTheirClassAndCells) {
+  const auto r = cli({"lint", fixture("hf_sliding_plus_one_f32.pt"), "--policy", "window:4", "--json"});
+  ASSERT_EQ(r.code, 1);
+  const json j = json::parse(r.out);
+  std::vector<std::string> classes;
+  for (const auto& f : j["findings"]) classes.push_back(f["class"]);
+  EXPECT_EQ(classes, (std::vector<std::string>{"leak", "window-off-by-one"}));
+  EXPECT_EQ(j["findings"][1]["cells"][0], (json{4, 0}));
+  EXPECT_EQ(j["dtype"], "float32");
+  const auto decode = json::parse(cli({"lint", fixture("decode_step_bool.pt"), "--json"}).out);
+  EXPECT_EQ(decode["first_query"], 11);
+  EXPECT_EQ(decode["queries"], 1);
+  const auto blocked = json::parse(cli({"lint", fixture("mha_causal_blocked.pt"), "--json"}).out);
+  EXPECT_EQ(blocked["hints"][0]["flag"], "--kind blocked");
+  const auto differ = json::parse(cli({"lint", fixture("batch_heads_differ_bool.pt"), "--json"}).out);
+  int differing = 0;
+  for (const auto& f : differ["findings"]) differing += f["class"] == "slices-differ" && !f["fails"];
+  EXPECT_EQ(differing, 3);
+}
+
+TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{fixture("bad_shape_5d.npy")}, "lint expects (N, N), (H, N, N) or (B, H, N, N)"},
+      {{fixture("bad_more_queries_than_keys.npy")}, "6 queries but only 4 keys"},
+      {{fixture("bad_nan_f32.npy")}, "holds NaN at batch 0, head 0, query row 1, key 2"},
+      {{fixture("bad_complex.npy")}, "dtype <c8; save the mask as bool, int, float16, float32 or float64"},
+      {{fixture("bad_truncated.npy")}, "the file is truncated"},
+      {{fixture("bad_truncated.pt")}, "is not a tensor saved by torch.save"},
+      {{fixture("bad_list.pt")}, ", not a tensor; save the mask itself"},
+      {{fixture("bad_flex_missing_indices.pt")}, "is a dict without 'kv_indices'"},
+      {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,5,9"}, "cu-seqlens: offsets must start at 0 and end at 12"},
+      {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,9,5,12"}, "cu-seqlens: offsets must increase"},
+      {{fixture("packed_docs_bool.pt"), "--policy", "documents:0,5,9,12"}, "document lengths must be positive"},
+      {{fixture("packed_docs_bool.pt"), "--policy", "window:0"}, "window:W needs W >= 1"},
+      {{fixture("sdpa_causal_bool.pt"), "--kind", "additive"}, "--kind additive needs a float mask, but the file holds bool"},
+      {{fixture("decode_step_bool.pt"), "--align", "sideways"}, "align: unknown alignment 'sideways'"},
+  };
+  for (const auto& [args, message] : cases) {
+    std::vector<std::string> full = {"lint"};
+    full.insert(full.end(), args.begin(), args.end());
+    const auto r = cli(full);
+    EXPECT_EQ(r.code, 2) << args[0];
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace attnscope
