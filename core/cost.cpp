@@ -86,8 +86,9 @@ CostTable cost_table(const Scene& scene, const Qkv& qkv, const std::vector<std::
   table.dense_cells = cost_dense_cells(scene.n);
   table.full_cells = cost_full_cells(scene.n);
   std::vector<const Variant*> order = {variant_find(scene.variant)};
+  // The `file` variant is a user's mask: next to another scene there is no mask to cost.
   for (const Variant* v : variant_all())
-    if (v->info().name != scene.variant &&
+    if (v->info().name != scene.variant && v->info().name != "file" &&
         (only.empty() || std::find(only.begin(), only.end(), v->info().name) != only.end()))
       order.push_back(v);
   for (const Variant* v : order) {
