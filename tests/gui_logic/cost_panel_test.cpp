@@ -22,7 +22,7 @@ TEST(CostPanel, KeyOTogglesItAndApplyComputesEveryVariant) {
   apply(state, action::ToggleCost{});
   ASSERT_TRUE(state.view.cost);
   ASSERT_TRUE(state.lesson->cost);
-  EXPECT_EQ(state.lesson->cost->rows.size(), variant_all().size());
+  EXPECT_EQ(state.lesson->cost->rows.size(), variant_all().size() - 1);  // all but `file`
   EXPECT_EQ(state.lesson->cost->rows.front().variant, "s2");
   EXPECT_EQ(state.lesson->cost->rows.front().cells, (std::vector<int64_t>{40, 40}));
   gui.painter.heatmaps.clear();
