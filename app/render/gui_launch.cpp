@@ -137,9 +137,15 @@ int gui_launch(const GuiRequest& request) {
     std::vector<double> frame_ms;
     ScreenReport report;
     ActionQueue queue;
+    // Frames still to draw before waiting for input: the last input's actions show only on the
+    // frame after the one that emitted them, and ImGui settles hover state over a frame or two.
+    int settle = 3;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      glfwPollEvents();
+      // When nothing moves, sleep until input arrives instead of redrawing the same frame; the
+      // timeout keeps the analysis spinner and status line fresh.
+      if (settle == 0 && !screenshot && !bench) glfwWaitEventsTimeout(0.25);
+      else glfwPollEvents();
       for (const Action& a : jobs_poll(state)) apply(state, a);
       if (classroom_style != state.view.classroom) {
         classroom_style = state.view.classroom;
@@ -198,8 +204,11 @@ int gui_launch(const GuiRequest& request) {
       if (bench && frame > 0)  // the first frame builds the textures
         frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 
+      const bool acted = !queue.actions.empty();
       apply_all(state, queue);
       tick(state, dt);
+      const bool moving = state.play.playing || state.play.t < 1.f || !state.jobs.empty();
+      settle = acted || moving ? 3 : std::max(0, settle - 1);
     }
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);
   }

@@ -27,7 +27,7 @@ double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const Fi
   // Provenance labels only while the strips stay short enough to read them.
   Style small = st;
   small.label = st.tick;  // head names in step with the small strips
-  y = draw_token_grid(fig, small, a, step, x, y, width, grid);
+  y = draw_token_grid(fig, small, step, x, y, width, grid);
   const auto custom = a.scene.captions.find(step.name);
   const std::string caption = custom != a.scene.captions.end() ? custom->second : step.explanation;
   for (const std::string& line : text_wrap(caption, st.tick, width)) {
@@ -55,7 +55,7 @@ Figure view_steps(const Analysis& a, const FigureOptions& o) {
                                                 st.margin + c * (width + st.gap), y, width));
     y = bottom + st.gap;
   }
-  const std::vector<LegendEntry> legend = token_block_legend(a);
+  const std::vector<LegendEntry> legend = token_color_legend(a);
   const double text_w = st.width - 2 * st.margin;
   y = draw_legend(fig, st, st.margin, y, text_w, legend);
   y = draw_caption(fig, st, st.margin, y, text_w,
