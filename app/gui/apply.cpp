@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/gui/heatmap_image.hpp"
+#include "core/compare.hpp"
 
 namespace attnscope {
 
@@ -131,13 +132,6 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom) {
 }
 
 }  // namespace
-
-Scene compare_scene(const Scene& scene, const std::string& variant) {
-  Scene other = scene;
-  other.variant = variant;
-  other.compare.clear();
-  return other;
-}
 
 std::vector<std::string> compare_default_variants(const Scene& scene) {
   std::vector<std::string> variants{scene.variant};

@@ -177,9 +177,7 @@ TEST(S2Properties, SoftmaxRowsSumToOneAndMaskedCellsAreZero) {
             double sum = 0;
             for (int k = 0; k < shape.n; ++k) {
               const float w = a->weight(b, h, q, k);
-              if (!a->allowed(h, q, k)) {
-                EXPECT_EQ(w, 0.f);
-              }
+              if (!a->allowed(h, q, k)) EXPECT_EQ(w, 0.f);
               EXPECT_GE(w, 0.f);
               sum += w;
             }

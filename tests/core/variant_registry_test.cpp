@@ -14,6 +14,7 @@
 #include "core/figure/formats.hpp"
 #include "core/figure/views.hpp"
 #include "core/shaping_params.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -28,7 +29,8 @@ std::set<std::string> golden_variants() {
   std::set<std::string> names;
   for (const char* file : {"/golden/masks.json", "/golden/zoo_masks.json"}) {
     std::ifstream in(std::string(ATTNSCOPE_TEST_DATA) + file);
-    for (const auto& c : nlohmann::json::parse(in)["cases"]) names.insert(c["variant"].get<std::string>());
+    const nlohmann::json golden = nlohmann::json::parse(in);
+    for (const auto& c : golden["cases"]) names.insert(c["variant"].get<std::string>());
   }
   return names;
 }
@@ -73,14 +75,16 @@ TEST_P(VariantRegistry, GoldenRowsOrADeclaredReason) {
 
 // Help is the variant's own: it never describes another variant's use of the same name.
 TEST_P(VariantRegistry, ParametersHaveOwnHelpAndParseableDefaults) {
-  Scene scene;
-  scene.variant = GetParam();
+  const Scene scene = test::test_scene(GetParam());
   for (const ParamSpec& spec : info().params) {
     EXPECT_FALSE(spec.help.empty()) << spec.name;
-    for (const std::string& other : variant_names())
-      if (other != GetParam())
-        EXPECT_EQ(spec.help.find(other + ":"), std::string::npos) << spec.name << " mentions " << other;
-    if (!spec.default_value.empty()) EXPECT_NO_THROW(scene_param_json(scene, spec.name)) << spec.name;
+    for (const std::string& other : variant_names()) {
+      if (other == GetParam()) continue;
+      EXPECT_EQ(spec.help.find(other + ":"), std::string::npos) << spec.name << " mentions " << other;
+    }
+    if (!spec.default_value.empty()) {
+      EXPECT_NO_THROW(scene_param_json(scene, spec.name)) << spec.name;
+    }
   }
 }
 
@@ -101,8 +105,7 @@ INSTANTIATE_TEST_SUITE_P(AllVariants, VariantRegistry, ::testing::ValuesIn(varia
                          });
 
 TEST(ShapingParams, FollowTheDeclaredRules) {
-  Scene scene;
-  scene.variant = "block";
+  Scene scene = test::test_scene("block");
   const Variant& block = *variant_find("block");
   // g is block's default block size: it shapes the mask until --block replaces it.
   auto keys = [&] {
@@ -114,8 +117,7 @@ TEST(ShapingParams, FollowTheDeclaredRules) {
   scene.params["block"] = "8";
   EXPECT_EQ(keys(), (std::vector<std::string>{"block=8", "layout=local"}));
 
-  Scene sf;
-  sf.variant = "sf";
+  Scene sf = test::test_scene("sf");
   const Variant& sf_variant = *variant_find("sf");
   std::vector<std::string> sf_keys;
   for (const ShapingParam& p : shaping_params(sf, sf_variant)) sf_keys.push_back(p.key);

@@ -10,6 +10,7 @@
 #include "core/figure/figure.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -17,8 +18,7 @@ namespace {
 using test::Image;
 
 Scene scene_of(int n, int g) {
-  Scene s;
-  s.n = n;
+  Scene s = test::test_scene("s2", n);
   s.g = g;
   return s;
 }

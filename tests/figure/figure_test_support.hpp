@@ -16,6 +16,7 @@
 
 #include "core/colormap.hpp"
 #include "core/figure/model.hpp"
+#include "tests/support/color_distance.hpp"
 
 namespace attnscope::test {
 
@@ -82,10 +83,6 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
   const double s = dpi / 72.0;
   const double x = m.box.x + (k + 0.5) * m.box.w / m.n, y = m.box.y + (q + 0.5) * m.box.h / m.n;
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
-}
-
-inline int color_distance(Rgb8 a, Rgb8 b) {
-  return std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
 }
 
 }  // namespace attnscope::test

@@ -7,16 +7,10 @@
 
 #include "app/gui/scene_param_widgets.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope::test {
 namespace {
-
-Scene variant_scene(const std::string& variant) {
-  Scene scene;
-  scene.variant = variant;
-  scene.n = 16;
-  return scene;
-}
 
 const ScreenRect& field(const GuiHarness& gui, const std::string& name) {
   for (const auto& p : gui.report.params)
@@ -44,7 +38,7 @@ ActionQueue type_into(GuiHarness& gui, const AppState& state, const std::string&
 TEST(SceneParams, EveryVariantShowsAFieldPerDeclaredParameter) {
   GuiHarness gui;
   for (const Variant* v : variant_all()) {
-    const AppState state = state_with(variant_scene(v->info().name));
+    const AppState state = state_with(test_scene(v->info().name));
     ASSERT_TRUE(state.error.empty()) << v->info().name << ": " << state.error;
     gui.frame(state);
     std::vector<std::string> shown, declared;
@@ -57,7 +51,7 @@ TEST(SceneParams, EveryVariantShowsAFieldPerDeclaredParameter) {
 
 TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
   GuiHarness gui;
-  AppState state = state_with(variant_scene("dilated"));
+  AppState state = state_with(test_scene("dilated"));
   gui.frame(state);
   const ScreenRect r = field(gui, "bidirectional");
   const ImVec2 box{r.x0 + (r.y1 - r.y0) / 2, (r.y0 + r.y1) / 2};
@@ -76,7 +70,7 @@ TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
 
 TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
   GuiHarness gui;
-  AppState state = state_with(variant_scene("window"));
+  AppState state = state_with(test_scene("window"));
   const ActionQueue enter = type_into(gui, state, "window", "6");
   const auto edit = enter.find<action::SetScene>();
   ASSERT_TRUE(edit);
@@ -88,12 +82,12 @@ TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
 
 TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
   GuiHarness gui;
-  AppState state = state_with(variant_scene("block"));
+  AppState state = state_with(test_scene("block"));
   const auto block = type_into(gui, state, "block", "8").find<action::SetScene>();
   ASSERT_TRUE(block);
   EXPECT_EQ(block->scene.params.at("block"), "8");
 
-  AppState dilated = state_with(variant_scene("dilated"));
+  AppState dilated = state_with(test_scene("dilated"));
   const auto global = type_into(gui, dilated, "global", "0,5").find<action::SetScene>();
   ASSERT_TRUE(global);
   EXPECT_EQ(global->scene.params.at("global"), "0,5");
@@ -103,7 +97,7 @@ TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
 }
 
 TEST(SceneParams, SwitchingVariantDropsParametersTheNewOneLacks) {
-  Scene scene = variant_scene("window");
+  Scene scene = test_scene("window");
   scene.params["window"] = "3";
   const Scene streaming = scene_with_variant(scene, "streaming");
   EXPECT_EQ(streaming.params.at("window"), "3") << "streaming declares its own window";
