@@ -4,7 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
+#include <iterator>
 
 #include "core/scene.hpp"
 #include "core/variant.hpp"

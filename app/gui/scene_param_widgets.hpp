@@ -1,6 +1,8 @@
 #pragma once
 // The scene panel's fields for a variant's own parameters, one generic widget per declared kind,
 // so a new variant's parameters are editable without GUI code of its own.
+#include <string>
+
 #include "app/gui/screen_report.hpp"
 
 namespace attnscope {

@@ -2,6 +2,8 @@
 // current variant's own parameters; and the preset list.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/variant.hpp"
@@ -39,17 +41,21 @@ void view_scene(ViewContext& ctx) {
     ImGui::TextDisabled("%s", current->info().description.c_str());
     ImGui::PopTextWrapPos();
   }
+  // G and the shift only for variants that declare them: the others ignore both.
+  const auto uses = [&](const std::string& key) {
+    return !current || std::count(current->info().uses.begin(), current->info().uses.end(), key) > 0;
+  };
   changed |= edit_int("N tokens", scene.n, scene.n >= 64 ? scene.n / 2 : 4);
-  changed |= edit_int("G group", scene.g, 2);
+  if (uses("g")) changed |= edit_int("G group", scene.g, 2);
   changed |= edit_int("H heads", scene.heads, 2);
   changed |= edit_int("D dim", scene.d);
   changed |= edit_int("B batch", scene.batch);
   bool default_shift = !scene.shift.has_value();
-  if (ImGui::Checkbox("shift -G/2", &default_shift)) {
+  if (uses("shift") && ImGui::Checkbox("shift -G/2", &default_shift)) {
     scene.shift = default_shift ? std::nullopt : std::optional<int>(scene.effective_shift());
     changed = true;
   }
-  if (scene.shift) {
+  if (uses("shift") && scene.shift) {
     int shift = *scene.shift;
     if (edit_int("shift", shift)) scene.shift = shift, changed = true;
   }

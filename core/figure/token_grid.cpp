@@ -66,10 +66,14 @@ double draw_token_grid(Figure& fig, const Style& style, const Step& step, double
   const double extent = positions + gaps * kGroupGap;
   const double cell = std::min(o.max_cell, (width - label_w) / extent);
   const double strip_gap = cell * 0.18;
-  const double grid_x0 = x + label_w, grid_x1 = grid_x0 + extent * cell;
+  const bool tween = o.from && o.t < 1;
+  const Step& from = tween ? *o.from : step;
+  const float t = tween ? static_cast<float>(o.t) : 1.f;
   const std::vector<TokenPose> rest = token_poses(step, o.batch);
-  const std::vector<TokenPose> poses =
-      o.from && o.t < 1 ? token_poses_between(*o.from, step, static_cast<float>(o.t), o.batch) : rest;
+  const std::vector<TokenPose> poses = tween ? token_poses_between(from, step, t, o.batch) : rest;
+  // Cells clip to the rows the grid has at this moment, as in the GUI, not to the room reserved
+  // for the widest step: a wrapping token re-enters at the last position.
+  const double grid_x0 = x + label_w, grid_x1 = grid_x0 + token_grid_rows(from, step, t) * cell;
 
   if (o.position_ticks) {
     const double size = std::min(style.tick, cell * 0.7);

@@ -12,6 +12,9 @@
 namespace attnscope::test {
 namespace {
 
+// A display tall enough that the scene panel shows every field without scrolling.
+void tall_display() { ImGui::GetIO().DisplaySize = ImVec2(1280, 1600); }
+
 const ScreenRect& field(const GuiHarness& gui, const std::string& name) {
   for (const auto& p : gui.report.params)
     if (p.name == name) return p.rect;
@@ -20,6 +23,7 @@ const ScreenRect& field(const GuiHarness& gui, const std::string& name) {
 
 // Clicks a field's left part, types `text` and presses Enter; returns the Enter frame's actions.
 ActionQueue type_into(GuiHarness& gui, const AppState& state, const std::string& name, const std::string& text) {
+  tall_display();
   gui.frame(state);
   const ScreenRect r = field(gui, name);
   const ImVec2 at{r.x0 + 6.f, (r.y0 + r.y1) / 2};
@@ -51,6 +55,7 @@ TEST(SceneParams, EveryVariantShowsAFieldPerDeclaredParameter) {
 
 TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
   GuiHarness gui;
+  tall_display();
   AppState state = state_with(test_scene("dilated"));
   gui.frame(state);
   const ScreenRect r = field(gui, "bidirectional");
@@ -83,12 +88,14 @@ TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
 TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
   GuiHarness gui;
   AppState state = state_with(test_scene("block"));
-  const auto block = type_into(gui, state, "block", "8").find<action::SetScene>();
+  const ActionQueue block_frame = type_into(gui, state, "block", "8");
+  const auto block = block_frame.find<action::SetScene>();
   ASSERT_TRUE(block);
   EXPECT_EQ(block->scene.params.at("block"), "8");
 
   AppState dilated = state_with(test_scene("dilated"));
-  const auto global = type_into(gui, dilated, "global", "0,5").find<action::SetScene>();
+  const ActionQueue global_frame = type_into(gui, dilated, "global", "0,5");
+  const auto global = global_frame.find<action::SetScene>();
   ASSERT_TRUE(global);
   EXPECT_EQ(global->scene.params.at("global"), "0,5");
   apply(dilated, *global);
