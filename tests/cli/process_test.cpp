@@ -17,7 +17,7 @@ TEST(Process, JsonIsOneDocumentOnStdout) {
                            "verify --json", "mask --variant s2-fix-split --n 32 --g 8 --json"}) {
     const test::ProcessResult p = run(args);
     EXPECT_EQ(p.code, 0) << args;
-    EXPECT_NO_THROW((void)nlohmann::json::parse(p.out)) << args << ": " << p.out.substr(0, 200);
+    EXPECT_TRUE(nlohmann::json::accept(p.out)) << args << ": " << p.out.substr(0, 200);
   }
 }
 
