@@ -2,6 +2,8 @@
 // clicking and typing into them emits undoable scene edits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
@@ -111,6 +113,17 @@ TEST(SceneParams, SwitchingVariantDropsParametersTheNewOneLacks) {
   const Scene s2 = scene_with_variant(scene, "s2");
   EXPECT_TRUE(s2.params.empty());
   EXPECT_NO_THROW(scene_validate(s2));
+}
+
+TEST(SceneParams, CompareStartsWithTheVariantsRelatives) {
+  AppState state = state_with(test_scene("window"));
+  apply(state, action::SetCompare{true, {}});
+  std::vector<std::string> expected = {"window"};
+  const auto& relatives = variant_find("window")->info().relatives;
+  expected.insert(expected.end(), relatives.begin(), relatives.end());
+  expected.resize(std::min<size_t>(expected.size(), 4));
+  EXPECT_EQ(state.view.compare_variants, expected);
+  EXPECT_EQ(state.view.compare_variants[1], "streaming");
 }
 
 }  // namespace
