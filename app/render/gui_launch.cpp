@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <numeric>
 
@@ -140,6 +141,7 @@ int gui_launch(const GuiRequest& request) {
     // Frames still to draw before waiting for input: the last input's actions show only on the
     // frame after the one that emitted them, and ImGui settles hover state over a frame or two.
     int settle = 3;
+    std::future<std::string> exporting;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
       // When nothing moves, sleep until input arrives instead of redrawing the same frame; the
@@ -152,9 +154,17 @@ int gui_launch(const GuiRequest& request) {
         ui_style_apply(classroom_style);
       }
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
-      while (exports_done < state.export_requests) {
+      // Exports render on a worker from analyses the state already holds, so frames go on.
+      if (exporting.valid() && exporting.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        state.status = exporting.get();
+      while (exports_done < state.export_requests && !exporting.valid()) {
         ++exports_done;
-        state.status = export_current_view(state, std::filesystem::current_path().string());
+        if (auto request = export_request(state, std::filesystem::current_path().string())) {
+          state.status = "exporting " + request->path + " ...";
+          exporting = std::async(std::launch::async, [r = std::move(*request)] { return export_run(r); });
+        } else {
+          state.status = "nothing to export yet";
+        }
       }
 
       ImGui_ImplOpenGL3_NewFrame();
@@ -207,7 +217,7 @@ int gui_launch(const GuiRequest& request) {
       const bool acted = !queue.actions.empty();
       apply_all(state, queue);
       tick(state, dt);
-      const bool moving = state.play.playing || state.play.t < 1.f || !state.jobs.empty();
+      const bool moving = state.play.playing || state.play.t < 1.f || !state.jobs.empty() || exporting.valid();
       settle = acted || moving ? 3 : std::max(0, settle - 1);
     }
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);

@@ -18,11 +18,18 @@ const Rgb8 kOnlyA = diff_color(DiffOp::AMinusB);
 const Rgb8 kOnlyB = diff_color(DiffOp::BMinusA);
 const Rgb8 kBoth = diff_color(DiffOp::Both);
 
-std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
+// The analyses of a.scene.compare: the ones given when they show exactly the compared scene,
+// the others computed here.
+std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a, const ComparedAnalyses& given) {
   if (a.scene.compare.empty())
     throw SceneError("compare: the compare view needs variants to compare with; add --compare full,s2-fix-mask");
   std::vector<std::shared_ptr<const Analysis>> out;
-  for (const std::string& name : a.scene.compare) out.push_back(analyze(compare_scene(a.scene, name)));
+  for (const std::string& name : a.scene.compare) {
+    const Scene scene = compare_scene(a.scene, name);
+    const auto held = std::find_if(given.begin(), given.end(),
+                                   [&](const auto& analysis) { return analysis && analysis->scene == scene; });
+    out.push_back(held != given.end() ? *held : analyze(scene));
+  }
   return out;
 }
 
@@ -61,10 +68,10 @@ double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<co
 
 }  // namespace
 
-Figure view_compare(const Analysis& a, const FigureOptions& o) {
+Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
   const Style st = style_for(o);
   const std::vector<int> heads = heads_selected(a, o);
-  const auto others = compared(a);
+  const auto others = compared(a, given);
   std::vector<const Analysis*> all{&a};
   for (const auto& b : others) all.push_back(b.get());
 
