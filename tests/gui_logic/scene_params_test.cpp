@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -39,6 +40,14 @@ ActionQueue type_into(GuiHarness& gui, const AppState& state, const std::string&
     io.KeyMap[ImGuiKey_Enter] = GLFW_KEY_ENTER;
     io.KeysDown[GLFW_KEY_ENTER] = true;
   });
+}
+
+// The scene the panel asks for once `text` is typed into field `name`, if it asks for one.
+std::optional<Scene> typed_scene(GuiHarness& gui, const AppState& state, const std::string& name,
+                                 const std::string& text) {
+  const ActionQueue enter = type_into(gui, state, name, text);
+  const auto edit = enter.find<action::SetScene>();
+  return edit ? std::optional<Scene>(edit->scene) : std::nullopt;
 }
 
 TEST(SceneParams, EveryVariantShowsAFieldPerDeclaredParameter) {
@@ -78,29 +87,25 @@ TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
 TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
   GuiHarness gui;
   AppState state = state_with(test_scene("window"));
-  const ActionQueue enter = type_into(gui, state, "window", "6");
-  const auto edit = enter.find<action::SetScene>();
-  ASSERT_TRUE(edit);
-  EXPECT_EQ(edit->scene.params.at("window"), "6");
-  apply(state, *edit);
+  const auto edited = typed_scene(gui, state, "window", "6");
+  ASSERT_TRUE(edited);
+  EXPECT_EQ(edited->params.at("window"), "6");
+  apply(state, action::SetScene{*edited});
   // Row 10 reads keys 5..10: the window of 6 the field asked for.
   EXPECT_EQ(state.analysis->mask(0).row_count(10), 6);
 }
 
 TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
   GuiHarness gui;
-  AppState state = state_with(test_scene("block"));
-  const ActionQueue block_frame = type_into(gui, state, "block", "8");
-  const auto block = block_frame.find<action::SetScene>();
+  const auto block = typed_scene(gui, state_with(test_scene("block")), "block", "8");
   ASSERT_TRUE(block);
-  EXPECT_EQ(block->scene.params.at("block"), "8");
+  EXPECT_EQ(block->params.at("block"), "8");
 
   AppState dilated = state_with(test_scene("dilated"));
-  const ActionQueue global_frame = type_into(gui, dilated, "global", "0,5");
-  const auto global = global_frame.find<action::SetScene>();
+  const auto global = typed_scene(gui, dilated, "global", "0,5");
   ASSERT_TRUE(global);
-  EXPECT_EQ(global->scene.params.at("global"), "0,5");
-  apply(dilated, *global);
+  EXPECT_EQ(global->params.at("global"), "0,5");
+  apply(dilated, action::SetScene{*global});
   EXPECT_TRUE(dilated.error.empty()) << dilated.error;
   EXPECT_TRUE(dilated.analysis->allowed(0, 12, 5)) << "token 5 is global";
 }
