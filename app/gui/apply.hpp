@@ -16,8 +16,6 @@ std::vector<Action> jobs_poll(AppState& state);
 // Blocks until every job has finished; for screenshots and tests.
 std::vector<Action> jobs_wait(AppState& state);
 
-// The scene `variant` would see in the compare view: the same scene with another variant.
-Scene compare_scene(const Scene& scene, const std::string& variant);
 // The compare set used when the scene names none: its own variant and its closest relatives.
 std::vector<std::string> compare_default_variants(const Scene& scene);
 

@@ -4,32 +4,46 @@
 
 #include <filesystem>
 
-#include "core/figure/figure.hpp"
+#include "core/compare.hpp"
 
 namespace attnscope {
 
-std::string export_current_view(const AppState& state, const std::string& folder) {
-  if (!state.analysis) return "nothing to export yet";
-  FigureOptions options;
-  options.view = state.view.compare ? FigureView::Compare : FigureView::Heatmap;
-  options.colormap = state.view.colormap;
-  options.theme = state.view.theme();
-  options.step = state.play.step;
+std::optional<ExportRequest> export_request(const AppState& state, const std::string& folder) {
+  if (!state.analysis) return std::nullopt;
+  ExportRequest request;
+  request.options.view = state.view.compare ? FigureView::Compare : FigureView::Heatmap;
+  request.options.colormap = state.view.colormap;
+  request.options.theme = state.view.theme();
+  request.options.step = state.play.step;
+  request.analysis = state.analysis;
   const Scene& scene = state.analysis->scene;
-  const std::string name = fmt::format("attnscope-{}-{}-n{}.png", figure_view_name(options.view), scene.variant, scene.n);
-  const std::string path = (std::filesystem::path(folder) / name).string();
+  if (request.options.view == FigureView::Compare) {
+    request.compare.assign(state.view.compare_variants.begin() + 1, state.view.compare_variants.end());
+    for (const std::string& variant : request.compare)
+      if (auto cached = state.cache.peek(scene_hash(compare_scene(scene, variant))))
+        request.compared.push_back(std::move(cached));
+  }
+  const std::string name =
+      fmt::format("attnscope-{}-{}-n{}.png", figure_view_name(request.options.view), scene.variant, scene.n);
+  request.path = (std::filesystem::path(folder) / name).string();
+  return request;
+}
+
+std::string export_run(const ExportRequest& request) {
   try {
-    if (options.view == FigureView::Compare) {
-      Scene with_compare = scene;
-      with_compare.compare.assign(state.view.compare_variants.begin() + 1, state.view.compare_variants.end());
-      figure_export(*analyze(with_compare), options, path);
+    if (request.options.view == FigureView::Compare) {
+      // The figure names the compared variants in its scene (and in the source it embeds), so it
+      // draws from a copy whose scene lists them; made here, on the worker.
+      Analysis with_compare = *request.analysis;
+      with_compare.scene.compare = request.compare;
+      figure_export(with_compare, request.options, request.path, request.compared);
     } else {
-      figure_export(*state.analysis, options, path);
+      figure_export(*request.analysis, request.options, request.path);
     }
   } catch (const std::exception& e) {
     return fmt::format("export failed: {}", e.what());
   }
-  return "exported " + path;
+  return "exported " + request.path;
 }
 
 }  // namespace attnscope

@@ -59,24 +59,6 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   return image;
 }
 
-const char* diff_op_label(DiffOp op) {
-  switch (op) {
-    case DiffOp::AMinusB: return "A - B";
-    case DiffOp::BMinusA: return "B - A";
-    case DiffOp::Both: return "A \u2229 B";
-  }
-  return "";
-}
-
-RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op) {
-  switch (op) {
-    case DiffOp::AMinusB: return runs_difference(a, b);
-    case DiffOp::BMinusA: return runs_difference(b, a);
-    case DiffOp::Both: return runs_intersection(a, b);
-  }
-  return {};
-}
-
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size) {
   const Grid grid(cells.rows(), max_size);
   RgbaImage image;

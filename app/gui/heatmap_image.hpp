@@ -7,6 +7,7 @@
 
 #include "app/gui/actions.hpp"
 #include "core/analysis.hpp"
+#include "core/compare.hpp"
 #include "core/weight_scale.hpp"
 
 namespace attnscope {
@@ -42,9 +43,6 @@ struct RgbaImage {
   std::vector<uint8_t> rgba;
 };
 
-enum class DiffOp { AMinusB, BMinusA, Both };
-const char* diff_op_label(DiffOp op);
-RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op);
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size = kMaxHeatmapTexels);
 
 }  // namespace attnscope

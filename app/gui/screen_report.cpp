@@ -16,7 +16,9 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
   for (const auto& c : report.token_cells)
     cells.push_back({{"row", c.row}, {"head", c.head}, {"token", c.token}, {"light", c.light},
                      {"rect", rect_json(c.rect, scale)}});
-  return {{"heatmaps", heatmaps}, {"token_cells", cells}};
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto& p : report.params) params.push_back({{"name", p.name}, {"rect", rect_json(p.rect, scale)}});
+  return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"params", params}};
 }
 
 }  // namespace attnscope

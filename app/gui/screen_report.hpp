@@ -2,6 +2,7 @@
 // Where the views put things on screen this frame. Screenshot mode writes it next to the PNG,
 // so pixel tests locate cells from the real layout instead of guessing it.
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace attnscope {
@@ -23,10 +24,17 @@ struct ScreenReport {
     const char* light = "plain";  // token_light_name: how the mask step lit it
   };
   std::vector<Heatmap> heatmaps;
-  std::vector<TokenCell> token_cells;  // only when the grid draws cells one by one
+  // Only when the grid draws cells one by one; mid-animation too, a wrapping cell twice.
+  std::vector<TokenCell> token_cells;
+  struct ParamField {
+    std::string name;  // the variant parameter the scene panel's field edits
+    ScreenRect rect;
+  };
+  std::vector<ParamField> params;
   void clear() {
     heatmaps.clear();
     token_cells.clear();
+    params.clear();
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include "app/gui/apply.hpp"
 #include "app/gui/heatmap_widget.hpp"
+#include "core/compare.hpp"
 
 namespace attnscope {
 

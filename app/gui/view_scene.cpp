@@ -1,6 +1,10 @@
-// Scene panel (every edit becomes one SetScene, so it can be undone) and the preset list.
+// Scene panel (every edit becomes one SetScene, so it can be undone): the shared keys, then the
+// current variant's own parameters; and the preset list.
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/variant.hpp"
 
@@ -25,7 +29,7 @@ void view_scene(ViewContext& ctx) {
   if (ImGui::BeginCombo("variant", scene.variant.c_str())) {
     for (const Variant* v : variant_all()) {
       if (ImGui::Selectable(v->info().name.c_str(), v == current) && v != current) {
-        scene.variant = v->info().name;
+        scene = scene_with_variant(scene, v->info().name);
         changed = true;
       }
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v->info().description.c_str());
@@ -37,17 +41,21 @@ void view_scene(ViewContext& ctx) {
     ImGui::TextDisabled("%s", current->info().description.c_str());
     ImGui::PopTextWrapPos();
   }
+  // G and the shift only for variants that declare them: the others ignore both.
+  const auto uses = [&](const std::string& key) {
+    return !current || std::count(current->info().uses.begin(), current->info().uses.end(), key) > 0;
+  };
   changed |= edit_int("N tokens", scene.n, scene.n >= 64 ? scene.n / 2 : 4);
-  changed |= edit_int("G group", scene.g, 2);
+  if (uses("g")) changed |= edit_int("G group", scene.g, 2);
   changed |= edit_int("H heads", scene.heads, 2);
   changed |= edit_int("D dim", scene.d);
   changed |= edit_int("B batch", scene.batch);
   bool default_shift = !scene.shift.has_value();
-  if (ImGui::Checkbox("shift -G/2", &default_shift)) {
+  if (uses("shift") && ImGui::Checkbox("shift -G/2", &default_shift)) {
     scene.shift = default_shift ? std::nullopt : std::optional<int>(scene.effective_shift());
     changed = true;
   }
-  if (scene.shift) {
+  if (uses("shift") && scene.shift) {
     int shift = *scene.shift;
     if (edit_int("shift", shift)) scene.shift = shift, changed = true;
   }
@@ -58,6 +66,13 @@ void view_scene(ViewContext& ctx) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("causal, bidirectional, prefix:P or documents:a,b,c (Enter applies)");
   int seed = static_cast<int>(scene.seed);
   if (edit_int("seed", seed) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
+  // The variant's own parameters, as its description declares them. `current` is the variant
+  // before a switch in the combo above: a switch applies first, the new fields show next frame.
+  if (current && !current->info().params.empty() && scene.variant == current->info().name) {
+    ImGui::Separator();
+    ImGui::TextDisabled("%s parameters", current->info().name.c_str());
+    changed |= scene_param_widgets(*current, scene, ctx.report);
+  }
   ImGui::PopItemWidth();
   if (changed) ctx.queue.push(action::SetScene{scene});
   if (!state.error.empty()) {

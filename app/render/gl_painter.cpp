@@ -118,7 +118,7 @@ void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2
   auto it = diffs_.find(key);
   if (it == diffs_.end()) {
     const Theme& theme = theme_get(paint.theme);
-    const Rgb8 on = paint.op == DiffOp::AMinusB ? kOkabeIto[6] : paint.op == DiffOp::BMinusA ? kOkabeIto[5] : kOkabeIto[3];
+    const Rgb8 on = diff_color(paint.op);
     const RgbaImage image =
         cells_image_build(diff_cells(paint.a->mask(paint.head), paint.b->mask(paint.head), paint.op), on, theme.masked);
     Texture t;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <numeric>
 #include <optional>
@@ -184,16 +185,31 @@ int gui_launch(const GuiRequest& request) {
     std::vector<double> frame_ms;
     ScreenReport report;
     ActionQueue queue;
+    // Frames still to draw before waiting for input: the last input's actions show only on the
+    // frame after the one that emitted them, and ImGui settles hover state over a frame or two.
+    int settle = 3;
+    std::future<std::string> exporting;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      glfwPollEvents();
+      // When nothing moves, sleep until input arrives instead of redrawing the same frame; the
+      // timeout keeps the analysis spinner and status line fresh.
+      if (settle == 0 && !screenshot && !bench) glfwWaitEventsTimeout(0.25);
+      else glfwPollEvents();
       for (const Action& a : jobs_poll(state)) apply(state, a);
       for (const std::string& path : std::exchange(dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen);
-      while (exports_done < state.export_requests) {
+      // Exports render on a worker from analyses the state already holds, so frames go on.
+      if (exporting.valid() && exporting.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        state.status = exporting.get();
+      while (exports_done < state.export_requests && !exporting.valid()) {
         ++exports_done;
-        state.status = export_current_view(state, std::filesystem::current_path().string());
+        if (auto request = export_request(state, std::filesystem::current_path().string())) {
+          state.status = "exporting " + request->path + " ...";
+          exporting = std::async(std::launch::async, [r = std::move(*request)] { return export_run(r); });
+        } else {
+          state.status = "nothing to export yet";
+        }
       }
 
       ImGui_ImplOpenGL3_NewFrame();
@@ -243,9 +259,12 @@ int gui_launch(const GuiRequest& request) {
       if (bench && frame > 0)  // the first frame builds the textures
         frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 
+      const bool acted = !queue.actions.empty();
       apply_all(state, queue);
       tick(state, dt);
       settings.save(state, false);
+      const bool moving = state.play.playing || state.play.t < 1.f || !state.jobs.empty() || exporting.valid();
+      settle = acted || moving ? 3 : std::max(0, settle - 1);
     }
     settings.save(state, true);
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);

@@ -11,6 +11,7 @@
 #include "core/figure/token_grid.hpp"
 #include "core/figure/views.hpp"
 #include "core/shift_symmetry.hpp"
+#include "core/token_motion.hpp"
 
 namespace attnscope::figure {
 
@@ -31,7 +32,7 @@ std::vector<Box> draw_rows(Figure& fig, const Style& st, const Analysis& a, cons
     const auto& row = groups.rows[r];
     const double bx = x + r * (row.size() * cell + gap);
     for (size_t i = 0; i < row.size(); ++i) {
-      const Rgb8 c = token_color(a, row[i]);
+      const Rgb8 c = token_color(row[i]);
       fig.items.push_back(FillBoxes{c, {{bx + i * cell + 0.4, y + 0.4, cell - 0.8, cell - 0.8}}});
       const double luma = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
       fig.items.push_back(Text{bx + (i + 0.5) * cell, y + cell / 2, std::to_string(row[i]), std::min(st.label, cell * 0.55),

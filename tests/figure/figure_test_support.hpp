@@ -16,6 +16,7 @@
 
 #include "core/colormap.hpp"
 #include "core/figure/model.hpp"
+#include "tests/support/color_distance.hpp"
 
 namespace attnscope::test {
 
@@ -104,10 +105,6 @@ inline std::string all_text(const figure::Figure& fig) {
   std::string out;
   for (const auto* t : items_of<figure::Text>(fig)) out += t->text + " ";
   return out;
-}
-
-inline int color_distance(Rgb8 a, Rgb8 b) {
-  return std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
 }
 
 }  // namespace attnscope::test
