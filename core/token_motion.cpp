@@ -10,7 +10,6 @@ namespace {
 // The rows of one sequence: [first, first + count).
 struct Sequence {
   int first = 0, count = 0;
-  int first_group = 0;  // groups of later sequences continue counting; each grid starts at 0
 };
 
 Sequence sequence_of(const Step& step, int batch) {
@@ -21,7 +20,6 @@ Sequence sequence_of(const Step& step, int batch) {
     while (s.first < step.rows && step.batch[s.first] != batch) ++s.first;
     while (s.first + s.count < step.rows && step.batch[s.first + s.count] == batch) ++s.count;
   }
-  if (s.count > 0 && step.heads > 0) s.first_group = std::max(0, step.group(s.first, 0));
   return s;
 }
 
@@ -32,11 +30,13 @@ float column_of(const Step& step, int head) {
   return static_cast<float>(head) + (part > 0 ? part * kChunkGap : 0.f);
 }
 
-// Gap offset of a row of `seq`: groups are numbered from 0 in row order within a head.
+// Gap offset of a row of `seq`: groups are numbered from 0 in row order within a head. Each head
+// counts from its own first group: a head cut into more segments (SF's reassembled heads) numbers
+// later sequences' groups further on than head 0 does.
 float group_offset(const Step& step, const Sequence& seq, int row, int head) {
   const int group = step.group(row, head);
-  if (group < 0) return 0.f;
-  return static_cast<float>(std::max(0, group - seq.first_group)) * kGroupGap;
+  if (group < 0 || seq.count == 0) return 0.f;
+  return static_cast<float>(std::max(0, group - std::max(0, step.group(seq.first, head)))) * kGroupGap;
 }
 
 float ease(float t) { return token_motion_ease(t); }

@@ -24,7 +24,7 @@ bool wraps(const std::vector<int>& row) {
 }
 
 // One roll's batch rows side by side; returns each row's box.
-std::vector<Box> draw_rows(Figure& fig, const Style& st, const Analysis& a, const ShiftGroups& groups, double x,
+std::vector<Box> draw_rows(Figure& fig, const Style& st, const ShiftGroups& groups, double x,
                            double y, double cell, double gap, const std::string& label) {
   fig.items.push_back(Text{x, y - st.label * 0.3, label, st.label, st.theme.text, Align::Left, Anchor::Baseline, true});
   std::vector<Box> boxes;
@@ -67,10 +67,10 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
   const double gap = st.label * 1.2;
   const double cell = std::min(st.label * 2.4, (st.width - 2 * st.margin - (groups - 1) * gap) / n);
   y += st.label * 1.2;
-  const std::vector<Box> top = draw_rows(fig, st, a, sym.a, st.margin, y, cell, gap,
+  const std::vector<Box> top = draw_rows(fig, st, sym.a, st.margin, y, cell, gap,
                                          fmt::format("torch.roll by {} (shift {})", shift_text(shift_a), shift_text(shift_a)));
   const double lower = y + cell + st.tick * 1.6 + cell * 2.5;
-  const std::vector<Box> bottom = draw_rows(fig, st, a, sym.b, st.margin, lower, cell, gap,
+  const std::vector<Box> bottom = draw_rows(fig, st, sym.b, st.margin, lower, cell, gap,
                                             fmt::format("torch.roll by {} (shift {})", shift_text(shift_b), shift_text(shift_b)));
   StrokeSegments links{st.theme.axis, st.line * 1.2, {}};
   for (size_t r = 0; r < sym.row_in_b.size(); ++r)

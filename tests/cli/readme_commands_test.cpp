@@ -6,7 +6,6 @@
 // fixtures as a reader at the repository root would. GUI commands need a display and are covered
 // by the GUI tests.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
