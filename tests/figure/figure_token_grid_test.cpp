@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 #include "core/analysis.hpp"
@@ -21,17 +22,23 @@ Scene preset(const std::string& name) {
   return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
 }
 
-// Left edges of every full cell, by strip (the cell's top): head 0's strip first.
-std::vector<std::vector<double>> cell_lefts(const figure::Figure& fig) {
+// Left edges of every full cell of the token grid, by strip top: head 0's strip first. A strip
+// holds a cell per position (less any mid-wrap, clipped); the legend's swatches, at most seven to a
+// line, are left out.
+std::map<double, std::vector<double>> grid_strips(const figure::Figure& fig, int positions) {
   std::map<double, std::vector<double>> by_y;
   for (const auto* fill : items_of<figure::FillBoxes>(fig))
     for (const auto& box : fill->boxes)
       if (box.w > 0.5 * box.h && box.w < 1.5 * box.h) by_y[std::round(box.y * 100) / 100].push_back(box.x);
+  for (auto it = by_y.begin(); it != by_y.end();)
+    it = 2 * static_cast<int>(it->second.size()) <= positions ? by_y.erase(it) : std::next(it);
+  for (auto& [y, xs] : by_y) std::sort(xs.begin(), xs.end());
+  return by_y;
+}
+
+std::vector<std::vector<double>> cell_lefts(const figure::Figure& fig, int positions) {
   std::vector<std::vector<double>> out;
-  for (auto& [y, xs] : by_y) {
-    std::sort(xs.begin(), xs.end());
-    out.push_back(xs);
-  }
+  for (auto& [y, xs] : grid_strips(fig, positions)) out.push_back(xs);
   return out;
 }
 
@@ -44,7 +51,7 @@ TEST(FigureTokenGrid, EachHeadShowsItsOwnGroupGaps) {
   for (int k = 0; k < static_cast<int>(a->trace().steps.size()); ++k) {
     const Step& step = a->trace().steps[k];
     if (step.groups.empty()) continue;
-    const auto strips = cell_lefts(figure::view_tokens(*a, {}, k));
+    const auto strips = cell_lefts(figure::view_tokens(*a, {}, k), step.rows);
     ASSERT_EQ(static_cast<int>(strips.size()), step.heads) << step.name;
     for (int h = 0; h < step.heads; ++h) {
       const auto& xs = strips[h];
@@ -68,8 +75,10 @@ TEST(FigureTokenGrid, MarkedTokensAreOutlinedAndNamedInTheLegend) {
   const auto it = std::find_if(steps.begin(), steps.end(), [](const Step& s) { return !s.marked.empty(); });
   ASSERT_NE(it, steps.end());
   const figure::Figure fig = figure::view_tokens(*a, {}, static_cast<int>(it - steps.begin()));
-  size_t outlined = 0;
-  for (const auto* s : items_of<figure::StrokeBoxes>(fig)) outlined += s->boxes.size();
+  const auto strips = grid_strips(fig, it->rows);
+  size_t outlined = 0;  // outlines on the grid's cells, not the legend's
+  for (const auto* s : items_of<figure::StrokeBoxes>(fig))
+    for (const auto& box : s->boxes) outlined += strips.count(std::round(box.y * 100) / 100);
   // Every head holds every marked token once.
   EXPECT_EQ(outlined, it->marked.size() * static_cast<size_t>(it->heads));
   EXPECT_NE(all_text(fig).find(it->marked_name + " token"), std::string::npos) << all_text(fig);
@@ -102,7 +111,7 @@ TEST(FigureTokenGrid, MovingCellsCarryNoLabelUntilTheyLand) {
           std::isdigit(static_cast<unsigned char>(t->text[0])))
         ++labels_by_y[t->y];
     int cells = 0;
-    for (const auto* fill : items_of<figure::FillBoxes>(frame.figure)) cells += static_cast<int>(fill->boxes.size());
+    for (const auto& [y, xs] : grid_strips(frame.figure, a->n())) cells += static_cast<int>(xs.size());
     int labels = 0;
     for (const auto& [y, count] : labels_by_y) labels += count;
     if (labels < cells) ++tweens;  // some cells without a label: a frame between steps
