@@ -16,6 +16,7 @@
 
 #include "core/colormap.hpp"
 #include "core/figure/model.hpp"
+#include "core/scene.hpp"
 #include "tests/support/color_distance.hpp"
 
 namespace attnscope::test {
@@ -83,6 +84,11 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
   const double s = dpi / 72.0;
   const double x = m.box.x + (k + 0.5) * m.box.w / m.n, y = m.box.y + (q + 0.5) * m.box.h / m.n;
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
+}
+
+// A committed scene of assets/scenes/ by file stem.
+inline Scene preset(const std::string& name) {
+  return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
 }
 
 // The figure's items of one kind, in painter's order.

@@ -18,9 +18,7 @@ namespace {
 using test::all_text;
 using test::items_of;
 
-Scene preset(const std::string& name) {
-  return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
-}
+using test::preset;
 
 // Left edges of every full cell of the token grid, by strip top: head 0's strip first. A strip
 // holds a cell per position (less any mid-wrap, clipped); the legend's swatches, at most seven to a
