@@ -8,7 +8,7 @@
 #include <iterator>
 #include <regex>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -34,7 +34,7 @@ MaskKind mask_kind_parse(const std::string& text) {
   if (text == "bool") return MaskKind::Boolean;
   if (text == "additive") return MaskKind::Additive;
   if (text == "weights") return MaskKind::Weights;
-  throw SceneError("kind: unknown kind '" + text + "'; use auto, bool, additive or weights");
+  throw InputError("kind: unknown kind '" + text + "'; use auto, bool, additive or weights");
 }
 
 const char* mask_kind_name(MaskKind kind) {
@@ -49,10 +49,10 @@ const char* mask_kind_name(MaskKind kind) {
 
 MaskTensor npy_load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+  if (!in) throw InputError("file: cannot open '" + path + "'; check the path");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto bad = [&](const std::string& why) {
-    return SceneError("file: " + path + " is not a NumPy .npy array we can read (" + why + ")");
+    return InputError("file: " + path + " is not a NumPy .npy array we can read (" + why + ")");
   };
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw bad("no .npy magic");
   const int major = static_cast<unsigned char>(bytes[6]);
@@ -133,14 +133,14 @@ MaskTensor npy_load(const std::string& path) {
 TensorCells mask_tensor_cells(const MaskTensor& tensor, MaskKind kind) {
   const auto& shape = tensor.shape;
   if (shape.size() < 2 || shape.size() > 4 || shape[shape.size() - 1] != shape[shape.size() - 2])
-    throw SceneError(fmt::format("file: {} has shape ({}); lint expects (N, N), (H, N, N) or "
+    throw InputError(fmt::format("file: {} has shape ({}); lint expects (N, N), (H, N, N) or "
                                  "(B, H, N, N) with queries as rows and keys as columns",
                                  tensor.source, fmt::join(shape, ", ")));
   const long n = shape.back();
-  if (n == 0) throw SceneError("file: " + tensor.source + " is empty");
+  if (n == 0) throw InputError("file: " + tensor.source + " is empty");
   for (size_t i = 0; i < tensor.values.size(); ++i)
     if (std::isnan(tensor.values[i]))
-      throw SceneError(fmt::format("file: {} holds NaN at flat index {} (query {}, key {}); a "
+      throw InputError(fmt::format("file: {} holds NaN at flat index {} (query {}, key {}); a "
                                    "mask must be finite or -inf",
                                    tensor.source, i, (i / n) % n, i % n));
   TensorCells cells;

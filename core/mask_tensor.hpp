@@ -22,7 +22,7 @@ enum class MaskKind {
   Additive,  // 0 is allowed, -inf is masked (added to scores before softmax)
   Weights,   // attention probabilities: weight > 0 is allowed
 };
-MaskKind mask_kind_parse(const std::string& text);  // throws SceneError naming "kind"
+MaskKind mask_kind_parse(const std::string& text);  // throws InputError naming "kind"
 const char* mask_kind_name(MaskKind kind);
 
 // Reads NumPy .npy files (bool, int8–64, uint8, float32/64; C or Fortran order).
@@ -35,7 +35,7 @@ struct TensorCells {
   std::vector<RowRuns> allowed;
 };
 
-// Throws SceneError for shapes that are not square masks and for NaN values (with position).
+// Throws InputError for shapes that are not square masks and for NaN values (with position).
 TensorCells mask_tensor_cells(const MaskTensor& tensor, MaskKind kind);
 
 }  // namespace attnscope

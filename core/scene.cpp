@@ -29,8 +29,7 @@ void check_range(const std::string& key, int64_t value, int64_t lo, int64_t hi,
 
 const ParamSpec* spec_for(const Scene& scene, const std::string& name) {
   if (const Variant* v = variant_find(scene.variant))
-    for (const ParamSpec& spec : v->info().params)
-      if (spec.name == name) return &spec;
+    if (const ParamSpec* own = variant_own_param(*v, name)) return own;
   return variant_param_spec(name);
 }
 

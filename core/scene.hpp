@@ -9,12 +9,14 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/input_error.hpp"
+
 namespace attnscope {
 
-// A problem with user input. The message names the key and says how to fix it.
-class SceneError : public std::runtime_error {
+// A problem with a scene. The message names the key and says how to fix it.
+class SceneError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 struct Scene {

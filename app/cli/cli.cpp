@@ -34,7 +34,7 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (command->chosen()) {
       try {
         return command->run(out, err);
-      } catch (const SceneError& e) {
+      } catch (const InputError& e) {
         err << "attnscope: " << e.what() << "\n";
         return 2;
       } catch (const std::exception& e) {

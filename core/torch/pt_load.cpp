@@ -7,23 +7,23 @@
 #include <iterator>
 
 #include "core/atomic_file.hpp"
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
 MaskTensor pt_load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+  if (!in) throw InputError("file: cannot open '" + path + "'; check the path");
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   at::Tensor tensor;
   try {
     const c10::IValue value = torch::jit::pickle_load(bytes);
     if (!value.isTensor())
-      throw SceneError("file: " + path + " holds a " + value.tagKind() +
+      throw InputError("file: " + path + " holds a " + value.tagKind() +
                        ", not a tensor; save the mask itself with torch.save(mask, path)");
     tensor = value.toTensor();
   } catch (const c10::Error& e) {
-    throw SceneError("file: " + path + " is not a tensor saved by torch.save (" +
+    throw InputError("file: " + path + " is not a tensor saved by torch.save (" +
                      e.what_without_backtrace() + ")");
   }
   MaskTensor out;
