@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -132,9 +133,10 @@ int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& mas
          int64_t{4} * scene.batch * scene.n * scene.heads * scene.d * static_cast<int64_t>(sizeof(float));
 }
 
-std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
-                                                 const AnalyzeOptions& options) {
-  scene_validate(scene);
+namespace {
+
+// The analysis of a scene that scene_validate() has accepted: each entry point validates once.
+std::shared_ptr<const Analysis> analyze_valid(const Scene& scene, Qkv qkv, const AnalyzeOptions& options) {
   if (qkv.batch != scene.batch || qkv.n != scene.n || qkv.heads != scene.heads || qkv.d != scene.d)
     throw SceneError(fmt::format("input: q, k, v have shape (B={}, N={}, H={}, D={}) but the scene "
                                  "says (B={}, N={}, H={}, D={}); make them agree",
@@ -142,6 +144,14 @@ std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
                                  scene.heads, scene.d));
   qkv_check_finite(qkv);
   return analyze_checked(scene, std::move(qkv), options);
+}
+
+}  // namespace
+
+std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
+                                                 const AnalyzeOptions& options) {
+  scene_validate(scene);
+  return analyze_valid(scene, std::move(qkv), options);
 }
 
 std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options) {
@@ -156,7 +166,7 @@ std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions
                                  "GiB); reduce --n, --heads, --d or --batch",
                                  tensor_bytes / double(1 << 30),
                                  options.memory_budget_bytes / double(1 << 30)));
-  return analyze_with_qkv(scene, qkv_generate(scene), options);
+  return analyze_valid(scene, qkv_generate(scene), options);
 }
 
 std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options) {

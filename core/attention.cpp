@@ -1,5 +1,6 @@
 #include "core/attention.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,6 +8,10 @@
 namespace attnscope {
 
 namespace {
+
+// Eigen stays inside this file: the core is built with -march=native, and an Eigen type in a
+// header would be laid out differently in targets built without it.
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 constexpr int kTile = 64;
 
@@ -183,13 +188,14 @@ std::vector<float> attention_grouped_output(const Qkv& qkv, const FrameLayout& f
   return output;
 }
 
-RowMatrix segment_scores(const Qkv& qkv, const HeadFrame& frame, int b, int h, int segment) {
+std::vector<float> segment_scores(const Qkv& qkv, const HeadFrame& frame, int b, int h, int segment) {
   const int begin = frame.segment_begin(segment);
   const int length = frame.segment_end(segment) - begin;
   const int* tokens = frame.token_at_slot.data() + begin;
   const RowMatrix q = gather(qkv, b, Qkv::Q, h, tokens, length);
   const RowMatrix k = gather(qkv, b, Qkv::K, h, tokens, length);
-  return (q * k.transpose()) / std::sqrt(static_cast<float>(qkv.d));
+  const RowMatrix scores = (q * k.transpose()) / std::sqrt(static_cast<float>(qkv.d));
+  return {scores.data(), scores.data() + scores.size()};
 }
 
 }  // namespace attnscope

@@ -2,7 +2,6 @@
 // Masked attention on the Eigen core. Values are stored only for allowed cells, aligned with the
 // head's mask (row-major over its cells), so masked cells are exactly 0 by construction and large
 // scenes never hold an N×N matrix.
-#include <Eigen/Core>
 #include <array>
 #include <vector>
 
@@ -11,8 +10,6 @@
 #include "core/row_runs.hpp"
 
 namespace attnscope {
-
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 struct HeadValues {
   std::vector<float> scores;   // QKᵀ/√D at the allowed cells
@@ -43,7 +40,8 @@ AttentionResult attention_grouped(const Qkv& qkv, const FrameLayout& frame,
 // Outputs only, (B, N, H, D): the same grouped computation without keeping per-cell values.
 std::vector<float> attention_grouped_output(const Qkv& qkv, const FrameLayout& frame);
 
-// The full L×L score block of one segment in frame order, before the mask (for the step view).
-RowMatrix segment_scores(const Qkv& qkv, const HeadFrame& frame, int b, int h, int segment);
+// The full L×L score block of one segment in frame order, row-major, before the mask (for the
+// step view); L is the segment's length.
+std::vector<float> segment_scores(const Qkv& qkv, const HeadFrame& frame, int b, int h, int segment);
 
 }  // namespace attnscope

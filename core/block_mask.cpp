@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -13,7 +13,7 @@ namespace {
 const MaskTensor& required(const MaskTensor& dict, const std::string& name) {
   const MaskTensor* entry = dict.entry(name);
   if (!entry)
-    throw SceneError(fmt::format("file: {} is a dict without '{}'; a FlexAttention block mask needs "
+    throw InputError(fmt::format("file: {} is a dict without '{}'; a FlexAttention block mask needs "
                                  "kv_num_blocks, kv_indices and BLOCK_SIZE (save "
                                  "{{'kv_num_blocks': bm.kv_num_blocks, ...}})",
                                  dict.source, name));
@@ -26,7 +26,7 @@ std::vector<std::vector<std::vector<int>>> block_lists(const MaskTensor& dict, c
                                                        const std::string& name) {
   if (num.shape.size() != 3 || indices.shape.size() != 4 || indices.shape[0] != num.shape[0] ||
       indices.shape[1] != num.shape[1] || indices.shape[2] != num.shape[2])
-    throw SceneError(fmt::format("file: {}: {}num_blocks has shape ({}) and {}indices ({}); "
+    throw InputError(fmt::format("file: {}: {}num_blocks has shape ({}) and {}indices ({}); "
                                  "expected (B, H, Q_BLOCKS) and (B, H, Q_BLOCKS, KV_BLOCKS)",
                                  dict.source, name, fmt::join(num.shape, ", "), name,
                                  fmt::join(indices.shape, ", ")));
@@ -38,20 +38,20 @@ std::vector<std::vector<std::vector<int>>> block_lists(const MaskTensor& dict, c
     mask.q_blocks = qb;
     mask.kv_blocks = kb;
   } else if (b != mask.shape.batch || h != mask.shape.heads || qb != mask.q_blocks) {
-    throw SceneError("file: " + dict.source + ": the full_ and partial block tensors disagree in shape");
+    throw InputError("file: " + dict.source + ": the full_ and partial block tensors disagree in shape");
   }
   std::vector<std::vector<std::vector<int>>> lists(b * h, std::vector<std::vector<int>>(qb));
   for (int s = 0; s < b * h; ++s)
     for (int q = 0; q < qb; ++q) {
       const int count = static_cast<int>(num.values[static_cast<size_t>(s) * qb + q]);
       if (count < 0 || count > kb)
-        throw SceneError(fmt::format("file: {}: {}num_blocks says {} blocks for query block {} "
+        throw InputError(fmt::format("file: {}: {}num_blocks says {} blocks for query block {} "
                                      "but there are {} key blocks",
                                      dict.source, name, count, q, kb));
       for (int i = 0; i < count; ++i) {
         const int block = static_cast<int>(indices.values[(static_cast<size_t>(s) * qb + q) * kb + i]);
         if (block < 0 || block >= kb)
-          throw SceneError(fmt::format("file: {}: {}indices names key block {} outside 0..{}",
+          throw InputError(fmt::format("file: {}: {}indices names key block {} outside 0..{}",
                                        dict.source, name, block, kb - 1));
         lists[s][q].push_back(block);
       }
@@ -65,11 +65,11 @@ BlockMask block_mask_from(const MaskTensor& dict) {
   BlockMask mask;
   const MaskTensor& size = required(dict, "BLOCK_SIZE");
   if (size.values.empty() || size.values.size() > 2)
-    throw SceneError("file: " + dict.source + ": BLOCK_SIZE must be an int or a (q, kv) pair");
+    throw InputError("file: " + dict.source + ": BLOCK_SIZE must be an int or a (q, kv) pair");
   mask.block_q = static_cast<int>(size.values.front());
   mask.block_kv = static_cast<int>(size.values.back());
   if (mask.block_q <= 0 || mask.block_kv <= 0)
-    throw SceneError("file: " + dict.source + ": BLOCK_SIZE must be positive");
+    throw InputError("file: " + dict.source + ": BLOCK_SIZE must be positive");
   mask.partial = block_lists(dict, required(dict, "kv_num_blocks"), required(dict, "kv_indices"), mask, "kv_");
   const MaskTensor* full_num = dict.entry("full_kv_num_blocks");
   const MaskTensor* full_indices = dict.entry("full_kv_indices");
@@ -83,7 +83,7 @@ BlockMask block_mask_from(const MaskTensor& dict) {
     mask.shape.keys = static_cast<int>(lengths->values[1]);
   }
   if (mask.shape.queries > mask.shape.keys)
-    throw SceneError("file: " + dict.source + ": more query positions than keys");
+    throw InputError("file: " + dict.source + ": more query positions than keys");
   return mask;
 }
 

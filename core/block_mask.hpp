@@ -18,7 +18,7 @@ struct BlockMask {
   std::vector<std::vector<std::vector<int>>> partial, full;
 };
 
-// Throws SceneError naming the missing or malformed entry.
+// Throws InputError naming the missing or malformed entry.
 BlockMask block_mask_from(const MaskTensor& dict);
 
 // Cells for judging and drawing: full blocks whole; partial blocks as the policy allows inside

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -12,7 +12,7 @@ ColormapName colormap_parse(const std::string& name) {
   if (name == "viridis") return ColormapName::Viridis;
   if (name == "magma") return ColormapName::Magma;
   if (name == "cividis") return ColormapName::Cividis;
-  throw SceneError("colormap: unknown colormap '" + name + "'; use viridis, magma or cividis");
+  throw InputError("colormap: unknown colormap '" + name + "'; use viridis, magma or cividis");
 }
 
 const char* colormap_name(ColormapName name) {
@@ -68,7 +68,7 @@ ThemeName theme_parse(const std::string& name) {
   if (name == "light") return ThemeName::Light;
   if (name == "dark") return ThemeName::Dark;
   if (name == "high-contrast") return ThemeName::HighContrast;
-  throw SceneError("theme: unknown theme '" + name + "'; use light, dark or high-contrast");
+  throw InputError("theme: unknown theme '" + name + "'; use light, dark or high-contrast");
 }
 
 const char* theme_name(ThemeName name) {

@@ -10,7 +10,7 @@ namespace attnscope {
 
 enum class ColormapName { Viridis, Magma, Cividis };
 
-ColormapName colormap_parse(const std::string& name);  // throws SceneError naming "colormap"
+ColormapName colormap_parse(const std::string& name);  // throws InputError naming "colormap"
 const char* colormap_name(ColormapName name);
 const std::array<Rgb8, 256>& colormap_table(ColormapName name);
 // t in [0, 1] (clamped); nearest of the 256 entries.
@@ -33,7 +33,7 @@ struct Theme {
   Rgb8 highlight;       // hovered or pinned cell
 };
 
-ThemeName theme_parse(const std::string& name);  // throws SceneError naming "theme"
+ThemeName theme_parse(const std::string& name);  // throws InputError naming "theme"
 const char* theme_name(ThemeName name);
 const Theme& theme_get(ThemeName name);
 

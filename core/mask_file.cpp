@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -95,7 +95,7 @@ using ByteSource = std::function<std::string(int64_t offset, size_t length)>;
 // data its shape describes is all there. Shared by files on disk and bytes in memory.
 MaskFile npy_layout(const ByteSource& read, int64_t size, const std::string& source, bool& fortran) {
   const auto bad = [&](const std::string& why) {
-    return SceneError("file: " + source + " is not a NumPy .npy array we can read (" + why + ")");
+    return InputError("file: " + source + " is not a NumPy .npy array we can read (" + why + ")");
   };
   const std::string start = read(0, 12);
   if (start.size() < 10 || start.compare(0, 6, "\x93NUMPY") != 0) throw bad("no .npy magic");
@@ -177,7 +177,7 @@ void npy_fortran_to_row_major(MaskTensor& t) {
 
 MaskFile npy_open(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+  if (!in) throw InputError("file: cannot open '" + path + "'; check the path");
   const auto read = [&](int64_t offset, size_t length) {
     std::string bytes(length, '\0');
     in.clear();
@@ -211,9 +211,9 @@ MaskFile mask_file_open(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
   if (extension == ".npy") return npy_open(path);
   if (extension != ".pt" && extension != ".pth")
-    throw SceneError("file: '" + path + "' is neither .npy nor .pt; save the mask with "
+    throw InputError("file: '" + path + "' is neither .npy nor .pt; save the mask with "
                      "numpy.save or torch.save");
-  if (!pt_reader()) throw SceneError("file: reading .pt files needs the LibTorch module; use .npy");
+  if (!pt_reader()) throw InputError("file: reading .pt files needs the LibTorch module; use .npy");
   auto tensor = std::make_shared<MaskTensor>(pt_reader()(path));
   MaskFile file;
   file.path = path;
@@ -263,7 +263,7 @@ void npy_raw_rows(const MaskFile& file, const std::function<void(const char* row
   for (int64_t r = 0; r < rows; r += rows_per_chunk) {
     const int64_t count = std::min(rows_per_chunk, rows - r);
     if (!in.read(chunk.data(), static_cast<std::streamsize>(count * row_bytes)))
-      throw SceneError("file: " + file.path + " ended while reading it; was it being written?");
+      throw InputError("file: " + file.path + " ended while reading it; was it being written?");
     for (int64_t i = 0; i < count; ++i) visit(chunk.data() + i * row_bytes, length);
   }
 }

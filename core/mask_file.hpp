@@ -30,7 +30,7 @@ struct MaskFile {
 using PtReader = MaskTensor (*)(const std::string& path);
 void mask_file_set_pt_reader(PtReader reader);
 
-// Throws SceneError naming the file and what is wrong with it (missing, truncated, unknown
+// Throws InputError naming the file and what is wrong with it (missing, truncated, unknown
 // dtype, not a tensor).
 MaskFile mask_file_open(const std::string& path);
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -40,7 +40,7 @@ std::string positions_text(const std::vector<int>& positions) {
 MaskAlign mask_align_parse(const std::string& text) {
   if (text == "bottom-right") return MaskAlign::BottomRight;
   if (text == "top-left") return MaskAlign::TopLeft;
-  throw SceneError("align: unknown alignment '" + text +
+  throw InputError("align: unknown alignment '" + text +
                    "'; use bottom-right (queries are the last positions, as with a KV cache) or top-left");
 }
 

@@ -13,7 +13,7 @@ namespace attnscope {
 // Where a (Nq, Nk) mask's queries sit among the Nk positions: the last Nq (a KV cache, the
 // default) or the first Nq.
 enum class MaskAlign { BottomRight, TopLeft };
-MaskAlign mask_align_parse(const std::string& text);  // throws SceneError naming "align"
+MaskAlign mask_align_parse(const std::string& text);  // throws InputError naming "align"
 const char* mask_align_name(MaskAlign align);
 
 struct MaskFinding {

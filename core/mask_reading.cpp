@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -52,7 +52,7 @@ RowRuns complement(const RowRuns& cells) {
 
 MaskShape mask_shape_of(const std::vector<long>& shape, const std::string& source) {
   const auto refuse = [&](const std::string& why) {
-    return SceneError(fmt::format("file: {} has shape ({}); {}", source, fmt::join(shape, ", "), why));
+    return InputError(fmt::format("file: {} has shape ({}); {}", source, fmt::join(shape, ", "), why));
   };
   if (shape.size() < 2 || shape.size() > 4)
     throw refuse("lint expects (N, N), (H, N, N) or (B, H, N, N), or (Nq, Nk) with Nq <= Nk, "
@@ -81,7 +81,7 @@ MaskKind mask_kind_parse(const std::string& text) {
   if (text == "blocked") return MaskKind::Blocked;
   if (text == "additive") return MaskKind::Additive;
   if (text == "weights") return MaskKind::Weights;
-  throw SceneError("kind: unknown kind '" + text +
+  throw InputError("kind: unknown kind '" + text +
                    "'; use auto, bool (True = attend), blocked (True = masked), additive or weights");
 }
 
@@ -173,7 +173,7 @@ MaskScan mask_scan(const MaskFile& file) {
     for (int k = 0; k < length; ++k) {
       const float v = row[k];
       if (std::isnan(v))
-        throw SceneError(fmt::format("file: {} holds NaN at batch {}, head {}, query row {}, key "
+        throw InputError(fmt::format("file: {} holds NaN at batch {}, head {}, query row {}, key "
                                      "{}; a mask must be finite or -inf",
                                      file.path, shape.slice_batch(slice), shape.slice_head(slice), q, k));
       if (v != 0) run_push(nonzero, k);
@@ -246,7 +246,7 @@ MaskReading mask_reading(const MaskScan& scan, MaskKind kind) {
     }
   } else {
     if (!is_float && (kind == MaskKind::Additive || kind == MaskKind::Weights))
-      throw SceneError(fmt::format("kind: --kind {} needs a float mask, but the file holds {}; use "
+      throw InputError(fmt::format("kind: --kind {} needs a float mask, but the file holds {}; use "
                                    "--kind bool or --kind blocked",
                                    mask_kind_name(kind), dtype));
     reading.reason = fmt::format("{} with {}: read as {} because of --kind {}", dtype, values_text(scan),

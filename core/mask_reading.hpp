@@ -19,7 +19,7 @@ struct MaskShape {
   int slice_head(int slice) const { return slice % heads; }
 };
 
-// Throws SceneError naming the file when the shape is not a mask.
+// Throws InputError naming the file when the shape is not a mask.
 MaskShape mask_shape_of(const std::vector<long>& shape, const std::string& source);
 
 enum class MaskKind {
@@ -29,7 +29,7 @@ enum class MaskKind {
   Additive,  // added to the scores: -inf or <= -1e4 blocked, other finite values attend
   Weights,   // attention probabilities: > 0 attends
 };
-MaskKind mask_kind_parse(const std::string& text);  // throws SceneError naming "kind"
+MaskKind mask_kind_parse(const std::string& text);  // throws InputError naming "kind"
 const char* mask_kind_name(MaskKind kind);
 
 // Values at or below this are "blocked" in an additive mask: transformers uses the dtype's
@@ -54,7 +54,7 @@ struct MaskScan {
   static constexpr size_t kDistinctKept = 6;
 };
 
-// Throws SceneError for NaN values (naming the position) and shapes that are not masks.
+// Throws InputError for NaN values (naming the position) and shapes that are not masks.
 MaskScan mask_scan(const MaskFile& file);
 
 struct MaskReading {
@@ -63,7 +63,7 @@ struct MaskReading {
   std::vector<RowRuns> cells;  // per slice, queries x keys
 };
 
-// Throws SceneError when the requested kind cannot apply to the file's dtype.
+// Throws InputError when the requested kind cannot apply to the file's dtype.
 MaskReading mask_reading(const MaskScan& scan, MaskKind kind);
 
 // What softmax does on a row that reads no key under this reading, for the report.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -29,8 +30,7 @@ void check_range(const std::string& key, int64_t value, int64_t lo, int64_t hi,
 
 const ParamSpec* spec_for(const Scene& scene, const std::string& name) {
   if (const Variant* v = variant_find(scene.variant))
-    for (const ParamSpec& spec : v->info().params)
-      if (spec.name == name) return &spec;
+    if (const ParamSpec* own = variant_own_param(*v, name)) return own;
   return variant_param_spec(name);
 }
 
@@ -75,7 +75,8 @@ std::string json_param_text(const nlohmann::json& value, const ParamSpec& spec) 
       for (const auto& item : value) items.push_back(json_int(item, spec.name));
       return fmt::format("{}", fmt::join(items, ","));
     }
-    case Kind::Text: return json_text(value, spec.name);
+    case Kind::Text:
+    case Kind::Path: return json_text(value, spec.name);
   }
   return {};
 }
@@ -89,7 +90,8 @@ nlohmann::json param_to_json(const std::string& text, const ParamSpec* spec) {
       case Kind::Number: return std::stod(text);
       case Kind::Flag: return text == "true";
       case Kind::IntList: return parse_int_list(text, spec->name);
-      case Kind::Text: return text;
+      case Kind::Text:
+      case Kind::Path: return text;
     }
   } catch (const std::exception&) {
   }
@@ -165,20 +167,6 @@ std::string scene_param_text(const Scene& scene, const std::string& name) {
 
 nlohmann::json scene_param_json(const Scene& scene, const std::string& name) {
   return param_to_json(param_raw(scene, name), spec_for(scene, name));
-}
-
-Scene scene_with_variant(const Scene& scene, const std::string& variant) {
-  Scene other = scene;
-  other.variant = variant;
-  other.compare.clear();
-  const Variant* found = variant_find(variant);
-  if (!found) return other;  // scene_validate names the unknown variant
-  std::erase_if(other.params, [&](const auto& param) {
-    for (const ParamSpec& spec : found->info().params)
-      if (spec.name == param.first) return false;
-    return true;
-  });
-  return other;
 }
 
 void scene_validate(const Scene& scene) {
@@ -277,11 +265,20 @@ Scene scene_load(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw SceneError("scene: " + path + " is not valid JSON (" + e.what() + ")");
   }
+  Scene scene;
   try {
-    return scene_from_json(j);
+    scene = scene_from_json(j);
   } catch (const SceneError& e) {
     throw SceneError(path + ": " + e.what());
   }
+  // A preset names the mask beside it, wherever the preset folder is installed.
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  for (auto& [key, value] : scene.params) {
+    const ParamSpec* spec = variant_param_spec(key);
+    if (spec && spec->kind == ParamSpec::Kind::Path && !value.empty() && std::filesystem::path(value).is_relative())
+      value = (folder / value).lexically_normal().string();
+  }
+  return scene;
 }
 
 void scene_save(const Scene& scene, const std::string& path) {

@@ -9,12 +9,14 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/input_error.hpp"
+
 namespace attnscope {
 
-// A problem with user input. The message names the key and says how to fix it.
-class SceneError : public std::runtime_error {
+// A problem with a scene. The message names the key and says how to fix it.
+class SceneError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 struct Scene {
@@ -38,11 +40,6 @@ struct Scene {
   int effective_shift() const;
   bool operator==(const Scene&) const = default;
 };
-
-// The same scene under another variant, as compare views draw it: the same sizes, seed and
-// policy; parameters the variant does not take are dropped (the first variant's own, such as
-// mask-file, would make it invalid).
-Scene scene_with_variant(const Scene& scene, const std::string& variant);
 
 // Keys a scene file may contain besides variant parameters.
 const std::vector<std::string>& scene_common_keys();

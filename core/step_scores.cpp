@@ -45,11 +45,13 @@ std::vector<float> step_scores(const Analysis& a, int head) {
   if (a.build.frame) {
     const HeadFrame& frame = a.build.frame->heads[head];
     for (int s = 0; s < frame.segment_count(); ++s) {
-      const RowMatrix block = segment_scores(a.qkv, frame, 0, head, s);
+      const std::vector<float> block = segment_scores(a.qkv, frame, 0, head, s);
       const int begin = frame.segment_begin(s);
-      for (int i = 0; i < block.rows(); ++i)
-        for (int j = 0; j < block.cols(); ++j)
-          scores[static_cast<size_t>(frame.token_at_slot[begin + i]) * n + frame.token_at_slot[begin + j]] = block(i, j);
+      const int length = frame.segment_end(s) - begin;
+      for (int i = 0; i < length; ++i)
+        for (int j = 0; j < length; ++j)
+          scores[static_cast<size_t>(frame.token_at_slot[begin + i]) * n + frame.token_at_slot[begin + j]] =
+              block[static_cast<size_t>(i) * length + j];
     }
     return scores;
   }
@@ -58,9 +60,7 @@ std::vector<float> step_scores(const Analysis& a, int head) {
   for (int t = 0; t < n; ++t) identity.token_at_slot[t] = t;
   identity.slot_of_token = identity.token_at_slot;
   identity.segment_starts = {0};
-  const RowMatrix all = segment_scores(a.qkv, identity, 0, head, 0);
-  std::copy(all.data(), all.data() + all.size(), scores.begin());
-  return scores;
+  return segment_scores(a.qkv, identity, 0, head, 0);
 }
 
 }  // namespace attnscope

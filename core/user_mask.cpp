@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "core/mask_file.hpp"
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -62,7 +62,7 @@ std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
   static std::map<Key, Entry> cache;
   std::error_code error;
   const auto modified = std::filesystem::last_write_time(path, error);
-  if (error) throw SceneError("mask-file: cannot open '" + path + "'; check the path");
+  if (error) throw InputError("mask-file: cannot open '" + path + "'; check the path");
   const Key key{path, static_cast<int>(options.kind), options.policy, options.cu_seqlens,
                 static_cast<int>(options.align)};
   {

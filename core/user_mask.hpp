@@ -33,7 +33,7 @@ struct UserMask {
   std::vector<MaskHint> hints;
 };
 
-// Throws SceneError for unreadable files, bad shapes, bad values and bad options.
+// Throws InputError for unreadable files, bad shapes, bad values and bad options.
 UserMask user_mask_read(const std::string& path, const UserMaskOptions& options);
 
 // The same, remembered by path, options and modification time: the GUI and figures read a file

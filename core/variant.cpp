@@ -61,4 +61,10 @@ const ParamSpec* variant_param_spec(const std::string& name) {
   return nullptr;
 }
 
+const ParamSpec* variant_own_param(const Variant& variant, const std::string& name) {
+  for (const ParamSpec& spec : variant.info().params)
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
 }  // namespace attnscope

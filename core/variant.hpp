@@ -17,7 +17,8 @@ struct Scene;
 struct Qkv;
 
 struct ParamSpec {
-  enum class Kind { Int, IntList, Number, Text, Flag };
+  // Path: a file; a relative path in a scene file is read relative to that file's folder.
+  enum class Kind { Int, IntList, Number, Text, Path, Flag };
   std::string name;           // long flag without dashes, and the scene-file key
   Kind kind = Kind::Int;
   std::string default_value;  // as text; empty means "derived" (explained in help)
@@ -44,6 +45,14 @@ struct VariantInfo {
   std::vector<std::string> uses;
   std::vector<ParamSpec> params;
   int list_order = 100;     // position in `attnscope variants`
+  // Variants this one is best compared with, closest first: the GUI's compare defaults.
+  std::vector<std::string> relatives;
+  // The scene in assets/scenes/ (file stem) that shows this variant: the gallery draws it.
+  std::string preset;
+  // Why core/torch/ has no LibTorch transcription of this variant; empty when it has one.
+  std::string reference_absent;
+  // Why tests/golden/ has no hand-derived rows for it (data-dependent masks); empty when it has.
+  std::string golden_absent;
 };
 
 struct VariantBuild {
@@ -80,6 +89,8 @@ bool variant_register(std::unique_ptr<Variant> variant);
 const Variant* variant_find(const std::string& name);
 std::vector<const Variant*> variant_all();  // in list order
 const ParamSpec* variant_param_spec(const std::string& name);  // across all variants
+// The variant's own spec of a parameter, or null when it has none of that name.
+const ParamSpec* variant_own_param(const Variant& variant, const std::string& name);
 
 }  // namespace attnscope
 

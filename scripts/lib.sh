@@ -13,7 +13,7 @@ PACKAGES=(
   libimgui-dev libglfw3-dev libstb-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libcairo2-dev libgif-dev libpng-dev
   libgtest-dev libbenchmark-dev fonts-dejavu-core
-  xvfb xauth xdotool libgl1-mesa-dri poppler-utils librsvg2-bin desktop-file-utils groff-base python3-matplotlib
+  xvfb xauth xdotool libgl1-mesa-dri poppler-utils librsvg2-bin desktop-file-utils groff-base python3-matplotlib jq
 )
 
 install_missing_packages() {
@@ -29,9 +29,12 @@ install_missing_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# ATTNSCOPE_WERROR=ON (set by scripts/test, and by CI) builds with warnings as errors.
 build_attnscope() {
-  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+  local args=(-DCMAKE_BUILD_TYPE=Release)
+  [ -n "${ATTNSCOPE_WERROR:-}" ] && args+=(-DATTNSCOPE_WERROR="$ATTNSCOPE_WERROR")
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ -n "${ATTNSCOPE_WERROR:-}" ]; then
+    cmake -S "$ROOT" -B "$BUILD_DIR" "${args[@]}"
   fi
   cmake --build "$BUILD_DIR" -j"$(nproc)"
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "app/cli/torch_loader.hpp"
+#include "core/input_error.hpp"
 #include "core/scene.hpp"
 
 namespace attnscope {
@@ -26,7 +27,7 @@ AuditOptions audit_options(const Scene& scene, const std::string& file, const st
 AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
                           bool progress_to_stderr) {
   if (!std::filesystem::is_regular_file(options.file))
-    throw SceneError("file: cannot open '" + options.file + "'; check the path");
+    throw InputError("file: cannot open '" + options.file + "'; check the path");
   const bool draw = progress_to_stderr && isatty(STDERR_FILENO);
   const std::string payload = isolated_run(
       [] { torch_module(); },

@@ -37,7 +37,7 @@ int cli_run(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       } catch (const AnalysisCancelled&) {
         err << "\nattnscope: cancelled; nothing was written\n";
         return 130;
-      } catch (const SceneError& e) {
+      } catch (const InputError& e) {
         err << "attnscope: " << e.what() << "\n";
         return 2;
       } catch (const std::exception& e) {

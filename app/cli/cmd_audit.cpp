@@ -8,7 +8,7 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 #include "core/trace.hpp"
 
 namespace attnscope {
@@ -51,9 +51,9 @@ class AuditCommand final : public Command {
 
   int run(std::ostream& out, std::ostream&) override {
     if (options_.n < 1 || options_.heads < 1 || options_.d < 1 || options_.batch < 1)
-      throw SceneError("audit: --n, --heads, --d and --batch must be positive");
+      throw InputError("audit: --n, --heads, --d and --batch must be positive");
     if (limits_.memory_mib <= 0 || limits_.seconds <= 0)
-      throw SceneError("audit: --max-memory and --timeout must be positive");
+      throw InputError("audit: --max-memory and --timeout must be positive");
     const Policy policy = policy_parse(policy_, options_.n);
     const AuditResult result = audit_measure(options_, limits_, !json_);
     const AuditVerdict verdict = audit_judge(result, policy);

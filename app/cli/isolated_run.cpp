@@ -12,7 +12,7 @@
 #include <fstream>
 #include <new>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -60,9 +60,9 @@ int64_t address_space_bytes() {
 std::string isolated_run(const std::function<void()>& prepare, const std::function<std::string()>& job,
                          const IsolationLimits& limits, const std::string& what) {
   int fds[2];
-  if (pipe(fds) != 0) throw SceneError(what + ": cannot create a pipe (" + std::strerror(errno) + ")");
+  if (pipe(fds) != 0) throw InputError(what + ": cannot create a pipe (" + std::strerror(errno) + ")");
   const pid_t pid = fork();
-  if (pid < 0) throw SceneError(what + ": cannot start a child process (" + std::strerror(errno) + ")");
+  if (pid < 0) throw InputError(what + ": cannot start a child process (" + std::strerror(errno) + ")");
   if (pid == 0) {
     close(fds[0]);
     child_main(fds[1], prepare, job, limits);
@@ -92,17 +92,17 @@ std::string isolated_run(const std::function<void()>& prepare, const std::functi
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out)
-    throw SceneError(fmt::format("{}: did not finish within {} s; raise --timeout or audit a smaller "
+    throw InputError(fmt::format("{}: did not finish within {} s; raise --timeout or audit a smaller "
                                  "--n", what, limits.seconds));
   if (WIFSIGNALED(status))
-    throw SceneError(fmt::format("{}: the module's process died ({}); audit only modules you trust, "
+    throw InputError(fmt::format("{}: the module's process died ({}); audit only modules you trust, "
                                  "and check it runs in Python on the same shapes",
                                  what, strsignal(WTERMSIG(status))));
-  if (payload.empty()) throw SceneError(what + ": the module's process ended without a result");
+  if (payload.empty()) throw InputError(what + ": the module's process ended without a result");
   if (payload[0] == kMemory)
-    throw SceneError(fmt::format("{}: the module needed more than the memory budget of {} MiB; raise "
+    throw InputError(fmt::format("{}: the module needed more than the memory budget of {} MiB; raise "
                                  "--max-memory or audit a smaller --n", what, limits.memory_mib));
-  if (payload[0] == kError) throw SceneError(payload.substr(1));
+  if (payload[0] == kError) throw InputError(payload.substr(1));
   return payload.substr(1);
 }
 

@@ -14,9 +14,9 @@ struct IsolationLimits {
 };
 
 // In the child: prepare() (e.g. loading libraries, before the memory limit applies), then
-// job(), whose string comes back to the caller. A SceneError or other exception in the child
-// is rethrown here as SceneError with its message; a signal, the time limit or the memory
-// budget becomes a SceneError that starts with `what`.
+// job(), whose string comes back to the caller. A InputError or other exception in the child
+// is rethrown here as InputError with its message; a signal, the time limit or the memory
+// budget becomes a InputError that starts with `what`.
 std::string isolated_run(const std::function<void()>& prepare, const std::function<std::string()>& job,
                          const IsolationLimits& limits, const std::string& what);
 

@@ -1,9 +1,12 @@
 #include "app/cli/scene_options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "core/user_mask.hpp"
 #include "core/variant.hpp"
@@ -65,17 +68,25 @@ void SceneOptions::attach(CLI::App& command) {
   for (const SharedFlag& flag : kSharedFlags)
     options_[flag.name] = command.add_option(std::string("--") + flag.name, values_[flag.name],
                                              flag.help);
-  std::set<std::string> seen;
+  // One flag per parameter name; its help quotes each variant that declares it in its own words.
+  std::map<std::string, std::vector<std::string>> helps;
+  std::vector<const ParamSpec*> first;
   for (const Variant* variant : variant_all())
     for (const ParamSpec& spec : variant->info().params) {
-      if (!seen.insert(spec.name).second) continue;
-      const std::string help = fmt::format("[{}] {}", variant->info().name, spec.help);
-      if (spec.kind == ParamSpec::Kind::Flag) {
-        options_[spec.name] = command.add_flag("--" + spec.name, help);
-      } else {
-        options_[spec.name] = command.add_option("--" + spec.name, values_[spec.name], help);
-      }
+      auto& lines = helps[spec.name];
+      if (lines.empty()) first.push_back(&spec);
+      const std::string fallback =
+          spec.default_value.empty() ? "" : fmt::format(" (default {})", spec.default_value);
+      lines.push_back(fmt::format("[{}] {}{}", variant->info().name, spec.help, fallback));
     }
+  for (const ParamSpec* spec : first) {
+    const std::string help = fmt::format("{}", fmt::join(helps[spec->name], "; "));
+    if (spec->kind == ParamSpec::Kind::Flag) {
+      options_[spec->name] = command.add_flag("--" + spec->name, help);
+    } else {
+      options_[spec->name] = command.add_option("--" + spec->name, values_[spec->name], help);
+    }
+  }
   command.add_option("--max-memory", max_memory_mb_,
                      "memory budget for attention values in MiB; default 1024");
 }

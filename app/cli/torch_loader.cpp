@@ -6,7 +6,7 @@
 
 #include "core/install_layout.hpp"
 #include "core/mask_file.hpp"
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -16,11 +16,11 @@ const TorchModule& torch_module() {
     const std::string path = (install_module_dir() / ATTNSCOPE_TORCH_MODULE_NAME).string();
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle)
-      throw SceneError(std::string("torch: cannot load the LibTorch reference module (") + dlerror() +
+      throw InputError(std::string("torch: cannot load the LibTorch reference module (") + dlerror() +
                        "); reinstall attnscope or rebuild it with scripts/run");
     using Entry = const TorchModule* (*)();
     auto entry = reinterpret_cast<Entry>(dlsym(handle, "attnscope_torch_module"));
-    if (!entry) throw SceneError("torch: the LibTorch module has no entry point; rebuild it");
+    if (!entry) throw InputError("torch: the LibTorch module has no entry point; rebuild it");
     return entry();
   }();
   return *module;

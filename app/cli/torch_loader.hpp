@@ -3,7 +3,7 @@
 
 namespace attnscope {
 
-// Loads the LibTorch module on first use; throws SceneError saying how to fix a failed load.
+// Loads the LibTorch module on first use; throws InputError saying how to fix a failed load.
 const TorchModule& torch_module();
 
 }  // namespace attnscope

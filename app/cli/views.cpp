@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/shaping_params.hpp"
+
 namespace attnscope {
 
 namespace {
@@ -17,26 +19,13 @@ std::string step_caption(const Analysis& analysis, const Step& step) {
 }
 
 nlohmann::json params_json(const Analysis& analysis) {
-  nlohmann::json params = nlohmann::json::object();
-  const VariantInfo& info = analysis.variant->info();
-  const Scene& scene = analysis.scene;
-  for (const std::string& key : info.uses) {
-    if (key == "g") params["g"] = scene.g;
-    if (key == "shift") params["shift"] = scene.effective_shift();
-  }
-  for (const ParamSpec& spec : info.params) {
-    // A parameter whose default is derived (e.g. s2's unroll = -shift) is shown once it is set.
-    if (spec.default_value.empty() && !scene.params.count(spec.name)) continue;
-    params[spec.name] = scene_param_json(scene, spec.name);
-  }
-  return params;
+  return shaping_params_json(analysis.scene, *analysis.variant);
 }
 
 std::string params_text(const Analysis& analysis) {
   std::string out;
-  const nlohmann::json params = params_json(analysis);
-  for (const auto& [key, value] : params.items())
-    out += fmt::format("  {}={}", key, value.is_string() ? value.get<std::string>() : value.dump());
+  for (const ShapingParam& p : shaping_params(analysis.scene, *analysis.variant))
+    out += fmt::format("  {}={}", p.key, p.value);
   return out;
 }
 
@@ -130,6 +119,7 @@ void mask_frame_text(const Analysis& analysis, int head, std::ostream& out) {
 }
 
 nlohmann::json variants_json() {
+  static const char* kKinds[] = {"int", "int-list", "number", "text", "flag"};
   nlohmann::json list = nlohmann::json::array();
   for (const Variant* variant : variant_all()) {
     const VariantInfo& info = variant->info();
@@ -137,13 +127,21 @@ nlohmann::json variants_json() {
     nlohmann::json details = nlohmann::json::array();
     for (const ParamSpec& spec : info.params) {
       params.push_back(spec.name);
-      details.push_back({{"name", spec.name}, {"default", spec.default_value}, {"help", spec.help}});
+      details.push_back({{"name", spec.name},
+                         {"kind", kKinds[static_cast<int>(spec.kind)]},
+                         {"default", spec.default_value},
+                         {"help", spec.help}});
     }
     list.push_back({{"name", info.name},
                     {"description", info.description},
                     {"params", params},
                     {"param_details", details},
-                    {"source", info.source}});
+                    {"source", info.source},
+                    {"relatives", info.relatives},
+                    {"preset", info.preset},
+                    {"reference", info.reference_absent.empty()},
+                    {"reference_absent", info.reference_absent},
+                    {"golden_absent", info.golden_absent}});
   }
   return {{"variants", list}};
 }

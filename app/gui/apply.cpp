@@ -7,6 +7,7 @@
 
 #include "app/gui/file_browser.hpp"
 #include "app/gui/heatmap_image.hpp"
+#include "core/compare.hpp"
 #include "core/step_caption.hpp"
 
 namespace attnscope {
@@ -72,20 +73,21 @@ bool job_running(const AppState& state, uint64_t hash) {
                      [&](const AnalysisJob& job) { return job.scene_hash == hash; });
 }
 
-// Cached, computed now, or started on a worker. Returns the SceneError message of an invalid
+// Cached, computed now, or started on a worker. Returns the InputError message of an invalid
 // scene. `current` scenes are installed as the state's analysis when ready.
 std::string request_analysis(AppState& state, const Scene& scene, bool current) {
-  try {
-    scene_validate(scene);
-  } catch (const SceneError& e) {
-    return e.what();
-  }
   const uint64_t hash = scene_hash(scene);
   if (auto cached = state.cache.find(hash)) {
     if (current) install(state, cached);
     return {};
   }
   if (scene.n >= state.async_min_n) {
+    // Checked here too, so a bad large scene is reported at once rather than by the worker.
+    try {
+      scene_validate(scene);
+    } catch (const InputError& e) {
+      return e.what();
+    }
     if (job_running(state, hash)) return {};
     AnalysisJob job;
     job.generation = state.generation;
@@ -236,14 +238,11 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
   return out;
 }
 
-Scene compare_scene(const Scene& scene, const std::string& variant) {
-  return scene_with_variant(scene, variant);
-}
-
 std::vector<std::string> compare_default_variants(const Scene& scene) {
   std::vector<std::string> variants{scene.variant};
   std::vector<std::string> relatives = scene.compare;
-  if (relatives.empty()) relatives = {"s2", "s2-fix-mask", "s2-fix-split", "short", "full"};
+  if (relatives.empty())
+    if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
   for (const std::string& v : relatives)
     if (variants.size() < 4 && std::find(variants.begin(), variants.end(), v) == variants.end() &&
         variant_find(v))

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "core/figure/figure.hpp"
+#include "core/compare.hpp"
 
 namespace attnscope {
 
@@ -16,39 +16,59 @@ std::string export_unique_path(const std::string& folder, const std::string& ste
   }
 }
 
-action::ShowToast export_current_view(const AppState& state) {
+std::variant<ExportRequest, action::ShowToast> export_request(const AppState& state) {
   const Step* step = state.current_step();
-  if (!state.analysis || !step) return {"Nothing to export yet: the scene has no analysis.", true};
+  if (!state.analysis || !step) return action::ShowToast{"Nothing to export yet: the scene has no analysis.", true};
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path folder = fs::absolute(state.export_folder.empty() ? fs::current_path() : fs::path(state.export_folder), ec);
   if (ec || !fs::is_directory(folder, ec))
-    return {fmt::format("Export failed: the export folder {} does not exist (File > Export folder).", folder.string()), true};
-  FigureOptions options;
+    return action::ShowToast{
+        fmt::format("Export failed: the export folder {} does not exist (File > Export folder).", folder.string()), true};
+  ExportRequest request;
   // Steps that only move tokens are exported as the token grid at that step; from the scores on,
   // what the heatmaps (or the compare view) show.
-  options.view = state.view.compare                  ? FigureView::Compare
-                 : step->values == StepValues::None ? FigureView::Tokens
-                                                    : FigureView::Heatmap;
-  options.colormap = state.view.colormap;
-  options.theme = state.view.theme();
-  options.step = state.play.step;
+  request.options.view = state.view.compare                  ? FigureView::Compare
+                         : step->values == StepValues::None ? FigureView::Tokens
+                                                            : FigureView::Heatmap;
+  request.options.colormap = state.view.colormap;
+  request.options.theme = state.view.theme();
+  request.options.step = state.play.step;
+  request.analysis = state.analysis;
   const Scene& scene = state.analysis->scene;
-  const std::string stem = fmt::format("attnscope-{}-{}-n{}-step{}-{}", figure_view_name(options.view), scene.variant,
-                                       scene.n, state.play.step, step->name);
-  const std::string path = export_unique_path(folder.string(), stem);
+  if (request.options.view == FigureView::Compare) {
+    request.compare.assign(state.view.compare_variants.begin() + 1, state.view.compare_variants.end());
+    for (const std::string& variant : request.compare)
+      if (auto cached = state.cache.peek(scene_hash(compare_scene(scene, variant))))
+        request.compared.push_back(std::move(cached));
+  }
+  const std::string stem = fmt::format("attnscope-{}-{}-n{}-step{}-{}", figure_view_name(request.options.view),
+                                       scene.variant, scene.n, state.play.step, step->name);
+  request.path = export_unique_path(folder.string(), stem);
+  return request;
+}
+
+action::ShowToast export_run(const ExportRequest& request) {
   try {
-    if (options.view == FigureView::Compare) {
-      Scene with_compare = scene;
-      with_compare.compare.assign(state.view.compare_variants.begin() + 1, state.view.compare_variants.end());
-      figure_export(*analyze(with_compare), options, path);
+    if (request.options.view == FigureView::Compare) {
+      // The figure names the compared variants in its scene (and in the source it embeds), so it
+      // draws from a copy whose scene lists them; made here, on the worker.
+      Analysis with_compare = *request.analysis;
+      with_compare.scene.compare = request.compare;
+      figure_export(with_compare, request.options, request.path, request.compared);
     } else {
-      figure_export(*state.analysis, options, path);
+      figure_export(*request.analysis, request.options, request.path);
     }
   } catch (const std::exception& e) {
     return {fmt::format("Export failed: {}", e.what()), true};
   }
-  return {"Exported " + path, false};
+  return {"Exported " + request.path, false};
+}
+
+action::ShowToast export_current_view(const AppState& state) {
+  auto request = export_request(state);
+  if (auto* refused = std::get_if<action::ShowToast>(&request)) return *refused;
+  return export_run(std::get<ExportRequest>(request));
 }
 
 }  // namespace attnscope

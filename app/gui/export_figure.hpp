@@ -2,17 +2,36 @@
 // The Export action's work: the current view at the current step as a figure file through the
 // same code as `attnscope export`, so the file matches the screen's colours, orientation and leak
 // marks.
+#include <memory>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "app/gui/app_state.hpp"
+#include "core/figure/figure.hpp"
 
 namespace attnscope {
 
 // A name in `folder` that no file has yet: `stem.png`, else `stem-2.png`, `stem-3.png`, ...
 std::string export_unique_path(const std::string& folder, const std::string& stem);
 
-// Writes into state.export_folder (empty: the current folder) and returns the toast to show:
-// the full path written, or what went wrong.
+// What an export needs, taken from the state between frames: the analyses the screen shows
+// (the compare view's from the cache, so nothing is analysed again) and where to write. It owns
+// everything it reads, so it can be rendered on a worker thread while frames go on.
+struct ExportRequest {
+  std::shared_ptr<const Analysis> analysis;
+  std::vector<std::string> compare;  // the compare view's other variants, in screen order
+  ComparedAnalyses compared;         // those of them the cache holds
+  FigureOptions options;
+  std::string path;
+};
+
+// The request for the current view at the current step, written into state.export_folder (empty:
+// the current folder) under a name no file has yet; or the toast saying why there is none.
+std::variant<ExportRequest, action::ShowToast> export_request(const AppState& state);
+// Writes the file; returns the toast to show: the full path written, or what went wrong.
+action::ShowToast export_run(const ExportRequest& request);
+// Both at once, on the calling thread.
 action::ShowToast export_current_view(const AppState& state);
 
 }  // namespace attnscope

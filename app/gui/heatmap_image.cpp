@@ -113,15 +113,6 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   return image;
 }
 
-RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op) {
-  switch (op) {
-    case DiffOp::AMinusB: return runs_difference(a, b);
-    case DiffOp::BMinusA: return runs_difference(b, a);
-    case DiffOp::Both: return runs_intersection(a, b);
-  }
-  return {};
-}
-
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size) {
   RgbaImage image = cells_image_build(a, a_only, off, max_size);

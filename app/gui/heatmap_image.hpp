@@ -7,6 +7,7 @@
 
 #include "app/gui/actions.hpp"
 #include "core/analysis.hpp"
+#include "core/compare.hpp"
 #include "core/step_scores.hpp"
 #include "core/weight_scale.hpp"
 
@@ -53,8 +54,6 @@ struct RgbaImage {
   std::vector<uint8_t> rgba;
 };
 
-enum class DiffOp { AMinusB, BMinusA, Both };
-RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op);
 // Every cell by which of two masks allows it: `a_only`, `b_only`, `both`, else `off`.
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size = kMaxHeatmapTexels);

@@ -109,10 +109,6 @@ std::vector<Chip> diff_chips(const DiffCounts& c) {
 
 }  // namespace
 
-Rgb8 diff_color(DiffOp op) {
-  return op == DiffOp::AMinusB ? kOkabeIto[6] : op == DiffOp::BMinusA ? kOkabeIto[5] : kOkabeIto[3];
-}
-
 float heatmap_legend_height(ViewContext& ctx, StepCells cells, float width) {
   ImGui::PushFont(ctx.body());
   const float h = chips_flow(legend_chips(ctx, cells), width, false);

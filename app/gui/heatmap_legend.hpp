@@ -3,6 +3,7 @@
 // diverging score scale, or the weight colormap; then masked and leak cells. Its entries flow
 // onto more lines when the panel is narrow, so none is ever cut.
 #include "app/gui/view_context.hpp"
+#include "core/compare.hpp"
 #include "core/step_scores.hpp"
 
 namespace attnscope {
@@ -16,8 +17,5 @@ struct DiffCounts {
 };
 float diff_legend_height(ViewContext& ctx, const DiffCounts& counts, float width);
 void diff_legend(ViewContext& ctx, const DiffCounts& counts, float width);
-
-// The colour a difference image paints its cells in (A only, B only, both).
-Rgb8 diff_color(DiffOp op);
 
 }  // namespace attnscope

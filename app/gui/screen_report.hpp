@@ -27,7 +27,13 @@ struct ScreenReport {
     const char* light = "plain";  // token_light_name: how the mask step lit it
   };
   std::vector<Heatmap> heatmaps;
-  std::vector<TokenCell> token_cells;  // only when the grid draws cells one by one
+  // Only when the grid draws cells one by one; mid-animation too, a wrapping cell twice.
+  std::vector<TokenCell> token_cells;
+  struct ParamField {
+    std::string name;  // the variant parameter the scene panel's field edits
+    ScreenRect rect;
+  };
+  std::vector<ParamField> params;
   // Every glyph of text drawn this frame is checked against the box it was allowed to draw in
   // (its clip rectangle): a glyph that sticks out is a clipped word ("4 lea").
   struct ClippedGlyph {
@@ -40,6 +46,7 @@ struct ScreenReport {
   void clear() {
     heatmaps.clear();
     token_cells.clear();
+    params.clear();
     fields.clear();
     panels.clear();
     glyphs = 0;

@@ -8,6 +8,7 @@
 #include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
+#include "core/compare.hpp"
 #include "core/digits.hpp"
 
 namespace attnscope {

@@ -1,8 +1,10 @@
-// Scene panel (every edit becomes one SetScene, so it can be undone) and the preset list.
+// Scene panel (every edit becomes one SetScene, so it can be undone): the shared keys, then the
+// current variant's own parameters; and the preset list.
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/variant.hpp"
@@ -100,7 +102,7 @@ void view_scene(ViewContext& ctx) {
   if (ImGui::BeginCombo("variant", scene.variant.c_str())) {
     for (const Variant* v : variant_all()) {
       if (ImGui::Selectable(v->info().name.c_str(), v == current) && v != current) {
-        scene.variant = v->info().name;
+        scene = scene_switched_to(scene, v->info().name);
         changed = true;
       }
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v->info().description.c_str());
@@ -112,8 +114,12 @@ void view_scene(ViewContext& ctx) {
     ImGui::TextDisabled("%s", current->info().description.c_str());
     ImGui::PopTextWrapPos();
   }
+  // G and the shift only for variants that declare them: the others ignore both.
+  const auto uses = [&](const std::string& key) {
+    return !current || std::count(current->info().uses.begin(), current->info().uses.end(), key) > 0;
+  };
   changed |= edit_int(ctx, "n", "N tokens", scene.n, scene.n >= 64 ? scene.n / 2 : 4);
-  {
+  if (uses("g")) {
     const FieldMark mark(ctx, "g");
     changed |= edit_typed_int("G group", scene.g);
     report_field(ctx, "g");
@@ -123,11 +129,11 @@ void view_scene(ViewContext& ctx) {
   changed |= edit_int(ctx, "d", "D dim", scene.d, 1);
   changed |= edit_int(ctx, "batch", "B batch", scene.batch, 1);
   bool default_shift = !scene.shift.has_value();
-  if (ImGui::Checkbox("shift -G/2", &default_shift)) {
+  if (uses("shift") && ImGui::Checkbox("shift -G/2", &default_shift)) {
     scene.shift = default_shift ? std::nullopt : std::optional<int>(scene.effective_shift());
     changed = true;
   }
-  if (scene.shift) {
+  if (uses("shift") && scene.shift) {
     int shift = *scene.shift;
     if (edit_int(ctx, "shift", "shift", shift, 1)) scene.shift = shift, changed = true;
   }
@@ -141,6 +147,13 @@ void view_scene(ViewContext& ctx) {
   }
   int seed = static_cast<int>(scene.seed);
   if (edit_int(ctx, "seed", "seed", seed, 1) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
+  // The variant's own parameters, as its description declares them. `current` is the variant
+  // before a switch in the combo above: a switch applies first, the new fields show next frame.
+  if (current && !current->info().params.empty() && scene.variant == current->info().name) {
+    ImGui::Separator();
+    ImGui::TextDisabled("%s parameters", current->info().name.c_str());
+    changed |= scene_param_widgets(*current, scene, ctx.report);
+  }
   ImGui::PopItemWidth();
   if (changed) ctx.queue.push(action::SetScene{scene});
   for (const AnalysisJob& job : state.jobs) {

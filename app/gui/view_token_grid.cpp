@@ -9,7 +9,7 @@
 #include "app/gui/text_fit.hpp"
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
-#include "app/gui/token_motion.hpp"
+#include "core/token_motion.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/digits.hpp"
 #include "core/glossary.hpp"
@@ -22,7 +22,7 @@ namespace {
 Rgb8 cell_color(const ViewContext& ctx, const TokenPose& pose) {
   if (ctx.state.view.color_by == ColorBy::Group)
     return pose.group >= 0 ? category_color(pose.group) : ctx.theme().masked;
-  return category_color(pose.token);
+  return token_color(pose.token);
 }
 
 float row_label_width() { return ImGui::CalcTextSize("0000").x + 6.f; }
@@ -285,9 +285,8 @@ void view_token_grid(ViewContext& ctx) {
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
       draw_cell(ctx, a, b, pose, light, decode_group_role(*to, pose.group),
                 std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
-      if (t >= 1.f)
-        ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
-                                          token_light_name(light)});
+      ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
+                                        token_light_name(light)});
       if (ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y)
         ctx.hover_next = Cell{pose.head, pose.token, pose.token};
     }

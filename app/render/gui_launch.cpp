@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <numeric>
 #include <optional>
@@ -245,9 +246,11 @@ int gui_launch(const GuiRequest& request) {
     int settle = kSettleFrames;
     uint64_t events_seen = events.count;
     std::string state_written;
+    // An export renders on a worker from analyses the state already holds, so frames go on.
+    std::future<action::ShowToast> exporting;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      if (frames >= 0 || settle > 0 || state_animating(state)) {
+      if (frames >= 0 || settle > 0 || state_animating(state) || exporting.valid()) {
         glfwPollEvents();
       } else {
         // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).
@@ -266,9 +269,18 @@ int gui_launch(const GuiRequest& request) {
       for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
-      while (exports_done < state.export_requests) {
+      if (exporting.valid() && exporting.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        apply(state, exporting.get());
+      // One export at a time, so the next one's unique name sees the file the last one wrote.
+      while (exports_done < state.export_requests && !exporting.valid()) {
         ++exports_done;
-        apply(state, export_current_view(state));
+        auto export_job = export_request(state);
+        if (auto* refused = std::get_if<action::ShowToast>(&export_job)) {
+          apply(state, *refused);
+        } else {
+          exporting = std::async(std::launch::async,
+                                 [r = std::move(std::get<ExportRequest>(export_job))] { return export_run(r); });
+        }
       }
 
       ImGui_ImplOpenGL3_NewFrame();

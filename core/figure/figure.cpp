@@ -21,10 +21,10 @@ int dpi_for(const FigureOptions& o) {
   return o.format == FigureFormat::Gif ? 96 : 200;
 }
 
-figure::Figure still(const Analysis& a, const FigureOptions& o) {
+figure::Figure still(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& compared) {
   switch (o.view) {
     case FigureView::Heatmap: return figure::view_heatmap(a, o);
-    case FigureView::Compare: return figure::view_compare(a, o);
+    case FigureView::Compare: return figure::view_compare(a, o, compared);
     case FigureView::Steps: return figure::view_steps(a, o);
     case FigureView::Tokens: return figure::view_tokens(a, o, o.step >= 0 ? o.step : figure::default_token_step(a));
     case FigureView::Cost: return figure::view_cost(a, o);
@@ -37,24 +37,25 @@ figure::Figure still(const Analysis& a, const FigureOptions& o) {
 
 }  // namespace
 
-std::string figure_render(const Analysis& a, const FigureOptions& o) {
+std::string figure_render(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& compared) {
   const std::string source = figure::source_json(a.scene, o);
   switch (o.format) {
-    case FigureFormat::Png: return figure::encode_png(still(a, o), dpi_for(o), source);
-    case FigureFormat::Svg: return figure::encode_svg(still(a, o), source);
-    case FigureFormat::Pdf: return figure::encode_pdf(still(a, o), source);
+    case FigureFormat::Png: return figure::encode_png(still(a, o, compared), dpi_for(o), source);
+    case FigureFormat::Svg: return figure::encode_svg(still(a, o, compared), source);
+    case FigureFormat::Pdf: return figure::encode_pdf(still(a, o, compared), source);
     case FigureFormat::Gif: {
       // The step views animate; the others make a one-frame GIF of the same figure.
       if (o.view == FigureView::Steps || o.view == FigureView::Tokens)
         return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
-      return figure::encode_gif({{still(a, o), 0}}, dpi_for(o), source);
+      return figure::encode_gif({{still(a, o, compared), 0}}, dpi_for(o), source);
     }
   }
   throw SceneError("format: unknown figure format");
 }
 
-void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path) {
-  const std::string bytes = figure_render(a, o);
+void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path,
+                   const ComparedAnalyses& compared) {
+  const std::string bytes = figure_render(a, o, compared);
   try {
     atomic_write_file(path, bytes);
   } catch (const std::exception& e) {

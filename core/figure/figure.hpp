@@ -3,6 +3,7 @@
 // The CLI's `export` and the GUI's Export action both call figure_export, so a figure looks the
 // same whichever way it was made. Every file carries its scene and these options, so
 // figure_read_source + figure_export regenerates it.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,13 +58,19 @@ FigureFormat figure_format_from_path(const std::string& path);
 FigureSize figure_size_parse(const std::string& name);
 const char* figure_size_name(FigureSize size);
 
+// Analyses of the scene's compare variants that a caller already holds (the GUI's cache); the
+// compare view analyses any that are missing.
+using ComparedAnalyses = std::vector<std::shared_ptr<const Analysis>>;
+
 // The finished file's bytes. Throws SceneError for options that do not fit the analysis
 // (a head or step out of range, a view the format cannot show).
-std::string figure_render(const Analysis& analysis, const FigureOptions& options);
+std::string figure_render(const Analysis& analysis, const FigureOptions& options,
+                          const ComparedAnalyses& compared = {});
 
 // Renders and writes `path` atomically (temp file + rename): an existing file is replaced whole
 // or left as it was. Throws std::runtime_error naming the path when it cannot be written.
-void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path);
+void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path,
+                   const ComparedAnalyses& compared = {});
 
 // What a figure file embeds: the scene it shows and the options it was drawn with.
 struct FigureSource {

@@ -1,12 +1,14 @@
 #include "core/figure/token_grid.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "core/figure/text_metrics.hpp"
+#include "core/token_motion.hpp"
 
 namespace attnscope::figure {
 
@@ -37,20 +39,23 @@ const std::string& step_caption(const Analysis& a, const Step& step) {
   return custom != a.scene.captions.end() ? custom->second : step.explanation;
 }
 
-std::vector<LegendEntry> token_block_legend(const Analysis& a, const Step* step, Rgb8 mark_color) {
+std::vector<LegendEntry> token_color_legend(const Analysis& a, const Step* step, Rgb8 mark_color) {
   std::vector<LegendEntry> out;
-  const int g = std::max(1, a.scene.g), blocks = (a.n() + g - 1) / g;
-  // Colours repeat after seven blocks; listing more would suggest they do not.
-  for (int b = 0; b < std::min(blocks, 7); ++b)
-    out.push_back({LegendEntry::Kind::Swatch, token_color(a, b * g),
-                   fmt::format("tokens {}\u2013{}", b * g, std::min(a.n(), (b + 1) * g) - 1)});
+  // The seven category colours repeat; each entry names every token that shares its colour.
+  const int colors = std::min(a.n(), 7);
+  for (int c = 0; c < colors; ++c) {
+    std::vector<std::string> tokens;
+    for (int t = c; t < a.n() && tokens.size() < 3; t += 7) tokens.push_back(std::to_string(t));
+    const bool more = c + 21 < a.n();
+    out.push_back({LegendEntry::Kind::Swatch, token_color(c),
+                   fmt::format("token{} {}{}", tokens.size() > 1 ? "s" : "", fmt::join(tokens, ", "),
+                               more ? ", \u2026" : "")});
+  }
   if (step && !step->marked.empty())
     out.push_back({LegendEntry::Kind::Outline, mark_color,
                    fmt::format("{} token{} (outlined)", step->marked_name, step->marked.size() == 1 ? "" : "s")});
   return out;
 }
-
-Rgb8 token_color(const Analysis& a, int token) { return category_color(token / std::max(1, a.scene.g)); }
 
 int token_grid_gaps(const Step& step, int batch) {
   const std::vector<int> rows = rows_of_batch(step, batch);
@@ -63,57 +68,36 @@ int token_grid_gaps(const Step& step, int batch) {
   return most;
 }
 
-double draw_token_grid(Figure& fig, const Style& style, const Analysis& a, const Step& step, double x,
-                       double y, double width, const TokenGridOptions& o) {
-  const std::vector<int> rows = rows_of_batch(step, o.batch);
-  const int positions = static_cast<int>(rows.size());
+double draw_token_grid(Figure& fig, const Style& style, const Step& step, double x, double y, double width,
+                       const TokenGridOptions& o) {
+  const int positions = static_cast<int>(rows_of_batch(step, o.batch).size());
   const int gaps = o.reserve_gaps >= 0 ? o.reserve_gaps : token_grid_gaps(step, o.batch);
   const double label_size = style.label;
   double label_w = 0;
   for (int h = 0; h < step.heads; ++h) label_w = std::max(label_w, text_width(fmt::format("head {}", h), label_size));
   label_w += label_size * 0.6;
-  constexpr double kGapCells = 0.5;
-  const double cell = std::min(o.max_cell, (width - label_w) / (positions + gaps * kGapCells));
+  // Positions run left to right in the units of the shared motion model (one per position plus
+  // kGroupGap between groups of each head), so the figure moves tokens exactly as the GUI's grid does.
+  const double extent = positions + gaps * kGroupGap;
+  const double cell = std::min(o.max_cell, (width - label_w) / extent);
   const double strip_gap = cell * 0.18;
-
-  // x of each position of head h, with a half-cell gap where a new group of that head starts.
-  auto positions_x = [&](const Step& st, const std::vector<int>& st_rows, int h) {
-    std::vector<double> out(st_rows.size());
-    double cx = x + label_w;
-    for (size_t i = 0; i < st_rows.size(); ++i) {
-      if (i > 0 && new_group(st, st_rows[i - 1], st_rows[i], h)) cx += cell * kGapCells;
-      out[i] = cx;
-      cx += cell;
-    }
-    return out;
-  };
-  std::vector<std::vector<double>> px;
-  for (int h = 0; h < step.heads; ++h) px.push_back(positions_x(step, rows, h));
-  // Between two steps each cell slides from where its token sat in the previous step (same
-  // head, same sequence): provenance, not position, decides where it comes from.
-  std::vector<std::map<int, double>> from_x;  // per head: token -> x in the previous step
-  if (o.from && o.t < 1) {
-    const std::vector<int> from_rows = rows_of_batch(*o.from, o.batch);
-    from_x.resize(step.heads);
-    for (int h = 0; h < step.heads; ++h) {
-      const std::vector<double> fx = positions_x(*o.from, from_rows, h);
-      for (size_t i = 0; i < from_rows.size(); ++i) from_x[h].try_emplace(o.from->token(from_rows[i], h), fx[i]);
-    }
-  }
-  const double ease = o.t * o.t * (3 - 2 * o.t);  // smoothstep: starts and lands gently
-  auto cell_x = [&](int i, int h) {
-    if (from_x.empty()) return px[h][i];
-    const auto it = from_x[h].find(step.token(rows[i], h));
-    return it == from_x[h].end() ? px[h][i] : it->second + (px[h][i] - it->second) * ease;
-  };
+  const bool tween = o.from && o.t < 1;
+  const Step& from = tween ? *o.from : step;
+  const float t = tween ? static_cast<float>(o.t) : 1.f;
+  const std::vector<TokenPose> rest = token_poses(step, o.batch);
+  const std::vector<TokenPose> poses = tween ? token_poses_between(from, step, t, o.batch) : rest;
+  // Cells clip to the rows the grid has at this moment, as in the GUI, not to the room reserved
+  // for the widest step: a wrapping token re-enters at the last position.
+  const double grid_x0 = x + label_w, grid_x1 = grid_x0 + token_grid_rows(from, step, t) * cell;
 
   if (o.position_ticks) {
     const double size = std::min(style.tick, cell * 0.7);
     int every = 1;
     while (text_width(std::to_string(positions - 1), size) > cell * every * 0.9) every *= 2;
-    for (int i = 0; i < positions; i += every)
-      fig.items.push_back(Text{px[0][i] + cell / 2, y + size * 0.2, std::to_string(i), size, style.theme.axis,
-                               Align::Center, Anchor::Top});
+    // Poses are head-major: the first `positions` are head 0's, in position order.
+    for (int i = 0; i < positions && i < static_cast<int>(rest.size()); i += every)
+      fig.items.push_back(Text{grid_x0 + (rest[i].row + 0.5) * cell, y + size * 0.2, std::to_string(i), size,
+                               style.theme.axis, Align::Center, Anchor::Top});
     fig.items.push_back(Text{x + label_w - style.label * 0.6, y + size * 0.2, "position", size, style.theme.axis,
                              Align::Right, Anchor::Top});
     y += size * 1.5;
@@ -121,32 +105,38 @@ double draw_token_grid(Figure& fig, const Style& style, const Analysis& a, const
 
   const bool labels = cell >= 5.0;
   const double label_font = std::min(cell * 0.6, style.label);
+  const double inset = std::max(0.25, cell * 0.04);  // a hairline between cells keeps them countable
   std::map<uint32_t, FillBoxes> fills;  // by colour, so equal cells share one path
   StrokeBoxes marks{style.theme.text, std::max(1.0, cell * 0.12), {}};  // the step's marked tokens
   std::vector<Text> texts;
-  for (int h = 0; h < step.heads; ++h) {
-    const double sy = y + h * (cell + strip_gap);
-    std::string name = fmt::format("head {}", h);
-    fig.items.push_back(Text{x + label_w - label_size * 0.6, sy + cell / 2, name, label_size, style.theme.text,
-                             Align::Right, Anchor::Middle});
-    for (int i = 0; i < positions; ++i) {
-      const int token = step.token(rows[i], h);
-      const Rgb8 c = token_color(a, token);
-      const uint32_t key = (uint32_t{c.r} << 16) | (uint32_t{c.g} << 8) | c.b;
-      auto& fill = fills.try_emplace(key, FillBoxes{c, {}, true}).first->second;
-      // A hairline of background between cells keeps neighbours of one block countable.
-      const double inset = std::max(0.25, cell * 0.04);
-      const double cx = cell_x(i, h);
-      fill.boxes.push_back({cx + inset, sy + inset, cell - 2 * inset, cell - 2 * inset});
-      if (std::find(step.marked.begin(), step.marked.end(), token) != step.marked.end())
-        marks.boxes.push_back({cx + inset, sy + inset, cell - 2 * inset, cell - 2 * inset});
-      // Between steps a moving cell passes over others; its label would print over theirs
-      // ("140 151"), so only cells that stay put keep their labels until they land.
-      const bool moving = std::abs(cx - px[h][i]) > 0.01;
-      if (labels && !moving)
-        texts.push_back(Text{cx + cell / 2, sy + cell / 2, std::to_string(token), label_font, label_color(c),
-                             Align::Center, Anchor::Middle});
-    }
+  for (int h = 0; h < step.heads; ++h)
+    fig.items.push_back(Text{x + label_w - label_size * 0.6, y + h * (cell + strip_gap) + cell / 2,
+                             fmt::format("head {}", h), label_size, style.theme.text, Align::Right, Anchor::Middle});
+  // A cell mid-wrap is drawn twice, leaving at one edge and entering at the other, each clipped
+  // to the grid.
+  auto draw = [&](const TokenPose& pose, double row, bool moving) {
+    const double sy = y + pose.head * (cell + strip_gap);
+    const double x0 = std::max(grid_x0, grid_x0 + row * cell + inset);
+    const double x1 = std::min(grid_x1, grid_x0 + (row + 1) * cell - inset);
+    if (x1 <= x0) return;
+    const Rgb8 c = token_color(pose.token);
+    const uint32_t key = (uint32_t{c.r} << 16) | (uint32_t{c.g} << 8) | c.b;
+    fills.try_emplace(key, FillBoxes{c, {}, true}).first->second.boxes.push_back(
+        {x0, sy + inset, x1 - x0, cell - 2 * inset});
+    if (std::find(step.marked.begin(), step.marked.end(), pose.token) != step.marked.end())
+      marks.boxes.push_back({x0, sy + inset, x1 - x0, cell - 2 * inset});
+    // Between steps a moving cell passes over others; its label would print over theirs
+    // ("140 151"), so only cells that stay put keep their labels until they land.
+    if (labels && !moving && x1 - x0 > cell * 0.6)
+      texts.push_back(Text{(x0 + x1) / 2, sy + cell / 2, std::to_string(pose.token), label_font, label_color(c),
+                           Align::Center, Anchor::Middle});
+  };
+  for (size_t i = 0; i < poses.size(); ++i) {
+    const TokenPose& pose = poses[i];
+    // poses and rest list the same (head, position) cells in the same order.
+    const bool moving = i < rest.size() && (std::abs(pose.row - rest[i].row) > 0.01f || pose.wrap_row);
+    draw(pose, pose.row, moving);
+    if (pose.wrap_row) draw(pose, *pose.wrap_row, moving);
   }
   for (auto& [key, fill] : fills) fig.items.push_back(std::move(fill));
   if (!marks.boxes.empty()) fig.items.push_back(std::move(marks));

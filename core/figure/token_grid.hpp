@@ -1,6 +1,7 @@
 #pragma once
 // A step's token-by-head plane: one strip per head, memory positions left to right, each cell
-// holding an original token, coloured by the token's home block so moves (roll, grouping) show.
+// holding an original token in its own colour (core/token_motion.hpp, shared with the GUI), so
+// moves (roll, grouping) show.
 #include "core/analysis.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/model.hpp"
@@ -13,22 +14,21 @@ struct TokenGridOptions {
   double max_cell = 28;   // points
   bool position_ticks = true;
   int reserve_gaps = -1;  // group gaps to leave room for (-1: this step's), so frames align
-  // Animation: cells drawn a fraction t of the way from their token's place in `from`.
+  // Animation: cells drawn a fraction t of the way from their token's place in `from`, moved by
+  // token_poses_between (the short way round a wrap).
   const Step* from = nullptr;
   double t = 1;
 };
 
 // Draws at (x, y) within `width`; returns the y below the grid.
-double draw_token_grid(Figure& fig, const Style& style, const Analysis& analysis, const Step& step,
+double draw_token_grid(Figure& fig, const Style& style, const Step& step,
                        double x, double y, double width, const TokenGridOptions& options);
 // Number of gaps between groups the step shows for one sequence.
 int token_grid_gaps(const Step& step, int batch);
-// Colour of an original token: its block of G tokens, in Okabe–Ito order.
-Rgb8 token_color(const Analysis& analysis, int token);
-// Legend entries "tokens 0–3", "tokens 4–7", ... for the block colours, and the step's marked
-// tokens (SF's sinks) when it has any.
-std::vector<LegendEntry> token_block_legend(const Analysis& analysis, const Step* step = nullptr,
-                                           Rgb8 mark_color = {});
+// Legend entries "tokens 0, 7, 14", ... for the token colours, which repeat every seven tokens,
+// and the step's marked tokens (SF's sinks) when it has any.
+std::vector<LegendEntry> token_color_legend(const Analysis& analysis, const Step* step = nullptr,
+                                            Rgb8 mark_color = {});
 // What a step shows under its name: the scene's caption for it, else the step's explanation.
 const std::string& step_caption(const Analysis& analysis, const Step& step);
 

@@ -4,6 +4,7 @@
 
 #include "core/figure/views.hpp"
 #include "core/scene.hpp"
+#include "core/shaping_params.hpp"
 
 namespace attnscope::figure {
 
@@ -26,27 +27,6 @@ namespace {
 // A typographic minus: "−2" rather than "-2".
 std::string signed_text(int v) { return v < 0 ? "\u2212" + std::to_string(-v) : std::to_string(v); }
 
-// A shared key the variant declares in `uses`, unless a parameter set in the scene takes its
-// place (block and select-merge read g only as their default block size).
-bool variant_uses(const Analysis& analysis, const std::string& key) {
-  const VariantInfo& info = analysis.variant->info();
-  if (std::find(info.uses.begin(), info.uses.end(), key) == info.uses.end()) return false;
-  for (const ParamSpec& spec : info.params)
-    if (spec.replaces == key && analysis.scene.params.count(spec.name)) return false;
-  return true;
-}
-
-// What a parameter contributes to the summary: "" when it shapes nothing (a flag that is off, a
-// derived default left unset, a parameter whose `applies_if` does not hold), the bare name for a
-// flag that is on, else "name=value".
-std::string param_summary(const Scene& scene, const ParamSpec& spec) {
-  if (const size_t eq = spec.applies_if.find('='); eq != std::string::npos)
-    if (scene_param_text(scene, spec.applies_if.substr(0, eq)) != spec.applies_if.substr(eq + 1)) return "";
-  const std::string value = scene_param_text(scene, spec.name);
-  if (spec.kind == ParamSpec::Kind::Flag) return value == "true" ? spec.name : "";
-  return value.empty() ? "" : spec.name + "=" + value;
-}
-
 }  // namespace
 
 std::string shift_text(int shift) {
@@ -56,11 +36,11 @@ std::string shift_text(int shift) {
 std::string scene_summary(const Analysis& analysis) {
   const Scene& s = analysis.scene;
   std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads);
-  if (variant_uses(analysis, "g")) out += fmt::format(" \u00b7 G={}", s.g);
-  if (variant_uses(analysis, "shift")) out += " \u00b7 shift " + signed_text(s.effective_shift());
-  // Every parameter that shaped the figure, defaults included.
-  for (const ParamSpec& spec : analysis.variant->info().params)
-    if (const std::string item = param_summary(s, spec); !item.empty()) out += " \u00b7 " + item;
+  for (const ShapingParam& p : shaping_params(s, *analysis.variant)) {
+    if (p.key == "g") out += " \u00b7 G=" + p.value;
+    else if (p.key == "shift") out += " \u00b7 shift " + signed_text(std::stoi(p.value));
+    else out += " \u00b7 " + (p.flag ? p.key : p.key + "=" + p.value);
+  }
   out += fmt::format(" \u00b7 {} policy \u00b7 seed {}", s.policy, s.seed);
   if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
   return out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/compare.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/text_metrics.hpp"
@@ -13,18 +14,21 @@ namespace attnscope::figure {
 
 namespace {
 
-// Okabe–Ito picks that stay apart for colour-blind readers: vermillion, blue, bluish green.
-const Rgb8 kOnlyA = kOkabeIto[6];
-const Rgb8 kOnlyB = kOkabeIto[5];
-const Rgb8 kBoth = kOkabeIto[3];
+const Rgb8 kOnlyA = diff_color(DiffOp::AMinusB);
+const Rgb8 kOnlyB = diff_color(DiffOp::BMinusA);
+const Rgb8 kBoth = diff_color(DiffOp::Both);
 
-std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a) {
+// The analyses of a.scene.compare: the ones given when they show exactly the compared scene,
+// the others computed here.
+std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a, const ComparedAnalyses& given) {
   if (a.scene.compare.empty())
     throw SceneError("compare: the compare view needs variants to compare with; add --compare full,s2-fix-mask");
   std::vector<std::shared_ptr<const Analysis>> out;
   for (const std::string& name : a.scene.compare) {
-    // The same seed, sizes and policy give the same q, k, v, so only the variant differs.
-    out.push_back(analyze(scene_with_variant(a.scene, name)));
+    const Scene scene = compare_scene(a.scene, name);
+    const auto held = std::find_if(given.begin(), given.end(),
+                                   [&](const auto& analysis) { return analysis && analysis->scene == scene; });
+    out.push_back(held != given.end() ? *held : analyze(scene));
   }
   return out;
 }
@@ -48,10 +52,10 @@ double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<co
 
 }  // namespace
 
-Figure view_compare(const Analysis& a, const FigureOptions& o) {
+Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
   const Style st = style_for(o);
   const std::vector<int> heads = heads_selected(a, o);
-  const auto others = compared(a);
+  const auto others = compared(a, given);
   std::vector<const Analysis*> all{&a};
   for (const auto& b : others) all.push_back(b.get());
 
@@ -111,8 +115,8 @@ Figure view_compare(const Analysis& a, const FigureOptions& o) {
       const MatrixGrid& g = layout.grids[r * per_row + all.size() + i];
       const RowRuns& ma = a.mask(h);
       const RowRuns& mb = others[i]->mask(h);
-      const RowRuns only_a = runs_difference(ma, mb), only_b = runs_difference(mb, ma);
-      const RowRuns both = runs_intersection(ma, mb);
+      const RowRuns only_a = diff_cells(ma, mb, DiffOp::AMinusB), only_b = diff_cells(ma, mb, DiffOp::BMinusA);
+      const RowRuns both = diff_cells(ma, mb, DiffOp::Both);
       fig.matrices.push_back({g.box(), g.n, h, a.scene.variant + " vs " + others[i]->scene.variant});
       matrix_draw_layers(fig, g, st.theme.masked, {{&both, kBoth}, {&only_a, kOnlyA}, {&only_b, kOnlyB}});
       matrix_draw_axes(fig, g, st, false);

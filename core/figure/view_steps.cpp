@@ -27,7 +27,7 @@ double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const Fi
   // Provenance labels only while the strips stay short enough to read them.
   Style small = st;
   small.label = st.tick;  // head names in step with the small strips
-  y = draw_token_grid(fig, small, a, step, x, y, width, grid);
+  y = draw_token_grid(fig, small, step, x, y, width, grid);
   for (const std::string& line : text_wrap(step_caption(a, step), st.tick, width)) {
     fig.items.push_back(Text{x, y + st.tick * 0.2, line, st.tick, st.theme.text, Align::Left, Anchor::Top});
     y += st.tick * 1.3;
@@ -63,7 +63,7 @@ Figure view_steps(const Analysis& a, const FigureOptions& o) {
   const Step* marked = nullptr;
   for (const Step& s : a.trace().steps)
     if (!marked && !s.marked.empty()) marked = &s;
-  const std::vector<LegendEntry> legend = token_block_legend(a, marked, st.theme.text);
+  const std::vector<LegendEntry> legend = token_color_legend(a, marked, st.theme.text);
   const double text_w = st.width - 2 * st.margin;
   y = draw_legend(fig, st, st.margin, y, text_w, legend);
   y = draw_caption(fig, st, st.margin, y, text_w,

@@ -11,6 +11,7 @@
 #include "core/figure/token_grid.hpp"
 #include "core/figure/views.hpp"
 #include "core/shift_symmetry.hpp"
+#include "core/token_motion.hpp"
 
 namespace attnscope::figure {
 
@@ -23,7 +24,7 @@ bool wraps(const std::vector<int>& row) {
 }
 
 // One roll's batch rows side by side; returns each row's box.
-std::vector<Box> draw_rows(Figure& fig, const Style& st, const Analysis& a, const ShiftGroups& groups, double x,
+std::vector<Box> draw_rows(Figure& fig, const Style& st, const ShiftGroups& groups, double x,
                            double y, double cell, double gap, const std::string& label) {
   fig.items.push_back(Text{x, y - st.label * 0.3, label, st.label, st.theme.text, Align::Left, Anchor::Baseline, true});
   std::vector<Box> boxes;
@@ -31,7 +32,7 @@ std::vector<Box> draw_rows(Figure& fig, const Style& st, const Analysis& a, cons
     const auto& row = groups.rows[r];
     const double bx = x + r * (row.size() * cell + gap);
     for (size_t i = 0; i < row.size(); ++i) {
-      const Rgb8 c = token_color(a, row[i]);
+      const Rgb8 c = token_color(row[i]);
       fig.items.push_back(FillBoxes{c, {{bx + i * cell + 0.4, y + 0.4, cell - 0.8, cell - 0.8}}});
       const double luma = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
       fig.items.push_back(Text{bx + (i + 0.5) * cell, y + cell / 2, std::to_string(row[i]), std::min(st.label, cell * 0.55),
@@ -66,10 +67,10 @@ Figure view_symmetry(const Analysis& a, const FigureOptions& o) {
   const double gap = st.label * 1.2;
   const double cell = std::min(st.label * 2.4, (st.width - 2 * st.margin - (groups - 1) * gap) / n);
   y += st.label * 1.2;
-  const std::vector<Box> top = draw_rows(fig, st, a, sym.a, st.margin, y, cell, gap,
+  const std::vector<Box> top = draw_rows(fig, st, sym.a, st.margin, y, cell, gap,
                                          fmt::format("torch.roll by {} (shift {})", shift_text(shift_a), shift_text(shift_a)));
   const double lower = y + cell + st.tick * 1.6 + cell * 2.5;
-  const std::vector<Box> bottom = draw_rows(fig, st, a, sym.b, st.margin, lower, cell, gap,
+  const std::vector<Box> bottom = draw_rows(fig, st, sym.b, st.margin, lower, cell, gap,
                                             fmt::format("torch.roll by {} (shift {})", shift_text(shift_b), shift_text(shift_b)));
   StrokeSegments links{st.theme.axis, st.line * 1.2, {}};
   for (size_t r = 0; r < sym.row_in_b.size(); ++r)

@@ -43,13 +43,13 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
   grid.from = from;
   grid.t = t;
   grid.max_cell = st.label * 3;
-  y = draw_token_grid(fig, st, a, step, st.margin, y + st.label * 0.4, width, grid);
+  y = draw_token_grid(fig, st, step, st.margin, y + st.label * 0.4, width, grid);
   fig.items.push_back(Text{st.margin, y + st.tick * 0.3,
                            "each cell is one memory position and shows the original token it holds; "
                            "gaps separate groups",
                            st.tick, st.theme.axis, Align::Left, Anchor::Top});
   y += st.tick * 1.8;
-  y = draw_legend(fig, st, st.margin, y, width, token_block_legend(a, &step, st.theme.text));
+  y = draw_legend(fig, st, st.margin, y, width, token_color_legend(a, &step, st.theme.text));
 
   y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width, step_caption(a, step));
   if (!step.why.empty()) {

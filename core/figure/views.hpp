@@ -12,7 +12,8 @@
 namespace attnscope::figure {
 
 Figure view_heatmap(const Analysis& analysis, const FigureOptions& options);
-Figure view_compare(const Analysis& analysis, const FigureOptions& options);
+Figure view_compare(const Analysis& analysis, const FigureOptions& options,
+                    const ComparedAnalyses& compared = {});
 Figure view_steps(const Analysis& analysis, const FigureOptions& options);
 Figure view_tokens(const Analysis& analysis, const FigureOptions& options, int step);
 Figure view_cost(const Analysis& analysis, const FigureOptions& options);

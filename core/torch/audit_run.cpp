@@ -8,7 +8,7 @@
 #include <new>
 #include <sstream>
 
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 #include "core/torch/audit_module.hpp"
 
 namespace attnscope {
@@ -44,9 +44,9 @@ AuditLayout layout_resolve(const torch::jit::Method& forward, const AuditOptions
   else if (layout.kind == "q,k,v") layout.shapes = {{B, N, H, D}, {B, N, H, D}, {B, N, H, D}};
   else if (layout.kind == "x") layout.shapes = {{B, N, H * D}};
   else
-    throw SceneError("inputs: '" + layout.kind + "' is not an input layout; use qkv, q,k,v or x");
+    throw InputError("inputs: '" + layout.kind + "' is not an input layout; use qkv, q,k,v or x");
   if (count != layout.shapes.size())
-    throw SceneError(fmt::format("{}: forward takes {} argument{}, but --inputs {} passes {}; "
+    throw InputError(fmt::format("{}: forward takes {} argument{}, but --inputs {} passes {}; "
                                  "give --inputs qkv, q,k,v or x to match it",
                                  options.file, count, count == 1 ? "" : "s", layout.kind,
                                  layout.shapes.size()));
@@ -158,7 +158,7 @@ class Prober {
           if (c != copy && changed[c].any().item<bool>()) return false;
       }
       return true;
-    } catch (const SceneError&) {
+    } catch (const InputError&) {
       return false;
     }
   }
@@ -184,10 +184,10 @@ at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tenso
   } catch (const std::exception& e) {
     // The memory budget is the caller's to report (app/cli/isolated_run.hpp).
     if (std::string(e.what()).find("can't allocate memory") != std::string::npos) throw std::bad_alloc();
-    throw SceneError(file + ": the module raised: " + module_message(e.what()));
+    throw InputError(file + ": the module raised: " + module_message(e.what()));
   }
   if (!out.isTensor())
-    throw SceneError(file + ": forward returned a " + out.tagKind() +
+    throw InputError(file + ": forward returned a " + out.tagKind() +
                      "; audit needs one tensor whose first axes are (B, N)");
   return out.toTensor();
 }
@@ -202,12 +202,12 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
   try {
     module = torch::jit::load(options.file);
   } catch (const std::exception& e) {
-    throw SceneError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
+    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
                      module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");
   }
   module.eval();
   const auto forward = module.find_method("forward");
-  if (!forward) throw SceneError(options.file + ": the module has no forward method");
+  if (!forward) throw InputError(options.file + ": the module has no forward method");
   const AuditLayout layout = layout_resolve(*forward, options);
   const int B = options.batch, N = options.n;
 
@@ -231,11 +231,11 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
     const at::Tensor base = timed_forward(inputs);
     if (draw == 0) {
       if (base.dim() < 2 || base.size(0) != B || base.size(1) != N)
-        throw SceneError(fmt::format("{}: forward returned shape {}; audit needs the first two "
+        throw InputError(fmt::format("{}: forward returned shape {}; audit needs the first two "
                                      "axes to be (B, N) = ({}, {}); return (B, N, H, D) or (B, N, C)",
                                      options.file, shape_text(base.sizes()), B, N));
       if (!at::isFloatingType(base.scalar_type()))
-        throw SceneError(options.file + ": forward returned a non-floating tensor; audit measures "
+        throw InputError(options.file + ": forward returned a non-floating tensor; audit measures "
                                         "how a floating output depends on its inputs");
       result.output_shape.assign(base.sizes().begin(), base.sizes().end());
       result.per_head = base.dim() >= 4 && base.size(2) == options.heads;
@@ -243,11 +243,11 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
                              std::vector<uint8_t>(static_cast<size_t>(N) * N, 0));
       // Bitwise comparison needs a deterministic forward.
       if (!at::equal(base, timed_forward(inputs)))
-        throw SceneError(options.file + ": forward gives different outputs for the same input "
+        throw InputError(options.file + ": forward gives different outputs for the same input "
                                         "(dropout or sampling left on?); save the module after .eval()");
     }
     if (!at::isfinite(base).all().item<bool>())
-      throw SceneError(options.file + ": forward returned NaN or inf for Gaussian inputs");
+      throw InputError(options.file + ": forward returned NaN or inf for Gaussian inputs");
     Prober prober(module, inputs, base, options.file, probe_copies(inputs));
     result.forwards += prober.setup_forwards();
     std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy

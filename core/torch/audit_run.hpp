@@ -10,7 +10,7 @@ namespace attnscope {
 // Called after each forward pass with (passes done, passes planned).
 using AuditProgress = std::function<void(int, int)>;
 
-// Throws SceneError for unusable input: no forward, an exception inside the module (its
+// Throws InputError for unusable input: no forward, an exception inside the module (its
 // message is kept), an output whose first axes are not (B, N).
 AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress);
 

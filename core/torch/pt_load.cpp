@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "core/atomic_file.hpp"
-#include "core/scene.hpp"
+#include "core/input_error.hpp"
 
 namespace attnscope {
 
@@ -31,7 +31,7 @@ std::string dtype_name(at::ScalarType type) {
 
 MaskTensor from_tensor(const at::Tensor& tensor, const std::string& path) {
   if (tensor.is_complex())
-    throw SceneError("file: " + path + " holds a complex tensor; save the mask as bool, int or float");
+    throw InputError("file: " + path + " holds a complex tensor; save the mask as bool, int or float");
   MaskTensor out;
   out.source = path;
   for (int64_t size : tensor.sizes()) out.shape.push_back(static_cast<long>(size));
@@ -61,14 +61,14 @@ MaskTensor from_entry(const c10::IValue& value, const std::string& path, const s
                         : std::vector<c10::IValue>(value.toListRef().begin(), value.toListRef().end());
     for (const c10::IValue& item : items) {
       if (!item.isInt())
-        throw SceneError("file: " + path + ": entry '" + key + "' holds a " + item.tagKind() +
+        throw InputError("file: " + path + ": entry '" + key + "' holds a " + item.tagKind() +
                          "; dict entries must be tensors, ints or tuples of ints");
       out.values.push_back(static_cast<float>(item.toInt()));
     }
     out.shape.push_back(static_cast<long>(out.values.size()));
     return out;
   }
-  throw SceneError("file: " + path + ": entry '" + key + "' holds a " + value.tagKind() +
+  throw InputError("file: " + path + ": entry '" + key + "' holds a " + value.tagKind() +
                    "; dict entries must be tensors, ints or tuples of ints");
 }
 
@@ -76,16 +76,16 @@ MaskTensor from_entry(const c10::IValue& value, const std::string& path, const s
 
 MaskTensor pt_load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SceneError("file: cannot open '" + path + "'; check the path");
+  if (!in) throw InputError("file: cannot open '" + path + "'; check the path");
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   c10::IValue value;
   try {
     value = torch::jit::pickle_load(bytes);
   } catch (const c10::Error& e) {
-    throw SceneError("file: " + path + " is not a tensor saved by torch.save (" +
+    throw InputError("file: " + path + " is not a tensor saved by torch.save (" +
                      e.what_without_backtrace() + ")");
   } catch (const std::exception& e) {
-    throw SceneError("file: " + path + " is not a tensor saved by torch.save (" + e.what() + ")");
+    throw InputError("file: " + path + " is not a tensor saved by torch.save (" + e.what() + ")");
   }
   if (value.isTensor()) return from_tensor(value.toTensor(), path);
   if (value.isGenericDict()) {
@@ -93,16 +93,16 @@ MaskTensor pt_load(const std::string& path) {
     out.source = path;
     for (const auto& item : value.toGenericDict()) {
       if (!item.key().isString())
-        throw SceneError("file: " + path + " holds a dict with non-string keys; save a dict of "
+        throw InputError("file: " + path + " holds a dict with non-string keys; save a dict of "
                          "named tensors");
       const std::string key = item.key().toStringRef();
       out.entry_names.push_back(key);
       out.entries.push_back(from_entry(item.value(), path, key));
     }
-    if (out.entry_names.empty()) throw SceneError("file: " + path + " holds an empty dict");
+    if (out.entry_names.empty()) throw InputError("file: " + path + " holds an empty dict");
     return out;
   }
-  throw SceneError("file: " + path + " holds a " + value.tagKind() +
+  throw InputError("file: " + path + " holds a " + value.tagKind() +
                    ", not a tensor; save the mask itself with torch.save(mask, path), or "
                    "FlexAttention's block mask as a dict of its tensors");
 }

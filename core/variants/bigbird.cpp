@@ -26,7 +26,11 @@ class BigBird final : public Variant {
          {"random", ParamSpec::Kind::Int, "1", "random key blocks per middle block row"},
          {"rand-blocks", ParamSpec::Kind::IntList, "",
           "fixed random blocks instead of drawing them, r per middle row, row by row"}},
-        120};
+        120,
+        {"block", "window", "dilated"},
+        "bigbird",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { bigbird_plan(scene); }

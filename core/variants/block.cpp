@@ -25,7 +25,11 @@ class Block final : public Variant {
         {{"block", ParamSpec::Kind::Int, "", "block size; default: g", "g"},
          {"layout", ParamSpec::Kind::Text, "local",
           "local: own block, causal; shifted: head h reads the whole block h blocks back"}},
-        60};
+        60,
+        {"short", "select-merge", "bigbird"},
+        "block",
+        "the mask is index arithmetic with no separate tensor code to transcribe",
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override {

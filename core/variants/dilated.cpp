@@ -34,7 +34,11 @@ class Dilated final : public Variant {
          {"global", ParamSpec::Kind::IntList, "", "global tokens, e.g. 0,5"},
          {"bidirectional", ParamSpec::Kind::Flag, "false",
           "encoder window (both sides) and global tokens that read the future"}},
-        70};
+        70,
+        {"window", "longnet", "strided"},
+        "dilated",
+        "Longformer's sliding-chunk CUDA/TVM kernels have no ATen transcription here",
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

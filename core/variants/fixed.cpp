@@ -24,7 +24,11 @@ class Fixed final : public Variant {
         {},
         {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"},
          {"c", ParamSpec::Kind::Int, "1", "summary positions at the end of every block"}},
-        90};
+        90,
+        {"strided", "block", "window"},
+        "fixed",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

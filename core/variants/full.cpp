@@ -12,7 +12,11 @@ class Full final : public Variant {
                                   "Vaswani et al. 2017; LongLoRA forward_flashattn_full",
                                   {},
                                   {},
-                                  0};
+                                  0,
+                                  {"short", "s2", "window"},
+                                  "full",
+                                  "",  // a LibTorch reference exists (core/torch/reference.cpp)
+                                  ""};
     return info;
   }
   void validate(const Scene&) const override {}

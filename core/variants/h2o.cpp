@@ -72,7 +72,11 @@ class H2O final : public Variant {
         {},
         {{"hh", ParamSpec::Kind::Int, "2", "heavy hitters kept in the cache (hh_size)"},
          {"recent", ParamSpec::Kind::Int, "2", "most recent tokens kept in the cache (recent_size)"}},
-        110};
+        110,
+        {"streaming", "topk", "window"},
+        "h2o",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        "its cache depends on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"};
     return info;
   }
   void validate(const Scene& scene) const override {

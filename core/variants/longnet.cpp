@@ -34,7 +34,11 @@ class LongNet final : public Variant {
         {},
         {{"segments", ParamSpec::Kind::IntList, "4,8,16", "segment lengths w1,w2,..."},
          {"ratios", ParamSpec::Kind::IntList, "1,2,4", "dilation ratios r1,r2,... (one per segment)"}},
-        130};
+        130,
+        {"dilated", "short", "strided"},
+        "longnet",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { pairs(scene); }

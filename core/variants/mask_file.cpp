@@ -17,12 +17,16 @@ class MaskFileVariant final : public Variant {
         "your own mask from a file (.npy, .pt, FlexAttention block mask), batch row 0, heads as saved",
         "the file given with --mask-file",
         {},
-        {{"mask-file", ParamSpec::Kind::Text, "", "a mask saved with numpy.save or torch.save"},
+        {{"mask-file", ParamSpec::Kind::Path, "", "a mask saved with numpy.save or torch.save"},
          {"mask-kind", ParamSpec::Kind::Text, "auto",
           "how the file's values map to cells: auto, bool, blocked, additive, weights"},
          {"mask-align", ParamSpec::Kind::Text, "bottom-right",
           "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
-        150};
+        150,
+        {"full", "flash"},
+        "file",
+        "the cells come from the file; there is no tensor code to transcribe",
+        "the cells come from the file; lint's tests check the readers on real framework masks"};
     return info;
   }
   void validate(const Scene& scene) const override {

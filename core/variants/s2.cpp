@@ -23,7 +23,11 @@ class S2 final : public Variant {
         {{"unroll", ParamSpec::Kind::Int, "",
           "roll applied to the shifted heads' output (default -shift). Python's -G//2 floors, so "
           "for odd G the code rolls by -(G+1)/2 and back by (G-1)/2: --g 5 --shift -3 --unroll 2"}},
-        20};
+        20,
+        {"s2-fix-mask", "s2-fix-split", "short"},
+        "01_classroom",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override {

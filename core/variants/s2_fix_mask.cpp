@@ -15,7 +15,11 @@ class S2FixMask final : public Variant {
         "LongLoRA (arXiv 2309.12307), Figure 2 'Attention w shift'",
         {"g", "shift"},
         {},
-        30};
+        30,
+        {"s2", "s2-fix-split", "short"},
+        "04_s2_fix_mask",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { grouped_validate(scene, true); }

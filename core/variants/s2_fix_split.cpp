@@ -17,7 +17,11 @@ class S2FixSplit final : public Variant {
         "LongLoRA repository, llama_attn_replace.py forward_flashattn (cu_seqlens, since 4101fec)",
         {"g", "shift"},
         {},
-        40};
+        40,
+        {"s2", "s2-fix-mask", "short"},
+        "05_s2_fix_split",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   // cu_seqlens need no whole groups: with N not a multiple of G the last segments are shorter,

@@ -37,7 +37,11 @@ class SelectMerge final : public Variant {
         {"g"},
         {{"block", ParamSpec::Kind::Int, "", "region (block) size; default: g", "g"},
          {"topk", ParamSpec::Kind::Int, "2", "earlier key blocks selected per query block"}},
-        150};
+        150,
+        {"topk", "block", "bigbird"},
+        "select_merge",
+        "Wang et al. 2024 publish no code; this is an approximation",
+        "the selected blocks depend on the scores of q and k, so its rows are checked by properties, not hand-derived"};
     return info;
   }
   void validate(const Scene& scene) const override {

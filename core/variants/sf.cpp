@@ -38,7 +38,11 @@ class Sf final : public Variant {
           "r2: heads h < H·p use pattern 1, the rest the rolled pattern 2", "", "reading=r2"},
          {"sink-causal", ParamSpec::Kind::Flag, "false",
           "intersect the sink rows and columns with the causal triangle"}},
-        45};
+        45,
+        {"s2-fix-split", "streaming", "s2"},
+        "sf",
+        "SinkLoRA publishes no code for S2 with sinks; this is a reconstruction",
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -14,7 +14,11 @@ class Short final : public Variant {
         "LongLoRA (arXiv 2309.12307), Section 3.2, pattern 1; Table 1 'Short'",
         {"g"},
         {},
-        10};
+        10,
+        {"s2", "s2-fix-mask", "full"},
+        "short",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { grouped_validate(scene, false); }

@@ -26,7 +26,11 @@ class Streaming final : public Variant {
         {{"sinks", ParamSpec::Kind::Int, "4", "sink tokens kept forever (StreamingLLM start_size)"},
          {"window", ParamSpec::Kind::Int, "4",
           "recent keys each query reads, itself included (the cache keeps W-1)"}},
-        100};
+        100,
+        {"window", "h2o", "sf"},
+        "streaming",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

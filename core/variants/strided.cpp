@@ -22,7 +22,11 @@ class Strided final : public Variant {
         "'local' and 'strided'",
         {},
         {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"}},
-        80};
+        80,
+        {"fixed", "window", "dilated"},
+        "strided",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { stride(scene); }

@@ -26,10 +26,14 @@ class TopK final : public Variant {
         "top-k sparse attention (e.g. Gupta et al. 2021, arXiv 2106.06899); torch.topk on the "
         "causal scores",
         {},
-        {{"topk", ParamSpec::Kind::Int, "4", "keys (topk) or key blocks (select-merge) kept per query"},
+        {{"topk", ParamSpec::Kind::Int, "4", "highest-scoring earlier keys kept per query (torch.topk k)"},
          {"pitfall", ParamSpec::Kind::Flag, "false",
           "build the mask as softmax(scores) > 0 instead of from the top-k indices"}},
-        140};
+        140,
+        {"h2o", "select-merge", "full"},
+        "topk",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        "the kept keys depend on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -20,9 +20,12 @@ class Window final : public Variant {
         "attention-gym generate_sliding_window(W-1)",
         {},
         {{"window", ParamSpec::Kind::Int, "4",
-          "window: keys per query including itself; dilated: keys per side; streaming: recent "
-          "keys including the query"}},
-        50};
+          "keys each query reads, itself included (the band is W wide)"}},
+        50,
+        {"streaming", "dilated", "full"},
+        "window",
+        "",  // a LibTorch reference exists (core/torch/reference.cpp)
+        ""};
     return info;
   }
   void validate(const Scene& scene) const override { width(scene); }

@@ -77,7 +77,7 @@ TEST(CliBadInput, FlagsAfterASceneFileOverrideIt) {
 }
 
 TEST(CliHelp, WorksOnEveryLevel) {
-  for (const std::vector<std::string> args :
+  for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--help"}, {"mask", "--help"}, {"leaks", "--help"},
         {"steps", "--help"}, {"verify", "--help"}, {"variants", "--help"}}) {
     const auto r = cli(args);

@@ -6,14 +6,14 @@
 // fixtures as a reader at the repository root would. GUI commands need a display and are covered
 // by the GUI tests.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "tests/support/process.hpp"
 
 namespace attnscope {
 namespace {
@@ -88,12 +88,8 @@ TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheReadmeShows) {
     SCOPED_TRACE("attnscope " + e.args);
     const std::string command =
         "cd '" + dir.string() + "' && '" + ATTNSCOPE_BINARY + "' " + e.args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buffer;
-    while (size_t got = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), got);
-    const int status = pclose(pipe);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == e.exit_code) << out.substr(0, 500);
+    const auto [code, out] = test::process_run(command);
+    EXPECT_EQ(code, e.exit_code) << out.substr(0, 500);
     for (const std::string& expected : e.output)
       EXPECT_NE(out.find(expected), std::string::npos) << "missing line: " << expected;
   }

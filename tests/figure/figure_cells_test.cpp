@@ -10,6 +10,7 @@
 #include "core/figure/figure.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -17,8 +18,7 @@ namespace {
 using test::Image;
 
 Scene scene_of(int n, int g) {
-  Scene s;
-  s.n = n;
+  Scene s = test::test_scene("s2", n);
   s.g = g;
   return s;
 }
@@ -172,11 +172,16 @@ TEST(FigurePng, LastRowIsBackgroundWhenTheHeightRoundsUp) {
   FigureOptions o;
   o.view = FigureView::Steps;
   o.size = FigureSize::Single;
-  o.dpi = 200;
-  const double rows = figure::view_steps(*a, o).height * 200 / 72;
-  ASSERT_GT(rows - std::floor(rows), 0.5) << "the case no longer rounds up; pick another";
+  // The first resolution from 200 dpi up at which the page ends more than half-way into its
+  // last pixel row.
+  const double height = figure::view_steps(*a, o).height;
+  auto covered = [&](int dpi) { return height * dpi / 72 - std::floor(height * dpi / 72); };
+  int dpi = 200;
+  while (covered(dpi) <= 0.5 && dpi < 260) ++dpi;
+  ASSERT_GT(covered(dpi), 0.5) << "no resolution in 200..260 dpi rounds up; pick another case";
+  o.dpi = dpi;
   test::TempDir dir;
-  const Image img = render_back(*a, o, 200, dir);
+  const Image img = render_back(*a, o, dpi, dir);
   for (int x = 0; x < img.width; x += 7)
     ASSERT_EQ(img.at(x, img.height - 1), theme_get(o.theme).background) << "x = " << x;
 }

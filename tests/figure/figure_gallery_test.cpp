@@ -25,9 +25,7 @@ FigureOptions single() {
   return o;
 }
 
-Scene preset(const std::string& name) {
-  return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
-}
+using test::preset;
 
 // The subtitle: the lines drawn in the axis colour at the label size right under the title.
 std::string subtitle_of(const figure::Figure& fig, const FigureOptions& o) {

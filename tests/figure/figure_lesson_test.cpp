@@ -12,9 +12,7 @@ namespace {
 using test::all_text;
 using test::items_of;
 
-Scene preset(const std::string& name) {
-  return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
-}
+using test::preset;
 
 TEST(FigureLesson, SymmetryJoinsEachBatchRowToItsTwinAndFindsNoDifference) {
   const auto a = analyze(Scene{});

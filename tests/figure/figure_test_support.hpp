@@ -16,6 +16,8 @@
 
 #include "core/colormap.hpp"
 #include "core/figure/model.hpp"
+#include "core/scene.hpp"
+#include "tests/support/color_distance.hpp"
 
 namespace attnscope::test {
 
@@ -84,6 +86,11 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
 }
 
+// A committed scene of assets/scenes/ by file stem.
+inline Scene preset(const std::string& name) {
+  return scene_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/" + name + ".json");
+}
+
 // The figure's items of one kind, in painter's order.
 template <typename T>
 std::vector<const T*> items_of(const figure::Figure& fig) {
@@ -104,10 +111,6 @@ inline std::string all_text(const figure::Figure& fig) {
   std::string out;
   for (const auto* t : items_of<figure::Text>(fig)) out += t->text + " ";
   return out;
-}
-
-inline int color_distance(Rgb8 a, Rgb8 b) {
-  return std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
 }
 
 }  // namespace attnscope::test

@@ -41,7 +41,7 @@ TEST(AuditPixelsGLTest, ModuleLeaksAndOutputProvenanceAreDrawn) {
     const auto& r = cell["rect"];
     const int x = static_cast<int>(r[0].get<double>() + 4), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
     const int query = head == 1 ? (row + 1) % 15 : row;
-    EXPECT_LE(colour_distance(s.at(x, y), category_color(query)), 6) << "row " << row << " head " << head;
+    EXPECT_LE(color_distance(s.at(x, y), category_color(query)), 6) << "row " << row << " head " << head;
     ++checked;
   }
   EXPECT_EQ(checked, 30);

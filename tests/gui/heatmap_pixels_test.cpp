@@ -53,10 +53,10 @@ TEST(HeatmapPixelsGLTest, MaskedCellsHaveTheThemeMaskedColourAndAllowedCellsDoNo
           // The figures' scale: the 99th percentile of every head's weights.
           const float vmax = weight_scale({&analysis->attention.head(0, 0).weights,
                                                    &analysis->attention.head(0, 1).weights}).vmax;
-          EXPECT_LE(colour_distance(pixel, colormap_sample(colormap, w / vmax)), 6)
+          EXPECT_LE(color_distance(pixel, colormap_sample(colormap, w / vmax)), 6)
               << "head " << head << " cell (" << q << "," << k << ") is not its weight's colour";
         } else {
-          EXPECT_LE(colour_distance(pixel, theme.masked), 3) << "head " << head << " cell (" << q << "," << k << ")";
+          EXPECT_LE(color_distance(pixel, theme.masked), 3) << "head " << head << " cell (" << q << "," << k << ")";
         }
       }
 }
@@ -69,8 +69,8 @@ TEST(HeatmapPixelsGLTest, QueryZeroIsTheTopRow) {
   const Theme& theme = theme_of(s);
   const auto [x0, y0] = s.cell_centre(0, 0, 0);
   const auto [x1, y1] = s.cell_centre(0, 15, 0);
-  EXPECT_GT(colour_distance(s.at(x0 - 5, y0 - 5), theme.masked), 30);
-  EXPECT_LE(colour_distance(s.at(x1 - 5, y1 - 5), theme.masked), 3);
+  EXPECT_GT(color_distance(s.at(x0 - 5, y0 - 5), theme.masked), 30);
+  EXPECT_LE(color_distance(s.at(x1 - 5, y1 - 5), theme.masked), 3);
   EXPECT_LT(y0, y1);
 }
 

@@ -2,6 +2,7 @@
 // masked or leak colours (not an empty or garbled texture).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/analysis.hpp"
@@ -12,41 +13,50 @@ namespace {
 
 bool in_colormap(Rgb8 c, ColormapName name) {
   for (const Rgb8& entry : colormap_table(name))
-    if (colour_distance(c, entry) <= 6) return true;
+    if (color_distance(c, entry) <= 6) return true;
   return false;
 }
 
-TEST(PresetsRenderGLTest, EveryPresetRendersItsHeatmaps) {
-  int presets = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes")) {
-    if (entry.path().extension() != ".json") continue;
-    ++presets;
-    const std::string file = entry.path().filename().string();
-    SCOPED_TRACE(file);
-    const Screenshot s = screenshot_take("--frames 2 --scene " + entry.path().string(), "preset_" + entry.path().stem().string());
-    ASSERT_EQ(s.exit_code, 0);
-    EXPECT_EQ(s.layout["error"], "");
-    const Scene scene = scene_load(entry.path().string());
-    ASSERT_EQ(s.layout["heatmaps"].size(), static_cast<size_t>(std::min(scene.heads, 8)));
-    const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
-    const ColormapName colormap = colormap_parse(s.layout["colormap"]);
-    for (const auto& h : s.layout["heatmaps"]) {
-      const auto& r = h["rect"];
-      int coloured = 0, masked = 0;
-      // A 9 x 9 lattice inside the rectangle, away from cell borders of small scenes.
-      for (int i = 1; i <= 9; ++i)
-        for (int j = 1; j <= 9; ++j) {
-          const Rgb8 c = s.at(static_cast<int>(r[0].get<double>() + (r[2].get<double>() - r[0].get<double>()) * (i + 0.37) / 10.5),
-                              static_cast<int>(r[1].get<double>() + (r[3].get<double>() - r[1].get<double>()) * (j + 0.29) / 10.5));
-          if (colour_distance(c, theme.masked) <= 3) ++masked;
-          else if (in_colormap(c, colormap) || colour_distance(c, theme.leak) <= 6) ++coloured;
-        }
-      EXPECT_GT(masked, 0) << "head " << h["head"];
-      EXPECT_GT(coloured, 0) << "head " << h["head"];
-    }
-  }
-  EXPECT_GE(presets, 6);
+// One test per preset, so CTest runs them in parallel and names the preset that fails.
+std::vector<std::string> preset_files() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes"))
+    if (entry.path().extension() == ".json") files.push_back(entry.path().stem().string());
+  std::sort(files.begin(), files.end());
+  return files;
 }
+
+class PresetsRenderGLTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PresetsRenderGLTest, RendersItsHeatmaps) {
+  const std::string path = scene_path(GetParam() + ".json");
+  const Screenshot s = screenshot_take("--frames 2 --scene " + path, "preset_" + GetParam());
+  ASSERT_EQ(s.exit_code, 0);
+  EXPECT_EQ(s.layout["error"], "");
+  const Scene scene = scene_load(path);
+  ASSERT_EQ(s.layout["heatmaps"].size(), static_cast<size_t>(std::min(scene.heads, 8)));
+  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  const ColormapName colormap = colormap_parse(s.layout["colormap"]);
+  for (const auto& h : s.layout["heatmaps"]) {
+    const auto& r = h["rect"];
+    int coloured = 0, masked = 0;
+    // A 9 x 9 lattice inside the rectangle, away from cell borders of small scenes.
+    for (int i = 1; i <= 9; ++i)
+      for (int j = 1; j <= 9; ++j) {
+        const Rgb8 c = s.at(static_cast<int>(r[0].get<double>() + (r[2].get<double>() - r[0].get<double>()) * (i + 0.37) / 10.5),
+                            static_cast<int>(r[1].get<double>() + (r[3].get<double>() - r[1].get<double>()) * (j + 0.29) / 10.5));
+        if (color_distance(c, theme.masked) <= 3) ++masked;
+        else if (in_colormap(c, colormap) || color_distance(c, theme.leak) <= 6) ++coloured;
+      }
+    EXPECT_GT(masked, 0) << "head " << h["head"];
+    EXPECT_GT(coloured, 0) << "head " << h["head"];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryPreset, PresetsRenderGLTest, ::testing::ValuesIn(preset_files()),
+                         [](const auto& info) { return info.param; });
+
+TEST(PresetFiles, AtLeastSix) { EXPECT_GE(preset_files().size(), 6u); }
 
 }  // namespace
 }  // namespace attnscope::test

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "core/colormap.hpp"
+#include "tests/support/color_distance.hpp"
+#include "tests/support/process.hpp"
 
 namespace attnscope::test {
 
@@ -38,16 +40,12 @@ struct Screenshot {
   }
 };
 
-inline int colour_distance(Rgb8 a, Rgb8 b) {
-  return std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b);
-}
-
 // Whether a pixel within `radius` of (x, y) has colour `c` (the leak cross is thin and
 // anti-aliased, so the exact centre pixel may be blended).
 inline bool colour_near(const Screenshot& s, int x, int y, Rgb8 c, int radius = 2, int tolerance = 24) {
   for (int dy = -radius; dy <= radius; ++dy)
     for (int dx = -radius; dx <= radius; ++dx)
-      if (colour_distance(s.at(x + dx, y + dy), c) <= tolerance) return true;
+      if (color_distance(s.at(x + dx, y + dy), c) <= tolerance) return true;
   return false;
 }
 
@@ -56,8 +54,7 @@ inline Screenshot screenshot_take(const std::string& args, const std::string& na
   std::remove(path.c_str());
   const std::string command = std::string(ATTNSCOPE_BINARY) + " gui " + args + " --screenshot " + path;
   Screenshot s;
-  const int status = std::system(command.c_str());
-  s.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  s.exit_code = process_run(command).code;
   if (s.exit_code != 0) return s;
   int channels = 0;
   s.pixels.reset(stbi_load(path.c_str(), &s.width, &s.height, &channels, 3), stbi_image_free);

@@ -85,13 +85,13 @@ TEST(StepPixelsGLTest, InputShowsThePatternToCome) {
   each_cell(s, [&](int h, int q, int k, Rgb8 pixel) {
     // Allowed cells: the background inside an outline; the rest masked grey.
     const Rgb8 expected = shot.a->allowed(h, q, k) ? theme.background : theme.masked;
-    EXPECT_LE(colour_distance(pixel, expected), 6) << "head " << h << " (" << q << "," << k << ")";
+    EXPECT_LE(color_distance(pixel, expected), 6) << "head " << h << " (" << q << "," << k << ")";
   });
   // And the outline itself: the cell's top-left corner is drawn, not background.
   const auto [cx, cy] = s.cell_centre(0, 5, 4);
   const auto& r = s.heatmap(0)["rect"];
   const double cell = (r[2].get<double>() - r[0].get<double>()) / 16;
-  EXPECT_GT(colour_distance(s.at(static_cast<int>(cx - cell / 2 + 1), static_cast<int>(cy - cell / 2 + 1)), theme.background), 60);
+  EXPECT_GT(color_distance(s.at(static_cast<int>(cx - cell / 2 + 1), static_cast<int>(cy - cell / 2 + 1)), theme.background), 60);
 }
 
 TEST(StepPixelsGLTest, ScoresShowEveryGroupCellsRawScoreInDivergingColours) {
@@ -104,7 +104,7 @@ TEST(StepPixelsGLTest, ScoresShowEveryGroupCellsRawScoreInDivergingColours) {
     const Rgb8 expected =
         same_group(a, h, q, k) ? diverging_sample(std::clamp(raw_score(a, h, q, k) / smax, -1.f, 1.f)) : shot.theme().masked;
     computed_but_masked_later += same_group(a, h, q, k) && !a.allowed(h, q, k);
-    EXPECT_LE(colour_distance(pixel, expected), 8) << "head " << h << " (" << q << "," << k << ")";
+    EXPECT_LE(color_distance(pixel, expected), 8) << "head " << h << " (" << q << "," << k << ")";
   });
   EXPECT_EQ(computed_but_masked_later, 2 * 4 * 6) << "each 4x4 group has 6 cells above its frame diagonal";
 }
@@ -122,12 +122,12 @@ TEST(StepPixelsGLTest, MaskGreysTheMaskedScoresAndWeightsFollowFromSoftmax) {
     if (a->leaks_at(h, q, k)) return;  // crossed out; the leak tests cover them
     const Rgb8 expected =
         a->allowed(h, q, k) ? diverging_sample(std::clamp(raw_score(*a, h, q, k) / smax, -1.f, 1.f)) : theme.masked;
-    EXPECT_LE(colour_distance(pixel, expected), 8) << "mask: head " << h << " (" << q << "," << k << ")";
+    EXPECT_LE(color_distance(pixel, expected), 8) << "mask: head " << h << " (" << q << "," << k << ")";
   });
   each_cell(softmax, [&](int h, int q, int k, Rgb8 pixel) {
     if (a->leaks_at(h, q, k)) return;
     const Rgb8 expected = a->allowed(h, q, k) ? colormap_sample(colormap, a->weight(0, h, q, k) / vmax) : theme.masked;
-    EXPECT_LE(colour_distance(pixel, expected), 8) << "softmax: head " << h << " (" << q << "," << k << ")";
+    EXPECT_LE(color_distance(pixel, expected), 8) << "softmax: head " << h << " (" << q << "," << k << ")";
   });
 }
 

@@ -27,7 +27,7 @@ TEST(TokenGridPixelsGLTest, AfterRollTokenZeroSitsInTheLastRowsOfTheShiftedHalf)
     // Left edge, vertically centred: clear of the centred label.
     const int x = static_cast<int>(r[0].get<double>() + 4), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
     const int token = step.token(row, head);
-    EXPECT_LE(colour_distance(s.at(x, y), category_color(token)), 6) << "row " << row << " head " << head;
+    EXPECT_LE(color_distance(s.at(x, y), category_color(token)), 6) << "row " << row << " head " << head;
     differs_from_input += category_color(token) != category_color(row);
     if (head == 1 && token == 0) token0_y = r[1];
     else if (head == 1 && token != 1) max_other_y = std::max(max_other_y, r[1].get<double>());
@@ -50,7 +50,7 @@ TEST(TokenGridPixelsGLTest, AtTheMaskStepTokenZeroReadsFourteenAndFifteenInTheLe
     const int x = static_cast<int>(r[0].get<double>() + 5), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
     const bool leak = cell["head"] == 1 && (cell["token"] == 14 || cell["token"] == 15);
     EXPECT_EQ(cell["light"], leak ? "leak" : cell["head"] == 1 && cell["token"] == 0 ? "query" : "dim");
-    EXPECT_EQ(colour_distance(s.at(x, y), theme.leak) <= 6, leak) << "head " << cell["head"] << " token " << cell["token"];
+    EXPECT_EQ(color_distance(s.at(x, y), theme.leak) <= 6, leak) << "head " << cell["head"] << " token " << cell["token"];
     leaks += leak;
   }
   EXPECT_EQ(leaks, 2);

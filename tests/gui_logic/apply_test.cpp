@@ -91,11 +91,11 @@ TEST(ApplyTest, PlaybackAdvancesAndStopsAtTheBreakpoint) {
 
 TEST(ApplyTest, ZoomKeepsPanInsideTheMatrix) {
   AppState state = state_with(classroom_scene());
-  apply(state, action::Zoom{2.f});
+  apply(state, action::Zoom{2.f, std::nullopt});
   EXPECT_FLOAT_EQ(state.view.zoom, 2.f);
   apply(state, action::Pan{5.f, 5.f});
   EXPECT_FLOAT_EQ(state.view.pan_x, 0.5f);
-  apply(state, action::Zoom{100.f});
+  apply(state, action::Zoom{100.f, std::nullopt});
   EXPECT_FLOAT_EQ(state.view.zoom, 4.f) << "at most 4 cells across for N = 16";
 }
 

@@ -1,10 +1,13 @@
 #pragma once
-// Where every (token, head) cell of the token grid sits between two steps. A pure function of
-// (step a, step b, t): cells are matched by provenance (the same original token in the same head),
-// so every variant's trace animates without code of its own.
+// The one token motion and colour model: where every (token, head) cell of a step's token grid
+// sits between two steps, and its colour. A pure function of (step a, step b, t): cells are
+// matched by provenance (the same original token in the same head), so every variant's trace
+// animates without code of its own. The GUI's token grid and the exported storyboard and GIF
+// both draw from it, so they move and colour tokens identically.
 #include <optional>
 #include <vector>
 
+#include "core/colormap.hpp"
 #include "core/trace.hpp"
 
 namespace attnscope {
@@ -23,11 +26,16 @@ struct TokenPose {
 inline constexpr float kChunkGap = 0.6f;  // columns between the two halves of chunked heads
 inline constexpr float kGroupGap = 0.35f; // rows between consecutive groups
 
-// Batch 0 only: the grid shows one sequence.
-std::vector<TokenPose> token_poses(const Step& step);
+// One sequence of the batch (the GUI shows batch 0).
+std::vector<TokenPose> token_poses(const Step& step, int batch = 0);
 // t in [0, 1]; eased. Rows move the short way around, so a roll slides and wraps instead of
 // sweeping tokens across the whole grid.
-std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t);
+std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t, int batch = 0);
+// The smoothstep easing of every tween: starts and lands gently.
+float token_motion_ease(float t);
+
+// The colour of an original token's cell: its own category colour, kept wherever it moves.
+Rgb8 token_color(int token);
 
 // Column of a head at t (the left edge of its cells, in grid units).
 float token_grid_column(const Step& a, const Step& b, int head, float t);
