@@ -26,9 +26,9 @@ float Analysis::score(int b, int head, int q, int k) const {
 }
 
 std::shared_ptr<const Qkv> Analysis::head_qkv(int head) const {
-  std::lock_guard<std::mutex> lock(head_qkv_mutex_);
-  if (head_qkv_.empty()) head_qkv_.resize(scene.heads);
-  if (!head_qkv_[head]) {
+  std::lock_guard<std::mutex> lock(head_qkv_.mutex);
+  if (head_qkv_.heads.empty()) head_qkv_.heads.resize(scene.heads);
+  if (!head_qkv_.heads[head]) {
     Qkv one;
     if (qkv.data.empty()) {
       one = qkv_generate_heads(scene, head, head + 1);
@@ -40,9 +40,9 @@ std::shared_ptr<const Qkv> Analysis::head_qkv(int head) const {
           for (int part = 0; part < 3; ++part)
             std::copy_n(qkv.row(b, t, part, head), qkv.d, one.row(b, t, part, 0));
     }
-    head_qkv_[head] = std::make_shared<const Qkv>(std::move(one));
+    head_qkv_.heads[head] = std::make_shared<const Qkv>(std::move(one));
   }
-  return head_qkv_[head];
+  return head_qkv_.heads[head];
 }
 
 std::string Analysis::leak_explanation(int head, int q, int k) const {

@@ -62,8 +62,16 @@ struct Analysis {
   std::string leak_explanation(int head, int q, int k) const;
 
  private:
-  mutable std::mutex head_qkv_mutex_;
-  mutable std::vector<std::shared_ptr<const Qkv>> head_qkv_;
+  // Generated q, k, v per head. A copy of the analysis (a figure drawn with another compare
+  // list) starts with an empty cache and regenerates what it needs.
+  struct HeadQkvCache {
+    std::mutex mutex;
+    std::vector<std::shared_ptr<const Qkv>> heads;
+    HeadQkvCache() = default;
+    HeadQkvCache(const HeadQkvCache&) {}
+    HeadQkvCache& operator=(const HeadQkvCache&) { return *this; }
+  };
+  mutable HeadQkvCache head_qkv_;
 };
 
 // Bytes the values of a scene with these masks would take; used for the memory budget.

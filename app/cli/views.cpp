@@ -119,7 +119,18 @@ void mask_frame_text(const Analysis& analysis, int head, std::ostream& out) {
 }
 
 nlohmann::json variants_json() {
-  static const char* kKinds[] = {"int", "int-list", "number", "text", "flag"};
+  // A switch, so that a new kind fails to compile here until it has a name.
+  const auto kind_name = [](ParamSpec::Kind kind) {
+    switch (kind) {
+      case ParamSpec::Kind::Int: return "int";
+      case ParamSpec::Kind::IntList: return "int-list";
+      case ParamSpec::Kind::Number: return "number";
+      case ParamSpec::Kind::Text: return "text";
+      case ParamSpec::Kind::Path: return "path";
+      case ParamSpec::Kind::Flag: return "flag";
+    }
+    return "text";
+  };
   nlohmann::json list = nlohmann::json::array();
   for (const Variant* variant : variant_all()) {
     const VariantInfo& info = variant->info();
@@ -128,7 +139,7 @@ nlohmann::json variants_json() {
     for (const ParamSpec& spec : info.params) {
       params.push_back(spec.name);
       details.push_back({{"name", spec.name},
-                         {"kind", kKinds[static_cast<int>(spec.kind)]},
+                         {"kind", kind_name(spec.kind)},
                          {"default", spec.default_value},
                          {"help", spec.help}});
     }

@@ -65,7 +65,11 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   if (!cell_fits(state.hover, *state.analysis)) state.hover.reset();
   if (!cell_fits(state.pinned, *state.analysis)) state.pinned.reset();
   if (!cell_fits(state.play.watch, *state.analysis)) state.play.watch.reset();
+  // A smaller scene allows less zoom; the pan must stay inside the matrix it now shows.
   state.view.zoom = std::min(state.view.zoom, std::max(1.f, state.analysis->n() / 4.f));
+  const float pan_limit = 1.f - 1.f / state.view.zoom;
+  state.view.pan_x = std::min(state.view.pan_x, pan_limit);
+  state.view.pan_y = std::min(state.view.pan_y, pan_limit);
 }
 
 bool job_running(const AppState& state, uint64_t hash) {

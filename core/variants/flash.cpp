@@ -46,7 +46,7 @@ class Flash final : public Variant {
          {"window-size", ParamSpec::Kind::IntList, "-1,-1",
           "window_size=(left, right): keys q-left..q+right, -1 = unbounded; (w, w) reads 2w+1 keys"},
          {"causal", ParamSpec::Kind::Flag, "false", "causal=True: no key after the query"}},
-        140,
+        155,
         {"s2-fix-split", "window", "full"},
         "flash",
         "flash-attention is a CUDA kernel; its documented index rule is checked by golden rows",

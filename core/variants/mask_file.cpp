@@ -22,7 +22,7 @@ class MaskFileVariant final : public Variant {
           "how the file's values map to cells: auto, bool, blocked, additive, weights"},
          {"mask-align", ParamSpec::Kind::Text, "bottom-right",
           "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
-        150,
+        160,
         {"full", "flash"},
         "file",
         "the cells come from the file; there is no tensor code to transcribe",

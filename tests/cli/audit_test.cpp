@@ -105,7 +105,7 @@ TEST(AuditIsolation, AbortInTheChildIsReported) {
   try {
     isolated_run([] {}, []() -> std::string { std::abort(); }, {}, "job");
     FAIL() << "no error";
-  } catch (const SceneError& e) {
+  } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("job: the module's process died (Aborted)"), std::string::npos)
         << e.what();
   }

@@ -10,6 +10,7 @@
 #include "core/reach.hpp"
 #include "core/values_window.hpp"
 #include "tests/core/child_rss.hpp"
+#include "tests/support/preset_files.hpp"
 
 namespace attnscope {
 namespace {
@@ -110,10 +111,10 @@ TEST(LazyStructure, ReceptiveFieldOfS2GrowsByHalfAGroupPerLayer) {
 // and provenance, and its on-demand values agree with the stored ones.
 TEST(LazyStructure, StructureOnlyMatchesTheValuePathForEveryPreset) {
   int checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes")) {
-    Scene scene = scene_load(entry.path().string());
+  for (const auto& path : test::preset_files()) {
+    Scene scene = scene_load(path.string());
     if (scene.n > 2048) continue;  // the table-size preset is covered by the closed forms above
-    SCOPED_TRACE(entry.path().filename().string());
+    SCOPED_TRACE(path.filename().string());
     ++checked;
     const auto values = analyze(scene);
     const auto lazy = analyze(scene, structure_only());

@@ -71,7 +71,7 @@ TEST(MaskReading, ChoosesTheReadingFromTheValues) {
   EXPECT_EQ(blocked.cells[0].count(), 28);
   EXPECT_TRUE(blocked.cells[0].contains(0, 1));
   EXPECT_FALSE(blocked.cells[0].contains(0, 0));
-  EXPECT_THROW(mask_reading(bools, MaskKind::Additive), SceneError);
+  EXPECT_THROW(mask_reading(bools, MaskKind::Additive), InputError);
 }
 
 TEST(MaskShape, AcceptsBroadcastAndRectangularShapes) {
@@ -81,9 +81,9 @@ TEST(MaskShape, AcceptsBroadcastAndRectangularShapes) {
   EXPECT_EQ(s.queries, 4);
   EXPECT_EQ(s.keys, 12);
   EXPECT_EQ(s.slice_batch(1), 1);
-  EXPECT_THROW(mask_shape_of({12, 4}, "m"), SceneError);
-  EXPECT_THROW(mask_shape_of({12}, "m"), SceneError);
-  EXPECT_THROW(mask_shape_of({1, 1, 1, 4, 4}, "m"), SceneError);
+  EXPECT_THROW(mask_shape_of({12, 4}, "m"), InputError);
+  EXPECT_THROW(mask_shape_of({12}, "m"), InputError);
+  EXPECT_THROW(mask_shape_of({1, 1, 1, 4, 4}, "m"), InputError);
 }
 
 TEST(MaskLint, RectangularRowsSitAtTheirPositions) {
@@ -121,9 +121,9 @@ TEST(Policy, WindowDocumentsBidirectionalAndCuSeqlens) {
   EXPECT_EQ(policy_name(packed), "documents:3,5");
   EXPECT_EQ(policy_name(policy_with_cu_seqlens(policy_parse("bidirectional", 8), {0, 3, 8}, 8)),
             "documents-bidirectional:3,5");
-  EXPECT_THROW(policy_with_cu_seqlens(packed, {0, 3, 8}, 8), SceneError);
-  EXPECT_THROW(policy_with_cu_seqlens(policy_parse("causal", 8), {0, 3, 7}, 8), SceneError);
-  EXPECT_THROW(policy_parse("window:0", 8), SceneError);
+  EXPECT_THROW(policy_with_cu_seqlens(packed, {0, 3, 8}, 8), InputError);
+  EXPECT_THROW(policy_with_cu_seqlens(policy_parse("causal", 8), {0, 3, 7}, 8), InputError);
+  EXPECT_THROW(policy_parse("window:0", 8), InputError);
 }
 
 TEST(FlashVariant, WindowSizeWWReadsTwoWPlusOneKeysInsideItsSequence) {
@@ -143,7 +143,7 @@ TEST(FlashVariant, WindowSizeWWReadsTwoWPlusOneKeysInsideItsSequence) {
   EXPECT_EQ(causal->metrics.total_leaks, 0);
   for (int k = 0; k < 12; ++k) EXPECT_EQ(causal->allowed(0, 7, k), k >= 5 && k <= 7) << k;
   s.params["cu-seqlens"] = "0,5,11";
-  EXPECT_THROW(analyze(s), SceneError);
+  EXPECT_THROW(analyze(s), InputError);
 }
 
 TEST(BlockMask, ExpandsFullBlocksAndJudgesBlocks) {
@@ -173,7 +173,7 @@ TEST(BlockMask, ExpandsFullBlocksAndJudgesBlocks) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].cells, (std::vector<std::pair<int, int>>{{0, 1}}));
   dict.entry_names[1] = "renamed";
-  EXPECT_THROW(block_mask_from(dict), SceneError);
+  EXPECT_THROW(block_mask_from(dict), InputError);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ MaskTensor parsed(const std::string& bytes, const std::string& source) {
 std::string refusal(const std::string& bytes) {
   try {
     mask_file_parse(bytes, "bad.npy");
-  } catch (const SceneError& e) {
+  } catch (const InputError& e) {
     return e.what();
   }
   return "accepted";

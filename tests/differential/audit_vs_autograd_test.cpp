@@ -60,7 +60,7 @@ TEST(AuditErrors, RaisingModuleKeepsItsMessage) {
   try {
     audit("raises");
     FAIL() << "no error";
-  } catch (const SceneError& e) {
+  } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("RuntimeError: sequence length must be a multiple of 7"),
               std::string::npos) << e.what();
   }
@@ -70,7 +70,7 @@ TEST(AuditErrors, WrongOutputShapeIsNamed) {
   try {
     audit("wrong_shape");
     FAIL() << "no error";
-  } catch (const SceneError& e) {
+  } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("returned shape (2, 2, 16, 8)"), std::string::npos) << e.what();
   }
 }

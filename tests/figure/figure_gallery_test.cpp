@@ -12,6 +12,7 @@
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/preset_files.hpp"
 
 namespace attnscope {
 namespace {
@@ -152,8 +153,8 @@ TEST(FigureGallery, SubtitleListsOnlyParametersThatShapeTheFigure) {
 
 TEST(FigureGallery, SubtitlesBreakBetweenItemsAndLeaveNoItemAlone) {
   const FigureOptions o = single();
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes")) {
-    const Scene s = scene_load(entry.path().string());
+  for (const auto& path : test::preset_files()) {
+    const Scene s = scene_load(path.string());
     if (s.n > 256) continue;
     const auto a = analyze(s);
     const std::string text = subtitle_of(figure::view_heatmap(*a, o), o);
@@ -163,11 +164,11 @@ TEST(FigureGallery, SubtitlesBreakBetweenItemsAndLeaveNoItemAlone) {
       lines.push_back(text.substr(b, e - b));
     }
     for (const std::string& line : lines) {
-      EXPECT_NE(line.rfind("\u00b7", 0), 0u) << entry.path() << ": " << line;
-      EXPECT_FALSE(line.ends_with("\u00b7")) << entry.path() << ": " << line;
+      EXPECT_NE(line.rfind("\u00b7", 0), 0u) << path << ": " << line;
+      EXPECT_FALSE(line.ends_with("\u00b7")) << path << ": " << line;
     }
     if (lines.size() > 1)
-      EXPECT_NE(lines.back().find(" \u00b7 "), std::string::npos) << entry.path() << ": " << text;
+      EXPECT_NE(lines.back().find(" \u00b7 "), std::string::npos) << path << ": " << text;
   }
   // A long list wraps at the separators only.
   const auto lines = figure::text_wrap_items("a \u00b7 bb \u00b7 cc \u00b7 dd \u00b7 ee", " \u00b7 ", 8,

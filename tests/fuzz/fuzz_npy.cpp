@@ -1,5 +1,5 @@
-// .npy files given to lint: any bytes either parse or throw SceneError naming the file, and a
-// parsed file either yields per-slice cells under every reading or throws SceneError.
+// .npy files given to lint: any bytes either parse or throw InputError naming the file, and a
+// parsed file either yields per-slice cells under every reading or throws InputError.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -15,14 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   MaskFile file;
   try {
     file = mask_file_parse(bytes, "fuzz.npy");
-  } catch (const SceneError&) {
+  } catch (const InputError&) {
     return 0;
   }
   if (!file.tensor || static_cast<size_t>(file.element_count()) != file.tensor->values.size()) std::abort();
   MaskScan scan;
   try {
     scan = mask_scan(file);
-  } catch (const SceneError&) {
+  } catch (const InputError&) {
     return 0;
   }
   for (MaskKind kind : {MaskKind::Auto, MaskKind::Boolean, MaskKind::Blocked, MaskKind::Additive,
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (static_cast<int>(reading.cells.size()) != scan.shape.slices()) std::abort();
       for (const RowRuns& runs : reading.cells)
         if (runs.rows() != scan.shape.queries) std::abort();
-    } catch (const SceneError&) {
+    } catch (const InputError&) {
     }
   }
   return 0;

@@ -7,6 +7,7 @@
 
 #include "core/analysis.hpp"
 #include "tests/gui/screenshot_support.hpp"
+#include "tests/support/preset_files.hpp"
 
 namespace attnscope::test {
 namespace {
@@ -20,9 +21,7 @@ bool in_colormap(Rgb8 c, ColormapName name) {
 // One test per preset, so CTest runs them in parallel and names the preset that fails.
 std::vector<std::string> preset_files() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes"))
-    if (entry.path().extension() == ".json") files.push_back(entry.path().stem().string());
-  std::sort(files.begin(), files.end());
+  for (const auto& path : test::preset_files()) files.push_back(path.stem().string());
   return files;
 }
 

@@ -169,7 +169,7 @@ class Monkey {
     const float value = odd[pick(std::size(odd))];
     switch (pick(9)) {
       case 0: return action::SetSpeed{value};
-      case 1: return action::Zoom{value};
+      case 1: return action::Zoom{value, std::nullopt};  // about the centre
       case 2: return action::Pan{value, odd[pick(std::size(odd))]};
       case 3: return action::ResetZoom{};
       case 4: return action::SetCompare{pick(2) == 0, pick(2) ? std::vector<std::string>{} : std::vector<std::string>{"full", "nope", "short", "s2", "window"}};
