@@ -2,6 +2,7 @@
 // An audited module as an Analysis, so the GUI and the figures draw it like any variant: each
 // head's dependency map is its mask (leaks judged against the policy), the module's own steps
 // are its trace, and the inspector explains a cell from those steps.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,5 +15,10 @@ namespace attnscope {
 // v: they show the pattern, not the module's own weights (draw masks with --mask).
 std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const AuditOptions& options,
                                                const std::string& policy);
+
+// Measures the TorchScript module at `path` with the sizes, seed and policy of `sizes` and returns
+// its analysis; supplied by the binary, which can load LibTorch. Throws InputError for a file
+// that is not a usable module.
+using ModuleAuditor = std::function<std::shared_ptr<const Analysis>(const Scene& sizes, const std::string& path)>;
 
 }  // namespace attnscope

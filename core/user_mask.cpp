@@ -7,6 +7,7 @@
 
 #include "core/mask_file.hpp"
 #include "core/input_error.hpp"
+#include "core/variant.hpp"
 
 namespace attnscope {
 
@@ -86,6 +87,30 @@ RowRuns user_mask_square(const UserMask& mask, int slice) {
     else square.append_row(std::vector<Run>(cells.row_begin(row), cells.row_end(row)));
   }
   return square;
+}
+
+std::shared_ptr<const UserMask> user_mask_of_scene(const Scene& scene) {
+  const std::string path = scene_param_text(scene, "mask-file");
+  if (path.empty()) throw SceneError("mask-file: the file variant needs --mask-file FILE");
+  UserMaskOptions options;
+  options.kind = mask_kind_parse(scene_param_text(scene, "mask-kind"));
+  options.align = mask_align_parse(scene_param_text(scene, "mask-align"));
+  options.policy = scene.policy;
+  return user_mask_cached(path, options);
+}
+
+Scene scene_for_mask_file(Scene scene, const std::string& path) {
+  scene.variant = "file";
+  const Variant& file = *variant_find("file");
+  std::erase_if(scene.params, [&](const auto& param) { return !variant_own_param(file, param.first); });
+  scene.params["mask-file"] = path;
+  scene.title = "your mask: " + std::filesystem::path(path).filename().string();
+  scene.caption.clear();
+  scene.captions.clear();
+  const auto mask = user_mask_of_scene(scene);
+  scene.n = mask->shape.keys;
+  scene.heads = mask->shape.heads;
+  return scene;
 }
 
 }  // namespace attnscope

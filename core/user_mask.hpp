@@ -9,6 +9,7 @@
 
 #include "core/block_mask.hpp"
 #include "core/mask_lint.hpp"
+#include "core/scene.hpp"
 
 namespace attnscope {
 
@@ -39,6 +40,15 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
 // The same, remembered by path, options and modification time: the GUI and figures read a file
 // once however many analyses draw it. Thread-safe.
 std::shared_ptr<const UserMask> user_mask_cached(const std::string& path, const UserMaskOptions& options);
+
+// The mask a scene names: its mask-file read with its mask-kind, mask-align and policy, cached.
+// Throws SceneError naming mask-file when the scene names no file.
+std::shared_ptr<const UserMask> user_mask_of_scene(const Scene& scene);
+
+// `scene` drawing the mask file at `path` with the file variant (`--mask-file`, File > Open):
+// titled by the file, with the file's keys and heads; parameters the file variant does not take
+// are dropped. Throws InputError for a file that cannot be read as a mask.
+Scene scene_for_mask_file(Scene scene, const std::string& path);
 
 // The slice's cells as an Nk x Nk mask in positions (rows before the first query are empty),
 // for drawing the mask with the variants.

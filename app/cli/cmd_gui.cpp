@@ -57,6 +57,10 @@ class GuiCommand final : public Command {
     if (auto size = size_parse(size_)) std::tie(request.width, request.height) = *size;
     request.scene = scene_options_.scene();
     request.scene_given = scene_options_.any_given();
+    request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path) {
+      const AuditOptions options = audit_options(sizes, path, inputs);
+      return audit_analysis(audit_measure(options, {}, false), options, sizes.policy);
+    };
     if (audit_.empty()) scene_validate(request.scene);
     else {
       const AuditOptions options = audit_options(request.scene, audit_, inputs_);

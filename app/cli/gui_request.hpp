@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/analysis.hpp"
+#include "core/audit_analysis.hpp"
 
 namespace attnscope {
 
@@ -22,6 +23,7 @@ struct GuiRequest {
   int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size
   std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
+  ModuleAuditor audit_module;  // how File > Open opens a module
 };
 
 // Returns the process exit code.

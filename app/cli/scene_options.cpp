@@ -38,18 +38,16 @@ constexpr SharedFlag kSharedFlags[] = {
 // --mask-file draws the user's mask: the file variant (unless another variant is named, which
 // then reads the file's size), with the file's keys and heads.
 void mask_file_scene(Scene& scene, bool variant_given, bool n_given, bool heads_given) {
+  const Scene given = scene;
   if (!variant_given) {
-    scene.variant = "file";
-    scene.title = "your mask: " + std::filesystem::path(scene.params.at("mask-file")).filename().string();
-    scene.caption.clear();
+    scene = scene_for_mask_file(scene, scene.params.at("mask-file"));
+  } else {
+    const auto mask = user_mask_of_scene(scene);
+    scene.n = mask->shape.keys;
+    scene.heads = mask->shape.heads;
   }
-  UserMaskOptions options;
-  options.kind = mask_kind_parse(scene_param_text(scene, "mask-kind"));
-  options.align = mask_align_parse(scene_param_text(scene, "mask-align"));
-  options.policy = scene.policy;
-  const auto mask = user_mask_cached(scene.params.at("mask-file"), options);
-  if (!n_given) scene.n = mask->shape.keys;
-  if (!heads_given) scene.heads = mask->shape.heads;
+  if (n_given) scene.n = given.n;
+  if (heads_given) scene.heads = given.heads;
 }
 
 }  // namespace

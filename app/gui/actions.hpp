@@ -76,6 +76,9 @@ struct AnalysisReady {
   uint64_t scene_hash = 0;
   std::shared_ptr<const Analysis> analysis;
   std::string error;
+  // Non-empty: the audit of the module at this path, opened from File > Open; its scene replaces
+  // the current one (undoable) unless the user changed the scene meanwhile.
+  std::string opened_module;
 };
 }  // namespace action
 

@@ -15,6 +15,7 @@
 #include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
+#include "core/audit_analysis.hpp"
 #include "core/weight_scale.hpp"
 
 namespace attnscope {
@@ -130,6 +131,7 @@ struct AppState {
   std::vector<std::string> error_fields;
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
+  ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
 
   const Step* current_step() const;
   // The caption of step `index`: the scene's hand-written one while the analysed scene is the one

@@ -1,5 +1,7 @@
 #include "app/gui/apply.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -9,6 +11,7 @@
 #include "app/gui/heatmap_image.hpp"
 #include "core/compare.hpp"
 #include "core/step_caption.hpp"
+#include "core/user_mask.hpp"
 
 namespace attnscope {
 
@@ -99,7 +102,7 @@ std::string request_analysis(AppState& state, const Scene& scene, bool current) 
     job.n = scene.n;
     job.started = std::chrono::steady_clock::now();
     job.result = std::async(std::launch::async, [scene, generation = state.generation, hash] {
-      action::AnalysisReady ready{generation, hash, nullptr, {}};
+      action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       try {
         ready.analysis = analyze_for_view(scene);
       } catch (const std::exception& e) {
@@ -135,11 +138,15 @@ void set_scene(AppState& state, Scene scene) {
   request_compare(state);
 }
 
-void edit_scene(AppState& state, Scene scene) {
-  if (scene == state.scene) return;
+void remember_for_undo(AppState& state) {
   state.history.undo.push_back(state.scene);
   if (state.history.undo.size() > History::kLimit) state.history.undo.erase(state.history.undo.begin());
   state.history.redo.clear();
+}
+
+void edit_scene(AppState& state, Scene scene) {
+  if (scene == state.scene) return;
+  remember_for_undo(state);
   set_scene(state, std::move(scene));
 }
 
@@ -153,6 +160,47 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anch
 }
 
 void browser_list(FileBrowser& browser) { browser.entries = folder_list(browser.folder, browser.filter, browser.error); }
+
+// A .pt that is not a saved tensor may be a TorchScript module: its audit runs LibTorch in a child
+// process for seconds, so it runs on a worker like a large analysis, at the current scene's sizes.
+void module_open(AppState& state, const std::string& path, const std::string& mask_error) {
+  AnalysisJob job;
+  job.generation = state.generation;
+  job.n = state.scene.n;
+  job.started = std::chrono::steady_clock::now();
+  job.result = std::async(std::launch::async, [audit = state.audit_module, sizes = state.scene, path, mask_error,
+                                               generation = state.generation] {
+    action::AnalysisReady ready{generation, 0, nullptr, {}, path};
+    try {
+      ready.analysis = audit(sizes, path);
+      ready.scene_hash = scene_hash(ready.analysis->scene);
+    } catch (const std::exception& e) {
+      ready.error = fmt::format("not a mask ({}), nor a module ({})", mask_error, e.what());
+    }
+    return ready;
+  });
+  state.jobs.push_back(std::move(job));
+  attnscope::apply(state, action::ShowToast{"auditing " + std::filesystem::path(path).filename().string() +
+                                            ": each token's dependencies are measured with LibTorch"});
+}
+
+// The module's scene becomes the current one, undoable like an edit; dropped if the user changed
+// the scene while the audit ran.
+void module_opened(AppState& state, const action::AnalysisReady& a) {
+  const std::string name = std::filesystem::path(a.opened_module).filename().string();
+  if (a.generation != state.generation) return;
+  if (!a.analysis) {
+    attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + a.error, true});
+    return;
+  }
+  remember_for_undo(state);
+  state.scene = a.analysis->scene;
+  ++state.generation;
+  state.captions_scene.reset();
+  install(state, a.analysis);
+  recent_add(state.recent.modules, a.opened_module);
+  attnscope::apply(state, action::ShowToast{fmt::format("opened {}: {} leaking cells", name, a.analysis->metrics.total_leaks)});
+}
 
 // Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
 // the scene alone and says why in a toast.
@@ -179,11 +227,23 @@ void file_open(AppState& state, const std::string& given) {
       }
       return;
     case FileKind::Mask:
-      attnscope::apply(state, action::ShowToast{name + ": the GUI cannot show a mask file yet; check it with: attnscope lint " + path, true});
+    case FileKind::MaskOrModule: {
+      std::string mask_error;
+      try {
+        edit_scene(state, scene_for_mask_file(state.scene, path));
+        recent_add(state.recent.masks, path);
+        attnscope::apply(state, action::ShowToast{"opened " + name + ", judged against the " + state.scene.policy + " policy"});
+        return;
+      } catch (const std::exception& e) {
+        mask_error = e.what();
+      }
+      if (file_kind(path) == FileKind::Mask || !state.audit_module) {
+        attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + mask_error, true});
+        return;
+      }
+      module_open(state, path, mask_error);
       return;
-    case FileKind::MaskOrModule:
-      attnscope::apply(state, action::ShowToast{name + ": the GUI cannot show mask files or TorchScript modules yet; check a mask with: attnscope lint " + path, true});
-      return;
+    }
     case FileKind::Unknown:
       attnscope::apply(state, action::ShowToast{name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them", true});
       return;
@@ -367,6 +427,10 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::AnalysisReady& a) {
             if (a.analysis) state.cache.put(a.scene_hash, a.analysis);
+            if (!a.opened_module.empty()) {
+              module_opened(state, a);
+              return;
+            }
             // A result for a scene the user has since left is stale: cached, never shown.
             if (a.generation != state.generation || a.scene_hash != scene_hash(state.scene)) return;
             if (a.analysis) install(state, a.analysis);

@@ -201,6 +201,11 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
   torch::jit::Module module;
   try {
     module = torch::jit::load(options.file);
+  } catch (const c10::Error& e) {
+    // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
+    const std::string what = e.what_without_backtrace();
+    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
+                     what.substr(0, what.find('\n')) + "); save it with torch.jit.save(torch.jit.script(m), path)");
   } catch (const std::exception& e) {
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
                      module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");

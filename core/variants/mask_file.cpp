@@ -30,7 +30,7 @@ class MaskFileVariant final : public Variant {
     return info;
   }
   void validate(const Scene& scene) const override {
-    const auto mask = read(scene);
+    const auto mask = user_mask_of_scene(scene);
     if (scene.n != mask->shape.keys)
       throw SceneError(fmt::format("n: the mask file has {} keys; use --n {}", mask->shape.keys,
                                    mask->shape.keys));
@@ -39,7 +39,7 @@ class MaskFileVariant final : public Variant {
                                    mask->shape.heads, mask->shape.heads));
   }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
-    const auto mask = read(scene);
+    const auto mask = user_mask_of_scene(scene);
     VariantBuild out;
     for (int h = 0; h < scene.heads; ++h)
       out.masks.push_back(user_mask_square(*mask, mask->shape.heads == 1 ? 0 : h));
@@ -54,16 +54,6 @@ class MaskFileVariant final : public Variant {
     return "the mask file allows it";
   }
 
- private:
-  static std::shared_ptr<const UserMask> read(const Scene& scene) {
-    const std::string path = scene_param_text(scene, "mask-file");
-    if (path.empty()) throw SceneError("mask-file: the file variant needs --mask-file FILE");
-    UserMaskOptions options;
-    options.kind = mask_kind_parse(scene_param_text(scene, "mask-kind"));
-    options.align = mask_align_parse(scene_param_text(scene, "mask-align"));
-    options.policy = scene.policy;
-    return user_mask_cached(path, options);
-  }
 };
 
 ATTNSCOPE_REGISTER_VARIANT(MaskFileVariant)

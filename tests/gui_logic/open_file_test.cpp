@@ -1,5 +1,5 @@
-// Opening files from the GUI: scenes open as an undoable edit and join the recent list; masks,
-// modules and unreadable files leave the scene alone with a message; the browser lists folders
+// Opening files from the GUI: scenes, masks and modules open as an undoable edit and join the
+// recent lists; unreadable files leave the scene alone with a message; the browser lists folders
 // first and filters by extension.
 #include <gtest/gtest.h>
 
@@ -77,10 +77,73 @@ TEST(OpenFileTest, FilesThatCannotOpenLeaveTheSceneAloneAndSayWhy) {
     EXPECT_NE(state.toast->text.find(says), std::string::npos) << state.toast->text;
   };
   expect_unchanged("broken.json", "cannot open broken.json");
-  expect_unchanged("mask.npy", "attnscope lint " + (folder / "mask.npy").string());
-  expect_unchanged("model.pt", "TorchScript modules");
+  expect_unchanged("mask.npy", "cannot open mask.npy: file: " + (folder / "mask.npy").string() + " is not a NumPy");
+  expect_unchanged("model.pt", "cannot open model.pt");  // no auditor: a mask or nothing
   expect_unchanged("notes.txt", "none of them");
   expect_unchanged("missing.json", "no such file");
+}
+
+TEST(OpenFileTest, AMaskOpensWithTheFileVariantAtItsSizeAndShowsItsLeak) {
+  const fs::path folder = scratch("mask");
+  // An additive mask saved by NumPy whose cell (2, 5) is 0: query 2 reads the future key 5.
+  fs::copy_file(std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/masks/neg_inf_leak_f32.npy", folder / "leaky.npy");
+  AppState state = state_with(classroom_scene());
+  apply(state, action::OpenFile{(folder / "leaky.npy").string()});
+  EXPECT_EQ(state.scene.variant, "file");
+  EXPECT_EQ(state.scene.title, "your mask: leaky.npy");
+  ASSERT_TRUE(state.analysis);
+  EXPECT_EQ(state.analysis->n(), 8);
+  EXPECT_EQ(state.analysis->heads(), 1);
+  EXPECT_EQ(state.analysis->metrics.total_leaks, 1);
+  EXPECT_TRUE(state.analysis->leaks_at(0, 2, 5));
+  EXPECT_EQ(state.recent.masks, std::vector<std::string>{(folder / "leaky.npy").string()});
+  ASSERT_TRUE(state.toast);
+  EXPECT_FALSE(state.toast->error) << state.toast->text;
+  apply(state, action::Undo{});
+  EXPECT_EQ(state.scene.title, "classroom");
+}
+
+TEST(OpenFileTest, AModuleOpensThroughTheAuditorOnAWorkerAndUndoReturns) {
+  const fs::path folder = scratch("module");
+  std::ofstream(folder / "attn.pt") << "not a saved tensor";
+  AppState state = state_with(classroom_scene());
+  std::string audited;
+  state.audit_module = [&audited](const Scene& sizes, const std::string& path) {
+    audited = path;
+    Scene scene = sizes;
+    scene.title = "audited";
+    scene.variant = "full";
+    return analyze(scene);
+  };
+  apply(state, action::OpenFile{(folder / "attn.pt").string()});
+  ASSERT_EQ(state.jobs.size(), 1u) << "the audit runs on a worker";
+  EXPECT_EQ(state.scene.title, "classroom") << "nothing changes before it is done";
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  EXPECT_EQ(audited, (folder / "attn.pt").string());
+  EXPECT_EQ(state.scene.title, "audited");
+  EXPECT_EQ(state.analysis->scene.title, "audited");
+  EXPECT_EQ(state.recent.modules, std::vector<std::string>{(folder / "attn.pt").string()});
+  apply(state, action::Undo{});
+  EXPECT_EQ(state.scene.title, "classroom");
+  EXPECT_EQ(state.analysis->scene.title, "classroom");
+}
+
+TEST(OpenFileTest, AFileNeitherMaskNorModuleSaysBoth) {
+  const fs::path folder = scratch("neither");
+  std::ofstream(folder / "junk.pt") << "junk";
+  AppState state = state_with(classroom_scene());
+  state.audit_module = [](const Scene&, const std::string&) -> std::shared_ptr<const Analysis> {
+    throw InputError("junk.pt is not a TorchScript module saved by torch.jit.save");
+  };
+  apply(state, action::OpenFile{(folder / "junk.pt").string()});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  EXPECT_EQ(state.scene.title, "classroom");
+  EXPECT_TRUE(state.history.undo.empty());
+  EXPECT_TRUE(state.recent.modules.empty());
+  ASSERT_TRUE(state.toast);
+  EXPECT_TRUE(state.toast->error);
+  EXPECT_NE(state.toast->text.find("cannot open junk.pt: not a mask ("), std::string::npos) << state.toast->text;
+  EXPECT_NE(state.toast->text.find("nor a module (junk.pt is not a TorchScript module"), std::string::npos) << state.toast->text;
 }
 
 TEST(OpenFileTest, TheBrowserListsFoldersFirstAndFiltersByExtension) {
