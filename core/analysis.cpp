@@ -25,6 +25,18 @@ float Analysis::score(int b, int head, int q, int k) const {
   return attention.head(b, head).scores[build.masks[head].row_cell_offset(q) + rank];
 }
 
+std::vector<std::string> Analysis::notes_at(int head, int q, int k) const {
+  std::vector<std::string> out;
+  for (const CellNote& note : build.notes) {
+    if (note.head != head) continue;
+    const bool about = std::any_of(note.cells.begin(), note.cells.end(), [&](const auto& cell) {
+      return cell.first == q && (cell.second == k || cell.second == -1);
+    });
+    if (about) out.push_back(note.text);
+  }
+  return out;
+}
+
 std::shared_ptr<const Qkv> Analysis::head_qkv(int head) const {
   std::lock_guard<std::mutex> lock(head_qkv_.mutex);
   if (head_qkv_.heads.empty()) head_qkv_.heads.resize(scene.heads);

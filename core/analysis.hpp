@@ -58,6 +58,8 @@ struct Analysis {
   // 0 for masked cells. Without stored values the cell's row is computed on demand.
   float weight(int b, int head, int q, int k) const;
   float score(int b, int head, int q, int k) const;  // NaN for masked cells
+  // The variant's notes about (q, k) in `head` (CellNote), in the order it found them.
+  std::vector<std::string> notes_at(int head, int q, int k) const;
   // Why (q, k) leaks in `head`: what the policy forbids and how the variant let it through.
   std::string leak_explanation(int head, int q, int k) const;
 

@@ -55,6 +55,14 @@ struct VariantInfo {
   std::string golden_absent;
 };
 
+// Something the variant found about cells besides leaks (a mask file's empty rows, its blocked
+// diagonal): the inspector shows it for these cells.
+struct CellNote {
+  int head = 0;
+  std::string text;
+  std::vector<std::pair<int, int>> cells;  // (q, k); k = -1: every cell of row q
+};
+
 struct VariantBuild {
   std::vector<RowRuns> masks;        // per head, original coordinates
   std::optional<FrameLayout> frame;  // grouped variants: the layout the attention runs in
@@ -68,6 +76,7 @@ struct VariantBuild {
   // frame leaves it empty; block-structured variants without a frame set it themselves.
   std::vector<std::vector<int>> boundaries;
   std::string boundary_name = "group";  // what the lines separate: "group" or "block"
+  std::vector<CellNote> notes;
 };
 
 class Variant {

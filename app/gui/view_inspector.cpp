@@ -74,6 +74,11 @@ void view_inspector(ViewContext& ctx) {
   if (allowed)
     ImGui::TextUnformatted(fmt::format("score {:.4f}   weight {:.4f}", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k)).c_str());
   ImGui::TextUnformatted(why(a, c).c_str());
+  for (const std::string& note : a.notes_at(c.head, c.q, c.k)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(theme.leak));
+    ImGui::TextUnformatted(("lint: " + note).c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::PopTextWrapPos();
   if (!ctx.classroom()) {
     if (ImGui::SmallButton(state.pinned == c ? "unpin" : "pin")) ctx.queue.push(action::Pin{state.pinned == c ? std::nullopt : std::optional<Cell>(c)});

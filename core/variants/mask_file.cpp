@@ -41,8 +41,13 @@ class MaskFileVariant final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const auto mask = user_mask_of_scene(scene);
     VariantBuild out;
-    for (int h = 0; h < scene.heads; ++h)
-      out.masks.push_back(user_mask_square(*mask, mask->shape.heads == 1 ? 0 : h));
+    const auto slice_of = [&](int head) { return mask->shape.heads == 1 ? 0 : head; };
+    for (int h = 0; h < scene.heads; ++h) {
+      out.masks.push_back(user_mask_square(*mask, slice_of(h)));
+      // lint's other findings about this head's slice; leaks the analysis finds itself.
+      for (const MaskFinding& f : mask->lint.findings)
+        if (f.name != "leak" && (f.slice == -1 || f.slice == slice_of(h))) out.notes.push_back({h, f.text, f.cells});
+    }
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(t, scene, mask->reason,
