@@ -18,7 +18,8 @@ std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const 
 
 // Measures the TorchScript module at `path` with the sizes, seed and policy of `sizes` and returns
 // its analysis; supplied by the binary, which can load LibTorch. Throws InputError for a file
-// that is not a usable module.
-using ModuleAuditor = std::function<std::shared_ptr<const Analysis>(const Scene& sizes, const std::string& path)>;
+// that is not a usable module. `progress` gets the fraction done and may throw AnalysisCancelled.
+using ModuleAuditor = std::function<std::shared_ptr<const Analysis>(
+    const Scene& sizes, const std::string& path, const std::function<void(double)>& progress)>;
 
 }  // namespace attnscope

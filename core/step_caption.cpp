@@ -79,8 +79,10 @@ std::string leak_sentence(const Analysis& a, const LeakFacts& leaks) {
   const int64_t in_head = a.metrics.heads[leaks.head].leaks;
   std::string where = in_head == leaks.total ? fmt::format("all in head {}", leaks.head)
                                              : fmt::format("{} of them in head {}", digits_grouped(in_head), leaks.head);
-  return fmt::format("{} leak ({}): queries {} read keys {}, which the {} policy forbids.", cells_text(leaks.total),
-                     where, list_text(leaks.queries), list_text(leaks.keys), a.scene.policy);
+  const bool one_query = leaks.queries.size() == 1;
+  return fmt::format("{} leak ({}): {} {} {} {} {}, which the {} policy forbids.", cells_text(leaks.total), where,
+                     one_query ? "query" : "queries", list_text(leaks.queries), one_query ? "reads" : "read",
+                     leaks.keys.size() == 1 ? "key" : "keys", list_text(leaks.keys), a.scene.policy);
 }
 
 }  // namespace

@@ -25,21 +25,23 @@ AuditOptions audit_options(const Scene& scene, const std::string& file, const st
 }
 
 AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
-                          bool progress_to_stderr) {
+                          bool progress_to_stderr, const IsolatedProgress& progress) {
   if (!std::filesystem::is_regular_file(options.file))
     throw InputError("file: cannot open '" + options.file + "'; check the path");
   const bool draw = progress_to_stderr && isatty(STDERR_FILENO);
   const std::string payload = isolated_run(
       [] { torch_module(); },
-      [&] {
-        const AuditProgress progress = [&](int done, int total) {
-          if (!draw || (done % 8 != 0 && done != total)) return;
+      [&](const IsolatedProgress& report) {
+        const AuditProgress probes = [&](int done, int total) {
+          if (done % 8 != 0 && done != total) return;
+          report(static_cast<double>(done) / total);
+          if (!draw) return;
           std::fprintf(stderr, "\raudit: %d of %d token probes%s", done, total, done == total ? "\n" : "");
           std::fflush(stderr);
         };
-        return audit_result_serialize(torch_module().audit_run(options, progress));
+        return audit_result_serialize(torch_module().audit_run(options, probes));
       },
-      limits, options.file);
+      limits, options.file, progress);
   return audit_result_parse(payload);
 }
 

@@ -11,7 +11,9 @@ namespace attnscope {
 AuditOptions audit_options(const Scene& scene, const std::string& file, const std::string& inputs);
 
 // progress_to_stderr: the child draws a progress line on stderr (only when it is a terminal).
+// `progress` gets the fraction of token probes done, in this process; it may throw
+// AnalysisCancelled to stop the audit (isolated_run).
 AuditResult audit_measure(const AuditOptions& options, const IsolationLimits& limits,
-                          bool progress_to_stderr);
+                          bool progress_to_stderr, const IsolatedProgress& progress = {});
 
 }  // namespace attnscope

@@ -57,9 +57,10 @@ class GuiCommand final : public Command {
     if (auto size = size_parse(size_)) std::tie(request.width, request.height) = *size;
     request.scene = scene_options_.scene();
     request.scene_given = scene_options_.any_given();
-    request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path) {
+    request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path,
+                                              const std::function<void(double)>& progress) {
       const AuditOptions options = audit_options(sizes, path, inputs);
-      return audit_analysis(audit_measure(options, {}, false), options, sizes.policy);
+      return audit_analysis(audit_measure(options, {}, false, progress), options, sizes.policy);
     };
     if (audit_.empty()) scene_validate(request.scene);
     else {

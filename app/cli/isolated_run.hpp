@@ -13,11 +13,18 @@ struct IsolationLimits {
   double seconds = 600;       // wall-clock time for prepare() and the job together
 };
 
+// Called with the fraction done (0..1); in the child it sends the fraction to the parent.
+using IsolatedProgress = std::function<void(double)>;
+using IsolatedJob = std::function<std::string(const IsolatedProgress& report)>;
+
 // In the child: prepare() (e.g. loading libraries, before the memory limit applies), then
-// job(), whose string comes back to the caller. A InputError or other exception in the child
-// is rethrown here as InputError with its message; a signal, the time limit or the memory
-// budget becomes a InputError that starts with `what`.
-std::string isolated_run(const std::function<void()>& prepare, const std::function<std::string()>& job,
-                         const IsolationLimits& limits, const std::string& what);
+// job(report), whose string comes back to the caller. An InputError or other exception in the
+// child is rethrown here as InputError with its message; a signal, the time limit or the memory
+// budget becomes an InputError that starts with `what`. In the parent, `progress` receives what
+// the job reports, and is also called with the last fraction a few times a second, so that it
+// can cancel: whatever it throws (AnalysisCancelled) kills the child and propagates.
+std::string isolated_run(const std::function<void()>& prepare, const IsolatedJob& job,
+                         const IsolationLimits& limits, const std::string& what,
+                         const IsolatedProgress& progress = {});
 
 }  // namespace attnscope

@@ -55,6 +55,7 @@ struct BrowseFolder { std::string folder; };  // opens the browser there (empty:
 struct BrowseFilter { std::string extension; };
 struct CloseBrowser {};
 struct ClearRecent {};
+struct CancelJobs {};  // stop every running analysis and audit; their results never arrive
 struct ToggleFullscreen {};
 // `anchor`: the point that stays put, as fractions of the visible view (the pointer under the
 // wheel); without one the view's centre.
@@ -88,7 +89,7 @@ using Action = std::variant<
     action::SetSpeed, action::SetCompare, action::ToggleCompare, action::SetCompareHead,
     action::ToggleCost, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
     action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile,
-    action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent,
+    action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady>;

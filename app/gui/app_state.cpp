@@ -28,6 +28,11 @@ void AnalysisCache::put(uint64_t hash, std::shared_ptr<const Analysis> analysis)
   if (entries_.size() > kCapacity) entries_.pop_back();
 }
 
+void JobControl::report(double fraction) {
+  done = static_cast<float>(fraction);
+  if (cancel) throw AnalysisCancelled();
+}
+
 const Step* AppState::current_step() const {
   if (!analysis || analysis->trace().steps.empty()) return nullptr;
   const auto& steps = analysis->trace().steps;

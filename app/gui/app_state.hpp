@@ -2,6 +2,7 @@
 // AppState: the one place the GUI keeps its data (the scene being edited, its analysis, the
 // step cursor, view options, history, cache and background jobs). Views read it and enqueue
 // actions; only apply() and tick() change it, between frames.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -70,11 +71,21 @@ class AnalysisCache {
   std::list<std::pair<uint64_t, std::shared_ptr<const Analysis>>> entries_;  // most recent first
 };
 
+// Shared between the GUI thread and a worker: how far the work is, and whether the user cancelled.
+struct JobControl {
+  std::atomic<float> done{0.f};  // 0..1
+  std::atomic<bool> cancel{false};
+  // For the worker's progress callback: records the fraction, throws AnalysisCancelled once asked.
+  void report(double fraction);
+};
+
 struct AnalysisJob {
   uint64_t generation = 0;
   uint64_t scene_hash = 0;
   int n = 0;
+  std::string what;  // "analysing N = 131,072", "auditing model.pt"
   std::chrono::steady_clock::time_point started;
+  std::shared_ptr<JobControl> control = std::make_shared<JobControl>();
   std::future<action::AnalysisReady> result;
 };
 

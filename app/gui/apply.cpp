@@ -10,6 +10,7 @@
 #include "app/gui/file_browser.hpp"
 #include "app/gui/heatmap_image.hpp"
 #include "core/compare.hpp"
+#include "core/digits.hpp"
 #include "core/step_caption.hpp"
 #include "core/user_mask.hpp"
 
@@ -100,11 +101,16 @@ std::string request_analysis(AppState& state, const Scene& scene, bool current) 
     job.generation = state.generation;
     job.scene_hash = hash;
     job.n = scene.n;
+    job.what = "analysing N = " + digits_grouped(scene.n);
     job.started = std::chrono::steady_clock::now();
-    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash] {
+    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash, control = job.control] {
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
+      AnalyzeOptions options;
+      options.progress = [control](double fraction) { control->report(fraction); };
       try {
-        ready.analysis = analyze_for_view(scene);
+        ready.analysis = analyze_for_view(scene, options);
+      } catch (const AnalysisCancelled&) {
+        ready.error = "analysis cancelled; change the scene to analyse again";
       } catch (const std::exception& e) {
         ready.error = e.what();
       }
@@ -167,13 +173,16 @@ void module_open(AppState& state, const std::string& path, const std::string& ma
   AnalysisJob job;
   job.generation = state.generation;
   job.n = state.scene.n;
+  job.what = "auditing " + std::filesystem::path(path).filename().string();
   job.started = std::chrono::steady_clock::now();
   job.result = std::async(std::launch::async, [audit = state.audit_module, sizes = state.scene, path, mask_error,
-                                               generation = state.generation] {
+                                               generation = state.generation, control = job.control] {
     action::AnalysisReady ready{generation, 0, nullptr, {}, path};
     try {
-      ready.analysis = audit(sizes, path);
+      ready.analysis = audit(sizes, path, [control](double fraction) { control->report(fraction); });
       ready.scene_hash = scene_hash(ready.analysis->scene);
+    } catch (const AnalysisCancelled&) {
+      ready.error = "the audit was cancelled";
     } catch (const std::exception& e) {
       ready.error = fmt::format("not a mask ({}), nor a module ({})", mask_error, e.what());
     }
@@ -387,6 +396,9 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::CloseBrowser&) { state.browser.open = false; },
           [&](const action::ClearRecent&) { state.recent = {}; },
+          [&](const action::CancelJobs&) {
+            for (const AnalysisJob& job : state.jobs) job.control->cancel = true;
+          },
           [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
           [&](const action::Zoom& a) {
             if (std::isfinite(a.factor) && a.factor > 0.f)

@@ -158,9 +158,10 @@ void view_scene(ViewContext& ctx) {
   if (changed) ctx.queue.push(action::SetScene{scene});
   for (const AnalysisJob& job : state.jobs) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.started).count();
-    const char* spinner = "|/-\\";
-    ImGui::Text("%c analysing N = %d ... %.1f s", spinner[static_cast<int>(seconds * 8) % 4], job.n, seconds);
+    const std::string label = fmt::format("{} ... {:.1f} s", job.what, seconds);
+    ImGui::ProgressBar(job.control->done, {-1.f, 0.f}, label.c_str());
   }
+  if (!state.jobs.empty() && ImGui::SmallButton("cancel")) ctx.queue.push(action::CancelJobs{});
 }
 
 void view_presets(ViewContext& ctx) {

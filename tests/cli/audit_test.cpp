@@ -3,10 +3,12 @@
 // allocates without bound or never returns.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "app/cli/audit_measure.hpp"
@@ -103,13 +105,55 @@ TEST(AuditIsolation, TimeLimitStopsAnEndlessLoop) {
 
 TEST(AuditIsolation, AbortInTheChildIsReported) {
   try {
-    isolated_run([] {}, []() -> std::string { std::abort(); }, {}, "job");
+    isolated_run([] {}, [](const IsolatedProgress&) -> std::string { std::abort(); }, {}, "job");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("job: the module's process died (Aborted)"), std::string::npos)
         << e.what();
   }
-  EXPECT_EQ(isolated_run([] {}, [] { return std::string("result"); }, {}, "job"), "result");
+  EXPECT_EQ(isolated_run([] {}, [](const IsolatedProgress&) { return std::string("result"); }, {}, "job"), "result");
+}
+
+TEST(AuditIsolation, ProgressReachesTheParentAndItsExceptionCancelsTheChild) {
+  std::vector<double> seen;
+  const std::string result = isolated_run(
+      [] {},
+      [](const IsolatedProgress& report) {
+        for (int i = 1; i <= 4; ++i) report(i / 4.0);
+        return std::string("P-looking result");  // the final message may hold any bytes
+      },
+      {}, "job", [&](double fraction) {
+        if (seen.empty() || seen.back() != fraction) seen.push_back(fraction);
+      });
+  EXPECT_EQ(result, "P-looking result");
+  EXPECT_EQ(seen, (std::vector<double>{0.25, 0.5, 0.75, 1.0}));
+
+  // A child that would run for a minute stops as soon as the parent's callback throws.
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(isolated_run(
+                   [] {},
+                   [](const IsolatedProgress& report) {
+                     report(0.1);
+                     std::this_thread::sleep_for(std::chrono::seconds(60));
+                     return std::string("too late");
+                   },
+                   {}, "job", [](double fraction) {
+                     if (fraction > 0.0) throw AnalysisCancelled();
+                   }),
+               AnalysisCancelled);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+}
+
+TEST(AuditIsolation, AModuleAuditReportsItsProbesAndCanBeCancelled) {
+  Scene scene;
+  const AuditOptions options = audit_options(scene, module("s2_even_g"), "");
+  double last = 0.0;
+  audit_measure(options, {}, false, [&](double fraction) { last = fraction; });
+  EXPECT_EQ(last, 1.0);
+  EXPECT_THROW(audit_measure(options, {}, false, [](double fraction) {
+                 if (fraction > 0.0) throw AnalysisCancelled();
+               }),
+               AnalysisCancelled);
 }
 
 // The audited module as an Analysis (what gui --audit and export --audit draw): its dependency

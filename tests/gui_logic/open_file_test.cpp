@@ -7,8 +7,10 @@
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/gui_logic/gui_harness.hpp"
 
@@ -108,7 +110,8 @@ TEST(OpenFileTest, AModuleOpensThroughTheAuditorOnAWorkerAndUndoReturns) {
   std::ofstream(folder / "attn.pt") << "not a saved tensor";
   AppState state = state_with(classroom_scene());
   std::string audited;
-  state.audit_module = [&audited](const Scene& sizes, const std::string& path) {
+  state.audit_module = [&audited](const Scene& sizes, const std::string& path, const std::function<void(double)>& progress) {
+    progress(1.0);
     audited = path;
     Scene scene = sizes;
     scene.title = "audited";
@@ -132,7 +135,7 @@ TEST(OpenFileTest, AFileNeitherMaskNorModuleSaysBoth) {
   const fs::path folder = scratch("neither");
   std::ofstream(folder / "junk.pt") << "junk";
   AppState state = state_with(classroom_scene());
-  state.audit_module = [](const Scene&, const std::string&) -> std::shared_ptr<const Analysis> {
+  state.audit_module = [](const Scene&, const std::string&, const std::function<void(double)>&) -> std::shared_ptr<const Analysis> {
     throw InputError("junk.pt is not a TorchScript module saved by torch.jit.save");
   };
   apply(state, action::OpenFile{(folder / "junk.pt").string()});
@@ -144,6 +147,32 @@ TEST(OpenFileTest, AFileNeitherMaskNorModuleSaysBoth) {
   EXPECT_TRUE(state.toast->error);
   EXPECT_NE(state.toast->text.find("cannot open junk.pt: not a mask ("), std::string::npos) << state.toast->text;
   EXPECT_NE(state.toast->text.find("nor a module (junk.pt is not a TorchScript module"), std::string::npos) << state.toast->text;
+}
+
+TEST(OpenFileTest, ARunningAuditShowsItsProgressAndCancelStopsIt) {
+  const fs::path folder = scratch("cancel");
+  std::ofstream(folder / "slow.pt") << "not a saved tensor";
+  AppState state = state_with(classroom_scene());
+  state.audit_module = [](const Scene&, const std::string&, const std::function<void(double)>& progress)
+      -> std::shared_ptr<const Analysis> {
+    for (;;) {  // an audit that would never end: only the cancel thrown by progress() stops it
+      progress(0.5);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  apply(state, action::OpenFile{(folder / "slow.pt").string()});
+  ASSERT_EQ(state.jobs.size(), 1u);
+  EXPECT_EQ(state.jobs[0].what, "auditing slow.pt");
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (state.jobs[0].control->done < 0.5f && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(state.jobs[0].control->done, 0.5f);
+  apply(state, action::CancelJobs{});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  EXPECT_TRUE(state.jobs.empty());
+  EXPECT_EQ(state.scene.title, "classroom");
+  ASSERT_TRUE(state.toast);
+  EXPECT_EQ(state.toast->text, "cannot open slow.pt: the audit was cancelled");
 }
 
 TEST(OpenFileTest, TheBrowserListsFoldersFirstAndFiltersByExtension) {
