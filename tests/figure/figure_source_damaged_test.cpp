@@ -1,5 +1,5 @@
 // Damaged and hostile figure files given to `export --from`: the embedded scene is read without
-// decoding the image, and whatever the bytes, the answer is a source or a SceneError.
+// decoding the image, and whatever the bytes, the answer is a source or a InputError.
 #include <gtest/gtest.h>
 
 #include "core/figure/figure.hpp"
@@ -41,17 +41,31 @@ TEST(FigureSourceDamaged, TruncatedFilesOfEveryFormatAreRefusedWithAMessage) {
        {std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16), gif.substr(0, 40), std::string("GIF89a"),
         std::string("<svg><metadata id=\"attnscope-source\">{\"kind\""), std::string("%PDF /Keywords (abc\\"),
         std::string("%PDF /Keywords <FEFFD800>")}) {
-    EXPECT_THROW(figure_source_from_bytes(bytes, "damaged"), SceneError) << bytes.size() << " bytes";
+    EXPECT_THROW(figure_source_from_bytes(bytes, "damaged"), InputError) << bytes.size() << " bytes";
   }
 }
 
 TEST(FigureSourceDamaged, SvgWithAnUnterminatedEntityEnds) {
   // Found by fuzz_figure_source: an '&' with no ';' after it restarted the scan at the start.
   const std::string svg = "<svg><metadata id=\"attnscope-source\">{\"kind\": \"a&b\"}</metadata></svg>";
-  EXPECT_THROW(figure_source_from_bytes(svg, "amp.svg"), SceneError);
+  EXPECT_THROW(figure_source_from_bytes(svg, "amp.svg"), InputError);
   const std::string many(100000, '&');
   EXPECT_THROW(figure_source_from_bytes("<metadata id=\"attnscope-source\">" + many + ";</metadata>", "amps.svg"),
-               SceneError);
+               InputError);
+}
+
+TEST(FigureSourceDamaged, UnknownOptionNamesAreInputErrors) {
+  // Found by fuzz_figure_source: a PDF whose source named the colormap "viridks" threw the
+  // colormap's own error type, which the reader did not promise.
+  const std::string svg =
+      "<svg><metadata id=\"attnscope-source\">{\"figure\":{\"colormap\":\"viridks\"},"
+      "\"kind\":\"attnscope-figure\",\"scene\":{\"n\":16},\"version\":1}</metadata></svg>";
+  try {
+    figure_source_from_bytes(svg, "typo.svg");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown colormap 'viridks'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

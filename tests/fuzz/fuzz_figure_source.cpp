@@ -1,6 +1,6 @@
 // `export --from FILE`: the PNG, SVG, PDF and GIF readers of the embedded scene. Any bytes either
-// give a figure source or throw SceneError; a source that parses holds a valid scene or fails
-// validation with SceneError.
+// give a figure source or throw InputError; a source that parses holds a valid scene or fails
+// validation with InputError.
 #include <cstdint>
 #include <string>
 
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const FigureSource source = figure_source_from_bytes(bytes, "fuzz");
     scene_validate(source.scene);
-  } catch (const SceneError&) {
+  } catch (const InputError&) {
   }
   return 0;
 }

@@ -1,4 +1,4 @@
-// Scene files: any bytes either load as a valid scene or throw SceneError. A scene that
+// Scene files: any bytes either load as a valid scene or throw InputError. A scene that
 // validates survives a save/load round trip unchanged, and small ones analyse without error.
 #include <cstdint>
 #include <cstdlib>
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     scene = scene_from_json(j);
     scene_validate(scene);
-  } catch (const SceneError&) {
+  } catch (const InputError&) {
     return 0;
   }
   // What scene_save writes, scene_load must read back as the same scene.
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   try {
     analyze(scene);
-  } catch (const SceneError&) {
+  } catch (const InputError&) {
     // Variant rules that only analysis checks (e.g. a window larger than n) are reported too.
   }
   return 0;
