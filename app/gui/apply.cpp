@@ -133,8 +133,9 @@ void request_compare(AppState& state) {
   state.compare_errors.assign(state.view.compare_variants.size(), {});
   if (!state.view.compare) return;
   for (size_t i = 0; i < state.view.compare_variants.size(); ++i)
-    state.compare_errors[i] =
-        request_analysis(state, compare_scene(state.scene, state.view.compare_variants[i]), false);
+    if (state.view.compare_variants[i] != state.scene.variant)  // that one is the current analysis
+      state.compare_errors[i] =
+          request_analysis(state, compare_scene(state.scene, state.view.compare_variants[i]), false);
 }
 
 void set_scene(AppState& state, Scene scene) {
@@ -314,8 +315,12 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
 std::vector<std::string> compare_default_variants(const Scene& scene) {
   std::vector<std::string> variants{scene.variant};
   std::vector<std::string> relatives = scene.compare;
-  if (relatives.empty())
-    if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
+  if (relatives.empty()) {
+    // An audited module is no registered variant: most are attention code of the S2 kind, so it
+    // is compared with LongLoRA's pattern and its fixed mask.
+    const Variant* own = variant_find(scene.variant);
+    relatives = own ? own->info().relatives : std::vector<std::string>{"s2", "s2-fix-mask"};
+  }
   for (const std::string& v : relatives)
     if (variants.size() < 4 && std::find(variants.begin(), variants.end(), v) == variants.end() &&
         variant_find(v))

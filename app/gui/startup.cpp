@@ -27,13 +27,29 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
     if (settings.last_scene) scene = *settings.last_scene;
     else if (!state.presets.empty() && state.presets.front().error.empty()) scene = state.presets.front().scene;
   }
-  apply(state, action::SetScene{scene});
+  state.audit_module = request.audit_module;
+  if (request.audit) {
+    // An audited module is not a scene analyze() can rebuild: its analysis is installed as is.
+    state.scene = request.audit->scene;
+    apply(state, action::AnalysisReady{state.generation, scene_hash(state.scene), request.audit, "", ""});
+  } else {
+    apply(state, action::SetScene{scene});
+  }
   state.history.undo.clear();  // opening a scene is not an edit
   if (!state.scene.captions.empty()) state.captions_scene = state.scene;
   apply(state, action::SetTheme{settings.theme});
   apply(state, action::SetColormap{settings.colormap});
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
-  if (request.compare_view) apply(state, action::SetCompare{true, {}});
+  if (request.compare_view) {
+    // An audited module's scene carries no compare list: the one given on the command line
+    // (--compare) is compared with the module.
+    std::vector<std::string> variants;
+    if (request.audit && !request.scene.compare.empty()) {
+      variants.push_back(state.scene.variant);
+      variants.insert(variants.end(), request.scene.compare.begin(), request.scene.compare.end());
+    }
+    apply(state, action::SetCompare{true, variants});
+  }
 }
 
 Settings settings_from_state(const AppState& state, int width, int height) {

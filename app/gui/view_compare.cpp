@@ -15,8 +15,12 @@ namespace attnscope {
 
 namespace {
 
+// The scene's own variant is the current analysis (an audited module has no other); the others
+// are the same scene under another variant.
 std::shared_ptr<const Analysis> cached(const ViewContext& ctx, const std::string& variant) {
-  return ctx.state.cache.peek(scene_hash(compare_scene(ctx.state.scene, variant)));
+  const AppState& state = ctx.state;
+  if (variant == state.scene.variant) return state.analysis && state.analysis->scene == state.scene ? state.analysis : nullptr;
+  return state.cache.peek(scene_hash(compare_scene(state.scene, variant)));
 }
 
 char letter(size_t i) { return static_cast<char>('A' + i); }

@@ -224,12 +224,6 @@ int gui_launch(const GuiRequest& request) {
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
     SettingsWriter settings(startup, raw);
     if (request.cost) apply(state, action::ToggleCost{});
-    state.audit_module = request.audit_module;
-    if (request.audit) {
-      // An audited module is not a scene analyze() can rebuild: install its analysis as is.
-      state.scene = request.audit->scene;
-      apply(state, action::AnalysisReady{state.generation, scene_hash(state.scene), request.audit, "", ""});
-    }
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
