@@ -9,6 +9,7 @@
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
 #include "core/digits.hpp"
+#include "core/shown_heads.hpp"
 
 namespace attnscope {
 
@@ -52,7 +53,8 @@ HeatmapGrid heatmap_grid(ViewContext& ctx, const Analysis& a, int count, ImVec2 
 void view_heatmaps(ViewContext& ctx) {
   const auto& analysis = ctx.state.analysis;
   if (!analysis) return;
-  const int heads = std::min(analysis->heads(), 8);
+  const std::vector<int> shown = shown_heads(*analysis, 8);
+  const int heads = static_cast<int>(shown.size());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const StepCells cells = step_cells(*analysis, ctx.state.play.step);
   const float legend_h = heatmap_legend_height(ctx, cells, avail.x);
@@ -71,18 +73,18 @@ void view_heatmaps(ViewContext& ctx) {
   const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h);
   heatmap_legend(ctx, cells, avail.x);
   const float left = heatmap_widget_left(ctx, analysis->n());
-  for (int h = 0; h < heads; ++h) {
-    if (h % grid.cols != 0) ImGui::SameLine(0.f, grid.gap);
+  for (int i = 0; i < heads; ++i) {
+    if (i % grid.cols != 0) ImGui::SameLine(0.f, grid.gap);
     ImGui::BeginGroup();
     const float x = ImGui::GetCursorScreenPos().x;
-    HeatmapWidget widget{analysis, h, grid.side, ctx.state.weight_scale.vmax, true, true, cells, {}};
+    HeatmapWidget widget{analysis, shown[i], grid.side, ctx.state.weight_scale.vmax, true, true, cells, {}};
     heatmap_widget(ctx, widget);
-    head_metrics(ctx, analysis->metrics.heads[h], x, left + grid.side);
+    head_metrics(ctx, analysis->metrics.heads[shown[i]], x, left + grid.side);
     ImGui::EndGroup();
-    if (h % grid.cols == grid.cols - 1 && h + 1 < heads) ImGui::Dummy({0.f, grid.gap - ImGui::GetStyle().ItemSpacing.y});
+    if (i % grid.cols == grid.cols - 1 && i + 1 < heads) ImGui::Dummy({0.f, grid.gap - ImGui::GetStyle().ItemSpacing.y});
   }
   if (analysis->heads() > heads)
-    ImGui::TextDisabled("heads %d-%d are not shown", heads, analysis->heads() - 1);
+    ImGui::TextDisabled("heads %s are not shown", hidden_heads_text(analysis->heads(), shown).c_str());
   // Why the leaks matter, from the receptive field over stacked layers.
   if (why_line) {
     ImGui::PushFont(ctx.fonts.body);

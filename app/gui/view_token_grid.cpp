@@ -55,6 +55,7 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
       for (const std::string* text : {&group, &range}) {
         if (text == &range && !two_lines) break;
         const float w = ImGui::CalcTextSize(text->c_str()).x;
+        if (w > x1 - x0) break;  // narrow columns (many heads) keep their colour, not a smudge of text
         list->AddText({(x0 + x1 - w) * 0.5f, y}, text_on(fill), text->c_str());
         y += line;
       }
@@ -248,10 +249,16 @@ void view_token_grid(ViewContext& ctx) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 p0{origin.x + label_w, origin.y + header_h};
 
-  // Head labels follow their columns (they separate while the heads are chunked).
-  for (int h = 0; h < to->heads; ++h) {
+  // Head labels follow their columns (they separate while the heads are chunked). Columns too
+  // narrow for a label (32 heads) label every few heads, so labels never overlap.
+  const auto head_label = [&](int h) {
     const bool chunked = !to->head_part.empty() && to->head_part[h] >= 0;
-    const std::string label = chunked ? fmt::format("h{} [{}]", h, to->head_part[h]) : fmt::format("h{}", h);
+    return chunked ? fmt::format("h{} [{}]", h, to->head_part[h]) : fmt::format("h{}", h);
+  };
+  const float widest = ImGui::CalcTextSize(head_label(to->heads - 1).c_str()).x + 8.f;
+  const int label_every = std::max(1, static_cast<int>(std::ceil(widest / std::max(col_w, 1.f))));
+  for (int h = 0; h < to->heads; h += label_every) {
+    const std::string label = head_label(h);
     list->AddText({p0.x + token_grid_column(from, *to, h, t) * col_w + 4.f, origin.y},
                   ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
   }
