@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "core/analysis.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -24,32 +25,23 @@ void expect_mask(const Scene& scene, const Predicate& allowed) {
             << scene.variant << " head " << h << " q " << q << " k " << k;
 }
 
-Scene scene_of(const std::string& variant, int n, int heads, std::map<std::string, std::string> params) {
-  Scene scene;
-  scene.variant = variant;
-  scene.n = n;
-  scene.heads = heads;
-  scene.params = std::move(params);
-  return scene;
-}
-
 TEST(RunMasks, WindowStridedFixed) {
-  expect_mask(scene_of("window", 37, 2, {{"window", "5"}}),
+  expect_mask(test::test_scene("window", 37, 2, {{"window", "5"}}),
               [](int, int q, int k) { return q - k >= 0 && q - k < 5; });
-  expect_mask(scene_of("strided", 41, 4, {{"stride", "6"}}), [](int h, int q, int k) {
+  expect_mask(test::test_scene("strided", 41, 4, {{"stride", "6"}}), [](int h, int q, int k) {
     if (k > q) return false;
     return h % 2 == 0 ? q - k < 6 : (q - k) % 6 == 0;
   });
-  expect_mask(scene_of("fixed", 41, 4, {{"stride", "6"}, {"c", "2"}}), [](int h, int q, int k) {
+  expect_mask(test::test_scene("fixed", 41, 4, {{"stride", "6"}, {"c", "2"}}), [](int h, int q, int k) {
     if (k > q) return false;
     return h % 2 == 0 ? k / 6 == q / 6 : k % 6 >= 4;
   });
 }
 
 TEST(RunMasks, BlockLocalAndShifted) {
-  expect_mask(scene_of("block", 30, 2, {{"block", "7"}}),
+  expect_mask(test::test_scene("block", 30, 2, {{"block", "7"}}),
               [](int, int q, int k) { return q / 7 == k / 7 && k <= q; });
-  expect_mask(scene_of("block", 30, 4, {{"block", "7"}, {"layout", "shifted"}}), [](int h, int q, int k) {
+  expect_mask(test::test_scene("block", 30, 4, {{"block", "7"}, {"layout", "shifted"}}), [](int h, int q, int k) {
     if (h == 0 || q / 7 < h) return q / 7 == k / 7 && k <= q;
     return k / 7 == q / 7 - h;
   });
@@ -59,7 +51,7 @@ TEST(RunMasks, DilatedWithGlobalTokens) {
   for (const bool both : {false, true}) {
     auto params = std::map<std::string, std::string>{{"window", "3"}, {"dilation", "2"}, {"global", "0,9"}};
     if (both) params["bidirectional"] = "true";
-    expect_mask(scene_of("dilated", 29, 2, params), [both](int, int q, int k) {
+    expect_mask(test::test_scene("dilated", 29, 2, params), [both](int, int q, int k) {
       const int dist = both ? std::abs(q - k) : q - k;
       const bool window = dist >= 0 && dist <= 6 && dist % 2 == 0;
       const bool global = q == 0 || q == 9 || k == 0 || k == 9;
@@ -69,7 +61,7 @@ TEST(RunMasks, DilatedWithGlobalTokens) {
 }
 
 TEST(RunMasks, LongNetPairs) {
-  expect_mask(scene_of("longnet", 40, 4, {{"segments", "4,8,16"}, {"ratios", "1,2,4"}}),
+  expect_mask(test::test_scene("longnet", 40, 4, {{"segments", "4,8,16"}, {"ratios", "1,2,4"}}),
               [](int h, int q, int k) {
                 if (k > q) return false;
                 for (auto [w, r] : {std::pair{4, 1}, {8, 2}, {16, 4}}) {
@@ -81,7 +73,7 @@ TEST(RunMasks, LongNetPairs) {
 }
 
 TEST(RunMasks, BigBirdGlobalWindowAndRandomBlocks) {
-  Scene scene = scene_of("bigbird", 24, 2, {{"block", "3"}, {"random", "1"}});
+  Scene scene = test::test_scene("bigbird", 24, 2, {{"block", "3"}, {"random", "1"}});
   AnalyzeOptions options;
   options.values = false;
   const auto a = analyze(scene, options);
