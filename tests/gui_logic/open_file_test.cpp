@@ -167,7 +167,12 @@ TEST(OpenFileTest, ARunningAuditShowsItsProgressAndCancelStopsIt) {
   while (state.jobs[0].control->done < 0.5f && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(state.jobs[0].control->done, 0.5f);
-  apply(state, action::CancelJobs{});
+  // Esc while something runs is cancel.
+  GuiHarness gui;
+  gui.frame(state);
+  ActionQueue keys = gui.frame(state, {}, {KeyPress{GLFW_KEY_ESCAPE, false, false, false}});
+  ASSERT_TRUE(keys.find<action::CancelJobs>());
+  apply_all(state, keys);
   for (const Action& a : jobs_wait(state)) apply(state, a);
   EXPECT_TRUE(state.jobs.empty());
   EXPECT_EQ(state.scene.title, "classroom");
