@@ -6,9 +6,14 @@
 #include <torch/csrc/jit/python/update_graph_executor_opt.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
 #include <new>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "core/input_error.hpp"
 #include "core/torch/audit_module.hpp"
@@ -263,21 +268,48 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
     }
     if (!at::isfinite(base).all().item<bool>())
       throw InputError(options.file + ": forward returned NaN or inf for Gaussian inputs");
-    Prober prober(module, inputs, base, options.file, probe_copies(inputs));
-    result.forwards += prober.setup_forwards();
-    std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy
-    for (int b = 0; b < B; ++b)
-      for (int k = 0; k < N; ++k) {
-        tokens.emplace_back(b, k);
-        if (static_cast<int>(tokens.size()) < prober.copies() && !(b == B - 1 && k == N - 1)) continue;
-        const at::Tensor changed = prober.run(tokens, generator);  // (copies, B, N, heads)
-        ++result.forwards;
-        for (size_t c = 0; c < tokens.size(); ++c)
-          dependencies_add(changed[static_cast<long>(c)], tokens[c].first, tokens[c].second, N, maps);
-        done += static_cast<int>(tokens.size());
-        progress(done, planned);
-        tokens.clear();
+    // Passes are independent, so workers share them, each with its own stacked run; a pass's
+    // moves come from a generator seeded by the pass, so the result never depends on which
+    // worker ran it. One BLAS thread per worker (see above), one worker per core.
+    Prober first(module, inputs, base, options.file, probe_copies(inputs));
+    const int copies = first.copies();
+    const int passes = (B * N + copies - 1) / copies;
+    const int workers = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::min(passes, 4));
+    std::mutex merge;
+    std::atomic<int> next_pass{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr failure;
+    const auto work = [&](Prober* given) {
+      try {
+        torch::NoGradGuard worker_no_grad;  // grad mode is per thread
+        at::set_num_threads(1);             // so is OpenMP's thread count
+        std::optional<Prober> own;
+        Prober& prober = given ? *given : own.emplace(module, inputs, base, options.file, copies);
+        int setup = prober.setup_forwards();
+        for (int pass = next_pass++; pass < passes && !failed; pass = next_pass++) {
+          std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy
+          for (int i = pass * copies; i < std::min((pass + 1) * copies, B * N); ++i) tokens.emplace_back(i / N, i % N);
+          at::Generator moves = at::make_generator<at::CPUGeneratorImpl>(
+              options.seed * 1000003ull + static_cast<uint64_t>(draw) * 7919ull * static_cast<uint64_t>(passes) + pass + 1);
+          const at::Tensor changed = prober.run(tokens, moves);  // (copies, B, N, heads)
+          const std::lock_guard<std::mutex> lock(merge);
+          result.forwards += 1 + setup;
+          setup = 0;
+          for (size_t c = 0; c < tokens.size(); ++c)
+            dependencies_add(changed[static_cast<long>(c)], tokens[c].first, tokens[c].second, N, maps);
+          done += static_cast<int>(tokens.size());
+          progress(done, planned);
+        }
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(merge);
+        if (!failed.exchange(true)) failure = std::current_exception();
       }
+    };
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back(work, nullptr);
+    work(&first);
+    for (std::thread& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
   }
   for (const auto& map : maps.same_batch) {
     RowRuns runs(N, N);
