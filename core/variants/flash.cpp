@@ -17,18 +17,13 @@ struct FlashParams {
   int left = -1, right = -1;
   bool causal = false;
 
-  int sequence_of(int token) const {
-    int s = 0;
-    while (starts[s + 1] <= token) ++s;
-    return s;
-  }
-  bool allows(int q, int k) const {
-    const int s = sequence_of(q);
-    if (k < starts[s] || k >= starts[s + 1]) return false;
-    if (causal && k > q) return false;
-    if (left >= 0 && k < q - left) return false;
-    if (right >= 0 && k > q + right) return false;
-    return true;
+  // Row q's keys, one run: its own sequence cut by the window and by causal.
+  Run keys_of(int q, int s) const {
+    int begin = starts[s], end = starts[s + 1];
+    if (left >= 0) begin = std::max(begin, q - left);
+    if (right >= 0) end = std::min(end, q + right + 1);
+    if (causal) end = std::min(end, q + 1);
+    return {begin, std::max(begin, end)};
   }
 };
 
@@ -57,7 +52,14 @@ class Flash final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const FlashParams p = params(scene);
     VariantBuild out;
-    out.masks.assign(scene.heads, predicate_mask(scene.n, [&p](int q, int k) { return p.allows(q, k); }));
+    // Rows walk the sequences in order, so finding a row's sequence costs nothing at any N.
+    int s = 0;
+    out.masks = runs_masks(scene.n, scene.heads, [](int) { return 0; }, [&p, &s](int, int q, std::vector<Run>& runs) {
+      if (q == 0) s = 0;
+      while (p.starts[s + 1] <= q) ++s;
+      const Run run = p.keys_of(q, s);
+      if (run.begin < run.end) runs.push_back(run);
+    });
     std::vector<int> boundaries(p.starts.begin() + 1, p.starts.end() - 1);
     out.boundaries.assign(scene.heads, boundaries);
     out.boundary_name = "sequence";
