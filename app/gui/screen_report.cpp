@@ -65,9 +65,12 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
   for (const auto& [key, rect] : report.fields) fields[key] = rect_json(rect, scale);
   nlohmann::json panels = nlohmann::json::object();
   for (const auto& [name, rect] : report.panels) panels[name] = rect_json(rect, scale);
+  nlohmann::json entries = nlohmann::json::object();
+  for (const auto& [name, rect] : report.browser_entries) entries[name] = rect_json(rect, scale);
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : report.params) params.push_back({{"name", p.name}, {"rect", rect_json(p.rect, scale)}});
   return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"fields", fields}, {"panels", panels}, {"params", params},
+          {"browser_entries", entries},
           {"glyphs", report.glyphs},
           {"clipped_glyphs", clipped}};
 }

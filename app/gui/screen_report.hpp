@@ -41,6 +41,8 @@ struct ScreenReport {
   };
   // Scene panel fields by scene key, for scripts that click into them; the window's panels by name.
   std::vector<std::pair<std::string, ScreenRect>> fields, panels;
+  // File > Open's listed files and folders by name ("model.pt", "masks/"), for scripts that click one.
+  std::vector<std::pair<std::string, ScreenRect>> browser_entries;
   int glyphs = 0;
   std::vector<ClippedGlyph> clipped_glyphs;
   void clear() {
@@ -49,6 +51,7 @@ struct ScreenReport {
     params.clear();
     fields.clear();
     panels.clear();
+    browser_entries.clear();
     glyphs = 0;
     clipped_glyphs.clear();
   }

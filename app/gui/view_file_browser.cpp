@@ -37,7 +37,10 @@ void view_file_browser(ViewContext& ctx) {
   ImGui::BeginChild("entries", {0.f, -footer}, true);
   for (const FileBrowser::Entry& entry : browser.entries) {
     const std::string label = entry.folder ? entry.name + "/" : entry.name;
-    if (!ImGui::Selectable(label.c_str())) continue;
+    const bool clicked = ImGui::Selectable(label.c_str());
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ctx.report.browser_entries.push_back({label, {a.x, a.y, b.x, b.y}});
+    if (!clicked) continue;
     const std::string path = (fs::path(browser.folder) / entry.name).string();
     if (entry.folder) {
       ctx.queue.push(action::BrowseFolder{path});

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -44,7 +45,8 @@ void xdotool(const std::string& args) {
 // One running `attnscope gui`, closed when the test ends.
 class Gui {
  public:
-  explicit Gui(std::vector<std::string> args) {
+  // `folder`: the working folder, where File > Open starts; empty: the test's own.
+  explicit Gui(std::vector<std::string> args, const std::string& folder = {}) {
     state_path_ = std::string(::testing::TempDir()) + "attnscope_interaction_" + std::to_string(getpid()) + ".json";
     std::remove(state_path_.c_str());
     std::vector<std::string> argv{ATTNSCOPE_BINARY, "gui", "--no-settings", "--state-out", state_path_};
@@ -52,7 +54,11 @@ class Gui {
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
-    if (posix_spawn(&pid_, raw[0], nullptr, nullptr, raw.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (!folder.empty()) posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
+    if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
   }
   ~Gui() {
     if (pid_ > 0) {
@@ -188,6 +194,35 @@ TEST(InteractionGLTest, TheWheelZoomsAboutThePointedCell) {
   const auto after = gui.state();
   EXPECT_EQ(after.value("hover", nlohmann::json()), pointed) << "the pointed cell stays under the pointer at zoom "
                                                              << after["zoom"];
+}
+
+// File > Open on a TorchScript module, as a user would: Ctrl+O, click the file; the module is
+// audited in a child process on a worker while the window stays live, and then opens as the scene.
+TEST(InteractionGLTest, FileOpenAuditsAModuleAndOpensIt) {
+  REQUIRE_XDOTOOL();
+  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / ("attnscope_open_module_" + std::to_string(getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  std::filesystem::copy_file(std::string(ATTNSCOPE_SOURCE_DIR) + "/tests/fixtures/modules/s2_even_g.pt", folder / "s2_even_g.pt");
+  {
+    Gui gui({}, folder.string());
+    ASSERT_TRUE(gui.started());
+    ASSERT_FALSE(gui.window().empty()) << "the GUI window did not appear";
+    gui.wait_for([](const nlohmann::json& s) { return s["steps"] == 12; });
+    gui.settle();
+    xdotool("key ctrl+o");
+    const auto listed = gui.wait_for([](const nlohmann::json& s) {
+      return s["layout"].contains("browser_entries") && s["layout"]["browser_entries"].contains("s2_even_g.pt");
+    });
+    ASSERT_TRUE(listed["layout"]["browser_entries"].contains("s2_even_g.pt")) << listed.dump();
+    const auto& r = listed["layout"]["browser_entries"]["s2_even_g.pt"];
+    gui.move((r[0].get<double>() + r[2].get<double>()) / 2, (r[1].get<double>() + r[3].get<double>()) / 2);
+    xdotool("click 1");
+    const auto opened = gui.wait_for([](const nlohmann::json& s) { return s["scene"]["variant"] == "s2_even_g.pt"; }, 60.0);
+    EXPECT_EQ(opened["scene"]["variant"], "s2_even_g.pt") << "the module's audit opens as the scene";
+    EXPECT_EQ(opened["steps"], 11) << "its own steps: input, chunks, rolls, view, reshape, cat";
+  }
+  std::filesystem::remove_all(folder);
 }
 
 }  // namespace
