@@ -223,7 +223,8 @@ void file_open(AppState& state, const std::string& given) {
     return;
   }
   const std::string name = fs::path(path).filename().string();
-  switch (file_kind(path)) {
+  const FileKind kind = file_kind(path);
+  switch (kind) {
     case FileKind::Scene:
       try {
         Scene scene = scene_load(path);
@@ -247,7 +248,7 @@ void file_open(AppState& state, const std::string& given) {
       } catch (const std::exception& e) {
         mask_error = e.what();
       }
-      if (file_kind(path) == FileKind::Mask || !state.audit_module) {
+      if (kind == FileKind::Mask || !state.audit_module) {
         attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + mask_error, true});
         return;
       }
@@ -315,12 +316,8 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
 std::vector<std::string> compare_default_variants(const Scene& scene) {
   std::vector<std::string> variants{scene.variant};
   std::vector<std::string> relatives = scene.compare;
-  if (relatives.empty()) {
-    // An audited module is no registered variant: most are attention code of the S2 kind, so it
-    // is compared with LongLoRA's pattern and its fixed mask.
-    const Variant* own = variant_find(scene.variant);
-    relatives = own ? own->info().relatives : std::vector<std::string>{"s2", "s2-fix-mask"};
-  }
+  if (relatives.empty())
+    if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
   for (const std::string& v : relatives)
     if (variants.size() < 4 && std::find(variants.begin(), variants.end(), v) == variants.end() &&
         variant_find(v))

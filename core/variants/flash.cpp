@@ -3,6 +3,8 @@
 // keys, which surprises people who meant a window of w.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/policy.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
@@ -18,7 +20,8 @@ struct FlashParams {
   bool causal = false;
 
   // Row q's keys, one run: its own sequence cut by the window and by causal.
-  Run keys_of(int q, int s) const {
+  Run keys_of(int q) const {
+    const size_t s = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), q) - starts.begin()) - 1;
     int begin = starts[s], end = starts[s + 1];
     if (left >= 0) begin = std::max(begin, q - left);
     if (right >= 0) end = std::min(end, q + right + 1);
@@ -52,12 +55,8 @@ class Flash final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const FlashParams p = params(scene);
     VariantBuild out;
-    // Rows walk the sequences in order, so finding a row's sequence costs nothing at any N.
-    int s = 0;
-    out.masks = runs_masks(scene.n, scene.heads, [](int) { return 0; }, [&p, &s](int, int q, std::vector<Run>& runs) {
-      if (q == 0) s = 0;
-      while (p.starts[s + 1] <= q) ++s;
-      const Run run = p.keys_of(q, s);
+    out.masks = runs_masks(scene.n, scene.heads, [](int) { return 0; }, [&p](int, int q, std::vector<Run>& runs) {
+      const Run run = p.keys_of(q);
       if (run.begin < run.end) runs.push_back(run);
     });
     std::vector<int> boundaries(p.starts.begin() + 1, p.starts.end() - 1);
