@@ -62,7 +62,8 @@ Trace trace_for_heads(const Trace& steps, int heads) {
 }  // namespace
 
 std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const AuditOptions& options,
-                                               const std::string& policy) {
+                                               const Scene& sizes) {
+  const std::string& policy = sizes.policy;
   auto analysis = std::make_shared<AuditAnalysis>();
   const std::string name = std::filesystem::path(options.file).filename().string();
   analysis->module = std::make_unique<ModuleVariant>(result, name);
@@ -75,6 +76,8 @@ std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const 
   scene.batch = options.batch;
   scene.seed = options.seed;
   scene.policy = policy;
+  // Most audited modules are attention code of the S2 kind.
+  scene.compare = sizes.compare.empty() ? std::vector<std::string>{"s2", "s2-fix-mask"} : sizes.compare;
   analysis->variant = analysis->module.get();
   analysis->policy = policy_parse(policy, scene.n);
   analysis->build.masks = result.dependencies;

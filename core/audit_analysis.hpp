@@ -12,9 +12,11 @@
 namespace attnscope {
 
 // The weights drawn are a plain softmax over the dependency cells on the scene's seeded q, k,
-// v: they show the pattern, not the module's own weights (draw masks with --mask).
+// v: they show the pattern, not the module's own weights (draw masks with --mask). The policy
+// and the variants to compare with come from `sizes`, the scene the audit was asked with; a
+// module is compared with S2 and its fixed mask unless that scene names others.
 std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const AuditOptions& options,
-                                               const std::string& policy);
+                                               const Scene& sizes);
 
 // Measures the TorchScript module at `path` with the sizes, seed and policy of `sizes` and returns
 // its analysis; supplied by the binary, which can load LibTorch. Throws InputError for a file

@@ -75,7 +75,7 @@ class ExportCommand final : public SceneCommand {
       result = analyze(scene, analyze_options);
     } else {
       const AuditOptions audit = audit_options(scene, audit_, inputs_);
-      result = audit_analysis(audit_measure(audit, {}, false), audit, scene.policy);
+      result = audit_analysis(audit_measure(audit, {}, false), audit, scene);
     }
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
     figure_export(*result, options, out_);

@@ -60,12 +60,12 @@ class GuiCommand final : public Command {
     request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path,
                                               const std::function<void(double)>& progress) {
       const AuditOptions options = audit_options(sizes, path, inputs);
-      return audit_analysis(audit_measure(options, {}, false, progress), options, sizes.policy);
+      return audit_analysis(audit_measure(options, {}, false, progress), options, sizes);
     };
     if (audit_.empty()) scene_validate(request.scene);
     else {
       const AuditOptions options = audit_options(request.scene, audit_, inputs_);
-      request.audit = audit_analysis(audit_measure(options, {}, true), options, request.scene.policy);
+      request.audit = audit_analysis(audit_measure(options, {}, true), options, request.scene);
     }
     return launcher_(request);
   }

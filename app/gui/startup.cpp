@@ -40,16 +40,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
   apply(state, action::SetTheme{settings.theme});
   apply(state, action::SetColormap{settings.colormap});
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
-  if (request.compare_view) {
-    // An audited module's scene carries no compare list: the one given on the command line
-    // (--compare) is compared with the module.
-    std::vector<std::string> variants;
-    if (request.audit && !request.scene.compare.empty()) {
-      variants.push_back(state.scene.variant);
-      variants.insert(variants.end(), request.scene.compare.begin(), request.scene.compare.end());
-    }
-    apply(state, action::SetCompare{true, variants});
-  }
+  if (request.compare_view) apply(state, action::SetCompare{true, {}});
 }
 
 Settings settings_from_state(const AppState& state, int width, int height) {

@@ -162,7 +162,13 @@ TEST(AuditAnalysis, DependencyMapsAndStepsBecomeAnAnalysis) {
   Scene scene;
   scene.n = 15;
   const AuditOptions options = audit_options(scene, module("s2_odd_g"), "");
-  const auto analysis = audit_analysis(audit_measure(options, {}, false), options, "causal");
+  const AuditResult measured = audit_measure(options, {}, false);
+  const auto analysis = audit_analysis(measured, options, scene);
+  // Compared with S2 and its fixed mask unless the asked scene names other variants.
+  EXPECT_EQ(analysis->scene.compare, (std::vector<std::string>{"s2", "s2-fix-mask"}));
+  Scene with_compare = scene;
+  with_compare.compare = {"full"};
+  EXPECT_EQ(audit_analysis(measured, options, with_compare)->scene.compare, std::vector<std::string>{"full"});
   EXPECT_EQ(analysis->heads(), 2);
   EXPECT_EQ(analysis->leaks[0].count(), 0);
   EXPECT_EQ(analysis->leaks[1].count(), 18);

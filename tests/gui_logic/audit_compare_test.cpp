@@ -10,16 +10,19 @@
 namespace attnscope::test {
 namespace {
 
-// Stands in for audit_analysis(): an analysis whose scene names a module, not a variant.
-std::shared_ptr<const Analysis> module_analysis() {
+// Stands in for audit_analysis(): an analysis whose scene names a module, not a variant, and
+// carries the variants to compare with (the asked scene's, or S2's pair; tests/cli/audit_test.cpp
+// checks the real one).
+std::shared_ptr<const Analysis> module_analysis(std::vector<std::string> compare = {"s2", "s2-fix-mask"}) {
   Analysis copy = *analyze(test_scene("s2"));
   copy.scene.variant = "model.pt";
+  copy.scene.compare = std::move(compare);
   return std::make_shared<const Analysis>(std::move(copy));
 }
 
 TEST(AuditCompare, TheModuleIsAAndTheGivenVariantsFollow) {
   GuiRequest request;
-  request.audit = module_analysis();
+  request.audit = module_analysis({"s2-fix-mask"});
   request.scene = test_scene("s2");
   request.scene.compare = {"s2-fix-mask"};
   request.compare_view = true;
