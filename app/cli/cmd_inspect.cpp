@@ -109,9 +109,10 @@ class LeaksCommand final : public SceneCommand {
   int run(std::ostream& out, std::ostream& err) override {
     const auto result = analysis(false, err);
     if (json_) {
-      const nlohmann::json j = leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations);
       // Indented while a reader can follow it; one line when the run lists are long.
-      out << j.dump(result->metrics.total_leaks <= kIndentedLeaks ? 2 : -1) << "\n";
+      leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations)
+          .print(out, result->metrics.total_leaks <= kIndentedLeaks ? 2 : -1);
+      out << "\n";
     }
     else leaks_text(*result, limit_ >= 0 ? limit_ : 64, out);
     return 0;
@@ -128,7 +129,10 @@ class StepsCommand final : public SceneCommand {
   }
   int run(std::ostream& out, std::ostream& err) override {
     const auto result = analysis(false, err);
-    if (json_) out << steps_json(*result).dump() << "\n";
+    if (json_) {
+      steps_json(*result).print(out);
+      out << "\n";
+    }
     else steps_text(*result, out);
     return 0;
   }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <iterator>
+
 #include "core/shaping_params.hpp"
 
 namespace attnscope {
@@ -42,33 +44,54 @@ void leak_cells_visit(const Analysis& analysis, Visit visit) {
   }
 }
 
+// A JSON array of [a, b, c] triples, formatted in a buffer that is flushed every megabyte.
+class TriplesWriter {
+ public:
+  explicit TriplesWriter(std::ostream& out) : out_(out) { buffer_.push_back('['); }
+  ~TriplesWriter() {
+    buffer_.push_back(']');
+    flush();
+  }
+  void add(int64_t a, int64_t b, int64_t c) {
+    fmt::format_to(std::back_inserter(buffer_), "{}[{},{},{}]", empty_ ? "" : ",", a, b, c);
+    empty_ = false;
+    if (buffer_.size() > (1 << 20)) flush();
+  }
+
+ private:
+  void flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+  std::ostream& out_;
+  fmt::memory_buffer buffer_;
+  bool empty_ = true;
+};
+
 // A cell set as runs [row, first column, one past the last column].
-nlohmann::json runs_json(const RowRuns& cells) {
-  nlohmann::json runs = nlohmann::json::array();
-  if (cells.count() == 0) return runs;
-  for (int q = 0; q < cells.rows(); ++q)
-    for (const Run* r = cells.row_begin(q); r != cells.row_end(q); ++r)
-      runs.push_back({q, r->begin, r->end});
-  return runs;
+void runs_write(const RowRuns& cells, std::ostream& out) {
+  TriplesWriter runs(out);
+  if (cells.count() > 0)
+    for (int q = 0; q < cells.rows(); ++q)
+      for (const Run* r = cells.row_begin(q); r != cells.row_end(q); ++r) runs.add(q, r->begin, r->end);
 }
 
 // Provenance columns as runs over the rows of the plane (b·N + token): [first row, one past
 // the last row, value at the first row]; `step` is 1 for tokens (consecutive rows hold
 // consecutive tokens) and 0 for groups (a run keeps one group).
-nlohmann::json column_runs_json(const HeadColumns& columns, int head, int rows, int step) {
+void column_runs_write(const HeadColumns& columns, int head, int rows, int step, std::ostream& out) {
   const std::vector<int>& column = columns.column(head);
   const int n = static_cast<int>(column.size());
-  nlohmann::json runs = nlohmann::json::array();
+  TriplesWriter runs(out);
   for (int b = 0; b * n < rows; ++b) {
     const int offset = b * columns.batch_offset(head);
     int start = 0;
     for (int r = 1; r <= n; ++r)
       if (r == n || column[r] != column[r - 1] + step) {
-        runs.push_back({b * n + start, b * n + r, column[start] + offset});
+        runs.add(b * n + start, b * n + r, column[start] + offset);
         start = r;
       }
   }
-  return runs;
 }
 
 }  // namespace
@@ -246,7 +269,8 @@ void mask_text(const Analysis& analysis, int head, std::ostream& out) {
       m.flops_vs_full, m.flops_vs_dense);
 }
 
-nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
+StreamedDocument leaks_json(const Analysis& analysis, int64_t limit) {
+  StreamedDocument out;
   nlohmann::json leaks = nlohmann::json::array();
   int64_t listed = 0;
   leak_cells_visit(analysis, [&](int h, int q, int k) {
@@ -262,8 +286,12 @@ nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
   nlohmann::json runs = nlohmann::json::array();
   for (int h = 0; h < analysis.heads(); ++h)
     if (analysis.leaks[h].count() > 0)
-      runs.push_back({{"head", h}, {"count", analysis.leaks[h].count()}, {"runs", runs_json(analysis.leaks[h])}});
-  return {{"variant", analysis.scene.variant},
+      runs.push_back({{"head", h},
+                      {"count", analysis.leaks[h].count()},
+                      {"runs", out.streamed.defer([&cells = analysis.leaks[h]](std::ostream& stream) {
+                         runs_write(cells, stream);
+                       })}});
+  out.doc = {{"variant", analysis.scene.variant},
           {"n", analysis.n()},
           {"h", analysis.heads()},
           {"policy", policy_name(analysis.policy)},
@@ -272,6 +300,7 @@ nlohmann::json leaks_json(const Analysis& analysis, int64_t limit) {
           {"listed", listed},
           {"leaks", leaks},
           {"leak_runs", runs}};
+  return out;
 }
 
 void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
@@ -298,13 +327,18 @@ void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
   });
 }
 
-nlohmann::json steps_json(const Analysis& analysis) {
+StreamedDocument steps_json(const Analysis& analysis) {
+  StreamedDocument out;
   nlohmann::json steps = nlohmann::json::array();
   for (const Step& step : analysis.trace().steps) {
     nlohmann::json token_runs = nlohmann::json::array(), group_runs = nlohmann::json::array();
     for (int h = 0; h < step.heads; ++h) {
-      token_runs.push_back(column_runs_json(step.tokens, h, step.rows, 1));
-      group_runs.push_back(column_runs_json(step.groups, h, step.rows, 0));
+      token_runs.push_back(out.streamed.defer([&step, h](std::ostream& stream) {
+        column_runs_write(step.tokens, h, step.rows, 1, stream);
+      }));
+      group_runs.push_back(out.streamed.defer([&step, h](std::ostream& stream) {
+        column_runs_write(step.groups, h, step.rows, 0, stream);
+      }));
     }
     nlohmann::json entry = {{"name", step.name},
                             {"shape", step.shape},
@@ -341,11 +375,12 @@ nlohmann::json steps_json(const Analysis& analysis) {
     steps.back()["groups"] = groups;
     steps.back()["head_groups"] = head_groups;
   }
-  return {{"variant", analysis.scene.variant},
-          {"n", analysis.n()},
-          {"h", analysis.heads()},
-          {"batch", analysis.scene.batch},
-          {"steps", steps}};
+  out.doc = {{"variant", analysis.scene.variant},
+             {"n", analysis.n()},
+             {"h", analysis.heads()},
+             {"batch", analysis.scene.batch},
+             {"steps", steps}};
+  return out;
 }
 
 void steps_text(const Analysis& analysis, std::ostream& out) {

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 
+#include "app/cli/streamed_json.hpp"
 #include "core/analysis.hpp"
 
 namespace attnscope {
@@ -11,8 +12,9 @@ namespace attnscope {
 nlohmann::json variants_json();
 // head < 0: every head.
 nlohmann::json mask_json(const Analysis& analysis, int head);
-nlohmann::json leaks_json(const Analysis& analysis, int64_t limit);
-nlohmann::json steps_json(const Analysis& analysis);
+// Documents whose run lists are written as they are printed (see streamed_json.hpp).
+StreamedDocument leaks_json(const Analysis& analysis, int64_t limit);
+StreamedDocument steps_json(const Analysis& analysis);
 
 void variants_text(std::ostream& out);
 void mask_text(const Analysis& analysis, int head, std::ostream& out);
