@@ -7,7 +7,8 @@
 namespace attnscope {
 
 RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
-  data_->row_start.reserve(static_cast<size_t>(rows) + 1);
+  data_->row_first.reserve(static_cast<size_t>(rows));
+  data_->row_runs.reserve(static_cast<size_t>(rows));
   data_->cell_start.reserve(static_cast<size_t>(rows) + 1);
 }
 
@@ -18,16 +19,14 @@ RowRuns::Data& RowRuns::own() {
 
 int64_t RowRuns::storage_bytes() const {
   return static_cast<int64_t>(data_->runs.capacity() * sizeof(Run) +
-                              data_->row_start.capacity() * sizeof(int64_t) +
+                              data_->row_first.capacity() * sizeof(uint32_t) +
+                              data_->row_runs.capacity() * sizeof(uint32_t) +
                               data_->cell_start.capacity() * sizeof(int64_t));
 }
 
-void RowRuns::append_row(std::vector<Run> runs) {
-  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
-  Data& data = own();
-  std::vector<Run>& stored = data.runs;
+// Sorts `runs` and appends them to `stored` merged, adding their cells to `cells`.
+void RowRuns::normalise_into(std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const {
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
-  int64_t cells = 0;
   const size_t first = stored.size();
   for (const Run& run : runs) {
     if (run.begin < 0 || run.end > cols_ || run.begin > run.end)
@@ -42,8 +41,51 @@ void RowRuns::append_row(std::vector<Run> runs) {
       cells += run.length();
     }
   }
-  data.row_start.push_back(static_cast<int64_t>(stored.size()));
+}
+
+void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cells) {
+  if (static_cast<uint64_t>(data.runs.size()) > UINT32_MAX)
+    throw std::length_error("RowRuns: more than 4 G runs");
+  data.row_first.push_back(static_cast<uint32_t>(first));
+  data.row_runs.push_back(static_cast<uint32_t>(count));
+  data.run_total += count;
   data.cell_start.push_back(data.cell_start.back() + cells);
+  // A set lives on after its last row, often by the dozen (one per head): without the slack
+  // that growth left, which can be as large as the runs themselves.
+  if (complete()) data.runs.shrink_to_fit();
+}
+
+void RowRuns::append_row(std::vector<Run> runs) {
+  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  const int64_t first = static_cast<int64_t>(data.runs.size());
+  int64_t cells = 0;
+  normalise_into(runs, data.runs, cells);
+  row_appended(data, first, static_cast<int64_t>(data.runs.size()) - first, cells);
+}
+
+int64_t RowRuns::store_runs(std::vector<Run> runs) {
+  Data& data = own();
+  const int64_t first = static_cast<int64_t>(data.runs.size());
+  int64_t cells = 0;
+  normalise_into(runs, data.runs, cells);
+  return first;
+}
+
+void RowRuns::append_row_view(int64_t first, int64_t count) {
+  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  if (first < 0 || count < 0 || first + count > static_cast<int64_t>(data.runs.size()))
+    throw std::out_of_range("RowRuns: a row view outside the stored runs");
+  int64_t cells = 0;
+  for (int64_t i = first; i < first + count; ++i) cells += data.runs[static_cast<size_t>(i)].length();
+  row_appended(data, first, count, cells);
+}
+
+void RowRuns::append_row_repeat() {
+  const int row = static_cast<int>(data_->row_runs.size()) - 1;
+  if (row < 0) throw std::logic_error("RowRuns: no row to repeat");
+  append_row_view(row_first(row), row_run_count(row));
 }
 
 void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
@@ -61,7 +103,8 @@ void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
 
 RowRuns RowRuns::empty(int rows, int cols) {
   RowRuns out(rows, cols);
-  out.data_->row_start.assign(static_cast<size_t>(rows) + 1, 0);
+  out.data_->row_first.assign(static_cast<size_t>(rows), 0);
+  out.data_->row_runs.assign(static_cast<size_t>(rows), 0);
   out.data_->cell_start.assign(static_cast<size_t>(rows) + 1, 0);
   return out;
 }
@@ -89,8 +132,12 @@ std::vector<std::pair<int, int>> RowRuns::cells() const {
 
 bool RowRuns::operator==(const RowRuns& other) const {
   if (rows_ != other.rows_ || cols_ != other.cols_) return false;
-  return shares_storage(other) ||
-         (data_->runs == other.data_->runs && data_->row_start == other.data_->row_start);
+  if (shares_storage(other)) return true;
+  if (data_->cell_start != other.data_->cell_start || data_->row_runs != other.data_->row_runs)
+    return false;
+  for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row)
+    if (!std::equal(row_begin(row), row_end(row), other.row_begin(row))) return false;
+  return true;
 }
 
 namespace {

@@ -2,7 +2,9 @@
 // A set of (row, column) cells stored as sorted half-open column runs per row. Masks of every
 // variant, the policies and the leak sets use it, so an N = 131072 scene never needs an N×N
 // bitmap. Copies share their storage (heads with the same mask cost one copy); appending to a
-// shared set copies it first.
+// shared set copies it first. A row may also be a view of runs stored once for many rows (every
+// row of a BigBird block, or the rows of a strided head that are prefixes of one list), so such
+// masks cost their distinct runs rather than the sum of their rows.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -31,11 +33,18 @@ class RowRuns {
   void append_row(std::vector<Run> runs);
   // Builds a row from sorted or unsorted column ids.
   void append_row_from_columns(std::vector<int32_t> columns);
+  // Stores runs for rows to view later, normalised like a row; returns the index of the first.
+  int64_t store_runs(std::vector<Run> runs);
+  // Appends a row made of the stored runs [first, first + count) (any stretch of a stored list).
+  void append_row_view(int64_t first, int64_t count);
+  // Appends a row equal to the last one, sharing its runs.
+  void append_row_repeat();
 
-  const Run* row_begin(int row) const { return data_->runs.data() + data_->row_start[row]; }
-  const Run* row_end(int row) const { return data_->runs.data() + data_->row_start[row + 1]; }
-  int64_t row_run_count(int row) const { return data_->row_start[row + 1] - data_->row_start[row]; }
-  int64_t run_count() const { return static_cast<int64_t>(data_->runs.size()); }
+  const Run* row_begin(int row) const { return data_->runs.data() + row_first(row); }
+  const Run* row_end(int row) const { return row_begin(row) + row_run_count(row); }
+  int64_t row_run_count(int row) const { return data_->row_runs[row]; }
+  // Runs of all rows (a run viewed by several rows counts for each).
+  int64_t run_count() const { return data_->run_total; }
 
   bool contains(int row, int col) const;
   // Position of (row, col) among the row's cells in column order, or -1 if the cell is absent.
@@ -44,7 +53,7 @@ class RowRuns {
   // Index of the row's first cell in a flat, row-major array of all cells.
   int64_t row_cell_offset(int row) const { return data_->cell_start[row]; }
   int64_t count() const { return data_->cell_start.back(); }
-  bool complete() const { return static_cast<int>(data_->row_start.size()) == rows_ + 1; }
+  bool complete() const { return static_cast<int>(data_->row_runs.size()) == rows_; }
   // Heap bytes held by the storage (shared copies count once).
   int64_t storage_bytes() const;
 
@@ -54,12 +63,19 @@ class RowRuns {
   bool operator==(const RowRuns& other) const;
 
  private:
+  // 32-bit run indices: 4 G runs would be 32 GiB, far past any memory bound; the per-row index
+  // is then 16 bytes, the most a mask of 32 distinct heads at N = 131072 holds besides its runs.
   struct Data {
     std::vector<Run> runs;
-    std::vector<int64_t> row_start{0};
+    std::vector<uint32_t> row_first;  // where each row's runs start in `runs`
+    std::vector<uint32_t> row_runs;   // how many runs each row has
     std::vector<int64_t> cell_start{0};
+    int64_t run_total = 0;
   };
   Data& own();  // the storage, copied first if another set shares it
+  int64_t row_first(int row) const { return data_->row_first[row]; }
+  void normalise_into(std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
+  void row_appended(Data& data, int64_t first, int64_t count, int64_t cells);
 
   int rows_ = 0;
   int cols_ = 0;

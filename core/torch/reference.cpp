@@ -262,7 +262,7 @@ ReferenceResult bigbird_reference(const Scene& scene, const Qkv& in) {
     auto attn_mask = at::zeros({n, n}, at::kInt);
     for (int64_t i = 1; i < nb - 1; ++i) {
       attn_mask.slice(0, i * b, (i + 1) * b).slice(1, (i - 1) * b, (i + 2) * b).fill_(1);
-      for (int64_t j : plan.rand_attn[h][i - 1])
+      for (int64_t j : plan.random_blocks(h, static_cast<int>(i)))
         attn_mask.slice(0, i * b, (i + 1) * b).slice(1, j * b, (j + 1) * b).fill_(1);
     }
     attn_mask.slice(0, 0, b).fill_(1);

@@ -40,19 +40,31 @@ class BigBird final : public Variant {
     VariantBuild out;
     // Block rows: global first and last block rows read every block; the others read the
     // global blocks, a window of three blocks and their random blocks (drawn per head).
-    out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h; },
-                           [&](int h, int q, std::vector<Run>& runs) {
-                             const int i = q / b;
-                             auto block = [&](int j) { runs.push_back({j * b, (j + 1) * b}); };
-                             if (i == 0 || i == nb - 1) {
-                               runs.push_back({0, nb * b});
-                               return;
-                             }
-                             block(0);
-                             block(nb - 1);
-                             for (int j = std::max(0, i - 1); j <= std::min(nb - 1, i + 1); ++j) block(j);
-                             for (int j : plan.rand_attn[h][i - 1]) block(j);
-                           });
+    // Every row of a block reads the same keys, so the block's first row is stored and the
+    // others view it.
+    out.masks = class_masks(scene.heads, [](int h) { return h; }, [&](int h) {
+      RowRuns mask(scene.n, scene.n);
+      std::vector<Run> runs;
+      for (int q = 0; q < scene.n; ++q) {
+        if (q % b != 0) {
+          mask.append_row_repeat();
+          continue;
+        }
+        const int i = q / b;
+        runs.clear();
+        auto block = [&](int j) { runs.push_back({j * b, (j + 1) * b}); };
+        if (i == 0 || i == nb - 1) {
+          runs.push_back({0, nb * b});
+        } else {
+          block(0);
+          block(nb - 1);
+          for (int j = std::max(0, i - 1); j <= std::min(nb - 1, i + 1); ++j) block(j);
+          for (int j : plan.random_blocks(h, i)) block(j);
+        }
+        mask.append_row(runs);
+      }
+      return mask;
+    });
     FrameLayout blocks;
     blocks.n = scene.n;
     std::vector<std::vector<int>> groups(nb);
@@ -62,7 +74,7 @@ class BigBird final : public Variant {
     for (int h = 0; h < std::min(scene.heads, 4); ++h)
       for (int i = 1; i <= std::min(nb - 2, 8); ++i)
         drawn += fmt::format("{}h{} row {} -> {}", drawn.empty() ? "" : "; ", h, i,
-                             token_list_text(plan.rand_attn[h][i - 1]));
+                             token_list_text({plan.random_blocks(h, i).begin(), plan.random_blocks(h, i).end()}));
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     t.group_by(blocks).step("blockify", {scene.batch, scene.heads, nb, b, scene.d},

@@ -73,9 +73,9 @@ BigBirdPlan bigbird_plan(const Scene& scene) {
                                  plan.random, middle, plan.random * middle, given.size()));
   for (int h = 0; h < scene.heads; ++h) {
     uint64_t state = scene.seed * 0x100000001B3ull + static_cast<uint64_t>(h);
-    std::vector<std::vector<int>> rows;
+    std::vector<int> row;  // every row's blocks, one row after the other
+    row.reserve(static_cast<size_t>(middle) * plan.random);
     for (int i = 1; i <= plan.blocks - 2; ++i) {
-      std::vector<int> row;
       if (!given.empty()) {
         for (int r = 0; r < plan.random; ++r) {
           const int64_t j = given[static_cast<size_t>(i - 1) * plan.random + r];
@@ -105,9 +105,8 @@ BigBirdPlan bigbird_plan(const Scene& scene) {
           row.push_back(at_pick);
         }
       }
-      rows.push_back(std::move(row));
     }
-    plan.rand_attn.push_back(std::move(rows));
+    plan.rand_attn.push_back(std::move(row));
   }
   return plan;
 }

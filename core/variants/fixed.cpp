@@ -36,16 +36,9 @@ class Fixed final : public Variant {
     const auto [l, c] = params(scene);
     VariantBuild out;
     // Init-captures: clang 14 (the fuzz build) cannot capture structured bindings.
-    out.masks = runs_masks(scene.n, scene.heads, [](int h) { return h % 2; },
-                           [l = l, c = c](int h, int q, std::vector<Run>& runs) {
-                             if (h % 2 == 0) {
-                               runs.push_back({q / l * l, q + 1});
-                               return;
-                             }
-                             // The last c positions of every block, cut at q.
-                             for (int block = 0; block * l + l - c <= q; ++block)
-                               runs.push_back({block * l + l - c, std::min(block * l + l, q + 1)});
-                           });
+    out.masks = class_masks(scene.heads, [](int h) { return h % 2; }, [&scene, l = l, c = c](int h) {
+      return h % 2 == 0 ? block_mask(scene.n, l) : summary_mask(scene.n, l, c);
+    });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(
@@ -70,6 +63,34 @@ class Fixed final : public Variant {
   }
 
  private:
+  static RowRuns block_mask(int n, int l) {
+    RowRuns mask(n, n);
+    for (int q = 0; q < n; ++q) mask.append_row({{q / l * l, q + 1}});
+    return mask;
+  }
+  // Row q in block b reads the summary runs of blocks 0..b-1 and its own block's, cut at q:
+  // mostly a prefix of one stored list, which rows view (N/l runs stored rather than N²/2l).
+  static RowRuns summary_mask(int n, int l, int c) {
+    if (c == l) return block_mask(n, n);  // every column is a summary column: all keys up to q
+    RowRuns mask(n, n);
+    std::vector<Run> summary;
+    for (int block = 0; block * l + l - c < n; ++block)
+      summary.push_back({block * l + l - c, std::min(block * l + l, n)});
+    const int64_t first = mask.store_runs(summary);
+    for (int q = 0; q < n; ++q) {
+      const int block = q / l, own_begin = block * l + l - c;
+      if (q < own_begin) {
+        mask.append_row_view(first, block);
+      } else if (q + 1 >= summary[block].end) {
+        mask.append_row_view(first, block + 1);
+      } else {  // inside its own summary run: the run is cut at q
+        std::vector<Run> runs(summary.begin(), summary.begin() + block);
+        runs.push_back({own_begin, q + 1});
+        mask.append_row(std::move(runs));
+      }
+    }
+    return mask;
+  }
   static std::pair<int, int> params(const Scene& scene) {
     const int l = param_int(scene, "stride", 1, scene.n, fmt::format("use --stride 1..{}", scene.n),
                             std::max(1, static_cast<int>(std::sqrt(static_cast<double>(scene.n)))));

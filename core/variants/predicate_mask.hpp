@@ -32,32 +32,37 @@ std::vector<RowRuns> predicate_masks(int n, int heads, Allowed allowed) {
   return masks;
 }
 
-// One mask per head from row_runs(head, q, runs), which appends row q's column runs (any order,
-// overlaps allowed): the cost grows with the runs, not with N². Heads with the same
-// head_class(head) share one mask (e.g. every odd head of a strided pattern).
-template <typename HeadClass, typename RowRunsOf>
-std::vector<RowRuns> runs_masks(int n, int heads, HeadClass head_class, RowRunsOf row_runs) {
+// One mask per head from mask_of(head); heads with the same head_class(head) share one mask
+// (e.g. every odd head of a strided pattern) and it is built once.
+template <typename HeadClass, typename MaskOf>
+std::vector<RowRuns> class_masks(int heads, HeadClass head_class, MaskOf mask_of) {
   std::vector<RowRuns> masks;
   std::vector<int> classes;
-  std::vector<Run> runs;
   for (int h = 0; h < heads; ++h) {
     const int cls = head_class(h);
     int same = 0;
     while (same < h && classes[same] != cls) ++same;
     classes.push_back(cls);
-    if (same < h) {
-      masks.push_back(masks[same]);
-      continue;
-    }
+    masks.push_back(same < h ? masks[same] : mask_of(h));
+  }
+  return masks;
+}
+
+// One mask per head from row_runs(head, q, runs), which appends row q's column runs (any order,
+// overlaps allowed): the cost grows with the runs, not with N². Heads share masks by
+// head_class(head) as in class_masks.
+template <typename HeadClass, typename RowRunsOf>
+std::vector<RowRuns> runs_masks(int n, int heads, HeadClass head_class, RowRunsOf row_runs) {
+  std::vector<Run> runs;
+  return class_masks(heads, head_class, [&](int h) {
     RowRuns mask(n, n);
     for (int q = 0; q < n; ++q) {
       runs.clear();
       row_runs(h, q, runs);
       mask.append_row(runs);
     }
-    masks.push_back(std::move(mask));
-  }
-  return masks;
+    return mask;
+  });
 }
 
 // Rows given as sorted key lists (the decode-step variants build their rows that way).

@@ -66,5 +66,36 @@ TEST(RowRuns, RejectsRunsOutsideTheColumns) {
   EXPECT_THROW(r.append_row({{2, 5}}), std::out_of_range);
 }
 
+// Rows that view stored runs read, count and combine like rows appended run by run.
+TEST(RowRuns, ViewedRowsEqualTheSameRowsAppended) {
+  RowRuns viewed(5, 12), appended(5, 12);
+  viewed.append_row({{0, 2}});
+  const int64_t every_third = viewed.store_runs({{9, 10}, {0, 1}, {3, 4}, {6, 7}});
+  viewed.append_row_view(every_third, 2);      // [0,1) [3,4)
+  viewed.append_row_repeat();                  // the same again
+  viewed.append_row({{5, 8}, {1, 2}});         // an ordinary row after views
+  viewed.append_row_view(every_third + 1, 3);  // [3,4) [6,7) [9,10)
+  appended.append_row({{0, 2}});
+  appended.append_row({{0, 1}, {3, 4}});
+  appended.append_row({{0, 1}, {3, 4}});
+  appended.append_row({{1, 2}, {5, 8}});
+  appended.append_row({{3, 4}, {6, 7}, {9, 10}});
+  EXPECT_EQ(viewed, appended);
+  EXPECT_EQ(viewed.cells(), appended.cells());
+  EXPECT_EQ(viewed.count(), 13);
+  EXPECT_EQ(viewed.run_count(), 10);  // runs of all rows, a shared run once per row
+  EXPECT_EQ(viewed.rank_in_row(2, 3), 1);
+  EXPECT_EQ(viewed.row_cell_offset(4), 10);
+  EXPECT_EQ(runs_difference(viewed, appended).count(), 0);
+  EXPECT_EQ(runs_union(viewed, appended), appended);
+  RowRuns differs(5, 12);
+  for (int row = 0; row < 4; ++row) differs.append_row({viewed.row_begin(row), viewed.row_end(row)});
+  differs.append_row({{3, 4}, {6, 7}, {10, 11}});
+  EXPECT_FALSE(viewed == differs);
+  EXPECT_THROW(viewed.append_row_view(0, 1), std::logic_error);  // all rows appended
+  RowRuns outside(1, 12);
+  EXPECT_THROW(outside.append_row_view(0, 1), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace attnscope
