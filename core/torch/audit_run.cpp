@@ -73,13 +73,15 @@ struct DependencyMaps {
   std::vector<CrossBatchCell> cross_batch;
 };
 
+// reads_batch < 0: token k was moved in every batch row, whose rows are known not to read each
+// other, so a changed row read its own row's token.
 void dependencies_add(const at::Tensor& changed, int reads_batch, int k, int n, DependencyMaps& maps) {
   const auto seen = changed.accessor<bool, 3>();  // (B, N, heads)
   for (int b = 0; b < seen.size(0); ++b)
     for (int q = 0; q < n; ++q)
       for (int h = 0; h < seen.size(2); ++h) {
         if (!seen[b][q][h]) continue;
-        if (b == reads_batch) maps.same_batch[h][static_cast<size_t>(q) * n + k] = 1;
+        if (reads_batch < 0 || b == reads_batch) maps.same_batch[h][static_cast<size_t>(q) * n + k] = 1;
         else {
           const CrossBatchCell cell{b, h, q, reads_batch, k};
           if (std::find(maps.cross_batch.begin(), maps.cross_batch.end(), cell) == maps.cross_batch.end())
@@ -97,6 +99,28 @@ int probe_copies(const std::vector<at::Tensor>& inputs) {
   return static_cast<int>(std::clamp<int64_t>((int64_t{1} << 22) / std::max<int64_t>(elements, 1), 1, 32));
 }
 
+// Whether no output row reads another batch row: moving every token of one batch row must leave
+// the other rows' outputs bit for bit unchanged. Then one pass moves a token in every batch row
+// at once, which makes B rows cost as much as one.
+bool batch_rows_independent(torch::jit::Module& module, const std::vector<at::Tensor>& inputs,
+                            const at::Tensor& base, const std::string& file, at::Generator& generator,
+                            int& forwards) {
+  const int64_t batch = base.size(0);
+  for (int64_t b = 0; b < batch; ++b) {
+    std::vector<at::Tensor> moved;
+    for (const at::Tensor& input : inputs) {
+      moved.push_back(input.clone());
+      at::Tensor row = moved.back().select(0, b);
+      row.add_(at::randn(row.sizes(), generator));
+    }
+    const at::Tensor changed = audit_forward(module, moved, file).ne(base);
+    ++forwards;
+    if (changed.narrow(0, 0, b).any().item<bool>() || changed.narrow(0, b + 1, batch - b - 1).any().item<bool>())
+      return false;
+  }
+  return true;
+}
+
 // Moves input tokens and reports which output rows change. Copy c of a stacked run is compared
 // with copy c of an unmoved run of the same stacked shape, so both ran the same kernels on the
 // same positions and an unchanged row is bit for bit unchanged. A module that cannot take the
@@ -112,12 +136,16 @@ class Prober {
   int copies() const { return copies_; }
   int setup_forwards() const { return setup_forwards_; }
 
-  // One forward pass for up to copies() tokens (batch row, token); (tokens, B, N, heads).
+  // One forward pass for up to copies() tokens (batch row, token), a batch row of -1 moving the
+  // token in every batch row; (tokens, B, N, heads).
   at::Tensor run(const std::vector<std::pair<int, int>>& tokens, at::Generator& generator) {
     std::vector<at::Tensor> moved = stacked(copies_);
     for (at::Tensor& input : moved)
       for (size_t c = 0; c < tokens.size(); ++c) {
-        at::Tensor token = input.select(0, static_cast<long>(c) * batch() + tokens[c].first).select(0, tokens[c].second);
+        const long first_row = static_cast<long>(c) * batch();
+        at::Tensor rows = tokens[c].first < 0 ? input.narrow(0, first_row, batch())
+                                              : input.narrow(0, first_row + tokens[c].first, 1);
+        at::Tensor token = rows.select(1, tokens[c].second);
         token.add_(at::randn(token.sizes(), generator));
       }
     const at::Tensor out = audit_forward(module_, moved, file_);
@@ -242,7 +270,7 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
   };
 
   const int draws = 2;
-  const int planned = draws * B * N;
+  int planned = draws * B * N;
   int done = 0;
   DependencyMaps maps;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
@@ -271,9 +299,15 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
     // Passes are independent, so workers share them, each with its own stacked run; a pass's
     // moves come from a generator seeded by the pass, so the result never depends on which
     // worker ran it. One BLAS thread per worker (see above), one worker per core.
+    // Independent batch rows are probed together: a probe is then a token of every row.
+    int checks = 0;
+    const bool together = B == 1 || batch_rows_independent(module, inputs, base, options.file, generator, checks);
+    result.forwards += checks;
+    const int probes = together ? N : B * N;
+    planned = done + (draws - draw) * probes;
     Prober first(module, inputs, base, options.file, probe_copies(inputs));
     const int copies = first.copies();
-    const int passes = (B * N + copies - 1) / copies;
+    const int passes = (probes + copies - 1) / copies;
     const int workers = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::min(passes, 4));
     std::mutex merge;
     std::atomic<int> next_pass{0};
@@ -288,7 +322,8 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
         int setup = prober.setup_forwards();
         for (int pass = next_pass++; pass < passes && !failed; pass = next_pass++) {
           std::vector<std::pair<int, int>> tokens;  // (batch row, token) to move, one per copy
-          for (int i = pass * copies; i < std::min((pass + 1) * copies, B * N); ++i) tokens.emplace_back(i / N, i % N);
+          for (int i = pass * copies; i < std::min((pass + 1) * copies, probes); ++i)
+            tokens.emplace_back(together ? -1 : i / N, i % N);
           at::Generator moves = at::make_generator<at::CPUGeneratorImpl>(
               options.seed * 1000003ull + static_cast<uint64_t>(draw) * 7919ull * static_cast<uint64_t>(passes) + pass + 1);
           const at::Tensor changed = prober.run(tokens, moves);  // (copies, B, N, heads)

@@ -56,6 +56,28 @@ INSTANTIATE_TEST_SUITE_P(Modules, AuditVsAutograd,
                                            "s2_stack1", "s2_stack2", "s2_stack3", "s2_stack7"),
                          [](const auto& info) { return info.param; });
 
+// Batch rows that do not read each other are probed in the same passes: two rows cost the
+// passes of one plus one check per row and draw, and give the same cells. Rows that do mix
+// (a group view over a sequence-first layout) are probed a token of one row at a time.
+TEST(AuditBatching, IndependentBatchRowsShareTheirPasses) {
+  AuditOptions one = options_for(expected_load("s2_even_g"));
+  one.batch = 1;
+  one.n = 512;  // 16 stacked passes per draw for one batch row
+  AuditOptions two = one;
+  two.batch = 2;
+  const AuditResult single = audit_run(one, [](int, int) {});
+  const AuditResult both = audit_run(two, [](int, int) {});
+  EXPECT_EQ(both.dependencies, single.dependencies);
+  EXPECT_TRUE(both.cross_batch.empty());
+  // Apart from one check per row and draw, only the workers' stack checks (up to 3 per worker
+  // and draw, as the workers happen to start) may differ; probing the rows one after the
+  // other would add 2 x 16 passes.
+  EXPECT_LT(both.forwards - single.forwards, 16);
+  const AuditResult mixed = audit("s2_sequence_first");
+  EXPECT_FALSE(mixed.cross_batch.empty());
+  EXPECT_GE(mixed.forwards, 2 * 2 * 16) << "a token of one batch row per probe";
+}
+
 TEST(AuditErrors, RaisingModuleKeepsItsMessage) {
   try {
     audit("raises");
