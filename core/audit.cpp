@@ -35,7 +35,7 @@ RowRuns runs_parse(const nlohmann::json& j) {
   for (const auto& row : rows) {
     std::vector<Run> row_runs;
     for (const auto& run : row) row_runs.push_back({run[0].get<int32_t>(), run[1].get<int32_t>()});
-    runs.append_row(std::move(row_runs));
+    runs.append_row(row_runs);
   }
   return runs;
 }

@@ -24,23 +24,31 @@ int64_t RowRuns::storage_bytes() const {
                               data_->cell_start.capacity() * sizeof(int64_t));
 }
 
-// Sorts `runs` and appends them to `stored` merged, adding their cells to `cells`.
-void RowRuns::normalise_into(std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const {
-  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+// Appends `runs` to `stored`, sorted and merged, adding their cells to `cells`; sorting in
+// `stored` leaves the caller's list alone, so callers reuse one list for every row.
+void RowRuns::normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const {
   const size_t first = stored.size();
-  for (const Run& run : runs) {
+  for (const Run& run : runs)
     if (run.begin < 0 || run.end > cols_ || run.begin > run.end)
       throw std::out_of_range("RowRuns: run outside the column range");
+  stored.insert(stored.end(), runs.begin(), runs.end());
+  const auto row = stored.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(row, stored.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; }))
+    std::sort(row, stored.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  size_t kept = first;
+  for (size_t i = first; i < stored.size(); ++i) {
+    const Run run = stored[i];
     if (run.length() == 0) continue;
-    if (stored.size() > first && stored.back().end >= run.begin) {
-      const int32_t old_end = stored.back().end;
-      stored.back().end = std::max(old_end, run.end);
-      cells += stored.back().end - old_end;
+    if (kept > first && stored[kept - 1].end >= run.begin) {
+      const int32_t old_end = stored[kept - 1].end;
+      stored[kept - 1].end = std::max(old_end, run.end);
+      cells += stored[kept - 1].end - old_end;
     } else {
-      stored.push_back(run);
+      stored[kept++] = run;
       cells += run.length();
     }
   }
+  stored.resize(kept);
 }
 
 void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cells) {
@@ -55,7 +63,7 @@ void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cel
   if (complete()) data.runs.shrink_to_fit();
 }
 
-void RowRuns::append_row(std::vector<Run> runs) {
+void RowRuns::append_row(const std::vector<Run>& runs) {
   if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
   Data& data = own();
   const int64_t first = static_cast<int64_t>(data.runs.size());
@@ -64,7 +72,7 @@ void RowRuns::append_row(std::vector<Run> runs) {
   row_appended(data, first, static_cast<int64_t>(data.runs.size()) - first, cells);
 }
 
-int64_t RowRuns::store_runs(std::vector<Run> runs) {
+int64_t RowRuns::store_runs(const std::vector<Run>& runs) {
   Data& data = own();
   const int64_t first = static_cast<int64_t>(data.runs.size());
   int64_t cells = 0;
@@ -98,7 +106,7 @@ void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
       runs.push_back({c, c + 1});
     }
   }
-  append_row(std::move(runs));
+  append_row(runs);
 }
 
 RowRuns RowRuns::empty(int rows, int cols) {
@@ -146,11 +154,11 @@ enum class SetOp { Intersection, Difference, Union };
 
 // One merge pass over the boundaries of both rows' runs (sorted, disjoint, not touching); each
 // elementary interval is kept or dropped by op.
-std::vector<Run> combine_row(const Run* a, const Run* a_end, const Run* b, const Run* b_end,
-                             SetOp op) {
+void combine_row(const Run* a, const Run* a_end, const Run* b, const Run* b_end, SetOp op,
+                 std::vector<Run>& out) {
   const size_t a_cuts = 2 * static_cast<size_t>(a_end - a), b_cuts = 2 * static_cast<size_t>(b_end - b);
   auto cut = [](const Run* runs, size_t i) { return i % 2 == 0 ? runs[i / 2].begin : runs[i / 2].end; };
-  std::vector<Run> out;
+  out.clear();
   size_t i = 0, j = 0;
   int32_t previous = 0;
   while (i < a_cuts || j < b_cuts) {
@@ -168,7 +176,6 @@ std::vector<Run> combine_row(const Run* a, const Run* a_end, const Run* b, const
     while (j < b_cuts && cut(b, j) == x) ++j;
     previous = x;
   }
-  return out;
 }
 
 RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
@@ -176,9 +183,11 @@ RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
     throw std::invalid_argument("RowRuns: combining sets of different shapes");
   if (a.shares_storage(b)) return op == SetOp::Difference ? RowRuns::empty(a.rows(), a.cols()) : a;
   RowRuns out(a.rows(), a.cols());
-  for (int row = 0; row < a.rows(); ++row)
-    out.append_row(combine_row(a.row_begin(row), a.row_end(row), b.row_begin(row),
-                               b.row_end(row), op));
+  std::vector<Run> row_runs;
+  for (int row = 0; row < a.rows(); ++row) {
+    combine_row(a.row_begin(row), a.row_end(row), b.row_begin(row), b.row_end(row), op, row_runs);
+    out.append_row(row_runs);
+  }
   return out;
 }
 

@@ -30,11 +30,11 @@ class RowRuns {
   bool shares_storage(const RowRuns& other) const { return data_ == other.data_; }
 
   // Rows must be appended in order; runs of a row are normalised (sorted, merged).
-  void append_row(std::vector<Run> runs);
+  void append_row(const std::vector<Run>& runs);
   // Builds a row from sorted or unsorted column ids.
   void append_row_from_columns(std::vector<int32_t> columns);
   // Stores runs for rows to view later, normalised like a row; returns the index of the first.
-  int64_t store_runs(std::vector<Run> runs);
+  int64_t store_runs(const std::vector<Run>& runs);
   // Appends a row made of the stored runs [first, first + count) (any stretch of a stored list).
   void append_row_view(int64_t first, int64_t count);
   // Appends a row equal to the last one, sharing its runs.
@@ -74,7 +74,7 @@ class RowRuns {
   };
   Data& own();  // the storage, copied first if another set shares it
   int64_t row_first(int row) const { return data_->row_first[row]; }
-  void normalise_into(std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
+  void normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
   void row_appended(Data& data, int64_t first, int64_t count, int64_t cells);
 
   int rows_ = 0;

@@ -86,7 +86,7 @@ class Fixed final : public Variant {
       } else {  // inside its own summary run: the run is cut at q
         std::vector<Run> runs(summary.begin(), summary.begin() + block);
         runs.push_back({own_begin, q + 1});
-        mask.append_row(std::move(runs));
+        mask.append_row(runs);
       }
     }
     return mask;

@@ -69,7 +69,7 @@ class Strided final : public Variant {
     for (int r = 0; r < std::min(l, n); ++r) {
       std::vector<Run> keys;
       for (int k = r; k < n; k += l) keys.push_back({k, k + 1});
-      residue_first.push_back(mask.store_runs(std::move(keys)));
+      residue_first.push_back(mask.store_runs(keys));
     }
     for (int q = 0; q < n; ++q) mask.append_row_view(residue_first[q % l], q / l + 1);
     return mask;
