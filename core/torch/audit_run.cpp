@@ -17,6 +17,7 @@
 
 #include "core/input_error.hpp"
 #include "core/torch/audit_module.hpp"
+#include "core/torch/printable.hpp"
 
 namespace attnscope {
 
@@ -31,7 +32,7 @@ std::string module_message(const std::string& what) {
     if (line.find_first_not_of(" \t") != std::string::npos) last = line;
   const std::string prefix = "builtins.";
   if (last.rfind(prefix, 0) == 0) last = last.substr(prefix.size());
-  return last;
+  return printable_line(last);
 }
 
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("({})", fmt::join(sizes, ", ")); }
@@ -192,7 +193,8 @@ LoadedModule audit_load(const AuditOptions& options) {
     // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
     const std::string what = e.what_without_backtrace();
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
-                     what.substr(0, what.find('\n')) + "); save it with torch.jit.save(torch.jit.script(m), path)");
+                     printable_line(what.substr(0, what.find('\n'))) +
+                     "); save it with torch.jit.save(torch.jit.script(m), path)");
   } catch (const std::exception& e) {
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
                      module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");

@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/input_error.hpp"
+#include "core/torch/printable.hpp"
 
 namespace attnscope {
 
@@ -146,7 +147,7 @@ MaskTensor pt_load(const std::string& path) {
   if (!std::ifstream(path, std::ios::binary)) throw InputError("file: cannot open '" + path + "'; check the path");
   const auto damaged = [&](const std::string& what) {
     return InputError("file: " + path + " is not a tensor saved by torch.save (" +
-                      what.substr(0, what.find('\n')) + ")");
+                      printable_line(what.substr(0, what.find('\n'))) + ")");
   };
   try {
     // The file reader, not pickle_load on the bytes in memory: LibTorch's in-memory reader copies
