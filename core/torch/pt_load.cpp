@@ -94,6 +94,11 @@ MaskTensor from_tensor(const at::Tensor& tensor, const std::string& path) {
 // Dict entries: tensors, ints, and tuples or lists of ints (FlexAttention's BLOCK_SIZE).
 MaskTensor from_entry(const c10::IValue& value, const std::string& path, const std::string& key) {
   if (value.isTensor()) return from_tensor(value.toTensor(), path);
+  // The key comes from the file, so it is made printable before it reaches a terminal.
+  const auto wrong = [&](const c10::IValue& held) {
+    return InputError("file: " + path + ": entry '" + printable_line(key) + "' holds a " +
+                      held.tagKind() + "; dict entries must be tensors, ints or tuples of ints");
+  };
   MaskTensor out;
   out.source = path;
   out.dtype = MaskTensor::DType::Int;
@@ -107,16 +112,13 @@ MaskTensor from_entry(const c10::IValue& value, const std::string& path, const s
         value.isTuple() ? value.toTupleRef().elements().vec()
                         : std::vector<c10::IValue>(value.toListRef().begin(), value.toListRef().end());
     for (const c10::IValue& item : items) {
-      if (!item.isInt())
-        throw InputError("file: " + path + ": entry '" + key + "' holds a " + item.tagKind() +
-                         "; dict entries must be tensors, ints or tuples of ints");
+      if (!item.isInt()) throw wrong(item);
       out.values.push_back(static_cast<float>(item.toInt()));
     }
     out.shape.push_back(static_cast<long>(out.values.size()));
     return out;
   }
-  throw InputError("file: " + path + ": entry '" + key + "' holds a " + value.tagKind() +
-                   "; dict entries must be tensors, ints or tuples of ints");
+  throw wrong(value);
 }
 
 // The file's top-level value: a tensor, or a dict of named entries.

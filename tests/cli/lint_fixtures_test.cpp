@@ -150,8 +150,9 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
       {{fixture("bad_quantized.pt")}, "holds a QUInt2x4 tensor; save the mask as bool, int or float"},
       {{fixture("bad_libtorch_crash.pt")}, "bad_libtorch_crash.pt: LibTorch's reader"},
       {{fixture("bad_expanded_huge.pt")}, "holds a tensor of more than 2^28 elements"},
-      // LibTorch's message quotes the entry's name; its escape sequence must not reach a terminal.
+      // Messages quote names from the file; their escape sequences must not reach a terminal.
       {{fixture("bad_escape_name.pt")}, "not in a subdirectory: ?[2Jname)"},
+      {{fixture("bad_escape_key.pt")}, "entry '?[2Jkey' holds a String"},
       {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,5,9"}, "cu-seqlens: offsets must start at 0 and end at 12"},
       {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,9,5,12"}, "cu-seqlens: offsets must increase"},
       {{fixture("packed_docs_bool.pt"), "--policy", "documents:0,5,9,12"}, "document lengths must be positive"},
