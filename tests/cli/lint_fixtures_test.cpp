@@ -149,6 +149,10 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
       {{fixture("bad_past_storage.pt")}, "its sizes and strides reach past its storage"},
       {{fixture("bad_quantized.pt")}, "holds a QUInt2x4 tensor; save the mask as bool, int or float"},
       {{fixture("bad_libtorch_crash.pt")}, "bad_libtorch_crash.pt: LibTorch's reader"},
+      // Also found by it, inside LibTorch's unpickler and contained in the child: an opcode that
+      // pops an empty stack, and a string length of 4 GiB that LibTorch reserves before reading.
+      {{fixture("bad_unpickler_underflow.pt")}, "bad_unpickler_underflow.pt: LibTorch's reader"},
+      {{fixture("bad_huge_string.pt")}, "LibTorch's reader needed more than the memory budget"},
       {{fixture("bad_expanded_huge.pt")}, "holds a tensor of more than 2^28 elements"},
       // Messages quote names from the file; their escape sequences must not reach a terminal.
       {{fixture("bad_escape_name.pt")}, "not in a subdirectory: ?[2Jname)"},

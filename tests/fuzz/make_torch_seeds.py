@@ -20,16 +20,16 @@ def corpus(target):
     return path
 
 
-# Inputs known to crash LibTorch would only be counted again at every run.
-KNOWN_CRASH = "bad_libtorch_crash.pt"
+# Inputs known to fail inside LibTorch would only be counted again at every run.
+KNOWN_FAILURES = ("bad_libtorch_crash.pt", "bad_unpickler_underflow.pt", "bad_huge_string.pt")
 
 for path in sorted(glob.glob(os.path.join(FIXTURES, "masks", "*.pt"))):
-    if os.path.basename(path) != KNOWN_CRASH:
+    if os.path.basename(path) not in KNOWN_FAILURES:
         shutil.copy(path, corpus("fuzz_pt_mask"))
 
 modules = corpus("fuzz_torch_module")
 for path in sorted(glob.glob(os.path.join(FIXTURES, "modules", "*.pt"))):
-    if os.path.basename(path) != KNOWN_CRASH and os.path.getsize(path) <= MAX_LEN:
+    if os.path.basename(path) not in KNOWN_FAILURES and os.path.getsize(path) <= MAX_LEN:
         shutil.copy(path, modules)
 for name in ("causal", "s2_even_g"):
     source = zipfile.ZipFile(os.path.join(FIXTURES, "modules", name + ".pt"))
