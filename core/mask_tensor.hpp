@@ -22,4 +22,9 @@ struct MaskTensor {
   const MaskTensor* entry(const std::string& name) const;
 };
 
+// A tensor read in another process crosses a pipe (app/cli/torch_loader.cpp): a JSON header,
+// a newline, then the values as raw floats. Parsing throws InputError on bytes it did not write.
+std::string mask_tensor_serialize(const MaskTensor& tensor);
+MaskTensor mask_tensor_parse(const std::string& bytes);
+
 }  // namespace attnscope

@@ -77,7 +77,7 @@ void take_progress_frames(std::string& stream, size_t& consumed, double& last, c
 
 std::string isolated_run(const std::function<void()>& prepare, const IsolatedJob& job,
                          const IsolationLimits& limits, const std::string& what,
-                         const IsolatedProgress& progress) {
+                         const IsolatedProgress& progress, const IsolationWording& wording) {
   int fds[2];
   if (pipe(fds) != 0) throw InputError(what + ": cannot create a pipe (" + std::strerror(errno) + ")");
   const pid_t pid = fork();
@@ -127,16 +127,14 @@ std::string isolated_run(const std::function<void()>& prepare, const IsolatedJob
   const int status = reap(timed_out);
   const std::string payload = stream.substr(consumed);
   if (timed_out)
-    throw InputError(fmt::format("{}: did not finish within {} s; raise --timeout or audit a smaller "
-                                 "--n", what, limits.seconds));
+    throw InputError(fmt::format("{}: did not finish within {} s; {}", what, limits.seconds, wording.slow));
   if (WIFSIGNALED(status))
-    throw InputError(fmt::format("{}: the module's process died ({}); audit only modules you trust, "
-                                 "and check it runs in Python on the same shapes",
-                                 what, strsignal(WTERMSIG(status))));
-  if (payload.empty()) throw InputError(what + ": the module's process ended without a result");
+    throw InputError(fmt::format("{}: {} died ({}); {}", what, wording.process,
+                                 strsignal(WTERMSIG(status)), wording.died));
+  if (payload.empty()) throw InputError(what + ": " + wording.process + " ended without a result");
   if (payload[0] == kMemory)
-    throw InputError(fmt::format("{}: the module needed more than the memory budget of {} MiB; raise "
-                                 "--max-memory or audit a smaller --n", what, limits.memory_mib));
+    throw InputError(fmt::format("{}: {} needed more than the memory budget of {} MiB; {}", what,
+                                 wording.process, limits.memory_mib, wording.memory));
   if (payload[0] == kError) throw InputError(payload.substr(1));
   return payload.substr(1);
 }

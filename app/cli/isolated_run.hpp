@@ -13,6 +13,16 @@ struct IsolationLimits {
   double seconds = 600;       // wall-clock time for prepare() and the job together
 };
 
+// How the failures of a child read, after "<what>: ": "<process> died (<signal>); <died>",
+// "did not finish within <seconds> s; <slow>", "<process> needed more than the memory budget of
+// <MiB> MiB; <memory>". The defaults speak of an audited module.
+struct IsolationWording {
+  std::string process = "the module's process";
+  std::string died = "audit only modules you trust, and check it runs in Python on the same shapes";
+  std::string slow = "raise --timeout or audit a smaller --n";
+  std::string memory = "raise --max-memory or audit a smaller --n";
+};
+
 // Called with the fraction done (0..1); in the child it sends the fraction to the parent.
 using IsolatedProgress = std::function<void(double)>;
 using IsolatedJob = std::function<std::string(const IsolatedProgress& report)>;
@@ -25,6 +35,6 @@ using IsolatedJob = std::function<std::string(const IsolatedProgress& report)>;
 // can cancel: whatever it throws (AnalysisCancelled) kills the child and propagates.
 std::string isolated_run(const std::function<void()>& prepare, const IsolatedJob& job,
                          const IsolationLimits& limits, const std::string& what,
-                         const IsolatedProgress& progress = {});
+                         const IsolatedProgress& progress = {}, const IsolationWording& wording = {});
 
 }  // namespace attnscope

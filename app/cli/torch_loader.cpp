@@ -1,9 +1,14 @@
 #include "app/cli/torch_loader.hpp"
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
+#include "app/cli/isolated_run.hpp"
 #include "core/install_layout.hpp"
 #include "core/mask_file.hpp"
 #include "core/input_error.hpp"
@@ -31,8 +36,38 @@ const TorchModule& torch_module() {
 namespace attnscope {
 namespace {
 
-// .pt mask files read through the LibTorch module, loaded only when such a file is opened.
-MaskTensor pt_load_on_demand(const std::string& path) { return torch_module().pt_load(path); }
+// .pt mask files are read through the LibTorch module, loaded only when such a file is opened,
+// in a child process: LibTorch 1.13's reader is not safe on damaged files (a few hundred bytes
+// can make it crash, corrupt its heap or ask for gigabytes), and lint and File > Open must answer
+// every file with a message. The budget leaves room for the largest mask pt_load accepts (2^28
+// floats) held twice, as values and as the bytes sent back, and for the file itself.
+MaskTensor pt_load_on_demand(const std::string& path) {
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(path, error);
+  if (error || !std::filesystem::is_regular_file(path))
+    throw InputError("file: cannot open '" + path + "'; check the path");
+  IsolationLimits limits;
+  limits.memory_mib = 3072 + 4 * static_cast<int64_t>(bytes >> 20);
+  limits.seconds = 120;
+  IsolationWording wording;
+  wording.process = "LibTorch's reader";
+  wording.died = "the file is damaged or was not written by torch.save";
+  wording.slow = wording.memory = "the file is damaged, or too large for a .pt mask: save large masks "
+                                  "with numpy.save, which lint streams from disk";
+  return mask_tensor_parse(isolated_run(
+      [] {
+        // What LibTorch and the C library print about a damaged file ("free(): invalid size")
+        // would come before the one-line report.
+        const int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+          dup2(null, STDERR_FILENO);
+          close(null);
+        }
+        torch_module();
+      },
+      [&](const IsolatedProgress&) { return mask_tensor_serialize(torch_module().pt_load(path)); },
+      limits, "file: " + path, {}, wording));
+}
 
 [[maybe_unused]] const bool pt_reader_registered = (mask_file_set_pt_reader(pt_load_on_demand), true);
 

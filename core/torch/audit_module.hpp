@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the two translation units of the audit engine (audit_run.cpp, audit_steps.cpp):
-// LibTorch's jit headers compile slowly, so nothing else includes this file.
+// Shared by the two translation units of the audit engine (audit_run.cpp, audit_steps.cpp) and
+// the loader's fuzz target: LibTorch's jit headers compile slowly, so nothing else includes it.
 #include <torch/script.h>
 
 #include <string>
@@ -16,6 +16,16 @@ struct AuditLayout {
   std::vector<std::vector<int64_t>> shapes;
   int batch = 0, n = 0, heads = 0, d = 0;
 };
+
+// A module loaded for an audit, with forward's inputs laid out for the options.
+struct LoadedModule {
+  torch::jit::Module module;
+  AuditLayout layout;
+};
+
+// Loads options.file in eval mode and resolves forward's layout. Throws InputError when the file
+// is not a TorchScript module, has no forward, or forward's arguments do not fit the layout.
+LoadedModule audit_load(const AuditOptions& options);
 
 // Runs forward on copies of the inputs (modules may write into them) and checks the output.
 at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tensor>& inputs,

@@ -17,6 +17,7 @@
 
 #include "core/input_error.hpp"
 #include "core/torch/audit_module.hpp"
+#include "core/torch/printable.hpp"
 
 namespace attnscope {
 
@@ -31,7 +32,7 @@ std::string module_message(const std::string& what) {
     if (line.find_first_not_of(" \t") != std::string::npos) last = line;
   const std::string prefix = "builtins.";
   if (last.rfind(prefix, 0) == 0) last = last.substr(prefix.size());
-  return last;
+  return printable_line(last);
 }
 
 std::string shape_text(at::IntArrayRef sizes) { return fmt::format("({})", fmt::join(sizes, ", ")); }
@@ -209,6 +210,28 @@ class Prober {
 
 }  // namespace
 
+LoadedModule audit_load(const AuditOptions& options) {
+  LoadedModule loaded;
+  c10::optional<torch::jit::Method> forward;
+  try {
+    loaded.module = torch::jit::load(options.file);
+    loaded.module.eval();
+    forward = loaded.module.find_method("forward");
+  } catch (const c10::Error& e) {
+    // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
+    const std::string what = e.what_without_backtrace();
+    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
+                     printable_line(what.substr(0, what.find('\n'))) +
+                     "); save it with torch.jit.save(torch.jit.script(m), path)");
+  } catch (const std::exception& e) {
+    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
+                     module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");
+  }
+  if (!forward) throw InputError(options.file + ": the module has no forward method");
+  loaded.layout = layout_resolve(*forward, options);
+  return loaded;
+}
+
 at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tensor>& inputs,
                          const std::string& file) {
   std::vector<c10::IValue> arguments;
@@ -241,22 +264,9 @@ AuditResult audit_run(const AuditOptions& options, const AuditProgress& progress
   if (auto set_blas_threads = reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
     set_blas_threads(1);
   torch::NoGradGuard no_grad;
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(options.file);
-  } catch (const c10::Error& e) {
-    // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
-    const std::string what = e.what_without_backtrace();
-    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
-                     what.substr(0, what.find('\n')) + "); save it with torch.jit.save(torch.jit.script(m), path)");
-  } catch (const std::exception& e) {
-    throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
-                     module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");
-  }
-  module.eval();
-  const auto forward = module.find_method("forward");
-  if (!forward) throw InputError(options.file + ": the module has no forward method");
-  const AuditLayout layout = layout_resolve(*forward, options);
+  LoadedModule loaded = audit_load(options);
+  torch::jit::Module& module = loaded.module;
+  const AuditLayout& layout = loaded.layout;
   const int B = options.batch, N = options.n;
 
   AuditResult result;

@@ -89,6 +89,23 @@ TEST(Audit, BadInputExitsTwo) {
   const auto not_module = cli({"audit", std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/modules/s2_even_g.json"});
   EXPECT_EQ(not_module.code, 2);
   EXPECT_NE(not_module.err.find("not a TorchScript module"), std::string::npos) << not_module.err;
+  // LibTorch's message quotes the zip entry's name; its escape sequence must not reach a terminal.
+  const auto escape = cli({"audit", std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/masks/bad_escape_name.pt"});
+  EXPECT_EQ(escape.code, 2);
+  EXPECT_NE(escape.err.find("not in a subdirectory: ?[2Jname)"), std::string::npos) << escape.err;
+}
+
+// Found by tests/fuzz/fuzz_torch_module: a damaged module on which LibTorch's loader corrupts
+// its heap while it describes the damage. Depending on the heap's layout the child dies (and is
+// reported) or LibTorch's message quotes bytes of the corrupted memory (made printable).
+TEST(AuditIsolation, ModuleThatCorruptsTheLoaderExitsTwoWithOnePrintableLine) {
+  const auto r = cli({"audit", module("bad_libtorch_crash")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("bad_libtorch_crash.pt"), std::string::npos) << r.err;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  for (char c : r.err.substr(0, r.err.size() - 1)) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << r.err;
 }
 
 TEST(AuditIsolation, MemoryBudgetStopsAHog) {

@@ -1,8 +1,9 @@
 // lint on the committed fixtures, written by PyTorch and NumPy the way frameworks save masks
-// (tests/fixtures/masks/make_masks.py). Expected verdicts and cells are derived by hand from the
-// way each fixture was built.
+// (tests/fixtures/masks/make_masks.py), and on damaged files the fuzzer found. Expected verdicts
+// and cells are derived by hand from the way each fixture was built.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_support.hpp"
@@ -140,6 +141,22 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
       {{fixture("bad_truncated.pt")}, "is not a tensor saved by torch.save"},
       {{fixture("bad_list.pt")}, ", not a tensor; save the mask itself"},
       {{fixture("bad_flex_missing_indices.pt")}, "is a dict without 'kv_indices'"},
+      // Found by tests/fuzz/fuzz_pt_mask: zip offsets past the end of the file, which LibTorch's
+      // in-memory reader followed out of its buffer; a tensor whose sizes and strides reach past
+      // its storage, which LibTorch rebuilds unchecked; a quantized dtype whose conversion
+      // aborted; a file on which LibTorch's reader corrupts its heap (contained in the child).
+      {{fixture("bad_zip_offsets.pt")}, "is not a tensor saved by torch.save (PytorchStreamReader failed"},
+      {{fixture("bad_past_storage.pt")}, "its sizes and strides reach past its storage"},
+      {{fixture("bad_quantized.pt")}, "holds a QUInt2x4 tensor; save the mask as bool, int or float"},
+      {{fixture("bad_libtorch_crash.pt")}, "bad_libtorch_crash.pt: LibTorch's reader"},
+      // Also found by it, inside LibTorch's unpickler and contained in the child: an opcode that
+      // pops an empty stack, and a string length of 4 GiB that LibTorch reserves before reading.
+      {{fixture("bad_unpickler_underflow.pt")}, "bad_unpickler_underflow.pt: LibTorch's reader"},
+      {{fixture("bad_huge_string.pt")}, "LibTorch's reader needed more than the memory budget"},
+      {{fixture("bad_expanded_huge.pt")}, "holds a tensor of more than 2^28 elements"},
+      // Messages quote names from the file; their escape sequences must not reach a terminal.
+      {{fixture("bad_escape_name.pt")}, "not in a subdirectory: ?[2Jname)"},
+      {{fixture("bad_escape_key.pt")}, "entry '?[2Jkey' holds a String"},
       {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,5,9"}, "cu-seqlens: offsets must start at 0 and end at 12"},
       {{fixture("packed_docs_bool.pt"), "--cu-seqlens", "0,9,5,12"}, "cu-seqlens: offsets must increase"},
       {{fixture("packed_docs_bool.pt"), "--policy", "documents:0,5,9,12"}, "document lengths must be positive"},
@@ -153,6 +170,7 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
     const auto r = cli(full);
     EXPECT_EQ(r.code, 2) << args[0];
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
   }
 }
