@@ -20,7 +20,8 @@ nlohmann::json header(const MaskTensor& tensor) {
 }
 
 void append_values(const MaskTensor& tensor, std::string& out) {
-  out.append(reinterpret_cast<const char*>(tensor.values.data()), tensor.values.size() * sizeof(float));
+  if (!tensor.values.empty())
+    out.append(reinterpret_cast<const char*>(tensor.values.data()), tensor.values.size() * sizeof(float));
   for (const MaskTensor& entry : tensor.entries) append_values(entry, out);
 }
 
@@ -35,7 +36,8 @@ MaskTensor parse(const nlohmann::json& j, const std::string& bytes, size_t& offs
   const size_t count = j.at("values").get<size_t>();
   if (count > (bytes.size() - offset) / sizeof(float)) throw InputError("mask tensor: values are missing");
   tensor.values.resize(count);
-  std::memcpy(tensor.values.data(), bytes.data() + offset, count * sizeof(float));
+  // An empty entry has no storage to copy into: memcpy with a null pointer is undefined.
+  if (count > 0) std::memcpy(tensor.values.data(), bytes.data() + offset, count * sizeof(float));
   offset += count * sizeof(float);
   for (const auto& entry : j.at("entries")) {
     tensor.entry_names.push_back(entry.at("name").get<std::string>());
