@@ -217,7 +217,10 @@ LoadedModule audit_load(const AuditOptions& options) {
     loaded.module = torch::jit::load(options.file);
     loaded.module.eval();
     forward = loaded.module.find_method("forward");
+  } catch (const std::bad_alloc&) {
+    throw;  // the memory budget is the caller's to report (app/cli/isolated_run.hpp)
   } catch (const c10::Error& e) {
+    if (std::string(e.what()).find("can't allocate memory") != std::string::npos) throw std::bad_alloc();
     // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
     const std::string what = e.what_without_backtrace();
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +

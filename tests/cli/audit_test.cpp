@@ -108,6 +108,16 @@ TEST(AuditIsolation, ModuleThatCorruptsTheLoaderExitsTwoWithOnePrintableLine) {
   for (char c : r.err.substr(0, r.err.size() - 1)) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << r.err;
 }
 
+// Also found by it: a damaged module whose pickle names a memo index of about two billion, for
+// which LibTorch's unpickler sizes a table of tens of gigabytes. That is the memory budget's to
+// report, not a file that merely failed to parse.
+TEST(AuditIsolation, ModuleWhoseLoadingAsksForGigabytesMeetsTheBudget) {
+  const auto r = cli({"audit", module("bad_memo_index")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("bad_memo_index.pt: the module's process needed more than the memory budget"),
+            std::string::npos) << r.err;
+}
+
 TEST(AuditIsolation, MemoryBudgetStopsAHog) {
   const auto r = cli({"audit", module("hog"), "--max-memory", "256"});
   EXPECT_EQ(r.code, 2);
