@@ -14,13 +14,18 @@ struct CliResult {
   std::string err;
 };
 
-inline CliResult cli(std::vector<std::string> args) {
+// Runs the CLI with what it prints going to `out`; returns the exit code.
+inline int cli_to(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
   args.insert(args.begin(), "attnscope");
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
+  return cli_run(static_cast<int>(argv.size()), argv.data(), out, err);
+}
+
+inline CliResult cli(std::vector<std::string> args) {
   std::ostringstream out, err;
   CliResult r;
-  r.code = cli_run(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.code = cli_to(std::move(args), out, err);
   r.out = out.str();
   r.err = err.str();
   return r;

@@ -105,13 +105,10 @@ class CountingBuffer final : public std::streambuf {
 // Output bytes of the command, or -1 if it failed, from a child whose peak memory is its own.
 test::ChildReport json_in_child(std::vector<std::string> args) {
   return test::run_in_child([args] {
-    std::vector<const char*> argv{"attnscope"};
-    for (const std::string& a : args) argv.push_back(a.c_str());
     CountingBuffer counted;
     std::ostream out(&counted);
     std::ostringstream err;
-    const int code = cli_run(static_cast<int>(argv.size()), argv.data(), out, err);
-    return code == 0 ? counted.bytes : -1L;
+    return test::cli_to(args, out, err) == 0 ? counted.bytes : -1L;
   });
 }
 
