@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/leaks.hpp"
+#include "core/structure_budget.hpp"
 #include "core/values_window.hpp"
 
 namespace attnscope {
@@ -101,6 +102,7 @@ void report(const AnalyzeOptions& options, double fraction) {
 
 // Structure (masks, leaks, metrics) always; values only when asked for and within the budget.
 std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, const AnalyzeOptions& options) {
+  const StructureBudget budget(options.memory_budget_bytes);
   auto analysis = std::make_shared<Analysis>();
   analysis->scene = scene;
   analysis->variant = variant_find(scene.variant);

@@ -17,8 +17,9 @@
 namespace attnscope {
 
 struct AnalyzeOptions {
-  // Values (scores and weights of every allowed cell) must fit in this many bytes; larger scenes
-  // are refused with a message rather than exhausting memory.
+  // The structure (masks, leak sets) and, on their own, the values (scores and weights of every
+  // allowed cell) must each fit in this many bytes; larger scenes are refused with a message
+  // rather than exhausting memory.
   int64_t memory_budget_bytes = int64_t{1} << 30;
   // false: structure only (masks, leaks, trace, metrics). No q, k, v and no attention values are
   // kept, so the cost grows with the masks' row runs, not with N², and any N is accepted; a view

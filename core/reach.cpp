@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <optional>
+#include <utility>
 
 #include "core/scene.hpp"
 
@@ -25,6 +26,52 @@ void or_into(uint64_t* dst, const uint64_t* src, int64_t words) {
   for (int64_t i = 0; i < words; ++i) dst[i] |= src[i];
 }
 
+// The union of many run lists that overlap heavily (the nodes a reach set is gathered from):
+// only the longest run per first column is kept, and the first columns are found in order from a
+// bit per column rather than by sorting every run given.
+class RunUnion {
+ public:
+  explicit RunUnion(int n)
+      : end_at_(static_cast<size_t>(n), -1), given_(static_cast<size_t>(n + 63) / 64, 0) {}
+  void add(const Run* begin, const Run* end) {
+    for (const Run* run = begin; run != end; ++run) {
+      int32_t& far = end_at_[run->begin];
+      if (far < 0) {
+        given_[run->begin / 64] |= uint64_t{1} << (run->begin % 64);
+        firsts_.push_back(run->begin);
+      }
+      far = std::max(far, run->end);
+    }
+  }
+  // The union so far, sorted and merged, into `out`; starts a new union.
+  void take(std::vector<Run>& out) {
+    out.clear();
+    auto extend = [&](int32_t first) {
+      const int32_t end = std::exchange(end_at_[first], -1);
+      if (!out.empty() && out.back().end >= first) out.back().end = std::max(out.back().end, end);
+      else out.push_back({first, end});
+    };
+    if (firsts_.size() <= 64) {  // a handful: sorting them beats reading the bits
+      std::sort(firsts_.begin(), firsts_.end());
+      for (int32_t first : firsts_) {
+        given_[first / 64] = 0;
+        extend(first);
+      }
+    } else {
+      const auto [lo, hi] = std::minmax_element(firsts_.begin(), firsts_.end());
+      for (int32_t word = *lo / 64; word <= *hi / 64; ++word)
+        for (uint64_t bits = std::exchange(given_[word], 0); bits != 0; bits &= bits - 1)
+          extend(word * 64 + std::countr_zero(bits));
+    }
+    firsts_.clear();
+  }
+
+ private:
+  std::vector<int32_t> end_at_;  // per first column: the farthest end given, -1 if none
+  std::vector<uint64_t> given_;  // a bit per first column given since the last take()
+  std::vector<int32_t> firsts_;
+};
+
 // Reach sets as sorted runs, one list per token; a segment tree over tokens holds the union of
 // each node's range, so a run of keys costs O(log N) lists. Cost grows with the runs of the
 // reach sets (a handful per token for grouped and windowed masks), not with N².
@@ -39,37 +86,49 @@ class RunReach {
   // One more layer; false when the tree would take more than max_runs runs (the caller falls
   // back to bit rows). Sets `changed` when any token's set grew.
   bool step(const std::vector<const RowRuns*>& edges, int64_t max_runs, bool& changed) {
+    // Inner nodes 1..n-1 in `tree`; the leaves n..2n-1 are the tokens' own sets in runs_.
     std::vector<Run> tree;
-    std::vector<int64_t> offset(2 * static_cast<size_t>(n_)), length(2 * static_cast<size_t>(n_));
-    for (int q = 0; q < n_; ++q) {
-      offset[n_ + q] = static_cast<int64_t>(tree.size());
-      tree.insert(tree.end(), runs_.begin() + start_[q], runs_.begin() + start_[q + 1]);
-      length[n_ + q] = start_[q + 1] - start_[q];
-    }
+    std::vector<int64_t> offset(static_cast<size_t>(n_)), length(static_cast<size_t>(n_));
+    auto node_runs = [&](int node) -> std::pair<const Run*, const Run*> {
+      if (node >= n_) return {runs_.data() + start_[node - n_], runs_.data() + start_[node - n_ + 1]};
+      const Run* first = tree.data() + offset[node];
+      return {first, first + length[node]};
+    };
     std::vector<Run> merged;
     for (int i = n_ - 1; i >= 1; --i) {
-      merged.clear();
-      for (int child : {2 * i, 2 * i + 1})
-        merged.insert(merged.end(), tree.begin() + offset[child], tree.begin() + offset[child] + length[child]);
-      runs_coalesce(merged);
+      const auto [left, left_end] = node_runs(2 * i);
+      const auto [right, right_end] = node_runs(2 * i + 1);
+      runs_union_sorted(left, left_end, right, right_end, merged);
       offset[i] = static_cast<int64_t>(tree.size());
       length[i] = static_cast<int64_t>(merged.size());
       tree.insert(tree.end(), merged.begin(), merged.end());
-      if (static_cast<int64_t>(tree.size()) > max_runs) return false;
+      if (static_cast<int64_t>(tree.size() + runs_.size()) > max_runs) return false;
     }
     std::vector<Run> next_runs;
     std::vector<int64_t> next_start(static_cast<size_t>(n_) + 1, 0);
     std::vector<Run> row, edge_row;
+    RunUnion gathered(n_);
+    // A node that every token reaches (a global token's set) makes the row whole: the rest of
+    // its nodes need not be read.
+    bool whole = false;
+    auto gather_node = [&](int node) {
+      const auto [first, end] = node_runs(node);
+      whole |= end - first == 1 && first->begin == 0 && first->end == n_;
+      gathered.add(first, end);
+    };
     changed = false;
     for (int q = 0; q < n_; ++q) {
-      row.assign(runs_.begin() + start_[q], runs_.begin() + start_[q + 1]);  // residual path
+      gathered.add(runs_.data() + start_[q], runs_.data() + start_[q + 1]);  // residual path
       runs_union_row(edges, q, edge_row);
-      for (const Run& run : edge_row)
-        for (int lo = run.begin + n_, hi = run.end + n_; lo < hi; lo /= 2, hi /= 2) {
-          if (lo & 1) append_node(tree, offset, length, lo++, row);
-          if (hi & 1) append_node(tree, offset, length, --hi, row);
+      whole = false;
+      for (const Run& run : edge_row) {
+        for (int lo = run.begin + n_, hi = run.end + n_; lo < hi && !whole; lo /= 2, hi /= 2) {
+          if (lo & 1) gather_node(lo++);
+          if (hi & 1) gather_node(--hi);
         }
-      runs_coalesce(row);
+        if (whole) break;
+      }
+      gathered.take(row);
       changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
                  !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
       next_runs.insert(next_runs.end(), row.begin(), row.end());
@@ -94,11 +153,6 @@ class RunReach {
   const Run* row_end(int q) const { return runs_.data() + start_[q + 1]; }
 
  private:
-  static void append_node(const std::vector<Run>& tree, const std::vector<int64_t>& offset,
-                          const std::vector<int64_t>& length, int node, std::vector<Run>& row) {
-    row.insert(row.end(), tree.begin() + offset[node], tree.begin() + offset[node] + length[node]);
-  }
-
   int n_;
   std::vector<Run> runs_;
   std::vector<int64_t> start_;
@@ -146,8 +200,9 @@ class BitReach {
     const int64_t bytes = 3 * ((n + 63) / 64 * 8) * int64_t{n};
     if (bytes > max_bytes)
       throw SceneError(fmt::format("layers: the receptive field of {} tokens over several layers "
-                                   "needs {:.1f} GiB; use --layers 1 or a smaller --n",
-                                   n, bytes / double(1 << 30)));
+                                   "needs {:.1f} GiB (memory budget {} MiB); use --layers 1, a "
+                                   "smaller --n, or raise --max-memory",
+                                   n, bytes / double(1 << 30), max_bytes >> 20));
     return 2 * n;
   }
 
@@ -185,12 +240,22 @@ int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_
 }  // namespace
 
 Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes) {
+  return reach_with_next_token(masks, layers, max_bytes, false).reach;
+}
+
+NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers, int64_t max_bytes) {
+  return *reach_with_next_token(masks, max_layers, max_bytes, true, false).next;
+}
+
+ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes,
+                                  bool next_token, bool counts) {
   if (layers < 1) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
   const int n = masks.front().rows();
   const std::vector<const RowRuns*> edges = runs_distinct(masks);
-  Reach reach;
+  ReachReport report;
+  Reach& reach = report.reach;
   reach.layers = layers;
-  if (layers == 1) {  // no propagation needed: the mask row plus the residual path
+  if (counts && layers == 1 && !next_token) {  // no propagation needed: the mask row plus the residual path
     std::vector<Run> row;
     for (int q = 0; q < n; ++q) {
       runs_union_row(edges, q, row);
@@ -202,37 +267,33 @@ Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_b
       }
       reach.counts.push_back(count + (self ? 0 : 1));
     }
-    return reach;
+    return report;
   }
   // Counts are taken after every layer, so a saturated run keeps the last layer's.
-  std::vector<int64_t> counts(n, 1);
-  auto count_rows = [&](int, const auto& sets) {
-    for (int q = 0; q < n; ++q) counts[q] = sets.count(q);
-    return false;
+  if (counts) reach.counts.assign(n, 1);
+  NextTokenReach* next = nullptr;
+  if (next_token) {
+    next = &report.next.emplace();
+    next->max_layers = layers;
+    next->layer.assign(n, -1);
+  }
+  int open = next_token ? std::max(n - 1, 0) : 0;  // queries 0..n-2 that have not yet seen their next token
+  auto on_layer = [&](int layer, const auto& sets) {
+    if (counts)
+      for (int q = 0; q < n; ++q) reach.counts[q] = sets.count(q);
+    if (next)
+      for (int q = 0; q + 1 < n; ++q)
+        if (next->layer[q] < 0 && sets.contains(q, q + 1)) {
+          next->layer[q] = layer;
+          --open;
+          if (next->first < 0) next->first = layer, next->query = q;
+        }
+    return !counts && open == 0;
   };
-  reach.saturated_at = reach_propagate(edges, layers, max_bytes, count_rows);
-  reach.counts = std::move(counts);
-  return reach;
-}
-
-NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers, int64_t max_bytes) {
-  const int n = masks.front().rows();
-  NextTokenReach out;
-  out.max_layers = max_layers;
-  out.layer.assign(n, -1);
-  if (n < 2) return out;
-  int open = n - 1;  // queries 0..n-2 that have not yet seen their next token
-  auto check = [&](int layer, const auto& sets) {
-    for (int q = 0; q + 1 < n; ++q)
-      if (out.layer[q] < 0 && sets.contains(q, q + 1)) {
-        out.layer[q] = layer;
-        --open;
-        if (out.first < 0) out.first = layer, out.query = q;
-      }
-    return open == 0;
-  };
-  out.saturated_at = reach_propagate(runs_distinct(masks), max_layers, max_bytes, check);
-  return out;
+  const int saturated = n < 2 && !counts ? -1 : reach_propagate(edges, layers, max_bytes, on_layer);
+  reach.saturated_at = saturated;
+  if (next) next->saturated_at = saturated;
+  return report;
 }
 
 }  // namespace attnscope

@@ -2,6 +2,7 @@
 // Receptive field over stacked layers: which tokens can influence token q after L layers when
 // every layer uses the same mask (the union of its heads) plus the residual path (q reads q).
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/row_runs.hpp"
@@ -38,5 +39,14 @@ struct NextTokenReach {
 };
 NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers,
                                 int64_t max_bytes = int64_t{1} << 30);
+
+// The receptive field's counts and the next-token reach from one propagation (each alone costs
+// as much as both); `counts` false leaves reach.counts empty and may stop early.
+struct ReachReport {
+  Reach reach;
+  std::optional<NextTokenReach> next;  // when asked for
+};
+ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes,
+                                  bool next_token, bool counts = true);
 
 }  // namespace attnscope

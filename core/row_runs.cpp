@@ -10,19 +10,25 @@ RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
   data_->row_first.reserve(static_cast<size_t>(rows));
   data_->row_runs.reserve(static_cast<size_t>(rows));
   data_->cell_start.reserve(static_cast<size_t>(rows) + 1);
+  data_->charge.update(bytes_of(*data_));
 }
 
 RowRuns::Data& RowRuns::own() {
-  if (data_.use_count() > 1) data_ = std::make_shared<Data>(*data_);
+  if (data_.use_count() > 1) {
+    data_ = std::make_shared<Data>(*data_);
+    data_->charge.update(bytes_of(*data_));
+  }
   return *data_;
 }
 
-int64_t RowRuns::storage_bytes() const {
-  return static_cast<int64_t>(data_->runs.capacity() * sizeof(Run) +
-                              data_->row_first.capacity() * sizeof(uint32_t) +
-                              data_->row_runs.capacity() * sizeof(uint32_t) +
-                              data_->cell_start.capacity() * sizeof(int64_t));
+int64_t RowRuns::bytes_of(const Data& data) {
+  return static_cast<int64_t>(data.runs.capacity() * sizeof(Run) +
+                              data.row_first.capacity() * sizeof(uint32_t) +
+                              data.row_runs.capacity() * sizeof(uint32_t) +
+                              data.cell_start.capacity() * sizeof(int64_t));
 }
+
+int64_t RowRuns::storage_bytes() const { return bytes_of(*data_); }
 
 // Appends `runs` to `stored`, sorted and merged, adding their cells to `cells`; sorting in
 // `stored` leaves the caller's list alone, so callers reuse one list for every row.
@@ -61,6 +67,7 @@ void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cel
   // A set lives on after its last row, often by the dozen (one per head): without the slack
   // that growth left, which can be as large as the runs themselves.
   if (complete()) data.runs.shrink_to_fit();
+  data.charge.update(bytes_of(data));
 }
 
 void RowRuns::append_row(const std::vector<Run>& runs) {
@@ -77,6 +84,7 @@ int64_t RowRuns::store_runs(const std::vector<Run>& runs) {
   const int64_t first = static_cast<int64_t>(data.runs.size());
   int64_t cells = 0;
   normalise_into(runs, data.runs, cells);
+  data.charge.update(bytes_of(data));
   return first;
 }
 
@@ -114,6 +122,7 @@ RowRuns RowRuns::empty(int rows, int cols) {
   out.data_->row_first.assign(static_cast<size_t>(rows), 0);
   out.data_->row_runs.assign(static_cast<size_t>(rows), 0);
   out.data_->cell_start.assign(static_cast<size_t>(rows) + 1, 0);
+  out.data_->charge.update(bytes_of(*out.data_));
   return out;
 }
 
@@ -215,6 +224,10 @@ void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vecto
   out.clear();
   for (const RowRuns* set : sets) out.insert(out.end(), set->row_begin(row), set->row_end(row));
   runs_coalesce(out);
+}
+
+void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out) {
+  combine_row(a, a_end, b, b_end, SetOp::Union, out);
 }
 
 int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end) {

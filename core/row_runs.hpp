@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/structure_budget.hpp"
+
 namespace attnscope {
 
 struct Run {
@@ -71,11 +73,13 @@ class RowRuns {
     std::vector<uint32_t> row_runs;   // how many runs each row has
     std::vector<int64_t> cell_start{0};
     int64_t run_total = 0;
+    BudgetCharge charge;  // storage_bytes(), kept up to date as the vectors grow
   };
   Data& own();  // the storage, copied first if another set shares it
   int64_t row_first(int row) const { return data_->row_first[row]; }
   void normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
   void row_appended(Data& data, int64_t first, int64_t count, int64_t cells);
+  static int64_t bytes_of(const Data& data);
 
   int rows_ = 0;
   int cols_ = 0;
@@ -89,6 +93,8 @@ std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
 void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
 // Sorts `runs` and merges overlapping or touching ones, in place.
 void runs_coalesce(std::vector<Run>& runs);
+// The union of two sorted, merged run lists, sorted and merged, into `out`; linear.
+void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out);
 // Number of cells in both sorted run lists.
 int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
 

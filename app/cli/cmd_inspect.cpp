@@ -46,10 +46,11 @@ class MaskCommand final : public SceneCommand {
       mask_frame_text(*result, head_, out);
       return 0;
     }
-    const Reach reach = reach_compute(result->build.masks, layers_);
     // Only with --layers: stacking layers is what lets a leak reach a query's own target.
-    std::optional<NextTokenReach> next;
-    if (layers_ > 1) next = reach_next_token(result->build.masks, layers_);
+    const ReachReport report = reach_with_next_token(
+        result->build.masks, layers_, scene_options_.analyze_options().memory_budget_bytes, layers_ > 1);
+    const Reach& reach = report.reach;
+    const std::optional<NextTokenReach>& next = report.next;
     if (json_) {
       nlohmann::json j = mask_json(*result, head_);
       j["layers"] = reach.layers;

@@ -86,7 +86,7 @@ void SceneOptions::attach(CLI::App& command) {
     }
   }
   command.add_option("--max-memory", max_memory_mb_,
-                     "memory budget for attention values in MiB; default 1024");
+                     "memory budget in MiB for the masks and leak sets, and for attention values; default 1024");
 }
 
 Scene SceneOptions::scene() const {

@@ -123,6 +123,18 @@ TEST(ScaleJson, LongRunListsAreStreamed) {
   }
 }
 
+// BigBird's 32 random draws at a million tokens would hold 2.4 GiB of runs: refused once the
+// masks pass --max-memory, before they take the rest.
+TEST(ScaleJson, StructurePastTheMemoryBudgetIsRefusedWhileItIsBuilt) {
+  const auto report = test::run_in_child([] {
+    std::ostringstream out, err;
+    const int code = test::cli_to({"mask", "--variant", "bigbird", "--n", "1048576", "--heads", "32"}, out, err);
+    return code == 2 && err.str().find("raise --max-memory") != std::string::npos ? 1L : 0L;
+  });
+  EXPECT_EQ(report.value, 1L) << "exit 2 with a message naming --max-memory";
+  EXPECT_LT(report.peak_rss_kib, 1536L * 1024L) << "peak resident size in KiB";
+}
+
 TEST(ScaleJson, StructureCommandsAcceptAMillionTokens) {
   const auto r = cli({"leaks", "--n", "1048576", "--g", "262144", "--heads", "2", "--limit", "1"});
   ASSERT_EQ(r.code, 0) << r.err;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 
 #include "core/analysis.hpp"
 #include "core/reach.hpp"
@@ -49,6 +50,72 @@ TEST(Reach, ShiftedHeadsLetInformationCrossGroups) {
   const auto a = analyze(scene);
   EXPECT_EQ(reach_compute(a->build.masks, 1).counts[31], 8);
   EXPECT_EQ(reach_compute(a->build.masks, 8).counts[31], 32);
+}
+
+// Reach by boolean matrix products: R_{l+1}(q) = R_l(q) ∪ ⋃_{k ∈ A(q)} R_l(k).
+std::vector<std::vector<bool>> reach_by_products(const std::vector<std::vector<bool>>& allowed, int layers) {
+  const size_t n = allowed.size();
+  std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, false));
+  for (size_t q = 0; q < n; ++q) reach[q][q] = true;
+  for (int layer = 0; layer < layers; ++layer) {
+    auto next = reach;
+    for (size_t q = 0; q < n; ++q)
+      for (size_t k = 0; k < n; ++k)
+        if (allowed[q][k])
+          for (size_t j = 0; j < n; ++j)
+            if (reach[k][j]) next[q][j] = true;
+    reach = std::move(next);
+  }
+  return reach;
+}
+
+// Scattered random keys (rows gathered from more than 64 separate runs), a global token read by
+// and reading every token (whole rows after one layer), and heads that differ.
+TEST(Reach, RandomHeadsWithAGlobalTokenMatchMatrixProducts) {
+  const int n = 300;
+  std::mt19937 random(7);
+  std::vector<std::vector<bool>> allowed(n, std::vector<bool>(n, false));
+  std::vector<RowRuns> masks;
+  for (int head = 0; head < 2; ++head) {
+    std::vector<std::vector<bool>> cells(n, std::vector<bool>(n, false));
+    for (int q = 0; q < n; ++q)
+      for (int k = 0; k < n; ++k)
+        cells[q][k] = (head == 0 && (q == 150 || k == 150)) || random() % 100 < (head == 0 ? 1 : 30);
+    masks.push_back(predicate_mask(n, [&](int q, int k) { return cells[q][k]; }));
+    for (int q = 0; q < n; ++q)
+      for (int k = 0; k < n; ++k) allowed[q][k] = allowed[q][k] || cells[q][k];
+  }
+  // Without the global token too, so the rows stay scattered for more than one layer.
+  for (const bool global : {true, false}) {
+    std::vector<RowRuns> heads = masks;
+    std::vector<std::vector<bool>> cells = allowed;
+    if (!global) {
+      heads = {predicate_mask(n, [&](int q, int k) { return k < q && (q * 7 + k * 13) % 11 == 0; })};
+      for (int q = 0; q < n; ++q)
+        for (int k = 0; k < n; ++k) cells[q][k] = k < q && (q * 7 + k * 13) % 11 == 0;
+    }
+    std::vector<std::vector<std::vector<bool>>> by_layer;
+    for (int layers = 0; layers <= 3; ++layers) by_layer.push_back(reach_by_products(cells, layers));
+    for (int layers : {1, 2, 3}) {
+      const auto& expected = by_layer[layers];
+      const ReachReport report = reach_with_next_token(heads, layers, int64_t{1} << 30, true);
+      for (int q = 0; q < n; ++q) {
+        int64_t count = 0;
+        for (int k = 0; k < n; ++k) count += expected[q][k];
+        ASSERT_EQ(report.reach.counts[q], count) << "global " << global << ", layers " << layers << ", q " << q;
+      }
+      // The next-token layers from the same propagation agree with the products.
+      for (int q = 0; q + 1 < n; ++q) {
+        const int seen = report.next->layer[q];
+        if (seen >= 1) {
+          EXPECT_TRUE(by_layer[seen][q][q + 1] && !by_layer[seen - 1][q][q + 1]) << q;
+        } else {
+          EXPECT_FALSE(expected[q][q + 1]) << q;
+        }
+      }
+      EXPECT_EQ(reach_compute(heads, layers).counts, report.reach.counts);
+    }
+  }
 }
 
 TEST(Reach, DenseCausalAtN8192IsFast) {
