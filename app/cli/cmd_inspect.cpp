@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/views.hpp"
@@ -97,6 +98,27 @@ class MaskCommand final : public SceneCommand {
   int layers_ = 1;
 };
 
+// JSON run lists are bounded so that no command prints gigabytes by surprise: a run takes about
+// 22 bytes at N = 131072, so the default bound is about 370 MB of JSON.
+constexpr int64_t kMaxJsonRuns = int64_t{1} << 24;
+
+void attach_max_runs(CLI::App& command, int64_t& max_runs) {
+  command.add_option("--max-runs", max_runs,
+                     fmt::format("with --json: refuse to list more than this many runs (default {})",
+                                 kMaxJsonRuns));
+}
+
+// Refuses before anything is printed: a document cut short would be worse than none.
+void check_json_runs(const char* command, const Analysis& analysis, int64_t runs, int64_t max_runs) {
+  if (runs <= max_runs) return;
+  // "[a,b,c]," with numbers up to B·N.
+  const int64_t run_bytes = 3 * static_cast<int64_t>(std::to_string(int64_t{analysis.scene.batch} * analysis.n()).size()) + 4;
+  throw SceneError(fmt::format(
+      "{}: the JSON would list {} runs (about {} MB); raise --max-runs to at least {} to print "
+      "them, or choose a smaller --n or --heads",
+      command, runs, runs * run_bytes / 1000000, runs));
+}
+
 class LeaksCommand final : public SceneCommand {
  public:
   static constexpr int64_t kJsonExplanations = 1000;
@@ -106,10 +128,12 @@ class LeaksCommand final : public SceneCommand {
     command_->add_option("--limit", limit_,
                          "explain at most this many cells (default 64 in text, 1000 in JSON; the "
                          "JSON lists every leak as runs [q, k_from, k_to] in any case)");
+    attach_max_runs(*command_, max_runs_);
   }
   int run(std::ostream& out, std::ostream& err) override {
     const auto result = analysis(false, err);
     if (json_) {
+      check_json_runs("leaks", *result, leaks_json_runs(*result), max_runs_);
       // Indented while a reader can follow it; one line when the run lists are long.
       leaks_json(*result, limit_ >= 0 ? limit_ : kJsonExplanations)
           .print(out, result->metrics.total_leaks <= kIndentedLeaks ? 2 : -1);
@@ -121,22 +145,28 @@ class LeaksCommand final : public SceneCommand {
 
  private:
   int64_t limit_ = -1;
+  int64_t max_runs_ = kMaxJsonRuns;
 };
 
 class StepsCommand final : public SceneCommand {
  public:
   void attach(CLI::App& app) override {
     attach_scene(app, "steps", "print the step trace with each position's provenance");
+    attach_max_runs(*command_, max_runs_);
   }
   int run(std::ostream& out, std::ostream& err) override {
     const auto result = analysis(false, err);
     if (json_) {
+      check_json_runs("steps", *result, steps_json_runs(*result), max_runs_);
       steps_json(*result).print(out);
       out << "\n";
     }
     else steps_text(*result, out);
     return 0;
   }
+
+ private:
+  int64_t max_runs_ = kMaxJsonRuns;
 };
 
 }  // namespace

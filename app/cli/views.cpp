@@ -76,22 +76,27 @@ void runs_write(const RowRuns& cells, std::ostream& out) {
       for (const Run* r = cells.row_begin(q); r != cells.row_end(q); ++r) runs.add(q, r->begin, r->end);
 }
 
-// Provenance columns as runs over the rows of the plane (b·N + token): [first row, one past
-// the last row, value at the first row]; `step` is 1 for tokens (consecutive rows hold
+// Provenance columns as runs over the rows of the plane (b·N + token): visit(first row, one
+// past the last row, value at the first row); `step` is 1 for tokens (consecutive rows hold
 // consecutive tokens) and 0 for groups (a run keeps one group).
-void column_runs_write(const HeadColumns& columns, int head, int rows, int step, std::ostream& out) {
+template <typename Visit>
+void column_runs_visit(const HeadColumns& columns, int head, int rows, int step, Visit visit) {
   const std::vector<int>& column = columns.column(head);
   const int n = static_cast<int>(column.size());
-  TriplesWriter runs(out);
   for (int b = 0; b * n < rows; ++b) {
     const int offset = b * columns.batch_offset(head);
     int start = 0;
     for (int r = 1; r <= n; ++r)
       if (r == n || column[r] != column[r - 1] + step) {
-        runs.add(b * n + start, b * n + r, column[start] + offset);
+        visit(b * n + start, b * n + r, column[start] + offset);
         start = r;
       }
   }
+}
+
+void column_runs_write(const HeadColumns& columns, int head, int rows, int step, std::ostream& out) {
+  TriplesWriter runs(out);
+  column_runs_visit(columns, head, rows, step, [&](int64_t a, int64_t b, int64_t c) { runs.add(a, b, c); });
 }
 
 }  // namespace
@@ -267,6 +272,24 @@ void mask_text(const Analysis& analysis, int head, std::ostream& out) {
       "({:.1f}%); attention FLOPs {:.3f}x full ({:.3f}x dense)\n",
       m.total_allowed, m.total_leaks, m.policy_covered, m.policy_cells, 100 * m.coverage,
       m.flops_vs_full, m.flops_vs_dense);
+}
+
+int64_t leaks_json_runs(const Analysis& analysis) {
+  int64_t runs = 0;
+  for (const RowRuns& cells : analysis.leaks)
+    if (cells.count() > 0) runs += cells.run_count();
+  return runs;
+}
+
+int64_t steps_json_runs(const Analysis& analysis) {
+  int64_t runs = 0;
+  auto count = [&runs](int64_t, int64_t, int64_t) { ++runs; };
+  for (const Step& step : analysis.trace().steps)
+    for (int h = 0; h < step.heads; ++h) {
+      column_runs_visit(step.tokens, h, step.rows, 1, count);
+      column_runs_visit(step.groups, h, step.rows, 0, count);
+    }
+  return runs;
 }
 
 StreamedDocument leaks_json(const Analysis& analysis, int64_t limit) {

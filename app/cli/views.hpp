@@ -15,6 +15,9 @@ nlohmann::json mask_json(const Analysis& analysis, int head);
 // Documents whose run lists are written as they are printed (see streamed_json.hpp).
 StreamedDocument leaks_json(const Analysis& analysis, int64_t limit);
 StreamedDocument steps_json(const Analysis& analysis);
+// The [a, b, c] runs those documents would list, counted without writing them.
+int64_t leaks_json_runs(const Analysis& analysis);
+int64_t steps_json_runs(const Analysis& analysis);
 
 void variants_text(std::ostream& out);
 void mask_text(const Analysis& analysis, int head, std::ostream& out);

@@ -135,6 +135,31 @@ TEST(ScaleJson, StructurePastTheMemoryBudgetIsRefusedWhileItIsBuilt) {
   EXPECT_LT(report.peak_rss_kib, 1536L * 1024L) << "peak resident size in KiB";
 }
 
+// Flash's 32 heads at a million tokens would print 800 MB of leak runs: refused before a byte is
+// written, with the count and the flag that allows it.
+TEST(ScaleJson, RunListsPastTheBoundAreRefusedBeforeAnythingIsPrinted) {
+  const auto big = cli({"leaks", "--json", "--variant", "flash", "--n", "1048576", "--heads", "32"});
+  EXPECT_EQ(big.code, 2);
+  EXPECT_TRUE(big.out.empty());
+  EXPECT_NE(big.err.find("33554400 runs"), std::string::npos) << big.err;
+  EXPECT_NE(big.err.find("--max-runs"), std::string::npos) << big.err;
+  // The S2 scene below lists 4 shifted heads × 8 rows of leak runs, and 2 steps' provenance.
+  const std::vector<std::string> scene = {"--n", "64", "--g", "16", "--heads", "8"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), scene.begin(), scene.end());
+    return cli(args);
+  };
+  EXPECT_EQ(with({"leaks", "--json", "--max-runs", "31"}).code, 2);
+  const auto exact = with({"leaks", "--json", "--max-runs", "32"});
+  ASSERT_EQ(exact.code, 0) << exact.err;
+  int64_t listed = 0;
+  const auto doc = nlohmann::json::parse(exact.out);
+  for (const auto& head : doc["leak_runs"]) listed += static_cast<int64_t>(head["runs"].size());
+  EXPECT_EQ(listed, 32);
+  EXPECT_EQ(with({"steps", "--json", "--max-runs", "1"}).code, 2);
+  EXPECT_EQ(with({"steps", "--json"}).code, 0);
+}
+
 TEST(ScaleJson, StructureCommandsAcceptAMillionTokens) {
   const auto r = cli({"leaks", "--n", "1048576", "--g", "262144", "--heads", "2", "--limit", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
