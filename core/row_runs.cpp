@@ -226,6 +226,23 @@ void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vecto
   runs_coalesce(out);
 }
 
+RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begin, int col_end) {
+  if (row_begin < 0 || row_end > set.rows() || row_begin > row_end || col_begin < 0 ||
+      col_end > set.cols() || col_begin > col_end)
+    throw std::out_of_range("RowRuns: a window outside the set");
+  RowRuns out(row_end - row_begin, col_end - col_begin);
+  std::vector<Run> row;
+  for (int q = row_begin; q < row_end; ++q) {
+    row.clear();
+    for (const Run* r = set.row_begin(q); r != set.row_end(q); ++r) {
+      const int32_t begin = std::max(r->begin, col_begin), end = std::min(r->end, col_end);
+      if (begin < end) row.push_back({begin - col_begin, end - col_begin});
+    }
+    out.append_row(row);
+  }
+  return out;
+}
+
 void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out) {
   combine_row(a, a_end, b, b_end, SetOp::Union, out);
 }

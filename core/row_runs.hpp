@@ -98,6 +98,10 @@ void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* 
 // Number of cells in both sorted run lists.
 int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
 
+// Rows [row_begin, row_end) and columns [col_begin, col_end) of `set`, as a set of their own
+// whose row 0 and column 0 are row_begin and col_begin.
+RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begin, int col_end);
+
 RowRuns runs_intersection(const RowRuns& a, const RowRuns& b);
 RowRuns runs_difference(const RowRuns& a, const RowRuns& b);
 RowRuns runs_union(const RowRuns& a, const RowRuns& b);

@@ -2,7 +2,9 @@
 // file embeds (--from), through the same core code the GUI's Export action calls.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -10,6 +12,7 @@
 #include "app/cli/commands.hpp"
 #include "core/audit_analysis.hpp"
 #include "core/figure/figure.hpp"
+#include "core/values_window.hpp"
 
 namespace attnscope {
 
@@ -35,6 +38,8 @@ class ExportCommand final : public SceneCommand {
     own("--frame-ms", command_->add_option("--frame-ms", frame_ms_, "GIF: milliseconds per step; default 800"));
     own("--hold-ms", command_->add_option("--hold-ms", hold_ms_, "GIF: milliseconds on key steps; default 2400"));
     own("--tween", command_->add_option("--tween", tween_, "GIF: in-between frames where tokens move; default 4, 0 for none"));
+    own("--rows", command_->add_option("--rows", rows_, "heatmap: only queries first:end, e.g. 65536:65600 (weights computed for them alone)"));
+    own("--keys", command_->add_option("--keys", keys_, "heatmap: only keys first:end, e.g. 49152:49216"));
     own("--from", command_->add_option("--from", from_, "redraw the figure embedded in a file written by export"));
     command_->add_option("--audit", audit_,
                          "draw a TorchScript module's dependency maps and steps ('attnscope audit')");
@@ -70,8 +75,10 @@ class ExportCommand final : public SceneCommand {
     std::shared_ptr<const Analysis> result;
     if (audit_.empty()) {
       AnalyzeOptions analyze_options = progress_attach(scene_options_.analyze_options(), err);
-      // A mask figure needs no attention values, so it is drawn at any N.
-      analyze_options.values = !(options.view == FigureView::Heatmap && options.mask_only);
+      // A mask figure needs no attention values, and a window computes its own, so both are
+      // drawn at any N.
+      analyze_options.values = !(options.view == FigureView::Heatmap && (options.mask_only || options.windowed()));
+      if (options.windowed() && !options.mask_only) window_check(scene, options, analyze_options.memory_budget_bytes);
       result = analyze(scene, analyze_options);
     } else {
       const AuditOptions audit = audit_options(scene, audit_, inputs_);
@@ -107,12 +114,28 @@ class ExportCommand final : public SceneCommand {
     if (given("--frame-ms")) o.gif_frame_ms = frame_ms_;
     if (given("--hold-ms")) o.gif_hold_ms = hold_ms_;
     if (given("--tween")) o.gif_tween_frames = tween_;
+    if (given("--rows")) o.rows = token_range_parse(rows_, "rows");
+    if (given("--keys")) o.keys = token_range_parse(keys_, "keys");
     if (o.dpi <= 0 && given("--dpi")) throw SceneError("dpi: give a positive number of pixels per inch");
     if (o.gif_frame_ms < 10 || o.gif_hold_ms < 10)
       throw SceneError("frame-ms: GIF frames last at least 10 ms; use --frame-ms/--hold-ms >= 10");
     if (o.gif_tween_frames < 0 || o.gif_tween_frames > 30)
       throw SceneError("tween: give 0..30 in-between frames");
     if (given("--step") && !step_name_given()) o.step = static_cast<int>(parse_int(step_, "step"));
+  }
+
+  // A window's weights are computed per drawn head: refused past the budget before any is.
+  static void window_check(const Scene& scene, const FigureOptions& o, int64_t budget) {
+    const int64_t rows = o.rows.whole() ? scene.n : o.rows.end - o.rows.begin;
+    const int64_t keys = o.keys.whole() ? scene.n : o.keys.end - o.keys.begin;
+    const int64_t heads = o.heads.empty() ? scene.heads : static_cast<int64_t>(o.heads.size());
+    const int64_t bytes = heads * values_window_bytes(static_cast<int>(std::min<int64_t>(rows, INT32_MAX)),
+                                                      static_cast<int>(std::min<int64_t>(keys, INT32_MAX)));
+    if (rows * keys > int64_t{1} << 31 || bytes > budget)
+      throw SceneError(fmt::format("rows: the weights of {} × {} cells in {} head{} need about {:.1f} GiB "
+                                   "(budget {} MiB); draw fewer --rows, --keys or --head, or raise --max-memory",
+                                   rows, keys, heads, heads == 1 ? "" : "s", bytes / double(1 << 30),
+                                   budget >> 20));
   }
 
   bool step_name_given() const {
@@ -125,7 +148,7 @@ class ExportCommand final : public SceneCommand {
     return k;
   }
 
-  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_;
+  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_;
   int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;

@@ -74,8 +74,24 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
   return y + row;
 }
 
-double colorbar_width(const Style& style) {
-  return style.gap + style.label * 1.0 + style.tick * 3.2 + style.label * 1.6;
+namespace {
+
+std::string colorbar_value(const WeightScale& scale, int i) {
+  const std::string value = fmt::format("{:.2g}", scale.vmax * i / 4.0);
+  return i == 4 && scale.clipped ? "\u2265" + value : value;
+}
+
+// Room for the tick labels: at least that of "≥0.25", more for small weights ("0.00024").
+double colorbar_labels_width(const Style& style, const WeightScale& scale) {
+  double widest = style.tick * 2.6;
+  for (int i = 0; i <= 4; ++i) widest = std::max(widest, text_width(colorbar_value(scale, i), style.tick));
+  return widest;
+}
+
+}  // namespace
+
+double colorbar_width(const Style& style, const WeightScale& scale) {
+  return style.gap + style.label * 1.0 + style.tick * 0.6 + colorbar_labels_width(style, scale) + style.label * 1.6;
 }
 
 void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const WeightScale& scale,
@@ -89,13 +105,13 @@ void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const Weight
   for (int i = 0; i <= 4; ++i) {
     const double y = bar.y + bar.h * (1 - i / 4.0);
     ticks.segments.push_back({bar.x + bar.w, y, bar.x + bar.w + style.tick * 0.35, y});
-    const std::string value = fmt::format("{:.2g}", scale.vmax * i / 4.0);
-    fig.items.push_back(Text{bar.x + bar.w + style.tick * 0.6, y, i == 4 && scale.clipped ? "\u2265" + value : value,
-                             style.tick, style.theme.text, Align::Left, Anchor::Middle});
+    fig.items.push_back(Text{bar.x + bar.w + style.tick * 0.6, y, colorbar_value(scale, i), style.tick,
+                             style.theme.text, Align::Left, Anchor::Middle});
   }
   fig.items.push_back(std::move(ticks));
-  fig.items.push_back(Text{bar.x + bar.w + style.tick * 3.4 + style.label * 0.2, bar.y + bar.h / 2, label,
-                           style.label, style.theme.text, Align::Center, Anchor::Top, false, false, true});
+  const double label_x = bar.x + bar.w + style.tick * 0.8 + colorbar_labels_width(style, scale) + style.label * 0.2;
+  fig.items.push_back(Text{label_x, bar.y + bar.h / 2, label, style.label, style.theme.text, Align::Center,
+                           Anchor::Top, false, false, true});
 }
 
 double draw_table(Figure& fig, const Style& st, double x0, double y,

@@ -28,7 +28,8 @@ double draw_legend(Figure& fig, const Style& style, double x, double y, double w
 // A vertical bar from 0 (bottom) to the scale's top with ticks and a rotated label beside it.
 void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const WeightScale& scale,
                    const std::string& label);
-double colorbar_width(const Style& style);
+// Room the colorbar of `scale` takes right of the panels, its tick labels and title included.
+double colorbar_width(const Style& style, const WeightScale& scale);
 
 double draw_caption(Figure& fig, const Style& style, double x, double y, double width,
                     const std::string& caption);

@@ -38,6 +38,10 @@ figure::Figure still(const Analysis& a, const FigureOptions& o, const ComparedAn
 }  // namespace
 
 std::string figure_render(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& compared) {
+  if (o.windowed() && o.view != FigureView::Heatmap)
+    throw SceneError(fmt::format("rows: --rows and --keys draw a window of the heatmap; use them with "
+                                 "--view heatmap, not {}",
+                                 figure_view_name(o.view)));
   const std::string source = figure::source_json(a.scene, o);
   switch (o.format) {
     case FigureFormat::Png: return figure::encode_png(still(a, o, compared), dpi_for(o), source);

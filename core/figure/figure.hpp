@@ -29,6 +29,15 @@ enum class FigureSize {
   Slide,   // 16:9, 10 in wide
 };
 
+// Tokens [begin, end); empty (end <= begin) means every token.
+struct TokenRange {
+  int begin = 0, end = 0;
+  bool whole() const { return end <= begin; }
+  bool operator==(const TokenRange&) const = default;
+};
+// "a:b" as given to --rows and --keys; throws SceneError naming `name`.
+TokenRange token_range_parse(const std::string& text, const std::string& name);
+
 struct FigureOptions {
   FigureView view = FigureView::Heatmap;
   FigureFormat format = FigureFormat::Png;
@@ -45,6 +54,10 @@ struct FigureOptions {
   int gif_frame_ms = 800;  // GIF: each step's frame
   int gif_hold_ms = 2400;  // GIF: the first and last step and steps that move tokens are held
   int gif_tween_frames = 4;  // GIF: in-between frames (60 ms each) sliding tokens to their new places
+  // Heatmap: a window of queries × keys, its weights computed for the window alone, so a figure
+  // of real weights can be drawn at any N.
+  TokenRange rows, keys;
+  bool windowed() const { return !rows.whole() || !keys.whole(); }
   bool operator==(const FigureOptions&) const = default;
 };
 

@@ -1,6 +1,9 @@
 // Names of the figure options as the CLI and the embedded sources spell them.
 #include <algorithm>
 #include <cctype>
+#include <climits>
+
+#include <fmt/format.h>
 
 #include "core/figure/figure.hpp"
 
@@ -71,6 +74,19 @@ FigureSize figure_size_parse(const std::string& name) {
   if (name == "double") return FigureSize::Double;
   if (name == "slide") return FigureSize::Slide;
   throw SceneError("size: unknown size '" + name + "'; use single (3.5 in), double (7 in) or slide (16:9)");
+}
+
+TokenRange token_range_parse(const std::string& text, const std::string& name) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos)
+    throw SceneError(fmt::format("{0}: '{1}' is not a range of tokens; give first:end, e.g. --{0} 0:64",
+                                 name, text));
+  const int64_t begin = parse_int(text.substr(0, colon), name), end = parse_int(text.substr(colon + 1), name);
+  if (begin < 0 || end <= begin || end > INT32_MAX)
+    throw SceneError(fmt::format("{0}: {1} holds no tokens; give first:end with 0 <= first < end, e.g. "
+                                 "--{0} 0:64",
+                                 name, text));
+  return {static_cast<int>(begin), static_cast<int>(end)};
 }
 
 const char* figure_size_name(FigureSize size) {

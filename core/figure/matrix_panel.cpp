@@ -40,22 +40,32 @@ void draw_weight_cells(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
     if (!buckets[c].empty()) fig.items.push_back(FillBoxes{table[c], std::move(buckets[c])});
 }
 
-// Large matrices: one pixel per cell, or per block of cells (block maximum) beyond 2048.
+// Large matrices become a raster of one pixel per cell, or per block of cells beyond 2048.
+struct RasterBlocks {
+  static constexpr int kMaxPixels = 2048;
+  int block, rows, cols;
+  explicit RasterBlocks(const MatrixGrid& g)
+      : block((std::max(g.n, g.width()) + kMaxPixels - 1) / kMaxPixels),
+        rows((g.n + block - 1) / block),
+        cols((g.width() + block - 1) / block) {}
+  size_t pixels() const { return static_cast<size_t>(rows) * cols; }
+  size_t at(int q, int k) const { return static_cast<size_t>(q / block) * cols + k / block; }
+};
+
+// Large matrices: the block maximum of the weights.
 void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
                         const std::vector<float>& weights, float vmax, const Style& style) {
-  constexpr int kMaxPixels = 2048;
-  const int block = (g.n + kMaxPixels - 1) / kMaxPixels;
-  const int side = (g.n + block - 1) / block;
-  std::vector<float> best(static_cast<size_t>(side) * side, -1.f);
+  const RasterBlocks blocks(g);
+  std::vector<float> best(blocks.pixels(), -1.f);
   for (int q = 0; q < mask.rows(); ++q) {
     int64_t i = mask.row_cell_offset(q);
     for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
       for (int k = r->begin; k < r->end; ++k, ++i) {
-        float& b = best[static_cast<size_t>(q / block) * side + k / block];
+        float& b = best[blocks.at(q, k)];
         b = std::max(b, weights[i]);
       }
   }
-  Raster raster{g.box(), side, side, {}};
+  Raster raster{g.box(), blocks.cols, blocks.rows, {}};
   raster.pixels.resize(best.size());
   const auto& table = colormap_table(style.colormap);
   for (size_t p = 0; p < best.size(); ++p)
@@ -65,13 +75,14 @@ void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
 
 std::string tick_label(int t) { return std::to_string(t); }
 
-// Every token while the labels fit, then every 2nd, 4th, ... token.
+// Every token while the labels fit, then every 2nd, 4th, ... token; one step for both axes.
 int tick_step(const MatrixGrid& g, double size) {
+  const int count = std::max(g.n, g.width());
   int step = 1;
-  if (g.n > 32)
-    while (g.n / step > 16) step *= 2;
-  const double widest = text_width(tick_label(g.n - 1), size);
-  while (step < g.n && (widest > g.cell * step * 0.9 || size > g.cell * step * 1.05)) step *= 2;
+  if (count > 32)
+    while (count / step > 16) step *= 2;
+  const double widest = text_width(tick_label(std::max(g.row0 + g.n, g.col0 + g.width()) - 1), size);
+  while (step < count && (widest > g.cell * step * 0.9 || size > g.cell * step * 1.05)) step *= 2;
   return step;
 }
 
@@ -110,15 +121,12 @@ void matrix_draw_layers(Figure& fig, const MatrixGrid& g, Rgb8 background, const
     for (const CellLayer& l : layers) matrix_draw_runs(fig, g, *l.runs, l.color);
     return;
   }
-  constexpr int kMaxPixels = 2048;
-  const int block = (g.n + kMaxPixels - 1) / kMaxPixels;
-  const int side = (g.n + block - 1) / block;
-  Raster raster{g.box(), side, side, std::vector<Rgb8>(static_cast<size_t>(side) * side, background)};
+  const RasterBlocks blocks(g);
+  Raster raster{g.box(), blocks.cols, blocks.rows, std::vector<Rgb8>(blocks.pixels(), background)};
   for (const CellLayer& l : layers)
     for (int q = 0; q < l.runs->rows(); ++q)
       for (const Run* r = l.runs->row_begin(q); r != l.runs->row_end(q); ++r)
-        for (int k = r->begin; k < r->end; ++k)
-          raster.pixels[static_cast<size_t>(q / block) * side + k / block] = l.color;
+        for (int k = r->begin; k < r->end; ++k) raster.pixels[blocks.at(q, k)] = l.color;
   fig.items.push_back(std::move(raster));
 }
 
@@ -153,11 +161,12 @@ void matrix_draw_groups(Figure& fig, const MatrixGrid& g, const std::vector<int>
   StrokeSegments lines{style.theme.group_boundary, std::max(0.5, std::min(1.2, g.cell * 0.12)), {}};
   const Box b = g.box();
   for (int t : boundaries) {
-    const double p = t * g.cell;
-    lines.segments.push_back({b.x + p, b.y, b.x + p, b.y + b.h});
-    lines.segments.push_back({b.x, b.y + p, b.x + b.w, b.y + p});
+    if (const int col = t - g.col0; col > 0 && col < g.width())
+      lines.segments.push_back({b.x + col * g.cell, b.y, b.x + col * g.cell, b.y + b.h});
+    if (const int row = t - g.row0; row > 0 && row < g.n)
+      lines.segments.push_back({b.x, b.y + row * g.cell, b.x + b.w, b.y + row * g.cell});
   }
-  fig.items.push_back(std::move(lines));
+  if (!lines.segments.empty()) fig.items.push_back(std::move(lines));
 }
 
 std::vector<int> matrix_empty_rows(const RowRuns& mask) {
@@ -204,17 +213,22 @@ void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool
   const int step = tick_step(g, size);
   const double tick_len = size * 0.35;
   StrokeSegments ticks{axis, style.line, {}};
-  for (int t = 0; t < g.n; t += step) {
+  // Ticks on tokens that are multiples of the step, wherever a window starts.
+  auto first_tick = [step](int first_token) { return (step - first_token % step) % step; };
+  for (int t = first_tick(g.row0); t < g.n; t += step) {
     const double c = (t + 0.5) * g.cell;
     ticks.segments.push_back({b.x - tick_len, b.y + c, b.x, b.y + c});
-    ticks.segments.push_back({b.x + c, b.y + b.h, b.x + c, b.y + b.h + tick_len});
-    fig.items.push_back(Text{b.x - tick_len - 1.5, b.y + c, tick_label(t), size, style.theme.text,
+    fig.items.push_back(Text{b.x - tick_len - 1.5, b.y + c, tick_label(g.row0 + t), size, style.theme.text,
                              Align::Right, Anchor::Middle});
-    fig.items.push_back(Text{b.x + c, b.y + b.h + tick_len + 1, tick_label(t), size, style.theme.text,
+  }
+  for (int t = first_tick(g.col0); t < g.width(); t += step) {
+    const double c = (t + 0.5) * g.cell;
+    ticks.segments.push_back({b.x + c, b.y + b.h, b.x + c, b.y + b.h + tick_len});
+    fig.items.push_back(Text{b.x + c, b.y + b.h + tick_len + 1, tick_label(g.col0 + t), size, style.theme.text,
                              Align::Center, Anchor::Top});
   }
   fig.items.push_back(std::move(ticks));
-  const double label_gap = matrix_left_extent(g.n, style) - style.label * 0.2;
+  const double label_gap = matrix_left_extent(g.row0 + g.n - 1, style) - style.label * 0.2;
   if (query_title)
     fig.items.push_back(Text{b.x - label_gap, b.y + b.h / 2, "query (row)", style.label, style.theme.text,
                              Align::Center, Anchor::Top, false, false, true});
@@ -222,8 +236,8 @@ void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool
                            style.label, style.theme.text, Align::Center, Anchor::Baseline});
 }
 
-double matrix_left_extent(int n, const Style& style) {
-  return text_width(tick_label(std::max(n - 1, 0)), style.tick) + style.tick * 0.35 + 1.5 +
+double matrix_left_extent(int last_row, const Style& style) {
+  return text_width(tick_label(std::max(last_row, 0)), style.tick) + style.tick * 0.35 + 1.5 +
          style.label * 1.5;
 }
 
@@ -235,12 +249,6 @@ const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head
   static const std::vector<int> none;
   const auto& all = analysis.build.boundaries;
   return head < static_cast<int>(all.size()) ? all[head] : none;
-}
-
-bool any_group_boundaries(const Analysis& analysis, const std::vector<int>& heads) {
-  for (int h : heads)
-    if (!head_group_boundaries(analysis, h).empty()) return true;
-  return false;
 }
 
 int head_segment_offset(const Analysis& analysis, int head) {

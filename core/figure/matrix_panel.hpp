@@ -15,8 +15,11 @@ namespace attnscope::figure {
 struct MatrixGrid {
   double x = 0, y = 0;  // top-left corner of cell (0, 0)
   double cell = 1;      // points per cell
-  int n = 0;
-  Box box() const { return {x, y, cell * n, cell * n}; }
+  int n = 0;            // rows (queries)
+  int cols = 0;         // columns (keys); 0: as many as rows
+  int row0 = 0, col0 = 0;  // the tokens of row 0 and column 0 (a window of a larger matrix)
+  int width() const { return cols > 0 ? cols : n; }
+  Box box() const { return {x, y, cell * width(), cell * n}; }
 };
 
 // Per-cell vector rectangles up to this N; above it weights are embedded as a raster.
@@ -41,7 +44,8 @@ struct CellLayer {
 void matrix_draw_layers(Figure& fig, const MatrixGrid& grid, Rgb8 background, const std::vector<CellLayer>& layers);
 void matrix_draw_background(Figure& fig, const MatrixGrid& grid, Rgb8 color);
 void matrix_draw_leaks(Figure& fig, const MatrixGrid& grid, const RowRuns& leaks, const Style& style);
-// Lines before each token in `boundaries` (tokens where a new group starts), across both axes.
+// Lines before each token in `boundaries` (tokens where a new group starts), across both axes;
+// in a window, the lines that fall inside it.
 void matrix_draw_groups(Figure& fig, const MatrixGrid& grid, const std::vector<int>& boundaries,
                         const Style& style);
 // Queries whose row allows no key at all (PyTorch's softmax over an all -inf row gives NaN;
@@ -54,8 +58,8 @@ StrokeSegments hatch_box(const Box& box, double spacing, Rgb8 color, double widt
 // "query (row)" (panels after the first in a row share the first one's).
 void matrix_draw_axes(Figure& fig, const MatrixGrid& grid, const Style& style, bool query_title = true);
 
-// Room the axes need left of and below the cells.
-double matrix_left_extent(int n, const Style& style);
+// Room the axes need left of and below the cells; `last_row` is the largest row label.
+double matrix_left_extent(int last_row, const Style& style);
 double matrix_bottom_extent(const Style& style);
 
 // The colour of allowed cells in binary-mask figures.
@@ -63,7 +67,6 @@ Rgb8 matrix_allowed_color(const Style& style);
 // Tokens where a new group or block begins for `head`, in original order (the variant's
 // VariantBuild::boundaries); empty for variants without groups or blocks.
 const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head);
-bool any_group_boundaries(const Analysis& analysis, const std::vector<int>& heads);
 // How far an unrolled head's segments are moved from token 0: its first segment is shorter than
 // the next (s2-fix-split's cu_seqlens [0, s, s+G, ...]); 0 for rolled heads and regular blocks.
 int head_segment_offset(const Analysis& analysis, int head);

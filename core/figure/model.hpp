@@ -69,9 +69,11 @@ using Item = std::variant<FillBoxes, StrokeSegments, StrokeBoxes, Text, Raster>;
 // at box.x + (k + 0.5) * box.w / n, box.y + (q + 0.5) * box.h / n.
 struct MatrixPlacement {
   Box box;
-  int n = 0;
+  int n = 0;  // rows (queries)
   int head = 0;
   std::string label;  // the variant, or "A vs B" for a difference panel
+  int cols = 0;            // columns (keys); 0: as many as rows
+  int row0 = 0, col0 = 0;  // the tokens of the first row and column (a window)
 };
 
 struct Figure {

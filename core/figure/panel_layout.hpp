@@ -1,5 +1,5 @@
 #pragma once
-// Square matrix panels in a grid, sized to the page width (and, for slides, the page height).
+// Matrix panels in a grid, sized to the page width (and, for slides, the page height).
 #include <string>
 #include <vector>
 
@@ -15,6 +15,10 @@ struct PanelLayout {
 };
 
 // `reserve_right`: room kept on the right (a colorbar). `max_bottom` > 0 caps the panels' bottom.
+// Every panel has the cells and token labels of `shape` (its x, y and cell are chosen here).
+PanelLayout layout_panels(const Style& style, const MatrixGrid& shape, int count, int cols, double y,
+                          double reserve_right, double max_bottom);
+// Square N×N panels.
 PanelLayout layout_panels(const Style& style, int n, int count, int cols, double y,
                           double reserve_right, double max_bottom);
 // Columns for `count` panels on this page size.

@@ -23,7 +23,15 @@ nlohmann::json options_json(const FigureOptions& o) {
           {"caption", o.caption},
           {"gif_frame_ms", o.gif_frame_ms},
           {"gif_hold_ms", o.gif_hold_ms},
-          {"gif_tween_frames", o.gif_tween_frames}};
+          {"gif_tween_frames", o.gif_tween_frames},
+          {"rows", {o.rows.begin, o.rows.end}},
+          {"keys", {o.keys.begin, o.keys.end}}};
+}
+
+TokenRange range_from_json(const nlohmann::json& j) {
+  const auto bounds = j.get<std::vector<int>>();
+  if (bounds.size() != 2) throw SceneError("from: a token range of the embedded figure source is not [first, end]");
+  return {bounds[0], bounds[1]};
 }
 
 // Keys a figure from an older version lacks keep their defaults, so every embedded source that
@@ -51,6 +59,8 @@ FigureOptions options_from_json(const nlohmann::json& j) {
   read("gif_frame_ms", o.gif_frame_ms);
   read("gif_hold_ms", o.gif_hold_ms);
   read("gif_tween_frames", o.gif_tween_frames);
+  if (j.contains("rows")) o.rows = range_from_json(j.at("rows"));
+  if (j.contains("keys")) o.keys = range_from_json(j.at("keys"));
   return o;
 }
 

@@ -5,6 +5,7 @@
 #include "core/figure/views.hpp"
 #include "core/scene.hpp"
 #include "core/shaping_params.hpp"
+#include "core/values_window.hpp"
 
 namespace attnscope::figure {
 
@@ -61,18 +62,63 @@ int default_token_step(const Analysis& analysis) {
   return grouped >= 0 ? grouped : static_cast<int>(analysis.trace().steps.size()) - 1;
 }
 
-void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
-                      const FigureOptions& o, float vmax, bool query_title) {
-  if (o.mask_only) {
-    matrix_draw_layers(fig, g, st.theme.masked, {{&a.mask(h), matrix_allowed_color(st)}});
-  } else {
-    matrix_draw_weights(fig, g, a.mask(h), a.attention.head(o.batch, h).weights, vmax, st);
+bool shows_group_boundary(const MatrixGrid& shape, const std::vector<int>& boundaries) {
+  return std::any_of(boundaries.begin(), boundaries.end(), [&](int t) {
+    return (t > shape.row0 && t < shape.row0 + shape.n) || (t > shape.col0 && t < shape.col0 + shape.width());
+  });
+}
+
+MatrixGrid window_shape(const Analysis& a, const FigureOptions& o) {
+  MatrixGrid shape;
+  shape.n = a.n();
+  if (!o.windowed()) return shape;
+  const TokenRange rows = o.rows.whole() ? TokenRange{0, a.n()} : o.rows;
+  const TokenRange keys = o.keys.whole() ? TokenRange{0, a.n()} : o.keys;
+  for (const auto& [name, range] : {std::pair{"rows", rows}, std::pair{"keys", keys}})
+    if (range.end > a.n())
+      throw SceneError(fmt::format("{0}: {1}:{2} reaches past the last token {3}; give --{0} within 0:{4}",
+                                   name, range.begin, range.end, a.n() - 1, a.n()));
+  shape.n = rows.end - rows.begin;
+  shape.cols = keys.end - keys.begin;
+  shape.row0 = rows.begin;
+  shape.col0 = keys.begin;
+  return shape;
+}
+
+HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
+  if (!o.windowed()) {
+    HeadCells cells{a.mask(h), a.leaks[h], a.mask(h), nullptr, {}};
+    if (!o.mask_only) cells.stored = &a.attention.head(o.batch, h).weights;
+    return cells;
   }
-  matrix_draw_empty_rows(fig, g, a.mask(h), st);
+  const MatrixGrid w = window_shape(a, o);
+  const int row_end = w.row0 + w.n, key_end = w.col0 + w.width();
+  HeadCells cells{runs_window(a.mask(h), w.row0, row_end, w.col0, key_end),
+                  runs_window(a.leaks[h], w.row0, row_end, w.col0, key_end),
+                  runs_window(a.mask(h), w.row0, row_end, 0, a.n()), nullptr, {}};
+  if (o.mask_only) return cells;
+  const ValuesWindow values = values_window(a, o.batch, h, w.row0, row_end, w.col0, key_end);
+  cells.computed.reserve(static_cast<size_t>(cells.mask.count()));
+  for (int q = 0; q < cells.mask.rows(); ++q)
+    for (const Run* r = cells.mask.row_begin(q); r != cells.mask.row_end(q); ++r)
+      for (int k = r->begin; k < r->end; ++k) cells.computed.push_back(values.weight(w.row0 + q, w.col0 + k));
+  return cells;
+}
+
+void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
+                      const HeadCells& cells, const FigureOptions& o, float vmax, bool query_title) {
+  if (o.mask_only) {
+    matrix_draw_layers(fig, g, st.theme.masked, {{&cells.mask, matrix_allowed_color(st)}});
+  } else {
+    matrix_draw_weights(fig, g, cells.mask, cells.weights(), vmax, st);
+  }
+  matrix_draw_empty_rows(fig, g, cells.rows, st);
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);
-  matrix_draw_leaks(fig, g, a.leaks[h], st);
-  // After the leaks, so all four pieces stay orange even where leak outlines run along them.
-  if (const auto wrapped = head_wrapped_group(a, h)) matrix_draw_wrapped_group(fig, g, *wrapped, st);
+  matrix_draw_leaks(fig, g, cells.leaks, st);
+  // After the leaks, so all four pieces stay orange even where leak outlines run along them. A
+  // window shows a part of the matrix, where the four corners would mislead.
+  if (const auto wrapped = head_wrapped_group(a, h); wrapped && !o.windowed())
+    matrix_draw_wrapped_group(fig, g, *wrapped, st);
   matrix_draw_axes(fig, g, st, query_title);
 }
 

@@ -86,15 +86,14 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
   const double below = table_h + measure_height([&](Figure& f, double y0) {
     return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_w, legend), text_w, figure_caption(a, o));
   });
-  const double bar = o.mask_only ? 0 : colorbar_width(st);
-  const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
-                                           st.height > 0 ? st.height - st.margin - below : 0);
-
   std::vector<const std::vector<float>*> shown;
   for (const Analysis* x : all)
     for (int h : heads) shown.push_back(&x->attention.head(o.batch, h).weights);
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
   const float vmax = scale.vmax;
+  const double bar = o.mask_only ? 0 : colorbar_width(st, scale);
+  const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
+                                           st.height > 0 ? st.height - st.margin - below : 0);
 
   std::vector<std::string> headers;
   for (int h : heads) {
@@ -108,7 +107,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
     const int h = heads[r];
     for (size_t c = 0; c < all.size(); ++c) {
       const MatrixGrid& g = layout.grids[r * per_row + c];
-      matrix_draw_head(fig, st, g, *all[c], h, o, vmax, c == 0);
+      matrix_draw_head(fig, st, g, *all[c], h, head_cells(*all[c], h, o), o, vmax, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
     for (size_t i = 0; i < others.size(); ++i) {

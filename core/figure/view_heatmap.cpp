@@ -32,7 +32,14 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   Figure fig = figure_page(st);
 
   const std::string what = o.mask_only ? "allowed cells per head" : "attention weights per head";
+  const MatrixGrid shape = window_shape(a, o);
+  std::vector<HeadCells> cells;
+  for (int h : heads) cells.push_back(head_cells(a, h, o));
+
   std::string subtitle = scene_summary(a);
+  if (o.windowed())
+    subtitle += fmt::format(" · queries {}–{} × keys {}–{}", shape.row0,
+                            shape.row0 + shape.n - 1, shape.col0, shape.col0 + shape.width() - 1);
   if (!o.mask_only && a.scene.batch > 1) subtitle += fmt::format(" \u00b7 sequence {}", o.batch);
   fig.title = figure_title(a, o, what);
   double y = draw_title(fig, st, st.margin, fig.title, subtitle);
@@ -44,12 +51,14 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   for (int h : heads) leaks += a.metrics.heads[h].leaks;
   if (leaks > 0)
     legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
-  if (std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_group(a, h).has_value(); }))
+  if (!o.windowed() &&
+      std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_group(a, h).has_value(); }))
     legend.push_back({LegendEntry::Kind::Outline, wrapped_group_color(st),
                       "the wrapped group: one group, seen as four corner pieces"});
-  if (any_group_boundaries(a, heads))
+  if (std::any_of(heads.begin(), heads.end(),
+                  [&](int h) { return shows_group_boundary(shape, head_group_boundaries(a, h)); }))
     legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, a.build.boundary_name + " boundary"});
-  if (std::any_of(heads.begin(), heads.end(), [&](int h) { return !matrix_empty_rows(a.mask(h)).empty(); }))
+  if (std::any_of(cells.begin(), cells.end(), [](const HeadCells& c) { return !matrix_empty_rows(c.rows).empty(); }))
     legend.push_back({LegendEntry::Kind::Hatch, st.theme.axis, "row reads no key"});
   const std::string caption = figure_caption(a, o);
   const double text_width = st.width - 2 * st.margin;
@@ -57,16 +66,16 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_width, legend), text_width, caption);
   });
 
-  const int cols = panel_columns(st, static_cast<int>(heads.size()));
-  const double bar = o.mask_only ? 0 : colorbar_width(st);
-  const PanelLayout layout = layout_panels(st, a.n(), static_cast<int>(heads.size()), cols, y, bar,
-                                           st.height > 0 ? st.height - st.margin - below : 0);
-
   std::vector<const std::vector<float>*> shown;
   if (!o.mask_only)  // a mask figure may come from a structure-only analysis
-    for (int h : heads) shown.push_back(&a.attention.head(o.batch, h).weights);
+    for (const HeadCells& c : cells) shown.push_back(&c.weights());
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
   const float vmax = scale.vmax;
+
+  const int cols = panel_columns(st, static_cast<int>(heads.size()));
+  const double bar = o.mask_only ? 0 : colorbar_width(st, scale);
+  const PanelLayout layout = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y, bar,
+                                           st.height > 0 ? st.height - st.margin - below : 0);
 
   std::vector<std::string> headers;
   for (int h : heads) headers.push_back(head_header(a, h));
@@ -74,12 +83,12 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   for (size_t i = 0; i < heads.size(); ++i) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
-    fig.matrices.push_back({g.box(), g.n, h, a.scene.variant});
-    matrix_draw_head(fig, st, g, a, h, o, vmax, i % cols == 0);
+    fig.matrices.push_back({g.box(), g.n, h, a.scene.variant, g.width(), g.row0, g.col0});
+    matrix_draw_head(fig, st, g, a, h, cells[i], o, vmax, i % cols == 0);
   }
   if (!o.mask_only) {
     const MatrixGrid& g = layout.grids.front();
-    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, scale, "attention weight");
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.box().h}, scale, "attention weight");
   }
 
   y = draw_legend(fig, st, st.margin, layout.bottom + st.gap * 0.6, text_width, legend);

@@ -36,9 +36,25 @@ std::string scene_summary(const Analysis& analysis);
 std::string shift_text(int shift);
 std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
+// What one head's panel shows, in the panel's own rows and columns: the whole matrix, or the
+// window of options.rows × options.keys with its weights computed for the window alone.
+struct HeadCells {
+  RowRuns mask, leaks;
+  RowRuns rows;  // the panel's rows with every key: a row that reads nothing is empty here
+  // Aligned with mask's cells; empty for mask figures.
+  const std::vector<float>& weights() const { return stored ? *stored : computed; }
+  const std::vector<float>* stored = nullptr;  // the analysis's own, for the whole matrix
+  std::vector<float> computed;                 // a window's
+};
+HeadCells head_cells(const Analysis& analysis, int head, const FigureOptions& options);
+// Whether a line before one of `boundaries` falls inside the panel of `shape`.
+bool shows_group_boundary(const MatrixGrid& shape, const std::vector<int>& boundaries);
+// The panel shape of options' window (rows, columns, first tokens); checks it against N.
+MatrixGrid window_shape(const Analysis& analysis, const FigureOptions& options);
 // One head's matrix: weights (or the mask), rows that read nothing, boundaries, leaks, axes.
 void matrix_draw_head(Figure& fig, const Style& style, const MatrixGrid& grid, const Analysis& analysis,
-                      int head, const FigureOptions& options, float vmax, bool query_title);
+                      int head, const HeadCells& cells, const FigureOptions& options, float vmax,
+                      bool query_title);
 // The step shown by the tokens view when none is asked for: the grouped layout, else the last.
 int default_token_step(const Analysis& analysis);
 

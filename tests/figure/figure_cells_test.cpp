@@ -135,6 +135,65 @@ INSTANTIATE_TEST_SUITE_P(
                     CellCase{FigureFormat::Pdf, 160, 32, false, ThemeName::Light, 300, 6, 60}),
     case_name);
 
+// A window drawn from a structure-only analysis, its weights computed for the window alone, shows
+// at every cell what the analysis that computed every value says; the scale is the window's own.
+TEST(FigureWindow, CellsShowTheWholeAnalysisValuesAtTheirTokens) {
+  const auto full = analyze(scene_of(64, 16));
+  AnalyzeOptions structure;
+  structure.values = false;
+  const auto lazy = analyze(scene_of(64, 16), structure);
+  ASSERT_FALSE(lazy->has_values());
+  FigureOptions o;
+  o.dpi = 150;
+  o.rows = {4, 36};   // the shifted head's leaking rows 0..7 partly, and a group boundary at 24
+  o.keys = {20, 64};  // not square, and reaching the last key
+  const figure::Figure fig = figure::view_heatmap(*lazy, o);
+  ASSERT_EQ(fig.matrices.size(), 2u);
+  std::vector<float> shown;
+  for (int h = 0; h < 2; ++h)
+    for (int q = 4; q < 36; ++q)
+      for (int k = 20; k < 64; ++k)
+        if (full->allowed(h, q, k)) shown.push_back(full->weight(0, h, q, k));
+  std::sort(shown.begin(), shown.end());
+  const float vmax = shown[static_cast<size_t>(0.99 * static_cast<double>(shown.size() - 1))];
+  test::TempDir dir;
+  const Image img = render_back(*lazy, o, o.dpi, dir);
+  int bad = 0, leaks = 0, weights = 0;
+  for (const figure::MatrixPlacement& m : fig.matrices) {
+    EXPECT_EQ(m.n, 32);
+    EXPECT_EQ(m.cols, 44);
+    for (int q = 4; q < 36; ++q)
+      for (int k = 20; k < 64; ++k) {
+        const auto [x, y] = test::cell_pixel(m, q, k, o.dpi);
+        const Rgb8 want = expected_cell(*full, o, m.head, q, k, vmax);
+        const Rgb8 got = img.at(x, y);
+        leaks += full->leaks_at(m.head, q, k);
+        weights += full->allowed(m.head, q, k) && !full->leaks_at(m.head, q, k);
+        if (test::color_distance(got, want) > 0 && ++bad <= 5)
+          ADD_FAILURE() << "head " << m.head << " cell (" << q << ", " << k << "): got " << int(got.r) << ","
+                        << int(got.g) << "," << int(got.b) << " want " << int(want.r) << "," << int(want.g)
+                        << "," << int(want.b);
+      }
+  }
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(leaks, 0);
+  EXPECT_GT(weights, 100);
+}
+
+TEST(FigureWindow, AWindowPastTheLastTokenOrOfAnotherViewIsRefused) {
+  const auto a = analyze(scene_of(16, 4));
+  FigureOptions o;
+  o.rows = {8, 17};
+  EXPECT_THROW(figure_render(*a, o), SceneError);
+  o.rows = {8, 16};
+  EXPECT_NO_THROW(figure_render(*a, o));
+  o.view = FigureView::Steps;
+  EXPECT_THROW(figure_render(*a, o), SceneError);
+  EXPECT_THROW(token_range_parse("9:3", "rows"), SceneError);
+  EXPECT_THROW(token_range_parse("3", "rows"), SceneError);
+  EXPECT_EQ(token_range_parse("3:9", "rows"), (TokenRange{3, 9}));
+}
+
 TEST(FigureOrientation, QueryZeroIsTheTopRow) {
   // S2's shifted head leaks only in rows 0..G/2-1, columns N-G/2..N-1: the top-right corner.
   const auto a = analyze(scene_of(16, 4));

@@ -51,6 +51,11 @@ TEST(ExportCommand, UsageErrorsExit2WithAMessage) {
       {{"export", "--view", "compare", "--out", dir / "f.png"}, "--compare"},
       {{"export", "--out", "/nonexistent-folder/f.png"}, "cannot write"},
       {{"export", "--from", dir / "missing.png", "--out", dir / "f.png"}, "cannot open"},
+      {{"export", "--rows", "8:4", "--out", dir / "f.png"}, "holds no tokens"},
+      {{"export", "--keys", "0:17", "--out", dir / "f.png"}, "reaches past the last token"},
+      {{"export", "--view", "steps", "--rows", "0:4", "--out", dir / "f.png"}, "use them with --view heatmap"},
+      {{"export", "--n", "131072", "--g", "32768", "--rows", "0:131072", "--keys", "0:131072", "--out", dir / "f.png"},
+       "raise --max-memory"},
   };
   for (const BadCase& c : cases) {
     const auto r = test::cli(c.args);

@@ -28,6 +28,11 @@ TEST_P(FigureSourceRoundTrip, EmbeddedSceneAndOptionsComeBack) {
   o.colormap = ColormapName::Magma;
   o.heads = {1};
   o.caption = "caption \"quoted\"";
+  if (o.view == FigureView::Compare) {  // a window is a heatmap's
+    o.view = FigureView::Heatmap;
+    o.rows = {2, 9};
+    o.keys = {0, 5};
+  }
   const auto a = analyze(scene);
   test::TempDir dir;
   const std::string path = dir / (std::string("f.") + figure_format_name(o.format));

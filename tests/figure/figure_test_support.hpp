@@ -79,10 +79,11 @@ struct TempDir {
 
 inline int run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
 
-// Pixel of cell (q, k) of a matrix at `dpi`.
+// Pixel of cell (q, k) of a matrix at `dpi`; q and k are tokens (a window starts at row0, col0).
 inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, int k, double dpi) {
   const double s = dpi / 72.0;
-  const double x = m.box.x + (k + 0.5) * m.box.w / m.n, y = m.box.y + (q + 0.5) * m.box.h / m.n;
+  const int cols = m.cols > 0 ? m.cols : m.n;
+  const double x = m.box.x + (k - m.col0 + 0.5) * m.box.w / cols, y = m.box.y + (q - m.row0 + 0.5) * m.box.h / m.n;
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
 }
 
