@@ -1,4 +1,6 @@
 // gui: parses the scene and the screenshot/bench options, then hands them to the GUI launcher.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <optional>
 #include <tuple>
@@ -44,6 +46,8 @@ class GuiCommand final : public Command {
         ->check([](const std::string& v) { return size_parse(v) ? std::string() : "expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1024x768"; });
     command_->add_option("--state-out", request_.state_out,
                          "rewrite this JSON file with the step, zoom and scene whenever they change (for scripts)");
+    command_->add_option("--zoom-to", zoom_to_,
+                         "open zoomed in on query Q and key K, e.g. 16384,16384 (48 tokens on screen)");
     command_->add_option("--audit", audit_,
                          "open a TorchScript module's dependency maps and steps ('attnscope audit')");
     command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
@@ -56,6 +60,12 @@ class GuiCommand final : public Command {
     GuiRequest request = request_;
     if (auto size = size_parse(size_)) std::tie(request.width, request.height) = *size;
     request.scene = scene_options_.scene();
+    if (!zoom_to_.empty()) {
+      const std::vector<int64_t> cell = parse_int_list(zoom_to_, "zoom-to");
+      if (cell.size() != 2 || cell[0] < 0 || cell[1] < 0 || cell[0] >= request.scene.n || cell[1] >= request.scene.n)
+        throw SceneError(fmt::format("zoom-to: give a query and a key below N = {}, e.g. --zoom-to 0,0", request.scene.n));
+      request.zoom_to = std::pair{static_cast<int>(cell[0]), static_cast<int>(cell[1])};
+    }
     request.scene_given = scene_options_.any_given();
     request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path,
                                               const std::function<void(double)>& progress) {
@@ -74,7 +84,7 @@ class GuiCommand final : public Command {
   GuiLauncher launcher_;
   SceneOptions scene_options_;
   GuiRequest request_;
-  std::string audit_, inputs_;
+  std::string audit_, inputs_, zoom_to_;
   std::string size_;
 };
 

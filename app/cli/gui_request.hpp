@@ -2,7 +2,9 @@
 // What `attnscope gui` (or no subcommand) asks the desktop GUI to do. Parsed by the headless CLI
 // and handed to a launcher that the binary supplies, so the CLI library never links GL.
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "core/analysis.hpp"
 #include "core/audit_analysis.hpp"
@@ -22,6 +24,7 @@ struct GuiRequest {
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
   int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size
   std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
+  std::optional<std::pair<int, int>> zoom_to;  // (query, key): open zoomed in on this cell
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
   ModuleAuditor audit_module;  // how File > Open opens a module
 };

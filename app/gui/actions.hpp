@@ -10,6 +10,7 @@
 
 #include "core/analysis.hpp"
 #include "core/colormap.hpp"
+#include "core/values_window.hpp"
 
 namespace attnscope {
 
@@ -25,6 +26,17 @@ struct ImVec2Fraction {
 
 enum class ColorBy { Token, Group };
 enum class Coords { Original, Frame };
+
+// Rows [row_begin, row_end) × keys [key_begin, key_end) of one head, in tokens.
+struct ZoomWindow {
+  int head = 0;
+  int row_begin = 0, row_end = 0, key_begin = 0, key_end = 0;
+  bool covers(const ZoomWindow& other) const {
+    return head == other.head && row_begin <= other.row_begin && row_end >= other.row_end &&
+           key_begin <= other.key_begin && key_end >= other.key_end;
+  }
+  bool operator==(const ZoomWindow&) const = default;
+};
 
 namespace action {
 struct SetScene { Scene scene; };  // an edit: recorded in the undo history
@@ -60,6 +72,8 @@ struct ToggleFullscreen {};
 // `anchor`: the point that stays put, as fractions of the visible view (the pointer under the
 // wheel); without one the view's centre.
 struct Zoom { float factor = 1.f; std::optional<ImVec2Fraction> anchor; };
+// Zoom until `span` tokens fill the heatmap, query q and key k in the middle (--zoom-to).
+struct ZoomTo { int q = 0, k = 0, span = 48; };
 struct Pan { float dx = 0.f, dy = 0.f; };  // fractions of the whole matrix
 struct ResetZoom {};
 struct Undo {};
@@ -71,6 +85,15 @@ struct SetWatch { std::optional<Cell> cell; };
 struct Export {};
 struct SetExportFolder { std::string folder; };
 struct ShowToast { std::string text; bool error = false; };
+// A zoomed view of an analysis without stored values asks for the weights on screen; a worker
+// computes them.
+struct ComputeZoomWeights { ZoomWindow window; };
+struct ZoomWeightsReady {
+  std::shared_ptr<const Analysis> analysis;  // the weights belong to it; dropped once it is replaced
+  ZoomWindow window;
+  std::shared_ptr<const ValuesWindow> values;
+  std::string error;
+};
 // A worker finished analysing the scene with this hash; installed only if still current.
 struct AnalysisReady {
   uint64_t generation = 0;
@@ -92,7 +115,8 @@ using Action = std::variant<
     action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
-    action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady>;
+    action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady, action::ZoomTo,
+    action::ComputeZoomWeights, action::ZoomWeightsReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

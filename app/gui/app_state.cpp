@@ -33,6 +33,18 @@ void JobControl::report(double fraction) {
   if (cancel) throw AnalysisCancelled();
 }
 
+const ZoomWeights* AppState::zoom_weights_covering(const ZoomWindow& window) const {
+  for (const ZoomWeights& stored : zoom_weights)
+    if (stored.analysis == analysis && stored.window.covers(window)) return &stored;
+  return nullptr;
+}
+
+bool AppState::zoom_weights_pending(const ZoomWindow& window) const {
+  for (const ZoomJob& job : zoom_jobs)
+    if (job.window.covers(window)) return true;
+  return false;
+}
+
 const Step* AppState::current_step() const {
   if (!analysis || analysis->trace().steps.empty()) return nullptr;
   const auto& steps = analysis->trace().steps;

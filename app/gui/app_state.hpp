@@ -89,6 +89,18 @@ struct AnalysisJob {
   std::future<action::AnalysisReady> result;
 };
 
+// The weights of a zoomed view of an analysis that holds none: computed on a worker for the
+// window on screen (rounded out, so small pans need no new window), one window per head.
+struct ZoomWeights {
+  std::shared_ptr<const Analysis> analysis;
+  ZoomWindow window;
+  std::shared_ptr<const ValuesWindow> values;
+};
+struct ZoomJob {
+  ZoomWindow window;
+  std::future<action::ZoomWeightsReady> result;
+};
+
 // File > Open: one folder's sub-folders and the files the filter lets through, listed by apply().
 struct FileBrowser {
   struct Entry {
@@ -125,6 +137,8 @@ struct AppState {
   History history;
   AnalysisCache cache;
   std::vector<AnalysisJob> jobs;
+  std::vector<ZoomWeights> zoom_weights;  // of `analysis`, at most one per head
+  std::vector<ZoomJob> zoom_jobs;
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;
@@ -148,6 +162,9 @@ struct AppState {
   // The caption of step `index`: the scene's hand-written one while the analysed scene is the one
   // it was written for, else the one computed from the analysis.
   std::string step_caption_text(int index) const;
+  // Stored weights of `analysis` that cover `window`, or null.
+  const ZoomWeights* zoom_weights_covering(const ZoomWindow& window) const;
+  bool zoom_weights_pending(const ZoomWindow& window) const;
   // The hovered cell, else the pinned one.
   std::optional<Cell> focus() const { return hover ? hover : pinned; }
 };

@@ -412,6 +412,39 @@ void apply(AppState& state, Action action) {
             state.view.pan_x = std::clamp(state.view.pan_x + a.dx, 0.f, limit);
             state.view.pan_y = std::clamp(state.view.pan_y + a.dy, 0.f, limit);
           },
+          [&](const action::ZoomTo& a) {
+            const int n = state.analysis ? state.analysis->n() : state.scene.n;
+            if (n <= 0 || a.span <= 0) return;
+            state.view.zoom = std::clamp(static_cast<float>(n) / a.span, 1.f, std::max(1.f, n / 4.f));
+            const float limit = 1.f - 1.f / state.view.zoom;
+            state.view.pan_x = std::clamp((a.k - a.span / 2.f) / n, 0.f, limit);
+            state.view.pan_y = std::clamp((a.q - a.span / 2.f) / n, 0.f, limit);
+          },
+          [&](const action::ComputeZoomWeights& a) {
+            if (!state.analysis || state.analysis->has_values() || state.zoom_weights_covering(a.window) ||
+                state.zoom_weights_pending(a.window))
+              return;
+            ZoomJob job;
+            job.window = a.window;
+            job.result = std::async(std::launch::async, [analysis = state.analysis, w = a.window] {
+              action::ZoomWeightsReady ready{analysis, w, nullptr, {}};
+              try {
+                ready.values = std::make_shared<ValuesWindow>(
+                    values_window(*analysis, 0, w.head, w.row_begin, w.row_end, w.key_begin, w.key_end));
+              } catch (const std::exception& e) {
+                ready.error = e.what();
+              }
+              return ready;
+            });
+            state.zoom_jobs.push_back(std::move(job));
+          },
+          [&](const action::ZoomWeightsReady& a) {
+            if (a.analysis != state.analysis || !a.values) return;  // stale, or failed: the mask stays
+            std::erase_if(state.zoom_weights, [&](const ZoomWeights& z) {
+              return z.analysis != state.analysis || z.window.head == a.window.head;
+            });
+            state.zoom_weights.push_back({a.analysis, a.window, a.values});
+          },
           [&](const action::ResetZoom&) {
             state.view.zoom = 1.f;
             state.view.pan_x = state.view.pan_y = 0.f;
@@ -480,16 +513,22 @@ void tick(AppState& state, float dt) {
 }
 
 namespace {
-std::vector<Action> collect(AppState& state, bool wait) {
-  std::vector<Action> ready;
-  for (auto it = state.jobs.begin(); it != state.jobs.end();) {
+template <typename Job>
+void collect_from(std::vector<Job>& jobs, bool wait, std::vector<Action>& ready) {
+  for (auto it = jobs.begin(); it != jobs.end();) {
     if (wait || it->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       ready.emplace_back(it->result.get());
-      it = state.jobs.erase(it);
+      it = jobs.erase(it);
     } else {
       ++it;
     }
   }
+}
+
+std::vector<Action> collect(AppState& state, bool wait) {
+  std::vector<Action> ready;
+  collect_from(state.jobs, wait, ready);
+  collect_from(state.zoom_jobs, wait, ready);
   return ready;
 }
 }  // namespace

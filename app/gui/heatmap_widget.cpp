@@ -64,6 +64,31 @@ void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
   list->AddLine({a.x, b.y}, {b.x, a.y}, color, t);
 }
 
+// Zoomed in on an analysis that holds no values: at most this many tokens on screen per side get
+// their weights computed, in windows rounded out to blocks of kZoomWeightsBlock tokens.
+constexpr int kZoomWeightsSpan = 160;
+constexpr int kZoomWeightsBlock = 32;
+
+// The visible cells with their weights on the legend's scale, over the texture's blocks (one
+// texel there covers many cells): masked cells in the masked colour, leak cells in the leak colour
+// when `leak_fill` is given (else they get their marks later).
+void draw_zoom_weights(ImDrawList* list, const Analysis& a, int head, const ZoomWeights& zoomed, const Viewport& v,
+                       const ZoomWindow& visible, ColormapName colormap, float vmax, const Theme& theme,
+                       bool leak_fill) {
+  list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
+  const RowRuns& mask = a.mask(head);
+  for (int q = visible.row_begin; q < visible.row_end; ++q)
+    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
+      for (int k = std::max(run->begin, visible.key_begin); k < std::min(run->end, visible.key_end); ++k) {
+        if (!v.visible(q, k)) continue;
+        const Rgb8 colour = leak_fill && a.leaks_at(head, q, k)
+                                ? theme.leak
+                                : colormap_sample(colormap, vmax > 0 ? zoomed.values->weight(q, k) / vmax : 0.f);
+        const ImVec2 p = v.cell_min(q, k);
+        list->AddRectFilled(p, {p.x + v.cell, p.y + v.cell}, to_imu32(colour));
+      }
+}
+
 // Ticks at a round spacing that leaves room for the labels.
 int tick_step(float cell, float min_pixels) {
   for (int step : {1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 512, 1024, 2048})
@@ -127,7 +152,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
   ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
-  if (w.report) ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom});
+  if (w.report) ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom, v.first_row, v.first_col});
 
   // Ticks: token ids along the top (keys) and the left (queries), each at the centre of its own
   // column or row, only where that centre is inside the view, spaced so that no two labels touch
@@ -157,11 +182,33 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   ImGui::PopFont();
 
   list->PushClipRect(v.m0, v.m1, true);
-  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
-
   // Rows on screen, as tokens; leak marks and weight labels only look at those.
   const int row_begin = std::max(0, static_cast<int>(v.first_row));
   const int row_end = std::min(v.n, static_cast<int>(std::ceil(v.first_row + span)) + 1);
+  const int col_begin = std::max(0, static_cast<int>(v.first_col));
+  const int col_end = std::min(v.n, static_cast<int>(std::ceil(v.first_col + span)) + 1);
+  const ZoomWeights* zoomed = nullptr;
+  if (!a.has_values() && w.cells == StepCells::Weights && coords == Coords::Original && w.interactive &&
+      span <= kZoomWeightsSpan) {
+    // Rounded out to whole blocks, so panning by a few cells reuses the window.
+    auto down = [](int t) { return t / kZoomWeightsBlock * kZoomWeightsBlock; };
+    auto up = [&](int t) { return std::min(v.n, (t + kZoomWeightsBlock - 1) / kZoomWeightsBlock * kZoomWeightsBlock); };
+    const ZoomWindow visible{w.head, row_begin, row_end, col_begin, col_end};
+    zoomed = ctx.state.zoom_weights_covering(visible);
+    if (!zoomed) {
+      ctx.queue.push(action::ComputeZoomWeights{{w.head, down(row_begin), up(row_end), down(col_begin), up(col_end)}});
+      const char* note = "computing the weights on screen\u2026";
+      const ImVec2 size = ImGui::CalcTextSize(note);
+      const ImVec2 at{v.m0.x + 6.f, v.m1.y - size.y - 6.f};
+      list->AddRectFilled({at.x - 3.f, at.y - 2.f}, {at.x + size.x + 3.f, at.y + size.y + 2.f}, to_imu32(theme.background, 220));
+      list->AddText(at, to_imu32(theme.text), note);
+    } else {
+      draw_zoom_weights(list, a, w.head, *zoomed, v, visible, view.colormap, w.vmax, theme, !marks);
+      if (w.report) ctx.report.heatmaps.back().zoom_weights = true;
+    }
+  }
+  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
+
   if (marks) {
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
@@ -174,9 +221,9 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     }
   }
   ImGui::PushFont(ctx.mono());
-  static const std::vector<float> no_values;  // structure only: no per-cell labels
+  static const std::vector<float> no_values;  // structure only: labels only for zoomed weights
   const std::vector<float>& weights = a.has_values() ? a.attention.head(0, w.head).weights : no_values;
-  if (w.cells == StepCells::Weights && !weights.empty() && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
+  if (w.cells == StepCells::Weights && (!weights.empty() || zoomed) && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
     const RowRuns& mask = a.mask(w.head);
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
@@ -185,7 +232,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
         for (int k = run->begin; k < run->end; ++k, ++cell) {
           const int c = heatmap_position(a, w.head, coords, k);
           if (!v.visible(r, c)) continue;
-          const float weight = weights[cell];
+          const float weight = zoomed ? zoomed->values->weight(q, k) : weights[cell];
           const std::string label = weight >= 0.995f ? "1" : fmt::format(".{:02d}", static_cast<int>(std::lround(weight * 100)));
           const Rgb8 bg = colormap_sample(view.colormap, w.vmax > 0 ? weight / w.vmax : 0);
           const ImVec2 p = v.cell_min(r, c), size = ImGui::CalcTextSize(label.c_str());

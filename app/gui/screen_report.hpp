@@ -20,6 +20,8 @@ struct ScreenReport {
     ScreenRect rect;  // the whole visible matrix
     int n = 0;
     float zoom = 1.f;
+    float first_row = 0.f, first_col = 0.f;  // the tokens at the top-left corner (zoomed and panned)
+    bool zoom_weights = false;                // the visible cells show weights computed for the view
   };
   struct TokenCell {
     int row = 0, head = 0, token = 0;

@@ -152,7 +152,7 @@ void events_install(GLFWwindow* w, WindowEvents& events) {
 
 // Something on screen moves by itself: the loop keeps drawing instead of waiting for input.
 bool state_animating(const AppState& state) {
-  return state.play.playing || state.play.t < 1.f || !state.jobs.empty();
+  return state.play.playing || state.play.t < 1.f || !state.jobs.empty() || !state.zoom_jobs.empty();
 }
 
 // Frames drawn after the last input, so hover and click states settle before the loop sleeps.
@@ -224,6 +224,7 @@ int gui_launch(const GuiRequest& request) {
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
     SettingsWriter settings(startup, raw);
     if (request.cost) apply(state, action::ToggleCost{});
+    if (request.zoom_to) apply(state, action::ZoomTo{request.zoom_to->first, request.zoom_to->second});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;
@@ -260,7 +261,8 @@ int gui_launch(const GuiRequest& request) {
       if (events.count != events_seen) settle = kSettleFrames;
       else settle = std::max(0, settle - 1);
       events_seen = events.count;
-      for (const Action& a : jobs_poll(state)) apply(state, a);
+      // A screenshot shows the weights a zoomed view asked for in the frame before.
+      for (const Action& a : screenshot ? jobs_wait(state) : jobs_poll(state)) apply(state, a);
       for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
