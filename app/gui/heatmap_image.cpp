@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/values_window.hpp"
+
 namespace attnscope {
 
 namespace {
@@ -64,8 +66,12 @@ float analysis_score_scale(const Analysis& analysis) {
   return smax > 0.f ? smax : 1.f;
 }
 
+bool heatmap_image_streams_weights(const Analysis& analysis, StepCells cells) {
+  return !analysis.has_values() && cells == StepCells::Weights && analysis.n() <= kWeightsOverviewMaxN;
+}
+
 HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax, int max_size,
-                                 StepCells cells, float smax) {
+                                 StepCells cells, float smax, bool stream_weights) {
   const Grid grid(analysis.n(), max_size);
   HeatmapImage image;
   image.n = grid.n;
@@ -83,7 +89,16 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   };
 
   const RowRuns& mask = analysis.mask(head);
-  if (!analysis.has_values()) {
+  const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
+  if (stream_weights && heatmap_image_streams_weights(analysis, cells)) {
+    for (int q = 0; q < grid.n; ++q) {
+      const RowValues row = row_values(analysis, 0, head, q);
+      size_t cell = 0;
+      const int r = pos(q);
+      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k, ++cell) keep(r, pos(k), row.weights[cell] * scale);
+    }
+  } else if (!analysis.has_values()) {
     fill_runs(image, grid, mask, pos, 0);  // structure only: allowed cells at full colour
   } else if (cells == StepCells::Scores) {
     const std::vector<float> raw = step_scores(analysis, head);
@@ -94,7 +109,6 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
       }
   } else {
     const HeadValues& values = analysis.attention.head(0, head);
-    const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
     for (int q = 0; q < grid.n; ++q) {
       int64_t cell = mask.row_cell_offset(q);
       const int r = pos(q);

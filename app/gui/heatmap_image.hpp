@@ -35,12 +35,21 @@ float analysis_score_scale(const Analysis& analysis);
 WeightScale analysis_weight_scale(const Analysis& analysis);
 
 inline constexpr int kMaxHeatmapTexels = 2048;
+// An analysis without stored values still shows its weights up to this N: computed a row at a
+// time into the texels (row_values), never held whole; above it, the allowed cells.
+inline constexpr int kWeightsOverviewMaxN = 8192;
+
+// Whether heatmap_image_build computes the weights row by row for this image (seconds at
+// N = 8192 with 32 heads: callers build it on a worker and show the allowed cells meanwhile).
+bool heatmap_image_streams_weights(const Analysis& analysis, StepCells cells);
 
 // `vmax`: the top of the colour scale, from analysis_weight_scale (computed once per analysis).
 // `smax`: the top of the score scale (analysis_score_scale), for the score steps.
+// `stream_weights` false: an analysis without values shows its allowed cells even where it could
+// compute its weights (the image shown until the streamed one is ready).
 HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax,
                                  int max_size = kMaxHeatmapTexels, StepCells cells = StepCells::Weights,
-                                 float smax = 1.f);
+                                 float smax = 1.f, bool stream_weights = true);
 
 // Row or column position of an original token in the chosen coordinates (frame slot or token).
 int heatmap_position(const Analysis& analysis, int head, Coords coords, int token);

@@ -1,5 +1,8 @@
 #include "app/render/gl_painter.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 #include "app/gui/heatmap_legend.hpp"
 #include "app/render/shader_sources.hpp"
 
@@ -51,10 +54,15 @@ void GlPainter::begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale) {
   evict();
 }
 
+bool GlPainter::busy() const {
+  return std::any_of(heatmaps_.begin(), heatmaps_.end(), [](const auto& entry) { return entry.second.streamed.valid(); });
+}
+
 void GlPainter::evict() {
   auto sweep = [&](auto& textures) {
     for (auto it = textures.begin(); it != textures.end();) {
-      if (frame_ - it->second.last_used > kEvictAfterFrames) {
+      // A texture whose weights are still being computed waits for them: its worker cannot be stopped.
+      if (frame_ - it->second.last_used > kEvictAfterFrames && !it->second.streamed.valid()) {
         glDeleteTextures(1, &it->second.id);
         it = textures.erase(it);
       } else {
@@ -71,13 +79,26 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
   const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax, paint.cells};
   auto it = heatmaps_.find(key);
   if (it == heatmaps_.end()) {
+    const bool later = !synchronous_ && heatmap_image_streams_weights(*paint.analysis, paint.cells);
     const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax,
-                                                   kMaxHeatmapTexels, paint.cells, paint.smax);
+                                                   kMaxHeatmapTexels, paint.cells, paint.smax, !later);
     Texture t;
     t.id = texture_create(GL_RG32F, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
     t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
     t.keep_a = paint.analysis;
+    if (later)
+      t.streamed = std::async(std::launch::async, [paint] {
+        return heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax, kMaxHeatmapTexels,
+                                   paint.cells, paint.smax);
+      });
     it = heatmaps_.emplace(key, std::move(t)).first;
+  }
+  Texture& texture = it->second;
+  if (texture.streamed.valid() && texture.streamed.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    const HeatmapImage image = texture.streamed.get();
+    glBindTexture(GL_TEXTURE_2D, texture.id);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
   }
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;

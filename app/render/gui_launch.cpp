@@ -219,6 +219,7 @@ int gui_launch(const GuiRequest& request) {
       std::cerr << "attnscope: " << e.what() << "\n";
       code = 1;
     }
+    if (painter && (screenshot || bench)) painter->set_synchronous(true);
     AppState state;
     state_open(state, request, startup.settings, (std::filesystem::path(assets_dir()) / "scenes").string());
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
@@ -246,7 +247,7 @@ int gui_launch(const GuiRequest& request) {
     std::future<action::ShowToast> exporting;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      if (frames >= 0 || settle > 0 || state_animating(state) || exporting.valid()) {
+      if (frames >= 0 || settle > 0 || state_animating(state) || exporting.valid() || painter->busy()) {
         glfwPollEvents();
       } else {
         // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).

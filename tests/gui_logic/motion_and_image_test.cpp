@@ -120,6 +120,31 @@ TEST(HeatmapImageTest, RowZeroIsQueryZeroWithLeaksAndMaskedCellsFlagged) {
   EXPECT_EQ(texel(0, 1)[1], 0.f);
 }
 
+// Without stored values the weights are computed a row at a time into the texels: the same image
+// as from an analysis that holds every value, aggregated or not, in either coordinate system.
+TEST(HeatmapImageTest, StreamedWeightsMakeTheImageOfStoredWeights) {
+  Scene scene = classroom_scene();
+  scene.n = 96;
+  scene.g = 32;
+  AnalyzeOptions structure;
+  structure.values = false;
+  const auto lazy = analyze(scene, structure);
+  const auto full = analyze(scene);
+  ASSERT_FALSE(lazy->has_values());
+  ASSERT_TRUE(heatmap_image_streams_weights(*lazy, StepCells::Weights));
+  for (const Coords coords : {Coords::Original, Coords::Frame})
+    for (const int texels : {kMaxHeatmapTexels, 32}) {
+      const HeatmapImage a = heatmap_image_build(*lazy, 1, coords, 0.5f, texels);
+      const HeatmapImage b = heatmap_image_build(*full, 1, coords, 0.5f, texels);
+      ASSERT_EQ(a.texels.size(), b.texels.size());
+      for (size_t i = 0; i < a.texels.size(); ++i) ASSERT_NEAR(a.texels[i], b.texels[i], 1e-6f) << i;
+    }
+  // Shown before the streamed image is ready: the allowed cells at full colour.
+  const HeatmapImage mask = heatmap_image_build(*lazy, 1, Coords::Original, 0.5f, kMaxHeatmapTexels,
+                                                StepCells::Weights, 1.f, false);
+  EXPECT_EQ(mask.texels[(95 * 96 + 95) * 2], 1.f);
+}
+
 TEST(HeatmapImageTest, LargeScenesAreAggregatedIntoAtMost2048Texels) {
   Scene scene = classroom_scene();
   scene.n = 4096;
