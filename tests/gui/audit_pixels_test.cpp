@@ -19,7 +19,7 @@ TEST(AuditPixelsGLTest, ModuleLeaksAndOutputProvenanceAreDrawn) {
   const Screenshot s = screenshot_take("--audit " + kModules + "s2_odd_g.pt --n 15", "audit_odd_g");
   ASSERT_EQ(s.exit_code, 0);
   ASSERT_TRUE(s.pixels);
-  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  const Theme& theme = s.theme();
   std::ifstream in(kModules + "s2_odd_g.json");
   const auto expected = nlohmann::json::parse(in);
   std::set<std::tuple<int, int, int>> leaks;

@@ -9,14 +9,12 @@
 namespace attnscope::test {
 namespace {
 
-const Theme& theme_of(const Screenshot& s) { return theme_get(theme_parse(s.layout["theme"])); }
-
 TEST(HeatmapPixelsGLTest, ClassroomLeaksAreMarkedExactlyWhereTheCoreFindsThem) {
   const Screenshot s = screenshot_take("", "classroom");
   ASSERT_EQ(s.exit_code, 0);
   ASSERT_TRUE(s.pixels);
   const auto analysis = analyze(scene_from_json(s.layout["scene"]));
-  const Theme& theme = theme_of(s);
+  const Theme& theme = s.theme();
   ASSERT_TRUE(analysis->leaks_at(1, 0, 14));
   ASSERT_TRUE(analysis->leaks_at(1, 1, 15));
   for (auto [q, k] : {std::pair{0, 14}, std::pair{1, 15}}) {
@@ -39,7 +37,7 @@ TEST(HeatmapPixelsGLTest, MaskedCellsHaveTheThemeMaskedColourAndAllowedCellsDoNo
   const Screenshot s = screenshot_take("", "classroom_masked");
   ASSERT_EQ(s.exit_code, 0);
   const auto analysis = analyze(scene_from_json(s.layout["scene"]));
-  const Theme& theme = theme_of(s);
+  const Theme& theme = s.theme();
   const ColormapName colormap = colormap_parse(s.layout["colormap"]);
   for (int head = 0; head < 2; ++head)
     for (int q = 0; q < 16; ++q)
@@ -66,7 +64,7 @@ TEST(HeatmapPixelsGLTest, QueryZeroIsTheTopRow) {
   // would be masked and the bottom-left one coloured.
   const Screenshot s = screenshot_take("", "orientation");
   ASSERT_EQ(s.exit_code, 0);
-  const Theme& theme = theme_of(s);
+  const Theme& theme = s.theme();
   const auto [x0, y0] = s.cell_centre(0, 0, 0);
   const auto [x1, y1] = s.cell_centre(0, 15, 0);
   EXPECT_GT(color_distance(s.at(x0 - 5, y0 - 5), theme.masked), 30);
@@ -77,7 +75,7 @@ TEST(HeatmapPixelsGLTest, QueryZeroIsTheTopRow) {
 TEST(HeatmapPixelsGLTest, FixMaskSceneShowsNoLeakAnywhere) {
   const Screenshot s = screenshot_take("--scene " + scene_path("04_s2_fix_mask.json"), "fix_mask");
   ASSERT_EQ(s.exit_code, 0);
-  const Theme& theme = theme_of(s);
+  const Theme& theme = s.theme();
   const int n = s.heatmap(0)["n"];
   for (int head = 0; head < 2; ++head)
     for (int q = 0; q < n; ++q)

@@ -16,7 +16,7 @@ TEST(MaskFilePixelsGLTest, TheUsersLeakIsMarkedAndNothingElse) {
   const auto analysis = analyze(scene_from_json(s.layout["scene"]));
   ASSERT_EQ(analysis->scene.variant, "file");
   ASSERT_EQ(analysis->n(), 8);
-  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  const Theme& theme = s.theme();
   for (int q = 0; q < 8; ++q)
     for (int k = 0; k < 8; ++k) {
       const auto [x, y] = s.cell_centre(0, q, k);

@@ -34,7 +34,7 @@ TEST_P(PresetsRenderGLTest, RendersItsHeatmaps) {
   EXPECT_EQ(s.layout["error"], "");
   const Scene scene = scene_load(path);
   ASSERT_EQ(s.layout["heatmaps"].size(), static_cast<size_t>(std::min(scene.heads, 8)));
-  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  const Theme& theme = s.theme();
   const ColormapName colormap = colormap_parse(s.layout["colormap"]);
   for (const auto& h : s.layout["heatmaps"]) {
     const auto& r = h["rect"];

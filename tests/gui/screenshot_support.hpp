@@ -3,6 +3,7 @@
 // can sample the pixels of a heatmap cell or a token-grid cell by its meaning.
 #include <stb_image.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -32,12 +33,16 @@ struct Screenshot {
       if (h["head"] == head) return h;
     throw std::runtime_error("no heatmap for head " + std::to_string(head));
   }
+  // Zoomed and panned views too: the sidecar gives the zoom and the tokens at the top-left corner.
   std::pair<int, int> cell_centre(int head, int q, int k) const {
     const auto& h = heatmap(head);
     const auto& r = h["rect"];
-    const double cell = (r[2].get<double>() - r[0].get<double>()) / h["n"].get<int>();
-    return {static_cast<int>(r[0].get<double>() + (k + 0.5) * cell), static_cast<int>(r[1].get<double>() + (q + 0.5) * cell)};
+    const double cell = (r[2].get<double>() - r[0].get<double>()) * h.value("zoom", 1.0) / h["n"].get<int>();
+    return {static_cast<int>(r[0].get<double>() + (k - h.value("first_col", 0.0) + 0.5) * cell),
+            static_cast<int>(r[1].get<double>() + (q - h.value("first_row", 0.0) + 0.5) * cell)};
   }
+  const Theme& theme() const { return theme_get(theme_parse(layout["theme"])); }
+  const std::array<Rgb8, 256>& colormap() const { return colormap_table(colormap_parse(layout["colormap"])); }
 };
 
 // Whether a pixel within `radius` of (x, y) has colour `c` (the leak cross is thin and

@@ -13,8 +13,6 @@
 namespace attnscope::test {
 namespace {
 
-const Theme& theme_of(const Screenshot& s) { return theme_get(theme_parse(s.layout["theme"])); }
-
 // QKᵀ/√D of batch 0 straight from the analysis' q and k.
 float raw_score(const Analysis& a, int head, int q, int k) {
   const float* qv = a.qkv.row(0, q, Qkv::Q, head);
@@ -45,7 +43,7 @@ struct StepShot {
   Screenshot s;
   std::shared_ptr<const Analysis> a;
   bool ok = false;
-  const Theme& theme() const { return theme_of(s); }
+  const Theme& theme() const { return s.theme(); }
 };
 StepShot step_shot(int step, const std::string& name) {
   StepShot shot{screenshot_take("--frames 2 --step " + std::to_string(step), "step_" + name), nullptr, false};
@@ -114,7 +112,7 @@ TEST(StepPixelsGLTest, MaskGreysTheMaskedScoresAndWeightsFollowFromSoftmax) {
   ASSERT_TRUE(mask_shot.ok && softmax_shot.ok);
   const Screenshot &mask = mask_shot.s, &softmax = softmax_shot.s;
   const auto& a = mask_shot.a;
-  const Theme& theme = theme_of(mask);
+  const Theme& theme = mask.theme();
   const float smax = score_max(*a);
   const float vmax = weight_scale({&a->attention.head(0, 0).weights, &a->attention.head(0, 1).weights}).vmax;
   const ColormapName colormap = colormap_parse(softmax.layout["colormap"]);

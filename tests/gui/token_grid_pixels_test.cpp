@@ -43,7 +43,7 @@ TEST(TokenGridPixelsGLTest, AtTheMaskStepTokenZeroReadsFourteenAndFifteenInTheLe
   const int mask = analysis->trace().find("mask");
   const Screenshot s = screenshot_take("--step " + std::to_string(mask), "mask_tokens");
   ASSERT_EQ(s.exit_code, 0);
-  const Theme& theme = theme_get(theme_parse(s.layout["theme"]));
+  const Theme& theme = s.theme();
   int leaks = 0;
   for (const auto& cell : s.layout["token_cells"]) {
     const auto& r = cell["rect"];
