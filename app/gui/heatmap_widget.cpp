@@ -66,7 +66,7 @@ void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
 
 // Zoomed in on an analysis that holds no values: at most this many tokens on screen per side get
 // their weights computed, in windows rounded out to blocks of kZoomWeightsBlock tokens.
-constexpr int kZoomWeightsSpan = 160;
+constexpr int kZoomWeightsSpan = 128;
 constexpr int kZoomWeightsBlock = 32;
 
 // The visible cells with their weights on the legend's scale, over the texture's blocks (one
@@ -78,15 +78,24 @@ void draw_zoom_weights(ImDrawList* list, const Analysis& a, int head, const Zoom
   list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
   const RowRuns& mask = a.mask(head);
   for (int q = visible.row_begin; q < visible.row_end; ++q)
-    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-      for (int k = std::max(run->begin, visible.key_begin); k < std::min(run->end, visible.key_end); ++k) {
-        if (!v.visible(q, k)) continue;
-        const Rgb8 colour = leak_fill && a.leaks_at(head, q, k)
-                                ? theme.leak
-                                : colormap_sample(colormap, vmax > 0 ? zoomed.values->weight(q, k) / vmax : 0.f);
-        const ImVec2 p = v.cell_min(q, k);
-        list->AddRectFilled(p, {p.x + v.cell, p.y + v.cell}, to_imu32(colour));
+    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run) {
+      // Neighbours of one colour are one rectangle: a row of near-equal weights is a single draw.
+      const int end = std::min(run->end, visible.key_end);
+      int first = std::max(run->begin, visible.key_begin);
+      ImU32 colour = 0;
+      for (int k = first; k <= end; ++k) {
+        const ImU32 next = k == end ? 0
+                           : leak_fill && a.leaks_at(head, q, k)
+                               ? to_imu32(theme.leak)
+                               : to_imu32(colormap_sample(colormap, vmax > 0 ? zoomed.values->weight(q, k) / vmax : 0.f));
+        if (k > first && next != colour) {
+          const ImVec2 p = v.cell_min(q, first);
+          list->AddRectFilled(p, {p.x + (k - first) * v.cell, p.y + v.cell}, colour);
+          first = k;
+        }
+        colour = next;
       }
+    }
 }
 
 // Ticks at a round spacing that leaves room for the labels.

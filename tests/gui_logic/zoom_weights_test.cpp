@@ -37,7 +37,7 @@ TEST(ZoomWeightsTest, AZoomedViewAsksForTheWeightsOnScreenAndAWorkerComputesThem
   EXPECT_LE(asked->window.row_begin, 8200 - 24);
   EXPECT_GE(asked->window.row_end, 8200 + 24);
   EXPECT_EQ(asked->window.row_begin % 32, 0);
-  EXPECT_LE(asked->window.row_end - asked->window.row_begin, 160 + 64);
+  EXPECT_LE(asked->window.row_end - asked->window.row_begin, 128 + 64);
   for (const Action& a : queue.actions) apply(state, a);
   ASSERT_EQ(state.zoom_jobs.size(), 2u);  // one per head
   for (const Action& a : jobs_wait(state)) apply(state, a);
