@@ -11,6 +11,8 @@ namespace attnscope {
 
 namespace {
 constexpr int kMaxDecodeSteps = 64;
+constexpr int kMinDecodeSteps = 16;
+constexpr int64_t kDecodeTraceCells = int64_t{1} << 23;  // 64 steps of N = 131072
 constexpr const char* kDecodeStepPrefix = "decode-";
 }
 
@@ -30,8 +32,11 @@ std::vector<int> decode_traced_steps(int n) {
     for (int t = 0; t < n; ++t) steps.push_back(t);
     return steps;
   }
-  for (int i = 0; i < kMaxDecodeSteps; ++i)
-    steps.push_back(static_cast<int>(static_cast<int64_t>(i) * (n - 1) / (kMaxDecodeSteps - 1)));
+  // Each traced step holds a column of N tokens and one of N groups: fewer steps past
+  // kDecodeTraceCells / N, so a trace at N = 1,048,576 takes a quarter of what 64 steps would.
+  const int count = static_cast<int>(std::clamp<int64_t>(kDecodeTraceCells / n, kMinDecodeSteps, kMaxDecodeSteps));
+  for (int i = 0; i < count; ++i)
+    steps.push_back(static_cast<int>(static_cast<int64_t>(i) * (n - 1) / (count - 1)));
   return steps;
 }
 
