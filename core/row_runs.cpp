@@ -9,7 +9,6 @@ namespace attnscope {
 RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
   data_->row_first.reserve(static_cast<size_t>(rows));
   data_->row_runs.reserve(static_cast<size_t>(rows));
-  data_->cell_start.reserve(static_cast<size_t>(rows) + 1);
   data_->charge.update(bytes_of(*data_));
 }
 
@@ -24,8 +23,7 @@ RowRuns::Data& RowRuns::own() {
 int64_t RowRuns::bytes_of(const Data& data) {
   return static_cast<int64_t>(data.runs.capacity() * sizeof(Run) +
                               data.row_first.capacity() * sizeof(uint32_t) +
-                              data.row_runs.capacity() * sizeof(uint32_t) +
-                              data.cell_start.capacity() * sizeof(int64_t));
+                              data.row_runs.capacity() * sizeof(uint32_t));
 }
 
 int64_t RowRuns::storage_bytes() const { return bytes_of(*data_); }
@@ -63,7 +61,7 @@ void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cel
   data.row_first.push_back(static_cast<uint32_t>(first));
   data.row_runs.push_back(static_cast<uint32_t>(count));
   data.run_total += count;
-  data.cell_start.push_back(data.cell_start.back() + cells);
+  data.cell_total += cells;
   // A set lives on after its last row, often by the dozen (one per head): without the slack
   // that growth left, which can be as large as the runs themselves.
   if (complete()) data.runs.shrink_to_fit();
@@ -121,12 +119,36 @@ RowRuns RowRuns::empty(int rows, int cols) {
   RowRuns out(rows, cols);
   out.data_->row_first.assign(static_cast<size_t>(rows), 0);
   out.data_->row_runs.assign(static_cast<size_t>(rows), 0);
-  out.data_->cell_start.assign(static_cast<size_t>(rows) + 1, 0);
   out.data_->charge.update(bytes_of(*out.data_));
   return out;
 }
 
 bool RowRuns::contains(int row, int col) const { return rank_in_row(row, col) >= 0; }
+
+int64_t RowRuns::row_count(int row) const {
+  int64_t cells = 0;
+  for (const Run* r = row_begin(row); r != row_end(row); ++r) cells += r->length();
+  return cells;
+}
+
+int64_t RowRuns::row_cell_offset(int row) const { return data_->offsets.at(*this, row); }
+
+int64_t RowRuns::CellOffsets::at(const RowRuns& set, int row) const {
+  if (row < filled_.load(std::memory_order_acquire)) return starts_[row];
+  const std::lock_guard<std::mutex> lock(mutex_);
+  int filled = filled_.load(std::memory_order_relaxed);
+  if (!starts_) {
+    starts_ = std::make_unique<int64_t[]>(static_cast<size_t>(set.rows()) + 1);
+    starts_[0] = 0;
+    filled = 1;
+  }
+  // Entry r + 1 needs row r appended; a row not yet appended has no offset.
+  const int appended = static_cast<int>(set.data_->row_runs.size());
+  if (row > appended) throw std::out_of_range("RowRuns: the offset of a row not yet appended");
+  for (; filled <= appended; ++filled) starts_[filled] = starts_[filled - 1] + set.row_count(filled - 1);
+  filled_.store(filled, std::memory_order_release);
+  return starts_[row];
+}
 
 int64_t RowRuns::rank_in_row(int row, int col) const {
   int64_t before = 0;
@@ -150,8 +172,7 @@ std::vector<std::pair<int, int>> RowRuns::cells() const {
 bool RowRuns::operator==(const RowRuns& other) const {
   if (rows_ != other.rows_ || cols_ != other.cols_) return false;
   if (shares_storage(other)) return true;
-  if (data_->cell_start != other.data_->cell_start || data_->row_runs != other.data_->row_runs)
-    return false;
+  if (data_->cell_total != other.data_->cell_total || data_->row_runs != other.data_->row_runs) return false;
   for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row)
     if (!std::equal(row_begin(row), row_end(row), other.row_begin(row))) return false;
   return true;

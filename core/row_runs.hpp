@@ -5,8 +5,10 @@
 // shared set copies it first. A row may also be a view of runs stored once for many rows (every
 // row of a BigBird block, or the rows of a strided head that are prefixes of one list), so such
 // masks cost their distinct runs rather than the sum of their rows.
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/structure_budget.hpp"
@@ -51,10 +53,11 @@ class RowRuns {
   bool contains(int row, int col) const;
   // Position of (row, col) among the row's cells in column order, or -1 if the cell is absent.
   int64_t rank_in_row(int row, int col) const;
-  int64_t row_count(int row) const { return data_->cell_start[row + 1] - data_->cell_start[row]; }
-  // Index of the row's first cell in a flat, row-major array of all cells.
-  int64_t row_cell_offset(int row) const { return data_->cell_start[row]; }
-  int64_t count() const { return data_->cell_start.back(); }
+  int64_t row_count(int row) const;
+  // Index of the row's first cell in a flat, row-major array of all cells (stored values). The
+  // offsets are built on first use, so a set that never meets values never holds them.
+  int64_t row_cell_offset(int row) const;
+  int64_t count() const { return data_->cell_total; }
   bool complete() const { return static_cast<int>(data_->row_runs.size()) == rows_; }
   // Heap bytes held by the storage (shared copies count once).
   int64_t storage_bytes() const;
@@ -65,15 +68,30 @@ class RowRuns {
   bool operator==(const RowRuns& other) const;
 
  private:
+  // Where each row's cells start in a flat array: filled up to the rows appended so far on first
+  // use. Readers of filled entries take no lock; a copy starts empty.
+  class CellOffsets {
+   public:
+    CellOffsets() = default;
+    CellOffsets(const CellOffsets&) {}
+    CellOffsets& operator=(const CellOffsets&) = delete;
+    int64_t at(const RowRuns& set, int row) const;
+
+   private:
+    mutable std::mutex mutex_;
+    mutable std::unique_ptr<int64_t[]> starts_;  // rows + 1 entries, allocated once
+    mutable std::atomic<int> filled_{0};         // entries of starts_ that hold their offset
+  };
   // 32-bit run indices: 4 G runs would be 32 GiB, far past any memory bound; the per-row index
-  // is then 16 bytes, the most a mask of 32 distinct heads at N = 131072 holds besides its runs.
+  // is then 8 bytes, the most a mask of 32 distinct heads at N = 131072 holds besides its runs.
   struct Data {
     std::vector<Run> runs;
     std::vector<uint32_t> row_first;  // where each row's runs start in `runs`
     std::vector<uint32_t> row_runs;   // how many runs each row has
-    std::vector<int64_t> cell_start{0};
     int64_t run_total = 0;
+    int64_t cell_total = 0;
     BudgetCharge charge;  // storage_bytes(), kept up to date as the vectors grow
+    CellOffsets offsets;
   };
   Data& own();  // the storage, copied first if another set shares it
   int64_t row_first(int row) const { return data_->row_first[row]; }

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "core/row_runs.hpp"
 
@@ -95,6 +97,36 @@ TEST(RowRuns, ViewedRowsEqualTheSameRowsAppended) {
   EXPECT_THROW(viewed.append_row_view(0, 1), std::logic_error);  // all rows appended
   RowRuns outside(1, 12);
   EXPECT_THROW(outside.append_row_view(0, 1), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace attnscope
+
+namespace attnscope {
+namespace {
+
+// Cell offsets are built on first use, also while rows are still being appended, and by several
+// readers at once; a set that never asks holds 8 bytes a row of index besides its runs.
+TEST(RowRuns, CellOffsetsAreBuiltOnFirstUseAndFollowLaterRows) {
+  const int n = 4096;
+  RowRuns set(n, n);
+  std::vector<int64_t> expected{0};
+  for (int q = 0; q < n; ++q) {
+    set.append_row({{0, q % 7 + 1}, {q, q + 1}});
+    expected.push_back(expected.back() + set.row_count(q));
+    if (q == 100) EXPECT_EQ(set.row_cell_offset(100), expected[100]);  // before the rest exist
+  }
+  EXPECT_EQ(set.count(), expected.back());
+  EXPECT_LE(set.storage_bytes(), int64_t{n} * (2 * 8 + 8)) << "two runs and 8 bytes of index a row";
+  std::vector<std::thread> readers;
+  std::atomic<int> wrong{0};
+  const RowRuns shared = set;
+  for (int t = 0; t < 4; ++t)
+    readers.emplace_back([&, t] {
+      for (int q = t; q < n; q += 3) wrong += shared.row_cell_offset(q) != expected[q];
+    });
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(wrong, 0);
 }
 
 }  // namespace
