@@ -47,7 +47,8 @@ class GuiCommand final : public Command {
     command_->add_option("--state-out", request_.state_out,
                          "rewrite this JSON file with the step, zoom and scene whenever they change (for scripts)");
     command_->add_option("--zoom-to", zoom_to_,
-                         "open zoomed in on query Q and key K, e.g. 16384,16384 (48 tokens on screen)");
+                         "open zoomed in on query Q and key K with SPAN tokens on screen: Q,K[,SPAN], "
+                         "e.g. 16384,16384 (SPAN 48)");
     command_->add_option("--audit", audit_,
                          "open a TorchScript module's dependency maps and steps ('attnscope audit')");
     command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
@@ -62,9 +63,14 @@ class GuiCommand final : public Command {
     request.scene = scene_options_.scene();
     if (!zoom_to_.empty()) {
       const std::vector<int64_t> cell = parse_int_list(zoom_to_, "zoom-to");
-      if (cell.size() != 2 || cell[0] < 0 || cell[1] < 0 || cell[0] >= request.scene.n || cell[1] >= request.scene.n)
-        throw SceneError(fmt::format("zoom-to: give a query and a key below N = {}, e.g. --zoom-to 0,0", request.scene.n));
-      request.zoom_to = std::pair{static_cast<int>(cell[0]), static_cast<int>(cell[1])};
+      const int64_t n = request.scene.n;
+      if (cell.size() < 2 || cell.size() > 3 || cell[0] < 0 || cell[1] < 0 || cell[0] >= n || cell[1] >= n ||
+          (cell.size() == 3 && (cell[2] < 4 || cell[2] > n)))
+        throw SceneError(fmt::format("zoom-to: give a query and a key below N = {} and, optionally, 4..N "
+                                     "tokens on screen, e.g. --zoom-to 0,0,16",
+                                     n));
+      request.zoom_to = {static_cast<int>(cell[0]), static_cast<int>(cell[1]),
+                         cell.size() == 3 ? static_cast<int>(cell[2]) : kZoomToSpan};
     }
     request.scene_given = scene_options_.any_given();
     request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path,

@@ -4,12 +4,13 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "core/analysis.hpp"
 #include "core/audit_analysis.hpp"
 
 namespace attnscope {
+
+inline constexpr int kZoomToSpan = 48;  // tokens on screen after --zoom-to Q,K
 
 struct GuiRequest {
   Scene scene;
@@ -24,7 +25,11 @@ struct GuiRequest {
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
   int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size
   std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
-  std::optional<std::pair<int, int>> zoom_to;  // (query, key): open zoomed in on this cell
+  // Open zoomed in on a cell with `span` tokens on screen.
+  struct ZoomTo {
+    int q = 0, k = 0, span = 0;
+  };
+  std::optional<ZoomTo> zoom_to;
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
   ModuleAuditor audit_module;  // how File > Open opens a module
 };

@@ -73,7 +73,7 @@ struct ToggleFullscreen {};
 // wheel); without one the view's centre.
 struct Zoom { float factor = 1.f; std::optional<ImVec2Fraction> anchor; };
 // Zoom until `span` tokens fill the heatmap, query q and key k in the middle (--zoom-to).
-struct ZoomTo { int q = 0, k = 0, span = 48; };
+struct ZoomTo { int q = 0, k = 0, span = 0; };
 struct Pan { float dx = 0.f, dy = 0.f; };  // fractions of the whole matrix
 struct ResetZoom {};
 struct Undo {};

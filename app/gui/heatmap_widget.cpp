@@ -234,19 +234,25 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const std::vector<float>& weights = a.has_values() ? a.attention.head(0, w.head).weights : no_values;
   if (w.cells == StepCells::Weights && (!weights.empty() || zoomed) && v.cell >= ImGui::CalcTextSize(".00").x + 6.f) {
     const RowRuns& mask = a.mask(w.head);
+    const bool original = coords == Coords::Original;
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
-      int64_t cell = mask.row_cell_offset(q);
-      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k, ++cell) {
+      // Zoomed weights have no flat array: only stored ones are found by the cell's offset.
+      int64_t cell = zoomed ? 0 : mask.row_cell_offset(q);
+      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); cell += run->length(), ++run) {
+        // In token order only the visible stretch of a run can be on screen.
+        const int from = original ? std::max(run->begin, col_begin) : run->begin;
+        const int to = original ? std::min(run->end, col_end) : run->end;
+        for (int k = from; k < to; ++k) {
           const int c = heatmap_position(a, w.head, coords, k);
           if (!v.visible(r, c)) continue;
-          const float weight = zoomed ? zoomed->values->weight(q, k) : weights[cell];
+          const float weight = zoomed ? zoomed->values->weight(q, k) : weights[cell + (k - run->begin)];
           const std::string label = weight >= 0.995f ? "1" : fmt::format(".{:02d}", static_cast<int>(std::lround(weight * 100)));
           const Rgb8 bg = colormap_sample(view.colormap, w.vmax > 0 ? weight / w.vmax : 0);
           const ImVec2 p = v.cell_min(r, c), size = ImGui::CalcTextSize(label.c_str());
           list->AddText({p.x + (v.cell - size.x) * 0.5f, p.y + (v.cell - size.y) * 0.5f}, text_on(bg), label.c_str());
         }
+      }
     }
   }
   ImGui::PopFont();

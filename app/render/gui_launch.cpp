@@ -225,7 +225,7 @@ int gui_launch(const GuiRequest& request) {
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
     SettingsWriter settings(startup, raw);
     if (request.cost) apply(state, action::ToggleCost{});
-    if (request.zoom_to) apply(state, action::ZoomTo{request.zoom_to->first, request.zoom_to->second});
+    if (const auto& z = request.zoom_to) apply(state, action::ZoomTo{z->q, z->k, z->span});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);
     const int last_step = state.analysis ? static_cast<int>(state.analysis->trace().steps.size()) - 1 : 0;

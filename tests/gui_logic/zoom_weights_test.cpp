@@ -29,7 +29,7 @@ TEST(ZoomWeightsTest, AZoomedViewAsksForTheWeightsOnScreenAndAWorkerComputesThem
   GuiHarness gui;
   EXPECT_EQ(gui.frame(state).find<action::ComputeZoomWeights>(), nullptr) << "the whole matrix asks for nothing";
 
-  apply(state, action::ZoomTo{8200, 8190});
+  apply(state, action::ZoomTo{8200, 8190, 48});
   const ActionQueue queue = gui.frame(state);
   const auto* asked = queue.find<action::ComputeZoomWeights>();
   ASSERT_NE(asked, nullptr);
