@@ -205,7 +205,9 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     const ZoomWindow visible{w.head, row_begin, row_end, col_begin, col_end};
     zoomed = ctx.state.zoom_weights_covering(visible);
     if (!zoomed) {
-      ctx.queue.push(action::ComputeZoomWeights{{w.head, down(row_begin), up(row_end), down(col_begin), up(col_end)}});
+      // Asked once: while a worker computes a window that covers the view, frames only wait.
+      if (!ctx.state.zoom_weights_pending(visible))
+        ctx.queue.push(action::ComputeZoomWeights{{w.head, down(row_begin), up(row_end), down(col_begin), up(col_end)}});
       const char* note = "computing the weights on screen\u2026";
       const ImVec2 size = ImGui::CalcTextSize(note);
       const ImVec2 at{v.m0.x + 6.f, v.m1.y - size.y - 6.f};

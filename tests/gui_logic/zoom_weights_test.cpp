@@ -40,6 +40,7 @@ TEST(ZoomWeightsTest, AZoomedViewAsksForTheWeightsOnScreenAndAWorkerComputesThem
   EXPECT_LE(asked->window.row_end - asked->window.row_begin, 128 + 64);
   for (const Action& a : queue.actions) apply(state, a);
   ASSERT_EQ(state.zoom_jobs.size(), 2u);  // one per head
+  EXPECT_EQ(gui.frame(state).find<action::ComputeZoomWeights>(), nullptr) << "pending: asked once";
   for (const Action& a : jobs_wait(state)) apply(state, a);
   const ZoomWeights* stored = state.zoom_weights_covering(asked->window);
   ASSERT_NE(stored, nullptr);
