@@ -7,7 +7,9 @@
 #include <optional>
 #include <utility>
 
+#include "core/reach_cover.hpp"
 #include "core/scene.hpp"
+#include "core/set_tree.hpp"
 
 namespace attnscope {
 
@@ -26,55 +28,7 @@ void or_into(uint64_t* dst, const uint64_t* src, int64_t words) {
   for (int64_t i = 0; i < words; ++i) dst[i] |= src[i];
 }
 
-// The union of many run lists that overlap heavily (the nodes a reach set is gathered from):
-// only the longest run per first column is kept, and the first columns are found in order from a
-// bit per column rather than by sorting every run given.
-class RunUnion {
- public:
-  explicit RunUnion(int n)
-      : end_at_(static_cast<size_t>(n), -1), given_(static_cast<size_t>(n + 63) / 64, 0) {}
-  void add(const Run* begin, const Run* end) {
-    for (const Run* run = begin; run != end; ++run) {
-      int32_t& far = end_at_[run->begin];
-      if (far < 0) {
-        given_[run->begin / 64] |= uint64_t{1} << (run->begin % 64);
-        firsts_.push_back(run->begin);
-      }
-      far = std::max(far, run->end);
-    }
-  }
-  // The union so far, sorted and merged, into `out`; starts a new union.
-  void take(std::vector<Run>& out) {
-    out.clear();
-    auto extend = [&](int32_t first) {
-      const int32_t end = std::exchange(end_at_[first], -1);
-      if (!out.empty() && out.back().end >= first) out.back().end = std::max(out.back().end, end);
-      else out.push_back({first, end});
-    };
-    if (firsts_.size() <= 64) {  // a handful: sorting them beats reading the bits
-      std::sort(firsts_.begin(), firsts_.end());
-      for (int32_t first : firsts_) {
-        given_[first / 64] = 0;
-        extend(first);
-      }
-    } else {
-      const auto [lo, hi] = std::minmax_element(firsts_.begin(), firsts_.end());
-      for (int32_t word = *lo / 64; word <= *hi / 64; ++word)
-        for (uint64_t bits = std::exchange(given_[word], 0); bits != 0; bits &= bits - 1)
-          extend(word * 64 + std::countr_zero(bits));
-    }
-    firsts_.clear();
-  }
-
- private:
-  std::vector<int32_t> end_at_;  // per first column: the farthest end given, -1 if none
-  std::vector<uint64_t> given_;  // a bit per first column given since the last take()
-  std::vector<int32_t> firsts_;
-};
-
-// Reach sets as sorted runs, one list per token; a segment tree over tokens holds the union of
-// each node's range, so a run of keys costs O(log N) lists. Cost grows with the runs of the
-// reach sets (a handful per token for grouped and windowed masks), not with N².
+// Reach sets as runs, propagated a layer at a time through a SetTree over the current sets.
 class RunReach {
  public:
   explicit RunReach(int n) : n_(n), start_(static_cast<size_t>(n) + 1) {
@@ -86,48 +40,17 @@ class RunReach {
   // One more layer; false when the tree would take more than max_runs runs (the caller falls
   // back to bit rows). Sets `changed` when any token's set grew.
   bool step(const std::vector<const RowRuns*>& edges, int64_t max_runs, bool& changed) {
-    // Inner nodes 1..n-1 in `tree`; the leaves n..2n-1 are the tokens' own sets in runs_.
-    std::vector<Run> tree;
-    std::vector<int64_t> offset(static_cast<size_t>(n_)), length(static_cast<size_t>(n_));
-    auto node_runs = [&](int node) -> std::pair<const Run*, const Run*> {
-      if (node >= n_) return {runs_.data() + start_[node - n_], runs_.data() + start_[node - n_ + 1]};
-      const Run* first = tree.data() + offset[node];
-      return {first, first + length[node]};
-    };
-    std::vector<Run> merged;
-    for (int i = n_ - 1; i >= 1; --i) {
-      const auto [left, left_end] = node_runs(2 * i);
-      const auto [right, right_end] = node_runs(2 * i + 1);
-      runs_union_sorted(left, left_end, right, right_end, merged);
-      offset[i] = static_cast<int64_t>(tree.size());
-      length[i] = static_cast<int64_t>(merged.size());
-      tree.insert(tree.end(), merged.begin(), merged.end());
-      if (static_cast<int64_t>(tree.size() + runs_.size()) > max_runs) return false;
-    }
+    SetTree tree;
+    if (!tree.build(runs_, start_, max_runs - static_cast<int64_t>(runs_.size()))) return false;
     std::vector<Run> next_runs;
     std::vector<int64_t> next_start(static_cast<size_t>(n_) + 1, 0);
     std::vector<Run> row, edge_row;
     RunUnion gathered(n_);
-    // A node that every token reaches (a global token's set) makes the row whole: the rest of
-    // its nodes need not be read.
-    bool whole = false;
-    auto gather_node = [&](int node) {
-      const auto [first, end] = node_runs(node);
-      whole |= end - first == 1 && first->begin == 0 && first->end == n_;
-      gathered.add(first, end);
-    };
     changed = false;
     for (int q = 0; q < n_; ++q) {
       gathered.add(runs_.data() + start_[q], runs_.data() + start_[q + 1]);  // residual path
       runs_union_row(edges, q, edge_row);
-      whole = false;
-      for (const Run& run : edge_row) {
-        for (int lo = run.begin + n_, hi = run.end + n_; lo < hi && !whole; lo /= 2, hi /= 2) {
-          if (lo & 1) gather_node(lo++);
-          if (hi & 1) gather_node(--hi);
-        }
-        if (whole) break;
-      }
+      tree.gather(edge_row, n_, gathered);
       gathered.take(row);
       changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
                  !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
@@ -214,9 +137,71 @@ class BitReach {
 // they stay few, then as bit rows. After each layer calls on_layer(layer, sets), where sets has
 // count(q) and contains(q, k); stops when it returns true. Returns the layer after which nothing
 // changed any more, or -1. reach_compute and reach_next_token share it.
+// The sets after one layer read straight from the masks (a row of their union plus the token),
+// never stored: for the fragmented masks whose later sets are their bound. One pass over the
+// union's rows gives every count and whether the layer changed anything.
+class LayerOneSets {
+ public:
+  LayerOneSets(const std::vector<const RowRuns*>& edges, ReachBound bound) : edges_(edges) {
+    const int n = edges.front()->rows();
+    counts_.resize(static_cast<size_t>(n));
+    std::vector<Run> row;
+    for (int q = 0; q < n; ++q) {
+      runs_union_row(edges, q, row);
+      int64_t cells = 0;
+      bool self = false;
+      for (const Run& run : row) {
+        cells += run.length();
+        self |= run.begin <= q && q < run.end;
+      }
+      counts_[q] = cells + (self ? 0 : 1);
+      grew_ |= counts_[q] > 1;
+      every_set_is_bound_ &= counts_[q] == reach_bound_end(bound, n, q);  // the bound starts at 0
+    }
+  }
+  int64_t count(int q) const { return counts_[q]; }
+  const std::vector<int64_t>& counts() const { return counts_; }
+  bool contains(int q, int k) const {
+    return k == q || std::any_of(edges_.begin(), edges_.end(), [&](const RowRuns* head) { return head->contains(q, k); });
+  }
+  bool grew() const { return grew_; }
+  bool every_set_is_bound() const { return every_set_is_bound_; }
+
+ private:
+  const std::vector<const RowRuns*>& edges_;
+  std::vector<int64_t> counts_;
+  bool grew_ = false, every_set_is_bound_ = true;
+};
+
+// Every token's set equal to its bound.
+struct BoundSets {
+  int n;
+  ReachBound bound;
+  int64_t count(int q) const { return reach_bound_end(bound, n, q); }
+  bool contains(int q, int k) const { return k < reach_bound_end(bound, n, q); }
+};
+
+// reach_propagate for masks whose sets are their bound from layer 2 on: layer 1 from the masks,
+// the layers after it without work, the same calls and the same answer as a propagation.
+template <typename OnLayer>
+int reach_bounded(const std::vector<const RowRuns*>& edges, ReachBound bound, int layers, OnLayer on_layer) {
+  const int n = edges.front()->rows();
+  const LayerOneSets first(edges, bound);
+  const BoundSets rest{n, bound};
+  for (int layer = 1; layer <= layers; ++layer) {
+    const bool changed = layer == 1 ? first.grew() : layer == 2 && !first.every_set_is_bound();
+    if (!changed) return layer - 1;
+    if (layer == 1 ? on_layer(layer, first) : on_layer(layer, rest)) break;
+  }
+  return -1;
+}
+
 template <typename OnLayer>
 int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
   const int n = edges.front()->rows();
+  if (layers >= 2)
+    if (const auto bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)}))
+      return reach_bounded(edges, *bound, layers, on_layer);
   RunReach runs(n);
   std::optional<BitReach> bits;
   RowRuns union_cells(n, n);
@@ -256,17 +241,7 @@ ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers,
   Reach& reach = report.reach;
   reach.layers = layers;
   if (counts && layers == 1 && !next_token) {  // no propagation needed: the mask row plus the residual path
-    std::vector<Run> row;
-    for (int q = 0; q < n; ++q) {
-      runs_union_row(edges, q, row);
-      int64_t count = 0;
-      bool self = false;
-      for (const Run& run : row) {
-        count += run.length();
-        self |= run.begin <= q && q < run.end;
-      }
-      reach.counts.push_back(count + (self ? 0 : 1));
-    }
+    reach.counts = LayerOneSets(edges, ReachBound::Everything).counts();
     return report;
   }
   // Counts are taken after every layer, so a saturated run keeps the last layer's.

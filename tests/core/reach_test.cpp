@@ -6,6 +6,7 @@
 
 #include "core/analysis.hpp"
 #include "core/reach.hpp"
+#include "core/reach_cover.hpp"
 #include "core/variants/predicate_mask.hpp"
 
 namespace attnscope {
@@ -116,6 +117,80 @@ TEST(Reach, RandomHeadsWithAGlobalTokenMatchMatrixProducts) {
       EXPECT_EQ(reach_compute(heads, layers).counts, report.reach.counts);
     }
   }
+}
+
+// The layer after which the products stop changing, as Reach::saturated_at: -1 when they still
+// change at the last layer.
+int saturated_by_products(const std::vector<std::vector<std::vector<bool>>>& by_layer, int layers) {
+  for (int layer = 1; layer <= layers; ++layer)
+    if (by_layer[layer] == by_layer[layer - 1]) return layer - 1;
+  return -1;
+}
+
+std::vector<std::vector<bool>> union_cells(const std::vector<RowRuns>& masks) {
+  const int n = masks.front().rows();
+  std::vector<std::vector<bool>> cells(n, std::vector<bool>(n, false));
+  for (const RowRuns& mask : masks)
+    for (const auto& [q, k] : mask.cells()) cells[q][k] = true;
+  return cells;
+}
+
+// Strided and fixed heads cover every causal prefix in two layers and BigBird's global tokens
+// every token; the shortcut that proves it from the heads with the fewest runs must answer as
+// the products do: counts, next-token layers and the saturation layer.
+TEST(ReachCover, StridedFixedAndBigBirdMatchMatrixProducts) {
+  for (const auto& [variant, bound] : {std::pair{"strided", ReachBound::Prefix}, std::pair{"fixed", ReachBound::Prefix},
+                                       std::pair{"bigbird", ReachBound::Everything}}) {
+    Scene scene;
+    scene.variant = variant;
+    scene.n = 256;
+    scene.heads = 4;
+    const auto a = analyze(scene);
+    const std::vector<RowRuns>& masks = a->build.masks;
+    ASSERT_EQ(reach_bound_after_two_layers(runs_distinct(masks), int64_t{1} << 26), bound) << variant;
+    const auto cells = union_cells(masks);
+    std::vector<std::vector<std::vector<bool>>> by_layer;
+    for (int layers = 0; layers <= 5; ++layers) by_layer.push_back(reach_by_products(cells, layers));
+    for (int layers : {1, 2, 3, 4}) {
+      const ReachReport report = reach_with_next_token(masks, layers, int64_t{1} << 30, true);
+      for (int q = 0; q < scene.n; ++q) {
+        const auto& row = by_layer[layers][q];
+        ASSERT_EQ(report.reach.counts[q], std::count(row.begin(), row.end(), true)) << variant << " " << layers << " " << q;
+      }
+      EXPECT_EQ(report.reach.saturated_at, saturated_by_products(by_layer, layers)) << variant << " " << layers;
+      for (int q = 0; q + 1 < scene.n; ++q) {
+        int expected = -1;
+        for (int layer = 1; layer <= layers && expected < 0; ++layer)
+          if (by_layer[layer][q][q + 1]) expected = layer;
+        ASSERT_EQ(report.next->layer[q], expected) << variant << " " << layers << " " << q;
+      }
+    }
+  }
+}
+
+// A causal mask of scattered keys whose two-layer sets fall short of the prefixes: the shortcut
+// must decline, leaving the propagation to answer.
+TEST(ReachCover, DeclinesWhenTwoLayersDoNotCoverTheBound) {
+  const int n = 300;
+  const std::vector<RowRuns> masks = {predicate_mask(n, [](int q, int k) { return k < q && (q * 7 + k * 13) % 11 == 0; })};
+  EXPECT_EQ(reach_bound_after_two_layers(runs_distinct(masks), int64_t{1} << 26), std::nullopt);
+  // A window head and a column head whose stride passes the window: the columns' windows leave gaps.
+  const std::vector<RowRuns> gaps = {predicate_mask(n, [](int q, int k) { return k <= q && q - k < 4; }),
+                                     predicate_mask(n, [](int q, int k) { return k <= q && (q - k) % 9 == 0; })};
+  EXPECT_EQ(reach_bound_after_two_layers(runs_distinct(gaps), int64_t{1} << 26), std::nullopt);
+  // A window as wide as the column stride covers every prefix; query 0 also reading key 1 makes
+  // the mask look ahead, so the bound becomes every token, which two layers do not reach.
+  for (const bool look_ahead : {false, true}) {
+    const std::vector<RowRuns> covering = {
+        predicate_mask(n, [&](int q, int k) { return (k <= q && q - k < 9) || (look_ahead && q == 0 && k == 1); }),
+        predicate_mask(n, [](int q, int k) { return k <= q && (q - k) % 9 == 0; })};
+    const auto bound = reach_bound_after_two_layers(runs_distinct(covering), int64_t{1} << 26);
+    EXPECT_EQ(bound, look_ahead ? std::nullopt : std::optional{ReachBound::Prefix});
+  }
+  const auto cells = union_cells(gaps);
+  const Reach reach = reach_compute(gaps, 3);
+  const auto expected = reach_by_products(cells, 3);
+  for (int q = 0; q < n; ++q) EXPECT_EQ(reach.counts[q], std::count(expected[q].begin(), expected[q].end(), true)) << q;
 }
 
 TEST(Reach, DenseCausalAtN8192IsFast) {
