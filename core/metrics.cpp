@@ -23,9 +23,9 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
   }
   // The union of the heads is streamed row by row over the distinct masks, never stored.
   const std::vector<const RowRuns*> distinct = runs_distinct(masks);
-  std::vector<Run> row;
+  UnionRows union_rows(distinct);
   for (int q = 0; q < n; ++q) {
-    runs_union_row(distinct, q, row);
+    const std::vector<Run>& row = union_rows.row(q);
     for (const Run& run : row) m.union_allowed += run.length();
     m.policy_covered += runs_overlap(row.data(), row.data() + row.size(), policy_cells.row_begin(q),
                                      policy_cells.row_end(q));

@@ -44,13 +44,13 @@ class RunReach {
     if (!tree.build(runs_, start_, max_runs - static_cast<int64_t>(runs_.size()))) return false;
     std::vector<Run> next_runs;
     std::vector<int64_t> next_start(static_cast<size_t>(n_) + 1, 0);
-    std::vector<Run> row, edge_row;
+    std::vector<Run> row;
+    UnionRows edge_rows(edges);
     RunUnion gathered(n_);
     changed = false;
     for (int q = 0; q < n_; ++q) {
       gathered.add(runs_.data() + start_[q], runs_.data() + start_[q + 1]);  // residual path
-      runs_union_row(edges, q, edge_row);
-      tree.gather(edge_row, n_, gathered);
+      tree.gather(edge_rows.row(q), n_, gathered);
       gathered.take(row);
       changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
                  !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
@@ -145,9 +145,9 @@ class LayerOneSets {
   LayerOneSets(const std::vector<const RowRuns*>& edges, ReachBound bound) : edges_(edges) {
     const int n = edges.front()->rows();
     counts_.resize(static_cast<size_t>(n));
-    std::vector<Run> row;
+    UnionRows union_rows(edges);
     for (int q = 0; q < n; ++q) {
-      runs_union_row(edges, q, row);
+      const std::vector<Run>& row = union_rows.row(q);
       int64_t cells = 0;
       bool self = false;
       for (const Run& run : row) {
@@ -208,11 +208,8 @@ int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_
   for (int layer = 1; layer <= layers; ++layer) {
     bool changed = false;
     if (!bits && !runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed)) {
-      std::vector<Run> row;
-      for (int q = 0; q < n; ++q) {
-        runs_union_row(edges, q, row);
-        union_cells.append_row(row);
-      }
+      UnionRows union_rows(edges);
+      for (int q = 0; q < n; ++q) union_cells.append_row(union_rows.row(q));
       bits.emplace(runs, n, max_bytes);
     }
     if (bits) changed = bits->step(union_cells);

@@ -60,12 +60,11 @@ std::optional<ReachBound> reach_bound_after_two_layers(const std::vector<const R
 
   const ReachBound bound = bound_of(edges);
   RunUnion gathered(n);
-  std::vector<Run> keys;
+  UnionRows keys(edges);
   for (int q = 0; q < n; ++q) {
     const int32_t end = reach_bound_end(bound, n, q);
     gathered.add(runs.data() + start[q], runs.data() + start[q + 1]);
-    runs_union_row(edges, q, keys);
-    tree.gather(keys, end, gathered);
+    tree.gather(keys.row(q), end, gathered);
     gathered.take(row);
     if (row.size() != 1 || row.front().begin != 0 || row.front().end != end) return std::nullopt;
   }

@@ -47,6 +47,10 @@ class RowRuns {
   const Run* row_begin(int row) const { return data_->runs.data() + row_first(row); }
   const Run* row_end(int row) const { return row_begin(row) + row_run_count(row); }
   int64_t row_run_count(int row) const { return data_->row_runs[row]; }
+  // True when both rows are the same stored runs (views of one list, or one row repeated).
+  bool same_runs(int row, int other) const {
+    return row_first(row) == row_first(other) && row_run_count(row) == row_run_count(other);
+  }
   // Runs of all rows (a run viewed by several rows counts for each).
   int64_t run_count() const { return data_->run_total; }
 
@@ -109,6 +113,19 @@ std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
 // Row `row` of the union of `sets`, sorted and merged, into `out`; streams a union of many
 // heads without building it.
 void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
+// The rows of the union of `sets`, read in increasing order. A row whose runs are the previous
+// row's in every set (all rows of a BigBird block view one stored row) reuses the union made for
+// that row instead of merging again.
+class UnionRows {
+ public:
+  explicit UnionRows(const std::vector<const RowRuns*>& sets) : sets_(sets) {}
+  const std::vector<Run>& row(int q);
+
+ private:
+  const std::vector<const RowRuns*>& sets_;
+  std::vector<Run> row_;
+  int made_for_ = -1;
+};
 // Sorts `runs` and merges overlapping or touching ones, in place.
 void runs_coalesce(std::vector<Run>& runs);
 // The union of two sorted, merged run lists, sorted and merged, into `out`; linear.

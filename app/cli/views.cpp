@@ -52,13 +52,26 @@ class TriplesWriter {
     buffer_.push_back(']');
     flush();
   }
+  // Digits by fmt::format_int rather than a format string: parsing "[{},{},{}]" for each of
+  // BigBird's 9 M leak runs at N = 131072 took most of the command's time.
   void add(int64_t a, int64_t b, int64_t c) {
-    fmt::format_to(std::back_inserter(buffer_), "{}[{},{},{}]", empty_ ? "" : ",", a, b, c);
+    if (!empty_) buffer_.push_back(',');
     empty_ = false;
+    buffer_.push_back('[');
+    append(a);
+    buffer_.push_back(',');
+    append(b);
+    buffer_.push_back(',');
+    append(c);
+    buffer_.push_back(']');
     if (buffer_.size() > (1 << 20)) flush();
   }
 
  private:
+  void append(int64_t value) {
+    const fmt::format_int digits(value);
+    buffer_.append(digits.data(), digits.data() + digits.size());
+  }
   void flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();

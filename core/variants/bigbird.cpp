@@ -33,7 +33,7 @@ class BigBird final : public Variant {
         ""};
     return info;
   }
-  void validate(const Scene& scene) const override { bigbird_plan(scene); }
+  void validate(const Scene& scene) const override { bigbird_shape(scene); }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const BigBirdPlan plan = bigbird_plan(scene);
     const int b = plan.block, nb = plan.blocks;

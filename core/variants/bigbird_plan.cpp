@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <map>
+#include <utility>
 
 #include "core/variants/variant_params.hpp"
 
@@ -56,7 +56,7 @@ class Candidates {
 
 }  // namespace
 
-BigBirdPlan bigbird_plan(const Scene& scene) {
+BigBirdPlan bigbird_shape(const Scene& scene) {
   BigBirdPlan plan;
   plan.block = param_int(scene, "block", 1, scene.n, fmt::format("use --block 1..{}", scene.n));
   if (scene.n % plan.block != 0)
@@ -67,43 +67,55 @@ BigBirdPlan bigbird_plan(const Scene& scene) {
   plan.random = param_int(scene, "random", 0, scene.n, "use a small --random, e.g. 1");
   const int middle = std::max(0, plan.blocks - 2);
   const std::vector<int64_t> given = scene_param_int_list(scene, "rand-blocks");
-  if (!given.empty() && static_cast<int>(given.size()) != plan.random * middle)
-    throw SceneError(fmt::format("rand-blocks: expected random x (nb - 2) = {} x {} = {} blocks, "
-                                 "row by row, got {}",
-                                 plan.random, middle, plan.random * middle, given.size()));
+  if (!given.empty()) {
+    if (static_cast<int>(given.size()) != plan.random * middle)
+      throw SceneError(fmt::format("rand-blocks: expected random x (nb - 2) = {} x {} = {} blocks, "
+                                   "row by row, got {}",
+                                   plan.random, middle, plan.random * middle, given.size()));
+    for (const int64_t j : given)
+      if (j < 0 || j >= plan.blocks)
+        throw SceneError(fmt::format("rand-blocks: block {} is outside 0..{}", j, plan.blocks - 1));
+    return plan;
+  }
+  for (int i = 1; i <= plan.blocks - 2; ++i)
+    if (const size_t pool = Candidates(i, plan.blocks).size(); static_cast<int>(pool) < plan.random)
+      throw SceneError(fmt::format("random: block row {} has only {} candidate blocks for {} "
+                                   "random blocks; lower --random or use more blocks (larger "
+                                   "n or smaller --block)",
+                                   i, pool, plan.random));
+  return plan;
+}
+
+BigBirdPlan bigbird_plan(const Scene& scene) {
+  BigBirdPlan plan = bigbird_shape(scene);
+  const std::vector<int64_t> given = scene_param_int_list(scene, "rand-blocks");
+  if (!given.empty()) {
+    plan.rand_attn.assign(static_cast<size_t>(scene.heads), std::vector<int>(given.begin(), given.end()));
+    return plan;
+  }
+  // Positions a row's partial shuffle has swapped, and what they hold: r of them at most, so a
+  // list beats a map's allocation per swap (65536 rows × 32 heads at N = 131072).
+  std::vector<std::pair<size_t, int>> swapped;
   for (int h = 0; h < scene.heads; ++h) {
     uint64_t state = scene.seed * 0x100000001B3ull + static_cast<uint64_t>(h);
     std::vector<int> row;  // every row's blocks, one row after the other
-    row.reserve(static_cast<size_t>(middle) * plan.random);
+    row.reserve(static_cast<size_t>(std::max(0, plan.blocks - 2)) * plan.random);
     for (int i = 1; i <= plan.blocks - 2; ++i) {
-      if (!given.empty()) {
-        for (int r = 0; r < plan.random; ++r) {
-          const int64_t j = given[static_cast<size_t>(i - 1) * plan.random + r];
-          if (j < 0 || j >= plan.blocks)
-            throw SceneError(fmt::format("rand-blocks: block {} is outside 0..{}", j, plan.blocks - 1));
-          row.push_back(static_cast<int>(j));
-        }
-      } else {
-        const Candidates pool(i, plan.blocks);
-        if (static_cast<int>(pool.size()) < plan.random)
-          throw SceneError(fmt::format("random: block row {} has only {} candidate blocks for {} "
-                                       "random blocks; lower --random or use more blocks (larger "
-                                       "n or smaller --block)",
-                                       i, pool.size(), plan.random));
-        // A partial Fisher-Yates shuffle: np.random.permutation(pool)[:r] with our own generator;
-        // only the swapped positions are stored.
-        std::map<size_t, int> swapped;
-        auto value = [&](size_t index) {
-          const auto it = swapped.find(index);
-          return it == swapped.end() ? pool.at(index) : it->second;
-        };
-        for (int r = 0; r < plan.random; ++r) {
-          const size_t pick = r + splitmix64(state) % (pool.size() - r);
-          const int at_r = value(r), at_pick = value(pick);
-          swapped[r] = at_pick;
-          swapped[pick] = at_r;
-          row.push_back(at_pick);
-        }
+      const Candidates pool(i, plan.blocks);
+      // A partial Fisher-Yates shuffle: np.random.permutation(pool)[:r] with our own generator;
+      // only the swapped positions are stored.
+      swapped.clear();
+      auto slot = [&](size_t index) -> std::pair<size_t, int>& {
+        for (auto& entry : swapped)
+          if (entry.first == index) return entry;
+        return swapped.emplace_back(index, pool.at(index));
+      };
+      for (int r = 0; r < plan.random; ++r) {
+        const size_t pick = r + splitmix64(state) % (pool.size() - r);
+        const int at_r = slot(r).second, at_pick = slot(pick).second;
+        slot(r).second = at_pick;
+        slot(pick).second = at_r;
+        row.push_back(at_pick);
       }
     }
     plan.rand_attn.push_back(std::move(row));

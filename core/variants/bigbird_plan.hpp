@@ -22,6 +22,10 @@ struct BigBirdPlan {
   }
 };
 
+// Reads and checks --block, --random and --rand-blocks, every error bigbird_plan can raise,
+// without drawing: rand_attn stays empty.
+BigBirdPlan bigbird_shape(const Scene& scene);
+
 // Reads --block, --random and --rand-blocks; without --rand-blocks, each head draws its blocks
 // from the candidates of bigbird_block_rand_mask with a generator seeded by the scene seed.
 // Throws SceneError naming the key.

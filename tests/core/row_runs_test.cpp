@@ -50,6 +50,53 @@ TEST(RowRuns, SetOperationsMatchBruteForce) {
   }
 }
 
+// Rows of one run on the right-hand side (a causal policy, a window) take a shorter path through
+// the set operations; every placement of that run against the left-hand runs.
+TEST(RowRuns, SetOperationsWithOneRunRowsMatchBruteForce) {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 2 + trial;
+    CellSet a_cells, b_cells;
+    const RowRuns a = random_runs(rng, n, a_cells);
+    RowRuns b(n, n);
+    std::uniform_int_distribution<int> column(0, n);
+    for (int r = 0; r < n; ++r) {
+      int lo = column(rng), hi = column(rng);
+      if (lo > hi) std::swap(lo, hi);
+      b.append_row({{lo, hi}});
+      for (int c = lo; c < hi; ++c) b_cells.insert({r, c});
+    }
+    CellSet inter, diff;
+    for (const auto& c : a_cells) (b_cells.count(c) ? inter : diff).insert(c);
+    auto as_set = [](const RowRuns& r) {
+      const auto v = r.cells();
+      return CellSet(v.begin(), v.end());
+    };
+    EXPECT_EQ(as_set(runs_intersection(a, b)), inter) << n;
+    EXPECT_EQ(as_set(runs_difference(a, b)), diff) << n;
+  }
+}
+
+// UnionRows reuses a union only when every set repeats its previous row.
+TEST(RowRuns, UnionRowsEqualsTheUnionOfEachRow) {
+  RowRuns blocks(6, 10), scattered(6, 10);
+  const int64_t stored = blocks.store_runs({{0, 2}, {6, 8}});
+  blocks.append_row_view(stored, 2);
+  blocks.append_row_repeat();
+  blocks.append_row_repeat();
+  blocks.append_row_view(stored + 1, 1);
+  blocks.append_row_repeat();
+  blocks.append_row({{6, 8}});  // equal runs, stored anew
+  for (int r = 0; r < 6; ++r) scattered.append_row({{r == 2 ? 3 : 9, r == 2 ? 4 : 10}});
+  const std::vector<const RowRuns*> sets = {&blocks, &scattered};
+  UnionRows union_rows(sets);
+  std::vector<attnscope::Run> expected;
+  for (int r = 0; r < 6; ++r) {
+    runs_union_row(sets, r, expected);
+    EXPECT_EQ(union_rows.row(r), expected) << r;
+  }
+}
+
 TEST(RowRuns, RankCountsCellsBeforeInTheRow) {
   RowRuns r(1, 20);
   r.append_row({{15, 18}, {2, 5}, {4, 7}});  // unsorted and overlapping: merged to [2,7) [15,18)
