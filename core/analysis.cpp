@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/build_progress.hpp"
 #include "core/leaks.hpp"
 #include "core/structure_budget.hpp"
 #include "core/values_window.hpp"
@@ -108,8 +109,15 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
   analysis->variant = variant_find(scene.variant);
   analysis->policy = policy_parse(scene.policy, scene.n);
   report(options, 0.05);
-  analysis->build = analysis->variant->build(scene, qkv);
-  report(options, 0.4);
+  // A data-dependent variant's build scores every earlier key of every query: nearly all of the
+  // analysis's time, so nearly all of its progress.
+  const double built = analysis->variant->reads_qkv() ? 0.95 : 0.4;
+  auto after_build = [&](double fraction) { report(options, built + (1 - built) * fraction); };
+  {
+    const BuildProgressScope build_progress([&](double fraction) { report(options, 0.05 + (built - 0.05) * fraction); });
+    analysis->build = analysis->variant->build(scene, qkv);
+  }
+  report(options, built);
   if (analysis->build.boundaries.empty() && analysis->build.frame)
     for (const HeadFrame& head : analysis->build.frame->heads)
       analysis->build.boundaries.push_back(frame_group_boundaries(head));
@@ -126,13 +134,13 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
     analysis->attention = analysis->build.frame
                               ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
                               : attention_sparse(qkv, analysis->build.masks);
-  report(options, 0.6);
+  after_build(1.0 / 3);
   if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
   analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
-  report(options, 0.8);
+  after_build(2.0 / 3);
   analysis->metrics =
       metrics_compute(analysis->build.masks, analysis->leaks, analysis->policy_cells);
-  report(options, 1.0);
+  after_build(1.0);
   analysis->qkv = std::move(qkv);
   return analysis;
 }

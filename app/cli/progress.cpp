@@ -25,6 +25,16 @@ void progress_check_cancel() {
   if (interrupted.load()) throw AnalysisCancelled();
 }
 
+std::string progress_line(double fraction, double elapsed_seconds) {
+  std::string line = fmt::format("analysing: {:3.0f}%", 100 * fraction);
+  // The rate is a guess until a little time and work have passed.
+  if (elapsed_seconds < 2 || fraction < 0.01 || fraction >= 1) return line;
+  const double left = elapsed_seconds * (1 - fraction) / fraction;
+  if (left < 90) return line + fmt::format(", about {:.0f} s left", left);
+  if (left < 5400) return line + fmt::format(", about {:.0f} min left", left / 60);
+  return line + fmt::format(", about {:.1f} h left", left / 3600);
+}
+
 AnalyzeOptions progress_attach(AnalyzeOptions options, std::ostream& err) {
   static const bool installed = [] {
     std::signal(SIGINT, on_interrupt);
@@ -38,7 +48,9 @@ AnalyzeOptions progress_attach(AnalyzeOptions options, std::ostream& err) {
     if (!terminal) return;
     // Quick commands stay silent: the line appears only after half a second.
     if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) return;
-    err << fmt::format("\ranalysing: {:3.0f}%", 100 * fraction) << (fraction >= 1 ? "\r\033[K" : "")
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Padded with spaces: the line can get shorter when the time left does.
+    err << fmt::format("\r{:<40}", progress_line(fraction, elapsed)) << (fraction >= 1 ? "\r\033[K" : "")
         << std::flush;
   };
   return options;

@@ -3,6 +3,7 @@
 // Ctrl-C turned into AnalysisCancelled at the next progress report, so the command unwinds and
 // writes no partial file.
 #include <ostream>
+#include <string>
 
 #include "core/analysis.hpp"
 
@@ -11,6 +12,9 @@ namespace attnscope {
 // Installs the Ctrl-C handler (once) and adds a progress callback to `options`; the callback
 // prints only when `err` is the process's terminal stderr.
 AnalyzeOptions progress_attach(AnalyzeOptions options, std::ostream& err);
+// The terminal line for `fraction` done after `elapsed_seconds`: "analysing:  42%", and once
+// the rate can be told (2 s and 1% in) the time left, "analysing:   5%, about 3 min left".
+std::string progress_line(double fraction, double elapsed_seconds);
 // Throws AnalysisCancelled if Ctrl-C was pressed (for loops outside an analysis).
 void progress_check_cancel();
 

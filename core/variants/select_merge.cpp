@@ -7,10 +7,10 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/build_progress.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
-#include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"
 
 namespace attnscope {
@@ -63,6 +63,7 @@ class SelectMerge final : public Variant {
       }
       std::vector<std::vector<int>> selected(nb);  // key blocks per query block, own block last
       for (int i = 0; i < nb; ++i) {
+        build_progress(int64_t{h} * nb + i, int64_t{scene.heads} * nb);
         std::vector<int> earlier(i);
         std::iota(earlier.begin(), earlier.end(), 0);
         std::vector<float> score(i);
@@ -79,11 +80,16 @@ class SelectMerge final : public Variant {
           chosen += fmt::format("{}h{} block {} -> {}", chosen.empty() ? "" : "; ", h, i,
                                 token_list_text(selected[i]));
       }
-      // Init-capture: clang 14 (the fuzz build) cannot capture structured bindings.
-      out.masks.push_back(predicate_mask(n, [&, b = b](int q, int k) {
-        const std::vector<int>& blocks = selected[q / b];  // sorted: own block is the last
-        return k <= q && std::binary_search(blocks.begin(), blocks.end(), k / b);
-      }));
+      // Row q reads its block's selected blocks whole and its own block up to itself: a run
+      // per block, so a head costs its runs rather than N² tests.
+      RowRuns mask(n, n);
+      std::vector<Run> runs;
+      for (int q = 0; q < n; ++q) {
+        runs.clear();
+        for (int j : selected[q / b]) runs.push_back({j * b, std::min((j + 1) * b, q + 1)});
+        mask.append_row(runs);
+      }
+      out.masks.push_back(std::move(mask));
     }
     FrameLayout regions;
     regions.n = n;

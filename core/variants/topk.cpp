@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/build_progress.hpp"
+#include "core/cost.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
@@ -46,15 +48,27 @@ class TopK final : public Variant {
     const bool pitfall = param_flag(scene, "pitfall");
     const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
     VariantBuild out;
-    std::vector<float> scores;
-    std::vector<int> order;
+    std::vector<float> scores, head_keys;
+    std::vector<std::pair<float, int>> best;  // the kept keys so far, best first
     for (int h = 0; h < scene.heads; ++h) {
+      // The head's keys one dimension after another: a query's scores are then D passes of
+      // scores += q_i · k_i over contiguous memory, which vectorise, where the packed (B, N, 3,
+      // H, D) tensor puts one key's D floats 3·H·D floats from the next. Each score still adds its
+      // D products in order, as inner_product did.
+      head_keys.resize(static_cast<size_t>(scene.n) * qkv.d);
+      for (int k = 0; k < scene.n; ++k)
+        for (int i = 0; i < qkv.d; ++i) head_keys[static_cast<size_t>(i) * scene.n + k] = qkv.row(0, k, Qkv::K, h)[i];
       std::vector<std::vector<int>> rows;
       for (int q = 0; q < scene.n; ++q) {
+        build_progress(h * cost_full_cells(scene.n) + cost_full_cells(q), scene.heads * cost_full_cells(scene.n));
         const float* qv = qkv.row(0, q, Qkv::Q, h);
-        scores.resize(q + 1);
-        for (int k = 0; k <= q; ++k)
-          scores[k] = std::inner_product(qv, qv + qkv.d, qkv.row(0, k, Qkv::K, h), 0.f) * scale;
+        scores.assign(q + 1, 0.f);
+        for (int i = 0; i < qkv.d; ++i) {
+          const float qi = qv[i];
+          const float* dimension = head_keys.data() + static_cast<size_t>(i) * scene.n;
+          for (int k = 0; k <= q; ++k) scores[k] += qi * dimension[k];
+        }
+        for (int k = 0; k <= q; ++k) scores[k] *= scale;
         std::vector<int> keys;
         if (pitfall) {
           const float top = *std::max_element(scores.begin(), scores.end());
@@ -63,14 +77,16 @@ class TopK final : public Variant {
           for (int k = 0; k <= q; ++k)
             if (scores[k] / sum > 0.f) keys.push_back(k);
         } else {
-          order.resize(q + 1);
-          std::iota(order.begin(), order.end(), 0);
-          const int take = std::min(kk, q + 1);
-          // Highest score first; ties go to the earlier key.
-          std::partial_sort(order.begin(), order.begin() + take, order.end(), [&](int a, int b) {
-            return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
-          });
-          keys.assign(order.begin(), order.begin() + take);
+          // Highest score first; ties go to the earlier key, so a later key must score strictly
+          // higher than the worst kept one to enter. One pass: most keys only meet that test.
+          best.clear();
+          for (int k = 0; k <= q; ++k) {
+            if (static_cast<int>(best.size()) == kk && !(scores[k] > best.back().first)) continue;
+            if (static_cast<int>(best.size()) == kk) best.pop_back();
+            const auto at = std::find_if(best.begin(), best.end(), [&](const auto& kept) { return scores[k] > kept.first; });
+            best.insert(at, {scores[k], k});
+          }
+          for (const auto& kept : best) keys.push_back(kept.second);
         }
         rows.push_back(std::move(keys));
       }
