@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "app/gui/apply.hpp"
 #include "app/gui/export_figure.hpp"
@@ -78,6 +79,28 @@ TEST(ApplyTest, StaleBackgroundResultsAreDropped) {
   ASSERT_TRUE(state.analysis);
   EXPECT_EQ(state.analysis->n(), 128);
   EXPECT_EQ(state.cache.size(), 3u) << "the stale result is still cached for undo";
+}
+
+// topk at N = 32768 scores for about a minute: the worker's progress moves while it scores, and
+// cancel (Esc) stops it there rather than when the scoring is done.
+TEST(ApplyTest, AScoringAnalysisShowsProgressAndCancelStopsItAtOnce) {
+  AppState state = state_with(classroom_scene());
+  Scene scene = state.scene;
+  scene.variant = "topk";
+  scene.n = 32768;
+  scene.heads = 8;
+  scene.params.clear();
+  apply(state, action::SetScene{scene});
+  ASSERT_EQ(state.jobs.size(), 1u);
+  const auto start = std::chrono::steady_clock::now();
+  while (state.jobs[0].control->done < 0.06f && std::chrono::steady_clock::now() - start < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_GE(state.jobs[0].control->done, 0.06f) << "no progress while the variant scores";
+  apply(state, action::CancelJobs{});
+  const auto cancelled = std::chrono::steady_clock::now();
+  const std::vector<Action> results = jobs_wait(state);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled).count(), 5.0);
+  EXPECT_TRUE(state.jobs.empty());
 }
 
 TEST(ApplyTest, PlaybackAdvancesAndStopsAtTheBreakpoint) {
