@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <iterator>
+#include <memory>
+#include <sstream>
 
 #include "core/shaping_params.hpp"
 
@@ -111,6 +113,41 @@ void column_runs_write(const HeadColumns& columns, int head, int rows, int step,
   TriplesWriter runs(out);
   column_runs_visit(columns, head, rows, step, [&](int64_t a, int64_t b, int64_t c) { runs.add(a, b, c); });
 }
+
+// The first head whose column `head` shares (same storage, same batch offset): its runs are the
+// same, so they are found once. Heads of a decode step share columns: 32 heads × 64 steps of
+// N = 131072 rows were scanned anew for a few runs each.
+int column_twin(const HeadColumns& columns, int head) {
+  for (int h = 0; h < head; ++h)
+    if (columns.shares_column(h, head) && columns.batch_offset(h) == columns.batch_offset(head)) return h;
+  return head;
+}
+
+// Writes the runs of every head's column in turn, each through its own deferred writer; a head
+// that shares its twin's column repeats the twin's text when it was short enough to keep.
+class ColumnRunsWriter {
+ public:
+  ColumnRunsWriter(const HeadColumns& columns, int heads, int rows, int step)
+      : columns_(columns), rows_(rows), step_(step), texts_(static_cast<size_t>(heads)) {}
+  void write(int head, std::ostream& out) {
+    const int twin = column_twin(columns_, head);
+    if (twin != head && !texts_[twin].empty()) {
+      out << texts_[twin];
+      return;
+    }
+    std::ostringstream text;
+    column_runs_write(columns_, head, rows_, step_, text);
+    std::string written = std::move(text).str();
+    out << written;
+    if (written.size() <= kKeptText) texts_[head] = std::move(written);
+  }
+
+ private:
+  static constexpr size_t kKeptText = 1 << 16;  // longer lists are written again: kept, they would fill memory
+  const HeadColumns& columns_;
+  int rows_, step_;
+  std::vector<std::string> texts_;
+};
 
 }  // namespace
 
@@ -296,11 +333,15 @@ int64_t leaks_json_runs(const Analysis& analysis) {
 
 int64_t steps_json_runs(const Analysis& analysis) {
   int64_t runs = 0;
-  auto count = [&runs](int64_t, int64_t, int64_t) { ++runs; };
   for (const Step& step : analysis.trace().steps)
-    for (int h = 0; h < step.heads; ++h) {
-      column_runs_visit(step.tokens, h, step.rows, 1, count);
-      column_runs_visit(step.groups, h, step.rows, 0, count);
+    for (const auto& [columns, kind] : {std::pair{&step.tokens, 1}, std::pair{&step.groups, 0}}) {
+      std::vector<int64_t> head_runs(static_cast<size_t>(step.heads), 0);
+      for (int h = 0; h < step.heads; ++h) {
+        const int twin = column_twin(*columns, h);
+        if (twin == h) column_runs_visit(*columns, h, step.rows, kind, [&](int64_t, int64_t, int64_t) { ++head_runs[h]; });
+        else head_runs[h] = head_runs[twin];
+        runs += head_runs[h];
+      }
     }
   return runs;
 }
@@ -368,13 +409,11 @@ StreamedDocument steps_json(const Analysis& analysis) {
   nlohmann::json steps = nlohmann::json::array();
   for (const Step& step : analysis.trace().steps) {
     nlohmann::json token_runs = nlohmann::json::array(), group_runs = nlohmann::json::array();
+    auto token_writer = std::make_shared<ColumnRunsWriter>(step.tokens, step.heads, step.rows, 1);
+    auto group_writer = std::make_shared<ColumnRunsWriter>(step.groups, step.heads, step.rows, 0);
     for (int h = 0; h < step.heads; ++h) {
-      token_runs.push_back(out.streamed.defer([&step, h](std::ostream& stream) {
-        column_runs_write(step.tokens, h, step.rows, 1, stream);
-      }));
-      group_runs.push_back(out.streamed.defer([&step, h](std::ostream& stream) {
-        column_runs_write(step.groups, h, step.rows, 0, stream);
-      }));
+      token_runs.push_back(out.streamed.defer([token_writer, h](std::ostream& stream) { token_writer->write(h, stream); }));
+      group_runs.push_back(out.streamed.defer([group_writer, h](std::ostream& stream) { group_writer->write(h, stream); }));
     }
     nlohmann::json entry = {{"name", step.name},
                             {"shape", step.shape},

@@ -86,6 +86,33 @@ TEST(ScaleJson, SmallScenesKeepTheirTables) {
   EXPECT_EQ(roll["token_runs"][1], (nlohmann::json{{0, 14, 2}, {14, 16, 0}}));
 }
 
+// Every step's runs, head by head, decode to its per-row tables: heads that share a column (all
+// heads of a decode step, the unshifted heads of S2), whose runs are found once, included.
+TEST(ScaleJson, ProvenanceRunsDecodeToTheTables) {
+  for (const char* variant : {"s2", "streaming", "longnet", "sf", "h2o"}) {
+    const auto r = cli({"steps", "--json", "--variant", variant, "--n", "64", "--heads", "4", "--g", "16"});
+    ASSERT_EQ(r.code, 0) << variant << ": " << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    for (const auto& step : j["steps"]) {
+      ASSERT_TRUE(step.contains("tokens")) << variant;
+      const auto& tokens = step["tokens"];
+      const auto& head_groups = step["head_groups"];
+      for (size_t h = 0; h < step["token_runs"].size(); ++h) {
+        size_t rows = 0;
+        for (const auto& run : step["token_runs"][h]) {
+          for (int row = run[0]; row < run[1]; ++row)
+            ASSERT_EQ(tokens[row][h], run[2].get<int>() + (row - run[0].get<int>())) << variant << " " << step["name"] << " head " << h << " row " << row;
+          rows += run[1].get<size_t>() - run[0].get<size_t>();
+        }
+        for (const auto& run : step["group_runs"][h])
+          for (int row = run[0]; row < run[1]; ++row)
+            ASSERT_EQ(head_groups[row][h], run[2]) << variant << " " << step["name"] << " head " << h << " row " << row;
+        EXPECT_EQ(rows, tokens.size()) << variant << " " << step["name"] << " head " << h;
+      }
+    }
+  }
+}
+
 // Counts what is written and keeps none of it.
 class CountingBuffer final : public std::streambuf {
  public:
