@@ -215,5 +215,21 @@ TEST(LazyStructure, LongLoRAStructureFitsInAGenerousBound) {
   RecordProperty("peak_rss_kib", std::to_string(report.peak_rss_kib));
 }
 
+// Strided and fixed heads hold 24 M single-key runs after one layer; their four-layer receptive
+// field is every causal prefix, found without storing those runs.
+TEST(LazyStructure, SparseTransformerReachAtN131072StaysSmall) {
+  for (const char* variant : {"strided", "fixed"}) {
+    const test::ChildReport report = test::run_in_child([variant] {
+      const auto a = analyze(longlora_scene(variant), structure_only());
+      const Reach reach = reach_compute(a->build.masks, 4);
+      const bool prefixes = reach.counts[0] == 1 && reach.counts[65535] == 65536 && reach.counts.back() == 131072;
+      return static_cast<long>(prefixes ? reach.saturated_at : -2);
+    });
+    EXPECT_EQ(report.value, 2) << variant << ": every prefix, no growth after layer 2";
+    EXPECT_LT(report.peak_rss_kib, 256L * 1024L) << variant << ": peak resident size in KiB";
+    RecordProperty(std::string(variant) + "_peak_rss_kib", std::to_string(report.peak_rss_kib));
+  }
+}
+
 }  // namespace
 }  // namespace attnscope
