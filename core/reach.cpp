@@ -133,13 +133,10 @@ class BitReach {
   BitRows tree_, next_;
 };
 
-// Runs up to `layers` layers over the union of `edges` (plus the residual path): as runs while
-// they stay few, then as bit rows. After each layer calls on_layer(layer, sets), where sets has
-// count(q) and contains(q, k); stops when it returns true. Returns the layer after which nothing
-// changed any more, or -1. reach_compute and reach_next_token share it.
 // The sets after one layer read straight from the masks (a row of their union plus the token),
-// never stored: for the fragmented masks whose later sets are their bound. One pass over the
-// union's rows gives every count and whether the layer changed anything.
+// never stored: the counts of a single layer, and the first layer of masks whose later sets are
+// their bound. One pass over the union's rows gives every count and whether the layer changed
+// anything.
 class LayerOneSets {
  public:
   LayerOneSets(const std::vector<const RowRuns*>& edges, ReachBound bound) : edges_(edges) {
@@ -196,6 +193,11 @@ int reach_bounded(const std::vector<const RowRuns*>& edges, ReachBound bound, in
   return -1;
 }
 
+// Runs up to `layers` layers over the union of `edges` (plus the residual path): as runs while
+// they stay few, then as bit rows; masks whose sets reach their bound in two layers skip the
+// propagation (reach_bound_after_two_layers). After each layer calls on_layer(layer, sets), where
+// sets has count(q) and contains(q, k); stops when it returns true. Returns the layer after which
+// nothing changed any more, or -1. reach_compute and reach_next_token share it.
 template <typename OnLayer>
 int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
   const int n = edges.front()->rows();

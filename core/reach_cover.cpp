@@ -13,6 +13,8 @@ namespace {
 constexpr int64_t kFragmentedRunsPerToken = 8;
 // Runs per token the heads of the lower bound may hold between them (at least one head is taken).
 constexpr int64_t kBoundRunsPerToken = 4;
+// Sets per token read one token at a time before the tree over them is built.
+constexpr int64_t kLeafReadsPerToken = 16;
 
 ReachBound bound_of(const std::vector<const RowRuns*>& edges) {
   for (const RowRuns* head : edges)
@@ -55,13 +57,20 @@ std::optional<ReachBound> reach_bound_after_two_layers(const std::vector<const R
     start[k + 1] = static_cast<int64_t>(runs.size());
     if (static_cast<int64_t>(runs.size()) > max_runs) return std::nullopt;
   }
+  // Gathered a token at a time while that stays cheap (BigBird's rows start at a global token,
+  // whose set holds every token and ends the gathering at once), through a tree over S once
+  // it does not (a strided row's window of l keys).
   SetTree tree;
-  if (!tree.build(runs, start, max_runs - static_cast<int64_t>(runs.size()))) return std::nullopt;
-
+  tree.leaves_only(runs, start);
+  bool tree_built = false;
   const ReachBound bound = bound_of(edges);
   RunUnion gathered(n);
   UnionRows keys(edges);
   for (int q = 0; q < n; ++q) {
+    if (!tree_built && tree.sets_read() > kLeafReadsPerToken * n) {
+      if (!tree.build(runs, start, max_runs - static_cast<int64_t>(runs.size()))) return std::nullopt;
+      tree_built = true;
+    }
     const int32_t end = reach_bound_end(bound, n, q);
     gathered.add(runs.data() + start[q], runs.data() + start[q + 1]);
     tree.gather(keys.row(q), end, gathered);

@@ -40,11 +40,17 @@ void RunUnion::take(std::vector<Run>& out) {
   firsts_.clear();
 }
 
-bool SetTree::build(const std::vector<Run>& runs, const std::vector<int64_t>& start, int64_t max_runs) {
+void SetTree::leaves_only(const std::vector<Run>& runs, const std::vector<int64_t>& start) {
   runs_ = &runs;
   start_ = &start;
   n_ = static_cast<int>(start.size()) - 1;
+  inner_ = false;
   tree_.clear();
+}
+
+bool SetTree::build(const std::vector<Run>& runs, const std::vector<int64_t>& start, int64_t max_runs) {
+  leaves_only(runs, start);
+  inner_ = true;
   offset_.assign(static_cast<size_t>(n_), 0);
   length_.assign(static_cast<size_t>(n_), 0);
   std::vector<Run> merged;
@@ -66,9 +72,12 @@ void SetTree::gather(const std::vector<Run>& keys, int32_t bound, RunUnion& gath
     const auto [first, end] = node_runs(node);
     whole |= end - first == 1 && first->begin == 0 && first->end >= bound;
     gathered.add(first, end);
+    ++sets_read_;
   };
   for (const Run& run : keys) {
-    for (int lo = run.begin + n_, hi = run.end + n_; lo < hi && !whole; lo /= 2, hi /= 2) {
+    if (!inner_)
+      for (int token = run.begin; token < run.end && !whole; ++token) gather_node(token + n_);
+    for (int lo = run.begin + n_, hi = run.end + n_; inner_ && lo < hi && !whole; lo /= 2, hi /= 2) {
       if (lo & 1) gather_node(lo++);
       if (hi & 1) gather_node(--hi);
     }

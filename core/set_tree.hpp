@@ -35,6 +35,11 @@ class SetTree {
   // False when the tree would take more than max_runs runs besides the sets themselves. The
   // sets must outlive the tree.
   bool build(const std::vector<Run>& runs, const std::vector<int64_t>& start, int64_t max_runs);
+  // The sets alone, no inner nodes: gather() then reads a token at a time, which is cheaper than
+  // building the tree when the gathering ends early (a global token's set holding every token).
+  void leaves_only(const std::vector<Run>& runs, const std::vector<int64_t>& start);
+  // Sets read by gather() so far (inner nodes included).
+  int64_t sets_read() const { return sets_read_; }
   // Adds to `gathered` the sets of every token in `keys`. A node whose set is one run holding
   // [0, bound) ends the gathering: the bound is an upper bound on the union (every token, or a
   // causal query's prefix), so the rest cannot add to it.
@@ -44,6 +49,8 @@ class SetTree {
   std::pair<const Run*, const Run*> node_runs(int node) const;
 
   int n_ = 0;
+  bool inner_ = false;
+  mutable int64_t sets_read_ = 0;
   const std::vector<Run>* runs_ = nullptr;
   const std::vector<int64_t>* start_ = nullptr;
   std::vector<Run> tree_;  // inner nodes 1..n-1; the leaves n..2n-1 are the sets themselves
