@@ -28,52 +28,43 @@ RowRuns random_runs(std::mt19937& rng, int n, CellSet& cells) {
   return runs;
 }
 
+CellSet cell_set(const RowRuns& runs) {
+  const auto cells = runs.cells();
+  return CellSet(cells.begin(), cells.end());
+}
+
+// Intersection, difference and union of a and b against the same operations on their cells.
+void expect_set_operations_match(const RowRuns& a, const CellSet& a_cells, const RowRuns& b, const CellSet& b_cells) {
+  CellSet inter, diff, uni = a_cells;
+  for (const auto& c : a_cells) (b_cells.count(c) ? inter : diff).insert(c);
+  uni.insert(b_cells.begin(), b_cells.end());
+  EXPECT_EQ(cell_set(runs_intersection(a, b)), inter) << a.rows();
+  EXPECT_EQ(cell_set(runs_difference(a, b)), diff) << a.rows();
+  EXPECT_EQ(cell_set(runs_union(a, b)), uni) << a.rows();
+}
+
+// Right-hand sides of scattered cells, and of one run per row (a causal policy, a window), which
+// take a shorter path through the set operations: every placement of that run against the
+// left-hand runs.
 TEST(RowRuns, SetOperationsMatchBruteForce) {
   std::mt19937 rng(3);
   for (int trial = 0; trial < 20; ++trial) {
     const int n = 1 + trial;
-    CellSet a_cells, b_cells;
+    CellSet a_cells, b_cells, single_cells;
     const RowRuns a = random_runs(rng, n, a_cells);
     const RowRuns b = random_runs(rng, n, b_cells);
-    CellSet inter, diff, uni = a_cells;
-    for (const auto& c : a_cells) (b_cells.count(c) ? inter : diff).insert(c);
-    uni.insert(b_cells.begin(), b_cells.end());
-    auto as_set = [](const RowRuns& r) {
-      const auto v = r.cells();
-      return CellSet(v.begin(), v.end());
-    };
-    EXPECT_EQ(as_set(a), a_cells);
-    EXPECT_EQ(as_set(runs_intersection(a, b)), inter);
-    EXPECT_EQ(as_set(runs_difference(a, b)), diff);
-    EXPECT_EQ(as_set(runs_union(a, b)), uni);
+    EXPECT_EQ(cell_set(a), a_cells);
     EXPECT_EQ(a.count(), static_cast<int64_t>(a_cells.size()));
-  }
-}
-
-// Rows of one run on the right-hand side (a causal policy, a window) take a shorter path through
-// the set operations; every placement of that run against the left-hand runs.
-TEST(RowRuns, SetOperationsWithOneRunRowsMatchBruteForce) {
-  std::mt19937 rng(5);
-  for (int trial = 0; trial < 20; ++trial) {
-    const int n = 2 + trial;
-    CellSet a_cells, b_cells;
-    const RowRuns a = random_runs(rng, n, a_cells);
-    RowRuns b(n, n);
+    expect_set_operations_match(a, a_cells, b, b_cells);
+    RowRuns single(n, n);
     std::uniform_int_distribution<int> column(0, n);
     for (int r = 0; r < n; ++r) {
       int lo = column(rng), hi = column(rng);
       if (lo > hi) std::swap(lo, hi);
-      b.append_row({{lo, hi}});
-      for (int c = lo; c < hi; ++c) b_cells.insert({r, c});
+      single.append_row({{lo, hi}});
+      for (int c = lo; c < hi; ++c) single_cells.insert({r, c});
     }
-    CellSet inter, diff;
-    for (const auto& c : a_cells) (b_cells.count(c) ? inter : diff).insert(c);
-    auto as_set = [](const RowRuns& r) {
-      const auto v = r.cells();
-      return CellSet(v.begin(), v.end());
-    };
-    EXPECT_EQ(as_set(runs_intersection(a, b)), inter) << n;
-    EXPECT_EQ(as_set(runs_difference(a, b)), diff) << n;
+    expect_set_operations_match(a, a_cells, single, single_cells);
   }
 }
 
