@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
   add("s2_h32_structure/n8192", s2_scene(8192, 2048, 32), false, 0);
   add("s2_h32_structure/n131072", s2_scene(131072, 32768, 32), false, 0);
   add("s2_h32_structure/n131072_layers4", s2_scene(131072, 32768, 32), false, 4);
+  // Sparse Transformer's strided heads: their four-layer receptive field against their masks
+  // alone (one layer holds 24 M single-key runs; the sets reach every prefix in two).
+  Scene strided = s2_scene(131072, 32768, 32);
+  strided.variant = "strided";
+  add("strided_h32_n131072/mask", strided, false, 0);
+  add("strided_h32_n131072/layers4", strided, false, 4);
   // Structure against the value path on the paper's table scene (H = 2, the value path's size).
   add("s2_n8192_g2048_h2/values", s2_scene(8192, 2048, 2), true, 0);
   add("s2_n8192_g2048_h2/structure", s2_scene(8192, 2048, 2), false, 0);
@@ -47,6 +53,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios("n8192");
   reporter.print_ratios("values");
+  reporter.print_ratios("mask");
   benchmark::Shutdown();
   return 0;
 }
