@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/build_progress.hpp"
+#include "core/progress_scope.hpp"
 #include "core/leaks.hpp"
 #include "core/structure_budget.hpp"
 #include "core/values_window.hpp"
@@ -114,7 +114,7 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
   const double built = analysis->variant->reads_qkv() ? 0.95 : 0.4;
   auto after_build = [&](double fraction) { report(options, built + (1 - built) * fraction); };
   {
-    const BuildProgressScope build_progress([&](double fraction) { report(options, 0.05 + (built - 0.05) * fraction); });
+    const ProgressScope build_progress([&](double fraction) { report(options, 0.05 + (built - 0.05) * fraction); });
     analysis->build = analysis->variant->build(scene, qkv);
   }
   report(options, built);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/progress_scope.hpp"
 #include "core/reach_cover.hpp"
 #include "core/scene.hpp"
 #include "core/set_tree.hpp"
@@ -49,6 +50,7 @@ class RunReach {
     RunUnion gathered(n_);
     changed = false;
     for (int q = 0; q < n_; ++q) {
+      progress_report(q, n_);
       gathered.add(runs_.data() + start_[q], runs_.data() + start_[q + 1]);  // residual path
       tree.gather(edge_rows.row(q), n_, gathered);
       gathered.take(row);
@@ -99,6 +101,7 @@ class BitReach {
     }
     bool changed = false;
     for (int q = 0; q < n; ++q) {
+      progress_report(q, n);
       uint64_t* out = next_.row(q);
       std::copy(tree_.row(n + q), tree_.row(n + q) + tree_.words, out);  // residual path
       for (const Run* run = edges.row_begin(q); run != edges.row_end(q); ++run)
@@ -144,6 +147,7 @@ class LayerOneSets {
     counts_.resize(static_cast<size_t>(n));
     UnionRows union_rows(edges);
     for (int q = 0; q < n; ++q) {
+      progress_report(q, n);
       const std::vector<Run>& row = union_rows.row(q);
       int64_t cells = 0;
       bool self = false;
@@ -201,13 +205,24 @@ int reach_bounded(const std::vector<const RowRuns*>& edges, ReachBound bound, in
 template <typename OnLayer>
 int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
   const int n = edges.front()->rows();
-  if (layers >= 2)
-    if (const auto bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)}))
+  // Progress (ProgressScope): the shortcut's attempt first, then a stretch per layer.
+  const double attempt = layers >= 2 ? 1.0 / (layers + 1) : 0.0;
+  if (layers >= 2) {
+    std::optional<ReachBound> bound;
+    {
+      const ProgressSpan attempt_span(0, attempt);
+      bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)});
+    }
+    if (bound) {
+      const ProgressSpan rest(attempt, 1);
       return reach_bounded(edges, *bound, layers, on_layer);
+    }
+  }
   RunReach runs(n);
   std::optional<BitReach> bits;
   RowRuns union_cells(n, n);
   for (int layer = 1; layer <= layers; ++layer) {
+    const ProgressSpan layer_span(attempt + (1 - attempt) * (layer - 1) / layers, attempt + (1 - attempt) * layer / layers);
     bool changed = false;
     if (!bits && !runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed)) {
       UnionRows union_rows(edges);

@@ -41,7 +41,8 @@ NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layer
                                 int64_t max_bytes = int64_t{1} << 30);
 
 // The receptive field's counts and the next-token reach from one propagation (each alone costs
-// as much as both); `counts` false leaves reach.counts empty and may stop early.
+// as much as both); `counts` false leaves reach.counts empty and may stop early. Reports its
+// progress to the thread's ProgressScope (core/progress_scope.hpp), whose callback may cancel it.
 struct ReachReport {
   Reach reach;
   std::optional<NextTokenReach> next;  // when asked for

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/progress_scope.hpp"
 #include "core/set_tree.hpp"
 
 namespace attnscope {
@@ -67,6 +68,7 @@ std::optional<ReachBound> reach_bound_after_two_layers(const std::vector<const R
   RunUnion gathered(n);
   UnionRows keys(edges);
   for (int q = 0; q < n; ++q) {
+    progress_report(q, n);
     if (!tree_built && tree.sets_read() > kLeafReadsPerToken * n) {
       if (!tree.build(runs, start, max_runs - static_cast<int64_t>(runs.size()))) return std::nullopt;
       tree_built = true;

@@ -7,6 +7,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/views.hpp"
+#include "core/progress_scope.hpp"
 #include "core/reach.hpp"
 
 namespace attnscope {
@@ -48,8 +49,11 @@ class MaskCommand final : public SceneCommand {
       return 0;
     }
     // Only with --layers: stacking layers is what lets a leak reach a query's own target.
-    const ReachReport report = reach_with_next_token(
-        result->build.masks, layers_, scene_options_.analyze_options().memory_budget_bytes, layers_ > 1);
+    const ReachReport report = [&] {
+      const ProgressScope progress(progress_callback(err, "receptive field"));
+      return reach_with_next_token(result->build.masks, layers_,
+                                   scene_options_.analyze_options().memory_budget_bytes, layers_ > 1);
+    }();
     const Reach& reach = report.reach;
     const std::optional<NextTokenReach>& next = report.next;
     if (json_) {

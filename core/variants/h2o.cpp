@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/build_progress.hpp"
+#include "core/progress_scope.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/decode_trace.hpp"
@@ -31,7 +31,7 @@ HeadRun h2o_head(const Qkv& qkv, int head, int hh, int recent) {
   std::vector<float> score(qkv.n, 0.f);  // accumulated attention per key
   std::vector<float> logits;
   for (int t = 0; t < qkv.n; ++t) {
-    build_progress(int64_t{head} * qkv.n + t, int64_t{qkv.heads} * qkv.n);
+    progress_report(int64_t{head} * qkv.n + t, int64_t{qkv.heads} * qkv.n);
     cache.push_back(t);
     run.rows.push_back(cache);
     const float* q = qkv.row(0, t, Qkv::Q, head);

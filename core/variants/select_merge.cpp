@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/build_progress.hpp"
+#include "core/progress_scope.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
@@ -63,7 +63,7 @@ class SelectMerge final : public Variant {
       }
       std::vector<std::vector<int>> selected(nb);  // key blocks per query block, own block last
       for (int i = 0; i < nb; ++i) {
-        build_progress(int64_t{h} * nb + i, int64_t{scene.heads} * nb);
+        progress_report(int64_t{h} * nb + i, int64_t{scene.heads} * nb);
         std::vector<int> earlier(i);
         std::iota(earlier.begin(), earlier.end(), 0);
         std::vector<float> score(i);

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/build_progress.hpp"
+#include "core/progress_scope.hpp"
 #include "core/cost.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
@@ -60,7 +60,7 @@ class TopK final : public Variant {
         for (int i = 0; i < qkv.d; ++i) head_keys[static_cast<size_t>(i) * scene.n + k] = qkv.row(0, k, Qkv::K, h)[i];
       std::vector<std::vector<int>> rows;
       for (int q = 0; q < scene.n; ++q) {
-        build_progress(h * cost_full_cells(scene.n) + cost_full_cells(q), scene.heads * cost_full_cells(scene.n));
+        progress_report(h * cost_full_cells(scene.n) + cost_full_cells(q), scene.heads * cost_full_cells(scene.n));
         const float* qv = qkv.row(0, q, Qkv::Q, h);
         scores.assign(q + 1, 0.f);
         for (int i = 0; i < qkv.d; ++i) {

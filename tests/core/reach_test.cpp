@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/analysis.hpp"
+#include "core/progress_scope.hpp"
 #include "core/reach.hpp"
 #include "core/reach_cover.hpp"
 #include "core/variants/predicate_mask.hpp"
@@ -191,6 +192,32 @@ TEST(ReachCover, DeclinesWhenTwoLayersDoNotCoverTheBound) {
   const Reach reach = reach_compute(gaps, 3);
   const auto expected = reach_by_products(cells, 3);
   for (int q = 0; q < n; ++q) EXPECT_EQ(reach.counts[q], std::count(expected[q].begin(), expected[q].end(), true)) << q;
+}
+
+// Progress reaches the thread's ProgressScope in order, along both paths (the two-layer bound of
+// strided heads, the propagation of a window), and a cancel thrown there stops the computation.
+TEST(Reach, ReportsProgressAndStopsOnCancel) {
+  for (const char* variant : {"strided", "window"}) {
+    Scene scene;
+    scene.variant = variant;
+    scene.n = 4096;
+    scene.heads = 4;
+    AnalyzeOptions structure;
+    structure.values = false;
+    const auto a = analyze(scene, structure);
+    std::vector<double> seen;
+    {
+      const ProgressScope scope([&](double fraction) { seen.push_back(fraction); });
+      reach_compute(a->build.masks, 4);
+    }
+    ASSERT_GT(seen.size(), 500u) << variant;
+    EXPECT_GT(seen.back(), 0.9) << variant;
+    for (size_t i = 1; i < seen.size(); ++i) ASSERT_LE(seen[i - 1], seen[i]) << variant << " " << i;
+    const ProgressScope cancelling([](double fraction) {
+      if (fraction > 0.5) throw AnalysisCancelled();
+    });
+    EXPECT_THROW(reach_compute(a->build.masks, 4), AnalysisCancelled) << variant;
+  }
 }
 
 TEST(Reach, DenseCausalAtN8192IsFast) {

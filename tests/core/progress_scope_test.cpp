@@ -1,45 +1,61 @@
-// Progress from inside a variant's build: the scope's reports, and a cancel that stops a
-// data-dependent build while it scores, not after it.
+// Progress from inside computations without a callback: the scope's reports, spans of it, and a
+// cancel that stops a data-dependent build while it scores, not after it.
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "core/analysis.hpp"
-#include "core/build_progress.hpp"
+#include "core/progress_scope.hpp"
 
 namespace attnscope {
 namespace {
 
-TEST(BuildProgress, ReportsAThousandthAtMostAndNothingOutsideAScope) {
-  build_progress(1, 2);  // no scope: nothing to call
+TEST(ProgressScope, ReportsAThousandthAtMostAndNothingOutsideAScope) {
+  progress_report(1, 2);  // no scope: nothing to call
   std::vector<double> seen;
   {
-    const BuildProgressScope scope([&](double fraction) { seen.push_back(fraction); });
-    for (int64_t done = 0; done < 100000; ++done) build_progress(done, 100000);
+    const ProgressScope scope([&](double fraction) { seen.push_back(fraction); });
+    for (int64_t done = 0; done < 100000; ++done) progress_report(done, 100000);
   }
   ASSERT_EQ(seen.size(), 1000u);
   EXPECT_DOUBLE_EQ(seen.front(), 0.0);
   EXPECT_DOUBLE_EQ(seen.back(), 0.999);
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_LT(seen[i - 1], seen[i]);
-  build_progress(5, 10);  // the scope is gone
+  progress_report(5, 10);  // the scope is gone
   EXPECT_EQ(seen.size(), 1000u);
 }
 
-TEST(BuildProgress, AnInnerScopeReplacesTheOuterOneForItsLifetime) {
+TEST(ProgressScope, AnInnerScopeReplacesTheOuterOneForItsLifetime) {
   int outer = 0, inner = 0;
-  const BuildProgressScope outer_scope([&](double) { ++outer; });
+  const ProgressScope outer_scope([&](double) { ++outer; });
   {
-    const BuildProgressScope inner_scope([&](double) { ++inner; });
-    build_progress(1, 2);
+    const ProgressScope inner_scope([&](double) { ++inner; });
+    progress_report(1, 2);
   }
-  build_progress(1, 4);
+  progress_report(1, 4);
   EXPECT_EQ(inner, 1);
   EXPECT_EQ(outer, 1);
 }
 
+TEST(ProgressScope, ASpanReportsIntoItsStretchOfTheScope) {
+  {
+    const ProgressSpan alone(0.5, 1.0);  // no scope around it: reports reach nobody
+    progress_report(1, 2);
+  }
+  std::vector<double> seen;
+  const ProgressScope scope([&](double fraction) { seen.push_back(fraction); });
+  {
+    const ProgressSpan second_half(0.5, 1.0);
+    progress_report(1, 4);
+    progress_report(3, 4);
+  }
+  progress_report(1, 10);
+  EXPECT_EQ(seen, (std::vector<double>{0.625, 0.875, 0.1}));
+}
+
 // topk scores every earlier key of every query: its build is nearly the whole analysis, so its
 // progress must move while it runs, and a cancel must land there.
-TEST(BuildProgress, ADataDependentBuildReportsAsItScoresAndStopsOnCancel) {
+TEST(ProgressScope, ADataDependentBuildReportsAsItScoresAndStopsOnCancel) {
   Scene scene;
   scene.variant = "topk";
   scene.n = 1024;
