@@ -12,6 +12,7 @@
 #include "app/cli/commands.hpp"
 #include "core/audit_analysis.hpp"
 #include "core/figure/figure.hpp"
+#include "core/progress_scope.hpp"
 #include "core/values_window.hpp"
 
 namespace attnscope {
@@ -85,7 +86,11 @@ class ExportCommand final : public SceneCommand {
       result = audit_analysis(audit_measure(audit, {}, false), audit, scene);
     }
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
-    figure_export(*result, options, out_);
+    {
+      // Drawing a matrix of 10⁹ cells takes seconds: progress, and Ctrl-C before the file is written.
+      const ProgressScope progress(progress_callback(err, "drawing"));
+      figure_export(*result, options, out_);
+    }
     if (json_)
       out << fmt::format(R"({{"out": "{}", "view": "{}", "format": "{}"}})", out_, figure_view_name(options.view),
                          figure_format_name(options.format))

@@ -30,7 +30,8 @@ constexpr double kMinMarkedLeakCell = 4.0;
 // Masked background plus the allowed cells coloured by weight / vmax.
 void matrix_draw_weights(Figure& fig, const MatrixGrid& grid, const RowRuns& mask,
                          const std::vector<float>& weights, float vmax, const Style& style);
-// One rectangle per run per row: stays small at any N.
+// One rectangle per run per row: stays small at any N. Cells under a point are drawn by blocks
+// of at least a point, each painted when any of its cells is in the set, so none vanishes.
 void matrix_draw_runs(Figure& fig, const MatrixGrid& grid, const RowRuns& runs, Rgb8 color);
 
 // Binary and categorical panels: a background and cell sets painted in order. One rectangle per

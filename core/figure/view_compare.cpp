@@ -9,6 +9,7 @@
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
+#include "core/progress_scope.hpp"
 
 namespace attnscope::figure {
 
@@ -107,11 +108,15 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
     const int h = heads[r];
     for (size_t c = 0; c < all.size(); ++c) {
       const MatrixGrid& g = layout.grids[r * per_row + c];
+      const ProgressSpan panel(static_cast<double>(r * per_row + c) / layout.grids.size(),
+                               static_cast<double>(r * per_row + c + 1) / layout.grids.size());
       matrix_draw_head(fig, st, g, *all[c], h, head_cells(*all[c], h, o), o, vmax, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
     for (size_t i = 0; i < others.size(); ++i) {
       const MatrixGrid& g = layout.grids[r * per_row + all.size() + i];
+      const ProgressSpan panel(static_cast<double>(r * per_row + all.size() + i) / layout.grids.size(),
+                               static_cast<double>(r * per_row + all.size() + i + 1) / layout.grids.size());
       const RowRuns& ma = a.mask(h);
       const RowRuns& mb = others[i]->mask(h);
       const RowRuns only_a = diff_cells(ma, mb, DiffOp::AMinusB), only_b = diff_cells(ma, mb, DiffOp::BMinusA);

@@ -7,6 +7,7 @@
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/views.hpp"
+#include "core/progress_scope.hpp"
 
 namespace attnscope::figure {
 
@@ -84,6 +85,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant, g.width(), g.row0, g.col0});
+    const ProgressSpan panel(static_cast<double>(i) / heads.size(), static_cast<double>(i + 1) / heads.size());
     matrix_draw_head(fig, st, g, a, h, cells[i], o, vmax, i % cols == 0);
   }
   if (!o.mask_only) {

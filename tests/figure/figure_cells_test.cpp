@@ -211,6 +211,36 @@ TEST(FigureOrientation, QueryZeroIsTheTopRow) {
   EXPECT_NE(img.at(bottom.first, bottom.second), leak);
 }
 
+// At N = 131072 a cell is 0.002 pt: the leaking corner of a shifted head, drawn a run a row,
+// vanished into the allowed colour beneath it. Its cells must read as leaks, in PNG and in SVG
+// (whose rasteriser sees the vector boxes themselves), and the clean head's same cells as masked.
+TEST(FigureLargeN, TheLeakingCornerShowsAtN131072) {
+  Scene scene = scene_of(131072, 32768);
+  AnalyzeOptions structure;
+  structure.values = false;
+  const auto a = analyze(scene, structure);
+  for (const FigureFormat format : {FigureFormat::Png, FigureFormat::Svg}) {
+    FigureOptions o;
+    o.format = format;
+    o.dpi = 100;
+    o.mask_only = true;
+    const figure::Figure fig = figure::view_heatmap(*a, o);
+    test::TempDir dir;
+    const Image img = render_back(*a, o, 100, dir);
+    const Theme& theme = theme_get(o.theme);
+    const int tolerance = format == FigureFormat::Png ? 0 : 6;
+    auto at = [&](int head, int q, int k) {
+      const auto [x, y] = test::cell_pixel(fig.matrices[head], q, k, 100);
+      return img.at(x, y);
+    };
+    ASSERT_TRUE(a->leaks_at(1, 8192, 122880));
+    EXPECT_LE(test::color_distance(at(1, 8192, 122880), theme.leak), tolerance) << figure_format_name(format);
+    EXPECT_LE(test::color_distance(at(0, 8192, 122880), theme.masked), tolerance) << figure_format_name(format);
+    EXPECT_LE(test::color_distance(at(1, 60000, 40000), theme.masked), tolerance) << figure_format_name(format);
+    EXPECT_GT(test::color_distance(at(1, 60000, 60000 - 8000), theme.masked), 60) << "an allowed cell";
+  }
+}
+
 TEST(FigurePng, BackgroundIsTheThemeBackground) {
   const auto a = analyze(scene_of(16, 4));
   for (ThemeName t : {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast}) {

@@ -3,6 +3,7 @@
 
 #include "core/analysis.hpp"
 #include "core/figure/matrix_panel.hpp"
+#include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
@@ -50,6 +51,33 @@ TEST(FigureModel, RunMasksStayVectorAtAnyN) {
   for (const auto* f : items_of<figure::FillBoxes>(fig)) boxes += f->boxes.size();
   // One box per run per row (S2: one run per row and head) plus backgrounds, legend and leaks.
   EXPECT_LT(boxes, 2u * 2048 + 64 + 2048);
+}
+
+// 32 heads four to a row leave a shifted head's "head 16 · shift −128, rolled · 16384 leaks" no
+// room even at the smallest size: each header must stay clear of its neighbours' (they
+// overlapped), keeping its head number first.
+TEST(FigureModel, HeadersOfThirtyTwoHeadsFitTheirPanels) {
+  Scene s;
+  s.n = 1024;
+  s.g = 256;
+  s.heads = 32;
+  AnalyzeOptions structure;
+  structure.values = false;
+  const auto a = analyze(s, structure);
+  FigureOptions o;
+  o.mask_only = true;
+  const figure::Figure fig = figure::view_heatmap(*a, o);
+  ASSERT_EQ(fig.matrices.size(), 32u);
+  int headers = 0, shortened = 0;
+  for (const auto* t : items_of<figure::Text>(fig)) {
+    if (!t->bold || t->text.rfind("head ", 0) != 0) continue;
+    ++headers;
+    shortened += t->text.rfind("head 31", 0) == 0 && t->text.find("shift") == std::string::npos;
+    const double pitch = fig.matrices[1].box.x - fig.matrices[0].box.x;  // between panel centres
+    EXPECT_LE(figure::text_width(t->text, t->size, true), pitch * 0.95 + 1e-6) << t->text;
+  }
+  EXPECT_EQ(headers, 32);
+  EXPECT_GT(shortened, 0) << "the shifted heads' headers must have been shortened for this test to mean anything";
 }
 
 TEST(FigureModel, WeightsAreVectorCellsUpTo128ThenRaster) {
