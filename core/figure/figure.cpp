@@ -10,6 +10,7 @@
 #include "core/figure/formats.hpp"
 #include "core/figure/source.hpp"
 #include "core/figure/views.hpp"
+#include "core/progress_scope.hpp"
 
 namespace attnscope {
 
@@ -43,15 +44,24 @@ std::string figure_render(const Analysis& a, const FigureOptions& o, const Compa
                                  "--view heatmap, not {}",
                                  figure_view_name(o.view)));
   const std::string source = figure::source_json(a.scene, o);
+  // Progress (ProgressScope): the model of the figure first, then its encoding.
+  auto model = [&] {
+    const ProgressSpan span(0, 0.6);
+    return still(a, o, compared);
+  };
+  auto encoded = [](auto encode) {
+    const ProgressSpan span(0.6, 1);
+    return encode();
+  };
   switch (o.format) {
-    case FigureFormat::Png: return figure::encode_png(still(a, o, compared), dpi_for(o), source);
-    case FigureFormat::Svg: return figure::encode_svg(still(a, o, compared), source);
-    case FigureFormat::Pdf: return figure::encode_pdf(still(a, o, compared), source);
+    case FigureFormat::Png: return encoded([&, fig = model()] { return figure::encode_png(fig, dpi_for(o), source); });
+    case FigureFormat::Svg: return encoded([&, fig = model()] { return figure::encode_svg(fig, source); });
+    case FigureFormat::Pdf: return encoded([&, fig = model()] { return figure::encode_pdf(fig, source); });
     case FigureFormat::Gif: {
       // The step views animate; the others make a one-frame GIF of the same figure.
       if (o.view == FigureView::Steps || o.view == FigureView::Tokens)
         return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
-      return figure::encode_gif({{still(a, o, compared), 0}}, dpi_for(o), source);
+      return encoded([&, fig = model()] { return figure::encode_gif({{fig, 0}}, dpi_for(o), source); });
     }
   }
   throw SceneError("format: unknown figure format");

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "core/figure/text_metrics.hpp"
+#include "core/progress_scope.hpp"
 
 namespace attnscope::figure {
 
@@ -113,13 +114,16 @@ void render_figure(cairo_t* cr, const Figure& figure, const RenderOptions& optio
   // row would otherwise show a dark line along the bottom.
   set_color(cr, figure.background);
   cairo_paint(cr);
-  for (const Item& item : figure.items)
+  for (size_t i = 0; i < figure.items.size(); ++i) {
+    progress_report(static_cast<int64_t>(i), static_cast<int64_t>(figure.items.size()));
+    const Item& item = figure.items[i];
     std::visit(
         [&](const auto& x) {
           if constexpr (std::is_same_v<std::decay_t<decltype(x)>, Raster>) draw(cr, x, options);
           else draw(cr, x);
         },
         item);
+  }
 }
 
 }  // namespace attnscope::figure

@@ -13,6 +13,7 @@
 #include "core/analysis.hpp"
 #include "core/atomic_file.hpp"
 #include "core/figure/figure.hpp"
+#include "core/progress_scope.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
 namespace attnscope {
@@ -87,6 +88,35 @@ TEST(FigureAtomicWrite, KilledMidWriteKeepsTheOldFile) {
   EXPECT_TRUE(seen_partial) << "the writer finished before it could be killed";
   EXPECT_EQ(test::read_file(path), "old figure");
   expect_only_hidden_temporaries(dir, "figure.pdf");
+}
+
+// A cancel (Ctrl-C in the CLI) while the figure is modelled or encoded: nothing is written, and a
+// file already there stays as it was. Drawing reports its progress in order until then.
+TEST(FigureAtomicWrite, ACancelWhileDrawingWritesNothing) {
+  Scene scene;
+  scene.n = 4096;
+  scene.g = 1024;
+  scene.heads = 4;
+  AnalyzeOptions structure;
+  structure.values = false;
+  const auto a = analyze(scene, structure);
+  FigureOptions o;
+  o.mask_only = true;
+  test::TempDir dir;
+  const std::string path = dir / "figure.png";
+  test::write_file(path, "old");
+  for (const double stop_at : {0.3, 0.8}) {  // in the model, in the encoding
+    std::vector<double> seen;
+    const ProgressScope scope([&](double fraction) {
+      seen.push_back(fraction);
+      if (fraction > stop_at) throw AnalysisCancelled();
+    });
+    EXPECT_THROW(figure_export(*a, o, path), AnalysisCancelled) << stop_at;
+    EXPECT_EQ(test::read_file(path), "old") << stop_at;
+    ASSERT_FALSE(seen.empty());
+    for (size_t i = 1; i < seen.size(); ++i) EXPECT_LE(seen[i - 1], seen[i]) << stop_at;
+  }
+  expect_only_hidden_temporaries(dir, "figure.png");
 }
 
 }  // namespace
