@@ -18,14 +18,15 @@ Pixels rasterize(const Figure& figure, int dpi) {
     throw std::runtime_error("dpi: " + std::to_string(dpi) + " makes a " + std::to_string(out.width) + "x" +
                              std::to_string(out.height) + " image; use a dpi between 1 and " +
                              std::to_string(static_cast<int>(kMaxSide / std::max(figure.width, figure.height) * 72)));
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, out.width, out.height);
-  cairo_t* cr = cairo_create(surface);
-  cairo_scale(cr, scale, scale);
-  render_figure(cr, figure);
-  cairo_destroy(cr);
-  cairo_surface_flush(surface);
-  const unsigned char* data = cairo_image_surface_get_data(surface);
-  const int stride = cairo_image_surface_get_stride(surface);
+  const CairoSurface surface = cairo_surface_owned(cairo_image_surface_create(CAIRO_FORMAT_RGB24, out.width, out.height));
+  {
+    const CairoContext cr = cairo_context_owned(cairo_create(surface.get()));
+    cairo_scale(cr.get(), scale, scale);
+    render_figure(cr.get(), figure);
+  }
+  cairo_surface_flush(surface.get());
+  const unsigned char* data = cairo_image_surface_get_data(surface.get());
+  const int stride = cairo_image_surface_get_stride(surface.get());
   out.rgb.resize(static_cast<size_t>(out.width) * out.height * 3);
   for (int y = 0; y < out.height; ++y) {
     const auto* row = reinterpret_cast<const uint32_t*>(data + static_cast<size_t>(y) * stride);
@@ -36,7 +37,6 @@ Pixels rasterize(const Figure& figure, int dpi) {
       dst[3 * x + 2] = static_cast<uint8_t>(row[x]);
     }
   }
-  cairo_surface_destroy(surface);
   return out;
 }
 

@@ -21,14 +21,15 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
   return CAIRO_STATUS_SUCCESS;
 }
 
-void finish(cairo_surface_t* surface, const Figure& figure, const char* format, const RenderOptions& options) {
-  cairo_t* cr = cairo_create(surface);
-  render_figure(cr, figure, options);
-  const cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t surface_status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
+void finish(const CairoSurface& surface, const Figure& figure, const char* format, const RenderOptions& options) {
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  {
+    const CairoContext cr = cairo_context_owned(cairo_create(surface.get()));
+    render_figure(cr.get(), figure, options);
+    status = cairo_status(cr.get());
+  }
+  cairo_surface_finish(surface.get());
+  const cairo_status_t surface_status = cairo_surface_status(surface.get());
   for (cairo_status_t s : {status, surface_status})
     if (s != CAIRO_STATUS_SUCCESS)
       throw std::runtime_error(std::string(format) + ": cairo failed: " + cairo_status_to_string(s));
@@ -108,9 +109,12 @@ constexpr const char* kSvgMetadataOpen = "<metadata id=\"attnscope-source\">";
 
 std::string encode_svg(const Figure& figure, const std::string& source) {
   std::string out;
-  cairo_surface_t* surface = cairo_svg_surface_create_for_stream(append_bytes, &out, figure.width, figure.height);
-  cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
-  finish(surface, figure, "svg", {.prescale_rasters = true});
+  {
+    const CairoSurface surface =
+        cairo_surface_owned(cairo_svg_surface_create_for_stream(append_bytes, &out, figure.width, figure.height));
+    cairo_svg_surface_set_document_unit(surface.get(), CAIRO_SVG_UNIT_PT);
+    finish(surface, figure, "svg", {.prescale_rasters = true});
+  }
   // Cairo's SVG writer has no metadata call and gives embedded images no rendering hint, so
   // both go in right after the root element opens. `pixelated` keeps large matrices sharp in
   // browsers; the pre-scaled raster covers viewers that ignore it.
@@ -135,15 +139,18 @@ std::string svg_source(const std::string& bytes) {
 
 std::string encode_pdf(const Figure& figure, const std::string& source) {
   std::string out;
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(append_bytes, &out, figure.width, figure.height);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, figure.title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "attnscope");
-  // Cairo 1.16 has no custom metadata keys; Keywords carries the source and survives every
-  // PDF tool that keeps the document information dictionary.
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, source.c_str());
-  // A fixed date instead of "now": the same scene and options give byte-identical files.
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
-  finish(surface, figure, "pdf", {});
+  {
+    const CairoSurface surface =
+        cairo_surface_owned(cairo_pdf_surface_create_for_stream(append_bytes, &out, figure.width, figure.height));
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, figure.title.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "attnscope");
+    // Cairo 1.16 has no custom metadata keys; Keywords carries the source and survives every
+    // PDF tool that keeps the document information dictionary.
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_KEYWORDS, source.c_str());
+    // A fixed date instead of "now": the same scene and options give byte-identical files.
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+    finish(surface, figure, "pdf", {});
+  }
   return out;
 }
 
