@@ -11,15 +11,12 @@
 #include "core/values_window.hpp"
 #include "tests/core/child_rss.hpp"
 #include "tests/support/preset_files.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
-AnalyzeOptions structure_only() {
-  AnalyzeOptions options;
-  options.values = false;
-  return options;
-}
+using test::structure_only;
 
 Scene longlora_scene(const std::string& variant) {
   Scene scene;

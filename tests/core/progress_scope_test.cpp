@@ -6,6 +6,7 @@
 
 #include "core/analysis.hpp"
 #include "core/progress_scope.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -61,8 +62,7 @@ TEST(ProgressScope, ADataDependentBuildReportsAsItScoresAndStopsOnCancel) {
   scene.n = 1024;
   scene.heads = 4;
   std::vector<double> seen;
-  AnalyzeOptions options;
-  options.values = false;
+  AnalyzeOptions options = test::structure_only();
   options.progress = [&](double fraction) { seen.push_back(fraction); };
   analyze(scene, options);
   int during_build = 0;

@@ -9,6 +9,7 @@
 #include "core/reach.hpp"
 #include "core/reach_cover.hpp"
 #include "core/variants/predicate_mask.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -198,13 +199,7 @@ TEST(ReachCover, DeclinesWhenTwoLayersDoNotCoverTheBound) {
 // strided heads, the propagation of a window), and a cancel thrown there stops the computation.
 TEST(Reach, ReportsProgressAndStopsOnCancel) {
   for (const char* variant : {"strided", "window"}) {
-    Scene scene;
-    scene.variant = variant;
-    scene.n = 4096;
-    scene.heads = 4;
-    AnalyzeOptions structure;
-    structure.values = false;
-    const auto a = analyze(scene, structure);
+    const auto a = analyze(test::test_scene(variant, 4096, 4), test::structure_only());
     std::vector<double> seen;
     {
       const ProgressScope scope([&](double fraction) { seen.push_back(fraction); });

@@ -5,21 +5,16 @@
 #include "core/analysis.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "tests/core/child_rss.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 std::shared_ptr<const Analysis> structure(const std::string& variant, int n, int heads,
                                           const std::map<std::string, std::string>& params) {
-  Scene scene;
-  scene.variant = variant;
-  scene.n = n;
-  scene.heads = heads;
+  Scene scene = test::test_scene(variant, n, heads, params);
   scene.g = n;
-  scene.params = params;
-  AnalyzeOptions options;
-  options.values = false;
-  return analyze(scene, options);
+  return analyze(scene, test::structure_only());
 }
 
 TEST(SharedRows, StridedHeadsHoldTheirPredicate) {

@@ -93,13 +93,7 @@ TEST(FigureAtomicWrite, KilledMidWriteKeepsTheOldFile) {
 // A cancel (Ctrl-C in the CLI) while the figure is modelled or encoded: nothing is written, and a
 // file already there stays as it was. Drawing reports its progress in order until then.
 TEST(FigureAtomicWrite, ACancelWhileDrawingWritesNothing) {
-  Scene scene;
-  scene.n = 4096;
-  scene.g = 1024;
-  scene.heads = 4;
-  AnalyzeOptions structure;
-  structure.values = false;
-  const auto a = analyze(scene, structure);
+  const auto a = test::s2_structure(4096, 1024, 4);
   FigureOptions o;
   o.mask_only = true;
   test::TempDir dir;

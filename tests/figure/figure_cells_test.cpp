@@ -215,10 +215,7 @@ TEST(FigureOrientation, QueryZeroIsTheTopRow) {
 // vanished into the allowed colour beneath it. Its cells must read as leaks, in PNG and in SVG
 // (whose rasteriser sees the vector boxes themselves), and the clean head's same cells as masked.
 TEST(FigureLargeN, TheLeakingCornerShowsAtN131072) {
-  Scene scene = scene_of(131072, 32768);
-  AnalyzeOptions structure;
-  structure.values = false;
-  const auto a = analyze(scene, structure);
+  const auto a = test::s2_structure(131072, 32768, 2);
   for (const FigureFormat format : {FigureFormat::Png, FigureFormat::Svg}) {
     FigureOptions o;
     o.format = format;

@@ -57,13 +57,7 @@ TEST(FigureModel, RunMasksStayVectorAtAnyN) {
 // room even at the smallest size: each header must stay clear of its neighbours' (they
 // overlapped), keeping its head number first.
 TEST(FigureModel, HeadersOfThirtyTwoHeadsFitTheirPanels) {
-  Scene s;
-  s.n = 1024;
-  s.g = 256;
-  s.heads = 32;
-  AnalyzeOptions structure;
-  structure.values = false;
-  const auto a = analyze(s, structure);
+  const auto a = test::s2_structure(1024, 256, 32);
   FigureOptions o;
   o.mask_only = true;
   const figure::Figure fig = figure::view_heatmap(*a, o);

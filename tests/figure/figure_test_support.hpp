@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis.hpp"
 #include "core/colormap.hpp"
 #include "core/figure/model.hpp"
 #include "core/scene.hpp"
 #include "tests/support/color_distance.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope::test {
 
@@ -85,6 +87,13 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
   const int cols = m.cols > 0 ? m.cols : m.n;
   const double x = m.box.x + (k - m.col0 + 0.5) * m.box.w / cols, y = m.box.y + (q - m.row0 + 0.5) * m.box.h / m.n;
   return {static_cast<int>(std::floor(x * s)), static_cast<int>(std::floor(y * s))};
+}
+
+// The structure alone (masks, leaks; no attention values) of S2 at N, G, H: mask figures at any N.
+inline std::shared_ptr<const Analysis> s2_structure(int n, int g, int heads) {
+  Scene scene = test_scene("s2", n, heads);
+  scene.g = g;
+  return analyze(scene, structure_only());
 }
 
 // A committed scene of assets/scenes/ by file stem.

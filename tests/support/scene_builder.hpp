@@ -1,8 +1,10 @@
 #pragma once
-// Small scenes for tests, stated in one line: test_scene("window", 16, 2, {{"window", "4"}}).
+// Small scenes for tests, stated in one line: test_scene("window", 16, 2, {{"window", "4"}}), and
+// the options that analyse a scene's structure alone.
 #include <map>
 #include <string>
 
+#include "core/analysis.hpp"
 #include "core/scene.hpp"
 
 namespace attnscope::test {
@@ -15,6 +17,13 @@ inline Scene test_scene(const std::string& variant = "s2", int n = 16, int heads
   scene.heads = heads;
   scene.params = std::move(params);
   return scene;
+}
+
+// Masks, leaks, steps and metrics without attention values: any N.
+inline AnalyzeOptions structure_only() {
+  AnalyzeOptions options;
+  options.values = false;
+  return options;
 }
 
 }  // namespace attnscope::test
