@@ -137,12 +137,11 @@ class BitReach {
 };
 
 // The sets after one layer read straight from the masks (a row of their union plus the token),
-// never stored: the counts of a single layer, and the first layer of masks whose later sets are
-// their bound. One pass over the union's rows gives every count and whether the layer changed
-// anything.
+// never stored: all of a single layer, and the first layer of masks whose later sets are their
+// bound. One pass over the union's rows gives every count.
 class LayerOneSets {
  public:
-  LayerOneSets(const std::vector<const RowRuns*>& edges, ReachBound bound) : edges_(edges) {
+  explicit LayerOneSets(const std::vector<const RowRuns*>& edges) : edges_(edges) {
     const int n = edges.front()->rows();
     counts_.resize(static_cast<size_t>(n));
     UnionRows union_rows(edges);
@@ -156,22 +155,26 @@ class LayerOneSets {
         self |= run.begin <= q && q < run.end;
       }
       counts_[q] = cells + (self ? 0 : 1);
-      grew_ |= counts_[q] > 1;
-      every_set_is_bound_ &= counts_[q] == reach_bound_end(bound, n, q);  // the bound starts at 0
     }
   }
   int64_t count(int q) const { return counts_[q]; }
-  const std::vector<int64_t>& counts() const { return counts_; }
   bool contains(int q, int k) const {
     return k == q || std::any_of(edges_.begin(), edges_.end(), [&](const RowRuns* head) { return head->contains(q, k); });
   }
-  bool grew() const { return grew_; }
-  bool every_set_is_bound() const { return every_set_is_bound_; }
+  bool grew() const {
+    return std::any_of(counts_.begin(), counts_.end(), [](int64_t count) { return count > 1; });
+  }
+  // Whether every set is its bound (which starts at token 0, so the count tells).
+  bool every_set_is(ReachBound bound) const {
+    const int n = static_cast<int>(counts_.size());
+    for (int q = 0; q < n; ++q)
+      if (counts_[q] != reach_bound_end(bound, n, q)) return false;
+    return true;
+  }
 
  private:
   const std::vector<const RowRuns*>& edges_;
   std::vector<int64_t> counts_;
-  bool grew_ = false, every_set_is_bound_ = true;
 };
 
 // Every token's set equal to its bound.
@@ -182,41 +185,41 @@ struct BoundSets {
   bool contains(int q, int k) const { return k < reach_bound_end(bound, n, q); }
 };
 
-// reach_propagate for masks whose sets are their bound from layer 2 on: layer 1 from the masks,
-// the layers after it without work, the same calls and the same answer as a propagation.
+// reach_propagate without propagating: layer 1 read from the masks, and when there are more
+// layers, every set from layer 2 on equal to `later` (its bound); the same calls and the same
+// answer as a propagation.
 template <typename OnLayer>
-int reach_bounded(const std::vector<const RowRuns*>& edges, ReachBound bound, int layers, OnLayer on_layer) {
+int reach_from_first_layer(const std::vector<const RowRuns*>& edges, std::optional<ReachBound> later, int layers,
+                           OnLayer on_layer) {
   const int n = edges.front()->rows();
-  const LayerOneSets first(edges, bound);
-  const BoundSets rest{n, bound};
+  const LayerOneSets first(edges);
   for (int layer = 1; layer <= layers; ++layer) {
-    const bool changed = layer == 1 ? first.grew() : layer == 2 && !first.every_set_is_bound();
+    const bool changed = layer == 1 ? first.grew() : layer == 2 && !first.every_set_is(*later);
     if (!changed) return layer - 1;
-    if (layer == 1 ? on_layer(layer, first) : on_layer(layer, rest)) break;
+    if (layer == 1 ? on_layer(layer, first) : on_layer(layer, BoundSets{n, *later})) break;
   }
   return -1;
 }
 
 // Runs up to `layers` layers over the union of `edges` (plus the residual path): as runs while
-// they stay few, then as bit rows; masks whose sets reach their bound in two layers skip the
-// propagation (reach_bound_after_two_layers). After each layer calls on_layer(layer, sets), where
+// they stay few, then as bit rows; a single layer, and masks whose sets reach their bound in two
+// layers (reach_bound_after_two_layers), skip the propagation. After each layer calls on_layer(layer, sets), where
 // sets has count(q) and contains(q, k); stops when it returns true. Returns the layer after which
 // nothing changed any more, or -1. reach_compute and reach_next_token share it.
 template <typename OnLayer>
 int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
   const int n = edges.front()->rows();
+  if (layers == 1) return reach_from_first_layer(edges, std::nullopt, layers, on_layer);
   // Progress (ProgressScope): the shortcut's attempt first, then a stretch per layer.
-  const double attempt = layers >= 2 ? 1.0 / (layers + 1) : 0.0;
-  if (layers >= 2) {
-    std::optional<ReachBound> bound;
-    {
-      const ProgressSpan attempt_span(0, attempt);
-      bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)});
-    }
-    if (bound) {
-      const ProgressSpan rest(attempt, 1);
-      return reach_bounded(edges, *bound, layers, on_layer);
-    }
+  const double attempt = 1.0 / (layers + 1);
+  std::optional<ReachBound> bound;
+  {
+    const ProgressSpan attempt_span(0, attempt);
+    bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)});
+  }
+  if (bound) {
+    const ProgressSpan rest(attempt, 1);
+    return reach_from_first_layer(edges, bound, layers, on_layer);
   }
   RunReach runs(n);
   std::optional<BitReach> bits;
@@ -254,10 +257,6 @@ ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers,
   ReachReport report;
   Reach& reach = report.reach;
   reach.layers = layers;
-  if (counts && layers == 1 && !next_token) {  // no propagation needed: the mask row plus the residual path
-    reach.counts = LayerOneSets(edges, ReachBound::Everything).counts();
-    return report;
-  }
   // Counts are taken after every layer, so a saturated run keeps the last layer's.
   if (counts) reach.counts.assign(n, 1);
   NextTokenReach* next = nullptr;
