@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/progress_scope.hpp"
 #include "core/leaks.hpp"
+#include "core/progress_scope.hpp"
 #include "core/structure_budget.hpp"
 #include "core/values_window.hpp"
 

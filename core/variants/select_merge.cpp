@@ -11,6 +11,7 @@
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"
 
 namespace attnscope {
@@ -55,13 +56,16 @@ class SelectMerge final : public Variant {
     const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
     VariantBuild out;
     std::string chosen;
+    // Per head, per query block: the selected key blocks, sorted, own block last.
+    std::vector<std::vector<std::vector<int>>> selected_by_head(static_cast<size_t>(scene.heads));
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<std::vector<float>> qbar, kbar;
       for (int j = 0; j < nb; ++j) {
         qbar.push_back(block_mean(qkv, Qkv::Q, h, j * b, std::min(n, (j + 1) * b)));
         kbar.push_back(block_mean(qkv, Qkv::K, h, j * b, std::min(n, (j + 1) * b)));
       }
-      std::vector<std::vector<int>> selected(nb);  // key blocks per query block, own block last
+      std::vector<std::vector<int>>& selected = selected_by_head[h];
+      selected.resize(static_cast<size_t>(nb));
       for (int i = 0; i < nb; ++i) {
         progress_report(int64_t{h} * nb + i, int64_t{scene.heads} * nb);
         std::vector<int> earlier(i);
@@ -80,17 +84,13 @@ class SelectMerge final : public Variant {
           chosen += fmt::format("{}h{} block {} -> {}", chosen.empty() ? "" : "; ", h, i,
                                 token_list_text(selected[i]));
       }
-      // Row q reads its block's selected blocks whole and its own block up to itself: a run
-      // per block, so a head costs its runs rather than N² tests.
-      RowRuns mask(n, n);
-      std::vector<Run> runs;
-      for (int q = 0; q < n; ++q) {
-        runs.clear();
-        for (int j : selected[q / b]) runs.push_back({j * b, std::min((j + 1) * b, q + 1)});
-        mask.append_row(runs);
-      }
-      out.masks.push_back(std::move(mask));
     }
+    // Row q reads its block's selected blocks whole and its own block up to itself: a run per
+    // block, so a head costs its runs rather than N² tests. Init-capture: clang 14 (the fuzz
+    // build) cannot capture structured bindings.
+    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&, b = b](int h, int q, std::vector<Run>& runs) {
+      for (int j : selected_by_head[h][q / b]) runs.push_back({j * b, std::min((j + 1) * b, q + 1)});
+    });
     FrameLayout regions;
     regions.n = n;
     std::vector<std::vector<int>> groups(nb);

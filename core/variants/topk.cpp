@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
-#include "core/progress_scope.hpp"
 #include "core/cost.hpp"
+#include "core/progress_scope.hpp"
 #include "core/qkv.hpp"
 #include "core/variant.hpp"
 #include "core/variants/masked_trace.hpp"
