@@ -44,25 +44,20 @@ std::string figure_render(const Analysis& a, const FigureOptions& o, const Compa
                                  "--view heatmap, not {}",
                                  figure_view_name(o.view)));
   const std::string source = figure::source_json(a.scene, o);
+  // The step views animate; the others make a one-frame GIF of the same figure.
+  if (o.format == FigureFormat::Gif && (o.view == FigureView::Steps || o.view == FigureView::Tokens))
+    return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
   // Progress (ProgressScope): the model of the figure first, then its encoding.
-  auto model = [&] {
-    const ProgressSpan span(0, 0.6);
+  const figure::Figure fig = [&] {
+    const ProgressSpan model(0, 0.6);
     return still(a, o, compared);
-  };
-  auto encoded = [](auto encode) {
-    const ProgressSpan span(0.6, 1);
-    return encode();
-  };
+  }();
+  const ProgressSpan encoding(0.6, 1);
   switch (o.format) {
-    case FigureFormat::Png: return encoded([&, fig = model()] { return figure::encode_png(fig, dpi_for(o), source); });
-    case FigureFormat::Svg: return encoded([&, fig = model()] { return figure::encode_svg(fig, source); });
-    case FigureFormat::Pdf: return encoded([&, fig = model()] { return figure::encode_pdf(fig, source); });
-    case FigureFormat::Gif: {
-      // The step views animate; the others make a one-frame GIF of the same figure.
-      if (o.view == FigureView::Steps || o.view == FigureView::Tokens)
-        return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
-      return encoded([&, fig = model()] { return figure::encode_gif({{fig, 0}}, dpi_for(o), source); });
-    }
+    case FigureFormat::Png: return figure::encode_png(fig, dpi_for(o), source);
+    case FigureFormat::Svg: return figure::encode_svg(fig, source);
+    case FigureFormat::Pdf: return figure::encode_pdf(fig, source);
+    case FigureFormat::Gif: return figure::encode_gif({{fig, 0}}, dpi_for(o), source);
   }
   throw SceneError("format: unknown figure format");
 }

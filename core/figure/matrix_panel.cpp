@@ -24,7 +24,6 @@ void draw_weight_cells(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
   const auto& table = colormap_table(style.colormap);
   std::array<std::vector<Box>, 256> buckets;
   for (int q = 0; q < mask.rows(); ++q) {
-    progress_report(q, mask.rows());
     int64_t i = mask.row_cell_offset(q);
     for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r) {
       // Neighbouring cells of one colour become one rectangle.
@@ -60,6 +59,7 @@ void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
   const RasterBlocks blocks(g);
   std::vector<float> best(blocks.pixels(), -1.f);
   for (int q = 0; q < mask.rows(); ++q) {
+    progress_report(q, mask.rows());
     int64_t i = mask.row_cell_offset(q);
     for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
       for (int k = r->begin; k < r->end; ++k, ++i) {
@@ -93,6 +93,31 @@ double tick_size(const MatrixGrid& g, const Style& style) {
   return std::min(style.tick, std::max(g.cell * 0.85, style.tick * 0.75));
 }
 
+// Boxes over square blocks of `block` cells, one per stretch of blocks of a block row that hold
+// a cell of the set.
+void block_boxes(const MatrixGrid& g, const RowRuns& runs, int block, std::vector<Box>& boxes) {
+  const int width = g.width(), block_cols = (width + block - 1) / block;
+  std::vector<char> touched(static_cast<size_t>(block_cols));
+  for (int row0 = 0; row0 < runs.rows(); row0 += block) {
+    const int rows = std::min(block, runs.rows() - row0);
+    std::fill(touched.begin(), touched.end(), 0);
+    for (int q = row0; q < row0 + rows; ++q)
+      for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
+        if (r->begin < r->end) std::fill(touched.begin() + r->begin / block, touched.begin() + (r->end - 1) / block + 1, 1);
+    for (int first = 0; first < block_cols;) {
+      if (!touched[first]) {
+        ++first;
+        continue;
+      }
+      int end = first;
+      while (end < block_cols && touched[end]) ++end;
+      const int cells = std::min(end * block, width) - first * block;
+      boxes.push_back({g.x + first * block * g.cell, g.y + row0 * g.cell, cells * g.cell, rows * g.cell});
+      first = end;
+    }
+  }
+}
+
 }  // namespace
 
 void matrix_draw_background(Figure& fig, const MatrixGrid& grid, Rgb8 color) {
@@ -112,33 +137,12 @@ void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb
   // tall, and the leaking corner of a shifted head came out in the allowed colour): they are then
   // drawn by square blocks of at least a point, each painted when any of its cells is in the set,
   // as the raster of a large mask is.
-  const int block = g.cell >= 1.0 ? 1 : static_cast<int>(std::ceil(1.0 / g.cell));
-  if (block == 1) {
+  if (g.cell < 1.0) {
+    block_boxes(g, runs, static_cast<int>(std::ceil(1.0 / g.cell)), fill.boxes);
+  } else {
     for (int q = 0; q < runs.rows(); ++q)
       for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
         fill.boxes.push_back({g.x + r->begin * g.cell, g.y + q * g.cell, r->length() * g.cell, g.cell});
-  } else {
-    const int width = g.width(), block_cols = (width + block - 1) / block;
-    std::vector<char> touched(static_cast<size_t>(block_cols));
-    for (int row0 = 0; row0 < runs.rows(); row0 += block) {
-      const int rows = std::min(block, runs.rows() - row0);
-      std::fill(touched.begin(), touched.end(), 0);
-      for (int q = row0; q < row0 + rows; ++q)
-        for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
-          if (r->begin < r->end)
-            std::fill(touched.begin() + r->begin / block, touched.begin() + (r->end - 1) / block + 1, 1);
-      for (int first = 0; first < block_cols;) {
-        if (!touched[first]) {
-          ++first;
-          continue;
-        }
-        int end = first;
-        while (end < block_cols && touched[end]) ++end;
-        const int cells = std::min(end * block, width) - first * block;
-        fill.boxes.push_back({g.x + first * block * g.cell, g.y + row0 * g.cell, cells * g.cell, rows * g.cell});
-        first = end;
-      }
-    }
   }
   if (!fill.boxes.empty()) fig.items.push_back(std::move(fill));
 }
