@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "app/cli/torch_loader.hpp"
-#include "core/input_error.hpp"
-#include "core/scene.hpp"
+#include "core/base/input_error.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

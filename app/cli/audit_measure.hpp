@@ -2,8 +2,8 @@
 // Measures a module's dependencies in an isolated child process (the CLI, export and the GUI
 // share it): LibTorch is loaded in the child only, under the memory budget and time limit.
 #include "app/cli/isolated_run.hpp"
-#include "core/audit.hpp"
-#include "core/scene.hpp"
+#include "core/analysis/audit.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

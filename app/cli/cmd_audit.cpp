@@ -8,8 +8,8 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
-#include "core/input_error.hpp"
-#include "core/trace.hpp"
+#include "core/base/input_error.hpp"
+#include "core/scene/trace.hpp"
 
 namespace attnscope {
 

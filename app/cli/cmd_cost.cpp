@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
-#include "core/cost.hpp"
+#include "core/analysis/cost.hpp"
 
 namespace attnscope {
 

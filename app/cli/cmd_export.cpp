@@ -10,10 +10,10 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
-#include "core/audit_analysis.hpp"
+#include "core/analysis/audit_analysis.hpp"
+#include "core/analysis/values_window.hpp"
+#include "core/base/progress_scope.hpp"
 #include "core/figure/figure.hpp"
-#include "core/progress_scope.hpp"
-#include "core/values_window.hpp"
 
 namespace attnscope {
 

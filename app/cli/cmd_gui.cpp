@@ -7,7 +7,7 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
-#include "core/audit_analysis.hpp"
+#include "core/analysis/audit_analysis.hpp"
 
 namespace attnscope {
 

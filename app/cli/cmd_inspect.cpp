@@ -7,8 +7,8 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/views.hpp"
-#include "core/progress_scope.hpp"
-#include "core/reach.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/reach/reach.hpp"
 
 namespace attnscope {
 

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
-#include "core/scene.hpp"
-#include "core/user_mask.hpp"
+#include "core/masks/user_mask.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

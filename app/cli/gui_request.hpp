@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "core/analysis.hpp"
-#include "core/audit_analysis.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/analysis/audit_analysis.hpp"
 
 namespace attnscope {
 

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <new>
 
-#include "core/input_error.hpp"
+#include "core/base/input_error.hpp"
 
 namespace attnscope {
 

@@ -6,7 +6,7 @@
 #include <ostream>
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 

@@ -8,8 +8,8 @@
 #include <set>
 #include <vector>
 
-#include "core/user_mask.hpp"
-#include "core/variant.hpp"
+#include "core/masks/user_mask.hpp"
+#include "core/scene/variant.hpp"
 
 namespace attnscope {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 

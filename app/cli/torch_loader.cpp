@@ -9,9 +9,9 @@
 #include <system_error>
 
 #include "app/cli/isolated_run.hpp"
-#include "core/install_layout.hpp"
-#include "core/mask_file.hpp"
-#include "core/input_error.hpp"
+#include "core/base/input_error.hpp"
+#include "core/base/install_layout.hpp"
+#include "core/masks/mask_file.hpp"
 
 namespace attnscope {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <sstream>
 
-#include "core/shaping_params.hpp"
+#include "core/scene/shaping_params.hpp"
 
 namespace attnscope {
 

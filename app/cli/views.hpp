@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/cli/streamed_json.hpp"
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 

@@ -8,9 +8,9 @@
 #include <variant>
 #include <vector>
 
-#include "core/analysis.hpp"
-#include "core/colormap.hpp"
-#include "core/values_window.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/analysis/values_window.hpp"
+#include "core/presentation/colormap.hpp"
 
 namespace attnscope {
 

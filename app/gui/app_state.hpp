@@ -16,8 +16,8 @@
 #include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
-#include "core/audit_analysis.hpp"
-#include "core/weight_scale.hpp"
+#include "core/analysis/audit_analysis.hpp"
+#include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
 

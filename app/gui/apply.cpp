@@ -9,10 +9,10 @@
 
 #include "app/gui/file_browser.hpp"
 #include "app/gui/heatmap_image.hpp"
-#include "core/compare.hpp"
-#include "core/digits.hpp"
-#include "core/step_caption.hpp"
-#include "core/user_mask.hpp"
+#include "core/masks/user_mask.hpp"
+#include "core/presentation/compare.hpp"
+#include "core/presentation/digits.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "core/compare.hpp"
+#include "core/presentation/compare.hpp"
 
 namespace attnscope {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/values_window.hpp"
+#include "core/analysis/values_window.hpp"
 
 namespace attnscope {
 

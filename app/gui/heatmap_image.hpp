@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
-#include "core/analysis.hpp"
-#include "core/compare.hpp"
-#include "core/step_scores.hpp"
-#include "core/weight_scale.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/compare.hpp"
+#include "core/presentation/step_scores.hpp"
+#include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
 

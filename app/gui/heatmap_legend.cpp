@@ -4,7 +4,7 @@
 
 #include <functional>
 
-#include "core/digits.hpp"
+#include "core/presentation/digits.hpp"
 #include <vector>
 
 namespace attnscope {

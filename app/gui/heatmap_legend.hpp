@@ -3,8 +3,8 @@
 // diverging score scale, or the weight colormap; then masked and leak cells. Its entries flow
 // onto more lines when the panel is narrow, so none is ever cut.
 #include "app/gui/view_context.hpp"
-#include "core/compare.hpp"
-#include "core/step_scores.hpp"
+#include "core/presentation/compare.hpp"
+#include "core/presentation/step_scores.hpp"
 
 namespace attnscope {
 

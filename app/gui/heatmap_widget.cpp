@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/digits.hpp"
+#include "core/presentation/digits.hpp"
 
 namespace attnscope {
 

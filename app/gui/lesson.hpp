@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
-#include "core/analysis.hpp"
-#include "core/cost.hpp"
-#include "core/reach.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/analysis/cost.hpp"
+#include "core/reach/reach.hpp"
 
 namespace attnscope {
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/install_layout.hpp"
+#include "core/base/install_layout.hpp"
 
 namespace attnscope {
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <iterator>
 
-#include "core/scene.hpp"
-#include "core/variant.hpp"
+#include "core/scene/scene.hpp"
+#include "core/scene/variant.hpp"
 
 namespace attnscope {
 

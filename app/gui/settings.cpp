@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/atomic_file.hpp"
+#include "core/base/atomic_file.hpp"
 
 namespace attnscope {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/colormap.hpp"
-#include "core/scene.hpp"
+#include "core/presentation/colormap.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 
@@ -36,7 +36,7 @@ std::string settings_path();
 // Defaults for a missing file. A file that is not JSON, or keys with wrong values, put a
 // one-line message in `warning` and keep the defaults for what could not be read.
 Settings settings_load(const std::string& path, std::string& warning);
-// Atomic (core/atomic_file.hpp); creates the folder. Throws std::runtime_error with the reason.
+// Atomic (core/base/atomic_file.hpp); creates the folder. Throws std::runtime_error with the reason.
 void settings_save(const std::string& path, const Settings& settings);
 
 // Puts `path` first in `list`, drops an older copy and anything past kLimit.

@@ -4,7 +4,7 @@
 // repeat the category colours every few rows and alias into moiré.
 #include <vector>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 

@@ -3,7 +3,7 @@
 // (the default bitmap font blurs when scaled, and a system font would make screenshots differ).
 #include <imgui.h>
 
-#include "core/colormap.hpp"
+#include "core/presentation/colormap.hpp"
 
 namespace attnscope {
 

@@ -10,7 +10,7 @@
 #include "app/gui/painter.hpp"
 #include "app/gui/screen_report.hpp"
 #include "app/gui/ui_fonts.hpp"
-#include "core/glossary.hpp"
+#include "core/presentation/glossary.hpp"
 
 namespace attnscope {
 

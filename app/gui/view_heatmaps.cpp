@@ -8,8 +8,8 @@
 #include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
-#include "core/digits.hpp"
-#include "core/shown_heads.hpp"
+#include "core/presentation/digits.hpp"
+#include "core/presentation/shown_heads.hpp"
 
 namespace attnscope {
 

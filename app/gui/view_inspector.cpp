@@ -6,8 +6,8 @@
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/digits.hpp"
-#include "core/policy.hpp"
+#include "core/presentation/digits.hpp"
+#include "core/scene/policy.hpp"
 
 namespace attnscope {
 

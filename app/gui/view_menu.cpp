@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/gui/view_context.hpp"
-#include "core/glossary.hpp"
+#include "core/presentation/glossary.hpp"
 
 namespace attnscope {
 

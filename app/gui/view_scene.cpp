@@ -7,7 +7,7 @@
 #include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/variant.hpp"
+#include "core/scene/variant.hpp"
 
 namespace attnscope {
 

@@ -9,10 +9,10 @@
 #include "app/gui/text_fit.hpp"
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
-#include "core/token_motion.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/digits.hpp"
-#include "core/glossary.hpp"
+#include "core/presentation/digits.hpp"
+#include "core/presentation/glossary.hpp"
+#include "core/presentation/token_motion.hpp"
 #include "core/variants/decode_trace.hpp"
 
 namespace attnscope {

@@ -26,7 +26,7 @@
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
 #include "app/render/window_icon.hpp"
-#include "core/atomic_file.hpp"
+#include "core/base/atomic_file.hpp"
 
 namespace attnscope {
 

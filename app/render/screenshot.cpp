@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "app/render/gl.hpp"
-#include "core/atomic_file.hpp"
+#include "core/base/atomic_file.hpp"
 
 namespace attnscope {
 

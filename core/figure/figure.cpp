@@ -6,11 +6,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/atomic_file.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/progress_scope.hpp"
 #include "core/figure/formats.hpp"
 #include "core/figure/source.hpp"
 #include "core/figure/views.hpp"
-#include "core/progress_scope.hpp"
 
 namespace attnscope {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis.hpp"
-#include "core/colormap.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/colormap.hpp"
 
 namespace attnscope {
 

@@ -6,8 +6,8 @@
 #include <array>
 #include <cmath>
 
+#include "core/base/progress_scope.hpp"
 #include "core/figure/text_metrics.hpp"
-#include "core/progress_scope.hpp"
 
 namespace attnscope::figure {
 

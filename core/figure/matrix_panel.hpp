@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"
-#include "core/weight_scale.hpp"
+#include "core/presentation/weight_scale.hpp"
 
 namespace attnscope::figure {
 

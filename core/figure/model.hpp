@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/colormap_tables.hpp"
+#include "core/presentation/colormap_tables.hpp"
 
 namespace attnscope::figure {
 

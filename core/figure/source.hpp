@@ -3,7 +3,7 @@
 // object, so `export --from FILE` can draw the same figure again.
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 
 namespace attnscope::figure {

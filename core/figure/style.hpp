@@ -1,7 +1,7 @@
 #pragma once
 // Page size, type sizes and colours of a figure, derived once from the options.
-#include "core/colormap.hpp"
 #include "core/figure/figure.hpp"
+#include "core/presentation/colormap.hpp"
 
 namespace attnscope::figure {
 

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "core/figure/text_metrics.hpp"
-#include "core/token_motion.hpp"
+#include "core/presentation/token_motion.hpp"
 
 namespace attnscope::figure {
 

@@ -1,8 +1,8 @@
 #pragma once
 // A step's token-by-head plane: one strip per head, memory positions left to right, each cell
-// holding an original token in its own colour (core/token_motion.hpp, shared with the GUI), so
+// holding an original token in its own colour (core/presentation/token_motion.hpp, shared with the GUI), so
 // moves (roll, grouping) show.
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"

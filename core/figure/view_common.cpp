@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "core/analysis/values_window.hpp"
 #include "core/figure/views.hpp"
-#include "core/scene.hpp"
-#include "core/shaping_params.hpp"
-#include "core/values_window.hpp"
+#include "core/scene/scene.hpp"
+#include "core/scene/shaping_params.hpp"
 
 namespace attnscope::figure {
 

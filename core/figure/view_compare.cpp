@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
-#include "core/compare.hpp"
+#include "core/base/progress_scope.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
-#include "core/progress_scope.hpp"
+#include "core/presentation/compare.hpp"
 
 namespace attnscope::figure {
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "core/cost.hpp"
+#include "core/analysis/cost.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"

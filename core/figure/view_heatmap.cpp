@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "core/base/progress_scope.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/views.hpp"
-#include "core/progress_scope.hpp"
 
 namespace attnscope::figure {
 

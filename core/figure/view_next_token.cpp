@@ -9,7 +9,7 @@
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
-#include "core/reach.hpp"
+#include "core/reach/reach.hpp"
 
 namespace attnscope::figure {
 

@@ -10,8 +10,8 @@
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/token_grid.hpp"
 #include "core/figure/views.hpp"
-#include "core/shift_symmetry.hpp"
-#include "core/token_motion.hpp"
+#include "core/presentation/shift_symmetry.hpp"
+#include "core/presentation/token_motion.hpp"
 
 namespace attnscope::figure {
 

@@ -9,7 +9,7 @@
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
-#include "core/weight_scale.hpp"
+#include "core/presentation/weight_scale.hpp"
 
 namespace attnscope::figure {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/model.hpp"

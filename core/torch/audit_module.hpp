@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/audit.hpp"
+#include "core/analysis/audit.hpp"
 
 namespace attnscope {
 

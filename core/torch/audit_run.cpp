@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/input_error.hpp"
+#include "core/base/input_error.hpp"
 #include "core/torch/audit_module.hpp"
 #include "core/torch/printable.hpp"
 

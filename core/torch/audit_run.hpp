@@ -3,7 +3,7 @@
 // output token depends on, and records the module's own tensor steps.
 #include <functional>
 
-#include "core/audit.hpp"
+#include "core/analysis/audit.hpp"
 
 namespace attnscope {
 

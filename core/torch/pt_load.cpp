@@ -8,8 +8,8 @@
 #include <fstream>
 #include <new>
 
-#include "core/atomic_file.hpp"
-#include "core/input_error.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/input_error.hpp"
 #include "core/torch/printable.hpp"
 
 namespace attnscope {

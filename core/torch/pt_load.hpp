@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "core/mask_tensor.hpp"
+#include "core/masks/mask_tensor.hpp"
 
 namespace attnscope {
 

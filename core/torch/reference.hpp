@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/qkv.hpp"
-#include "core/scene.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "core/scene.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

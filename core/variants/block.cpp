@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/variant.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"

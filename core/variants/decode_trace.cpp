@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/frame.hpp"
+#include "core/scene/frame.hpp"
 #include "core/variants/masked_trace.hpp"
 
 namespace attnscope {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/scene.hpp"
-#include "core/trace.hpp"
+#include "core/scene/scene.hpp"
+#include "core/scene/trace.hpp"
 
 namespace attnscope {
 

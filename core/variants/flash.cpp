@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "core/policy.hpp"
-#include "core/variant.hpp"
+#include "core/scene/policy.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"

@@ -1,5 +1,5 @@
 // Dense causal attention: the baseline every sparse pattern is compared with.
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 
 namespace attnscope {
 namespace {

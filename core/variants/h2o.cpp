@@ -7,9 +7,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/progress_scope.hpp"
-#include "core/qkv.hpp"
-#include "core/variant.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/decode_trace.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"

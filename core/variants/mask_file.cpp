@@ -2,8 +2,8 @@
 // like any variant: `attnscope gui --mask-file FILE`, `attnscope export --mask-file FILE`.
 #include <fmt/format.h>
 
-#include "core/user_mask.hpp"
-#include "core/variant.hpp"
+#include "core/masks/user_mask.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 
 namespace attnscope {

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "core/frame.hpp"
-#include "core/scene.hpp"
-#include "core/trace.hpp"
+#include "core/scene/frame.hpp"
+#include "core/scene/scene.hpp"
+#include "core/scene/trace.hpp"
 
 namespace attnscope {
 

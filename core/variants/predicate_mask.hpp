@@ -3,7 +3,7 @@
 // column runs, so the mask never holds an N×N bitmap. Not a variant; shared by several.
 #include <vector>
 
-#include "core/row_runs.hpp"
+#include "core/cells/row_runs.hpp"
 
 namespace attnscope {
 

@@ -1,6 +1,6 @@
 // LongLoRA S2-Attn as the paper's Algorithm 1 and its roll-based code compute it: the second half
 // of the heads is rolled by -G/2, cut into groups, and masked causally in the rolled frame.
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 #include "core/variants/variant_params.hpp"
 
 namespace attnscope {

@@ -1,7 +1,7 @@
 // S2-Attn with the mask compared on original token indices instead of frame slots: the same
 // groups as s2, no leak. This is the pattern the paper's Figure 2 draws.
 
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 
 namespace attnscope {
 namespace {

@@ -2,7 +2,7 @@
 // boundaries [0, s, s+G, ..., N-s, N], so the wrapped group is split into its two halves.
 #include <fmt/format.h>
 
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 
 namespace attnscope {
 namespace {

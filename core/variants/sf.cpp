@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/variant_params.hpp"
 

@@ -1,6 +1,6 @@
 // LongLoRA's pattern 1 in every head: causal attention inside fixed groups of G, no shift, so
 // groups never talk to each other.
-#include "core/grouped.hpp"
+#include "core/variants/grouped.hpp"
 
 namespace attnscope {
 namespace {

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/cost.hpp"
-#include "core/progress_scope.hpp"
-#include "core/qkv.hpp"
-#include "core/variant.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/cells/cell_counts.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/scene.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 

@@ -2,7 +2,7 @@
 // Sparse Transformer's 'local' mode.
 #include <fmt/format.h>
 
-#include "core/variant.hpp"
+#include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "core/variants/variant_params.hpp"

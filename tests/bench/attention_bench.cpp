@@ -3,9 +3,9 @@
 // attention. Run: build/tests/bench/attention_bench
 #include <ATen/Parallel.h>
 
-#include "core/analysis.hpp"
-#include "core/grouped.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/torch/reference.hpp"
+#include "core/variants/grouped.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 
 namespace attnscope {

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/mask_file.hpp"
-#include "core/mask_lint.hpp"
-#include "core/mask_reading.hpp"
+#include "core/masks/mask_file.hpp"
+#include "core/masks/mask_lint.hpp"
+#include "core/masks/mask_reading.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 #include "tests/support/npy_header.hpp"
 

@@ -2,8 +2,8 @@
 // real settings, with ratios from the same run: against the same scene at N = 8192 (16x the
 // tokens should cost about 16x, not 256x: the cost follows row runs), and against the value
 // path at the largest size it handles. Run: build/tests/bench/structure_bench
-#include "core/analysis.hpp"
-#include "core/reach.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/reach/reach.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 
 namespace attnscope {

@@ -13,8 +13,8 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/isolated_run.hpp"
-#include "core/audit_analysis.hpp"
-#include "core/scene.hpp"
+#include "core/analysis/audit_analysis.hpp"
+#include "core/scene/scene.hpp"
 #include "tests/cli/cli_test_support.hpp"
 
 namespace attnscope {

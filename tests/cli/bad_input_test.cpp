@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/variant.hpp"
+#include "core/scene/variant.hpp"
 #include "tests/cli/cli_test_support.hpp"
 
 namespace attnscope {

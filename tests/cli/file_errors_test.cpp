@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/atomic_file.hpp"
-#include "core/scene.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/scene/scene.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/figure/figure_test_support.hpp"
 

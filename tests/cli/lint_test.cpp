@@ -7,7 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/torch/pt_load.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/support/npy_header.hpp"

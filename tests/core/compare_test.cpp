@@ -2,8 +2,8 @@
 // layers split the union of two masks into disjoint parts painted in three distinct colours.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/compare.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/compare.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {

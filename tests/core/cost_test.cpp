@@ -2,8 +2,8 @@
 // and the paper's setting worked out by hand.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/cost.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/analysis/cost.hpp"
 
 namespace attnscope {
 namespace {

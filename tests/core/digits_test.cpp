@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "core/digits.hpp"
+#include "core/presentation/digits.hpp"
 
 namespace attnscope {
 namespace {

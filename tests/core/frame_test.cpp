@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/frame.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/scene/frame.hpp"
 
 namespace attnscope {
 namespace {

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/analysis.hpp"
-#include "core/glossary.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/glossary.hpp"
 
 namespace attnscope {
 namespace {

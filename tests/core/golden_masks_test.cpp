@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/core/golden_support.hpp"
 
 namespace attnscope {

@@ -3,7 +3,7 @@
 // cell by cell from the analysis, independently of the CLI's own renderer.
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope::test {
 

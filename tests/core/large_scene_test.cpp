@@ -2,7 +2,7 @@
 // a child process so the peak resident size belongs to this analysis alone.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/core/child_rss.hpp"
 
 namespace attnscope {

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/analysis.hpp"
-#include "core/reach.hpp"
-#include "core/values_window.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/analysis/values_window.hpp"
+#include "core/reach/reach.hpp"
 #include "tests/core/child_rss.hpp"
 #include "tests/support/preset_files.hpp"
 #include "tests/support/scene_builder.hpp"

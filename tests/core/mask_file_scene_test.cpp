@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/analysis.hpp"
-#include "core/user_mask.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/masks/user_mask.hpp"
 #include "tests/support/npy_header.hpp"
 #include "tests/support/scene_builder.hpp"
 

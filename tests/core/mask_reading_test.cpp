@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/analysis.hpp"
-#include "core/block_mask.hpp"
-#include "core/mask_file.hpp"
-#include "core/mask_lint.hpp"
-#include "core/mask_reading.hpp"
-#include "core/user_mask.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/masks/block_mask.hpp"
+#include "core/masks/mask_file.hpp"
+#include "core/masks/mask_lint.hpp"
+#include "core/masks/mask_reading.hpp"
+#include "core/masks/user_mask.hpp"
 #include "tests/support/npy_header.hpp"
 
 namespace attnscope {

@@ -1,8 +1,8 @@
 // The bytes a .pt mask crosses the pipe in, from the process that read it with LibTorch.
 #include <gtest/gtest.h>
 
-#include "core/input_error.hpp"
-#include "core/mask_tensor.hpp"
+#include "core/base/input_error.hpp"
+#include "core/masks/mask_tensor.hpp"
 
 namespace attnscope {
 namespace {

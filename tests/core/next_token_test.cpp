@@ -6,8 +6,8 @@
 #include <queue>
 #include <set>
 
-#include "core/analysis.hpp"
-#include "core/reach.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/reach/reach.hpp"
 
 namespace attnscope {
 namespace {

@@ -2,8 +2,8 @@
 // kind, an overflow or a crash.
 #include <gtest/gtest.h>
 
-#include "core/mask_file.hpp"
-#include "core/scene.hpp"
+#include "core/masks/mask_file.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "core/analysis.hpp"
-#include "core/progress_scope.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/base/progress_scope.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {

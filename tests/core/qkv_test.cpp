@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 namespace {

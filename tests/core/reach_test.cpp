@@ -4,10 +4,10 @@
 #include <chrono>
 #include <random>
 
-#include "core/analysis.hpp"
-#include "core/progress_scope.hpp"
-#include "core/reach.hpp"
-#include "core/reach_cover.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/reach/reach.hpp"
+#include "core/reach/reach_cover.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "tests/support/scene_builder.hpp"
 

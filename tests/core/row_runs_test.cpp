@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "core/row_runs.hpp"
+#include "core/cells/row_runs.hpp"
 
 namespace attnscope {
 namespace {

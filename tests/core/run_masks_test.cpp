@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <functional>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {

@@ -3,7 +3,7 @@
 // from the spec's worked case (N = 15, G = 5), not from this implementation.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "core/analysis.hpp"
-#include "core/frame.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/scene/frame.hpp"
 
 namespace attnscope {
 namespace {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/analysis.hpp"
-#include "core/policy.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/scene/policy.hpp"
 
 namespace attnscope {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 namespace {

@@ -2,7 +2,7 @@
 // defining predicates, and at N = 131072 with 32 heads take their distinct runs, not N²/2l.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/variants/predicate_mask.hpp"
 #include "tests/core/child_rss.hpp"
 #include "tests/support/scene_builder.hpp"

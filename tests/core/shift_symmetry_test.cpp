@@ -1,8 +1,8 @@
 // The ±G/2 symmetry: rolls that differ by G make the same groups in another batch order.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/shift_symmetry.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/shift_symmetry.hpp"
 
 namespace attnscope {
 namespace {

@@ -2,7 +2,7 @@
 // shifts heads 16-31, and the first eight heads alone would show no leak.
 #include <gtest/gtest.h>
 
-#include "core/shown_heads.hpp"
+#include "core/presentation/shown_heads.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {

@@ -2,9 +2,9 @@
 // masks would pass the budget is refused while it is built.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/row_runs.hpp"
-#include "core/structure_budget.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/cells/row_runs.hpp"
+#include "core/cells/structure_budget.hpp"
 
 namespace attnscope {
 namespace {

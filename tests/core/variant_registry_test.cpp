@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/formats.hpp"
 #include "core/figure/views.hpp"
-#include "core/shaping_params.hpp"
+#include "core/scene/shaping_params.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {

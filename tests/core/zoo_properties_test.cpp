@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 namespace attnscope {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/scene.hpp"
+#include "core/scene/scene.hpp"
 #include "core/torch/audit_run.hpp"
 
 namespace attnscope {

@@ -2,8 +2,8 @@
 // not; `attnscope variants --json` reports the same, so the two cannot drift apart.
 #include <gtest/gtest.h>
 
+#include "core/scene/variant.hpp"
 #include "core/torch/reference.hpp"
-#include "core/variant.hpp"
 
 namespace attnscope {
 namespace {

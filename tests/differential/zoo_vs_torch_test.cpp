@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/torch/reference.hpp"
 
 namespace attnscope {

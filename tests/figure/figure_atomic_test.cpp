@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/analysis.hpp"
-#include "core/atomic_file.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/progress_scope.hpp"
 #include "core/figure/figure.hpp"
-#include "core/progress_scope.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
 namespace attnscope {

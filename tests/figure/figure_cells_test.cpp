@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"

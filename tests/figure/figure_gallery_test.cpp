@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/text_metrics.hpp"

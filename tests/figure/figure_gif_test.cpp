@@ -7,7 +7,7 @@
 #include <cstring>
 #include <map>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "tests/figure/figure_test_support.hpp"
 

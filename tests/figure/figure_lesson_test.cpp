@@ -1,9 +1,9 @@
 // The lesson figures: what each one states is the core's number, and what it draws matches it.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/views.hpp"
-#include "core/reach.hpp"
+#include "core/reach/reach.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
 namespace attnscope {

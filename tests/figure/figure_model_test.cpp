@@ -1,7 +1,7 @@
 // The figure model before any format: which encoding a matrix gets at which size.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "core/analysis.hpp"
-#include "core/colormap.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/model.hpp"
-#include "core/scene.hpp"
+#include "core/presentation/colormap.hpp"
+#include "core/scene/scene.hpp"
 #include "tests/support/color_distance.hpp"
 #include "tests/support/scene_builder.hpp"
 

@@ -8,7 +8,7 @@
 #include <iterator>
 #include <map>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
 

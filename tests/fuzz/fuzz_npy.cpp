@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/mask_file.hpp"
-#include "core/mask_reading.hpp"
-#include "core/scene.hpp"
+#include "core/masks/mask_file.hpp"
+#include "core/masks/mask_reading.hpp"
+#include "core/scene/scene.hpp"
 
 using namespace attnscope;
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/input_error.hpp"
+#include "core/base/input_error.hpp"
 #include "core/torch/pt_load.hpp"
 #include "tests/fuzz/torch_fuzz.hpp"
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 
 using namespace attnscope;
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/input_error.hpp"
+#include "core/base/input_error.hpp"
 #include "core/torch/audit_module.hpp"
 #include "tests/fuzz/torch_fuzz.hpp"
 

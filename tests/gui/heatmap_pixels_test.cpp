@@ -2,8 +2,8 @@
 // core finds leaks and nowhere else, masked cells in the theme's masked colour, row 0 on top.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
-#include "core/weight_scale.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/weight_scale.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {

@@ -2,7 +2,7 @@
 // cell the fixture's construction lets through (query 2 reading key 5) is marked, nothing else.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {

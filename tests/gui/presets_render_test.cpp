@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/gui/screenshot_support.hpp"
 #include "tests/support/preset_files.hpp"
 

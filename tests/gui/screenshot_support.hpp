@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/colormap.hpp"
+#include "core/presentation/colormap.hpp"
 #include "tests/support/color_distance.hpp"
 #include "tests/support/process.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "core/analysis.hpp"
-#include "core/weight_scale.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/presentation/weight_scale.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {

@@ -3,7 +3,7 @@
 // query's keys are painted in the leak colour.
 #include <gtest/gtest.h>
 
-#include "core/analysis.hpp"
+#include "core/analysis/analysis.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {

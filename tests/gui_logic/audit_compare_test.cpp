@@ -4,7 +4,7 @@
 
 #include "app/gui/apply.hpp"
 #include "app/gui/startup.hpp"
-#include "core/compare.hpp"
+#include "core/presentation/compare.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope::test {

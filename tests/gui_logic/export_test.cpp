@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "app/gui/export_figure.hpp"
-#include "core/compare.hpp"
+#include "core/presentation/compare.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {

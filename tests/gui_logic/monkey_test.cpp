@@ -13,7 +13,7 @@
 #include <random>
 
 #include "app/gui/export_figure.hpp"
-#include "core/variant.hpp"
+#include "core/scene/variant.hpp"
 #include "tests/figure/figure_test_support.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 

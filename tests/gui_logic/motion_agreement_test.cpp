@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/figure/views.hpp"
-#include "core/token_motion.hpp"
+#include "core/presentation/token_motion.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {

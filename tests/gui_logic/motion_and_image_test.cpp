@@ -3,7 +3,7 @@
 
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/token_bands.hpp"
-#include "core/token_motion.hpp"
+#include "core/presentation/token_motion.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {

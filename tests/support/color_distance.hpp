@@ -3,7 +3,7 @@
 // pixels with the colour table through it, each with a tolerance that says what may blend.
 #include <cstdlib>
 
-#include "core/colormap.hpp"
+#include "core/presentation/colormap.hpp"
 
 namespace attnscope::test {
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <string>
 
-#include "core/analysis.hpp"
-#include "core/scene.hpp"
+#include "core/analysis/analysis.hpp"
+#include "core/scene/scene.hpp"
 
 namespace attnscope::test {
 

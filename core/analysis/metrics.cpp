@@ -1,0 +1,40 @@
+#include "core/analysis/metrics.hpp"
+
+#include <cstddef>
+
+#include "core/analysis/cost.hpp"
+
+namespace attnscope {
+
+Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<RowRuns>& leaks,
+                        const RowRuns& policy_cells) {
+  Metrics m;
+  const int n = policy_cells.rows();
+  const double square = static_cast<double>(n) * n;
+  for (std::size_t h = 0; h < masks.size(); ++h) {
+    HeadMetrics head;
+    head.allowed = masks[h].count();
+    head.leaks = leaks[h].count();
+    head.density = head.allowed / square;
+    m.total_allowed += head.allowed;
+    m.total_leaks += head.leaks;
+    m.density += head.density / static_cast<double>(masks.size());
+    m.heads.push_back(head);
+  }
+  // The union of the heads is streamed row by row over the distinct masks, never stored.
+  const std::vector<const RowRuns*> distinct = runs_distinct(masks);
+  UnionRows union_rows(distinct);
+  for (int q = 0; q < n; ++q) {
+    const std::vector<Run>& row = union_rows.row(q);
+    for (const Run& run : row) m.union_allowed += run.length();
+    m.policy_covered += runs_overlap(row.data(), row.data() + row.size(), policy_cells.row_begin(q),
+                                     policy_cells.row_end(q));
+  }
+  m.policy_cells = policy_cells.count();
+  m.flops_vs_dense = m.total_allowed / (square * static_cast<double>(masks.size()));
+  m.flops_vs_full = m.total_allowed / (static_cast<double>(cost_full_cells(n)) * static_cast<double>(masks.size()));
+  m.coverage = m.policy_cells ? static_cast<double>(m.policy_covered) / m.policy_cells : 0.0;
+  return m;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,334 @@
+#include "core/cells/row_runs.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <stdexcept>
+
+namespace attnscope {
+
+RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
+  data_->row_first.reserve(static_cast<size_t>(rows));
+  data_->row_runs.reserve(static_cast<size_t>(rows));
+  data_->charge.update(bytes_of(*data_));
+}
+
+RowRuns::Data& RowRuns::own() {
+  if (data_.use_count() > 1) {
+    data_ = std::make_shared<Data>(*data_);
+    data_->charge.update(bytes_of(*data_));
+  }
+  return *data_;
+}
+
+int64_t RowRuns::bytes_of(const Data& data) {
+  return static_cast<int64_t>(data.runs.capacity() * sizeof(Run) +
+                              data.row_first.capacity() * sizeof(uint32_t) +
+                              data.row_runs.capacity() * sizeof(uint32_t));
+}
+
+int64_t RowRuns::storage_bytes() const { return bytes_of(*data_); }
+
+// Appends `runs` to `stored`, sorted and merged, adding their cells to `cells`; sorting in
+// `stored` leaves the caller's list alone, so callers reuse one list for every row.
+void RowRuns::normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const {
+  const size_t first = stored.size();
+  for (const Run& run : runs)
+    if (run.begin < 0 || run.end > cols_ || run.begin > run.end)
+      throw std::out_of_range("RowRuns: run outside the column range");
+  stored.insert(stored.end(), runs.begin(), runs.end());
+  const auto row = stored.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(row, stored.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; }))
+    std::sort(row, stored.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  size_t kept = first;
+  for (size_t i = first; i < stored.size(); ++i) {
+    const Run run = stored[i];
+    if (run.length() == 0) continue;
+    if (kept > first && stored[kept - 1].end >= run.begin) {
+      const int32_t old_end = stored[kept - 1].end;
+      stored[kept - 1].end = std::max(old_end, run.end);
+      cells += stored[kept - 1].end - old_end;
+    } else {
+      stored[kept++] = run;
+      cells += run.length();
+    }
+  }
+  stored.resize(kept);
+}
+
+void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cells) {
+  if (static_cast<uint64_t>(data.runs.size()) > UINT32_MAX)
+    throw std::length_error("RowRuns: more than 4 G runs");
+  data.row_first.push_back(static_cast<uint32_t>(first));
+  data.row_runs.push_back(static_cast<uint32_t>(count));
+  data.run_total += count;
+  data.cell_total += cells;
+  // A set lives on after its last row, often by the dozen (one per head): without the slack
+  // that growth left, which can be as large as the runs themselves.
+  if (complete()) data.runs.shrink_to_fit();
+  data.charge.update(bytes_of(data));
+}
+
+void RowRuns::append_row(const std::vector<Run>& runs) {
+  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  const int64_t first = static_cast<int64_t>(data.runs.size());
+  int64_t cells = 0;
+  normalise_into(runs, data.runs, cells);
+  row_appended(data, first, static_cast<int64_t>(data.runs.size()) - first, cells);
+}
+
+int64_t RowRuns::store_runs(const std::vector<Run>& runs) {
+  Data& data = own();
+  const int64_t first = static_cast<int64_t>(data.runs.size());
+  int64_t cells = 0;
+  normalise_into(runs, data.runs, cells);
+  data.charge.update(bytes_of(data));
+  return first;
+}
+
+void RowRuns::append_row_view(int64_t first, int64_t count) {
+  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  if (first < 0 || count < 0 || first + count > static_cast<int64_t>(data.runs.size()))
+    throw std::out_of_range("RowRuns: a row view outside the stored runs");
+  int64_t cells = 0;
+  for (int64_t i = first; i < first + count; ++i) cells += data.runs[static_cast<size_t>(i)].length();
+  row_appended(data, first, count, cells);
+}
+
+void RowRuns::append_row_repeat() {
+  const int row = static_cast<int>(data_->row_runs.size()) - 1;
+  if (row < 0) throw std::logic_error("RowRuns: no row to repeat");
+  append_row_view(row_first(row), row_run_count(row));
+}
+
+void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
+  std::sort(columns.begin(), columns.end());
+  std::vector<Run> runs;
+  for (int32_t c : columns) {
+    if (!runs.empty() && runs.back().end >= c) {
+      runs.back().end = std::max(runs.back().end, c + 1);
+    } else {
+      runs.push_back({c, c + 1});
+    }
+  }
+  append_row(runs);
+}
+
+RowRuns RowRuns::empty(int rows, int cols) {
+  RowRuns out(rows, cols);
+  out.data_->row_first.assign(static_cast<size_t>(rows), 0);
+  out.data_->row_runs.assign(static_cast<size_t>(rows), 0);
+  out.data_->charge.update(bytes_of(*out.data_));
+  return out;
+}
+
+bool RowRuns::contains(int row, int col) const { return rank_in_row(row, col) >= 0; }
+
+int64_t RowRuns::row_count(int row) const {
+  int64_t cells = 0;
+  for (const Run* r = row_begin(row); r != row_end(row); ++r) cells += r->length();
+  return cells;
+}
+
+int64_t RowRuns::row_cell_offset(int row) const { return data_->offsets.at(*this, row); }
+
+int64_t RowRuns::CellOffsets::at(const RowRuns& set, int row) const {
+  if (row < filled_.load(std::memory_order_acquire)) return starts_[row];
+  const std::lock_guard<std::mutex> lock(mutex_);
+  int filled = filled_.load(std::memory_order_relaxed);
+  if (!starts_) {
+    starts_ = std::make_unique<int64_t[]>(static_cast<size_t>(set.rows()) + 1);
+    starts_[0] = 0;
+    filled = 1;
+  }
+  // Entry r + 1 needs row r appended; a row not yet appended has no offset.
+  const int appended = static_cast<int>(set.data_->row_runs.size());
+  if (row > appended) throw std::out_of_range("RowRuns: the offset of a row not yet appended");
+  for (; filled <= appended; ++filled) starts_[filled] = starts_[filled - 1] + set.row_count(filled - 1);
+  filled_.store(filled, std::memory_order_release);
+  return starts_[row];
+}
+
+int64_t RowRuns::rank_in_row(int row, int col) const {
+  int64_t before = 0;
+  for (const Run* r = row_begin(row); r != row_end(row); ++r) {
+    if (col < r->begin) return -1;
+    if (col < r->end) return before + (col - r->begin);
+    before += r->length();
+  }
+  return -1;
+}
+
+std::vector<std::pair<int, int>> RowRuns::cells() const {
+  std::vector<std::pair<int, int>> out;
+  out.reserve(static_cast<size_t>(count()));
+  for (int row = 0; row < rows_; ++row)
+    for (const Run* r = row_begin(row); r != row_end(row); ++r)
+      for (int c = r->begin; c < r->end; ++c) out.emplace_back(row, c);
+  return out;
+}
+
+bool RowRuns::operator==(const RowRuns& other) const {
+  if (rows_ != other.rows_ || cols_ != other.cols_) return false;
+  if (shares_storage(other)) return true;
+  if (data_->cell_total != other.data_->cell_total || data_->row_runs != other.data_->row_runs) return false;
+  for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row)
+    if (!std::equal(row_begin(row), row_end(row), other.row_begin(row))) return false;
+  return true;
+}
+
+namespace {
+
+enum class SetOp { Intersection, Difference, Union };
+
+// One merge pass over the boundaries of both rows' runs (sorted, disjoint, not touching); each
+// elementary interval is kept or dropped by op.
+void combine_row(const Run* a, const Run* a_end, const Run* b, const Run* b_end, SetOp op,
+                 std::vector<Run>& out) {
+  if (op != SetOp::Union && b_end - b == 1 && b->begin < b->end) {
+    // One run on b's side (a causal policy's row, a window): clipping a's runs against it is
+    // linear without the general walk over both lists' boundaries, most of the time of a leak set
+    // of 32 BigBird heads at N = 131072.
+    out.clear();
+    for (const Run* run = a; run != a_end; ++run) {
+      if (op == SetOp::Intersection) {
+        const Run inside{std::max(run->begin, b->begin), std::min(run->end, b->end)};
+        if (inside.begin < inside.end) out.push_back(inside);
+        continue;
+      }
+      if (run->begin < b->begin) out.push_back({run->begin, std::min(run->end, b->begin)});
+      if (run->end > b->end) out.push_back({std::max(run->begin, b->end), run->end});
+    }
+    return;
+  }
+  const size_t a_cuts = 2 * static_cast<size_t>(a_end - a), b_cuts = 2 * static_cast<size_t>(b_end - b);
+  auto cut = [](const Run* runs, size_t i) { return i % 2 == 0 ? runs[i / 2].begin : runs[i / 2].end; };
+  out.clear();
+  size_t i = 0, j = 0;
+  int32_t previous = 0;
+  while (i < a_cuts || j < b_cuts) {
+    const int32_t x = std::min(i < a_cuts ? cut(a, i) : INT32_MAX, j < b_cuts ? cut(b, j) : INT32_MAX);
+    // Between two cuts, being inside a run means an odd number of its cuts were passed.
+    const bool in_a = i % 2 == 1, in_b = j % 2 == 1;
+    const bool keep = op == SetOp::Intersection ? (in_a && in_b)
+                      : op == SetOp::Difference ? (in_a && !in_b)
+                                                : (in_a || in_b);
+    if (keep && previous < x) {
+      if (!out.empty() && out.back().end == previous) out.back().end = x;
+      else out.push_back({previous, x});
+    }
+    while (i < a_cuts && cut(a, i) == x) ++i;
+    while (j < b_cuts && cut(b, j) == x) ++j;
+    previous = x;
+  }
+}
+
+RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
+  if (a.rows() != b.rows() || a.cols() != b.cols())
+    throw std::invalid_argument("RowRuns: combining sets of different shapes");
+  if (a.shares_storage(b)) return op == SetOp::Difference ? RowRuns::empty(a.rows(), a.cols()) : a;
+  RowRuns out(a.rows(), a.cols());
+  std::vector<Run> row_runs;
+  for (int row = 0; row < a.rows(); ++row) {
+    combine_row(a.row_begin(row), a.row_end(row), b.row_begin(row), b.row_end(row), op, row_runs);
+    out.append_row(row_runs);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets) {
+  std::vector<const RowRuns*> out;
+  for (const RowRuns& set : sets)
+    if (std::none_of(out.begin(), out.end(), [&](const RowRuns* seen) { return seen->shares_storage(set); }))
+      out.push_back(&set);
+  return out;
+}
+
+namespace {
+
+bool begins_before(const Run& a, const Run& b) { return a.begin < b.begin; }
+
+// Merges overlapping or touching runs of a list sorted by first column, in place.
+void merge_touching(std::vector<Run>& runs) {
+  size_t kept = 0;
+  for (const Run& run : runs) {
+    if (kept > 0 && runs[kept - 1].end >= run.begin) runs[kept - 1].end = std::max(runs[kept - 1].end, run.end);
+    else runs[kept++] = run;
+  }
+  runs.resize(kept);
+}
+
+}  // namespace
+
+void runs_coalesce(std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(), begins_before);
+  merge_touching(runs);
+}
+
+void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out) {
+  out.clear();
+  // Each set's row is sorted already: for a few sets, merging them in turn is linear where
+  // sorting their concatenation was most of the time of a receptive field over two heads.
+  constexpr size_t kMergedSets = 4;
+  for (const RowRuns* set : sets) {
+    const size_t sorted = out.size();
+    out.insert(out.end(), set->row_begin(row), set->row_end(row));
+    if (sets.size() <= kMergedSets && sorted > 0 && sorted < out.size() && begins_before(out[sorted], out[sorted - 1]))
+      std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sorted), out.end(), begins_before);
+  }
+  if (sets.size() > kMergedSets) std::sort(out.begin(), out.end(), begins_before);
+  merge_touching(out);
+}
+
+const std::vector<Run>& UnionRows::row(int q) {
+  const bool repeated = made_for_ >= 0 && std::all_of(sets_.begin(), sets_.end(), [&](const RowRuns* set) {
+                          return set->same_runs(q, made_for_);
+                        });
+  if (!repeated) runs_union_row(sets_, q, row_);
+  made_for_ = q;
+  return row_;
+}
+
+RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begin, int col_end) {
+  if (row_begin < 0 || row_end > set.rows() || row_begin > row_end || col_begin < 0 ||
+      col_end > set.cols() || col_begin > col_end)
+    throw std::out_of_range("RowRuns: a window outside the set");
+  RowRuns out(row_end - row_begin, col_end - col_begin);
+  std::vector<Run> row;
+  for (int q = row_begin; q < row_end; ++q) {
+    row.clear();
+    for (const Run* r = set.row_begin(q); r != set.row_end(q); ++r) {
+      const int32_t begin = std::max(r->begin, col_begin), end = std::min(r->end, col_end);
+      if (begin < end) row.push_back({begin - col_begin, end - col_begin});
+    }
+    out.append_row(row);
+  }
+  return out;
+}
+
+void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out) {
+  combine_row(a, a_end, b, b_end, SetOp::Union, out);
+}
+
+int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end) {
+  int64_t cells = 0;
+  while (a != a_end && b != b_end) {
+    cells += std::max(0, std::min(a->end, b->end) - std::max(a->begin, b->begin));
+    if (a->end < b->end) ++a;
+    else ++b;
+  }
+  return cells;
+}
+
+RowRuns runs_intersection(const RowRuns& a, const RowRuns& b) {
+  return combine(a, b, SetOp::Intersection);
+}
+RowRuns runs_difference(const RowRuns& a, const RowRuns& b) {
+  return combine(a, b, SetOp::Difference);
+}
+RowRuns runs_union(const RowRuns& a, const RowRuns& b) { return combine(a, b, SetOp::Union); }
+
+}  // namespace attnscope

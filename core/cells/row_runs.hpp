@@ -1,0 +1,144 @@
+#pragma once
+// A set of (row, column) cells stored as sorted half-open column runs per row. Masks of every
+// variant, the policies and the leak sets use it, so an N = 131072 scene never needs an N×N
+// bitmap. Copies share their storage (heads with the same mask cost one copy); appending to a
+// shared set copies it first. A row may also be a view of runs stored once for many rows (every
+// row of a BigBird block, or the rows of a strided head that are prefixes of one list), so such
+// masks cost their distinct runs rather than the sum of their rows.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/cells/structure_budget.hpp"
+
+namespace attnscope {
+
+struct Run {
+  int32_t begin = 0;  // first column
+  int32_t end = 0;    // one past the last column
+  int32_t length() const { return end - begin; }
+  bool operator==(const Run&) const = default;
+};
+
+class RowRuns {
+ public:
+  RowRuns() = default;
+  RowRuns(int rows, int cols);
+  static RowRuns empty(int rows, int cols);  // complete, no cells
+
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  // True when both hold the same storage (a copy of one set): equal without comparing rows.
+  bool shares_storage(const RowRuns& other) const { return data_ == other.data_; }
+
+  // Rows must be appended in order; runs of a row are normalised (sorted, merged).
+  void append_row(const std::vector<Run>& runs);
+  // Builds a row from sorted or unsorted column ids.
+  void append_row_from_columns(std::vector<int32_t> columns);
+  // Stores runs for rows to view later, normalised like a row; returns the index of the first.
+  int64_t store_runs(const std::vector<Run>& runs);
+  // Appends a row made of the stored runs [first, first + count) (any stretch of a stored list).
+  void append_row_view(int64_t first, int64_t count);
+  // Appends a row equal to the last one, sharing its runs.
+  void append_row_repeat();
+
+  const Run* row_begin(int row) const { return data_->runs.data() + row_first(row); }
+  const Run* row_end(int row) const { return row_begin(row) + row_run_count(row); }
+  int64_t row_run_count(int row) const { return data_->row_runs[row]; }
+  // True when both rows are the same stored runs (views of one list, or one row repeated).
+  bool same_runs(int row, int other) const {
+    return row_first(row) == row_first(other) && row_run_count(row) == row_run_count(other);
+  }
+  // Runs of all rows (a run viewed by several rows counts for each).
+  int64_t run_count() const { return data_->run_total; }
+
+  bool contains(int row, int col) const;
+  // Position of (row, col) among the row's cells in column order, or -1 if the cell is absent.
+  int64_t rank_in_row(int row, int col) const;
+  int64_t row_count(int row) const;
+  // Index of the row's first cell in a flat, row-major array of all cells (stored values). The
+  // offsets are built on first use, so a set that never meets values never holds them.
+  int64_t row_cell_offset(int row) const;
+  int64_t count() const { return data_->cell_total; }
+  bool complete() const { return static_cast<int>(data_->row_runs.size()) == rows_; }
+  // Heap bytes held by the storage (shared copies count once).
+  int64_t storage_bytes() const;
+
+  // Every cell as (row, col), row-major; for small sets and tests.
+  std::vector<std::pair<int, int>> cells() const;
+
+  bool operator==(const RowRuns& other) const;
+
+ private:
+  // Where each row's cells start in a flat array: filled up to the rows appended so far on first
+  // use. Readers of filled entries take no lock; a copy starts empty.
+  class CellOffsets {
+   public:
+    CellOffsets() = default;
+    CellOffsets(const CellOffsets&) {}
+    CellOffsets& operator=(const CellOffsets&) = delete;
+    int64_t at(const RowRuns& set, int row) const;
+
+   private:
+    mutable std::mutex mutex_;
+    mutable std::unique_ptr<int64_t[]> starts_;  // rows + 1 entries, allocated once
+    mutable std::atomic<int> filled_{0};         // entries of starts_ that hold their offset
+  };
+  // 32-bit run indices: 4 G runs would be 32 GiB, far past any memory bound; the per-row index
+  // is then 8 bytes, the most a mask of 32 distinct heads at N = 131072 holds besides its runs.
+  struct Data {
+    std::vector<Run> runs;
+    std::vector<uint32_t> row_first;  // where each row's runs start in `runs`
+    std::vector<uint32_t> row_runs;   // how many runs each row has
+    int64_t run_total = 0;
+    int64_t cell_total = 0;
+    BudgetCharge charge;  // storage_bytes(), kept up to date as the vectors grow
+    CellOffsets offsets;
+  };
+  Data& own();  // the storage, copied first if another set shares it
+  int64_t row_first(int row) const { return data_->row_first[row]; }
+  void normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
+  void row_appended(Data& data, int64_t first, int64_t count, int64_t cells);
+  static int64_t bytes_of(const Data& data);
+
+  int rows_ = 0;
+  int cols_ = 0;
+  std::shared_ptr<Data> data_ = std::make_shared<Data>();
+};
+
+// The sets with distinct storage among `sets`, in order: heads that share a mask count once.
+std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
+// Row `row` of the union of `sets`, sorted and merged, into `out`; streams a union of many
+// heads without building it.
+void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
+// The rows of the union of `sets`, read in increasing order. A row whose runs are the previous
+// row's in every set (all rows of a BigBird block view one stored row) reuses the union made for
+// that row instead of merging again.
+class UnionRows {
+ public:
+  explicit UnionRows(const std::vector<const RowRuns*>& sets) : sets_(sets) {}
+  const std::vector<Run>& row(int q);
+
+ private:
+  const std::vector<const RowRuns*>& sets_;
+  std::vector<Run> row_;
+  int made_for_ = -1;
+};
+// Sorts `runs` and merges overlapping or touching ones, in place.
+void runs_coalesce(std::vector<Run>& runs);
+// The union of two sorted, merged run lists, sorted and merged, into `out`; linear.
+void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out);
+// Number of cells in both sorted run lists.
+int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
+
+// Rows [row_begin, row_end) and columns [col_begin, col_end) of `set`, as a set of their own
+// whose row 0 and column 0 are row_begin and col_begin.
+RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begin, int col_end);
+
+RowRuns runs_intersection(const RowRuns& a, const RowRuns& b);
+RowRuns runs_difference(const RowRuns& a, const RowRuns& b);
+RowRuns runs_union(const RowRuns& a, const RowRuns& b);
+
+}  // namespace attnscope

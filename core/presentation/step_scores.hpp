@@ -1,0 +1,31 @@
+#pragma once
+// What a heatmap shows at each step of the trace, so the step-debugger debugs every step: before
+// the scores exist only the pattern to come, then the raw scores, then the masked scores, then
+// the weights.
+#include <vector>
+
+#include "core/analysis/analysis.hpp"
+
+namespace attnscope {
+
+enum class StepCells {
+  Pattern,       // nothing computed yet: which cells the variant will compute
+  Scores,        // QKᵀ/√D of every cell the variant computes, before the mask
+  MaskedScores,  // the same with the masked cells at -inf
+  Weights,       // softmax of the masked scores (and every step after it)
+};
+const char* step_cells_name(StepCells cells);
+
+// For step `index` of the analysis' trace.
+StepCells step_cells(const Analysis& analysis, int index);
+
+// Raw scores (batch 0) of every cell the `scores` step computes in `head`, in original
+// coordinates as an N×N row-major matrix, NaN where nothing is computed: for variants with a
+// frame each group's full block before the mask, for the others every cell. Empty above
+// kStepScoresMaxN tokens (an N×N matrix would not fit); callers then use the allowed cells' scores.
+// A plain vector, not an Eigen matrix: the core may be built with other SIMD flags than its callers,
+// and Eigen objects must not cross that boundary (their allocations are aligned differently).
+inline constexpr int kStepScoresMaxN = 2048;
+std::vector<float> step_scores(const Analysis& analysis, int head);
+
+}  // namespace attnscope

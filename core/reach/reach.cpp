@@ -1,0 +1,287 @@
+#include "core/reach/reach.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <optional>
+#include <utility>
+
+#include "core/base/input_error.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/cells/set_tree.hpp"
+#include "core/reach/reach_cover.hpp"
+
+namespace attnscope {
+
+namespace {
+
+// N rows of N bits each.
+struct BitRows {
+  int64_t words = 0;
+  std::vector<uint64_t> bits;
+  BitRows(int rows, int cols) : words((cols + 63) / 64), bits(static_cast<size_t>(rows) * words, 0) {}
+  uint64_t* row(int64_t r) { return bits.data() + r * words; }
+  const uint64_t* row(int64_t r) const { return bits.data() + r * words; }
+};
+
+void or_into(uint64_t* dst, const uint64_t* src, int64_t words) {
+  for (int64_t i = 0; i < words; ++i) dst[i] |= src[i];
+}
+
+// Reach sets as runs, propagated a layer at a time through a SetTree over the current sets.
+class RunReach {
+ public:
+  explicit RunReach(int n) : n_(n), start_(static_cast<size_t>(n) + 1) {
+    for (int q = 0; q < n; ++q) {
+      runs_.push_back({q, q + 1});
+      start_[q + 1] = q + 1;
+    }
+  }
+  // One more layer; false when the tree would take more than max_runs runs (the caller falls
+  // back to bit rows). Sets `changed` when any token's set grew.
+  bool step(const std::vector<const RowRuns*>& edges, int64_t max_runs, bool& changed) {
+    SetTree tree;
+    if (!tree.build(runs_, start_, max_runs - static_cast<int64_t>(runs_.size()))) return false;
+    std::vector<Run> next_runs;
+    std::vector<int64_t> next_start(static_cast<size_t>(n_) + 1, 0);
+    std::vector<Run> row;
+    UnionRows edge_rows(edges);
+    RunUnion gathered(n_);
+    changed = false;
+    for (int q = 0; q < n_; ++q) {
+      progress_report(q, n_);
+      gathered.add(runs_.data() + start_[q], runs_.data() + start_[q + 1]);  // residual path
+      tree.gather(edge_rows.row(q), n_, gathered);
+      gathered.take(row);
+      changed |= row.size() != static_cast<size_t>(start_[q + 1] - start_[q]) ||
+                 !std::equal(row.begin(), row.end(), runs_.begin() + start_[q]);
+      next_runs.insert(next_runs.end(), row.begin(), row.end());
+      next_start[q + 1] = static_cast<int64_t>(next_runs.size());
+    }
+    runs_ = std::move(next_runs);
+    start_ = std::move(next_start);
+    return true;
+  }
+  int64_t count(int q) const {
+    int64_t c = 0;
+    for (int64_t i = start_[q]; i < start_[q + 1]; ++i) c += runs_[i].length();
+    return c;
+  }
+  bool contains(int q, int k) const {
+    const Run* begin = runs_.data() + start_[q];
+    const Run* end = runs_.data() + start_[q + 1];
+    const Run* after = std::upper_bound(begin, end, k, [](int key, const Run& r) { return key < r.begin; });
+    return after != begin && k < (after - 1)->end;
+  }
+  const Run* row_begin(int q) const { return runs_.data() + start_[q]; }
+  const Run* row_end(int q) const { return runs_.data() + start_[q + 1]; }
+
+ private:
+  int n_;
+  std::vector<Run> runs_;
+  std::vector<int64_t> start_;
+};
+
+// Reach sets as bit rows (about 3·N²/8 bytes): the fallback when the sets are not a few runs.
+// A segment tree over tokens (leaves n..2n-1 the current sets) makes a run of keys O(log N) ORs.
+class BitReach {
+ public:
+  BitReach(const RunReach& from, int n, int64_t max_bytes) : n_(n), tree_(check(n, max_bytes), n), next_(n, n) {
+    for (int q = 0; q < n; ++q)
+      for (const Run* run = from.row_begin(q); run != from.row_end(q); ++run)
+        for (int k = run->begin; k < run->end; ++k) tree_.row(n + q)[k / 64] |= uint64_t{1} << (k % 64);
+  }
+  // One more layer; returns whether any token's set grew.
+  bool step(const RowRuns& edges) {
+    const int n = n_;
+    for (int i = n - 1; i >= 1; --i) {
+      std::copy(tree_.row(2 * i), tree_.row(2 * i) + tree_.words, tree_.row(i));
+      or_into(tree_.row(i), tree_.row(2 * i + 1), tree_.words);
+    }
+    bool changed = false;
+    for (int q = 0; q < n; ++q) {
+      progress_report(q, n);
+      uint64_t* out = next_.row(q);
+      std::copy(tree_.row(n + q), tree_.row(n + q) + tree_.words, out);  // residual path
+      for (const Run* run = edges.row_begin(q); run != edges.row_end(q); ++run)
+        for (int lo = run->begin + n, hi = run->end + n; lo < hi; lo /= 2, hi /= 2) {
+          if (lo & 1) or_into(out, tree_.row(lo++), tree_.words);
+          if (hi & 1) or_into(out, tree_.row(--hi), tree_.words);
+        }
+      changed |= !std::equal(out, out + tree_.words, tree_.row(n + q));
+    }
+    std::copy(next_.bits.begin(), next_.bits.end(), tree_.row(n));
+    return changed;
+  }
+  int64_t count(int q) const {
+    int64_t c = 0;
+    for (int64_t w = 0; w < tree_.words; ++w) c += std::popcount(tree_.row(n_ + q)[w]);
+    return c;
+  }
+  bool contains(int q, int k) const { return tree_.row(n_ + q)[k / 64] >> (k % 64) & 1; }
+
+ private:
+  static int check(int n, int64_t max_bytes) {
+    const int64_t bytes = 3 * ((n + 63) / 64 * 8) * int64_t{n};
+    if (bytes > max_bytes)
+      throw SceneError(fmt::format("layers: the receptive field of {} tokens over several layers "
+                                   "needs {:.1f} GiB (memory budget {} MiB); use --layers 1, a "
+                                   "smaller --n, or raise --max-memory",
+                                   n, bytes / double(1 << 30), max_bytes >> 20));
+    return 2 * n;
+  }
+
+  int n_;
+  BitRows tree_, next_;
+};
+
+// The sets after one layer read straight from the masks (a row of their union plus the token),
+// never stored: all of a single layer, and the first layer of masks whose later sets are their
+// bound. One pass over the union's rows gives every count.
+class LayerOneSets {
+ public:
+  explicit LayerOneSets(const std::vector<const RowRuns*>& edges) : edges_(edges) {
+    const int n = edges.front()->rows();
+    counts_.resize(static_cast<size_t>(n));
+    UnionRows union_rows(edges);
+    for (int q = 0; q < n; ++q) {
+      progress_report(q, n);
+      const std::vector<Run>& row = union_rows.row(q);
+      int64_t cells = 0;
+      bool self = false;
+      for (const Run& run : row) {
+        cells += run.length();
+        self |= run.begin <= q && q < run.end;
+      }
+      counts_[q] = cells + (self ? 0 : 1);
+    }
+  }
+  int64_t count(int q) const { return counts_[q]; }
+  bool contains(int q, int k) const {
+    return k == q || std::any_of(edges_.begin(), edges_.end(), [&](const RowRuns* head) { return head->contains(q, k); });
+  }
+  bool grew() const {
+    return std::any_of(counts_.begin(), counts_.end(), [](int64_t count) { return count > 1; });
+  }
+  // Whether every set is its bound (which starts at token 0, so the count tells).
+  bool every_set_is(ReachBound bound) const {
+    const int n = static_cast<int>(counts_.size());
+    for (int q = 0; q < n; ++q)
+      if (counts_[q] != reach_bound_end(bound, n, q)) return false;
+    return true;
+  }
+
+ private:
+  const std::vector<const RowRuns*>& edges_;
+  std::vector<int64_t> counts_;
+};
+
+// Every token's set equal to its bound.
+struct BoundSets {
+  int n;
+  ReachBound bound;
+  int64_t count(int q) const { return reach_bound_end(bound, n, q); }
+  bool contains(int q, int k) const { return k < reach_bound_end(bound, n, q); }
+};
+
+// reach_propagate without propagating: layer 1 read from the masks, and when there are more
+// layers, every set from layer 2 on equal to `later` (its bound); the same calls and the same
+// answer as a propagation.
+template <typename OnLayer>
+int reach_from_first_layer(const std::vector<const RowRuns*>& edges, std::optional<ReachBound> later, int layers,
+                           OnLayer on_layer) {
+  const int n = edges.front()->rows();
+  const LayerOneSets first(edges);
+  for (int layer = 1; layer <= layers; ++layer) {
+    const bool changed = layer == 1 ? first.grew() : layer == 2 && !first.every_set_is(*later);
+    if (!changed) return layer - 1;
+    if (layer == 1 ? on_layer(layer, first) : on_layer(layer, BoundSets{n, *later})) break;
+  }
+  return -1;
+}
+
+// Runs up to `layers` layers over the union of `edges` (plus the residual path): as runs while
+// they stay few, then as bit rows; a single layer, and masks whose sets reach their bound in two
+// layers (reach_bound_after_two_layers), skip the propagation. After each layer calls on_layer(layer, sets), where
+// sets has count(q) and contains(q, k); stops when it returns true. Returns the layer after which
+// nothing changed any more, or -1. reach_compute and reach_next_token share it.
+template <typename OnLayer>
+int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
+  const int n = edges.front()->rows();
+  if (layers == 1) return reach_from_first_layer(edges, std::nullopt, layers, on_layer);
+  // Progress (ProgressScope): the shortcut's attempt first, then a stretch per layer.
+  const double attempt = 1.0 / (layers + 1);
+  std::optional<ReachBound> bound;
+  {
+    const ProgressSpan attempt_span(0, attempt);
+    bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)});
+  }
+  if (bound) {
+    const ProgressSpan rest(attempt, 1);
+    return reach_from_first_layer(edges, bound, layers, on_layer);
+  }
+  RunReach runs(n);
+  std::optional<BitReach> bits;
+  RowRuns union_cells(n, n);
+  for (int layer = 1; layer <= layers; ++layer) {
+    const ProgressSpan layer_span(attempt + (1 - attempt) * (layer - 1) / layers, attempt + (1 - attempt) * layer / layers);
+    bool changed = false;
+    if (!bits && !runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed)) {
+      UnionRows union_rows(edges);
+      for (int q = 0; q < n; ++q) union_cells.append_row(union_rows.row(q));
+      bits.emplace(runs, n, max_bytes);
+    }
+    if (bits) changed = bits->step(union_cells);
+    if (!changed) return layer - 1;
+    if (bits ? on_layer(layer, *bits) : on_layer(layer, runs)) break;
+  }
+  return -1;
+}
+
+}  // namespace
+
+Reach reach_compute(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes) {
+  return reach_with_next_token(masks, layers, max_bytes, false).reach;
+}
+
+NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers, int64_t max_bytes) {
+  return *reach_with_next_token(masks, max_layers, max_bytes, true, false).next;
+}
+
+ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers, int64_t max_bytes,
+                                  bool next_token, bool counts) {
+  if (layers < 1) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
+  const int n = masks.front().rows();
+  const std::vector<const RowRuns*> edges = runs_distinct(masks);
+  ReachReport report;
+  Reach& reach = report.reach;
+  reach.layers = layers;
+  // Counts are taken after every layer, so a saturated run keeps the last layer's.
+  if (counts) reach.counts.assign(n, 1);
+  NextTokenReach* next = nullptr;
+  if (next_token) {
+    next = &report.next.emplace();
+    next->max_layers = layers;
+    next->layer.assign(n, -1);
+  }
+  int open = next_token ? std::max(n - 1, 0) : 0;  // queries 0..n-2 that have not yet seen their next token
+  auto on_layer = [&](int layer, const auto& sets) {
+    if (counts)
+      for (int q = 0; q < n; ++q) reach.counts[q] = sets.count(q);
+    if (next)
+      for (int q = 0; q + 1 < n; ++q)
+        if (next->layer[q] < 0 && sets.contains(q, q + 1)) {
+          next->layer[q] = layer;
+          --open;
+          if (next->first < 0) next->first = layer, next->query = q;
+        }
+    return !counts && open == 0;
+  };
+  const int saturated = n < 2 && !counts ? -1 : reach_propagate(edges, layers, max_bytes, on_layer);
+  reach.saturated_at = saturated;
+  if (next) next->saturated_at = saturated;
+  return report;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,59 @@
+#pragma once
+// Scene: the only thing a user edits. Every subcommand, scene file and GUI control maps onto it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/base/input_error.hpp"
+#include "core/base/parse_numbers.hpp"
+
+namespace attnscope {
+
+struct Scene {
+  std::string title;
+  std::string caption;
+  std::string variant = "s2";
+  int n = 16;
+  int heads = 2;
+  int d = 8;
+  int batch = 1;
+  int g = 4;
+  std::optional<int> shift;  // torch.roll sign convention; unset means -G/2
+  std::string policy = "causal";
+  uint64_t seed = 0;
+  // Variant-specific parameters as text ("4", "0,5"), keyed by the long flag name without dashes.
+  std::map<std::string, std::string> params;
+  std::vector<std::string> compare;
+  // Classroom captions keyed by step name; shown instead of the step's built-in explanation.
+  std::map<std::string, std::string> captions;
+
+  int effective_shift() const;
+  bool operator==(const Scene&) const = default;
+};
+
+// Keys a scene file may contain besides variant parameters.
+const std::vector<std::string>& scene_common_keys();
+
+// Throws SceneError naming the key. Checks the variant's own rules too.
+void scene_validate(const Scene& scene);
+
+Scene scene_from_json(const nlohmann::json& j, Scene base = {});
+nlohmann::json scene_to_json(const Scene& scene);
+Scene scene_load(const std::string& path);
+// Atomic: writes a temporary file next to the target, then renames it over the target.
+void scene_save(const Scene& scene, const std::string& path);
+
+// Reads a variant parameter: the scene's value if set, else the spec default.
+int64_t scene_param_int(const Scene& scene, const std::string& name);
+double scene_param_number(const Scene& scene, const std::string& name);
+std::vector<int64_t> scene_param_int_list(const Scene& scene, const std::string& name);
+std::string scene_param_text(const Scene& scene, const std::string& name);
+// The parameter's value (or default) typed as it appears in a scene file.
+nlohmann::json scene_param_json(const Scene& scene, const std::string& name);
+
+}  // namespace attnscope

@@ -1,0 +1,3 @@
+#pragma once
+// Breaks the house on purpose: base/ is the lowest rank and may not include scene/.
+#include "core/scene/scene.hpp"
