@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/presentation/step_caption.hpp"
 #include "core/scene/shaping_params.hpp"
 
 namespace attnscope {
@@ -16,11 +17,6 @@ namespace {
 constexpr int kTextGridMaxN = 128;
 constexpr int kStepGridMaxRows = 64;
 constexpr int64_t kStepTableMaxCells = 1 << 16;
-
-std::string step_caption(const Analysis& analysis, const Step& step) {
-  const auto caption = analysis.scene.captions.find(step.name);
-  return caption == analysis.scene.captions.end() ? step.explanation : caption->second;
-}
 
 nlohmann::json params_json(const Analysis& analysis) {
   return shaping_params_json(analysis.scene, *analysis.variant);
@@ -407,7 +403,11 @@ void leaks_text(const Analysis& analysis, int64_t limit, std::ostream& out) {
 StreamedDocument steps_json(const Analysis& analysis) {
   StreamedDocument out;
   nlohmann::json steps = nlohmann::json::array();
-  for (const Step& step : analysis.trace().steps) {
+  for (int index = 0; index < static_cast<int>(analysis.trace().steps.size()); ++index) {
+    const Step& step = analysis.trace().steps[index];
+    const StepText text = step_text(analysis, index);
+    nlohmann::json terms = nlohmann::json::array();
+    for (const GlossaryTerm* term : text.terms) terms.push_back(term->term);
     nlohmann::json token_runs = nlohmann::json::array(), group_runs = nlohmann::json::array();
     auto token_writer = std::make_shared<ColumnRunsWriter>(step.tokens, step.heads, step.rows, 1);
     auto group_writer = std::make_shared<ColumnRunsWriter>(step.groups, step.heads, step.rows, 0);
@@ -419,8 +419,9 @@ StreamedDocument steps_json(const Analysis& analysis) {
                             {"shape", step.shape},
                             {"axes", step.axes},
                             {"explanation", step.explanation},
-                            {"caption", step_caption(analysis, step)},
-                            {"why", step.why},
+                            {"caption", text.caption},
+                            {"why", text.why},
+                            {"terms", terms},
                             {"code", step.code},
                             {"marked", step.marked},
                             {"values", step_values_name(step.values)},
@@ -465,9 +466,9 @@ void steps_text(const Analysis& analysis, std::ostream& out) {
     std::vector<std::string> dims;
     for (size_t a = 0; a < step.shape.size(); ++a)
       dims.push_back(fmt::format("{}={}", step.axes[a], step.shape[a]));
-    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n", i, step.name, fmt::join(dims, ", "),
-                       step.explanation);
-    if (!step.why.empty()) out << fmt::format("    why: {}\n", step.why);
+    const StepText text = step_text(analysis, static_cast<int>(i));
+    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n", i, step.name, fmt::join(dims, ", "), text.caption);
+    if (!text.why.empty()) out << fmt::format("    why: {}\n", text.why);
     out << fmt::format("    {}\n", step.code);
     if (step.rows > kStepGridMaxRows) continue;
     // One column per head: the original token it holds, and its group once grouped.

@@ -51,14 +51,13 @@ const Step* AppState::current_step() const {
   return &steps[std::clamp(play.step, 0, static_cast<int>(steps.size()) - 1)];
 }
 
+const StepText* AppState::step_text(int index) const {
+  return index >= 0 && index < static_cast<int>(step_texts.size()) ? &step_texts[index] : nullptr;
+}
+
 std::string AppState::step_caption_text(int index) const {
-  if (!analysis || index < 0 || index >= static_cast<int>(analysis->trace().steps.size())) return {};
-  const Scene& shown = analysis->scene;
-  if (captions_scene && *captions_scene == shown) {
-    const auto it = shown.captions.find(analysis->trace().steps[index].name);
-    if (it != shown.captions.end()) return it->second;
-  }
-  return index < static_cast<int>(step_captions.size()) ? step_captions[index] : analysis->trace().steps[index].explanation;
+  const StepText* text = step_text(index);
+  return text ? text->caption : std::string();
 }
 
 uint64_t scene_hash(const Scene& scene) {

@@ -17,6 +17,7 @@
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/presentation/step_caption.hpp"
 #include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
@@ -148,10 +149,8 @@ struct AppState {
   FileBrowser browser;
   std::string export_folder;  // where Export writes; empty: the folder attnscope started in
   std::optional<Toast> toast;
-  // The scene a preset's (or scene file's) hand-written captions were written for: they are shown
-  // only while the scene still equals it; otherwise captions come from the analysis.
-  std::optional<Scene> captions_scene;
-  std::vector<std::string> step_captions;  // of `analysis`, per step: computed from it (core/step_caption)
+  // Of `analysis`, per step: its caption, why-line and terms (core/presentation/step_caption).
+  std::vector<StepText> step_texts;
   // The scene fields (scene_field_names) that hold the value the core refused.
   std::vector<std::string> error_fields;
   // Scenes with at least this many tokens are analysed on a worker thread.
@@ -159,8 +158,8 @@ struct AppState {
   ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
 
   const Step* current_step() const;
-  // The caption of step `index`: the scene's hand-written one while the analysed scene is the one
-  // it was written for, else the one computed from the analysis.
+  // What step `index` shows under its title (null when there is no such step).
+  const StepText* step_text(int index) const;
   std::string step_caption_text(int index) const;
   // Stored weights of `analysis` that cover `window`, or null.
   const ZoomWeights* zoom_weights_covering(const ZoomWindow& window) const;

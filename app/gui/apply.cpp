@@ -60,8 +60,8 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   state.score_scale = analysis_score_scale(*state.analysis);
   state.error.clear();
   state.error_fields.clear();
-  state.step_captions.clear();
-  for (int i = 0; i < step_count(state); ++i) state.step_captions.push_back(step_caption(*state.analysis, i));
+  state.step_texts.clear();
+  for (int i = 0; i < step_count(state); ++i) state.step_texts.push_back(step_text(*state.analysis, i));
   const int found = state.analysis->trace().find(step_name);
   const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);
   state.play.step = state.play.from = std::max(step, 0);
@@ -206,7 +206,6 @@ void module_opened(AppState& state, const action::AnalysisReady& a) {
   remember_for_undo(state);
   state.scene = a.analysis->scene;
   ++state.generation;
-  state.captions_scene.reset();
   install(state, a.analysis);
   recent_add(state.recent.modules, a.opened_module);
   attnscope::apply(state, action::ShowToast{fmt::format("opened {}: {} leaking cells", name, a.analysis->metrics.total_leaks)});
@@ -228,8 +227,6 @@ void file_open(AppState& state, const std::string& given) {
     case FileKind::Scene:
       try {
         Scene scene = scene_load(path);
-        // Its hand-written captions show while the scene stays as the file has it.
-        state.captions_scene = scene.captions.empty() ? std::nullopt : std::optional<Scene>(scene);
         edit_scene(state, std::move(scene));
         recent_add(state.recent.scenes, path);
         attnscope::apply(state, action::ShowToast{"opened " + name});
@@ -313,18 +310,6 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
   return out;
 }
 
-std::vector<std::string> compare_default_variants(const Scene& scene) {
-  std::vector<std::string> variants{scene.variant};
-  std::vector<std::string> relatives = scene.compare;
-  if (relatives.empty())
-    if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
-  for (const std::string& v : relatives)
-    if (variants.size() < 4 && std::find(variants.begin(), variants.end(), v) == variants.end() &&
-        variant_find(v))
-      variants.push_back(v);
-  return variants;
-}
-
 void apply(AppState& state, Action action) {
   const float max_zoom = state.analysis ? state.analysis->n() / 4.f : 1.f;
   std::visit(
@@ -338,7 +323,6 @@ void apply(AppState& state, Action action) {
               return;
             }
             edit_scene(state, preset.scene);
-            state.captions_scene = preset.scene;
           },
           [&](const action::StepTo& a) { step_to(state, a.step, a.animate); },
           [&](const action::StepNext&) { step_to(state, state.play.step + 1, true); },
@@ -361,8 +345,9 @@ void apply(AppState& state, Action action) {
           [&](const action::SetCompare& a) {
             state.view.compare = a.on;
             state.view.compare_variants =
-                a.variants.empty() ? compare_default_variants(state.scene) : a.variants;
-            if (state.view.compare_variants.size() > 4) state.view.compare_variants.resize(4);
+                a.variants.empty() ? compare_variants(state.scene) : a.variants;
+            if (state.view.compare_variants.size() > kCompareMaxVariants)
+              state.view.compare_variants.resize(kCompareMaxVariants);
             request_compare(state);
           },
           [&](const action::ToggleCompare&) {

@@ -36,7 +36,6 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
     apply(state, action::SetScene{scene});
   }
   state.history.undo.clear();  // opening a scene is not an edit
-  if (!state.scene.captions.empty()) state.captions_scene = state.scene;
   apply(state, action::SetTheme{settings.theme});
   apply(state, action::SetColormap{settings.colormap});
   apply(state, action::SetClassroom{settings.classroom || request.classroom});

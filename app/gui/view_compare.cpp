@@ -23,8 +23,6 @@ std::shared_ptr<const Analysis> cached(const ViewContext& ctx, const std::string
   return state.cache.peek(scene_hash(compare_scene(state.scene, variant)));
 }
 
-char letter(size_t i) { return static_cast<char>('A' + i); }
-
 // One combo per compared variant, a head chooser, and buttons to add or drop a variant.
 void choosers(ViewContext& ctx, int head) {
   const AppState& state = ctx.state;
@@ -33,7 +31,7 @@ void choosers(ViewContext& ctx, int head) {
   for (size_t i = 0; i < variants.size(); ++i) {
     if (i) ImGui::SameLine();
     ImGui::SetNextItemWidth(combo_w);
-    const std::string label = fmt::format("{}##compare{}", letter(i), i);
+    const std::string label = fmt::format("{}##compare{}", compare_letter(i), i);
     if (ImGui::BeginCombo(label.c_str(), variants[i].c_str())) {
       for (const Variant* v : variant_all()) {
         if (ImGui::Selectable(v->info().name.c_str(), v->info().name == variants[i]) && v->info().name != variants[i]) {
@@ -71,14 +69,16 @@ void choosers(ViewContext& ctx, int head) {
 void metrics_table(ViewContext& ctx, const std::vector<std::shared_ptr<const Analysis>>& analyses) {
   const AppState& state = ctx.state;
   const auto& variants = state.view.compare_variants;
-  if (!ImGui::BeginTable("metrics", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+  const std::vector<std::string> columns = compare_columns(state.scene.policy);
+  if (!ImGui::BeginTable("metrics", static_cast<int>(columns.size()),
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
     return;
-  for (const char* h : {"variant", "allowed", "leaks", "density", "FLOPs vs dense"}) ImGui::TableSetupColumn(h);
+  for (const std::string& column : columns) ImGui::TableSetupColumn(column.c_str());
   ImGui::TableHeadersRow();
   for (size_t i = 0; i < variants.size(); ++i) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt::format("{} {}", letter(i), variants[i]).c_str());
+    ImGui::TextUnformatted(fmt::format("{} {}", compare_letter(i), variants[i]).c_str());
     if (!analyses[i]) {
       ImGui::TableNextColumn();
       const std::string& error = i < state.compare_errors.size() ? state.compare_errors[i] : std::string();
@@ -86,16 +86,14 @@ void metrics_table(ViewContext& ctx, const std::vector<std::shared_ptr<const Ana
       if (!error.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", error.c_str());
       continue;
     }
-    const Metrics& m = analyses[i]->metrics;
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(digits_grouped(m.total_allowed).c_str());
-    ImGui::TableNextColumn();
-    if (m.total_leaks > 0) ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "%s", digits_grouped(m.total_leaks).c_str());
-    else ImGui::TextUnformatted("0");
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3f", m.density);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3f", m.flops_vs_dense);
+    const std::vector<std::string> row = compare_row(*analyses[i]);
+    for (size_t c = 1; c < row.size(); ++c) {
+      ImGui::TableNextColumn();
+      if (c == kCompareLeaksColumn && analyses[i]->metrics.total_leaks > 0)
+        ImGui::TextColored(ImColor(to_imu32(ctx.theme().leak)), "%s", row[c].c_str());
+      else
+        ImGui::TextUnformatted(row[c].c_str());
+    }
   }
   ImGui::EndTable();
 }
@@ -142,7 +140,7 @@ void compare_inspector(ViewContext& ctx, const std::vector<std::shared_ptr<const
     text = fmt::format("head {}: query {} \u2192 key {}", focus->head, digits_grouped(focus->q), digits_grouped(focus->k));
     for (size_t i = 0; i < analyses.size(); ++i)
       if (analyses[i] && focus->head < analyses[i]->heads() && focus->q < analyses[i]->n() && focus->k < analyses[i]->n())
-        text += fmt::format("  \u00b7  {} {}: {}", letter(i), ctx.state.view.compare_variants[i], cell_status(*analyses[i], *focus));
+        text += fmt::format("  \u00b7  {} {}: {}", compare_letter(i), ctx.state.view.compare_variants[i], cell_status(*analyses[i], *focus));
   }
   const float width = ImGui::GetContentRegionAvail().x;
   ImGui::PushTextWrapPos(0.f);
@@ -187,7 +185,7 @@ void view_compare(ViewContext& ctx) {
   for (size_t i = 0; i < variants.size(); ++i) {
     if (i) ImGui::SameLine(0.f, gap);
     ImGui::BeginGroup();
-    const std::string title = fmt::format("{} {}", letter(i), variants[i]);
+    const std::string title = fmt::format("{} {}", compare_letter(i), variants[i]);
     if (analyses[i] && head < analyses[i]->heads()) {
       // One colour scale for every variant (the scene's own), so a colour means the same weight.
       heatmap_widget(ctx, {analyses[i], head, side, state.weight_scale.vmax, false, false, StepCells::Weights,

@@ -31,11 +31,7 @@ struct ViewContext {
 };
 
 inline ImU32 to_imu32(Rgb8 c, uint8_t alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
-// Black or white, whichever reads better on `background`.
-inline ImU32 text_on(Rgb8 background) {
-  const float luma = 0.299f * background.r + 0.587f * background.g + 0.114f * background.b;
-  return luma > 140.f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
-}
+inline ImU32 text_on(Rgb8 background) { return to_imu32(text_color_on(background)); }
 
 // The views, one file each.
 void view_menu(ViewContext& ctx);
@@ -58,6 +54,7 @@ void view_cost(ViewContext& ctx);
 void glossary_tooltip(const GlossaryTerm& term);
 // "Terms: frame · slot · leak", each showing its definition when hovered.
 void glossary_terms_line(const std::string& text);
+void glossary_terms_line(const std::vector<const GlossaryTerm*>& terms);
 void view_timeline(ViewContext& ctx);
 // Height of the timeline at `width`: its step buttons wrap onto more lines when they do not fit.
 float timeline_height(ViewContext& ctx, float width);

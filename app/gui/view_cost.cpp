@@ -34,8 +34,9 @@ void glossary_tooltip(const GlossaryTerm& term) {
   ImGui::EndTooltip();
 }
 
-void glossary_terms_line(const std::string& text) {
-  const auto terms = glossary_terms_in(text);
+void glossary_terms_line(const std::string& text) { glossary_terms_line(glossary_terms_in(text)); }
+
+void glossary_terms_line(const std::vector<const GlossaryTerm*>& terms) {
   if (terms.empty()) return;
   ImGui::TextDisabled("terms:");
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;

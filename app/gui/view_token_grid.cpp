@@ -123,7 +123,7 @@ float wrapped_height(ImFont* font, const std::string& text, float width) {
 ImFont* why_font(ViewContext& ctx) { return ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body; }
 // In classroom the reason is cut to one line (in the larger type it would take two or more and
 // push the views down); elsewhere it wraps in full.
-std::string why_text(ViewContext& ctx, const Step& step, float width) {
+std::string why_text(ViewContext& ctx, const StepText& step, float width) {
   const std::string text = "why: " + step.why;
   if (!ctx.classroom()) return text;
   ImGui::PushFont(why_font(ctx));
@@ -133,17 +133,15 @@ std::string why_text(ViewContext& ctx, const Step& step, float width) {
 }
 
 // The "why" line and the glossary terms line under a step's caption (see view_step_header).
-float step_why_height(ViewContext& ctx, const std::string& caption, const Step& step, float width) {
+float step_why_height(ViewContext& ctx, const StepText& step, float width) {
   float h = 0.f;
   if (!step.why.empty()) h += wrapped_height(why_font(ctx), why_text(ctx, step, width), width) + ImGui::GetStyle().ItemSpacing.y;
-  if (ctx.classroom()) return h;
-  const auto terms = glossary_terms_in(caption + " " + step.why);
-  if (terms.empty()) return h;
+  if (ctx.classroom() || step.terms.empty()) return h;
   // glossary_terms_line wraps term by term; count its lines the same way.
   const float space = ImGui::GetStyle().ItemSpacing.x;
   float x = ImGui::CalcTextSize("terms:").x;
   int lines = 1;
-  for (const GlossaryTerm* t : terms) {
+  for (const GlossaryTerm* t : step.terms) {
     const float w = ImGui::CalcTextSize(t->term.c_str()).x;
     if (x + space + w > width) ++lines, x = w;
     else x += space + w;
@@ -161,8 +159,8 @@ float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
   for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
     const float h = wrapped_height(ctx.caption(), step_title(state, i), width) +
                     wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
-                    wrapped_height(caption, state.step_caption_text(i), width) +
-                    step_why_height(ctx, state.step_caption_text(i), steps[i], width) +
+                    wrapped_height(caption, state.step_texts[i].caption, width) +
+                    step_why_height(ctx, state.step_texts[i], width) +
                     wrapped_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
     tallest = std::max(tallest, h);
   }
@@ -196,12 +194,13 @@ void view_step_header(ViewContext& ctx) {
   }
   text_wrapped(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
   text_wrapped(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  text_wrapped(caption, ctx.state.step_caption_text(ctx.state.play.step));
+  const StepText& text = *ctx.state.step_text(ctx.state.play.step);
+  text_wrapped(caption, text.caption);
   // The step's reason under the caption, a size smaller than the caption (in classroom the
   // regular caption size, readable from the room), then the glossary terms it uses (in classroom
   // they are in the Glossary menu, which keeps the grid's room).
-  if (!step->why.empty()) text_wrapped(why_font(ctx), why_text(ctx, *step, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
-  if (!ctx.classroom()) glossary_terms_line(ctx.state.step_caption_text(ctx.state.play.step) + " " + step->why);
+  if (!text.why.empty()) text_wrapped(why_font(ctx), why_text(ctx, text, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  if (!ctx.classroom()) glossary_terms_line(text.terms);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();

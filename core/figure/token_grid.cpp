@@ -27,17 +27,7 @@ bool new_group(const Step& step, int prev, int row, int head) {
   return g >= 0 && g != step.group(prev, head);
 }
 
-Rgb8 label_color(Rgb8 fill) {
-  const double luma = 0.299 * fill.r + 0.587 * fill.g + 0.114 * fill.b;
-  return luma > 140 ? Rgb8{0, 0, 0} : Rgb8{255, 255, 255};
-}
-
 }  // namespace
-
-const std::string& step_caption(const Analysis& a, const Step& step) {
-  const auto custom = a.scene.captions.find(step.name);
-  return custom != a.scene.captions.end() ? custom->second : step.explanation;
-}
 
 std::vector<LegendEntry> token_color_legend(const Analysis& a, const Step* step, Rgb8 mark_color) {
   std::vector<LegendEntry> out;
@@ -128,7 +118,7 @@ double draw_token_grid(Figure& fig, const Style& style, const Step& step, double
     // Between steps a moving cell passes over others; its label would print over theirs
     // ("140 151"), so only cells that stay put keep their labels until they land.
     if (labels && !moving && x1 - x0 > cell * 0.6)
-      texts.push_back(Text{(x0 + x1) / 2, sy + cell / 2, std::to_string(pose.token), label_font, label_color(c),
+      texts.push_back(Text{(x0 + x1) / 2, sy + cell / 2, std::to_string(pose.token), label_font, text_color_on(c),
                            Align::Center, Anchor::Middle});
   };
   for (size_t i = 0; i < poses.size(); ++i) {

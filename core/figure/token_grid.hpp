@@ -29,7 +29,5 @@ int token_grid_gaps(const Step& step, int batch);
 // and the step's marked tokens (SF's sinks) when it has any.
 std::vector<LegendEntry> token_color_legend(const Analysis& analysis, const Step* step = nullptr,
                                             Rgb8 mark_color = {});
-// What a step shows under its name: the scene's caption for it, else the step's explanation.
-const std::string& step_caption(const Analysis& analysis, const Step& step);
 
 }  // namespace attnscope::figure

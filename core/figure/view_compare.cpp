@@ -19,13 +19,16 @@ const Rgb8 kOnlyA = diff_color(DiffOp::AMinusB);
 const Rgb8 kOnlyB = diff_color(DiffOp::BMinusA);
 const Rgb8 kBoth = diff_color(DiffOp::Both);
 
-// The analyses of a.scene.compare: the ones given when they show exactly the compared scene,
-// the others computed here.
+// The analyses of the compared variants (compare_variants, after the scene's own): the ones given
+// when they show exactly the compared scene, the others computed here.
 std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a, const ComparedAnalyses& given) {
-  if (a.scene.compare.empty())
-    throw SceneError("compare: the compare view needs variants to compare with; add --compare full,s2-fix-mask");
+  const std::vector<std::string> variants = compare_variants(a.scene);
+  if (variants.size() < 2)
+    throw SceneError(fmt::format("compare: {} declares no variant to compare with; name some, e.g. "
+                                 "--compare full,s2-fix-mask", a.scene.variant));
   std::vector<std::shared_ptr<const Analysis>> out;
-  for (const std::string& name : a.scene.compare) {
+  for (size_t i = 1; i < variants.size(); ++i) {
+    const std::string& name = variants[i];
     const Scene scene = compare_scene(a.scene, name);
     const auto held = std::find_if(given.begin(), given.end(),
                                    [&](const auto& analysis) { return analysis && analysis->scene == scene; });
@@ -34,20 +37,10 @@ std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a, const C
   return out;
 }
 
-
-std::string percent(double x) { return fmt::format("{:.1f}%", 100 * x); }
-
 // One row per variant; columns right-aligned after the name.
 double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<const Analysis*>& all) {
-  const std::string coverage = all.front()->scene.policy + " coverage";
-  std::vector<std::vector<std::string>> rows = {
-      {"variant", "allowed cells", "density", "FLOPs vs full", "leaks", coverage}};
-  for (const Analysis* x : all) {
-    const Metrics& m = x->metrics;
-    rows.push_back({x->scene.variant, std::to_string(m.total_allowed), percent(m.density),
-                    fmt::format("{:.3f}\u00d7", m.flops_vs_full), std::to_string(m.total_leaks),
-                    percent(m.coverage)});
-  }
+  std::vector<std::vector<std::string>> rows = {compare_columns(all.front()->scene.policy)};
+  for (const Analysis* x : all) rows.push_back(compare_row(*x));
   return draw_table(fig, st, st.margin, y, rows);
 }
 

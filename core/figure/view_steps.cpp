@@ -8,6 +8,7 @@
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/token_grid.hpp"
 #include "core/figure/views.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope::figure {
 
@@ -28,13 +29,14 @@ double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const Fi
   Style small = st;
   small.label = st.tick;  // head names in step with the small strips
   y = draw_token_grid(fig, small, step, x, y, width, grid);
-  for (const std::string& line : text_wrap(step_caption(a, step), st.tick, width)) {
+  const StepText text = step_text(a, k);
+  for (const std::string& line : text_wrap(text.caption, st.tick, width)) {
     fig.items.push_back(Text{x, y + st.tick * 0.2, line, st.tick, st.theme.text, Align::Left, Anchor::Top});
     y += st.tick * 1.3;
   }
-  if (!step.why.empty()) {
+  if (!text.why.empty()) {
     y += st.tick * 0.2;
-    for (const std::string& line : text_wrap("why: " + step.why, st.tick * 0.92, width)) {
+    for (const std::string& line : text_wrap("why: " + text.why, st.tick * 0.92, width)) {
       fig.items.push_back(Text{x, y + st.tick * 0.2, line, st.tick * 0.92, st.theme.axis, Align::Left, Anchor::Top});
       y += st.tick * 1.2;
     }

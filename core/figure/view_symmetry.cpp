@@ -34,9 +34,8 @@ std::vector<Box> draw_rows(Figure& fig, const Style& st, const ShiftGroups& grou
     for (size_t i = 0; i < row.size(); ++i) {
       const Rgb8 c = token_color(row[i]);
       fig.items.push_back(FillBoxes{c, {{bx + i * cell + 0.4, y + 0.4, cell - 0.8, cell - 0.8}}});
-      const double luma = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
       fig.items.push_back(Text{bx + (i + 0.5) * cell, y + cell / 2, std::to_string(row[i]), std::min(st.label, cell * 0.55),
-                               luma > 140 ? Rgb8{0, 0, 0} : Rgb8{255, 255, 255}, Align::Center, Anchor::Middle});
+                               text_color_on(c), Align::Center, Anchor::Middle});
     }
     const Box box{bx, y, row.size() * cell, cell};
     fig.items.push_back(StrokeBoxes{wraps(row) ? st.theme.leak : st.theme.axis, wraps(row) ? st.line * 3 : st.line, {box}});

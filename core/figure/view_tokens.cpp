@@ -7,6 +7,7 @@
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/token_grid.hpp"
 #include "core/figure/views.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope::figure {
 
@@ -51,11 +52,12 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
   y += st.tick * 1.8;
   y = draw_legend(fig, st, st.margin, y, width, token_color_legend(a, &step, st.theme.text));
 
-  y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width, step_caption(a, step));
-  if (!step.why.empty()) {
+  const StepText text = step_text(a, k);
+  y = draw_caption(fig, st, st.margin, y + st.label * 0.3, width, text.caption);
+  if (!text.why.empty()) {
     Style why = st;
     why.theme.text = st.theme.axis;
-    y = draw_caption(fig, why, st.margin, y + st.label * 0.2, width, "Why: " + step.why);
+    y = draw_caption(fig, why, st.margin, y + st.label * 0.2, width, "Why: " + text.why);
   }
   if (!step.code.empty())
     for (const std::string& line : text_wrap(step.code, st.tick, width, true)) {

@@ -99,4 +99,10 @@ const Theme& theme_get(ThemeName name) {
 
 Rgb8 category_color(int i) { return kOkabeIto[1 + ((i % 7) + 7) % 7]; }
 
+Rgb8 text_color_on(Rgb8 fill) {
+  // Rec. 601 luma: perceived brightness, so yellow takes black text and blue takes white.
+  const double luma = 0.299 * fill.r + 0.587 * fill.g + 0.114 * fill.b;
+  return luma > 140 ? Rgb8{0, 0, 0} : Rgb8{255, 255, 255};
+}
+
 }  // namespace attnscope

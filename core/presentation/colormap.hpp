@@ -50,4 +50,8 @@ constexpr std::array<Rgb8, 8> kOkabeIto = {{{0x00, 0x00, 0x00},
 // Category i (0-based) cycles through the seven non-black colours.
 Rgb8 category_color(int i);
 
+// Black or white, whichever reads better on `fill`: labels on token cells and category swatches
+// in the GUI and in every figure.
+Rgb8 text_color_on(Rgb8 fill);
+
 }  // namespace attnscope

@@ -1,5 +1,10 @@
 #include "core/presentation/compare.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/presentation/digits.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -14,13 +19,29 @@ Scene compare_scene(const Scene& scene, const std::string& variant) {
   return other;
 }
 
-const char* diff_op_label(DiffOp op) {
-  switch (op) {
-    case DiffOp::AMinusB: return "A - B";
-    case DiffOp::BMinusA: return "B - A";
-    case DiffOp::Both: return "A \u2229 B";
-  }
-  return "";
+std::vector<std::string> compare_variants(const Scene& scene) {
+  std::vector<std::string> variants{scene.variant};
+  std::vector<std::string> relatives = scene.compare;
+  if (relatives.empty())
+    if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
+  for (const std::string& v : relatives)
+    if (variants.size() < kCompareMaxVariants && std::find(variants.begin(), variants.end(), v) == variants.end() &&
+        variant_find(v))
+      variants.push_back(v);
+  return variants;
+}
+
+std::string compare_letter(size_t index) { return std::string(1, static_cast<char>('A' + index)); }
+
+std::vector<std::string> compare_columns(const std::string& policy) {
+  return {"variant", "allowed cells", "density", "FLOPs vs full", "leaks", policy + " coverage"};
+}
+
+std::vector<std::string> compare_row(const Analysis& a) {
+  const Metrics& m = a.metrics;
+  auto percent = [](double x) { return fmt::format("{:.1f}%", 100 * x); };
+  return {a.scene.variant, digits_grouped(m.total_allowed), percent(m.density),
+          fmt::format("{:.3f}\u00d7", m.flops_vs_full), digits_grouped(m.total_leaks), percent(m.coverage)};
 }
 
 RowRuns diff_cells(const RowRuns& a, const RowRuns& b, DiffOp op) {

@@ -113,7 +113,9 @@ std::vector<WrappedGroup> wrapped_groups(const Analysis& a) {
   return groups;
 }
 
-std::string step_caption(const Analysis& a, int index) {
+namespace {
+
+std::string computed_caption(const Analysis& a, int index) {
   const auto& steps = a.trace().steps;
   const Step& step = steps.at(index);
   std::string text = step.explanation;
@@ -151,6 +153,19 @@ std::string step_caption(const Analysis& a, int index) {
       text += fmt::format(" Head {}'s wrapped group mixed tokens {}.", leaks.head, list_text(wrapped.front().tokens));
     text.append(" ").append(leak_sentence(a, leaks));
   }
+  return text;
+}
+
+}  // namespace
+
+StepText step_text(const Analysis& a, int index) {
+  const Step& step = a.trace().steps.at(index);
+  StepText text;
+  const auto written = a.scene.captions.find(step.name);
+  text.caption = written != a.scene.captions.end() && scene_captions_apply(a.scene) ? written->second
+                                                                                 : computed_caption(a, index);
+  text.why = step.why;
+  text.terms = glossary_terms_in(text.caption + " " + text.why);
   return text;
 }
 

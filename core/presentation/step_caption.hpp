@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
+#include "core/presentation/glossary.hpp"
 
 namespace attnscope {
 
@@ -20,7 +21,15 @@ std::vector<WrappedGroup> wrapped_groups(const Analysis& analysis);
 // Heads whose frame is not the identity (rolled, or otherwise reordered).
 std::vector<int> shifted_heads(const Analysis& analysis);
 
-// The step's explanation followed by what this scene shows at that step.
-std::string step_caption(const Analysis& analysis, int step);
+// What every front end shows for a step (the GUI, the storyboard and token figures, the GIF and
+// `steps`), from this one rule.
+struct StepText {
+  // The scene's hand-written caption while the scene is the one it was written for
+  // (scene_captions_apply), else the step's explanation followed by what this scene shows there.
+  std::string caption;
+  std::string why;  // why the step exists; empty when the step needs no reason
+  std::vector<const GlossaryTerm*> terms;  // glossary terms the caption and the why-line use
+};
+StepText step_text(const Analysis& analysis, int step);
 
 }  // namespace attnscope

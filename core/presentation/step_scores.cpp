@@ -6,16 +6,6 @@
 
 namespace attnscope {
 
-const char* step_cells_name(StepCells cells) {
-  switch (cells) {
-    case StepCells::Pattern: return "pattern";
-    case StepCells::Scores: return "scores";
-    case StepCells::MaskedScores: return "masked-scores";
-    case StepCells::Weights: return "weights";
-  }
-  return "";
-}
-
 StepCells step_cells(const Analysis& analysis, int index) {
   const auto& steps = analysis.trace().steps;
   // The latest value a step at or before `index` has produced.

@@ -14,7 +14,6 @@ enum class StepCells {
   MaskedScores,  // the same with the masked cells at -inf
   Weights,       // softmax of the masked scores (and every step after it)
 };
-const char* step_cells_name(StepCells cells);
 
 // For step `index` of the analysis' trace.
 StepCells step_cells(const Analysis& analysis, int index);

@@ -207,7 +207,21 @@ Scene scene_from_json(const nlohmann::json& j, Scene scene) {
                                    key, fmt::join(scene_common_keys(), ", ")));
     }
   }
+  if (j.contains("captions")) scene.captions_key = scene_captions_key(scene);
   return scene;
+}
+
+std::string scene_captions_key(const Scene& scene) {
+  Scene described = scene;
+  described.title.clear();
+  described.caption.clear();
+  described.captions.clear();
+  described.compare.clear();
+  return scene_to_json(described).dump();
+}
+
+bool scene_captions_apply(const Scene& scene) {
+  return !scene.captions.empty() && scene.captions_key == scene_captions_key(scene);
 }
 
 nlohmann::json scene_to_json(const Scene& scene) {
@@ -225,7 +239,8 @@ nlohmann::json scene_to_json(const Scene& scene) {
   j["seed"] = scene.seed;
   for (const auto& [key, value] : scene.params) j[key] = param_to_json(value, spec_for(scene, key));
   if (!scene.compare.empty()) j["compare"] = scene.compare;
-  if (!scene.captions.empty()) j["captions"] = scene.captions;
+  // Captions travel with the scene they describe only: an edited scene is saved without them.
+  if (scene_captions_apply(scene)) j["captions"] = scene.captions;
   return j;
 }
 

@@ -29,8 +29,12 @@ struct Scene {
   // Variant-specific parameters as text ("4", "0,5"), keyed by the long flag name without dashes.
   std::map<std::string, std::string> params;
   std::vector<std::string> compare;
-  // Classroom captions keyed by step name; shown instead of the step's built-in explanation.
+  // Classroom captions keyed by step name, written for one scene: they replace the computed
+  // caption only while the scene is still that one (scene_captions_apply).
   std::map<std::string, std::string> captions;
+  // The scene the captions were written for, as scene_captions_key gives it: set when a scene
+  // file with captions is read, so flags or edits that change the scene retire its captions.
+  std::string captions_key;
 
   int effective_shift() const;
   bool operator==(const Scene&) const = default;
@@ -41,6 +45,11 @@ const std::vector<std::string>& scene_common_keys();
 
 // Throws SceneError naming the key. Checks the variant's own rules too.
 void scene_validate(const Scene& scene);
+
+// Everything the captions describe: every key of the scene but its title, captions and compare list.
+std::string scene_captions_key(const Scene& scene);
+// True while the scene's hand-written captions were written for it.
+bool scene_captions_apply(const Scene& scene);
 
 Scene scene_from_json(const nlohmann::json& j, Scene base = {});
 nlohmann::json scene_to_json(const Scene& scene);

@@ -83,7 +83,23 @@ TEST(Scene, JsonRoundTrip) {
   s.policy = "documents:16,16";
   s.compare = {"s2", "short"};
   s.captions["roll"] = "watch the wrap";
+  s.captions_key = scene_captions_key(s);  // written for this scene
   EXPECT_EQ(scene_from_json(scene_to_json(s)), s);
+}
+
+TEST(Scene, CaptionsApplyOnlyToTheSceneTheyWereWrittenFor) {
+  Scene written = scene_from_json(nlohmann::json{{"n", 16}, {"g", 4}, {"captions", {{"roll", "watch the wrap"}}}});
+  EXPECT_TRUE(scene_captions_apply(written));
+  Scene retitled = written;
+  retitled.title = "another title";
+  EXPECT_TRUE(scene_captions_apply(retitled)) << "a title is not what the captions describe";
+  Scene longer = written;
+  longer.n = 32;
+  EXPECT_FALSE(scene_captions_apply(longer));
+  EXPECT_FALSE(scene_to_json(longer).contains("captions")) << "an edited scene is saved without them";
+  Scene typed;
+  typed.captions["roll"] = "no scene was named for these";
+  EXPECT_FALSE(scene_captions_apply(typed));
 }
 
 TEST(Scene, FileErrorsNameTheProblem) {

@@ -19,6 +19,7 @@ TEST_P(FigureSourceRoundTrip, EmbeddedSceneAndOptionsComeBack) {
   scene.seed = 7;
   scene.compare = {"full"};
   scene.captions["roll"] = "a custom caption";
+  scene.captions_key = scene_captions_key(scene);  // written for this scene
   FigureOptions o;
   o.format = GetParam();
   o.view = GetParam() == FigureFormat::Gif ? FigureView::Steps : FigureView::Compare;
