@@ -107,6 +107,7 @@ std::string request_analysis(AppState& state, const Scene& scene, bool current) 
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       AnalyzeOptions options;
       options.progress = [control](double fraction) { control->report(fraction); };
+      options.scene_validated = true;  // above, before the worker started
       try {
         ready.analysis = analyze_for_view(scene, options);
       } catch (const AnalysisCancelled&) {

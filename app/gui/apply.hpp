@@ -19,8 +19,6 @@ std::vector<Action> jobs_wait(AppState& state);
 // The core's message about a scene in the GUI's words: keys and flags become field labels
 // ("--g" -> "G group"); `fields` receives the scene keys it names (the fields to mark).
 std::string gui_error_text(const std::string& message, std::vector<std::string>& fields);
-// The compare set used when the scene names none: its own variant and its closest relatives.
-std::vector<std::string> compare_default_variants(const Scene& scene);
 
 inline constexpr float kAnimationSeconds = 0.8f;  // one step's movement at speed 1
 inline constexpr float kHoldSeconds = 1.2f;       // time settled on a step while playing

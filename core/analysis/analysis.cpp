@@ -172,12 +172,12 @@ std::shared_ptr<const Analysis> analyze_valid(const Scene& scene, Qkv qkv, const
 
 std::shared_ptr<const Analysis> analyze_with_qkv(const Scene& scene, Qkv qkv,
                                                  const AnalyzeOptions& options) {
-  scene_validate(scene);
+  if (!options.scene_validated) scene_validate(scene);
   return analyze_valid(scene, std::move(qkv), options);
 }
 
 std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions& options) {
-  scene_validate(scene);
+  if (!options.scene_validated) scene_validate(scene);
   const bool needs_qkv = options.values || variant_find(scene.variant)->reads_qkv();
   if (!needs_qkv) return analyze_checked(scene, Qkv{}, options);
   // q, k, v and the output come before any mask is built, so they are checked first.
@@ -192,15 +192,17 @@ std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions
 }
 
 std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options) {
+  if (!options.scene_validated) scene_validate(scene);
   AnalyzeOptions structure = options;
   structure.values = false;
+  structure.scene_validated = true;
   auto analysis = analyze(scene, structure);
   const int64_t tensor_bytes = int64_t{4} * scene.batch * scene.n * scene.heads * scene.d *
                                static_cast<int64_t>(sizeof(float));
   if (tensor_bytes > options.memory_budget_bytes ||
       analysis_value_bytes(scene, analysis->build.masks) > options.memory_budget_bytes)
     return analysis;
-  AnalyzeOptions values = options;
+  AnalyzeOptions values = structure;
   values.values = true;
   return analyze(scene, values);
 }

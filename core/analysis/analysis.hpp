@@ -27,6 +27,9 @@ struct AnalyzeOptions {
   bool values = true;
   // Called with the fraction done (0..1) as the analysis advances; may throw to cancel it.
   std::function<void(double)> progress;
+  // The caller has run scene_validate on this very scene (the GUI does, to report a bad scene
+  // before starting a worker): a scene is validated once per analysis.
+  bool scene_validated = false;
 };
 
 // Thrown by a progress callback to stop an analysis (Ctrl-C, Esc).

@@ -29,12 +29,6 @@ struct ParamSpec {
   // "key=value": the parameter matters only while parameter `key` has that value (sf's
   // proportion under reading r2).
   std::string applies_if;
-
-  ParamSpec() = default;
-  ParamSpec(std::string name_, Kind kind_, std::string default_value_, std::string help_,
-            std::string replaces_ = {}, std::string applies_if_ = {})
-      : name(std::move(name_)), kind(kind_), default_value(std::move(default_value_)),
-        help(std::move(help_)), replaces(std::move(replaces_)), applies_if(std::move(applies_if_)) {}
 };
 
 struct VariantInfo {

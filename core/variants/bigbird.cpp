@@ -16,21 +16,27 @@ class BigBird final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "bigbird",
-        "BigBird ITC blocks of b: global first/last block, 3-block window, r random blocks per "
-        "middle row (seeded by the scene seed); an encoder pattern, non-causal by design",
-        "BigBird (Zaheer et al. 2020); google-research/bigbird core/attention.py full_bigbird_mask, "
-        "bigbird_block_rand_mask",
-        {},
-        {{"block", ParamSpec::Kind::Int, "2", "block size b"},
-         {"random", ParamSpec::Kind::Int, "1", "random key blocks per middle block row"},
-         {"rand-blocks", ParamSpec::Kind::IntList, "",
-          "fixed random blocks instead of drawing them, r per middle row, row by row"}},
-        120,
-        {"block", "window", "dilated"},
-        "bigbird",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "bigbird",
+        .description = "BigBird ITC blocks of b: global first/last block, 3-block window, r random blocks per "
+                       "middle row (seeded by the scene seed); an encoder pattern, non-causal by design",
+        .source = "BigBird (Zaheer et al. 2020); google-research/bigbird core/attention.py full_bigbird_mask, "
+                  "bigbird_block_rand_mask",
+        .params = {
+             {.name = "block",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "block size b"},
+             {.name = "random",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "1",
+              .help = "random key blocks per middle block row"},
+             {.name = "rand-blocks",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "",
+              .help = "fixed random blocks instead of drawing them, r per middle row, row by row"}},
+        .list_order = 120,
+        .relatives = {"block", "window", "dilated"},
+        .preset = "bigbird"};
     return info;
   }
   void validate(const Scene& scene) const override { bigbird_shape(scene); }

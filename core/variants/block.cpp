@@ -16,20 +16,26 @@ class Block final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "block",
-        "block-local causal attention in blocks of B (no shift); --layout shifted: head h reads "
-        "the block h blocks back (reconstruction of LongLoRA Table 6 'block sparse', unverified)",
-        "LongLoRA (arXiv 2309.12307) Table 6 'block sparse' (setting known only from a review); "
-        "BlockBERT (Qiu et al. 2020) block permutations across heads",
-        {"g"},
-        {{"block", ParamSpec::Kind::Int, "", "block size; default: g", "g"},
-         {"layout", ParamSpec::Kind::Text, "local",
-          "local: own block, causal; shifted: head h reads the whole block h blocks back"}},
-        60,
-        {"short", "select-merge", "bigbird"},
-        "block",
-        "the mask is index arithmetic with no separate tensor code to transcribe",
-        ""};
+        .name = "block",
+        .description = "block-local causal attention in blocks of B (no shift); --layout shifted: head h reads "
+                       "the block h blocks back (reconstruction of LongLoRA Table 6 'block sparse', unverified)",
+        .source = "LongLoRA (arXiv 2309.12307) Table 6 'block sparse' (setting known only from a review); "
+                  "BlockBERT (Qiu et al. 2020) block permutations across heads",
+        .uses = {"g"},
+        .params = {
+             {.name = "block",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "block size; default: g",
+              .replaces = "g"},
+             {.name = "layout",
+              .kind = ParamSpec::Kind::Text,
+              .default_value = "local",
+              .help = "local: own block, causal; shifted: head h reads the whole block h blocks back"}},
+        .list_order = 60,
+        .relatives = {"short", "select-merge", "bigbird"},
+        .preset = "block",
+        .reference_absent = "the mask is index arithmetic with no separate tensor code to transcribe"};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -23,22 +23,32 @@ class Dilated final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "dilated",
-        "Longformer dilated window: keys q-k in {0, d, ..., w·d} (|q-k| with --bidirectional), plus "
-        "global tokens that read and are read by every token",
-        "Longformer (arXiv 2004.05150) §3.1; allenai/longformer diagonaled_mm_tvm.py "
-        "(j = i + d·(c - w))",
-        {},
-        {{"window", ParamSpec::Kind::Int, "2", "keys on each side of the query (Longformer's w)"},
-         {"dilation", ParamSpec::Kind::Int, "2", "gap d between window keys"},
-         {"global", ParamSpec::Kind::IntList, "", "global tokens, e.g. 0,5"},
-         {"bidirectional", ParamSpec::Kind::Flag, "false",
-          "encoder window (both sides) and global tokens that read the future"}},
-        70,
-        {"window", "longnet", "strided"},
-        "dilated",
-        "Longformer's sliding-chunk CUDA/TVM kernels have no ATen transcription here",
-        ""};
+        .name = "dilated",
+        .description = "Longformer dilated window: keys q-k in {0, d, ..., w·d} (|q-k| with --bidirectional), plus "
+                       "global tokens that read and are read by every token",
+        .source = "Longformer (arXiv 2004.05150) §3.1; allenai/longformer diagonaled_mm_tvm.py "
+                  "(j = i + d·(c - w))",
+        .params = {
+             {.name = "window",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "keys on each side of the query (Longformer's w)"},
+             {.name = "dilation",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "gap d between window keys"},
+             {.name = "global",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "",
+              .help = "global tokens, e.g. 0,5"},
+             {.name = "bidirectional",
+              .kind = ParamSpec::Kind::Flag,
+              .default_value = "false",
+              .help = "encoder window (both sides) and global tokens that read the future"}},
+        .list_order = 70,
+        .relatives = {"window", "longnet", "strided"},
+        .preset = "dilated",
+        .reference_absent = "Longformer's sliding-chunk CUDA/TVM kernels have no ATen transcription here"};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

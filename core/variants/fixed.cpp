@@ -16,19 +16,23 @@ class Fixed final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "fixed",
-        "Sparse Transformer fixed: even heads k <= q in the same block of l, odd heads k <= q and "
-        "k mod l >= l-c (summary columns)",
-        "Sparse Transformer (arXiv 1904.10509) §4.3 A1/A2; openai/sparse_attention "
-        "get_blocksparse_obj('fixed') at block level",
-        {},
-        {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"},
-         {"c", ParamSpec::Kind::Int, "1", "summary positions at the end of every block"}},
-        90,
-        {"strided", "block", "window"},
-        "fixed",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "fixed",
+        .description = "Sparse Transformer fixed: even heads k <= q in the same block of l, odd heads k <= q and "
+                       "k mod l >= l-c (summary columns)",
+        .source = "Sparse Transformer (arXiv 1904.10509) §4.3 A1/A2; openai/sparse_attention "
+                  "get_blocksparse_obj('fixed') at block level",
+        .params = {
+             {.name = "stride",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "stride l; default: floor(sqrt(n))"},
+             {.name = "c",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "1",
+              .help = "summary positions at the end of every block"}},
+        .list_order = 90,
+        .relatives = {"strided", "block", "window"},
+        .preset = "fixed"};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

@@ -34,21 +34,27 @@ class Flash final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "flash",
-        "flash-attention's arguments: packed sequences (cu_seqlens), window_size=(left, right) "
-        "keys around the query, causal",
-        "flash-attention flash_attn_varlen_func(cu_seqlens_q, cu_seqlens_k, causal, window_size)",
-        {},
-        {{"cu-seqlens", ParamSpec::Kind::IntList, "",
-          "packed sequences as offsets 0,a,a+b,...,N; default one sequence of N"},
-         {"window-size", ParamSpec::Kind::IntList, "-1,-1",
-          "window_size=(left, right): keys q-left..q+right, -1 = unbounded; (w, w) reads 2w+1 keys"},
-         {"causal", ParamSpec::Kind::Flag, "false", "causal=True: no key after the query"}},
-        155,
-        {"s2-fix-split", "window", "full"},
-        "flash",
-        "flash-attention is a CUDA kernel; its documented index rule is checked by golden rows",
-        ""};
+        .name = "flash",
+        .description = "flash-attention's arguments: packed sequences (cu_seqlens), window_size=(left, right) "
+                       "keys around the query, causal",
+        .source = "flash-attention flash_attn_varlen_func(cu_seqlens_q, cu_seqlens_k, causal, window_size)",
+        .params = {
+             {.name = "cu-seqlens",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "",
+              .help = "packed sequences as offsets 0,a,a+b,...,N; default one sequence of N"},
+             {.name = "window-size",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "-1,-1",
+              .help = "window_size=(left, right): keys q-left..q+right, -1 = unbounded; (w, w) reads 2w+1 keys"},
+             {.name = "causal",
+              .kind = ParamSpec::Kind::Flag,
+              .default_value = "false",
+              .help = "causal=True: no key after the query"}},
+        .list_order = 155,
+        .relatives = {"s2-fix-split", "window", "full"},
+        .preset = "flash",
+        .reference_absent = "flash-attention is a CUDA kernel; its documented index rule is checked by golden rows"};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

@@ -7,16 +7,13 @@ namespace {
 class Full final : public Variant {
  public:
   const VariantInfo& info() const override {
-    static const VariantInfo info{"full",
-                                  "dense causal attention: every query reads every earlier key",
-                                  "Vaswani et al. 2017; LongLoRA forward_flashattn_full",
-                                  {},
-                                  {},
-                                  0,
-                                  {"short", "s2", "window"},
-                                  "full",
-                                  "",  // a LibTorch reference exists (core/torch/reference.cpp)
-                                  ""};
+    static const VariantInfo info{
+        .name = "full",
+        .description = "dense causal attention: every query reads every earlier key",
+        .source = "Vaswani et al. 2017; LongLoRA forward_flashattn_full",
+        .list_order = 0,
+        .relatives = {"short", "s2", "window"},
+        .preset = "full"};
     return info;
   }
   void validate(const Scene&) const override {}

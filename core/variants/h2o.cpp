@@ -66,19 +66,24 @@ class H2O final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "h2o",
-        "H2O heavy hitters: per head, the cache keeps the last R tokens and the K keys with the "
-        "most accumulated attention; data dependent (uses the scene's q, k)",
-        "H2O (arXiv 2306.14048); FMInference/H2O utils_real_drop/modify_llama.py "
-        "H2OKVCache_LayerWise",
-        {},
-        {{"hh", ParamSpec::Kind::Int, "2", "heavy hitters kept in the cache (hh_size)"},
-         {"recent", ParamSpec::Kind::Int, "2", "most recent tokens kept in the cache (recent_size)"}},
-        110,
-        {"streaming", "topk", "window"},
-        "h2o",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        "its cache depends on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"};
+        .name = "h2o",
+        .description = "H2O heavy hitters: per head, the cache keeps the last R tokens and the K keys with the "
+                       "most accumulated attention; data dependent (uses the scene's q, k)",
+        .source = "H2O (arXiv 2306.14048); FMInference/H2O utils_real_drop/modify_llama.py "
+                  "H2OKVCache_LayerWise",
+        .params = {
+             {.name = "hh",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "heavy hitters kept in the cache (hh_size)"},
+             {.name = "recent",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "most recent tokens kept in the cache (recent_size)"}},
+        .list_order = 110,
+        .relatives = {"streaming", "topk", "window"},
+        .preset = "h2o",
+        .golden_absent = "its cache depends on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"  // a LibTorch reference exists (core/torch/reference.cpp)};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -26,19 +26,23 @@ class LongNet final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "longnet",
-        "LongNet dilated attention: OR over (w, r) of same segment of w, both positions = offset "
-        "mod r, k <= q; head offset h // (H/r)",
-        "LongNet (arXiv 2307.02486); microsoft/torchscale component/dilated_attention.py "
-        "dense_to_sparse, scattering",
-        {},
-        {{"segments", ParamSpec::Kind::IntList, "4,8,16", "segment lengths w1,w2,..."},
-         {"ratios", ParamSpec::Kind::IntList, "1,2,4", "dilation ratios r1,r2,... (one per segment)"}},
-        130,
-        {"dilated", "short", "strided"},
-        "longnet",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "longnet",
+        .description = "LongNet dilated attention: OR over (w, r) of same segment of w, both positions = offset "
+                       "mod r, k <= q; head offset h // (H/r)",
+        .source = "LongNet (arXiv 2307.02486); microsoft/torchscale component/dilated_attention.py "
+                  "dense_to_sparse, scattering",
+        .params = {
+             {.name = "segments",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "4,8,16",
+              .help = "segment lengths w1,w2,..."},
+             {.name = "ratios",
+              .kind = ParamSpec::Kind::IntList,
+              .default_value = "1,2,4",
+              .help = "dilation ratios r1,r2,... (one per segment)"}},
+        .list_order = 130,
+        .relatives = {"dilated", "short", "strided"},
+        .preset = "longnet"};
     return info;
   }
   void validate(const Scene& scene) const override { pairs(scene); }

@@ -13,20 +13,27 @@ class MaskFileVariant final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "file",
-        "your own mask from a file (.npy, .pt, FlexAttention block mask), batch row 0, heads as saved",
-        "the file given with --mask-file",
-        {},
-        {{"mask-file", ParamSpec::Kind::Path, "", "a mask saved with numpy.save or torch.save"},
-         {"mask-kind", ParamSpec::Kind::Text, "auto",
-          "how the file's values map to cells: auto, bool, blocked, additive, weights"},
-         {"mask-align", ParamSpec::Kind::Text, "bottom-right",
-          "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
-        160,
-        {"full", "flash"},
-        "file",
-        "the cells come from the file; there is no tensor code to transcribe",
-        "the cells come from the file; lint's tests check the readers on real framework masks"};
+        .name = "file",
+        .description = "your own mask from a file (.npy, .pt, FlexAttention block mask), batch row 0, heads as saved",
+        .source = "the file given with --mask-file",
+        .params = {
+             {.name = "mask-file",
+              .kind = ParamSpec::Kind::Path,
+              .default_value = "",
+              .help = "a mask saved with numpy.save or torch.save"},
+             {.name = "mask-kind",
+              .kind = ParamSpec::Kind::Text,
+              .default_value = "auto",
+              .help = "how the file's values map to cells: auto, bool, blocked, additive, weights"},
+             {.name = "mask-align",
+              .kind = ParamSpec::Kind::Text,
+              .default_value = "bottom-right",
+              .help = "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
+        .list_order = 160,
+        .relatives = {"full", "flash"},
+        .preset = "file",
+        .reference_absent = "the cells come from the file; there is no tensor code to transcribe",
+        .golden_absent = "the cells come from the file; lint's tests check the readers on real framework masks"};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -15,19 +15,20 @@ class S2 final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "s2",
-        "LongLoRA shifted sparse attention: half the heads rolled by -G/2, causal mask in the "
-        "rolled frame (leaks (G/2)^2 cells per shifted head)",
-        "LongLoRA (arXiv 2309.12307), Algorithm 1; llama_attn_replace.py forward_noflashattn",
-        {"g", "shift"},
-        {{"unroll", ParamSpec::Kind::Int, "",
-          "roll applied to the shifted heads' output (default -shift). Python's -G//2 floors, so "
-          "for odd G the code rolls by -(G+1)/2 and back by (G-1)/2: --g 5 --shift -3 --unroll 2"}},
-        20,
-        {"s2-fix-mask", "s2-fix-split", "short"},
-        "01_classroom",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "s2",
+        .description = "LongLoRA shifted sparse attention: half the heads rolled by -G/2, causal mask in the "
+                       "rolled frame (leaks (G/2)^2 cells per shifted head)",
+        .source = "LongLoRA (arXiv 2309.12307), Algorithm 1; llama_attn_replace.py forward_noflashattn",
+        .uses = {"g", "shift"},
+        .params = {
+             {.name = "unroll",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "roll applied to the shifted heads' output (default -shift). Python's -G//2 floors, so "
+                      "for odd G the code rolls by -(G+1)/2 and back by (G-1)/2: --g 5 --shift -3 --unroll 2"}},
+        .list_order = 20,
+        .relatives = {"s2-fix-mask", "s2-fix-split", "short"},
+        .preset = "01_classroom"};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -10,16 +10,13 @@ class S2FixMask final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "s2-fix-mask",
-        "S2-Attn groups with the causal mask on original token indices (Fig. 2's pattern, no leak)",
-        "LongLoRA (arXiv 2309.12307), Figure 2 'Attention w shift'",
-        {"g", "shift"},
-        {},
-        30,
-        {"s2", "s2-fix-split", "short"},
-        "04_s2_fix_mask",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "s2-fix-mask",
+        .description = "S2-Attn groups with the causal mask on original token indices (Fig. 2's pattern, no leak)",
+        .source = "LongLoRA (arXiv 2309.12307), Figure 2 'Attention w shift'",
+        .uses = {"g", "shift"},
+        .list_order = 30,
+        .relatives = {"s2", "s2-fix-split", "short"},
+        .preset = "04_s2_fix_mask"};
     return info;
   }
   void validate(const Scene& scene) const override { grouped_validate(scene, true); }

@@ -11,17 +11,14 @@ class S2FixSplit final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "s2-fix-split",
-        "S2-Attn without the roll: shifted heads use segments [0,s), [s,s+G), ..., [N-s,N), so "
-        "the wrapped group splits in two (no leak); N need not be a multiple of G (SFT path)",
-        "LongLoRA repository, llama_attn_replace.py forward_flashattn (cu_seqlens, since 4101fec)",
-        {"g", "shift"},
-        {},
-        40,
-        {"s2", "s2-fix-mask", "short"},
-        "05_s2_fix_split",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "s2-fix-split",
+        .description = "S2-Attn without the roll: shifted heads use segments [0,s), [s,s+G), ..., [N-s,N), so "
+                       "the wrapped group splits in two (no leak); N need not be a multiple of G (SFT path)",
+        .source = "LongLoRA repository, llama_attn_replace.py forward_flashattn (cu_seqlens, since 4101fec)",
+        .uses = {"g", "shift"},
+        .list_order = 40,
+        .relatives = {"s2", "s2-fix-mask", "short"},
+        .preset = "05_s2_fix_split"};
     return info;
   }
   // cu_seqlens need no whole groups: with N not a multiple of G the last segments are shorter,

@@ -30,19 +30,27 @@ class SelectMerge final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "select-merge",
-        "approximation of correlation-aware select and merge: mean-pooled block representatives, "
-        "each query block keeps its top-k earlier key blocks plus its own, causal",
-        "Wang et al. 2024 (arXiv 2410.04211), abstract and secondary reviews only; no public code, "
-        "so region size, scoring and merge rule are assumptions",
-        {"g"},
-        {{"block", ParamSpec::Kind::Int, "", "region (block) size; default: g", "g"},
-         {"topk", ParamSpec::Kind::Int, "2", "earlier key blocks selected per query block"}},
-        150,
-        {"topk", "block", "bigbird"},
-        "select_merge",
-        "Wang et al. 2024 publish no code; this is an approximation",
-        "the selected blocks depend on the scores of q and k, so its rows are checked by properties, not hand-derived"};
+        .name = "select-merge",
+        .description = "approximation of correlation-aware select and merge: mean-pooled block representatives, "
+                       "each query block keeps its top-k earlier key blocks plus its own, causal",
+        .source = "Wang et al. 2024 (arXiv 2410.04211), abstract and secondary reviews only; no public code, "
+                  "so region size, scoring and merge rule are assumptions",
+        .uses = {"g"},
+        .params = {
+             {.name = "block",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "region (block) size; default: g",
+              .replaces = "g"},
+             {.name = "topk",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "earlier key blocks selected per query block"}},
+        .list_order = 150,
+        .relatives = {"topk", "block", "bigbird"},
+        .preset = "select_merge",
+        .reference_absent = "Wang et al. 2024 publish no code; this is an approximation",
+        .golden_absent = "the selected blocks depend on the scores of q and k so its rows are checked by properties, not hand-derived",};
     return info;
   }
   void validate(const Scene& scene) const override {

@@ -25,24 +25,34 @@ class Sf final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "sf",
-        "SinkLoRA SF-Attn (reconstruction, unverified): S&R segments (R1: the wrapped group split "
-        "back, as s2-fix-split; R2: a proportion p of heads back to pattern 1) or q < S or k < S",
-        "SinkLoRA (arXiv 2406.05678) §3, known from the abstract and a secondary review; "
-        "no SF-Attn code in Dexter-GT-86/SinkLoRA",
-        {"g", "shift"},
-        {{"sinks", ParamSpec::Kind::Int, std::to_string(kDefaultSinks), "sink tokens with global attention (first S tokens)"},
-         {"reading", ParamSpec::Kind::Text, "r1",
-          "r1: wrapped segment returned to its place (tokens); r2: heads returned by proportion"},
-         {"proportion", ParamSpec::Kind::Number, "0.75",
-          "r2: heads h < H·p use pattern 1, the rest the rolled pattern 2", "", "reading=r2"},
-         {"sink-causal", ParamSpec::Kind::Flag, "false",
-          "intersect the sink rows and columns with the causal triangle"}},
-        45,
-        {"s2-fix-split", "streaming", "s2"},
-        "sf",
-        "SinkLoRA publishes no code for S2 with sinks; this is a reconstruction",
-        ""};
+        .name = "sf",
+        .description = "SinkLoRA SF-Attn (reconstruction, unverified): S&R segments (R1: the wrapped group split "
+                       "back, as s2-fix-split; R2: a proportion p of heads back to pattern 1) or q < S or k < S",
+        .source = "SinkLoRA (arXiv 2406.05678) §3, known from the abstract and a secondary review; "
+                  "no SF-Attn code in Dexter-GT-86/SinkLoRA",
+        .uses = {"g", "shift"},
+        .params = {
+             {.name = "sinks",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = std::to_string(kDefaultSinks),
+              .help = "sink tokens with global attention (first S tokens)"},
+             {.name = "reading",
+              .kind = ParamSpec::Kind::Text,
+              .default_value = "r1",
+              .help = "r1: wrapped segment returned to its place (tokens); r2: heads returned by proportion"},
+             {.name = "proportion",
+              .kind = ParamSpec::Kind::Number,
+              .default_value = "0.75",
+              .help = "r2: heads h < H·p use pattern 1, the rest the rolled pattern 2",
+              .applies_if = "reading=r2"},
+             {.name = "sink-causal",
+              .kind = ParamSpec::Kind::Flag,
+              .default_value = "false",
+              .help = "intersect the sink rows and columns with the causal triangle"}},
+        .list_order = 45,
+        .relatives = {"s2-fix-split", "streaming", "s2"},
+        .preset = "sf",
+        .reference_absent = "SinkLoRA publishes no code for S2 with sinks; this is a reconstruction"};
     return info;
   }
   void validate(const Scene& scene) const override {

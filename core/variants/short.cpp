@@ -9,16 +9,13 @@ class Short final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "short",
-        "LongLoRA short attention (pattern 1 in every head): causal inside groups of G",
-        "LongLoRA (arXiv 2309.12307), Section 3.2, pattern 1; Table 1 'Short'",
-        {"g"},
-        {},
-        10,
-        {"s2", "s2-fix-mask", "full"},
-        "short",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "short",
+        .description = "LongLoRA short attention (pattern 1 in every head): causal inside groups of G",
+        .source = "LongLoRA (arXiv 2309.12307), Section 3.2, pattern 1; Table 1 'Short'",
+        .uses = {"g"},
+        .list_order = 10,
+        .relatives = {"s2", "s2-fix-mask", "full"},
+        .preset = "short"};
     return info;
   }
   void validate(const Scene& scene) const override { grouped_validate(scene, false); }

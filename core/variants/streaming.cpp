@@ -17,20 +17,23 @@ class Streaming final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "streaming",
-        "StreamingLLM attention sinks: k <= q and (k < S or q-k < W); the cache keeps S sinks and "
-        "the last W-1 tokens, positions are cache slots",
-        "StreamingLLM (arXiv 2309.17453); mit-han-lab/streaming-llm kv_cache.py StartRecentKVCache "
-        "(start_size = S, recent_size = W-1), pos_shift/modify_llama.py",
-        {},
-        {{"sinks", ParamSpec::Kind::Int, "4", "sink tokens kept forever (StreamingLLM start_size)"},
-         {"window", ParamSpec::Kind::Int, "4",
-          "recent keys each query reads, itself included (the cache keeps W-1)"}},
-        100,
-        {"window", "h2o", "sf"},
-        "streaming",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "streaming",
+        .description = "StreamingLLM attention sinks: k <= q and (k < S or q-k < W); the cache keeps S sinks and "
+                       "the last W-1 tokens, positions are cache slots",
+        .source = "StreamingLLM (arXiv 2309.17453); mit-han-lab/streaming-llm kv_cache.py StartRecentKVCache "
+                  "(start_size = S, recent_size = W-1), pos_shift/modify_llama.py",
+        .params = {
+             {.name = "sinks",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "sink tokens kept forever (StreamingLLM start_size)"},
+             {.name = "window",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "recent keys each query reads, itself included (the cache keeps W-1)"}},
+        .list_order = 100,
+        .relatives = {"window", "h2o", "sf"},
+        .preset = "streaming"};
     return info;
   }
   void validate(const Scene& scene) const override { params(scene); }

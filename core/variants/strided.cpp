@@ -15,18 +15,19 @@ class Strided final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "strided",
-        "Sparse Transformer strided: even heads 0 <= q-k < l (local), odd heads k <= q and "
-        "(q-k) mod l == 0 (strided)",
-        "Sparse Transformer (arXiv 1904.10509) §4.3; openai/sparse_attention get_attn_mask "
-        "'local' and 'strided'",
-        {},
-        {{"stride", ParamSpec::Kind::Int, "", "stride l; default: floor(sqrt(n))"}},
-        80,
-        {"fixed", "window", "dilated"},
-        "strided",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "strided",
+        .description = "Sparse Transformer strided: even heads 0 <= q-k < l (local), odd heads k <= q and "
+                       "(q-k) mod l == 0 (strided)",
+        .source = "Sparse Transformer (arXiv 1904.10509) §4.3; openai/sparse_attention get_attn_mask "
+                  "'local' and 'strided'",
+        .params = {
+             {.name = "stride",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "stride l; default: floor(sqrt(n))"}},
+        .list_order = 80,
+        .relatives = {"fixed", "window", "dilated"},
+        .preset = "strided"};
     return info;
   }
   void validate(const Scene& scene) const override { stride(scene); }

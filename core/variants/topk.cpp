@@ -21,20 +21,24 @@ class TopK final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "topk",
-        "top-k attention: each query keeps its K highest-scoring causal keys (data dependent); "
-        "--pitfall builds the mask from softmax > 0, which masks nothing",
-        "top-k sparse attention (e.g. Gupta et al. 2021, arXiv 2106.06899); torch.topk on the "
-        "causal scores",
-        {},
-        {{"topk", ParamSpec::Kind::Int, "4", "highest-scoring earlier keys kept per query (torch.topk k)"},
-         {"pitfall", ParamSpec::Kind::Flag, "false",
-          "build the mask as softmax(scores) > 0 instead of from the top-k indices"}},
-        140,
-        {"h2o", "select-merge", "full"},
-        "topk",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        "the kept keys depend on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"};
+        .name = "topk",
+        .description = "top-k attention: each query keeps its K highest-scoring causal keys (data dependent); "
+                       "--pitfall builds the mask from softmax > 0, which masks nothing",
+        .source = "top-k sparse attention (e.g. Gupta et al. 2021, arXiv 2106.06899); torch.topk on the "
+                  "causal scores",
+        .params = {
+             {.name = "topk",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "highest-scoring earlier keys kept per query (torch.topk k)"},
+             {.name = "pitfall",
+              .kind = ParamSpec::Kind::Flag,
+              .default_value = "false",
+              .help = "build the mask as softmax(scores) > 0 instead of from the top-k indices"}},
+        .list_order = 140,
+        .relatives = {"h2o", "select-merge", "full"},
+        .preset = "topk",
+        .golden_absent = "the kept keys depend on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"  // a LibTorch reference exists (core/torch/reference.cpp)};
     return info;
   }
   void validate(const Scene& scene) const override {

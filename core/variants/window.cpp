@@ -14,18 +14,18 @@ class Window final : public Variant {
  public:
   const VariantInfo& info() const override {
     static const VariantInfo info{
-        "window",
-        "sliding window: each query reads itself and the W-1 keys before it (0 <= q-k < W)",
-        "Sparse Transformer (arXiv 1904.10509), openai/sparse_attention get_attn_mask('local'); "
-        "attention-gym generate_sliding_window(W-1)",
-        {},
-        {{"window", ParamSpec::Kind::Int, "4",
-          "keys each query reads, itself included (the band is W wide)"}},
-        50,
-        {"streaming", "dilated", "full"},
-        "window",
-        "",  // a LibTorch reference exists (core/torch/reference.cpp)
-        ""};
+        .name = "window",
+        .description = "sliding window: each query reads itself and the W-1 keys before it (0 <= q-k < W)",
+        .source = "Sparse Transformer (arXiv 1904.10509), openai/sparse_attention get_attn_mask('local'); "
+                  "attention-gym generate_sliding_window(W-1)",
+        .params = {
+             {.name = "window",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "keys each query reads, itself included (the band is W wide)"}},
+        .list_order = 50,
+        .relatives = {"streaming", "dilated", "full"},
+        .preset = "window"};
     return info;
   }
   void validate(const Scene& scene) const override { width(scene); }
