@@ -24,8 +24,8 @@ const Rgb8 kBoth = diff_color(DiffOp::Both);
 std::vector<std::shared_ptr<const Analysis>> compared(const Analysis& a, const ComparedAnalyses& given) {
   const std::vector<std::string> variants = compare_variants(a.scene);
   if (variants.size() < 2)
-    throw SceneError(fmt::format("compare: {} declares no variant to compare with; name some, e.g. "
-                                 "--compare full,s2-fix-mask", a.scene.variant));
+    throw SceneError(fmt::format("compare: {} is never compared with itself and names no other variant; name "
+                                 "one, e.g. --compare full,s2-fix-mask", a.scene.variant));
   std::vector<std::shared_ptr<const Analysis>> out;
   for (size_t i = 1; i < variants.size(); ++i) {
     const std::string& name = variants[i];

@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "core/figure/figure.hpp"
+#include "core/figure/views.hpp"
+#include "core/presentation/compare.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/figure/figure_test_support.hpp"
 
@@ -48,7 +50,7 @@ TEST(ExportCommand, UsageErrorsExit2WithAMessage) {
       {{"export", "--head", "5", "--out", dir / "f.png"}, "not a head"},
       {{"export", "--view", "tokens", "--step", "99", "--out", dir / "f.png"}, "not a step"},
       {{"export", "--view", "tokens", "--step", "nope", "--out", dir / "f.png"}, "no step 'nope'"},
-      {{"export", "--view", "compare", "--out", dir / "f.png"}, "--compare"},
+      {{"export", "--view", "compare", "--compare", "s2", "--out", dir / "f.png"}, "never compared with itself"},
       {{"export", "--out", "/nonexistent-folder/f.png"}, "cannot write"},
       {{"export", "--from", dir / "missing.png", "--out", dir / "f.png"}, "cannot open"},
       {{"export", "--rows", "8:4", "--out", dir / "f.png"}, "holds no tokens"},
@@ -63,6 +65,20 @@ TEST(ExportCommand, UsageErrorsExit2WithAMessage) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << "expected '" << c.message << "' in: " << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "f.png"));
   }
+}
+
+// Without --compare the figure compares what the GUI's compare view opens with: the variant and
+// its relatives (core/presentation/compare).
+TEST(ExportCommand, CompareWithoutAListTakesTheVariantsRelatives) {
+  test::TempDir dir;
+  const auto r = test::cli({"export", "--view", "compare", "--out", dir / "c.png"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Scene scene;  // the classroom scene export draws without --scene
+  const std::vector<std::string> variants = compare_variants(scene);
+  EXPECT_EQ(variants, (std::vector<std::string>{"s2", "s2-fix-mask", "s2-fix-split", "short"}));
+  const std::string text = test::all_text(figure::view_compare(*analyze(scene), FigureOptions{}, {}));
+  for (const std::string& variant : variants)
+    EXPECT_NE(text.find(variant + " \u00b7 head"), std::string::npos) << variant << " in: " << text;
 }
 
 TEST(ExportCommand, OtherVariantsDoNotBorrowTheClassroomTitle) {

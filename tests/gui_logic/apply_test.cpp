@@ -166,6 +166,7 @@ TEST(ApplyTest, HandWrittenCaptionsOnlyForTheirSceneThenCaptionsFromTheAnalysis)
   AppState state;
   Scene lesson = classroom_scene();
   lesson.captions = {{"output", "Head 1's last group mixed tokens 14, 15, 0, 1. That is the leak."}};
+  lesson.captions_key = scene_captions_key(lesson);  // written for this scene, as a preset file's are
   state.presets.push_back({"lesson.json", "lesson", lesson, ""});
   apply(state, action::LoadPreset{0});
   const int last = static_cast<int>(state.analysis->trace().steps.size()) - 1;
