@@ -39,8 +39,7 @@ size_t header_value(const std::string& header, const std::string& key) {
 
 }  // namespace
 
-NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::string& source,
-                           std::string_view holds) {
+NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::string& source, std::string_view holds) {
   const auto bad = [&](const std::string& why) {
     return InputError("file: " + source + " is not a NumPy .npy array we can read (" + why + ")");
   };
@@ -85,21 +84,22 @@ NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::s
     if (dim != 0 && count > kTensorMaxElements / dim) throw bad("more than 2^40 elements");
     count *= dim;
   }
-  const auto known = std::find_if(std::begin(kDescrs), std::end(kDescrs),
-                                  [&](const NpyDescr& d) { return d.descr == npy.descr; });
+  const auto known =
+      std::find_if(std::begin(kDescrs), std::end(kDescrs), [&](const NpyDescr& d) { return d.descr == npy.descr; });
   if (known == std::end(kDescrs)) {
     if (!npy.descr.empty() && npy.descr[0] == '>')
-      throw bad(fmt::format("dtype {} is big-endian; save {} little-endian, e.g. array.astype('<{}')",
-                            npy.descr, holds, npy.descr.substr(1)));
+      throw bad(fmt::format("dtype {} is big-endian; save {} little-endian, e.g. array.astype('<{}')", npy.descr, holds,
+                            npy.descr.substr(1)));
     throw bad(fmt::format("dtype {}; save {} as bool, int, float16, float32 or float64", npy.descr, holds));
   }
   npy.dtype = known->dtype;
   npy.element_count = count;
   npy.data_offset = static_cast<int64_t>(offset + header_len);
   if (npy.data_offset + npy.data_bytes() > size)
-    throw bad(fmt::format("the data is {} bytes, shorter than the {} its shape ({}) says; the file "
-                          "is truncated: save it again",
-                          size - npy.data_offset, npy.data_bytes(), fmt::join(npy.shape, ", ")));
+    throw bad(
+        fmt::format("the data is {} bytes, shorter than the {} its shape ({}) says; the file "
+                    "is truncated: save it again",
+                    size - npy.data_offset, npy.data_bytes(), fmt::join(npy.shape, ", ")));
   return npy;
 }
 

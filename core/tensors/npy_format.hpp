@@ -33,8 +33,7 @@ using NpyByteSource = std::function<std::string(int64_t offset, size_t length)>;
 // Parses the header of .npy bytes `size` long and checks that the data its shape describes is
 // all there. Throws InputError naming `source`; a dtype it does not read is refused with advice
 // on how to save `holds` ("the mask", "the array") instead.
-NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::string& source,
-                           std::string_view holds);
+NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::string& source, std::string_view holds);
 // The same for .npy bytes in memory (or mapped).
 NpyHeader npy_header_parse(std::string_view bytes, const std::string& source, std::string_view holds);
 

@@ -55,8 +55,8 @@ class HeaderReader {
     const auto dtype = j.find("dtype");
     if (dtype == j.end() || !dtype->is_string()) throw bad(quoted + " has no dtype");
     const std::string dtype_name = dtype->get<std::string>();
-    const auto known = std::find_if(std::begin(kDTypes), std::end(kDTypes),
-                                    [&](const StDType& d) { return d.name == dtype_name; });
+    const auto known =
+        std::find_if(std::begin(kDTypes), std::end(kDTypes), [&](const StDType& d) { return d.name == dtype_name; });
     if (known == std::end(kDTypes))
       throw InputError("file: " + source_ + ": " + quoted + " has dtype " + printable_line(dtype_name) +
                        ", which attnscope does not read; save it as F32, F16, BF16 or F64");
@@ -99,8 +99,8 @@ SafetensorsHeader safetensors_header_parse(std::string_view file, const std::str
   uint64_t length = 0;
   for (int i = 0; i < 8; ++i) length |= uint64_t{static_cast<unsigned char>(file[i])} << (8 * i);
   if (length > file.size() - 8)
-    throw reader.bad(fmt::format("its header says {} bytes, but only {} follow; the file is truncated",
-                                 length, file.size() - 8));
+    throw reader.bad(
+        fmt::format("its header says {} bytes, but only {} follow; the file is truncated", length, file.size() - 8));
   if (length > kMaxHeaderBytes) throw reader.bad(fmt::format("a header of {} bytes, over the 100 MB limit", length));
   SafetensorsHeader header;
   header.data_offset = 8 + length;

@@ -18,7 +18,7 @@ struct SafetensorsTensor {
 };
 
 struct SafetensorsHeader {
-  uint64_t data_offset = 0;  // where the data starts: 8 + the header's length
+  uint64_t data_offset = 0;                // where the data starts: 8 + the header's length
   std::vector<SafetensorsTensor> tensors;  // in the header's order
 };
 

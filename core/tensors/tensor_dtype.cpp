@@ -17,11 +17,10 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kDTypes[] = {
-    {TensorDType::Bool, "bool", 1},         {TensorDType::UInt8, "uint8", 1},
-    {TensorDType::Int8, "int8", 1},         {TensorDType::Int16, "int16", 2},
-    {TensorDType::Int32, "int32", 4},       {TensorDType::Int64, "int64", 8},
-    {TensorDType::Float16, "float16", 2},   {TensorDType::BFloat16, "bfloat16", 2},
-    {TensorDType::Float32, "float32", 4},   {TensorDType::Float64, "float64", 8},
+    {TensorDType::Bool, "bool", 1},       {TensorDType::UInt8, "uint8", 1},       {TensorDType::Int8, "int8", 1},
+    {TensorDType::Int16, "int16", 2},     {TensorDType::Int32, "int32", 4},       {TensorDType::Int64, "int64", 8},
+    {TensorDType::Float16, "float16", 2}, {TensorDType::BFloat16, "bfloat16", 2}, {TensorDType::Float32, "float32", 4},
+    {TensorDType::Float64, "float64", 8},
 };
 
 const DTypeInfo& info(TensorDType dtype) { return kDTypes[static_cast<int>(dtype)]; }
@@ -57,8 +56,8 @@ std::optional<TensorDType> tensor_dtype_named(std::string_view name) {
 size_t tensor_dtype_size(TensorDType dtype) { return info(dtype).size; }
 
 bool tensor_dtype_floating(TensorDType dtype) {
-  return dtype == TensorDType::Float16 || dtype == TensorDType::BFloat16 ||
-         dtype == TensorDType::Float32 || dtype == TensorDType::Float64;
+  return dtype == TensorDType::Float16 || dtype == TensorDType::BFloat16 || dtype == TensorDType::Float32 ||
+         dtype == TensorDType::Float64;
 }
 
 float half_to_float(uint16_t bits) {

@@ -23,7 +23,8 @@ Format format_of(const std::string& path) {
   if (extension == ".npz") return Format::Npz;
   if (extension == ".safetensors") return Format::Safetensors;
   if (extension == ".pt" || extension == ".pth") return Format::Pt;
-  throw InputError("file: '" + path + "' is not .npy, .npz, .safetensors or .pt; save the tensors with "
+  throw InputError("file: '" + path +
+                   "' is not .npy, .npz, .safetensors or .pt; save the tensors with "
                    "numpy.save, numpy.savez, safetensors or torch.save");
 }
 

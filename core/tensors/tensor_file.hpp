@@ -17,7 +17,7 @@ namespace attnscope {
 struct TensorEntry {
   std::string name;  // a file holding one tensor (.npy, a .pt of one tensor) names it by its stem
   TensorDType dtype = TensorDType::Float32;  // as stored; reads convert it to float32
-  std::vector<long> shape;                  // empty for a scalar
+  std::vector<long> shape;                   // empty for a scalar
 
   int64_t element_count() const;
   std::string shape_text() const;  // "(1, 16, 4, 8)"

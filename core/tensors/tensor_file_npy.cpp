@@ -27,7 +27,8 @@ std::function<TensorValues()> reordered(const NpyHeader& npy, std::function<std:
 
 void add_stored(TensorContents& contents, std::string_view bytes, const std::string& source, const std::string& name) {
   const NpyHeader npy = npy_header_parse(bytes, source, "the array");
-  const std::string_view data = bytes.substr(static_cast<size_t>(npy.data_offset), static_cast<size_t>(npy.data_bytes()));
+  const std::string_view data =
+      bytes.substr(static_cast<size_t>(npy.data_offset), static_cast<size_t>(npy.data_bytes()));
   if (npy.fortran && npy.shape.size() > 1)
     contents.add(npy_entry(npy, name), reordered(npy, [data] { return data; }));
   else
@@ -36,7 +37,8 @@ void add_stored(TensorContents& contents, std::string_view bytes, const std::str
 
 // A compressed member is inflated into memory on its first read (deflate cannot be read from the
 // middle); its header alone is inflated to list it.
-void add_deflated(TensorContents& contents, const ZipMember& member, const std::string& source, const std::string& name) {
+void add_deflated(TensorContents& contents, const ZipMember& member, const std::string& source,
+                  const std::string& name) {
   const std::string archive = contents.source;
   const auto prefix = [&](int64_t offset, size_t length) {
     const std::string head = zip_inflate(member, archive, static_cast<uint64_t>(offset) + length);
@@ -47,7 +49,8 @@ void add_deflated(TensorContents& contents, const ZipMember& member, const std::
   // Called once, by the entry's first read.
   const auto data = [member, archive, inflated, npy] {
     *inflated = zip_inflate(member, archive);
-    return std::string_view(*inflated).substr(static_cast<size_t>(npy.data_offset), static_cast<size_t>(npy.data_bytes()));
+    return std::string_view(*inflated).substr(static_cast<size_t>(npy.data_offset),
+                                              static_cast<size_t>(npy.data_bytes()));
   };
   if (npy.fortran && npy.shape.size() > 1)
     contents.add(npy_entry(npy, name), reordered(npy, data));

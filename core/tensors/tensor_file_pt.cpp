@@ -11,7 +11,8 @@ void add_tensor(TensorContents& contents, const MaskTensor& tensor, const std::s
   const std::optional<TensorDType> dtype = tensor_dtype_named(tensor.dtype_name);
   if (!dtype)
     throw InputError("file: " + contents.source + ": tensor '" + printable_line(name) + "' is " +
-                     printable_line(tensor.dtype_name) + ", which attnscope does not read; save it as float32, "
+                     printable_line(tensor.dtype_name) +
+                     ", which attnscope does not read; save it as float32, "
                      "float16 or bfloat16");
   contents.add({name, *dtype, tensor.shape}, TensorValues{{}, tensor.values.data()});
 }

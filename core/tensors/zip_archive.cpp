@@ -11,9 +11,8 @@ namespace attnscope {
 
 namespace {
 
-constexpr uint32_t kEndOfDirectory = 0x06054b50, kZip64Locator = 0x07064b50,
-                   kZip64EndOfDirectory = 0x06064b50, kDirectoryEntry = 0x02014b50,
-                   kLocalHeader = 0x04034b50;
+constexpr uint32_t kEndOfDirectory = 0x06054b50, kZip64Locator = 0x07064b50, kZip64EndOfDirectory = 0x06064b50,
+                   kDirectoryEntry = 0x02014b50, kLocalHeader = 0x04034b50;
 constexpr size_t kEndOfDirectorySize = 22, kDirectoryEntrySize = 46, kLocalHeaderSize = 30;
 // Deflate cannot shrink data by more than about 1032 to 1; a member that says it inflates to more
 // is damaged, and is refused before its size is allocated.
@@ -56,7 +55,8 @@ class Reader {
     const std::string_view directory = range(directory_offset, directory_size, "the central directory");
     // Each entry takes at least 46 bytes of the directory, which bounds the count before any
     // memory is reserved for it.
-    if (count > directory.size() / kDirectoryEntrySize) throw bad(fmt::format("{} members in a directory of {} bytes", count, directory.size()));
+    if (count > directory.size() / kDirectoryEntrySize)
+      throw bad(fmt::format("{} members in a directory of {} bytes", count, directory.size()));
     std::vector<ZipMember> members;
     size_t at = 0;
     for (uint64_t i = 0; i < count; ++i) members.push_back(member(directory, at));
@@ -68,7 +68,8 @@ class Reader {
   // comment of up to 64 KiB may follow it).
   size_t end_of_directory() const {
     if (archive_.size() < kEndOfDirectorySize) throw bad("too short for a ZIP archive");
-    const size_t lowest = archive_.size() > kEndOfDirectorySize + 0xffff ? archive_.size() - kEndOfDirectorySize - 0xffff : 0;
+    const size_t lowest =
+        archive_.size() > kEndOfDirectorySize + 0xffff ? archive_.size() - kEndOfDirectorySize - 0xffff : 0;
     for (size_t at = archive_.size() - kEndOfDirectorySize + 1; at-- > lowest;)
       if (le(archive_, at, 4) == kEndOfDirectory) return at;
     throw bad("no end of central directory");
@@ -87,7 +88,8 @@ class Reader {
     const uint64_t flags = le(entry, 8, 2), method = le(entry, 10, 2);
     if (flags & 1) throw bad(fmt::format("member '{}' is encrypted", m.name));
     if (method != 0 && method != 8)
-      throw bad(fmt::format("member '{}' is compressed with method {}; numpy writes stored or deflate", m.name, method));
+      throw bad(
+          fmt::format("member '{}' is compressed with method {}; numpy writes stored or deflate", m.name, method));
     m.deflated = method == 8;
     m.crc = static_cast<uint32_t>(le(entry, 16, 4));
     uint64_t compressed = le(entry, 20, 4), offset = le(entry, 42, 4);
@@ -96,7 +98,8 @@ class Reader {
     if (!m.deflated && compressed != m.size)
       throw bad(fmt::format("stored member '{}' of {} bytes takes {}", m.name, m.size, compressed));
     if (m.deflated && m.size > compressed * kMaxDeflateRatio + 1024)
-      throw bad(fmt::format("member '{}' says it inflates to {} bytes from {}, more than deflate can", m.name, m.size, compressed));
+      throw bad(fmt::format("member '{}' says it inflates to {} bytes from {}, more than deflate can", m.name, m.size,
+                            compressed));
     // The local header's name and extra field may differ in length from the directory's.
     const std::string_view local = range(offset, kLocalHeaderSize, "a member's local header");
     if (le(local, 0, 4) != kLocalHeader) throw bad(fmt::format("member '{}' has no local header", m.name));
@@ -138,9 +141,10 @@ std::string zip_inflate(const ZipMember& member, const std::string& source, uint
   const bool whole = length >= member.size;
   std::string out(whole ? member.size : length, '\0');
   const auto damaged = [&](const std::string& why) {
-    return InputError(fmt::format("file: {}: member '{}' does not inflate ({}); save it again with "
-                                  "numpy.savez_compressed",
-                                  source, member.name, why));
+    return InputError(
+        fmt::format("file: {}: member '{}' does not inflate ({}); save it again with "
+                    "numpy.savez_compressed",
+                    source, member.name, why));
   };
   z_stream stream{};
   // Raw deflate (no zlib header): ZIP members carry only the compressed stream.
@@ -168,8 +172,7 @@ std::string zip_inflate(const ZipMember& member, const std::string& source, uint
   const std::string message = stream.msg ? stream.msg : fmt::format("zlib error {}", status);
   inflateEnd(&stream);
   if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) throw damaged(message);
-  if (out_done < out.size())
-    throw damaged(fmt::format("{} bytes where the archive says {}", out_done, member.size));
+  if (out_done < out.size()) throw damaged(fmt::format("{} bytes where the archive says {}", out_done, member.size));
   if (whole && crc32_z(0, reinterpret_cast<const Bytef*>(out.data()), out.size()) != member.crc)
     throw damaged("its CRC does not match");
   return out;

@@ -16,9 +16,12 @@ namespace {
 float half_by_definition(uint16_t h) {
   const int sign = h >> 15, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
   float value;
-  if (exponent == 0) value = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31) value = mantissa ? NAN : INFINITY;
-  else value = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+  if (exponent == 0)
+    value = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    value = mantissa ? NAN : INFINITY;
+  else
+    value = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
   return sign ? -value : value;
 }
 
@@ -51,7 +54,8 @@ TEST(TensorDType, BFloat16IsTheUpperHalfOfAFloat32) {
 template <typename T>
 std::vector<float> converted(TensorDType dtype, std::vector<T> values) {
   std::vector<float> out(values.size());
-  tensor_values_to_float(dtype, reinterpret_cast<const char*>(values.data()), static_cast<int64_t>(values.size()), out.data());
+  tensor_values_to_float(dtype, reinterpret_cast<const char*>(values.data()), static_cast<int64_t>(values.size()),
+                         out.data());
   return out;
 }
 
@@ -69,9 +73,9 @@ TEST(TensorDType, EveryTypeConvertsToFloat32) {
 }
 
 TEST(TensorDType, NamesRoundTripAndSizesMatch) {
-  for (TensorDType dtype : {TensorDType::Bool, TensorDType::UInt8, TensorDType::Int8, TensorDType::Int16,
-                            TensorDType::Int32, TensorDType::Int64, TensorDType::Float16, TensorDType::BFloat16,
-                            TensorDType::Float32, TensorDType::Float64})
+  for (TensorDType dtype :
+       {TensorDType::Bool, TensorDType::UInt8, TensorDType::Int8, TensorDType::Int16, TensorDType::Int32,
+        TensorDType::Int64, TensorDType::Float16, TensorDType::BFloat16, TensorDType::Float32, TensorDType::Float64})
     EXPECT_EQ(tensor_dtype_named(tensor_dtype_name(dtype)), dtype) << tensor_dtype_name(dtype);
   EXPECT_EQ(tensor_dtype_name(TensorDType::BFloat16), "bfloat16");
   EXPECT_EQ(tensor_dtype_size(TensorDType::BFloat16), 2u);

@@ -2,8 +2,6 @@
 // (tests/fixtures/tensors/make_tensors.py), whole and in strided runs.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/tensors/pt_reader.hpp"
@@ -93,11 +91,10 @@ TEST(TensorFile, StridedRunsEqualTheSameElementsOfTheWholeRead) {
   // One head of (B, N, H, D) (N runs of D, H * D apart), runs that overlap (stride below the
   // length), a single run, and stride 0 (the same run again), in each storage kind: mapped
   // float32, converted bfloat16, inflated, reordered Fortran, held .pt floats.
-  const std::vector<TensorRuns> cases{{kN * kH * kD + 2 * kD, kD, kH * kD, kN},
-                                      {3, 5, 2, 7},
-                                      {0, kB * kN * kH * kD, 0, 1},
-                                      {17, 4, 0, 3}};
-  for (const char* name : {"qkv_f32.safetensors", "qkv_bf16.safetensors", "qkv_f32_compressed.npz", "q_f32_fortran.npy"}) {
+  const std::vector<TensorRuns> cases{
+      {kN * kH * kD + 2 * kD, kD, kH * kD, kN}, {3, 5, 2, 7}, {0, kB * kN * kH * kD, 0, 1}, {17, 4, 0, 3}};
+  for (const char* name :
+       {"qkv_f32.safetensors", "qkv_bf16.safetensors", "qkv_f32_compressed.npz", "q_f32_fortran.npy"}) {
     const TensorFile file = TensorFile::open(tensor_fixture(name));
     const TensorEntry& entry = file.entries()[0];
     const std::vector<float> whole = file.read(entry);
@@ -123,17 +120,10 @@ TEST(TensorFile, RunsOutsideTheEntryAreRefused) {
   EXPECT_THROW(other.read(entry, {0, 1, 0, 1}, out.data()), std::invalid_argument);
 }
 
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 TEST(TensorFile, BytesInMemoryReadAsTheFileDoes) {
   for (const char* name : {"qkv_f32.npz", "qkv_f32_compressed.npz", "qkv_bf16.safetensors", "q_f32.npy"}) {
     const TensorFile mapped = TensorFile::open(tensor_fixture(name));
-    const TensorFile held = TensorFile::parse(file_bytes(tensor_fixture(name)), name);
+    const TensorFile held = TensorFile::parse(test::file_bytes(tensor_fixture(name)), name);
     ASSERT_EQ(held.entries().size(), mapped.entries().size()) << name;
     for (size_t i = 0; i < held.entries().size(); ++i)
       EXPECT_EQ(held.read(held.entries()[i]), mapped.read(mapped.entries()[i])) << name;
@@ -152,8 +142,9 @@ MaskTensor fake_pt_complex(const std::string&) {
 
 TEST(TensorFile, PtFilesComeThroughTheRegisteredReader) {
   pt_reader_set(nullptr);
-  EXPECT_NE(test::refusal([] { TensorFile::open("x.pt"); }).find("needs the LibTorch module; use .npy, .npz or .safetensors"),
-            std::string::npos);
+  EXPECT_NE(
+      test::refusal([] { TensorFile::open("x.pt"); }).find("needs the LibTorch module; use .npy, .npz or .safetensors"),
+      std::string::npos);
   pt_reader_set(test::fake_pt_bf16_dict);
   const TensorFile file = TensorFile::open("qkv.pt");
   ASSERT_EQ(file.entries().size(), 3u);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,9 @@ inline std::string tensor_fixture(const std::string& name) {
   return std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/tensors/" + name;
 }
 
-inline float tensor_formula(int64_t i, double c) { return static_cast<float>(std::sin(0.37 * static_cast<double>(i) + c)); }
+inline float tensor_formula(int64_t i, double c) {
+  return static_cast<float>(std::sin(0.37 * static_cast<double>(i) + c));
+}
 
 // All of part p (0 q, 1 k, 2 v) of `layer` as (B, N, heads, D), row-major.
 inline std::vector<float> expected_part(int part, int heads = kH, int layer = 0) {
@@ -35,6 +39,13 @@ inline std::vector<float> expected_head(int part, int b, int h, int heads = kH, 
   for (int n = 0; n < kN; ++n)
     for (int d = 0; d < kD; ++d) head.push_back(all[((static_cast<size_t>(b) * kN + n) * heads + h) * kD + d]);
   return head;
+}
+
+inline std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 // The largest |a - b| over two equally long vectors (infinity when their lengths differ).
