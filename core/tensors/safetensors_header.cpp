@@ -109,6 +109,10 @@ SafetensorsHeader safetensors_header_parse(std::string_view file, const std::str
     json = nlohmann::ordered_json::parse(file.substr(8, length));
   } catch (const nlohmann::json::parse_error& e) {
     throw reader.bad(fmt::format("its header is not JSON: an error at byte {} of {}", e.byte, length));
+  } catch (const nlohmann::json::out_of_range&) {
+    // Found by fuzz_tensor_file: a number too large for a double is not a parse error to
+    // nlohmann::json but a range error.
+    throw reader.bad("its header is not JSON we can read: a number out of range");
   }
   if (!json.is_object()) throw reader.bad("its header is not a JSON object");
   for (const auto& [name, value] : json.items()) {

@@ -67,6 +67,7 @@ TEST(TensorFileErrors, SafetensorsHeadersThatLie) {
                  {"tensor 'q' (F32, shape (2)) has no data_offsets"});
   expect_message(parsed(R"({"q": {"shape": [2], "data_offsets": [0, 8]}})"), {"tensor 'q' has no dtype"});
   expect_message(parsed(R"([1, 2])"), {"its header is not a JSON object"});
+  expect_message(parsed(R"({"q": {"shape": [2E400]}})"), {"its header is not JSON we can read: a number out of range"});
   expect_message(parsed(R"({"q": {"dtype": "F32", "shape": [1099511627776, 2], "data_offsets": [0, 8]}})"),
                  {"more than 2^40 elements"});
   // The metadata is not a tensor, and an empty tensor may sit anywhere.
