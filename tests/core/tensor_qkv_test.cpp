@@ -1,6 +1,7 @@
 // Users' q, k, v assembled from tensor files: found by name, packed or split, in both layouts,
 // with grouped key/value heads and several layers, each head equal to what the generator wrote
 // (tests/fixtures/tensors/make_tensors.py); and every way a file can be wrong, refused in one line.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/tensors/pt_reader.hpp"
@@ -220,6 +221,35 @@ TEST(QkvTensors, IntegerTypesMissingKeysAndDamagedFilesAreRefused) {
   expect_refused("bad_offsets_past_end.safetensors", {"past the end of the data"});
   expect_refused("bad_overlap.safetensors", {"overlapping tensor 'q'"});
   expect_refused("bad_truncated.npy", {"the file is truncated"});
+}
+
+// A .safetensors file of float32 zeros of these names, each (1, 2, 2, 2).
+TensorFile zeros_named(const std::vector<std::string>& names) {
+  std::string header = "{";
+  for (size_t i = 0; i < names.size(); ++i)
+    header += (i ? "," : "") + fmt::format(R"("{}":{{"dtype":"F32","shape":[1,2,2,2],"data_offsets":[{},{}]}})",
+                                           names[i], i * 32, (i + 1) * 32);
+  header += "}";
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+  return TensorFile::parse(bytes + header + std::string(names.size() * 32, '\0'), "z.safetensors");
+}
+
+TEST(QkvTensors, NamesThatCouldMeanTwoThingsAreRefusedNamingBoth) {
+  const auto refused = [](const std::vector<std::string>& names) {
+    return refusal([&] { qkv_tensors(zeros_named(names), {}); });
+  };
+  EXPECT_NE(refused({"q", "query", "k", "v"}).find("both 'q' and 'query' could be q; choose with --qkv-names"),
+            std::string::npos);
+  EXPECT_NE(refused({"q", "k", "v", "qkv"}).find("holds both q, k, v and a packed 'qkv'"), std::string::npos);
+  EXPECT_NE(refused({"layers.0.q", "layers.0.k", "layers.0.v", "q", "k", "v"})
+                .find("several layers (0 and names without a layer); choose one with --qkv-layer"),
+            std::string::npos);
+  EXPECT_NE(refused({"a", "b"}).find("has no q, k, v; entries found: 'a' (float32, (1, 2, 2, 2)), 'b'"),
+            std::string::npos);
+  // One layer in the names needs no choice; a prefix without a layer is no layer.
+  EXPECT_EQ(qkv_tensors(zeros_named({"h.7.attn.q", "h.7.attn.k", "h.7.attn.v"}), {}).heads(), 2);
+  EXPECT_EQ(qkv_tensors(zeros_named({"attn/query", "attn/key", "attn/value"}), {}).n(), 2);
 }
 
 TEST(QkvTensors, PtDictsThroughTheRegisteredReader) {
