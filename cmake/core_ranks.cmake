@@ -6,8 +6,9 @@
 # Runs at configure time (attnscope_check_core_ranks) and as a script for the tests:
 #   cmake -DCORE_DIR=<dir containing the ranked folders> -P cmake/core_ranks.cmake
 set(ATTNSCOPE_CORE_RANKS
-  base          # input errors and number parsing, atomic files, install layout, progress
+  base          # input errors, printable text, number parsing, atomic files, install layout, progress
   cells         # cell sets as row runs, their memory budget, the dense and full cell counts
+  tensors       # tensor files (.npy, .npz, .safetensors, .pt through a registered reader), q/k/v
   scene         # the scene, policies, the variant registry, traces, frames, q/k/v
   reach         # receptive fields over stacked layers
   masks         # users' mask files and tensors, their reading and lint, block masks

@@ -11,7 +11,7 @@
 #include "app/cli/isolated_run.hpp"
 #include "core/base/input_error.hpp"
 #include "core/base/install_layout.hpp"
-#include "core/masks/mask_file.hpp"
+#include "core/tensors/pt_reader.hpp"
 
 namespace attnscope {
 
@@ -36,10 +36,10 @@ const TorchModule& torch_module() {
 namespace attnscope {
 namespace {
 
-// .pt mask files are read through the LibTorch module, loaded only when such a file is opened,
-// in a child process: LibTorch 1.13's reader is not safe on damaged files (a few hundred bytes
-// can make it crash, corrupt its heap or ask for gigabytes), and lint and File > Open must answer
-// every file with a message. The budget leaves room for the largest mask pt_load accepts (2^28
+// .pt files (masks, q/k/v) are read through the LibTorch module, loaded only when such a file is
+// opened, in a child process: LibTorch 1.13's reader is not safe on damaged files (a few hundred
+// bytes can make it crash, corrupt its heap or ask for gigabytes), and lint and File > Open must
+// answer every file with a message. The budget leaves room for the largest mask pt_load accepts (2^28
 // floats) held twice, as values and as the bytes sent back, and for the file itself.
 MaskTensor pt_load_on_demand(const std::string& path) {
   std::error_code error;
@@ -52,8 +52,8 @@ MaskTensor pt_load_on_demand(const std::string& path) {
   IsolationWording wording;
   wording.process = "LibTorch's reader";
   wording.died = "the file is damaged or was not written by torch.save";
-  wording.slow = wording.memory = "the file is damaged, or too large for a .pt mask: save large masks "
-                                  "with numpy.save, which lint streams from disk";
+  wording.slow = wording.memory = "the file is damaged, or too large for a .pt file: save large tensors "
+                                  "with numpy.save, which is read from disk as needed";
   return mask_tensor_parse(isolated_run(
       [] {
         // What LibTorch and the C library print about a damaged file ("free(): invalid size")
@@ -69,7 +69,7 @@ MaskTensor pt_load_on_demand(const std::string& path) {
       limits, "file: " + path, {}, wording));
 }
 
-[[maybe_unused]] const bool pt_reader_registered = (mask_file_set_pt_reader(pt_load_on_demand), true);
+[[maybe_unused]] const bool pt_reader_registered = (pt_reader_set(pt_load_on_demand), true);
 
 }  // namespace
 }  // namespace attnscope

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/masks/mask_lint.hpp"
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
 
 namespace attnscope {
 

@@ -1,178 +1,32 @@
 #include "core/masks/mask_file.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "core/base/input_error.hpp"
+#include "core/tensors/npy_format.hpp"
+#include "core/tensors/pt_reader.hpp"
 
 namespace attnscope {
 
 namespace {
 
-PtReader& pt_reader() {
-  static PtReader reader = nullptr;
-  return reader;
+// How lint reads an element type: bools, integers (numbers or block ids) or floats.
+MaskTensor::DType mask_dtype(TensorDType dtype) {
+  if (dtype == TensorDType::Bool) return MaskTensor::DType::Bool;
+  return tensor_dtype_floating(dtype) ? MaskTensor::DType::Float : MaskTensor::DType::Int;
 }
 
-// IEEE binary16 -> float (NumPy's float16).
-float half_to_float(uint16_t h) {
-  const int sign = h >> 15, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-  float value;
-  if (exponent == 0) value = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31) value = mantissa ? NAN : INFINITY;
-  else value = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
-  return sign ? -value : value;
-}
-
-template <typename T>
-float read_as_float(const char* p) {
-  T value;
-  std::memcpy(&value, p, sizeof(T));
-  return static_cast<float>(value);
-}
-
-// numpy stores bools as bytes that should be 0 or 1; any other byte is read as true rather than
-// loaded into a bool, which would be undefined behaviour.
-float read_bool(const char* p) { return *p != 0 ? 1.f : 0.f; }
-
-float read_half(const char* p) {
-  uint16_t value;
-  std::memcpy(&value, p, 2);
-  return half_to_float(value);
-}
-
-struct NpyType {
-  const char* descr;
-  size_t size;
-  MaskTensor::DType dtype;
-  const char* name;
-  float (*read)(const char*);
-};
-
-constexpr NpyType kNpyTypes[] = {
-    {"|b1", 1, MaskTensor::DType::Bool, "bool", read_bool},
-    {"|u1", 1, MaskTensor::DType::Int, "uint8", read_as_float<uint8_t>},
-    {"|i1", 1, MaskTensor::DType::Int, "int8", read_as_float<int8_t>},
-    {"<i2", 2, MaskTensor::DType::Int, "int16", read_as_float<int16_t>},
-    {"<i4", 4, MaskTensor::DType::Int, "int32", read_as_float<int32_t>},
-    {"<i8", 8, MaskTensor::DType::Int, "int64", read_as_float<int64_t>},
-    {"<f2", 2, MaskTensor::DType::Float, "float16", read_half},
-    {"<f4", 4, MaskTensor::DType::Float, "float32", read_as_float<float>},
-    {"<f8", 8, MaskTensor::DType::Float, "float64", read_as_float<double>},
-};
-
-const NpyType& npy_type(const std::string& descr) {
-  for (const NpyType& type : kNpyTypes)
-    if (descr == type.descr) return type;
-  throw std::logic_error("unknown descr");
-}
-
-// Shapes beyond this are refused before any arithmetic on them: 2^40 one-byte cells is a
-// terabyte, far past any mask, and products up to it cannot overflow int64 even times 8 bytes.
-constexpr int64_t kMaxElements = int64_t{1} << 40;
-
-// The text after `'key':` in the header dict, spaces skipped; npos when the key is missing.
-// Plain scanning rather than std::regex: libstdc++'s regex recurses once per matched character,
-// so a long crafted header would overflow the stack.
-size_t header_value(const std::string& header, const std::string& key) {
-  size_t at = header.find("'" + key + "'");
-  if (at == std::string::npos) return at;
-  at += key.size() + 2;
-  while (at < header.size() && (header[at] == ' ' || header[at] == ':')) ++at;
-  return at;
-}
-
-// Reads `length` bytes at `offset` of the file or buffer being parsed (fewer at its end).
-using ByteSource = std::function<std::string(int64_t offset, size_t length)>;
-
-// Parses the magic, version and header dict of a .npy file of `size` bytes and checks that the
-// data its shape describes is all there. Shared by files on disk and bytes in memory.
-MaskFile npy_layout(const ByteSource& read, int64_t size, const std::string& source, bool& fortran) {
-  const auto bad = [&](const std::string& why) {
-    return InputError("file: " + source + " is not a NumPy .npy array we can read (" + why + ")");
-  };
-  const std::string start = read(0, 12);
-  if (start.size() < 10 || start.compare(0, 6, "\x93NUMPY") != 0) throw bad("no .npy magic");
-  const int major = static_cast<unsigned char>(start[6]);
-  size_t header_len = 0, offset = 0;
-  if (major == 1) {
-    header_len = static_cast<unsigned char>(start[8]) | static_cast<unsigned char>(start[9]) << 8;
-    offset = 10;
-  } else if (major == 2 || major == 3) {
-    if (start.size() < 12) throw bad("truncated header");
-    for (int i = 0; i < 4; ++i) header_len |= size_t(static_cast<unsigned char>(start[8 + i])) << (8 * i);
-    offset = 12;
-  } else {
-    throw bad(fmt::format("format version {}", major));
-  }
-  if (static_cast<int64_t>(offset + header_len) > size) throw bad("truncated header");
-  const std::string header = read(static_cast<int64_t>(offset), header_len);
-  const size_t descr_at = header_value(header, "descr");
-  const size_t descr_end = descr_at == std::string::npos ? descr_at : header.find('\'', descr_at + 1);
-  if (descr_end == std::string::npos || header[descr_at] != '\'') throw bad("no descr");
+MaskFile npy_mask_file(const NpyHeader& npy, const std::string& source) {
   MaskFile file;
   file.path = source;
-  file.descr = header.substr(descr_at + 1, descr_end - descr_at - 1);
-  const size_t fortran_at = header_value(header, "fortran_order");
-  fortran = fortran_at != std::string::npos && header.compare(fortran_at, 4, "True") == 0;
-  const size_t shape_at = header_value(header, "shape");
-  const size_t shape_end = shape_at == std::string::npos ? shape_at : header.find(')', shape_at);
-  if (shape_end == std::string::npos || header[shape_at] != '(') throw bad("no shape");
-  int64_t count = 1;
-  for (size_t i = shape_at + 1; i < shape_end; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(header[i]))) continue;
-    int64_t dim = 0;
-    for (; i < shape_end && std::isdigit(static_cast<unsigned char>(header[i])); ++i) {
-      dim = dim * 10 + (header[i] - '0');
-      // Checked per digit and per dimension, so neither the number nor the product overflows.
-      if (dim > kMaxElements) throw bad("more than 2^40 elements");
-    }
-    file.shape.push_back(static_cast<long>(dim));
-    // Divided, not multiplied: 2^40 times 2^40 would overflow.
-    if (dim != 0 && count > kMaxElements / dim) throw bad("more than 2^40 elements");
-    count *= dim;
-  }
-  bool known = false;
-  for (const NpyType& type : kNpyTypes) known = known || file.descr == type.descr;
-  if (!known)
-    throw bad("dtype " + file.descr + "; save the mask as bool, int, float16, float32 or float64");
-  const NpyType& type = npy_type(file.descr);
-  file.dtype = type.dtype;
-  file.dtype_name = type.name;
-  file.item_size = type.size;
-  file.data_offset = static_cast<int64_t>(offset + header_len);
-  const int64_t needed = count * static_cast<int64_t>(type.size);
-  if (file.data_offset + needed > size)
-    throw bad(fmt::format("the data is {} bytes, shorter than the {} its shape ({}) says; the file "
-                          "is truncated: save it again",
-                          size - file.data_offset, needed, fmt::join(file.shape, ", ")));
+  file.shape = npy.shape;
+  file.stored = npy.dtype;
+  file.dtype = mask_dtype(npy.dtype);
+  file.dtype_name = tensor_dtype_name(npy.dtype);
+  file.data_offset = npy.data_offset;
   return file;
-}
-
-// Column-major on disk: reverse the axes' strides to row-major.
-void npy_fortran_to_row_major(MaskTensor& t) {
-  if (t.shape.size() < 2) return;
-  std::vector<float> row_major(t.values.size());
-  std::vector<long> index(t.shape.size(), 0);
-  for (size_t flat = 0; flat < row_major.size(); ++flat) {
-    size_t f = 0, stride = 1;
-    for (size_t a = 0; a < t.shape.size(); ++a) {
-      f += index[a] * stride;
-      stride *= t.shape[a];
-    }
-    row_major[flat] = t.values[f];
-    for (int a = static_cast<int>(t.shape.size()) - 1; a >= 0; --a) {
-      if (++index[a] < t.shape[a]) break;
-      index[a] = 0;
-    }
-  }
-  t.values = std::move(row_major);
 }
 
 MaskFile npy_open(const std::string& path) {
@@ -186,12 +40,13 @@ MaskFile npy_open(const std::string& path) {
     bytes.resize(static_cast<size_t>(in.gcount()));
     return bytes;
   };
-  bool fortran = false;
-  MaskFile file = npy_layout(read, static_cast<int64_t>(std::filesystem::file_size(path)), path, fortran);
-  if (fortran && file.shape.size() > 1) {
+  const NpyHeader npy =
+      npy_header_parse(read, static_cast<int64_t>(std::filesystem::file_size(path)), path, "the mask");
+  MaskFile file = npy_mask_file(npy, path);
+  if (npy.fortran && file.shape.size() > 1) {
     // Read it whole to reorder it; the rows then come from memory.
     MaskTensor t = mask_file_tensor(file);
-    npy_fortran_to_row_major(t);
+    npy_fortran_to_row_major(t.shape, t.values);
     file.tensor = std::make_shared<const MaskTensor>(std::move(t));
   }
   return file;
@@ -205,16 +60,13 @@ int64_t MaskFile::element_count() const {
   return count;
 }
 
-void mask_file_set_pt_reader(PtReader reader) { pt_reader() = reader; }
-
 MaskFile mask_file_open(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
   if (extension == ".npy") return npy_open(path);
   if (extension != ".pt" && extension != ".pth")
     throw InputError("file: '" + path + "' is neither .npy nor .pt; save the mask with "
                      "numpy.save or torch.save");
-  if (!pt_reader()) throw InputError("file: reading .pt files needs the LibTorch module; use .npy");
-  auto tensor = std::make_shared<MaskTensor>(pt_reader()(path));
+  auto tensor = std::make_shared<MaskTensor>(pt_read(path, "use .npy"));
   MaskFile file;
   file.path = path;
   file.shape = tensor->shape;
@@ -225,21 +77,16 @@ MaskFile mask_file_open(const std::string& path) {
 }
 
 MaskFile mask_file_parse(const std::string& bytes, const std::string& source) {
-  const auto read = [&](int64_t offset, size_t length) {
-    return bytes.substr(std::min(static_cast<size_t>(offset), bytes.size()), length);
-  };
-  bool fortran = false;
-  MaskFile file = npy_layout(read, static_cast<int64_t>(bytes.size()), source, fortran);
+  const NpyHeader npy = npy_header_parse(bytes, source, "the mask");
+  MaskFile file = npy_mask_file(npy, source);
   auto t = std::make_shared<MaskTensor>();
   t->source = source;
   t->shape = file.shape;
   t->dtype = file.dtype;
   t->dtype_name = file.dtype_name;
-  const NpyType& type = npy_type(file.descr);
-  t->values.resize(static_cast<size_t>(file.element_count()));
-  const char* data = bytes.data() + file.data_offset;
-  for (size_t i = 0; i < t->values.size(); ++i) t->values[i] = type.read(data + i * type.size);
-  if (fortran) npy_fortran_to_row_major(*t);
+  t->values.resize(static_cast<size_t>(npy.element_count));
+  tensor_values_to_float(npy.dtype, bytes.data() + npy.data_offset, npy.element_count, t->values.data());
+  if (npy.fortran) npy_fortran_to_row_major(t->shape, t->values);
   file.tensor = std::move(t);
   return file;
 }
@@ -257,7 +104,7 @@ void npy_raw_rows(const MaskFile& file, const std::function<void(const char* row
   const int64_t rows = file.element_count() / length;
   std::ifstream in(file.path, std::ios::binary);
   in.seekg(file.data_offset);
-  const int64_t row_bytes = length * static_cast<int64_t>(file.item_size);
+  const int64_t row_bytes = length * static_cast<int64_t>(tensor_dtype_size(file.stored));
   const int64_t rows_per_chunk = std::max<int64_t>(1, (int64_t{4} << 20) / row_bytes);
   std::vector<char> chunk(static_cast<size_t>(rows_per_chunk * row_bytes));
   for (int64_t r = 0; r < rows; r += rows_per_chunk) {
@@ -279,10 +126,9 @@ void mask_file_rows(const MaskFile& file,
     for (int64_t r = 0; r < rows; ++r) visit(file.tensor->values.data() + r * length, length);
     return;
   }
-  const NpyType& type = npy_type(file.descr);
   std::vector<float> row(static_cast<size_t>(length));
   npy_raw_rows(file, [&](const char* bytes, long n) {
-    for (long k = 0; k < n; ++k) row[k] = type.read(bytes + k * type.size);
+    tensor_values_to_float(file.stored, bytes, n, row.data());
     visit(row.data(), n);
   });
 }

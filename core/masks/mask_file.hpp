@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
+#include "core/tensors/tensor_dtype.hpp"
 
 namespace attnscope {
 
@@ -20,16 +21,12 @@ struct MaskFile {
   std::shared_ptr<const MaskTensor> tensor;
   // .npy layout on disk.
   int64_t data_offset = 0;
-  std::string descr;
-  size_t item_size = 0;
+  TensorDType stored = TensorDType::Float32;
 
   int64_t element_count() const;
 };
 
-// Reads .pt files; the app registers LibTorch's reader so that core stays free of LibTorch.
-using PtReader = MaskTensor (*)(const std::string& path);
-void mask_file_set_pt_reader(PtReader reader);
-
+// .pt files are read by the reader registered with pt_reader_set (core/tensors/pt_reader.hpp).
 // Throws InputError naming the file and what is wrong with it (missing, truncated, unknown
 // dtype, not a tensor).
 MaskFile mask_file_open(const std::string& path);
@@ -44,7 +41,7 @@ void mask_file_rows(const MaskFile& file,
                     const std::function<void(const float* row, long length)>& visit);
 
 // The same for 1-byte .npy files streamed from disk (bool, uint8, int8), as raw bytes: the fast
-// path for large bool masks. Only valid when !file.tensor and file.item_size == 1.
+// path for large bool masks. Only valid when !file.tensor and the stored dtype is one byte.
 void mask_file_byte_rows(const MaskFile& file,
                          const std::function<void(const uint8_t* row, long length)>& visit);
 

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "core/base/input_error.hpp"
+#include "core/base/printable.hpp"
 #include "core/torch/audit_module.hpp"
-#include "core/torch/printable.hpp"
 
 namespace attnscope {
 

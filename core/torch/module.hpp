@@ -4,7 +4,7 @@
 // which would otherwise cost every command and the GUI more than half a second.
 #include <string>
 
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
 #include "core/torch/audit_run.hpp"
 #include "core/torch/reference.hpp"
 

@@ -10,7 +10,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/input_error.hpp"
-#include "core/torch/printable.hpp"
+#include "core/base/printable.hpp"
 
 namespace attnscope {
 

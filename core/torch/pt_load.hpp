@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
 
 namespace attnscope {
 

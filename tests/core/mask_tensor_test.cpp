@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base/input_error.hpp"
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
 
 namespace attnscope {
 namespace {

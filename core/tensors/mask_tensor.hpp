@@ -1,6 +1,6 @@
 #pragma once
-// A user's mask or attention tensor held in memory (what torch.save files become), and the
-// dtype names the reports use.
+// A user's tensor held in memory (what torch.save files become: masks, q, k, v, dicts of
+// them), and the dtype names the reports use.
 #include <string>
 #include <vector>
 

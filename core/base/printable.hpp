@@ -1,7 +1,7 @@
 #pragma once
-// LibTorch's error messages quote the file they were reading: names and bytes of a damaged
-// file, even bytes of its own memory when the file corrupted it. Before such a message reaches a
-// terminal, control characters (escape sequences, newlines) become '?' and it is cut to a line.
+// Messages quote what files hold: tensor names, and LibTorch's messages bytes of a damaged file,
+// even bytes of its own memory when the file corrupted it. Before such text reaches a terminal,
+// control characters (escape sequences, newlines) become '?' and it is cut to a line.
 #include <string>
 
 namespace attnscope {

@@ -1,4 +1,4 @@
-#include "core/masks/mask_tensor.hpp"
+#include "core/tensors/mask_tensor.hpp"
 
 #include <cstring>
 #include <nlohmann/json.hpp>
