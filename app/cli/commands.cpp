@@ -8,6 +8,7 @@ std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher) {
   commands.push_back(command_mask());
   commands.push_back(command_leaks());
   commands.push_back(command_steps());
+  commands.push_back(command_weights());
   commands.push_back(command_cost());
   commands.push_back(command_verify());
   commands.push_back(command_lint());

@@ -50,6 +50,7 @@ std::unique_ptr<Command> command_mask();
 std::unique_ptr<Command> command_leaks();
 std::unique_ptr<Command> command_cost();
 std::unique_ptr<Command> command_steps();
+std::unique_ptr<Command> command_weights();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_lint();
 std::unique_ptr<Command> command_audit();

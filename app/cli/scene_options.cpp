@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/masks/user_mask.hpp"
+#include "core/scene/qkv_file.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -32,6 +33,13 @@ constexpr SharedFlag kSharedFlags[] = {
                "documents-bidirectional:a,b,c, window:W"},
     {"seed", "seed of the synthetic q, k, v; default 0"},
     {"compare", "variants to compare with, comma-separated"},
+    {"qkv", "q, k, v from a file instead of the generator: .npy, .npz, .safetensors or .pt holding q, k, v "
+            "(or query, key, value) or one packed qkv (B, N, 3, H, D); N, H, D and B come from it"},
+    {"qkv-key", "the file's entries when they have other names: q=NAME,k=NAME,v=NAME or qkv=NAME"},
+    {"qkv-layout", "bnhd: (B, N, H, D), the default; bhnd: (B, H, N, D) as scaled_dot_product_attention takes them"},
+    {"layer", "the layer to read from a --qkv file that holds several (layers.3.q, or a leading layer axis)"},
+    {"attention", "a model's attention weights, (B, H, N, N) or (H, N, N) as output_attentions=True returns them, in "
+                  "any of those formats: shown as the heatmaps and judged against --policy"},
     {"title", "figure and window title"},
 };
 
@@ -112,6 +120,18 @@ Scene SceneOptions::scene() const {
     if (seed < 0) throw SceneError("seed: must be a non-negative whole number");
     scene.seed = static_cast<uint64_t>(seed);
   }
+  if (given("qkv")) scene.qkv = text("qkv");
+  if (given("qkv-key")) scene.qkv_key = text("qkv-key");
+  if (given("qkv-layout")) scene.qkv_layout = text("qkv-layout");
+  if (given("layer")) scene.layer = as_int("layer");
+  if (!scene.qkv.empty() && (given("qkv") || given("qkv-key") || given("qkv-layout") || given("layer"))) {
+    // The file's sizes, unless a flag states one: then validation names both if they differ.
+    const Scene sized = qkv_file_sizes(scene);
+    if (!given("n")) scene.n = sized.n;
+    if (!given("heads")) scene.heads = sized.heads;
+    if (!given("d")) scene.d = sized.d;
+    if (!given("batch")) scene.batch = sized.batch;
+  }
   if (given("compare")) {
     scene.compare.clear();
     std::stringstream list(text("compare"));
@@ -122,6 +142,13 @@ Scene SceneOptions::scene() const {
     const ParamSpec* spec = variant_param_spec(name);
     if (!spec || option->count() == 0) continue;
     scene.params[name] = spec->kind == ParamSpec::Kind::Flag ? "true" : values_.at(name);
+  }
+  if (given("attention")) {
+    if (given("mask-file")) throw SceneError("attention: give --attention or --mask-file, not both");
+    scene.params["mask-file"] = text("attention");
+    scene.params["mask-kind"] = "weights";
+    scene.params["file-weights"] = "true";
+    mask_file_scene(scene, false, given("n"), given("heads"));
   }
   if (given("mask-file")) mask_file_scene(scene, given("variant"), given("n"), given("heads"));
   return scene;

@@ -45,7 +45,7 @@ std::shared_ptr<const Qkv> Analysis::head_qkv(int head) const {
   if (!head_qkv_.heads[head]) {
     Qkv one;
     if (qkv.data.empty()) {
-      one = qkv_generate_heads(scene, head, head + 1);
+      one = qkv_of_scene_heads(scene, head, head + 1);
     } else {
       one = Qkv{qkv.batch, qkv.n, 1, qkv.d, {}};
       one.data.resize(static_cast<size_t>(qkv.batch) * qkv.n * 3 * qkv.d);
@@ -68,6 +68,22 @@ namespace {
 
 // Rows computed for query q land at output position p = output_query[q]^-1: the mask row, the
 // values and the output move there, so leaks and figures describe what each position received.
+// A model's own weights replace the ones computed from q, k (the file variant given --attention);
+// the output is left as computed from the scene's q, k, v.
+void values_from_given_weights(Analysis& a) {
+  for (int b = 0; b < a.scene.batch; ++b)
+    for (int h = 0; h < a.heads(); ++h) {
+      HeadValues& values = a.attention.values[static_cast<size_t>(b) * a.heads() + h];
+      values.scores.clear();
+      values.weights.clear();
+      for (int q = 0; q < a.n(); ++q) {
+        const RowValues row = given_row_values(a, b, h, q);
+        values.scores.insert(values.scores.end(), row.scores.begin(), row.scores.end());
+        values.weights.insert(values.weights.end(), row.weights.begin(), row.weights.end());
+      }
+    }
+}
+
 void move_rows_to_outputs(Analysis& a) {
   const int n = a.scene.n, d = a.scene.d, heads = a.scene.heads;
   for (int h = 0; h < heads; ++h) {
@@ -134,6 +150,7 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
     analysis->attention = analysis->build.frame
                               ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
                               : attention_sparse(qkv, analysis->build.masks);
+  if (options.values && analysis->build.given_weights) values_from_given_weights(*analysis);
   after_build(1.0 / 3);
   if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
   analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);
@@ -188,7 +205,7 @@ std::shared_ptr<const Analysis> analyze(const Scene& scene, const AnalyzeOptions
                                  "GiB); reduce --n, --heads, --d or --batch",
                                  tensor_bytes / double(1 << 30),
                                  options.memory_budget_bytes / double(1 << 30)));
-  return analyze_valid(scene, qkv_generate(scene), options);
+  return analyze_valid(scene, qkv_of_scene(scene), options);
 }
 
 std::shared_ptr<const Analysis> analyze_for_view(const Scene& scene, const AnalyzeOptions& options) {

@@ -9,11 +9,25 @@
 
 namespace attnscope {
 
+RowValues given_row_values(const Analysis& analysis, int b, int head, int q) {
+  const RowRuns& mask = analysis.mask(head);
+  RowValues out;
+  std::vector<float> row(static_cast<size_t>(analysis.n()));
+  analysis.build.given_weights->row(b, head, q, row.data());
+  for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
+    for (int k = run->begin; k < run->end; ++k) {
+      out.weights.push_back(row[k]);
+      out.scores.push_back(std::log(row[k]));
+    }
+  return out;
+}
+
 RowValues row_values(const Analysis& analysis, int b, int head, int q) {
   const RowRuns& mask = analysis.mask(head);
   RowValues out;
   const int64_t count = mask.row_count(q);
   if (count == 0) return out;
+  if (analysis.build.given_weights && !analysis.has_values()) return given_row_values(analysis, b, head, q);
   if (analysis.has_values()) {
     const HeadValues& stored = analysis.attention.head(b, head);
     const int64_t offset = mask.row_cell_offset(q);

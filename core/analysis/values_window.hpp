@@ -17,6 +17,9 @@ struct RowValues {
 // Row q (an output position) of `head` in sequence b. Equal to the stored values of an analysis
 // that computed them (the test suite checks every variant).
 RowValues row_values(const Analysis& analysis, int b, int head, int q);
+// The same from a model's own weights (Analysis::build.given_weights): the file's weights at the
+// row's allowed cells, their logarithms as the scores (a softmax of which gives them back).
+RowValues given_row_values(const Analysis& analysis, int b, int head, int q);
 
 // Queries [row_begin, row_end) × keys [key_begin, key_end) of `head`, row-major: weights 0 and
 // scores NaN at masked cells.

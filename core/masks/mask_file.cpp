@@ -1,5 +1,7 @@
 #include "core/masks/mask_file.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +9,7 @@
 #include "core/base/input_error.hpp"
 #include "core/tensors/npy_format.hpp"
 #include "core/tensors/pt_reader.hpp"
+#include "core/tensors/tensor_file.hpp"
 
 namespace attnscope {
 
@@ -60,13 +63,37 @@ int64_t MaskFile::element_count() const {
   return count;
 }
 
+namespace {
+
+// A .npz or .safetensors file of one tensor (a model's weights saved with numpy.savez or
+// safetensors), read whole like a .pt file.
+MaskTensor archive_tensor(const std::string& path) {
+  const TensorFile file = TensorFile::open(path);
+  if (file.entries().size() != 1)
+    throw InputError(fmt::format("file: {} holds {} tensors; save the mask or weights as its only tensor", path,
+                                 file.entries().size()));
+  const TensorEntry& entry = file.entries().front();
+  MaskTensor tensor;
+  tensor.dtype = entry.dtype == TensorDType::Bool        ? MaskTensor::DType::Bool
+                 : tensor_dtype_floating(entry.dtype) ? MaskTensor::DType::Float
+                                                      : MaskTensor::DType::Int;
+  tensor.dtype_name = std::string(tensor_dtype_name(entry.dtype));
+  tensor.shape = entry.shape;
+  tensor.values = file.read(entry);
+  tensor.source = path;
+  return tensor;
+}
+
+}  // namespace
+
 MaskFile mask_file_open(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
   if (extension == ".npy") return npy_open(path);
-  if (extension != ".pt" && extension != ".pth")
-    throw InputError("file: '" + path + "' is neither .npy nor .pt; save the mask with "
+  const bool archive = extension == ".npz" || extension == ".safetensors";
+  if (!archive && extension != ".pt" && extension != ".pth")
+    throw InputError("file: '" + path + "' is not .npy, .npz, .safetensors or .pt; save the mask with "
                      "numpy.save or torch.save");
-  auto tensor = std::make_shared<MaskTensor>(pt_read(path, "use .npy"));
+  auto tensor = std::make_shared<MaskTensor>(archive ? archive_tensor(path) : pt_read(path, "use .npy"));
   MaskFile file;
   file.path = path;
   file.shape = tensor->shape;

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "core/scene/qkv_file.hpp"
 #include "core/scene/scene.hpp"
 
 namespace attnscope {
@@ -78,6 +80,28 @@ Qkv qkv_generate_heads(const Scene& scene, int head_begin, int head_end) {
         }
         gaussian.skip(after);
       }
+    }
+  return qkv;
+}
+
+Qkv qkv_of_scene(const Scene& scene) { return qkv_of_scene_heads(scene, 0, scene.heads); }
+
+Qkv qkv_of_scene_heads(const Scene& scene, int head_begin, int head_end) {
+  if (scene.qkv.empty()) return qkv_generate_heads(scene, head_begin, head_end);
+  const auto tensors = qkv_file_open(scene);
+  Qkv qkv;
+  qkv.batch = scene.batch;
+  qkv.n = scene.n;
+  qkv.heads = head_end - head_begin;
+  qkv.d = scene.d;
+  qkv.data.resize(static_cast<size_t>(qkv.batch) * qkv.n * 3 * qkv.heads * qkv.d);
+  for (int b = 0; b < qkv.batch; ++b)
+    for (int h = head_begin; h < head_end; ++h) {
+      const QkvHead head = tensors->head(b, h);
+      const std::vector<float>* parts[] = {&head.q, &head.k, &head.v};
+      for (int part = 0; part < 3; ++part)
+        for (int t = 0; t < qkv.n; ++t)
+          std::copy_n(parts[part]->data() + int64_t{t} * qkv.d, qkv.d, qkv.row(b, t, part, h - head_begin));
     }
   return qkv;
 }

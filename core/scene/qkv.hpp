@@ -35,6 +35,11 @@ Qkv qkv_generate(const Scene& scene);
 // qkv_generate, so a view can compute one head's values without every head's q, k, v.
 Qkv qkv_generate_heads(const Scene& scene, int head_begin, int head_end);
 
+// The scene's q, k, v wherever they come from: generated, or read from its file (scene.qkv),
+// heads [head_begin, head_end) only, each head read from its own bytes.
+Qkv qkv_of_scene(const Scene& scene);
+Qkv qkv_of_scene_heads(const Scene& scene, int head_begin, int head_end);
+
 // The first non-finite value, as (b, token, part, head, i); throws SceneError if there is one.
 void qkv_check_finite(const Qkv& qkv);
 

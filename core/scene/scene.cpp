@@ -12,6 +12,7 @@
 #include "core/base/atomic_file.hpp"
 #include "core/base/parse_numbers.hpp"
 #include "core/scene/policy.hpp"
+#include "core/scene/qkv_file.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -106,7 +107,8 @@ int Scene::effective_shift() const { return shift ? *shift : -(g / 2); }
 const std::vector<std::string>& scene_common_keys() {
   static const std::vector<std::string> keys = {"title", "caption", "variant", "n",      "heads",
                                                 "d",     "batch",   "g",       "shift",  "policy",
-                                                "seed",  "compare", "captions"};
+                                                "seed",  "compare", "captions", "qkv", "qkv-key",
+                                                "qkv-layout", "layer"};
   return keys;
 }
 
@@ -152,6 +154,9 @@ void scene_validate(const Scene& scene) {
   check_range("d", scene.d, 1, kMaxD, "choose a head dimension --d in that range");
   check_range("batch", scene.batch, 1, kMaxBatch, "choose --batch in that range");
   policy_parse(scene.policy, scene.n);
+  if (scene.layer && *scene.layer < 0) throw SceneError("layer: give a layer number from 0, e.g. --layer 3");
+  if (!scene.qkv_layout.empty()) qkv_layout_parse(scene.qkv_layout);
+  qkv_file_check_sizes(scene);
   for (const std::string& other : scene.compare)
     if (!variant_find(other))
       throw SceneError("compare: unknown variant '" + other +
@@ -190,6 +195,14 @@ Scene scene_from_json(const nlohmann::json& j, Scene scene) {
       if (!value.is_number_unsigned() && !(value.is_number_integer() && value.get<int64_t>() >= 0))
         throw SceneError("seed: expected a non-negative whole number, got " + value.dump());
       scene.seed = value.get<uint64_t>();
+    } else if (key == "qkv") {
+      scene.qkv = json_text(value, key);
+    } else if (key == "qkv-key") {
+      scene.qkv_key = json_text(value, key);
+    } else if (key == "qkv-layout") {
+      scene.qkv_layout = json_text(value, key);
+    } else if (key == "layer") {
+      scene.layer = value.is_null() ? std::nullopt : std::optional(json_int(value, key));
     } else if (key == "compare") {
       if (!value.is_array()) throw SceneError("compare: expected a list of variant names");
       scene.compare.clear();
@@ -237,6 +250,10 @@ nlohmann::json scene_to_json(const Scene& scene) {
   if (scene.shift) j["shift"] = *scene.shift;
   j["policy"] = scene.policy;
   j["seed"] = scene.seed;
+  if (!scene.qkv.empty()) j["qkv"] = scene.qkv;
+  if (!scene.qkv_key.empty()) j["qkv-key"] = scene.qkv_key;
+  if (!scene.qkv_layout.empty()) j["qkv-layout"] = scene.qkv_layout;
+  if (scene.layer) j["layer"] = *scene.layer;
   for (const auto& [key, value] : scene.params) j[key] = param_to_json(value, spec_for(scene, key));
   if (!scene.compare.empty()) j["compare"] = scene.compare;
   // Captions travel with the scene they describe only: an edited scene is saved without them.
@@ -265,6 +282,15 @@ Scene scene_load(const std::string& path) {
     const ParamSpec* spec = variant_param_spec(key);
     if (spec && spec->kind == ParamSpec::Kind::Path && !value.empty() && std::filesystem::path(value).is_relative())
       value = (folder / value).lexically_normal().string();
+  }
+  if (!scene.qkv.empty()) {
+    if (std::filesystem::path(scene.qkv).is_relative()) scene.qkv = (folder / scene.qkv).lexically_normal().string();
+    // The sizes the file does not state come from its q, k, v.
+    const Scene sized = qkv_file_sizes(scene);
+    if (!j.contains("n")) scene.n = sized.n;
+    if (!j.contains("heads")) scene.heads = sized.heads;
+    if (!j.contains("d")) scene.d = sized.d;
+    if (!j.contains("batch")) scene.batch = sized.batch;
   }
   return scene;
 }

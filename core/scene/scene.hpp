@@ -26,6 +26,12 @@ struct Scene {
   std::optional<int> shift;  // torch.roll sign convention; unset means -G/2
   std::string policy = "causal";
   uint64_t seed = 0;
+  // Where q, k, v come from: empty, generated from `seed`; else the user's tensor file (.npy,
+  // .npz, .safetensors, .pt), whose shapes then give N, H, D and B (core/scene/qkv_file.hpp).
+  std::string qkv;
+  std::string qkv_key;       // "q=A,k=B,v=C" or "qkv=A": the file's entries; empty: found by name
+  std::string qkv_layout;    // "bnhd" (B, N, H, D), the default, or "bhnd"
+  std::optional<int> layer;  // the layer of a file that holds several
   // Variant-specific parameters as text ("4", "0,5"), keyed by the long flag name without dashes.
   std::map<std::string, std::string> params;
   std::vector<std::string> compare;

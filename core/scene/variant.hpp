@@ -10,6 +10,7 @@
 #include "core/cells/row_runs.hpp"
 #include "core/scene/frame.hpp"
 #include "core/scene/trace.hpp"
+#include "core/tensors/attention_weights.hpp"
 
 namespace attnscope {
 
@@ -71,6 +72,9 @@ struct VariantBuild {
   std::vector<std::vector<int>> boundaries;
   std::string boundary_name = "group";  // what the lines separate: "group" or "block"
   std::vector<CellNote> notes;
+  // A model's own weights (the file variant given --attention): every view shows them in place
+  // of the softmax of q·kᵀ, and their logarithm as the scores.
+  std::shared_ptr<const AttentionWeights> given_weights;
 };
 
 class Variant {

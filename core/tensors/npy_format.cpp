@@ -129,4 +129,14 @@ void npy_fortran_to_row_major(const std::vector<long>& shape, std::vector<float>
   values = std::move(row_major);
 }
 
+std::string npy_header_text(const std::string& descr, const std::vector<long>& shape, bool fortran) {
+  std::string dims;
+  for (long d : shape) dims += std::to_string(d) + ", ";
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                     ", 'shape': (" + dims + "), }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  return std::string("\x93NUMPY") + char(1) + char(0) + char(dict.size() & 0xff) + char(dict.size() >> 8) + dict;
+}
+
 }  // namespace attnscope

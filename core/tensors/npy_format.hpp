@@ -37,6 +37,10 @@ NpyHeader npy_header_parse(const NpyByteSource& read, int64_t size, const std::s
 // The same for .npy bytes in memory (or mapped).
 NpyHeader npy_header_parse(std::string_view bytes, const std::string& source, std::string_view holds);
 
+// The bytes numpy.save writes before the data (format 1.0): magic, version, little-endian header
+// length, and the dict padded to a multiple of 64 bytes. `weights` writes float32 arrays with it.
+std::string npy_header_text(const std::string& descr, const std::vector<long>& shape, bool fortran = false);
+
 // Values of a Fortran-ordered (column-major) array of `shape`, reordered to row-major in place.
 void npy_fortran_to_row_major(const std::vector<long>& shape, std::vector<float>& values);
 

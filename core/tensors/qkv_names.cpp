@@ -55,10 +55,10 @@ std::string quoted(const TensorEntry* entry) { return "'" + printable_line(entry
 
 std::string layer_list(const std::vector<int>& layers) { return fmt::format("{}", fmt::join(layers, ", ")); }
 
-// The entries --qkv-names gives: "q=A,k=B,v=C" or "qkv=A".
+// The entries --qkv-key gives: "q=A,k=B,v=C" or "qkv=A".
 QkvChoice chosen_by_option(const TensorFile& file, const std::string& names) {
   const auto bad = [&](const std::string& why) {
-    return InputError("--qkv-names '" + printable_line(names) + "': " + why +
+    return InputError("--qkv-key '" + printable_line(names) + "': " + why +
                       "; give q=NAME,k=NAME,v=NAME or qkv=NAME for a packed (B, N, 3, H, D) tensor");
   };
   std::map<std::string, const TensorEntry*> given;
@@ -73,13 +73,13 @@ QkvChoice chosen_by_option(const TensorFile& file, const std::string& names) {
     if (given.count(part)) throw bad(part + " is given twice");
     const TensorEntry* entry = file.find(name);
     if (!entry)
-      throw InputError("file: " + file.source() + " has no entry '" + printable_line(name) + "' (from --qkv-names " +
+      throw InputError("file: " + file.source() + " has no entry '" + printable_line(name) + "' (from --qkv-key " +
                        part + "=" + printable_line(name) + "); entries found: " + qkv_entry_list(file));
     given[part] = entry;
     start = end + 1;
   }
   QkvChoice choice;
-  choice.reason = "because --qkv-names names them";
+  choice.reason = "because --qkv-key names them";
   if (given.count("qkv")) {
     if (given.size() != 1) throw bad("qkv is given with q, k or v");
     choice.q = choice.k = choice.v = given["qkv"];
@@ -125,7 +125,7 @@ QkvChoice qkv_choose(const TensorFile& file, const std::string& names, std::opti
       return choice;
     }
     throw InputError("file: " + file.source() + " has no q, k, v; entries found: " + qkv_entry_list(file) +
-                     "; name them q, k, v (or query, key, value, or one packed qkv) or give --qkv-names "
+                     "; name them q, k, v (or query, key, value, or one packed qkv) or give --qkv-key "
                      "q=NAME,k=NAME,v=NAME");
   }
   for (const auto& [group_layer, parts] : groups)
@@ -134,11 +134,11 @@ QkvChoice qkv_choose(const TensorFile& file, const std::string& names, std::opti
   const std::string layers_found = layer_list(choice.layers) + (unlayered ? " and names without a layer" : "");
   if (layer && !choice.layers.empty()) {
     if (!groups.count(*layer))
-      throw InputError(fmt::format("file: {} has no q, k, v of layer {} (--qkv-layer); the names carry layers {}",
+      throw InputError(fmt::format("file: {} has no q, k, v of layer {} (--layer); the names carry layers {}",
                                    file.source(), *layer, layers_found));
     choice.layer = layer;
   } else if (groups.size() > 1) {
-    throw InputError(fmt::format("file: {} holds q, k, v of several layers ({}); choose one with --qkv-layer",
+    throw InputError(fmt::format("file: {} holds q, k, v of several layers ({}); choose one with --layer",
                                  file.source(), layers_found));
   } else {
     choice.layer = groups.begin()->first;
@@ -149,11 +149,11 @@ QkvChoice qkv_choose(const TensorFile& file, const std::string& names, std::opti
     if (parts[part].size() > 1)
       throw InputError("file: " + file.source() + ": both " + quoted(parts[part][0]) + " and " +
                        quoted(parts[part][1]) + " could be " + kPartNames[part] + where +
-                       "; choose with --qkv-names q=NAME,k=NAME,v=NAME");
+                       "; choose with --qkv-key q=NAME,k=NAME,v=NAME");
   const bool split = !parts[Q].empty() || !parts[K].empty() || !parts[V].empty();
   if (split && !parts[Packed].empty())
     throw InputError("file: " + file.source() + " holds both q, k, v and a packed " + quoted(parts[Packed][0]) + where +
-                     "; choose with --qkv-names q=NAME,k=NAME,v=NAME or qkv=NAME");
+                     "; choose with --qkv-key q=NAME,k=NAME,v=NAME or qkv=NAME");
   if (!split) {
     choice.q = choice.k = choice.v = parts[Packed][0];
     choice.packed = true;
@@ -164,7 +164,7 @@ QkvChoice qkv_choose(const TensorFile& file, const std::string& names, std::opti
     if (parts[part].empty())
       throw InputError("file: " + file.source() + " has no " + kPartNames[part] + where +
                        "; entries found: " + qkv_entry_list(file) + "; name it " + kPartNames[part] +
-                       " or give --qkv-names q=NAME,k=NAME,v=NAME");
+                       " or give --qkv-key q=NAME,k=NAME,v=NAME");
   choice.q = parts[Q][0];
   choice.k = parts[K][0];
   choice.v = parts[V][0];

@@ -116,11 +116,11 @@ class Assembly {
     if (at[0].layer_axis) {
       const long layers = at[0].entry->shape[0];
       if (!options_.layer && layers > 1)
-        throw bad(fmt::format("{} holds {} layers on its leading axis; choose one with --qkv-layer 0..{}",
+        throw bad(fmt::format("{} holds {} layers on its leading axis; choose one with --layer 0..{}",
                               named(at[0].label, *at[0].entry), layers, layers - 1));
       const int layer = options_.layer.value_or(0);
       if (layer < 0 || layer >= layers)
-        throw bad(fmt::format("--qkv-layer {}, but {} holds layers 0..{} on its leading axis", layer,
+        throw bad(fmt::format("--layer {}, but {} holds layers 0..{} on its leading axis", layer,
                               named(at[0].label, *at[0].entry), layers - 1));
       return {layer, layers > 1 ? fmt::format(", layer {} of {} on the leading axis", layer, layers)
                                 : ", the one layer on the leading axis"};
@@ -129,8 +129,8 @@ class Assembly {
       return {0, fmt::format(", layer {} (the names carry layers {})", *choice.layer, fmt::join(choice.layers, ", "))};
     if (options_.layer)
       throw bad(
-          fmt::format("--qkv-layer {}, but the file holds one layer (no layer axis, no layers in the names); "
-                      "leave --qkv-layer out",
+          fmt::format("--layer {}, but the file holds one layer (no layer axis, no layers in the names); "
+                      "leave --layer out",
                       *options_.layer));
     return {};
   }

@@ -19,9 +19,9 @@ enum class QkvLayout { Bnhd, Bhnd };
 QkvLayout qkv_layout_parse(const std::string& text);
 
 struct QkvOptions {
-  std::string names;                // --qkv-names "q=A,k=B,v=C" or "qkv=A"; empty: by their names
+  std::string names;                // --qkv-key "q=A,k=B,v=C" or "qkv=A"; empty: by their names
   std::optional<QkvLayout> layout;  // --qkv-layout; nullopt: bnhd, said to be the default
-  std::optional<int> layer;         // --qkv-layer, for files of several layers
+  std::optional<int> layer;         // --layer, for files of several layers
 };
 
 struct QkvHead {

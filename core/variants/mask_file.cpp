@@ -5,6 +5,7 @@
 #include "core/masks/user_mask.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
+#include "core/variants/variant_params.hpp"
 
 namespace attnscope {
 namespace {
@@ -28,7 +29,12 @@ class MaskFileVariant final : public Variant {
              {.name = "mask-align",
               .kind = ParamSpec::Kind::Text,
               .default_value = "bottom-right",
-              .help = "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"}},
+              .help = "where an (Nq, Nk) mask's queries sit: bottom-right or top-left"},
+             {.name = "file-weights",
+              .kind = ParamSpec::Kind::Flag,
+              .default_value = "false",
+              .help = "the file holds a model's attention weights (output_attentions=True): show them instead of "
+                      "weights computed from q, k (what --attention FILE sets)"}},
         .list_order = 160,
         .relatives = {"full", "flash"},
         .preset = "file",
@@ -44,6 +50,13 @@ class MaskFileVariant final : public Variant {
     if (mask->shape.heads != 1 && scene.heads != mask->shape.heads)
       throw SceneError(fmt::format("heads: the mask file has {} heads; use --heads {}",
                                    mask->shape.heads, mask->shape.heads));
+    if (param_flag(scene, "file-weights")) {
+      const auto weights = AttentionWeights::open(scene_param_text(scene, "mask-file"));
+      if (weights->n() != scene.n || (weights->heads() != 1 && weights->heads() != scene.heads))
+        throw SceneError(fmt::format("mask-file: its weights have {} heads of {} × {}; the scene has {} heads of {} "
+                                     "tokens",
+                                     weights->heads(), weights->n(), weights->n(), scene.heads, scene.n));
+    }
   }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const auto mask = user_mask_of_scene(scene);
@@ -55,6 +68,7 @@ class MaskFileVariant final : public Variant {
       for (const MaskFinding& f : mask->lint.findings)
         if (f.name != "leak" && (f.slice == -1 || f.slice == slice_of(h))) out.notes.push_back({h, f.text, f.cells});
     }
+    if (param_flag(scene, "file-weights")) out.given_weights = AttentionWeights::open(scene_param_text(scene, "mask-file"));
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     masked_trace_attend(t, scene, mask->reason,

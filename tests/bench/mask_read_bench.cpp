@@ -15,8 +15,8 @@
 #include "core/masks/mask_file.hpp"
 #include "core/masks/mask_lint.hpp"
 #include "core/masks/mask_reading.hpp"
+#include "core/tensors/npy_format.hpp"
 #include "tests/bench/ratio_reporter.hpp"
-#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -34,7 +34,7 @@ void write_mask() {
   const std::string path = mask_path();
   if (std::filesystem::exists(path)) return;
   std::ofstream out(path + ".part", std::ios::binary);
-  out << test::npy_header("|b1", {1, g_heads, g_n, g_n});
+  out << npy_header_text("|b1", {1, g_heads, g_n, g_n});
   std::vector<char> row(g_n);
   for (int h = 0; h < g_heads; ++h)
     for (int q = 0; q < g_n; ++q) {

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/analysis.hpp"
+#include "core/tensors/npy_format.hpp"
 #include "core/torch/pt_load.hpp"
 #include "tests/cli/cli_test_support.hpp"
-#include "tests/support/npy_header.hpp"
 
 namespace attnscope {
 namespace {
@@ -23,7 +23,7 @@ std::string temp_path(const std::string& name) {
 
 void write_npy(const std::string& path, const std::string& descr, const std::vector<long>& shape,
                const std::string& data, bool fortran = false) {
-  std::ofstream(path, std::ios::binary) << test::npy_header(descr, shape, fortran) << data;
+  std::ofstream(path, std::ios::binary) << npy_header_text(descr, shape, fortran) << data;
 }
 
 // The classroom s2 masks as an (H, N, N) bool array: head 1 leaks (0,14) (0,15) (1,14) (1,15).

@@ -8,7 +8,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/masks/user_mask.hpp"
-#include "tests/support/npy_header.hpp"
+#include "core/tensors/npy_format.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
@@ -22,7 +22,7 @@ std::string write_mask(const std::string& name) {
                           0, 0, 0, 0,  //
                           1, 1, 1, 0};
   std::ofstream out(path, std::ios::binary);
-  out << test::npy_header("|b1", {4, 4});
+  out << npy_header_text("|b1", {4, 4});
   out.write(cells, sizeof cells);
   return path;
 }

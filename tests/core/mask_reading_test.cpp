@@ -12,7 +12,7 @@
 #include "core/masks/mask_lint.hpp"
 #include "core/masks/mask_reading.hpp"
 #include "core/masks/user_mask.hpp"
-#include "tests/support/npy_header.hpp"
+#include "core/tensors/npy_format.hpp"
 
 namespace attnscope {
 namespace {
@@ -37,7 +37,7 @@ TEST(MaskFile, RowsStreamInChunksAcrossSlices) {
   const std::string path = (std::filesystem::temp_directory_path() / "attnscope_stream.npy").string();
   {
     std::ofstream out(path, std::ios::binary);
-    out << test::npy_header("|b1", {3, 1300, 4000});
+    out << npy_header_text("|b1", {3, 1300, 4000});
     for (int s = 0; s < 3; ++s)
       for (int q = 0; q < 1300; ++q)
         for (int k = 0; k < 4000; ++k) out << char(k == q + s);

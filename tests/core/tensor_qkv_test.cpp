@@ -119,15 +119,15 @@ TEST(QkvTensors, NamesOverrideTheRule) {
   const QkvTensors swapped = assembled("qkv_f32.npz", options);
   EXPECT_LE(max_difference(swapped.head(0, 0).q, expected_head(1, 0, 0)), test::kF32Tolerance);
   EXPECT_NE(swapped.description().find("from 'k', 'q', 'v'"), std::string::npos) << swapped.description();
-  EXPECT_NE(swapped.description().find("because --qkv-names names them"), std::string::npos);
+  EXPECT_NE(swapped.description().find("because --qkv-key names them"), std::string::npos);
   options.names = "qkv=qkv";
   expect_heads(assembled("packed_qkv_f16.safetensors", options), test::kF16Tolerance);
   options.names = "q=q,k=k";
-  EXPECT_NE(refusal([&] { assembled("qkv_f32.npz", options); }).find("--qkv-names 'q=q,k=k': no v is given"),
+  EXPECT_NE(refusal([&] { assembled("qkv_f32.npz", options); }).find("--qkv-key 'q=q,k=k': no v is given"),
             std::string::npos);
   options.names = "q=q,k=k,v=w";
   const std::string missing = refusal([&] { assembled("qkv_f32.npz", options); });
-  EXPECT_NE(missing.find("has no entry 'w' (from --qkv-names v=w); entries found: 'q' (float32, (2, 8, 4, 8))"),
+  EXPECT_NE(missing.find("has no entry 'w' (from --qkv-key v=w); entries found: 'q' (float32, (2, 8, 4, 8))"),
             std::string::npos)
       << missing;
   options.names = "q=q,x=k";
@@ -136,7 +136,7 @@ TEST(QkvTensors, NamesOverrideTheRule) {
 
 TEST(QkvTensors, LayersByNameAreChosenWithTheLayerOption) {
   const std::string unchosen = refusal([] { assembled("layers_named_f32.safetensors"); });
-  EXPECT_NE(unchosen.find("holds q, k, v of several layers (0, 1, 2); choose one with --qkv-layer"), std::string::npos)
+  EXPECT_NE(unchosen.find("holds q, k, v of several layers (0, 1, 2); choose one with --layer"), std::string::npos)
       << unchosen;
   QkvOptions options;
   options.layer = 2;
@@ -149,14 +149,14 @@ TEST(QkvTensors, LayersByNameAreChosenWithTheLayerOption) {
       << layer2.description();
   options.layer = 7;
   const std::string absent = refusal([&] { assembled("layers_named_f32.safetensors", options); });
-  EXPECT_NE(absent.find("has no q, k, v of layer 7 (--qkv-layer); the names carry layers 0, 1, 2"), std::string::npos)
+  EXPECT_NE(absent.find("has no q, k, v of layer 7 (--layer); the names carry layers 0, 1, 2"), std::string::npos)
       << absent;
 }
 
 TEST(QkvTensors, LayersOnALeadingAxisAreChosenWithTheLayerOption) {
   const std::string unchosen = refusal([] { assembled("layers_axis_f32.npz"); });
   EXPECT_NE(unchosen.find(
-                "q ('q', shape (3, 2, 8, 4, 8)) holds 3 layers on its leading axis; choose one with --qkv-layer 0..2"),
+                "q ('q', shape (3, 2, 8, 4, 8)) holds 3 layers on its leading axis; choose one with --layer 0..2"),
             std::string::npos)
       << unchosen;
   QkvOptions options;
@@ -167,10 +167,10 @@ TEST(QkvTensors, LayersOnALeadingAxisAreChosenWithTheLayerOption) {
   options.layer = 3;
   EXPECT_NE(refusal([&] {
               assembled("layers_axis_f32.npz", options);
-            }).find("--qkv-layer 3, but q ('q', shape (3, 2, 8, 4, 8)) holds layers 0..2"),
+            }).find("--layer 3, but q ('q', shape (3, 2, 8, 4, 8)) holds layers 0..2"),
             std::string::npos);
   const std::string single = refusal([&] { assembled("qkv_f32.npz", options); });
-  EXPECT_NE(single.find("--qkv-layer 3, but the file holds one layer"), std::string::npos) << single;
+  EXPECT_NE(single.find("--layer 3, but the file holds one layer"), std::string::npos) << single;
 }
 
 // The message for a fixture, checked for each piece and for being one line.
@@ -239,11 +239,11 @@ TEST(QkvTensors, NamesThatCouldMeanTwoThingsAreRefusedNamingBoth) {
   const auto refused = [](const std::vector<std::string>& names) {
     return refusal([&] { qkv_tensors(zeros_named(names), {}); });
   };
-  EXPECT_NE(refused({"q", "query", "k", "v"}).find("both 'q' and 'query' could be q; choose with --qkv-names"),
+  EXPECT_NE(refused({"q", "query", "k", "v"}).find("both 'q' and 'query' could be q; choose with --qkv-key"),
             std::string::npos);
   EXPECT_NE(refused({"q", "k", "v", "qkv"}).find("holds both q, k, v and a packed 'qkv'"), std::string::npos);
   EXPECT_NE(refused({"layers.0.q", "layers.0.k", "layers.0.v", "q", "k", "v"})
-                .find("several layers (0 and names without a layer); choose one with --qkv-layer"),
+                .find("several layers (0 and names without a layer); choose one with --layer"),
             std::string::npos);
   EXPECT_NE(refused({"a", "b"}).find("has no q, k, v; entries found: 'a' (float32, (1, 2, 2, 2)), 'b'"),
             std::string::npos);

@@ -20,6 +20,7 @@
 #include "core/scene/scene.hpp"
 #include "tests/support/color_distance.hpp"
 #include "tests/support/scene_builder.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace attnscope::test {
 
@@ -67,17 +68,6 @@ inline Image decode_png(const std::string& path) {
   std::fclose(f);
   return img;
 }
-
-// A fresh folder under the system temp dir, removed with the object.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "attnscope-figure-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 inline int run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
 
