@@ -74,7 +74,8 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
     if (analysis_running(state, hash)) return {};
     Job job = job_new(JobKind::Analysis, "analysing N = " + digits_grouped(scene.n));
     job.scene_hash = hash;
-    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash, control = job.control]() -> Action {
+    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash,
+                                                 control = job.control]() -> Action {
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       AnalyzeOptions options;
       options.progress = [control](double fraction) { control->report(fraction); };

@@ -171,7 +171,8 @@ void view_jobs(ViewContext& ctx) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());  // a long file name in whole
     ctx.report.job_bars.push_back({what, done});
   };
-  for (const JobKind kind : {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights}) {
+  for (const JobKind kind :
+       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights}) {
     std::vector<const Job*> of_kind;
     for (const Job& job : jobs)
       if (job.kind == kind) of_kind.push_back(&job);

@@ -156,8 +156,10 @@ TEST(JobsTest, HeatmapWeightsAreAJobWhoseImageThePainterGets) {
   }
   EXPECT_EQ(gui.frame(state).find<action::ComputeHeatmapWeights>(), nullptr);
   ASSERT_EQ(gui.painter.heatmaps.size(), 2u);
-  for (const Call& call : gui.painter.heatmaps)
-    EXPECT_EQ(call.weights, state.heatmap_weights_of(analysis.get(), {call.head, Coords::Original, state.weight_scale.vmax})->image);
+  for (const Call& call : gui.painter.heatmaps) {
+    const HeatmapWeightsKey key{call.head, Coords::Original, state.weight_scale.vmax};
+    EXPECT_EQ(call.weights, state.heatmap_weights_of(analysis.get(), key)->image) << "head " << call.head;
+  }
 
   // A result that arrives after its analysis was replaced is dropped, as are the stored ones.
   apply(state, action::ComputeHeatmapWeights{analysis, {0, Coords::Frame, state.weight_scale.vmax}});
