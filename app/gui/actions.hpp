@@ -14,6 +14,8 @@
 
 namespace attnscope {
 
+struct HeatmapImage;  // app/gui/heatmap_image.hpp
+
 // A heatmap cell in original coordinates: query q may attend to key k in `head`.
 struct Cell {
   int head = 0, q = 0, k = 0;
@@ -36,6 +38,14 @@ struct ZoomWindow {
            key_begin <= other.key_begin && key_end >= other.key_end;
   }
   bool operator==(const ZoomWindow&) const = default;
+};
+
+// Which image of one head's weights: its head, coordinates and the top of its colour scale.
+struct HeatmapWeightsKey {
+  int head = 0;
+  Coords coords = Coords::Original;
+  float vmax = 1.f;
+  bool operator==(const HeatmapWeightsKey&) const = default;
 };
 
 namespace action {
@@ -67,7 +77,9 @@ struct BrowseFolder { std::string folder; };  // opens the browser there (empty:
 struct BrowseFilter { std::string extension; };
 struct CloseBrowser {};
 struct ClearRecent {};
-struct CancelJobs {};  // stop every running analysis and audit; their results never arrive
+// Stops every running job (analyses, audits, exports, weights): each ends at its next progress
+// report and hands back a result saying it was cancelled.
+struct CancelJobs {};
 struct ToggleFullscreen {};
 // `anchor`: the point that stays put, as fractions of the visible view (the pointer under the
 // wheel); without one the view's centre.
@@ -82,17 +94,32 @@ struct SetHover { std::optional<Cell> cell; };
 struct Pin { std::optional<Cell> cell; };
 struct SetBreakpoint { std::string step_name; };  // empty clears it
 struct SetWatch { std::optional<Cell> cell; };
+// The current view at the current step as a figure file, written by a job; its result is the
+// toast naming the file (or saying why there is none).
 struct Export {};
 struct SetExportFolder { std::string folder; };
 struct ShowToast { std::string text; bool error = false; };
-// A zoomed view of an analysis without stored values asks for the weights on screen; a worker
+// A zoomed view of an analysis without stored values asks for the weights on screen; a job
 // computes them.
 struct ComputeZoomWeights { ZoomWindow window; };
 struct ZoomWeightsReady {
   std::shared_ptr<const Analysis> analysis;  // the weights belong to it; dropped once it is replaced
   ZoomWindow window;
   std::shared_ptr<const ValuesWindow> values;
-  std::string error;
+  std::string error;  // without values: why ("cancelled")
+};
+// A heatmap of an analysis without stored values (N <= kWeightsOverviewMaxN) asks for its head's
+// weights; a job computes the image row by row and the painter uploads it in place of the
+// allowed cells.
+struct ComputeHeatmapWeights {
+  std::shared_ptr<const Analysis> analysis;  // the current one, or one the compare view shows
+  HeatmapWeightsKey key;
+};
+struct HeatmapWeightsReady {
+  std::shared_ptr<const Analysis> analysis;  // dropped once it is no longer shown
+  HeatmapWeightsKey key;
+  std::shared_ptr<const HeatmapImage> image;
+  std::string error;  // without an image: why ("cancelled")
 };
 // A worker finished analysing the scene with this hash; installed only if still current.
 struct AnalysisReady {
@@ -116,7 +143,8 @@ using Action = std::variant<
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady, action::ZoomTo,
-    action::ComputeZoomWeights, action::ZoomWeightsReady>;
+    action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
+    action::HeatmapWeightsReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace attnscope {
 
 std::shared_ptr<const Analysis> AnalysisCache::find(uint64_t hash) {
@@ -40,9 +42,25 @@ const ZoomWeights* AppState::zoom_weights_covering(const ZoomWindow& window) con
 }
 
 bool AppState::zoom_weights_pending(const ZoomWindow& window) const {
-  for (const ZoomJob& job : zoom_jobs)
-    if (job.window.covers(window)) return true;
-  return false;
+  return std::any_of(jobs.begin(), jobs.end(), [&](const Job& job) {
+    return job.kind == JobKind::ZoomWeights && job.analysis == analysis && job.window.covers(window);
+  });
+}
+
+const HeatmapWeights* AppState::heatmap_weights_of(const Analysis* of, const HeatmapWeightsKey& key) const {
+  for (const HeatmapWeights& stored : heatmap_weights)
+    if (stored.analysis.get() == of && stored.key == key) return &stored;
+  return nullptr;
+}
+
+bool AppState::heatmap_weights_pending(const Analysis* of, const HeatmapWeightsKey& key) const {
+  return std::any_of(jobs.begin(), jobs.end(), [&](const Job& job) {
+    return job.kind == JobKind::HeatmapWeights && job.analysis.get() == of && job.heatmap == key;
+  });
+}
+
+bool AppState::jobs_running(JobKind kind) const {
+  return std::any_of(jobs.begin(), jobs.end(), [&](const Job& job) { return job.kind == kind; });
 }
 
 const Step* AppState::current_step() const {

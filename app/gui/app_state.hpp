@@ -80,26 +80,47 @@ struct JobControl {
   void report(double fraction);
 };
 
-struct AnalysisJob {
-  uint64_t generation = 0;
-  uint64_t scene_hash = 0;
-  int n = 0;
-  std::string what;  // "analysing N = 131,072", "auditing model.pt"
-  std::chrono::steady_clock::time_point started;
-  std::shared_ptr<JobControl> control = std::make_shared<JobControl>();
-  std::future<action::AnalysisReady> result;
+// Background work, each started by an action in apply() and ending in an action that hands its
+// result back (jobs_poll, jobs_wait): one list, so the progress bar, Esc and the idle loop cover
+// every kind.
+enum class JobKind {
+  Analysis,        // a scene with N >= async_min_n -> AnalysisReady
+  Audit,           // a TorchScript module opened from File > Open -> AnalysisReady
+  Export,          // the Export action's figure file -> ShowToast
+  ZoomWeights,     // the weights on screen of a zoomed view -> ZoomWeightsReady
+  HeatmapWeights,  // one head's weights image of an analysis without values -> HeatmapWeightsReady
 };
 
-// The weights of a zoomed view of an analysis that holds none: computed on a worker for the
+struct Job {
+  JobKind kind = JobKind::Analysis;
+  std::string what;  // "analysing N = 131,072", "auditing model.pt", "exporting <file>", "weights of head 3"
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::shared_ptr<JobControl> control = std::make_shared<JobControl>();
+  std::future<Action> result;
+  // What it works on, so the same work is never started twice.
+  uint64_t scene_hash = 0;                    // Analysis
+  std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights
+  ZoomWindow window;                          // ZoomWeights
+  HeatmapWeightsKey heatmap;                  // HeatmapWeights
+  std::string path;                           // Export: the file it writes, a name no other export takes
+};
+
+// The weights of a zoomed view of an analysis that holds none: computed by a job for the
 // window on screen (rounded out, so small pans need no new window), one window per head.
 struct ZoomWeights {
   std::shared_ptr<const Analysis> analysis;
   ZoomWindow window;
-  std::shared_ptr<const ValuesWindow> values;
+  std::shared_ptr<const ValuesWindow> values;  // null: not computed, `error` says why (e.g. cancelled)
+  std::string error;
 };
-struct ZoomJob {
-  ZoomWindow window;
-  std::future<action::ZoomWeightsReady> result;
+
+// One head's weights image of an analysis without stored values (heatmap_image_build), for the
+// painter to upload in place of the allowed cells; kept while the analysis is shown.
+struct HeatmapWeights {
+  std::shared_ptr<const Analysis> analysis;
+  HeatmapWeightsKey key;
+  std::shared_ptr<const HeatmapImage> image;  // null: not computed, `error` says why (e.g. cancelled)
+  std::string error;
 };
 
 // File > Open: one folder's sub-folders and the files the filter lets through, listed by apply().
@@ -137,14 +158,13 @@ struct AppState {
   ViewOptions view;
   History history;
   AnalysisCache cache;
-  std::vector<AnalysisJob> jobs;
-  std::vector<ZoomWeights> zoom_weights;  // of `analysis`, at most one per head
-  std::vector<ZoomJob> zoom_jobs;
+  std::vector<Job> jobs;                        // every running job, in the order they started
+  std::vector<ZoomWeights> zoom_weights;        // of `analysis`, at most one per head
+  std::vector<HeatmapWeights> heatmap_weights;  // of the analyses on screen, one per head and key
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;
   std::vector<Preset> presets;
-  int export_requests = 0;  // counted by Export; the frame loop writes the file
   RecentFiles recent;       // File > Open recent; remembered in the settings
   FileBrowser browser;
   std::string export_folder;  // where Export writes; empty: the folder attnscope started in
@@ -163,7 +183,10 @@ struct AppState {
   std::string step_caption_text(int index) const;
   // Stored weights of `analysis` that cover `window`, or null.
   const ZoomWeights* zoom_weights_covering(const ZoomWindow& window) const;
-  bool zoom_weights_pending(const ZoomWindow& window) const;
+  bool zoom_weights_pending(const ZoomWindow& window) const;  // a job of `analysis` covers it
+  const HeatmapWeights* heatmap_weights_of(const Analysis* of, const HeatmapWeightsKey& key) const;
+  bool heatmap_weights_pending(const Analysis* of, const HeatmapWeightsKey& key) const;
+  bool jobs_running(JobKind kind) const;
   // The hovered cell, else the pinned one.
   std::optional<Cell> focus() const { return hover ? hover : pinned; }
 };

@@ -1,17 +1,14 @@
+// apply(): every action's effect on the state, dispatched by its type. The scene, its analysis,
+// the step cursor and the view change here; the background jobs (apply_jobs.cpp) and the files
+// (apply_files.cpp) have files of their own.
 #include "app/gui/apply.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <filesystem>
 
-#include "app/gui/file_browser.hpp"
+#include "app/gui/apply_parts.hpp"
 #include "app/gui/heatmap_image.hpp"
-#include "core/masks/user_mask.hpp"
 #include "core/presentation/compare.hpp"
-#include "core/presentation/digits.hpp"
 #include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
@@ -50,6 +47,19 @@ std::optional<Cell> cell_inside(const std::optional<Cell>& cell, const AppState&
   return state.analysis && cell_fits(cell, *state.analysis) ? cell : std::nullopt;
 }
 
+// The matrix point under `anchor` (fractions of the view) stays under it.
+void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anchor) {
+  const float mx = view.pan_x + anchor.x / view.zoom, my = view.pan_y + anchor.y / view.zoom;
+  view.zoom = std::clamp(zoom, 1.f, std::max(1.f, max_zoom));
+  const float limit = 1.f - 1.f / view.zoom;
+  view.pan_x = std::clamp(mx - anchor.x / view.zoom, 0.f, limit);
+  view.pan_y = std::clamp(my - anchor.y / view.zoom, 0.f, limit);
+}
+
+}  // namespace
+
+namespace apply_parts {
+
 void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   // Keep the learner on the same step name when an edit keeps the trace's shape (e.g. N changes).
   std::string step_name;
@@ -74,76 +84,7 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   const float pan_limit = 1.f - 1.f / state.view.zoom;
   state.view.pan_x = std::min(state.view.pan_x, pan_limit);
   state.view.pan_y = std::min(state.view.pan_y, pan_limit);
-}
-
-bool job_running(const AppState& state, uint64_t hash) {
-  return std::any_of(state.jobs.begin(), state.jobs.end(),
-                     [&](const AnalysisJob& job) { return job.scene_hash == hash; });
-}
-
-// Cached, computed now, or started on a worker. Returns the InputError message of an invalid
-// scene. `current` scenes are installed as the state's analysis when ready.
-std::string request_analysis(AppState& state, const Scene& scene, bool current) {
-  const uint64_t hash = scene_hash(scene);
-  if (auto cached = state.cache.find(hash)) {
-    if (current) install(state, cached);
-    return {};
-  }
-  if (scene.n >= state.async_min_n) {
-    // Checked here too, so a bad large scene is reported at once rather than by the worker.
-    try {
-      scene_validate(scene);
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    if (job_running(state, hash)) return {};
-    AnalysisJob job;
-    job.generation = state.generation;
-    job.scene_hash = hash;
-    job.n = scene.n;
-    job.what = "analysing N = " + digits_grouped(scene.n);
-    job.started = std::chrono::steady_clock::now();
-    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash, control = job.control] {
-      action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
-      AnalyzeOptions options;
-      options.progress = [control](double fraction) { control->report(fraction); };
-      options.scene_validated = true;  // above, before the worker started
-      try {
-        ready.analysis = analyze_for_view(scene, options);
-      } catch (const AnalysisCancelled&) {
-        ready.error = "analysis cancelled; change the scene to analyse again";
-      } catch (const std::exception& e) {
-        ready.error = e.what();
-      }
-      return ready;
-    });
-    state.jobs.push_back(std::move(job));
-    return {};
-  }
-  try {
-    auto analysis = analyze_for_view(scene);
-    state.cache.put(hash, analysis);
-    if (current) install(state, analysis);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return {};
-}
-
-void request_compare(AppState& state) {
-  state.compare_errors.assign(state.view.compare_variants.size(), {});
-  if (!state.view.compare) return;
-  for (size_t i = 0; i < state.view.compare_variants.size(); ++i)
-    if (state.view.compare_variants[i] != state.scene.variant)  // that one is the current analysis
-      state.compare_errors[i] =
-          request_analysis(state, compare_scene(state.scene, state.view.compare_variants[i]), false);
-}
-
-void set_scene(AppState& state, Scene scene) {
-  state.scene = std::move(scene);
-  ++state.generation;
-  state.error = gui_error_text(request_analysis(state, state.scene, true), state.error_fields);
-  request_compare(state);
+  weights_prune(state);
 }
 
 void remember_for_undo(AppState& state) {
@@ -152,163 +93,35 @@ void remember_for_undo(AppState& state) {
   state.history.redo.clear();
 }
 
-void edit_scene(AppState& state, Scene scene) {
-  if (scene == state.scene) return;
-  remember_for_undo(state);
-  set_scene(state, std::move(scene));
+}  // namespace apply_parts
+
+using namespace apply_parts;
+
+namespace {
+
+void request_compare(AppState& state) {
+  state.compare_errors.assign(state.view.compare_variants.size(), {});
+  if (!state.view.compare) return;
+  for (size_t i = 0; i < state.view.compare_variants.size(); ++i)
+    if (state.view.compare_variants[i] != state.scene.variant)  // that one is the current analysis
+      state.compare_errors[i] =
+          analysis_request(state, compare_scene(state.scene, state.view.compare_variants[i]), false);
 }
 
-// The matrix point under `anchor` (fractions of the view) stays under it.
-void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anchor) {
-  const float mx = view.pan_x + anchor.x / view.zoom, my = view.pan_y + anchor.y / view.zoom;
-  view.zoom = std::clamp(zoom, 1.f, std::max(1.f, max_zoom));
-  const float limit = 1.f - 1.f / view.zoom;
-  view.pan_x = std::clamp(mx - anchor.x / view.zoom, 0.f, limit);
-  view.pan_y = std::clamp(my - anchor.y / view.zoom, 0.f, limit);
-}
-
-void browser_list(FileBrowser& browser) { browser.entries = folder_list(browser.folder, browser.filter, browser.error); }
-
-// A .pt that is not a saved tensor may be a TorchScript module: its audit runs LibTorch in a child
-// process for seconds, so it runs on a worker like a large analysis, at the current scene's sizes.
-void module_open(AppState& state, const std::string& path, const std::string& mask_error) {
-  AnalysisJob job;
-  job.generation = state.generation;
-  job.n = state.scene.n;
-  job.what = "auditing " + std::filesystem::path(path).filename().string();
-  job.started = std::chrono::steady_clock::now();
-  job.result = std::async(std::launch::async, [audit = state.audit_module, sizes = state.scene, path, mask_error,
-                                               generation = state.generation, control = job.control] {
-    action::AnalysisReady ready{generation, 0, nullptr, {}, path};
-    try {
-      ready.analysis = audit(sizes, path, [control](double fraction) { control->report(fraction); });
-      ready.scene_hash = scene_hash(ready.analysis->scene);
-    } catch (const AnalysisCancelled&) {
-      ready.error = "the audit was cancelled";
-    } catch (const std::exception& e) {
-      ready.error = fmt::format("not a mask ({}), nor a module ({})", mask_error, e.what());
-    }
-    return ready;
-  });
-  state.jobs.push_back(std::move(job));
-  attnscope::apply(state, action::ShowToast{"auditing " + std::filesystem::path(path).filename().string() +
-                                            ": each token's dependencies are measured with LibTorch"});
-}
-
-// The module's scene becomes the current one, undoable like an edit; dropped if the user changed
-// the scene while the audit ran.
-void module_opened(AppState& state, const action::AnalysisReady& a) {
-  const std::string name = std::filesystem::path(a.opened_module).filename().string();
-  if (a.generation != state.generation) return;
-  if (!a.analysis) {
-    attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + a.error, true});
-    return;
-  }
-  remember_for_undo(state);
-  state.scene = a.analysis->scene;
+void set_scene(AppState& state, Scene scene) {
+  state.scene = std::move(scene);
   ++state.generation;
-  install(state, a.analysis);
-  recent_add(state.recent.modules, a.opened_module);
-  attnscope::apply(state, action::ShowToast{fmt::format("opened {}: {} leaking cells", name, a.analysis->metrics.total_leaks)});
+  state.error = gui_error_text(analysis_request(state, state.scene, true), state.error_fields);
+  request_compare(state);
+  weights_prune(state);
 }
-
-// Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
-// the scene alone and says why in a toast.
-void file_open(AppState& state, const std::string& given) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const std::string path = fs::absolute(given, ec).lexically_normal().string();
-  if (!fs::is_regular_file(path, ec)) {
-    attnscope::apply(state, action::ShowToast{given + ": no such file", true});
-    return;
-  }
-  const std::string name = fs::path(path).filename().string();
-  const FileKind kind = file_kind(path);
-  switch (kind) {
-    case FileKind::Scene:
-      try {
-        Scene scene = scene_load(path);
-        edit_scene(state, std::move(scene));
-        recent_add(state.recent.scenes, path);
-        attnscope::apply(state, action::ShowToast{"opened " + name});
-      } catch (const std::exception& e) {
-        attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + e.what(), true});
-      }
-      return;
-    case FileKind::Mask:
-    case FileKind::MaskOrModule: {
-      std::string mask_error;
-      try {
-        edit_scene(state, scene_for_mask_file(state.scene, path));
-        recent_add(state.recent.masks, path);
-        attnscope::apply(state, action::ShowToast{"opened " + name + ", judged against the " + state.scene.policy + " policy"});
-        return;
-      } catch (const std::exception& e) {
-        mask_error = e.what();
-      }
-      if (kind == FileKind::Mask || !state.audit_module) {
-        attnscope::apply(state, action::ShowToast{"cannot open " + name + ": " + mask_error, true});
-        return;
-      }
-      module_open(state, path, mask_error);
-      return;
-    }
-    case FileKind::Unknown:
-      attnscope::apply(state, action::ShowToast{name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them", true});
-      return;
-  }
-}
-
-
-// The GUI's name for a scene key or command-line flag in the core's messages.
-const std::pair<const char*, const char*> kFieldLabels[] = {
-    {"n", "N tokens"}, {"g", "G group"}, {"heads", "H heads"}, {"d", "D dim"}, {"batch", "B batch"},
-    {"shift", "shift"}, {"policy", "policy"}, {"seed", "seed"}, {"variant", "variant"}};
-
-std::string field_label(const std::string& key) {
-  for (const auto& [k, label] : kFieldLabels)
-    if (key == k) return label;
-  return key;
-}
-
-bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
 
 }  // namespace
 
-std::string gui_error_text(const std::string& message, std::vector<std::string>& fields) {
-  fields.clear();
-  if (message.empty()) return message;
-  auto mark = [&](const std::string& key) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) fields.push_back(key);
-  };
-  std::string out;
-  size_t i = 0;
-  // The message starts with the key it is about ("g: ..."): that field holds the bad value.
-  const size_t colon = message.find(": ");
-  if (colon != std::string::npos && colon > 0 &&
-      std::all_of(message.begin(), message.begin() + colon, key_char)) {
-    const std::string key = message.substr(0, colon);
-    mark(key);
-    out = field_label(key) + ": ";
-    i = colon + 2;
-  }
-  // Values it quotes ("the group size g = 5") are in fields too.
-  for (const auto& [key, label] : kFieldLabels)
-    if (message.find(std::string(" ") + key + " = ") != std::string::npos) mark(key);
-  // Flags it suggests ("pick a --g that divides n") become the fields to change.
-  while (i < message.size()) {
-    if (message.compare(i, 2, "--") == 0 && i + 2 < message.size() && std::isalpha(static_cast<unsigned char>(message[i + 2]))) {
-      size_t end = i + 2;
-      while (end < message.size() && key_char(message[end])) ++end;
-      const std::string key = message.substr(i + 2, end - i - 2);
-      mark(key);
-      out += "\"" + field_label(key) + "\"";
-      i = end;
-    } else {
-      out += message[i++];
-    }
-  }
-  return out;
+void apply_parts::edit_scene(AppState& state, Scene scene) {
+  if (scene == state.scene) return;
+  remember_for_undo(state);
+  set_scene(state, std::move(scene));
 }
 
 void apply(AppState& state, Action action) {
@@ -350,6 +163,7 @@ void apply(AppState& state, Action action) {
             if (state.view.compare_variants.size() > kCompareMaxVariants)
               state.view.compare_variants.resize(kCompareMaxVariants);
             request_compare(state);
+            weights_prune(state);
           },
           [&](const action::ToggleCompare&) {
             attnscope::apply(state, action::SetCompare{!state.view.compare, state.view.compare_variants});
@@ -369,24 +183,11 @@ void apply(AppState& state, Action action) {
             if (a.theme != ThemeName::HighContrast) state.view.desk_theme = a.theme;  // that one is classroom mode
           },
           [&](const action::OpenFile& a) { file_open(state, a.path); },
-          [&](const action::BrowseFolder& a) {
-            std::error_code ec;
-            std::string folder = !a.folder.empty() ? a.folder
-                                 : !state.browser.folder.empty() ? state.browser.folder
-                                                                 : std::filesystem::current_path(ec).string();
-            state.browser.folder = std::filesystem::absolute(folder, ec).lexically_normal().string();
-            state.browser.open = true;
-            browser_list(state.browser);
-          },
-          [&](const action::BrowseFilter& a) {
-            state.browser.filter = a.extension;
-            browser_list(state.browser);
-          },
+          [&](const action::BrowseFolder& a) { browse_folder(state, a.folder); },
+          [&](const action::BrowseFilter& a) { browse_filter(state, a.extension); },
           [&](const action::CloseBrowser&) { state.browser.open = false; },
           [&](const action::ClearRecent&) { state.recent = {}; },
-          [&](const action::CancelJobs&) {
-            for (const AnalysisJob& job : state.jobs) job.control->cancel = true;
-          },
+          [&](const action::CancelJobs&) { jobs_cancel(state); },
           [&](const action::ToggleFullscreen&) { state.view.fullscreen = !state.view.fullscreen; },
           [&](const action::Zoom& a) {
             if (std::isfinite(a.factor) && a.factor > 0.f)
@@ -406,31 +207,10 @@ void apply(AppState& state, Action action) {
             state.view.pan_x = std::clamp((a.k - a.span / 2.f) / n, 0.f, limit);
             state.view.pan_y = std::clamp((a.q - a.span / 2.f) / n, 0.f, limit);
           },
-          [&](const action::ComputeZoomWeights& a) {
-            if (!state.analysis || state.analysis->has_values() || state.zoom_weights_covering(a.window) ||
-                state.zoom_weights_pending(a.window))
-              return;
-            ZoomJob job;
-            job.window = a.window;
-            job.result = std::async(std::launch::async, [analysis = state.analysis, w = a.window] {
-              action::ZoomWeightsReady ready{analysis, w, nullptr, {}};
-              try {
-                ready.values = std::make_shared<ValuesWindow>(
-                    values_window(*analysis, 0, w.head, w.row_begin, w.row_end, w.key_begin, w.key_end));
-              } catch (const std::exception& e) {
-                ready.error = e.what();
-              }
-              return ready;
-            });
-            state.zoom_jobs.push_back(std::move(job));
-          },
-          [&](const action::ZoomWeightsReady& a) {
-            if (a.analysis != state.analysis || !a.values) return;  // stale, or failed: the mask stays
-            std::erase_if(state.zoom_weights, [&](const ZoomWeights& z) {
-              return z.analysis != state.analysis || z.window.head == a.window.head;
-            });
-            state.zoom_weights.push_back({a.analysis, a.window, a.values});
-          },
+          [&](const action::ComputeZoomWeights& a) { zoom_weights_start(state, a.window); },
+          [&](const action::ZoomWeightsReady& a) { zoom_weights_store(state, a); },
+          [&](const action::ComputeHeatmapWeights& a) { heatmap_weights_start(state, a); },
+          [&](const action::HeatmapWeightsReady& a) { heatmap_weights_store(state, a); },
           [&](const action::ResetZoom&) {
             state.view.zoom = 1.f;
             state.view.pan_x = state.view.pan_y = 0.f;
@@ -453,7 +233,7 @@ void apply(AppState& state, Action action) {
           [&](const action::Pin& a) { state.pinned = cell_inside(a.cell, state); },
           [&](const action::SetBreakpoint& a) { state.play.breakpoint = a.step_name; },
           [&](const action::SetWatch& a) { state.play.watch = cell_inside(a.cell, state); },
-          [&](const action::Export&) { ++state.export_requests; },
+          [&](const action::Export&) { export_start(state); },
           [&](const action::SetExportFolder& a) { state.export_folder = a.folder; },
           [&](const action::ShowToast& a) {
             state.toast = Toast{a.text, a.error, std::chrono::steady_clock::now() + std::chrono::seconds(a.error ? 8 : 5)};
@@ -497,29 +277,5 @@ void tick(AppState& state, float dt) {
   step_to(state, play.step + 1, true);
   if (!play.breakpoint.empty() && state.current_step()->name == play.breakpoint) play.playing = false;
 }
-
-namespace {
-template <typename Job>
-void collect_from(std::vector<Job>& jobs, bool wait, std::vector<Action>& ready) {
-  for (auto it = jobs.begin(); it != jobs.end();) {
-    if (wait || it->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-      ready.emplace_back(it->result.get());
-      it = jobs.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
-
-std::vector<Action> collect(AppState& state, bool wait) {
-  std::vector<Action> ready;
-  collect_from(state.jobs, wait, ready);
-  collect_from(state.zoom_jobs, wait, ready);
-  return ready;
-}
-}  // namespace
-
-std::vector<Action> jobs_poll(AppState& state) { return collect(state, false); }
-std::vector<Action> jobs_wait(AppState& state) { return collect(state, true); }
 
 }  // namespace attnscope

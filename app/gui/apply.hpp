@@ -1,5 +1,7 @@
 #pragma once
-// The only functions that change an AppState.
+// The only functions that change an AppState. apply() is spread over files by concern: apply.cpp
+// dispatches each action by its type, apply_jobs.cpp starts and collects the background jobs,
+// apply_files.cpp opens files, gui_error_text.cpp words the core's messages.
 #include "app/gui/app_state.hpp"
 
 namespace attnscope {
@@ -11,9 +13,11 @@ void apply_all(AppState& state, ActionQueue& queue);  // in order, then empties 
 // Advances animation and playback by dt seconds (a fixed dt in screenshot mode).
 void tick(AppState& state, float dt);
 
-// Finished background analyses as AnalysisReady actions (stale ones included; apply drops them).
+// Finished jobs (state.jobs), removed from the list, as the actions that hand back their results:
+// AnalysisReady, ShowToast (exports), ZoomWeightsReady, HeatmapWeightsReady. Stale ones are
+// included; apply() drops them.
 std::vector<Action> jobs_poll(AppState& state);
-// Blocks until every job has finished; for screenshots and tests.
+// Blocks until every job has finished; for screenshots, benchmarks and tests.
 std::vector<Action> jobs_wait(AppState& state);
 
 // The core's message about a scene in the GUI's words: keys and flags become field labels

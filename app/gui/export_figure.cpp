@@ -2,17 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
+#include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
 
 namespace attnscope {
 
-std::string export_unique_path(const std::string& folder, const std::string& stem) {
+std::string export_unique_path(const std::string& folder, const std::string& stem, const std::vector<std::string>& taken) {
   namespace fs = std::filesystem;
   for (int i = 1;; ++i) {
     const fs::path path = fs::path(folder) / (i == 1 ? stem + ".png" : fmt::format("{}-{}.png", stem, i));
-    if (!fs::exists(path)) return path.string();
+    if (!fs::exists(path) && std::find(taken.begin(), taken.end(), path.string()) == taken.end()) return path.string();
   }
 }
 
@@ -44,12 +47,21 @@ std::variant<ExportRequest, action::ShowToast> export_request(const AppState& st
   }
   const std::string stem = fmt::format("attnscope-{}-{}-n{}-step{}-{}", figure_view_name(request.options.view),
                                        scene.variant, scene.n, state.play.step, step->name);
-  request.path = export_unique_path(folder.string(), stem);
+  std::vector<std::string> taken;
+  for (const Job& job : state.jobs)
+    if (job.kind == JobKind::Export) taken.push_back(job.path);
+  request.path = export_unique_path(folder.string(), stem, taken);
   return request;
 }
 
-action::ShowToast export_run(const ExportRequest& request) {
+action::ShowToast export_run(const ExportRequest& request, const std::function<void(double)>& progress) {
   try {
+    // The figure's loops report through the scope; a cancel there ends the export unwritten.
+    std::optional<ProgressScope> scope;
+    if (progress) {
+      scope.emplace(progress);
+      progress(0);
+    }
     if (request.options.view == FigureView::Compare) {
       // The figure names the compared variants in its scene (and in the source it embeds), so it
       // draws from a copy whose scene lists them; made here, on the worker.
@@ -59,16 +71,13 @@ action::ShowToast export_run(const ExportRequest& request) {
     } else {
       figure_export(*request.analysis, request.options, request.path);
     }
+  } catch (const AnalysisCancelled&) {
+    return {fmt::format("Export cancelled; {} was not written.", std::filesystem::path(request.path).filename().string()),
+            false};
   } catch (const std::exception& e) {
     return {fmt::format("Export failed: {}", e.what()), true};
   }
   return {"Exported " + request.path, false};
-}
-
-action::ShowToast export_current_view(const AppState& state) {
-  auto request = export_request(state);
-  if (auto* refused = std::get_if<action::ShowToast>(&request)) return *refused;
-  return export_run(std::get<ExportRequest>(request));
 }
 
 }  // namespace attnscope

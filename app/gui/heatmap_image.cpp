@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/analysis/values_window.hpp"
+#include "core/base/progress_scope.hpp"
 
 namespace attnscope {
 
@@ -92,6 +93,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
   if (stream_weights && heatmap_image_streams_weights(analysis, cells)) {
     for (int q = 0; q < grid.n; ++q) {
+      progress_report(q, grid.n);  // a job's progress, and where its cancel lands
       const RowValues row = row_values(analysis, 0, head, q);
       size_t cell = 0;
       const int r = pos(q);

@@ -40,7 +40,9 @@ inline constexpr int kMaxHeatmapTexels = 2048;
 inline constexpr int kWeightsOverviewMaxN = 8192;
 
 // Whether heatmap_image_build computes the weights row by row for this image (seconds at
-// N = 8192 with 32 heads: callers build it on a worker and show the allowed cells meanwhile).
+// N = 8192 with 32 heads: the GUI builds it as a job, ComputeHeatmapWeights, and shows the
+// allowed cells meanwhile). Those rows are reported to the thread's ProgressScope, whose callback
+// may cancel the build.
 bool heatmap_image_streams_weights(const Analysis& analysis, StepCells cells);
 
 // `vmax`: the top of the colour scale, from analysis_weight_scale (computed once per analysis).

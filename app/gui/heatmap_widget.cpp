@@ -98,6 +98,14 @@ void draw_zoom_weights(ImDrawList* list, const Analysis& a, int head, const Zoom
     }
 }
 
+// A line of text in the matrix's bottom-left corner, on the background colour.
+void draw_note(ImDrawList* list, const Viewport& v, const Theme& theme, const std::string& note) {
+  const ImVec2 size = ImGui::CalcTextSize(note.c_str());
+  const ImVec2 at{v.m0.x + 6.f, v.m1.y - size.y - 6.f};
+  list->AddRectFilled({at.x - 3.f, at.y - 2.f}, {at.x + size.x + 3.f, at.y + size.y + 2.f}, to_imu32(theme.background, 220));
+  list->AddText(at, to_imu32(theme.text), note.c_str());
+}
+
 // Ticks at a round spacing that leaves room for the labels.
 int tick_step(float cell, float min_pixels) {
   for (int step : {1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 512, 1024, 2048})
@@ -157,7 +165,19 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const bool masked = w.cells == StepCells::MaskedScores || w.cells == StepCells::Weights;
   const bool marks = masked && view.leak_marks && v.cell >= 5.f;
   HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax,
-                     masked && view.leak_marks && !marks, w.cells, ctx.state.score_scale};
+                     masked && view.leak_marks && !marks, w.cells, ctx.state.score_scale, nullptr};
+  // Without stored values the weights are computed by a job, asked for once; the allowed cells
+  // show until they arrive.
+  std::string weights_note;
+  if (heatmap_image_streams_weights(a, w.cells)) {
+    const HeatmapWeightsKey key{w.head, coords, w.vmax};
+    if (const HeatmapWeights* stored = ctx.state.heatmap_weights_of(&a, key)) {
+      paint.weights = stored->image;
+      if (!stored->image) weights_note = "weights not computed: " + stored->error;
+    } else if (!ctx.state.heatmap_weights_pending(&a, key)) {
+      ctx.queue.push(action::ComputeHeatmapWeights{w.analysis, key});
+    }
+  }
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
   ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
@@ -203,21 +223,21 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     auto down = [](int t) { return t / kZoomWeightsBlock * kZoomWeightsBlock; };
     auto up = [&](int t) { return std::min(v.n, (t + kZoomWeightsBlock - 1) / kZoomWeightsBlock * kZoomWeightsBlock); };
     const ZoomWindow visible{w.head, row_begin, row_end, col_begin, col_end};
-    zoomed = ctx.state.zoom_weights_covering(visible);
-    if (!zoomed) {
-      // Asked once: while a worker computes a window that covers the view, frames only wait.
+    const ZoomWeights* stored = ctx.state.zoom_weights_covering(visible);
+    if (!stored) {
+      // Asked once: while a job computes a window that covers the view, frames only wait.
       if (!ctx.state.zoom_weights_pending(visible))
         ctx.queue.push(action::ComputeZoomWeights{{w.head, down(row_begin), up(row_end), down(col_begin), up(col_end)}});
-      const char* note = "computing the weights on screen\u2026";
-      const ImVec2 size = ImGui::CalcTextSize(note);
-      const ImVec2 at{v.m0.x + 6.f, v.m1.y - size.y - 6.f};
-      list->AddRectFilled({at.x - 3.f, at.y - 2.f}, {at.x + size.x + 3.f, at.y + size.y + 2.f}, to_imu32(theme.background, 220));
-      list->AddText(at, to_imu32(theme.text), note);
+      weights_note = "computing the weights on screen\u2026";
+    } else if (!stored->values) {  // cancelled (Esc) or failed: the mask stays until the view moves on
+      weights_note = "weights on screen not computed: " + stored->error;
     } else {
+      zoomed = stored;
       draw_zoom_weights(list, a, w.head, *zoomed, v, visible, view.colormap, w.vmax, theme, !marks);
       if (w.report) ctx.report.heatmaps.back().zoom_weights = true;
     }
   }
+  if (!weights_note.empty()) draw_note(list, v, theme, weights_note);
   draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
 
   if (marks) {

@@ -46,7 +46,7 @@ std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view,
     case GLFW_KEY_G: return action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group};
     case GLFW_KEY_K: return action::SetClassroom{!view.classroom};
     case GLFW_KEY_F11: return action::ToggleFullscreen{};
-    case GLFW_KEY_ESCAPE:  // first stops a running analysis, then unpins
+    case GLFW_KEY_ESCAPE:  // first stops the running jobs (analyses, exports, weights), then unpins
       if (working) return action::CancelJobs{};
       if (pinned) return action::Pin{std::nullopt};
       return std::nullopt;

@@ -19,6 +19,9 @@ struct HeatmapPaint {
   bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
   StepCells cells = StepCells::Weights;  // what the current step has computed
   float smax = 1.f;                      // top of the diverging score scale (analysis_score_scale)
+  // An analysis without values: its head's weights once their job has computed them (the state's
+  // HeatmapWeights), drawn in place of the allowed cells; null until then.
+  std::shared_ptr<const HeatmapImage> weights;
 };
 
 // Two variants' masks in one image: every cell coloured by whether only A, only B or both allow it.

@@ -70,8 +70,10 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
   for (const auto& [name, rect] : report.browser_entries) entries[name] = rect_json(rect, scale);
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : report.params) params.push_back({{"name", p.name}, {"rect", rect_json(p.rect, scale)}});
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const auto& bar : report.job_bars) jobs.push_back({{"what", bar.what}, {"done", bar.done}});
   return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"fields", fields}, {"panels", panels}, {"params", params},
-          {"browser_entries", entries},
+          {"browser_entries", entries}, {"jobs", jobs},
           {"glyphs", report.glyphs},
           {"clipped_glyphs", clipped}};
 }

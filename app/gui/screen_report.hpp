@@ -45,6 +45,12 @@ struct ScreenReport {
   std::vector<std::pair<std::string, ScreenRect>> fields, panels;
   // File > Open's listed files and folders by name ("model.pt", "masks/"), for scripts that click one.
   std::vector<std::pair<std::string, ScreenRect>> browser_entries;
+  // The running jobs' progress bars as drawn: "exporting <file>", "weights of 8 heads", ...
+  struct JobBar {
+    std::string what;
+    float done = 0.f;
+  };
+  std::vector<JobBar> job_bars;
   int glyphs = 0;
   std::vector<ClippedGlyph> clipped_glyphs;
   void clear() {
@@ -54,6 +60,7 @@ struct ScreenReport {
     fields.clear();
     panels.clear();
     browser_entries.clear();
+    job_bars.clear();
     glyphs = 0;
     clipped_glyphs.clear();
   }

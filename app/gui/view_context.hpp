@@ -38,6 +38,9 @@ void view_menu(ViewContext& ctx);
 // File > Open: a floating window over the layout while the state's browser is open.
 void view_file_browser(ViewContext& ctx);
 void view_scene(ViewContext& ctx);
+// The running jobs (state.jobs) as progress bars, and the button that cancels them; under the
+// scene panel.
+void view_jobs(ViewContext& ctx);
 void view_presets(ViewContext& ctx);
 void view_step_header(ViewContext& ctx);
 void view_token_grid(ViewContext& ctx);

@@ -51,7 +51,8 @@ void token_column(ViewContext& ctx) {
 
 void right_column(ViewContext& ctx) {
   if (!ctx.state.analysis) {
-    ImGui::TextUnformatted(ctx.state.jobs.empty() ? "No analysis yet." : "Analysing ...");
+    const bool analysing = ctx.state.jobs_running(JobKind::Analysis) || ctx.state.jobs_running(JobKind::Audit);
+    ImGui::TextUnformatted(analysing ? "Analysing ..." : "No analysis yet.");
     return;
   }
   if (ctx.state.view.compare) view_compare(ctx);

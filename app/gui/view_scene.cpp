@@ -156,12 +156,39 @@ void view_scene(ViewContext& ctx) {
   }
   ImGui::PopItemWidth();
   if (changed) ctx.queue.push(action::SetScene{scene});
-  for (const AnalysisJob& job : state.jobs) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.started).count();
-    const std::string label = fmt::format("{} ... {:.1f} s", job.what, seconds);
-    ImGui::ProgressBar(job.control->done, {-1.f, 0.f}, label.c_str());
+  view_jobs(ctx);
+}
+
+// Every running job as a bar with what it does and for how long; the weights of several heads
+// share one bar. The cancel button (like Esc) stops them all.
+void view_jobs(ViewContext& ctx) {
+  const std::vector<Job>& jobs = ctx.state.jobs;
+  if (jobs.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  auto bar = [&](float done, const std::string& what, std::chrono::steady_clock::time_point started) {
+    const std::string label = fmt::format("{} ... {:.1f} s", what, std::chrono::duration<double>(now - started).count());
+    ImGui::ProgressBar(done, {-1.f, 0.f}, text_fit_lines(label, ImGui::GetContentRegionAvail().x, 1).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());  // a long file name in whole
+    ctx.report.job_bars.push_back({what, done});
+  };
+  for (const JobKind kind :
+       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights}) {
+    std::vector<const Job*> of_kind;
+    for (const Job& job : jobs)
+      if (job.kind == kind) of_kind.push_back(&job);
+    const bool weights = kind == JobKind::ZoomWeights || kind == JobKind::HeatmapWeights;
+    if (weights && of_kind.size() > 1) {
+      float done = 0.f;
+      auto started = now;
+      for (const Job* job : of_kind) done += job->control->done, started = std::min(started, job->started);
+      const char* what = kind == JobKind::ZoomWeights ? "weights on screen of {} heads" : "weights of {} heads";
+      bar(done / of_kind.size(), fmt::format(fmt::runtime(what), of_kind.size()), started);
+      continue;
+    }
+    for (const Job* job : of_kind) bar(job->control->done, job->what, job->started);
   }
-  if (!state.jobs.empty() && ImGui::SmallButton("cancel")) ctx.queue.push(action::CancelJobs{});
+  if (ImGui::SmallButton("cancel")) ctx.queue.push(action::CancelJobs{});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("stop every job (Esc)");
 }
 
 void view_presets(ViewContext& ctx) {

@@ -1,8 +1,5 @@
 #include "app/render/gl_painter.hpp"
 
-#include <algorithm>
-#include <chrono>
-
 #include "app/gui/heatmap_legend.hpp"
 #include "app/render/shader_sources.hpp"
 
@@ -54,15 +51,10 @@ void GlPainter::begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale) {
   evict();
 }
 
-bool GlPainter::busy() const {
-  return std::any_of(heatmaps_.begin(), heatmaps_.end(), [](const auto& entry) { return entry.second.streamed.valid(); });
-}
-
 void GlPainter::evict() {
   auto sweep = [&](auto& textures) {
     for (auto it = textures.begin(); it != textures.end();) {
-      // A texture whose weights are still being computed waits for them: its worker cannot be stopped.
-      if (frame_ - it->second.last_used > kEvictAfterFrames && !it->second.streamed.valid()) {
+      if (frame_ - it->second.last_used > kEvictAfterFrames) {
         glDeleteTextures(1, &it->second.id);
         it = textures.erase(it);
       } else {
@@ -79,26 +71,31 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
   const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax, paint.cells};
   auto it = heatmaps_.find(key);
   if (it == heatmaps_.end()) {
-    const bool later = !synchronous_ && heatmap_image_streams_weights(*paint.analysis, paint.cells);
-    const HeatmapImage image = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax,
-                                                   kMaxHeatmapTexels, paint.cells, paint.smax, !later);
+    // The computed weights when they are there; else what the analysis holds (an analysis without
+    // values: its allowed cells, until a job has computed the weights).
+    HeatmapImage built;
+    const HeatmapImage* image = paint.weights.get();
+    if (!image) {
+      built = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax, kMaxHeatmapTexels,
+                                  paint.cells, paint.smax, false);
+      image = &built;
+    }
     Texture t;
-    t.id = texture_create(GL_RG32F, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
-    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    t.id = texture_create(GL_RG32F, image->size, image->size, GL_RG, GL_FLOAT, image->texels.data());
+    t.uv_scale = static_cast<float>(image->n) / (image->size * image->cells_per_texel);
     t.keep_a = paint.analysis;
-    if (later)
-      t.streamed = std::async(std::launch::async, [paint] {
-        return heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax, kMaxHeatmapTexels,
-                                   paint.cells, paint.smax);
-      });
+    t.weights = paint.weights != nullptr;
     it = heatmaps_.emplace(key, std::move(t)).first;
   }
   Texture& texture = it->second;
-  if (texture.streamed.valid() && texture.streamed.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-    const HeatmapImage image = texture.streamed.get();
+  if (paint.weights && !texture.weights) {
+    // Same key, same analysis: the weights replace the allowed cells in place, once.
     glBindTexture(GL_TEXTURE_2D, texture.id);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, image.size, image.size, GL_RG, GL_FLOAT, image.texels.data());
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, paint.weights->size, paint.weights->size, GL_RG, GL_FLOAT,
+                    paint.weights->texels.data());
+    texture.weights = true;
   }
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;

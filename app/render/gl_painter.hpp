@@ -1,9 +1,9 @@
 #pragma once
 // The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates, scale) and drawn as
 // one quad through shaders/heatmap.*, from an ImGui draw callback; difference images as plain
-// nearest-sampled RGBA textures. Textures unused for a while are freed.
+// nearest-sampled RGBA textures. Textures unused for a while are freed. It starts no threads:
+// weights computed in the background arrive through HeatmapPaint::weights and are uploaded once.
 #include <deque>
-#include <future>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -20,10 +20,6 @@ class GlPainter final : public Painter {
 
   // Call once per frame before the views run.
   void begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale);
-  // Weights streamed on workers are still being computed: the frame loop keeps drawing.
-  bool busy() const;
-  // Screenshots: build every texture in place, streamed weights included, before drawing it.
-  void set_synchronous(bool on) { synchronous_ = on; }
 
   void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                ImVec2 uv1) override;
@@ -35,7 +31,7 @@ class GlPainter final : public Painter {
     float uv_scale = 1.f;  // the texture covers size·cells_per_texel >= N cells
     std::shared_ptr<const Analysis> keep_a, keep_b;  // so a key's address is never reused
     uint64_t last_used = 0;
-    std::future<HeatmapImage> streamed;  // the weights being computed; the texture shows the mask meanwhile
+    bool weights = false;  // holds the paint's computed weights (until then, the allowed cells)
   };
   struct Quad {
     GlPainter* self;
@@ -60,7 +56,6 @@ class GlPainter final : public Painter {
   std::map<DiffKey, Texture> diffs_;
   std::deque<Quad> quads_;  // this frame's callbacks point into it; a deque never moves them
   uint64_t frame_ = 0;
-  bool synchronous_ = false;
   ImVec2 display_{1, 1}, scale_{1, 1};
 };
 

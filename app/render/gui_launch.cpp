@@ -13,14 +13,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <numeric>
 #include <optional>
 #include <utility>
 
 #include "app/gui/apply.hpp"
-#include "app/gui/export_figure.hpp"
 #include "app/gui/startup.hpp"
 #include "app/gui/view_context.hpp"
 #include "app/render/gl_painter.hpp"
@@ -152,7 +150,7 @@ void events_install(GLFWwindow* w, WindowEvents& events) {
 
 // Something on screen moves by itself: the loop keeps drawing instead of waiting for input.
 bool state_animating(const AppState& state) {
-  return state.play.playing || state.play.t < 1.f || !state.jobs.empty() || !state.zoom_jobs.empty();
+  return state.play.playing || state.play.t < 1.f || !state.jobs.empty();  // a job's bar moves
 }
 
 // Frames drawn after the last input, so hover and click states settle before the loop sleeps.
@@ -219,7 +217,6 @@ int gui_launch(const GuiRequest& request) {
       std::cerr << "attnscope: " << e.what() << "\n";
       code = 1;
     }
-    if (painter && (screenshot || bench)) painter->set_synchronous(true);
     AppState state;
     state_open(state, request, startup.settings, (std::filesystem::path(assets_dir()) / "scenes").string());
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
@@ -235,7 +232,6 @@ int gui_launch(const GuiRequest& request) {
 
     std::optional<ThemeName> style;
     bool fullscreen = false;
-    int exports_done = 0;
     const int frames = screenshot ? request.frames : bench ? request.bench_frames : -1;
     std::vector<double> frame_ms;
     ScreenReport report;
@@ -243,11 +239,9 @@ int gui_launch(const GuiRequest& request) {
     int settle = kSettleFrames;
     uint64_t events_seen = events.count;
     std::string state_written;
-    // An export renders on a worker from analyses the state already holds, so frames go on.
-    std::future<action::ShowToast> exporting;
     for (int frame = 0; painter && !glfwWindowShouldClose(raw) && (frames < 0 || frame < frames); ++frame) {
       const auto t0 = std::chrono::steady_clock::now();
-      if (frames >= 0 || settle > 0 || state_animating(state) || exporting.valid() || painter->busy()) {
+      if (frames >= 0 || settle > 0 || state_animating(state)) {
         glfwPollEvents();
       } else {
         // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).
@@ -262,24 +256,11 @@ int gui_launch(const GuiRequest& request) {
       if (events.count != events_seen) settle = kSettleFrames;
       else settle = std::max(0, settle - 1);
       events_seen = events.count;
-      // A screenshot shows the weights a zoomed view asked for in the frame before.
-      for (const Action& a : screenshot ? jobs_wait(state) : jobs_poll(state)) apply(state, a);
+      if (frames < 0)
+        for (const Action& a : jobs_poll(state)) apply(state, a);
       for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
-      if (exporting.valid() && exporting.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
-        apply(state, exporting.get());
-      // One export at a time, so the next one's unique name sees the file the last one wrote.
-      while (exports_done < state.export_requests && !exporting.valid()) {
-        ++exports_done;
-        auto export_job = export_request(state);
-        if (auto* refused = std::get_if<action::ShowToast>(&export_job)) {
-          apply(state, *refused);
-        } else {
-          exporting = std::async(std::launch::async,
-                                 [r = std::move(std::get<ExportRequest>(export_job))] { return export_run(r); });
-        }
-      }
 
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
@@ -332,6 +313,10 @@ int gui_launch(const GuiRequest& request) {
         frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 
       apply_all(state, queue);
+      // Screenshots and benchmarks wait for the jobs the views started (the weights a heatmap or
+      // a zoomed view asked for), untimed, so the next frame shows them.
+      if (frames >= 0)
+        for (const Action& a : jobs_wait(state)) apply(state, a);
       tick(state, dt);
       settings.save(state, false);
       if (!request.state_out.empty()) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/analysis/analysis.hpp"
+#include "core/base/progress_scope.hpp"
 
 namespace attnscope {
 
@@ -68,6 +69,7 @@ ValuesWindow values_window(const Analysis& analysis, int b, int head, int row_be
   window.weights.assign(cells, 0.f);
   const RowRuns& mask = analysis.mask(head);
   for (int q = row_begin; q < row_end; ++q) {
+    progress_report(q - row_begin, row_end - row_begin);
     const RowValues row = row_values(analysis, b, head, q);
     const size_t at = static_cast<size_t>(q - row_begin) * window.keys();
     int64_t c = 0;

@@ -36,6 +36,8 @@ struct ValuesWindow {
 
 // Bytes a window of this size takes; callers check it against the memory budget.
 int64_t values_window_bytes(int rows, int keys);
+// Reports its rows to the thread's ProgressScope (core/base/progress_scope.hpp), whose callback
+// may cancel it.
 ValuesWindow values_window(const Analysis& analysis, int b, int head, int row_begin, int row_end,
                            int key_begin, int key_end);
 

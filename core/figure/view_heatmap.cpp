@@ -34,8 +34,14 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
 
   const std::string what = o.mask_only ? "allowed cells per head" : "attention weights per head";
   const MatrixGrid shape = window_shape(a, o);
+  // Progress: a window's weights are computed first (values_window reports its rows), each head
+  // in its stretch of the first half; then the panels.
+  const double computed = o.windowed() && !o.mask_only ? 0.5 : 0.0;
   std::vector<HeadCells> cells;
-  for (int h : heads) cells.push_back(head_cells(a, h, o));
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const ProgressSpan span(computed * i / heads.size(), computed * (i + 1) / heads.size());
+    cells.push_back(head_cells(a, heads[i], o));
+  }
 
   std::string subtitle = scene_summary(a);
   if (o.windowed())
@@ -85,7 +91,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant, g.width(), g.row0, g.col0});
-    const ProgressSpan panel(static_cast<double>(i) / heads.size(), static_cast<double>(i + 1) / heads.size());
+    const ProgressSpan panel(computed + (1 - computed) * i / heads.size(), computed + (1 - computed) * (i + 1) / heads.size());
     matrix_draw_head(fig, st, g, a, h, cells[i], o, vmax, i % cols == 0);
   }
   if (!o.mask_only) {

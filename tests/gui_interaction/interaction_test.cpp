@@ -225,5 +225,38 @@ TEST(InteractionGLTest, FileOpenAuditsAModuleAndOpensIt) {
   std::filesystem::remove_all(folder);
 }
 
+// Ctrl+E at the last step of an N = 8192 scene starts drawing every weight of its heads; the bar
+// under the scene panel names the file, and Esc stops the export before anything is written.
+TEST(InteractionGLTest, EscCancelsAnExport) {
+  REQUIRE_XDOTOOL();
+  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / ("attnscope_cancel_export_" + std::to_string(getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  {
+    Gui gui({"--n", "8192", "--g", "2048", "--heads", "4"}, folder.string());  // exports go to its working folder
+    ASSERT_TRUE(gui.started());
+    ASSERT_FALSE(gui.window().empty()) << "the GUI window did not appear";
+    const auto analysed = gui.wait_for([](const nlohmann::json& s) { return s["steps"] == 12 && s["layout"]["jobs"].empty(); }, 60.0);
+    ASSERT_EQ(analysed["steps"], 12) << analysed.dump();
+    gui.settle();
+    xdotool("key End");  // the output step: the export draws the heatmaps' weights
+    ASSERT_EQ(gui.wait_for([](const nlohmann::json& s) { return s["step"] == 11; })["step"], 11);
+    xdotool("key ctrl+e");
+    const auto exporting = gui.wait_for([](const nlohmann::json& s) {
+      for (const auto& job : s["layout"]["jobs"])
+        if (job["what"].get<std::string>().rfind("exporting attnscope-heatmap-s2-n8192-step11-", 0) == 0) return true;
+      return false;
+    });
+    ASSERT_FALSE(exporting["layout"]["jobs"].empty()) << "no export in the job list: " << exporting["layout"].dump();
+    xdotool("key Escape");
+    const auto stopped = gui.wait_for([](const nlohmann::json& s) { return s["layout"]["jobs"].empty(); });
+    EXPECT_TRUE(stopped["layout"]["jobs"].empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+      ADD_FAILURE() << "written although Esc cancelled the export: " << entry.path();
+  }
+  std::filesystem::remove_all(folder);
+}
+
 }  // namespace
 }  // namespace attnscope::test

@@ -211,20 +211,33 @@ TEST(ApplyTest, ExportNeverOverwritesAFileAndSaysWhereItWrote) {
   AppState state = state_with(classroom_scene());
   apply(state, action::StepTo{6, false});
   apply(state, action::SetExportFolder{folder.string()});
-  const action::ShowToast first = export_current_view(state);
-  const action::ShowToast second = export_current_view(state);
-  ASSERT_FALSE(first.error) << first.text;
-  ASSERT_FALSE(second.error) << second.text;
-  EXPECT_NE(first.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask.png").string()), std::string::npos) << first.text;
-  EXPECT_NE(second.text.find((folder / "attnscope-heatmap-s2-n16-step6-mask-2.png").string()), std::string::npos) << second.text;
-  apply(state, second);
+  // Two exports at once: the second takes the next name even while the first is still writing.
+  apply(state, action::Export{});
+  apply(state, action::Export{});
+  ASSERT_EQ(state.jobs.size(), 2u);
+  EXPECT_EQ(state.jobs[0].kind, JobKind::Export);
+  EXPECT_EQ(state.jobs[0].path, (folder / "attnscope-heatmap-s2-n16-step6-mask.png").string());
+  EXPECT_EQ(state.jobs[1].path, (folder / "attnscope-heatmap-s2-n16-step6-mask-2.png").string());
+  const std::vector<Action> done = jobs_wait(state);
+  ASSERT_EQ(done.size(), 2u);
+  const auto* first = std::get_if<action::ShowToast>(&done[0]);
+  const auto* second = std::get_if<action::ShowToast>(&done[1]);
+  ASSERT_TRUE(first && second);
+  ASSERT_FALSE(first->error) << first->text;
+  ASSERT_FALSE(second->error) << second->text;
+  EXPECT_EQ(first->text, "Exported " + (folder / "attnscope-heatmap-s2-n16-step6-mask.png").string());
+  EXPECT_EQ(second->text, "Exported " + (folder / "attnscope-heatmap-s2-n16-step6-mask-2.png").string());
+  EXPECT_EQ(std::filesystem::file_size(folder / "fig.png"), 5u) << "never overwritten";
+  apply(state, done[1]);
   ASSERT_TRUE(state.toast);
-  EXPECT_EQ(state.toast->text, second.text);
+  EXPECT_EQ(state.toast->text, second->text);
 
   apply(state, action::SetExportFolder{(folder / "missing").string()});
-  const action::ShowToast failed = export_current_view(state);
-  EXPECT_TRUE(failed.error);
-  EXPECT_NE(failed.text.find("does not exist"), std::string::npos) << failed.text;
+  apply(state, action::Export{});
+  EXPECT_TRUE(state.jobs.empty()) << "refused at once";
+  ASSERT_TRUE(state.toast);
+  EXPECT_TRUE(state.toast->error);
+  EXPECT_NE(state.toast->text.find("does not exist"), std::string::npos) << state.toast->text;
 }
 
 }  // namespace

@@ -16,11 +16,12 @@ struct RecordingPainter final : Painter {
   struct Call {
     int head;
     ImVec2 p0, p1, uv0, uv1;
+    std::shared_ptr<const HeatmapImage> weights;  // the computed weights handed over, if any
   };
   std::vector<Call> heatmaps;
   int diffs = 0;
   void heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
-    heatmaps.push_back({paint.head, p0, p1, uv0, uv1});
+    heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights});
   }
   void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
 };

@@ -12,7 +12,6 @@
 #include <limits>
 #include <random>
 
-#include "app/gui/export_figure.hpp"
 #include "core/scene/variant.hpp"
 #include "tests/figure/figure_test_support.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
@@ -27,8 +26,9 @@ constexpr int kActionsPerEpisode = 180;
 
 class Monkey {
  public:
-  Monkey(GuiHarness& gui, AppState& state, const std::string& export_dir)
-      : gui_(gui), state_(state), export_dir_(export_dir), random_(kSeed) {}
+  Monkey(GuiHarness& gui, AppState& state, const std::string& export_dir) : gui_(gui), state_(state), random_(kSeed) {
+    apply(state_, action::SetExportFolder{export_dir});  // Export, and Ctrl+E among the keys, write there
+  }
 
   void act() {
     switch (pick(14)) {
@@ -47,14 +47,15 @@ class Monkey {
         if (pick(4) == 0) apply(state_, action::Export{});
         break;
     }
-    // What the frame loop does between frames: write requested exports, draw the views.
-    while (exports_done_ < state_.export_requests) {
-      ++exports_done_;
-      apply(state_, action::SetExportFolder{export_dir_});
-      const action::ShowToast toast = export_current_view(state_);
+    // What the frame loop does between frames: apply what finished jobs (the exports) hand back,
+    // draw the views.
+    for (const Action& a : jobs_wait(state_)) {
       // A compare set naming an unknown variant cannot be drawn: that is reported, not written.
-      EXPECT_EQ(toast.error, toast.text.rfind("Exported ", 0) != 0) << toast.text;
-      exports_written_ += !toast.error;
+      if (const auto* toast = std::get_if<action::ShowToast>(&a)) {
+        EXPECT_EQ(toast->error, toast->text.rfind("Exported ", 0) != 0) << toast->text;
+        exports_written_ += !toast->error;
+      }
+      apply(state_, a);
     }
     gui_.frame(state_);
   }
@@ -193,9 +194,7 @@ class Monkey {
 
   GuiHarness& gui_;
   AppState& state_;
-  std::string export_dir_;
   std::mt19937 random_;
-  int exports_done_ = 0;
   int exports_written_ = 0;
 };
 

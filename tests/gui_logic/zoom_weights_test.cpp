@@ -1,7 +1,9 @@
 // Zooming into an analysis that holds no attention values: the heatmap asks for the weights on
-// screen, a worker computes them with the core's values_window, and only the current analysis's
+// screen, a job computes them with the core's values_window, and only the current analysis's
 // arrive.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "app/gui/apply.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
@@ -11,6 +13,11 @@ namespace {
 
 // Values for every cell of two heads at N = 65536 are far past the default budget, so the view
 // opens on the structure alone.
+int zoom_jobs(const AppState& state) {
+  return static_cast<int>(std::count_if(state.jobs.begin(), state.jobs.end(),
+                                        [](const Job& job) { return job.kind == JobKind::ZoomWeights; }));
+}
+
 AppState long_state() {
   Scene scene = classroom_scene();
   scene.n = 65536;
@@ -39,7 +46,8 @@ TEST(ZoomWeightsTest, AZoomedViewAsksForTheWeightsOnScreenAndAWorkerComputesThem
   EXPECT_EQ(asked->window.row_begin % 32, 0);
   EXPECT_LE(asked->window.row_end - asked->window.row_begin, 128 + 64);
   for (const Action& a : queue.actions) apply(state, a);
-  ASSERT_EQ(state.zoom_jobs.size(), 2u);  // one per head
+  ASSERT_EQ(zoom_jobs(state), 2);  // one per head
+  EXPECT_EQ(state.jobs[0].what, "weights on screen, head 0");
   EXPECT_EQ(gui.frame(state).find<action::ComputeZoomWeights>(), nullptr) << "pending: asked once";
   for (const Action& a : jobs_wait(state)) apply(state, a);
   const ZoomWeights* stored = state.zoom_weights_covering(asked->window);
@@ -71,7 +79,7 @@ TEST(ZoomWeightsTest, AnAnalysisWithValuesComputesNothingMore) {
   AppState state = state_with(classroom_scene());
   ASSERT_TRUE(state.analysis->has_values());
   apply(state, action::ComputeZoomWeights{{0, 0, 8, 0, 8}});
-  EXPECT_TRUE(state.zoom_jobs.empty());
+  EXPECT_EQ(zoom_jobs(state), 0);
 }
 
 }  // namespace

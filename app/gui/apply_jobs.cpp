@@ -1,0 +1,242 @@
+// The background jobs for apply(): each kind is started here from its action, runs on a worker
+// with a JobControl (its progress, and the cancel that ends it at its next report), and hands its
+// result back as an action that jobs_poll / jobs_wait collect.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "app/gui/apply.hpp"
+#include "app/gui/apply_parts.hpp"
+#include "app/gui/export_figure.hpp"
+#include "app/gui/heatmap_image.hpp"
+#include "core/base/progress_scope.hpp"
+#include "core/presentation/compare.hpp"
+#include "core/presentation/digits.hpp"
+
+namespace attnscope {
+
+namespace apply_parts {
+
+namespace {
+
+Job job_new(JobKind kind, std::string what) {
+  Job job;
+  job.kind = kind;
+  job.what = std::move(what);
+  return job;
+}
+
+// The worker's progress reports (ProgressScope) go to the job's control; a cancel before the
+// first one stops the job before it starts.
+class JobProgress {
+ public:
+  explicit JobProgress(const std::shared_ptr<JobControl>& control)
+      : scope_([control](double fraction) { control->report(fraction); }) {
+    control->report(0);
+  }
+
+ private:
+  ProgressScope scope_;
+};
+
+// Whether the views show `analysis`: the current one, or one of the compare view's.
+bool analysis_shown(const AppState& state, const Analysis* analysis) {
+  if (analysis == nullptr) return false;
+  if (analysis == state.analysis.get()) return true;
+  if (!state.view.compare) return false;
+  return std::any_of(state.view.compare_variants.begin(), state.view.compare_variants.end(), [&](const std::string& v) {
+    return state.cache.peek(scene_hash(compare_scene(state.scene, v))).get() == analysis;
+  });
+}
+
+bool analysis_running(const AppState& state, uint64_t hash) {
+  return std::any_of(state.jobs.begin(), state.jobs.end(),
+                     [&](const Job& job) { return job.kind == JobKind::Analysis && job.scene_hash == hash; });
+}
+
+}  // namespace
+
+std::string analysis_request(AppState& state, const Scene& scene, bool current) {
+  const uint64_t hash = scene_hash(scene);
+  if (auto cached = state.cache.find(hash)) {
+    if (current) install(state, cached);
+    return {};
+  }
+  if (scene.n >= state.async_min_n) {
+    // Checked here too, so a bad large scene is reported at once rather than by the job.
+    try {
+      scene_validate(scene);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    if (analysis_running(state, hash)) return {};
+    Job job = job_new(JobKind::Analysis, "analysing N = " + digits_grouped(scene.n));
+    job.scene_hash = hash;
+    job.result = std::async(std::launch::async, [scene, generation = state.generation, hash,
+                                                 control = job.control]() -> Action {
+      action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
+      AnalyzeOptions options;
+      options.progress = [control](double fraction) { control->report(fraction); };
+      options.scene_validated = true;  // above, before the job started
+      try {
+        control->report(0);
+        ready.analysis = analyze_for_view(scene, options);
+      } catch (const AnalysisCancelled&) {
+        ready.error = "analysis cancelled; change the scene to analyse again";
+      } catch (const std::exception& e) {
+        ready.error = e.what();
+      }
+      return ready;
+    });
+    state.jobs.push_back(std::move(job));
+    return {};
+  }
+  try {
+    auto analysis = analyze_for_view(scene);
+    state.cache.put(hash, analysis);
+    if (current) install(state, analysis);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+// A module's audit runs LibTorch in a child process for seconds, at the current scene's sizes.
+void audit_start(AppState& state, const std::string& path, const std::string& mask_error) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  Job job = job_new(JobKind::Audit, "auditing " + name);
+  job.result = std::async(std::launch::async, [audit = state.audit_module, sizes = state.scene, path, mask_error,
+                                               generation = state.generation, control = job.control]() -> Action {
+    action::AnalysisReady ready{generation, 0, nullptr, {}, path};
+    try {
+      control->report(0);
+      ready.analysis = audit(sizes, path, [control](double fraction) { control->report(fraction); });
+      ready.scene_hash = scene_hash(ready.analysis->scene);
+    } catch (const AnalysisCancelled&) {
+      ready.error = "the audit was cancelled";
+    } catch (const std::exception& e) {
+      ready.error = fmt::format("not a mask ({}), nor a module ({})", mask_error, e.what());
+    }
+    return ready;
+  });
+  state.jobs.push_back(std::move(job));
+  attnscope::apply(state, action::ShowToast{"auditing " + name + ": each token's dependencies are measured with LibTorch"});
+}
+
+// Exports run side by side: each takes a name no file and no running export has, from the
+// state as it is now (the step, the view, the analyses on screen).
+void export_start(AppState& state) {
+  auto request = export_request(state);
+  if (auto* refused = std::get_if<action::ShowToast>(&request)) {
+    attnscope::apply(state, *refused);
+    return;
+  }
+  ExportRequest& r = std::get<ExportRequest>(request);
+  Job job = job_new(JobKind::Export, "exporting " + std::filesystem::path(r.path).filename().string());
+  job.path = r.path;
+  job.result = std::async(std::launch::async, [r = std::move(r), control = job.control]() -> Action {
+    return export_run(r, [control](double fraction) { control->report(fraction); });
+  });
+  state.jobs.push_back(std::move(job));
+}
+
+void zoom_weights_start(AppState& state, const ZoomWindow& window) {
+  if (!state.analysis || state.analysis->has_values() || window.head < 0 || window.head >= state.analysis->heads() ||
+      state.zoom_weights_covering(window) || state.zoom_weights_pending(window))
+    return;
+  Job job = job_new(JobKind::ZoomWeights, fmt::format("weights on screen, head {}", window.head));
+  job.analysis = state.analysis;
+  job.window = window;
+  job.result = std::async(std::launch::async, [analysis = state.analysis, w = window, control = job.control]() -> Action {
+    action::ZoomWeightsReady ready{analysis, w, nullptr, {}};
+    try {
+      const JobProgress progress(control);
+      ready.values = std::make_shared<ValuesWindow>(
+          values_window(*analysis, 0, w.head, w.row_begin, w.row_end, w.key_begin, w.key_end));
+    } catch (const AnalysisCancelled&) {
+      ready.error = "cancelled";
+    } catch (const std::exception& e) {
+      ready.error = e.what();
+    }
+    return ready;
+  });
+  state.jobs.push_back(std::move(job));
+}
+
+void zoom_weights_store(AppState& state, const action::ZoomWeightsReady& a) {
+  if (a.analysis != state.analysis) return;  // stale
+  // A failed or cancelled window is kept too, so the view says so rather than asking again.
+  std::erase_if(state.zoom_weights, [&](const ZoomWeights& z) { return z.window.head == a.window.head; });
+  state.zoom_weights.push_back({a.analysis, a.window, a.values, a.error});
+}
+
+void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights& a) {
+  const Analysis* analysis = a.analysis.get();
+  if (!analysis_shown(state, analysis) || !heatmap_image_streams_weights(*analysis, StepCells::Weights) ||
+      a.key.head < 0 || a.key.head >= analysis->heads() || state.heatmap_weights_of(analysis, a.key) ||
+      state.heatmap_weights_pending(analysis, a.key))
+    return;
+  const std::string of = analysis == state.analysis.get() ? "" : " of " + analysis->scene.variant;
+  Job job = job_new(JobKind::HeatmapWeights, fmt::format("weights of head {}{}", a.key.head, of));
+  job.analysis = a.analysis;
+  job.heatmap = a.key;
+  job.result = std::async(std::launch::async, [a, control = job.control]() -> Action {
+    action::HeatmapWeightsReady ready{a.analysis, a.key, nullptr, {}};
+    try {
+      const JobProgress progress(control);
+      ready.image = std::make_shared<const HeatmapImage>(
+          heatmap_image_build(*a.analysis, a.key.head, a.key.coords, a.key.vmax, kMaxHeatmapTexels, StepCells::Weights));
+    } catch (const AnalysisCancelled&) {
+      ready.error = "cancelled";
+    } catch (const std::exception& e) {
+      ready.error = e.what();
+    }
+    return ready;
+  });
+  state.jobs.push_back(std::move(job));
+}
+
+void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& a) {
+  if (!analysis_shown(state, a.analysis.get())) return;  // its analysis was replaced meanwhile
+  std::erase_if(state.heatmap_weights, [&](const HeatmapWeights& h) { return h.analysis == a.analysis && h.key == a.key; });
+  state.heatmap_weights.push_back({a.analysis, a.key, a.image, a.error});
+}
+
+void jobs_cancel(AppState& state) {
+  for (const Job& job : state.jobs) job.control->cancel = true;
+}
+
+void weights_prune(AppState& state) {
+  std::erase_if(state.zoom_weights, [&](const ZoomWeights& z) { return z.analysis != state.analysis; });
+  std::erase_if(state.heatmap_weights, [&](const HeatmapWeights& h) { return !analysis_shown(state, h.analysis.get()); });
+  for (const Job& job : state.jobs)
+    if ((job.kind == JobKind::ZoomWeights && job.analysis != state.analysis) ||
+        (job.kind == JobKind::HeatmapWeights && !analysis_shown(state, job.analysis.get())))
+      job.control->cancel = true;
+}
+
+}  // namespace apply_parts
+
+namespace {
+
+std::vector<Action> collect(AppState& state, bool wait) {
+  std::vector<Action> ready;
+  for (auto it = state.jobs.begin(); it != state.jobs.end();) {
+    if (wait || it->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      ready.push_back(it->result.get());
+      it = state.jobs.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return ready;
+}
+
+}  // namespace
+
+std::vector<Action> jobs_poll(AppState& state) { return collect(state, false); }
+std::vector<Action> jobs_wait(AppState& state) { return collect(state, true); }
+
+}  // namespace attnscope

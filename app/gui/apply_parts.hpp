@@ -1,0 +1,40 @@
+#pragma once
+// Inside apply(): the functions its files share. apply.cpp dispatches every action and keeps the
+// scene, history and view; apply_jobs.cpp starts, cancels and collects the background jobs;
+// apply_files.cpp opens files, lists folders and installs audited modules; gui_error_text.cpp
+// puts the core's messages in the GUI's words. Nothing outside these files includes this.
+#include <memory>
+#include <string>
+
+#include "app/gui/app_state.hpp"
+
+namespace attnscope::apply_parts {
+
+// apply.cpp: the scene and its analysis.
+// Makes `analysis` the one the views show (keeping the step by name where it can).
+void install(AppState& state, std::shared_ptr<const Analysis> analysis);
+void remember_for_undo(AppState& state);
+void edit_scene(AppState& state, Scene scene);  // an undoable change of the scene
+
+// apply_jobs.cpp: each job kind's start, and what arrives back.
+// Cached, computed now, or started as a job. Returns the InputError message of an invalid scene.
+// `current` scenes are installed as the state's analysis when ready.
+std::string analysis_request(AppState& state, const Scene& scene, bool current);
+void audit_start(AppState& state, const std::string& path, const std::string& mask_error);
+void export_start(AppState& state);
+void zoom_weights_start(AppState& state, const ZoomWindow& window);
+void zoom_weights_store(AppState& state, const action::ZoomWeightsReady& ready);
+void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights& request);
+void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& ready);
+void jobs_cancel(AppState& state);
+// Weights of analyses no longer on screen are dropped, and their jobs cancelled.
+void weights_prune(AppState& state);
+
+// apply_files.cpp: File > Open, the browser and modules.
+void file_open(AppState& state, const std::string& path);
+void browse_folder(AppState& state, const std::string& folder);
+void browse_filter(AppState& state, const std::string& extension);
+// An audit's AnalysisReady: the module's scene becomes the current one.
+void module_opened(AppState& state, const action::AnalysisReady& ready);
+
+}  // namespace attnscope::apply_parts

@@ -1,0 +1,63 @@
+// The core's messages about a scene in the GUI's words: keys and flags become the scene panel's
+// field labels, and the fields they name are the ones to outline.
+#include <algorithm>
+#include <cctype>
+
+#include "app/gui/apply.hpp"
+
+namespace attnscope {
+
+namespace {
+
+// The GUI's name for a scene key or command-line flag in the core's messages.
+const std::pair<const char*, const char*> kFieldLabels[] = {
+    {"n", "N tokens"}, {"g", "G group"}, {"heads", "H heads"}, {"d", "D dim"}, {"batch", "B batch"},
+    {"shift", "shift"}, {"policy", "policy"}, {"seed", "seed"}, {"variant", "variant"}};
+
+std::string field_label(const std::string& key) {
+  for (const auto& [k, label] : kFieldLabels)
+    if (key == k) return label;
+  return key;
+}
+
+bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+}  // namespace
+
+std::string gui_error_text(const std::string& message, std::vector<std::string>& fields) {
+  fields.clear();
+  if (message.empty()) return message;
+  auto mark = [&](const std::string& key) {
+    if (std::find(fields.begin(), fields.end(), key) == fields.end()) fields.push_back(key);
+  };
+  std::string out;
+  size_t i = 0;
+  // The message starts with the key it is about ("g: ..."): that field holds the bad value.
+  const size_t colon = message.find(": ");
+  if (colon != std::string::npos && colon > 0 &&
+      std::all_of(message.begin(), message.begin() + colon, key_char)) {
+    const std::string key = message.substr(0, colon);
+    mark(key);
+    out = field_label(key) + ": ";
+    i = colon + 2;
+  }
+  // Values it quotes ("the group size g = 5") are in fields too.
+  for (const auto& [key, label] : kFieldLabels)
+    if (message.find(std::string(" ") + key + " = ") != std::string::npos) mark(key);
+  // Flags it suggests ("pick a --g that divides n") become the fields to change.
+  while (i < message.size()) {
+    if (message.compare(i, 2, "--") == 0 && i + 2 < message.size() && std::isalpha(static_cast<unsigned char>(message[i + 2]))) {
+      size_t end = i + 2;
+      while (end < message.size() && key_char(message[end])) ++end;
+      const std::string key = message.substr(i + 2, end - i - 2);
+      mark(key);
+      out += "\"" + field_label(key) + "\"";
+      i = end;
+    } else {
+      out += message[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace attnscope
