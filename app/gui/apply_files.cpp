@@ -1,6 +1,7 @@
-// File > Open for apply(): scenes, masks and modules by what the file holds, the file browser's
+// File > Open for apply(): scenes, masks, q, k, v, attention weights and modules by what the file holds, the file browser's
 // folder listing, and an audited module's scene becoming the current one.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 
@@ -8,6 +9,7 @@
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/file_browser.hpp"
 #include "core/masks/user_mask.hpp"
+#include "core/scene/qkv_file.hpp"
 
 namespace attnscope::apply_parts {
 
@@ -53,9 +55,31 @@ void module_opened(AppState& state, const action::AnalysisReady& a) {
   toast(state, fmt::format("opened {}: {} leaking cells", name, a.analysis->metrics.total_leaks));
 }
 
+namespace {
+
+// A tensor file as the scene's q, k, v: the scene keeps its variant and parameters and takes the
+// file's sizes. Throws what the reader says when the file holds no q, k, v.
+Scene scene_with_qkv_file(Scene scene, const std::string& path) {
+  scene.qkv = path;
+  scene.qkv_key.clear();
+  scene.qkv_layout.clear();
+  scene.layer.reset();
+  return qkv_file_sizes(scene);
+}
+
+// A tensor file as a model's attention weights, drawn by the file variant.
+Scene scene_with_attention_file(Scene scene, const std::string& path) {
+  scene.params["mask-kind"] = "weights";
+  scene.params["file-weights"] = "true";
+  return scene_for_mask_file(std::move(scene), path);
+}
+
+}  // namespace
+
 // Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
-// the scene alone and says why in a toast. A .pt that is not a saved tensor may be a TorchScript
-// module: its audit runs as a job.
+// the scene alone and says why in a toast. A tensor file is tried as what its kind may hold, in
+// turn: a mask, q, k, v, a model's attention weights, and (.pt) a TorchScript module, whose
+// audit runs as a job.
 void file_open(AppState& state, const std::string& given) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -66,39 +90,49 @@ void file_open(AppState& state, const std::string& given) {
   }
   const std::string name = fs::path(path).filename().string();
   const FileKind kind = file_kind(path);
-  switch (kind) {
-    case FileKind::Scene:
-      try {
-        Scene scene = scene_load(path);
-        edit_scene(state, std::move(scene));
-        recent_add(state.recent.scenes, path);
-        toast(state, "opened " + name);
-      } catch (const std::exception& e) {
-        toast(state, "cannot open " + name + ": " + e.what(), true);
-      }
-      return;
-    case FileKind::Mask:
-    case FileKind::MaskOrModule: {
-      std::string mask_error;
-      try {
-        edit_scene(state, scene_for_mask_file(state.scene, path));
-        recent_add(state.recent.masks, path);
-        toast(state, "opened " + name + ", judged against the " + state.scene.policy + " policy");
-        return;
-      } catch (const std::exception& e) {
-        mask_error = e.what();
-      }
-      if (kind == FileKind::Mask || !state.audit_module) {
-        toast(state, "cannot open " + name + ": " + mask_error, true);
-        return;
-      }
-      audit_start(state, path, mask_error);
-      return;
+  if (kind == FileKind::Scene) {
+    try {
+      Scene scene = scene_load(path);
+      edit_scene(state, std::move(scene));
+      recent_add(state.recent.scenes, path);
+      toast(state, "opened " + name);
+    } catch (const std::exception& e) {
+      toast(state, "cannot open " + name + ": " + e.what(), true);
     }
-    case FileKind::Unknown:
-      toast(state, name + ": attnscope opens scenes (.json), masks (.npy, .pt) and modules (.pt); this is none of them", true);
-      return;
+    return;
   }
+  if (kind == FileKind::Unknown) {
+    toast(state, name + ": attnscope opens scenes (.json), masks, q, k, v and attention weights (.npy, .npz, "
+                        ".safetensors, .pt) and modules (.pt); this is none of them", true);
+    return;
+  }
+  std::vector<std::string> reasons;
+  auto attempt = [&](const char* as, auto make_scene, const std::string& opened) {
+    try {
+      edit_scene(state, make_scene());
+      recent_add(state.recent.masks, path);
+      toast(state, "opened " + name + opened);
+      return true;
+    } catch (const std::exception& e) {
+      reasons.push_back(fmt::format("not {} ({})", as, e.what()));
+      return false;
+    }
+  };
+  if (kind != FileKind::Tensors &&
+      attempt("a mask", [&] { return scene_for_mask_file(state.scene, path); },
+              ", judged against the " + state.scene.policy + " policy"))
+    return;
+  if (attempt("q, k, v", [&] { return scene_with_qkv_file(state.scene, path); }, ": its q, k, v replace the generated ones"))
+    return;
+  if (attempt("attention weights", [&] { return scene_with_attention_file(state.scene, path); },
+              ": a model's attention weights, judged against the " + state.scene.policy + " policy"))
+    return;
+  std::string why = fmt::format("{}", fmt::join(reasons, "; "));
+  if (kind != FileKind::MaskOrModule || !state.audit_module) {
+    toast(state, "cannot open " + name + ": " + why, true);
+    return;
+  }
+  audit_start(state, path, why);
 }
 
 }  // namespace attnscope::apply_parts

@@ -117,7 +117,7 @@ void audit_start(AppState& state, const std::string& path, const std::string& ma
     } catch (const AnalysisCancelled&) {
       ready.error = "the audit was cancelled";
     } catch (const std::exception& e) {
-      ready.error = fmt::format("not a mask ({}), nor a module ({})", mask_error, e.what());
+      ready.error = fmt::format("{}; not a module ({})", mask_error, e.what());
     }
     return ready;
   });

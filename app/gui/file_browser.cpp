@@ -10,11 +10,12 @@ FileKind file_kind(const std::string& path) {
   if (ext == ".json") return FileKind::Scene;
   if (ext == ".npy") return FileKind::Mask;
   if (ext == ".pt" || ext == ".pth") return FileKind::MaskOrModule;
+  if (ext == ".npz" || ext == ".safetensors") return FileKind::Tensors;
   return FileKind::Unknown;
 }
 
 const std::vector<std::string>& browser_extensions() {
-  static const std::vector<std::string> extensions{".json", ".npy", ".pt"};
+  static const std::vector<std::string> extensions{".json", ".npy", ".pt", ".npz", ".safetensors"};
   return extensions;
 }
 

@@ -7,9 +7,10 @@
 
 namespace attnscope {
 
-enum class FileKind { Scene, Mask, MaskOrModule, Unknown };
+enum class FileKind { Scene, Mask, MaskOrModule, Tensors, Unknown };
 
-// By extension: .json scene, .npy mask, .pt/.pth mask or TorchScript module.
+// By extension: .json scene; .npy a mask (or a packed q, k, v, or attention weights); .pt/.pth
+// the same or a TorchScript module; .npz/.safetensors q, k, v (or attention weights).
 FileKind file_kind(const std::string& path);
 // The extensions File > Open can filter by, in menu order.
 const std::vector<std::string>& browser_extensions();

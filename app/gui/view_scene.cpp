@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "app/gui/scene_param_widgets.hpp"
+#include "app/gui/scene_source.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/scene/qkv_file.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -145,8 +147,29 @@ void view_scene(ViewContext& ctx) {
     if (ImGui::IsItemDeactivatedAfterEdit() && scene.policy != policy) scene.policy = policy, changed = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("causal, bidirectional, prefix:P or documents:a,b,c");
   }
-  int seed = static_cast<int>(scene.seed);
-  if (edit_int(ctx, "seed", "seed", seed, 1) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
+  if (scene.qkv.empty()) {
+    int seed = static_cast<int>(scene.seed);
+    if (edit_int(ctx, "seed", "seed", seed, 1) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
+  } else {
+    // The user's q, k, v replace the generator (and its seed) until switched back.
+    ImGui::PushTextWrapPos(0.f);
+    ImGui::TextUnformatted(qkv_source_text(scene).c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::IsItemHovered()) {
+      try {
+        ImGui::SetTooltip("%s", qkv_file_open(scene)->description().c_str());
+      } catch (const std::exception& e) {
+        ImGui::SetTooltip("%s", e.what());
+      }
+    }
+    if (ImGui::Button("use generated q, k, v")) {
+      scene.qkv.clear();
+      scene.qkv_key.clear();
+      scene.qkv_layout.clear();
+      scene.layer.reset();
+      changed = true;
+    }
+  }
   // The variant's own parameters, as its description declares them. `current` is the variant
   // before a switch in the combo above: a switch applies first, the new fields show next frame.
   if (current && !current->info().params.empty() && scene.variant == current->info().name) {

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "app/gui/apply.hpp"
+#include "app/gui/scene_source.hpp"
 #include "app/gui/startup.hpp"
 #include "app/gui/view_context.hpp"
 #include "app/render/gl_painter.hpp"
@@ -231,6 +232,7 @@ int gui_launch(const GuiRequest& request) {
     if (!state.error.empty()) std::cerr << "attnscope: " << state.error << "\n";
 
     std::optional<ThemeName> style;
+    std::string title;
     bool fullscreen = false;
     const int frames = screenshot ? request.frames : bench ? request.bench_frames : -1;
     std::vector<double> frame_ms;
@@ -260,6 +262,7 @@ int gui_launch(const GuiRequest& request) {
         for (const Action& a : jobs_poll(state)) apply(state, a);
       for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
+      if (title != window_title(state.scene)) glfwSetWindowTitle(raw, (title = window_title(state.scene)).c_str());
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
 
       ImGui_ImplOpenGL3_NewFrame();

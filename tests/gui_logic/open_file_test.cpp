@@ -1,4 +1,5 @@
-// Opening files from the GUI: scenes, masks and modules open as an undoable edit and join the
+// Opening files from the GUI: scenes, masks, q, k, v, attention weights and modules open as an
+// undoable edit and join the
 // recent lists; unreadable files leave the scene alone with a message; the browser lists folders
 // first and filters by extension.
 #include <gtest/gtest.h>
@@ -8,10 +9,13 @@
 #include <imgui_internal.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "app/gui/scene_source.hpp"
+#include "core/scene/qkv_file.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
 namespace attnscope::test {
@@ -24,6 +28,50 @@ fs::path scratch(const std::string& name) {
   fs::remove_all(folder);
   fs::create_directories(folder);
   return folder;
+}
+
+std::string tensor_fixture(const std::string& name) {
+  return std::string(ATTNSCOPE_SOURCE_DIR) + "/tests/fixtures/tensors/" + name;
+}
+
+// A q, k, v file replaces the generated tensors: the scene takes the file's sizes, keeps its
+// variant, the weights on screen are the file's, and one edit brings the generator back.
+TEST(OpenFileTest, QkvFilesReplaceTheGeneratedTensorsUntilSwitchedBack) {
+  for (const std::string name : {"qkv_f32.npz", "qkv_gqa_f32.safetensors", "packed_qkv_f32.npy"}) {
+    AppState state = state_with(classroom_scene());
+    apply(state, action::OpenFile{tensor_fixture(name)});
+    ASSERT_EQ(state.scene.qkv, tensor_fixture(name)) << (state.toast ? state.toast->text : "");
+    EXPECT_EQ(state.scene.variant, "s2");
+    EXPECT_EQ(state.scene.n, 8);
+    EXPECT_EQ(state.scene.heads, 4);
+    EXPECT_EQ(state.scene.batch, 2);
+    ASSERT_TRUE(state.analysis && state.analysis->has_values()) << state.error;
+    const QkvHead head = qkv_file_open(state.scene)->head(0, 1);
+    double dot = 0;  // query 1 of head 1 reads keys 0 and 1 in the first group
+    for (int i = 0; i < 8; ++i) dot += double(head.q[8 + i]) * (head.k[i] - head.k[8 + i]);
+    const double expected = 1 / (1 + std::exp(-dot / std::sqrt(8.0)));
+    EXPECT_NEAR(state.analysis->weight(0, 1, 1, 0), expected, 1e-5) << name;
+    EXPECT_NE(window_title(state.scene).find("q, k, v from " + name), std::string::npos);
+    Scene generated = state.scene;
+    generated.qkv.clear();
+    apply(state, action::SetScene{generated});
+    EXPECT_TRUE(state.error.empty()) << state.error;
+    EXPECT_EQ(window_title(state.scene).find("from"), std::string::npos);
+    apply(state, action::Undo{});
+    EXPECT_EQ(state.scene.qkv, tensor_fixture(name));
+  }
+}
+
+TEST(OpenFileTest, AttentionWeightsOpenAsTheHeatmapsWithTheirLeaks) {
+  AppState state = state_with(classroom_scene());
+  apply(state, action::OpenFile{tensor_fixture("attention_unmasked_weights.npz")});
+  ASSERT_EQ(state.scene.variant, "file") << (state.toast ? state.toast->text : "");
+  ASSERT_TRUE(state.analysis);
+  EXPECT_EQ(state.analysis->metrics.total_leaks, 4 * 8 * 7 / 2);
+  ASSERT_TRUE(state.analysis->build.given_weights);
+  float row[8];
+  state.analysis->build.given_weights->row(0, 2, 3, row);
+  EXPECT_FLOAT_EQ(state.analysis->weight(0, 2, 3, 5), row[5]);
 }
 
 TEST(OpenFileTest, ASceneFileOpensAsAnEditAndJoinsTheRecentScenes) {
