@@ -83,7 +83,9 @@ class H2O final : public Variant {
         .list_order = 110,
         .relatives = {"streaming", "topk", "window"},
         .preset = "h2o",
-        .golden_absent = "its cache depends on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"  // a LibTorch reference exists (core/torch/reference.cpp)};
+        // reference_absent stays empty: a LibTorch reference exists (core/torch/reference.cpp).
+        .golden_absent = "its cache depends on the scores of q and k, so its rows are checked against LibTorch, "
+                         "not hand-derived"};
     return info;
   }
   void validate(const Scene& scene) const override {

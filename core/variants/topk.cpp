@@ -38,7 +38,9 @@ class TopK final : public Variant {
         .list_order = 140,
         .relatives = {"h2o", "select-merge", "full"},
         .preset = "topk",
-        .golden_absent = "the kept keys depend on the scores of q and k, so its rows are checked against LibTorch, not hand-derived"  // a LibTorch reference exists (core/torch/reference.cpp)};
+        // reference_absent stays empty: a LibTorch reference exists (core/torch/reference.cpp).
+        .golden_absent = "the kept keys depend on the scores of q and k, so its rows are checked against LibTorch, "
+                         "not hand-derived"};
     return info;
   }
   void validate(const Scene& scene) const override {
