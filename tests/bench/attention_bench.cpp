@@ -7,6 +7,7 @@
 #include "core/torch/reference.hpp"
 #include "core/variants/grouped.hpp"
 #include "tests/bench/ratio_reporter.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -19,11 +20,7 @@ struct Workload {
 
 Workload workload(int n, int g, int heads, int d) {
   Workload w;
-  w.scene.variant = "s2";
-  w.scene.n = n;
-  w.scene.g = g;
-  w.scene.heads = heads;
-  w.scene.d = d;
+  w.scene = test::test_scene({.variant = "s2", .n = n, .heads = heads, .d = d, .g = g});
   w.qkv = qkv_generate(w.scene);
   w.frame = grouped_frame_rolled(w.scene, SegmentRule::FrameCausal);
   return w;

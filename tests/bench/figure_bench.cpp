@@ -16,6 +16,7 @@
 #include "core/analysis/analysis.hpp"
 #include "core/figure/figure.hpp"
 #include "tests/bench/ratio_reporter.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope::bench {
 namespace {
@@ -25,12 +26,7 @@ constexpr int kDpi = 200;
 std::shared_ptr<const Analysis> analysis_of(int n) {
   static std::map<int, std::shared_ptr<const Analysis>> cache;
   auto& a = cache[n];
-  if (!a) {
-    Scene s;
-    s.n = n;
-    s.g = std::max(4, n / 4);
-    a = analyze(s);
-  }
+  if (!a) a = analyze(test::test_scene({.n = n, .g = std::max(4, n / 4)}));
   return a;
 }
 

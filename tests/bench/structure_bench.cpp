@@ -5,17 +5,10 @@
 #include "core/analysis/analysis.hpp"
 #include "core/reach/reach.hpp"
 #include "tests/bench/ratio_reporter.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
-
-Scene s2_scene(int n, int g, int heads) {
-  Scene scene;
-  scene.n = n;
-  scene.g = g;
-  scene.heads = heads;
-  return scene;
-}
 
 void analyse(benchmark::State& state, Scene scene, bool values, int layers) {
   AnalyzeOptions options;
@@ -36,18 +29,17 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(name.c_str(), analyse, scene, values, layers)->Unit(benchmark::kMillisecond);
   };
   // Growth with N at H = 32: the baseline is N = 8192, G = 2048.
-  add("s2_h32_structure/n8192", s2_scene(8192, 2048, 32), false, 0);
-  add("s2_h32_structure/n131072", s2_scene(131072, 32768, 32), false, 0);
-  add("s2_h32_structure/n131072_layers4", s2_scene(131072, 32768, 32), false, 4);
+  add("s2_h32_structure/n8192", test::test_scene({.n = 8192, .heads = 32, .g = 2048}), false, 0);
+  add("s2_h32_structure/n131072", test::test_scene({.n = 131072, .heads = 32, .g = 32768}), false, 0);
+  add("s2_h32_structure/n131072_layers4", test::test_scene({.n = 131072, .heads = 32, .g = 32768}), false, 4);
   // Sparse Transformer's strided heads: their four-layer receptive field against their masks
   // alone (one layer holds 24 M single-key runs; the sets reach every prefix in two).
-  Scene strided = s2_scene(131072, 32768, 32);
-  strided.variant = "strided";
+  const Scene strided = test::test_scene({.variant = "strided", .n = 131072, .heads = 32, .g = 32768});
   add("strided_h32_n131072/mask", strided, false, 0);
   add("strided_h32_n131072/layers4", strided, false, 4);
   // Structure against the value path on the paper's table scene (H = 2, the value path's size).
-  add("s2_n8192_g2048_h2/values", s2_scene(8192, 2048, 2), true, 0);
-  add("s2_n8192_g2048_h2/structure", s2_scene(8192, 2048, 2), false, 0);
+  add("s2_n8192_g2048_h2/values", test::test_scene({.n = 8192, .heads = 2, .g = 2048}), true, 0);
+  add("s2_n8192_g2048_h2/structure", test::test_scene({.n = 8192, .heads = 2, .g = 2048}), false, 0);
   benchmark::Initialize(&argc, argv);
   bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

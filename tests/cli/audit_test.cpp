@@ -16,6 +16,7 @@
 #include "core/analysis/audit_analysis.hpp"
 #include "core/scene/scene.hpp"
 #include "tests/cli/cli_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -186,8 +187,7 @@ TEST(AuditIsolation, AModuleAuditReportsItsProbesAndCanBeCancelled) {
 // The audited module as an Analysis (what gui --audit and export --audit draw): its dependency
 // maps are the masks, judged against the policy, and its steps are the trace.
 TEST(AuditAnalysis, DependencyMapsAndStepsBecomeAnAnalysis) {
-  Scene scene;
-  scene.n = 15;
+  const Scene scene = test::test_scene({.n = 15});
   const AuditOptions options = audit_options(scene, module("s2_odd_g"), "");
   const AuditResult measured = audit_measure(options, {}, false);
   const auto analysis = audit_analysis(measured, options, scene);

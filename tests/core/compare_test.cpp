@@ -10,8 +10,7 @@ namespace attnscope {
 namespace {
 
 TEST(Compare, TheComparedSceneHasTheSameQkvAndParameters) {
-  Scene scene = test::test_scene("s2");
-  scene.compare = {"s2-fix-mask"};
+  const Scene scene = test::test_scene({.variant = "s2", .compare = {"s2-fix-mask"}});
   const Scene other = compare_scene(scene, "s2-fix-mask");
   EXPECT_EQ(other.variant, "s2-fix-mask");
   EXPECT_TRUE(other.compare.empty());
@@ -20,8 +19,8 @@ TEST(Compare, TheComparedSceneHasTheSameQkvAndParameters) {
 
 TEST(Compare, DiffCellsPartitionTheUnion) {
   // s2 head 1 reads keys 14 and 15 from query 0 (the wrapped group); s2-fix-mask does not.
-  const auto a = analyze(test::test_scene("s2"));
-  const auto b = analyze(test::test_scene("s2-fix-mask"));
+  const auto a = analyze(test::test_scene({.variant = "s2"}));
+  const auto b = analyze(test::test_scene({.variant = "s2-fix-mask"}));
   const RowRuns& ma = a->mask(1);
   const RowRuns& mb = b->mask(1);
   const RowRuns only_a = diff_cells(ma, mb, DiffOp::AMinusB);

@@ -4,6 +4,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/analysis/cost.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -22,17 +23,6 @@ std::string describe(const CostCase& c) {
   return s;
 }
 
-Scene scene_of(const CostCase& c) {
-  Scene s;
-  s.variant = c.variant;
-  s.n = c.n;
-  s.g = c.g;
-  s.heads = c.heads;
-  s.shift = c.shift;
-  for (const auto& [k, v] : c.params) s.params[k] = v;
-  return s;
-}
-
 TEST(Cost, FormulaEqualsCountedCellsForEveryClosedForm) {
   const std::vector<CostCase> cases = {
       {"full", 16, 4, 2, {}, {}},          {"full", 37, 4, 2, {}, {}},
@@ -46,7 +36,8 @@ TEST(Cost, FormulaEqualsCountedCellsForEveryClosedForm) {
       {"block", 30, 4, 1, {{"block", "7"}}, {}}, {"block", 32, 8, 1, {}, {}},
   };
   for (const CostCase& c : cases) {
-    const Scene scene = scene_of(c);
+    const Scene scene = test::test_scene(
+        {.variant = c.variant, .n = c.n, .heads = c.heads, .g = c.g, .shift = c.shift, .params = c.params});
     const auto a = analyze(scene);
     for (int h = 0; h < scene.heads; ++h) {
       const std::optional<CostFormula> f = cost_formula(scene, h);
@@ -57,8 +48,7 @@ TEST(Cost, FormulaEqualsCountedCellsForEveryClosedForm) {
 }
 
 TEST(Cost, PatternsWithoutAClosedFormAreCounted) {
-  Scene scene;
-  scene.variant = "strided";
+  const Scene scene = test::test_scene({.variant = "strided"});
   EXPECT_FALSE(cost_formula(scene, 0).has_value());
   const auto a = analyze(scene);
   const CostTable t = cost_table(scene, a->qkv);
@@ -88,9 +78,7 @@ TEST(Cost, TableMeasuresEveryVariantAgainstFullAndDense) {
 }
 
 TEST(Cost, PaperSettingByHand) {
-  Scene scene;
-  scene.n = 8192;
-  scene.g = 2048;
+  const Scene scene = test::test_scene({.n = 8192, .g = 2048});
   const std::optional<CostFormula> f = cost_formula(scene, 1);
   ASSERT_TRUE(f);
   EXPECT_EQ(f->cells, 8392704);  // 4 groups × 2048·2049/2

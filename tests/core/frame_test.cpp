@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/scene/frame.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -9,22 +10,16 @@ namespace {
 TEST(FrameView, S2InItsFrameIsTheShortPattern) {
   // After the roll, S2's shifted head is plain block-diagonal causal attention in frame slots:
   // the leak only appears when the cells are mapped back to original tokens.
-  Scene s2;
-  Scene short_scene;
-  short_scene.variant = "short";
   for (int n : {8, 16, 32}) {
-    s2.n = short_scene.n = n;
-    const auto a = analyze(s2);
-    const auto b = analyze(short_scene);
+    const auto a = analyze(test::test_scene({.n = n}));
+    const auto b = analyze(test::test_scene({.variant = "short", .n = n}));
     for (int h = 0; h < 2; ++h)
       EXPECT_EQ(frame_view(a->build.frame->heads[h], a->mask(h)), b->mask(h)) << "n=" << n << " h=" << h;
   }
 }
 
 TEST(FrameView, FixMaskInItsFrameIsNotBlockCausal) {
-  Scene s;
-  s.variant = "s2-fix-mask";
-  const auto a = analyze(s);
+  const auto a = analyze(test::test_scene({.variant = "s2-fix-mask"}));
   const RowRuns view = frame_view(a->build.frame->heads[1], a->mask(1));
   // Slot 12 holds token 14 and slot 14 holds token 0: the original-index mask lets token 14
   // read token 0 (slot 12 reads slot 14), a cell above the frame's diagonal.
@@ -42,9 +37,7 @@ TEST(FrameExplain, NamesSlotsGroupsAndTheComparison) {
 }
 
 TEST(SparseAttention, RowsWithNoAllowedKeyAreZeroNotNaN) {
-  Scene s;
-  s.heads = 1;
-  s.n = 4;
+  const Scene s = test::test_scene({.n = 4, .heads = 1});
   const Qkv qkv = qkv_generate(s);
   RowRuns mask(4, 4);
   mask.append_row({{0, 1}});

@@ -7,6 +7,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "tests/core/golden_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -20,12 +21,11 @@ class GoldenMask : public ::testing::TestWithParam<int> {};
 
 TEST_P(GoldenMask, MatchesEveryCell) {
   const nlohmann::json c = golden_cases()[GetParam()];
-  Scene scene;
-  scene.variant = c["variant"];
-  scene.n = c["n"];
-  scene.heads = c["h"];
-  scene.policy = c["policy"];
-  if (c["params"].contains("g")) scene.g = c["params"]["g"];
+  const Scene scene = test::test_scene({.variant = c["variant"],
+                                        .n = c["n"],
+                                        .heads = c["h"],
+                                        .g = c["params"].value("g", Scene{}.g),
+                                        .policy = c["policy"]});
   SCOPED_TRACE(c["variant"].get<std::string>() + " n=" + std::to_string(scene.n));
   const auto a = analyze(scene);
   for (const auto& head : c["per_head"]) {

@@ -4,16 +4,14 @@
 
 #include "core/analysis/analysis.hpp"
 #include "tests/core/child_rss.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 TEST(LargeScene, TableConfigurationFitsInOneGiB) {
   const test::ChildReport report = test::run_in_child([] {
-    Scene scene;
-    scene.n = 8192;
-    scene.g = 2048;
-    return static_cast<long>(analyze(scene)->metrics.heads[1].leaks);
+    return static_cast<long>(analyze(test::test_scene({.n = 8192, .g = 2048}))->metrics.heads[1].leaks);
   });
   EXPECT_EQ(report.value, 1024L * 1024L) << "(G/2)² leaks in the shifted head";
   EXPECT_LT(report.peak_rss_kib, 1024L * 1024L) << "peak resident size in KiB";

@@ -19,12 +19,7 @@ namespace {
 using test::structure_only;
 
 Scene longlora_scene(const std::string& variant) {
-  Scene scene;
-  scene.variant = variant;
-  scene.n = 131072;
-  scene.g = 32768;
-  scene.heads = 32;
-  return scene;
+  return test::test_scene({.variant = variant, .n = 131072, .heads = 32, .g = 32768});
 }
 
 int64_t triangle(int64_t m) { return m * (m + 1) / 2; }
@@ -145,10 +140,7 @@ TEST(LazyStructure, StructureOnlyMatchesTheValuePathForEveryPreset) {
 }
 
 TEST(LazyStructure, ValuesWindowHoldsTheWeightsOfTheRowsShown) {
-  Scene scene;
-  scene.n = 256;
-  scene.g = 64;
-  scene.heads = 4;
+  const Scene scene = test::test_scene({.n = 256, .heads = 4, .g = 64});
   const auto values = analyze(scene);
   const auto lazy = analyze(scene, structure_only());
   const ValuesWindow window = values_window(*lazy, 0, 3, 10, 40, 200, 256);
@@ -182,23 +174,15 @@ TEST(LazyStructure, SftPathSegmentsFollowTheRepositoryCode) {
     for (int t = 0; t < n; t += g) unshifted.push_back(t);
     for (int t = 0; t < n; t += g)
       if (t + g / 2 < n) shifted.push_back(t + g / 2);
-    Scene scene;
-    scene.variant = "s2-fix-split";
-    scene.n = n;
-    scene.g = g;
-    scene.heads = 2;
-    const auto a = analyze(scene, structure_only());
+    const auto a = analyze(test::test_scene({.variant = "s2-fix-split", .n = n, .heads = 2, .g = g}), structure_only());
     SCOPED_TRACE(n);
     EXPECT_EQ(a->build.frame->heads[0].segment_starts, unshifted);
     EXPECT_EQ(a->build.frame->heads[1].segment_starts, shifted);
     EXPECT_EQ(a->metrics.total_leaks, 0);
     if (n <= g / 2) EXPECT_EQ(a->metrics.heads[1].allowed, triangle(n));  // plain causal
   }
-  Scene other;
-  other.variant = "s2";
-  other.n = 16;
-  other.g = 32;
-  EXPECT_THROW(scene_validate(other), SceneError);  // the roll path still needs G <= N
+  // The roll path still needs G <= N.
+  EXPECT_THROW(scene_validate(test::test_scene({.variant = "s2", .n = 16, .g = 32})), SceneError);
 }
 
 // Peak resident size of a child process that analyses the structure at N = 131072, H = 32.

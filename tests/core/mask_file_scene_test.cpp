@@ -29,7 +29,8 @@ std::string write_mask(const std::string& name) {
 
 TEST(MaskFileScene, TakesTheFilesSizeAndDropsTheOtherVariantsParameters) {
   const std::string path = write_mask("scene_size.npy");
-  const Scene scene = scene_for_mask_file(test::test_scene("window", 16, 2, {{"window", "3"}}), path);
+  const Scene scene = scene_for_mask_file(
+      test::test_scene({.variant = "window", .n = 16, .heads = 2, .params = {{"window", "3"}}}), path);
   EXPECT_EQ(scene.variant, "file");
   EXPECT_EQ(scene.n, 4);
   EXPECT_EQ(scene.heads, 1);

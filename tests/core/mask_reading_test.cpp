@@ -13,6 +13,7 @@
 #include "core/masks/mask_reading.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/tensors/npy_format.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -127,11 +128,8 @@ TEST(Policy, WindowDocumentsBidirectionalAndCuSeqlens) {
 }
 
 TEST(FlashVariant, WindowSizeWWReadsTwoWPlusOneKeysInsideItsSequence) {
-  Scene s;
-  s.variant = "flash";
-  s.n = 12;
-  s.heads = 1;
-  s.params = {{"cu-seqlens", "0,5,12"}, {"window-size", "2,2"}};
+  Scene s = test::test_scene(
+      {.variant = "flash", .n = 12, .heads = 1, .params = {{"cu-seqlens", "0,5,12"}, {"window-size", "2,2"}}});
   const auto a = analyze(s);
   // Query 7 (second sequence, starting at 5) reads 5..9: 2w + 1 = 5 keys.
   for (int k = 0; k < 12; ++k) EXPECT_EQ(a->allowed(0, 7, k), k >= 5 && k <= 9) << k;

@@ -8,6 +8,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/reach/reach.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -52,9 +53,7 @@ TEST(NextToken, ClassroomS2LayerCountMatchesAnIndependentSearch) {
 
 TEST(NextToken, CausalPatternsNeverSeeTheirTarget) {
   for (const std::string variant : {"full", "s2-fix-mask", "s2-fix-split", "short"}) {
-    Scene scene;
-    scene.variant = variant;
-    const auto a = analyze(scene);
+    const auto a = analyze(test::test_scene({.variant = variant}));
     const NextTokenReach r = reach_next_token(a->build.masks, 40);
     EXPECT_EQ(r.first, -1) << variant;
     EXPECT_EQ(r.count_within(40), 0) << variant;

@@ -57,10 +57,7 @@ TEST(ProgressScope, ASpanReportsIntoItsStretchOfTheScope) {
 // topk scores every earlier key of every query: its build is nearly the whole analysis, so its
 // progress must move while it runs, and a cancel must land there.
 TEST(ProgressScope, ADataDependentBuildReportsAsItScoresAndStopsOnCancel) {
-  Scene scene;
-  scene.variant = "topk";
-  scene.n = 1024;
-  scene.heads = 4;
+  const Scene scene = test::test_scene({.variant = "topk", .n = 1024, .heads = 4});
   std::vector<double> seen;
   AnalyzeOptions options = test::structure_only();
   options.progress = [&](double fraction) { seen.push_back(fraction); };

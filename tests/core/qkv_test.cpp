@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/analysis/analysis.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -23,12 +24,7 @@ TEST(Qkv, SameSeedSameNumbersOtherSeedOtherNumbers) {
 }
 
 TEST(Qkv, LocalityBiasMakesNearbyKeysScoreHigher) {
-  Scene s;
-  s.variant = "full";
-  s.n = 64;
-  s.heads = 1;
-  s.d = 16;
-  const auto a = analyze(s);
+  const auto a = analyze(test::test_scene({.variant = "full", .n = 64, .heads = 1, .d = 16}));
   double near = 0, far = 0;
   int near_count = 0, far_count = 0;
   for (int q = 32; q < 64; ++q)

@@ -35,22 +35,14 @@ TEST(Reach, UnionOfHeadsAndResidualPath) {
 }
 
 TEST(Reach, GroupsNeverTalkUnderShortAttention) {
-  Scene scene;
-  scene.variant = "short";
-  scene.n = 32;
-  scene.g = 8;
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "short", .n = 32, .g = 8}));
   const Reach reach = reach_compute(a->build.masks, 6);
   for (int q = 0; q < 32; ++q) EXPECT_EQ(reach.counts[q], q % 8 + 1);
   EXPECT_EQ(reach.saturated_at, 1);
 }
 
 TEST(Reach, ShiftedHeadsLetInformationCrossGroups) {
-  Scene scene;
-  scene.variant = "s2-fix-split";
-  scene.n = 32;
-  scene.g = 8;
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "s2-fix-split", .n = 32, .g = 8}));
   EXPECT_EQ(reach_compute(a->build.masks, 1).counts[31], 8);
   EXPECT_EQ(reach_compute(a->build.masks, 8).counts[31], 32);
 }
@@ -143,10 +135,7 @@ std::vector<std::vector<bool>> union_cells(const std::vector<RowRuns>& masks) {
 TEST(ReachCover, StridedFixedAndBigBirdMatchMatrixProducts) {
   for (const auto& [variant, bound] : {std::pair{"strided", ReachBound::Prefix}, std::pair{"fixed", ReachBound::Prefix},
                                        std::pair{"bigbird", ReachBound::Everything}}) {
-    Scene scene;
-    scene.variant = variant;
-    scene.n = 256;
-    scene.heads = 4;
+    const Scene scene = test::test_scene({.variant = variant, .n = 256, .heads = 4});
     const auto a = analyze(scene);
     const std::vector<RowRuns>& masks = a->build.masks;
     ASSERT_EQ(reach_bound_after_two_layers(runs_distinct(masks), int64_t{1} << 26), bound) << variant;
@@ -199,7 +188,7 @@ TEST(ReachCover, DeclinesWhenTwoLayersDoNotCoverTheBound) {
 // strided heads, the propagation of a window), and a cancel thrown there stops the computation.
 TEST(Reach, ReportsProgressAndStopsOnCancel) {
   for (const char* variant : {"strided", "window"}) {
-    const auto a = analyze(test::test_scene(variant, 4096, 4), test::structure_only());
+    const auto a = analyze(test::test_scene({.variant = variant, .n = 4096, .heads = 4}), test::structure_only());
     std::vector<double> seen;
     {
       const ProgressScope scope([&](double fraction) { seen.push_back(fraction); });

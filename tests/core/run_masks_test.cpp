@@ -26,42 +26,48 @@ void expect_mask(const Scene& scene, const Predicate& allowed) {
 }
 
 TEST(RunMasks, WindowStridedFixed) {
-  expect_mask(test::test_scene("window", 37, 2, {{"window", "5"}}),
+  expect_mask(test::test_scene({.variant = "window", .n = 37, .heads = 2, .params = {{"window", "5"}}}),
               [](int, int q, int k) { return q - k >= 0 && q - k < 5; });
-  expect_mask(test::test_scene("strided", 41, 4, {{"stride", "6"}}), [](int h, int q, int k) {
-    if (k > q) return false;
-    return h % 2 == 0 ? q - k < 6 : (q - k) % 6 == 0;
-  });
-  expect_mask(test::test_scene("fixed", 41, 4, {{"stride", "6"}, {"c", "2"}}), [](int h, int q, int k) {
-    if (k > q) return false;
-    return h % 2 == 0 ? k / 6 == q / 6 : k % 6 >= 4;
-  });
+  expect_mask(test::test_scene({.variant = "strided", .n = 41, .heads = 4, .params = {{"stride", "6"}}}),
+              [](int h, int q, int k) {
+                if (k > q) return false;
+                return h % 2 == 0 ? q - k < 6 : (q - k) % 6 == 0;
+              });
+  expect_mask(test::test_scene({.variant = "fixed", .n = 41, .heads = 4, .params = {{"stride", "6"}, {"c", "2"}}}),
+              [](int h, int q, int k) {
+                if (k > q) return false;
+                return h % 2 == 0 ? k / 6 == q / 6 : k % 6 >= 4;
+              });
 }
 
 TEST(RunMasks, BlockLocalAndShifted) {
-  expect_mask(test::test_scene("block", 30, 2, {{"block", "7"}}),
+  expect_mask(test::test_scene({.variant = "block", .n = 30, .heads = 2, .params = {{"block", "7"}}}),
               [](int, int q, int k) { return q / 7 == k / 7 && k <= q; });
-  expect_mask(test::test_scene("block", 30, 4, {{"block", "7"}, {"layout", "shifted"}}), [](int h, int q, int k) {
-    if (h == 0 || q / 7 < h) return q / 7 == k / 7 && k <= q;
-    return k / 7 == q / 7 - h;
-  });
+  expect_mask(
+      test::test_scene({.variant = "block", .n = 30, .heads = 4, .params = {{"block", "7"}, {"layout", "shifted"}}}),
+      [](int h, int q, int k) {
+        if (h == 0 || q / 7 < h) return q / 7 == k / 7 && k <= q;
+        return k / 7 == q / 7 - h;
+      });
 }
 
 TEST(RunMasks, DilatedWithGlobalTokens) {
   for (const bool both : {false, true}) {
     auto params = std::map<std::string, std::string>{{"window", "3"}, {"dilation", "2"}, {"global", "0,9"}};
     if (both) params["bidirectional"] = "true";
-    expect_mask(test::test_scene("dilated", 29, 2, params), [both](int, int q, int k) {
-      const int dist = both ? std::abs(q - k) : q - k;
-      const bool window = dist >= 0 && dist <= 6 && dist % 2 == 0;
-      const bool global = q == 0 || q == 9 || k == 0 || k == 9;
-      return window || (global && (both || k <= q));
-    });
+    expect_mask(test::test_scene({.variant = "dilated", .n = 29, .heads = 2, .params = params}),
+                [both](int, int q, int k) {
+                  const int dist = both ? std::abs(q - k) : q - k;
+                  const bool window = dist >= 0 && dist <= 6 && dist % 2 == 0;
+                  const bool global = q == 0 || q == 9 || k == 0 || k == 9;
+                  return window || (global && (both || k <= q));
+                });
   }
 }
 
 TEST(RunMasks, LongNetPairs) {
-  expect_mask(test::test_scene("longnet", 40, 4, {{"segments", "4,8,16"}, {"ratios", "1,2,4"}}),
+  expect_mask(test::test_scene(
+                  {.variant = "longnet", .n = 40, .heads = 4, .params = {{"segments", "4,8,16"}, {"ratios", "1,2,4"}}}),
               [](int h, int q, int k) {
                 if (k > q) return false;
                 for (auto [w, r] : {std::pair{4, 1}, {8, 2}, {16, 4}}) {
@@ -73,7 +79,8 @@ TEST(RunMasks, LongNetPairs) {
 }
 
 TEST(RunMasks, BigBirdGlobalWindowAndRandomBlocks) {
-  Scene scene = test::test_scene("bigbird", 24, 2, {{"block", "3"}, {"random", "1"}});
+  const Scene scene =
+      test::test_scene({.variant = "bigbird", .n = 24, .heads = 2, .params = {{"block", "3"}, {"random", "1"}}});
   AnalyzeOptions options;
   options.values = false;
   const auto a = analyze(scene, options);

@@ -4,17 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "core/analysis/analysis.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 Scene code_floor_scene() {
-  Scene s;
-  s.n = 15;
-  s.g = 5;
-  s.shift = -3;
-  s.params["unroll"] = "2";
-  return s;
+  return test::test_scene({.n = 15, .g = 5, .shift = -3, .params = {{"unroll", "2"}}});
 }
 
 TEST(S2CodeFloor, EveryOutputPositionHoldsItsNeighboursResult) {

@@ -6,6 +6,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/scene/frame.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -18,14 +19,8 @@ const std::vector<Shape> kShapes = {{8, 2, 2, 1},  {16, 4, 2, 1},  {16, 8, 2, 2}
                                     {64, 16, 2, 3}, {48, 12, 6, 1}, {128, 32, 2, 1}};
 
 Scene scene_for(const std::string& variant, const Shape& s, std::optional<int> shift = {}) {
-  Scene scene;
-  scene.variant = variant;
-  scene.n = s.n;
-  scene.g = s.g;
-  scene.heads = s.heads;
-  scene.batch = s.batch;
-  scene.shift = shift;
-  return scene;
+  return test::test_scene(
+      {.variant = variant, .n = s.n, .heads = s.heads, .batch = s.batch, .g = s.g, .shift = shift});
 }
 
 std::string describe(const Scene& s) {

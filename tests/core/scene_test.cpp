@@ -7,9 +7,12 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/scene/policy.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
+
+using test::test_scene;
 
 std::string error_of(const Scene& scene) {
   try {
@@ -21,50 +24,29 @@ std::string error_of(const Scene& scene) {
 }
 
 TEST(Scene, ValidationNamesTheKeyAndTheFix) {
-  Scene s;
-  s.n = 18;
-  EXPECT_EQ(error_of(s), "n: 18 is not divisible by the group size g = 4; use an n that is a "
-                         "multiple of g (e.g. --n 20) or a g that divides n");
-  s = {};
-  s.g = 5;
-  s.n = 20;
-  EXPECT_NE(error_of(s).find("g: group size 5 is odd"), std::string::npos);
-  s.shift = -3;  // an explicit shift makes odd G legal
-  EXPECT_EQ(error_of(s), "");
-  s = {};
-  s.heads = 3;
-  EXPECT_NE(error_of(s).find("heads: s2 shifts half of the heads, so heads must be even"), std::string::npos);
-  s.variant = "short";  // short does not split heads
-  EXPECT_EQ(error_of(s), "");
-  s = {};
-  s.variant = "nope";
-  EXPECT_NE(error_of(s).find("variant: unknown variant 'nope'"), std::string::npos);
-  s = {};
-  s.g = 32;
-  EXPECT_NE(error_of(s).find("g: group size 32 must be between 1 and n = 16"), std::string::npos);
-  s = {};
-  s.policy = "prefix:99";
-  EXPECT_NE(error_of(s).find("policy: prefix 99 is outside"), std::string::npos);
-  s = {};
-  s.params["window"] = "3";
-  EXPECT_NE(error_of(s).find("window: not a parameter of variant s2"), std::string::npos);
+  EXPECT_EQ(error_of(test_scene({.n = 18})), "n: 18 is not divisible by the group size g = 4; use an n that is a "
+                                             "multiple of g (e.g. --n 20) or a g that divides n");
+  EXPECT_NE(error_of(test_scene({.n = 20, .g = 5})).find("g: group size 5 is odd"), std::string::npos);
+  // An explicit shift makes odd G legal.
+  EXPECT_EQ(error_of(test_scene({.n = 20, .g = 5, .shift = -3})), "");
+  EXPECT_NE(error_of(test_scene({.heads = 3})).find("heads: s2 shifts half of the heads, so heads must be even"),
+            std::string::npos);
+  // Short does not split heads.
+  EXPECT_EQ(error_of(test_scene({.variant = "short", .heads = 3})), "");
+  EXPECT_NE(error_of(test_scene({.variant = "nope"})).find("variant: unknown variant 'nope'"), std::string::npos);
+  EXPECT_NE(error_of(test_scene({.g = 32})).find("g: group size 32 must be between 1 and n = 16"), std::string::npos);
+  EXPECT_NE(error_of(test_scene({.policy = "prefix:99"})).find("policy: prefix 99 is outside"), std::string::npos);
+  EXPECT_NE(error_of(test_scene({.params = {{"window", "3"}}})).find("window: not a parameter of variant s2"),
+            std::string::npos);
 }
 
 TEST(Scene, MemoryBudgetRefusesHugeScenesBeforeAllocating) {
-  Scene s;
-  s.variant = "full";
-  s.n = 65536;
-  s.heads = 64;
-  s.d = 1024;
-  EXPECT_NE(error_of(s).find("GiB"), std::string::npos);
-  Scene big;
-  big.variant = "full";
-  big.n = 8192;
-  big.heads = 8;
+  EXPECT_NE(error_of(test_scene({.variant = "full", .n = 65536, .heads = 64, .d = 1024})).find("GiB"),
+            std::string::npos);
   AnalyzeOptions tight;
   tight.memory_budget_bytes = 64 << 20;
   try {
-    analyze(big, tight);
+    analyze(test_scene({.variant = "full", .n = 8192, .heads = 8}), tight);
     FAIL() << "expected the budget to refuse the scene";
   } catch (const SceneError& e) {
     EXPECT_NE(std::string(e.what()).find("n: this scene needs about 2.0 GiB"), std::string::npos) << e.what();
@@ -72,17 +54,16 @@ TEST(Scene, MemoryBudgetRefusesHugeScenesBeforeAllocating) {
 }
 
 TEST(Scene, JsonRoundTrip) {
-  Scene s;
-  s.title = "toy";
-  s.variant = "s2-fix-mask";
-  s.n = 32;
-  s.g = 8;
-  s.heads = 4;
-  s.shift = 4;
-  s.seed = 11;
-  s.policy = "documents:16,16";
-  s.compare = {"s2", "short"};
-  s.captions["roll"] = "watch the wrap";
+  Scene s = test_scene({.title = "toy",
+                        .variant = "s2-fix-mask",
+                        .n = 32,
+                        .heads = 4,
+                        .g = 8,
+                        .shift = 4,
+                        .policy = "documents:16,16",
+                        .seed = 11,
+                        .compare = {"s2", "short"},
+                        .captions = {{"roll", "watch the wrap"}}});
   s.captions_key = scene_captions_key(s);  // written for this scene
   EXPECT_EQ(scene_from_json(scene_to_json(s)), s);
 }
@@ -97,9 +78,7 @@ TEST(Scene, CaptionsApplyOnlyToTheSceneTheyWereWrittenFor) {
   longer.n = 32;
   EXPECT_FALSE(scene_captions_apply(longer));
   EXPECT_FALSE(scene_to_json(longer).contains("captions")) << "an edited scene is saved without them";
-  Scene typed;
-  typed.captions["roll"] = "no scene was named for these";
-  EXPECT_FALSE(scene_captions_apply(typed));
+  EXPECT_FALSE(scene_captions_apply(test_scene({.captions = {{"roll", "no scene was named for these"}}})));
 }
 
 TEST(Scene, FileErrorsNameTheProblem) {
@@ -134,9 +113,7 @@ TEST(Scene, FileErrorsNameTheProblem) {
 
 TEST(Scene, SaveIsAtomicAndReloads) {
   const auto path = (std::filesystem::temp_directory_path() / "attnscope_saved_scene.json").string();
-  Scene s;
-  s.n = 24;
-  s.g = 6;
+  const Scene s = test_scene({.n = 24, .g = 6});
   scene_save(s, path);
   EXPECT_EQ(scene_load(path), s);
   size_t leftovers = 0;
@@ -145,6 +122,9 @@ TEST(Scene, SaveIsAtomicAndReloads) {
   EXPECT_EQ(leftovers, 0u);
   EXPECT_THROW(scene_save(s, "/nonexistent-dir/scene.json"), std::runtime_error);
 }
+
+// The scene builder of the tests leaves every field it is not given at the Scene default.
+TEST(Scene, TestScenesStartFromTheDefaults) { EXPECT_EQ(test_scene(), Scene{}); }
 
 TEST(Policy, CellsFollowTheRule) {
   const Policy prefix = policy_parse("prefix:3", 6);

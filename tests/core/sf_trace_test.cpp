@@ -6,20 +6,18 @@
 #include <set>
 
 #include "core/analysis/analysis.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 Scene sf_scene(const std::string& reading, int heads, int sinks) {
-  Scene s;
-  s.variant = "sf";
-  s.n = 16;
-  s.g = 4;
-  s.heads = heads;
-  s.batch = 2;
-  s.params["reading"] = reading;
-  s.params["sinks"] = std::to_string(sinks);
-  return s;
+  return test::test_scene({.variant = "sf",
+                           .n = 16,
+                           .heads = heads,
+                           .batch = 2,
+                           .g = 4,
+                           .params = {{"reading", reading}, {"sinks", std::to_string(sinks)}}});
 }
 
 const Step& step_named(const Analysis& a, const std::string& name) {

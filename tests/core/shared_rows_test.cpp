@@ -12,9 +12,8 @@ namespace {
 
 std::shared_ptr<const Analysis> structure(const std::string& variant, int n, int heads,
                                           const std::map<std::string, std::string>& params) {
-  Scene scene = test::test_scene(variant, n, heads, params);
-  scene.g = n;
-  return analyze(scene, test::structure_only());
+  return analyze(test::test_scene({.variant = variant, .n = n, .heads = heads, .g = n, .params = params}),
+                 test::structure_only());
 }
 
 TEST(SharedRows, StridedHeadsHoldTheirPredicate) {

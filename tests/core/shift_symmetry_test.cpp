@@ -3,6 +3,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/presentation/shift_symmetry.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -18,10 +19,7 @@ TEST(ShiftSymmetry, MinusAndPlusHalfGroupGiveTheSameGroups) {
 }
 
 TEST(ShiftSymmetry, TheWholeAnalysisAgrees) {
-  Scene minus, plus;
-  minus.shift = -2;
-  plus.shift = 2;
-  const auto a = analyze(minus), b = analyze(plus);
+  const auto a = analyze(test::test_scene({.shift = -2})), b = analyze(test::test_scene({.shift = 2}));
   for (int h = 0; h < 2; ++h) EXPECT_EQ(a->mask(h).cells(), b->mask(h).cells()) << h;
   for (int h = 0; h < 2; ++h) EXPECT_EQ(a->leaks[h].cells(), b->leaks[h].cells()) << h;
 }

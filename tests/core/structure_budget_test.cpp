@@ -5,6 +5,7 @@
 #include "core/analysis/analysis.hpp"
 #include "core/cells/row_runs.hpp"
 #include "core/cells/structure_budget.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -48,10 +49,7 @@ TEST(StructureBudget, PassingTheBudgetIsASceneErrorNamingTheFlag) {
 }
 
 TEST(StructureBudget, AnalysisRefusesAStructureOverTheBudgetAndKeepsOneUnder) {
-  Scene scene;
-  scene.variant = "bigbird";
-  scene.n = 65536;
-  scene.heads = 8;
+  const Scene scene = test::test_scene({.variant = "bigbird", .n = 65536, .heads = 8});
   AnalyzeOptions options;
   options.values = false;
   options.memory_budget_bytes = 8 << 20;

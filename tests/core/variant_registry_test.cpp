@@ -75,7 +75,7 @@ TEST_P(VariantRegistry, GoldenRowsOrADeclaredReason) {
 
 // Help is the variant's own: it never describes another variant's use of the same name.
 TEST_P(VariantRegistry, ParametersHaveOwnHelpAndParseableDefaults) {
-  const Scene scene = test::test_scene(GetParam());
+  const Scene scene = test::test_scene({.variant = GetParam()});
   for (const ParamSpec& spec : info().params) {
     EXPECT_FALSE(spec.help.empty()) << spec.name;
     for (const std::string& other : variant_names()) {
@@ -105,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(AllVariants, VariantRegistry, ::testing::ValuesIn(varia
                          });
 
 TEST(ShapingParams, FollowTheDeclaredRules) {
-  Scene scene = test::test_scene("block");
+  Scene scene = test::test_scene({.variant = "block"});
   const Variant& block = *variant_find("block");
   // g is block's default block size: it shapes the mask until --block replaces it.
   auto keys = [&] {
@@ -117,7 +117,7 @@ TEST(ShapingParams, FollowTheDeclaredRules) {
   scene.params["block"] = "8";
   EXPECT_EQ(keys(), (std::vector<std::string>{"block=8", "layout=local"}));
 
-  Scene sf = test::test_scene("sf");
+  Scene sf = test::test_scene({.variant = "sf"});
   const Variant& sf_variant = *variant_find("sf");
   std::vector<std::string> sf_keys;
   for (const ShapingParam& p : shaping_params(sf, sf_variant)) sf_keys.push_back(p.key);

@@ -8,6 +8,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "tests/core/golden_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -53,10 +54,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, ZooGolden, ::testing::Range(0, static_cast<int>(
 
 // The union of the two factorised heads, as the spec's §8.2 prints it.
 TEST(ZooGolden, SparseTransformerUnionsMatchTheSpec) {
-  Scene scene;
-  scene.n = 16;
-  scene.params["stride"] = "4";
-  scene.variant = "strided";
+  Scene scene = test::test_scene({.variant = "strided", .n = 16, .params = {{"stride", "4"}}});
   EXPECT_EQ(analyze(scene)->metrics.union_allowed, 82);
   scene.variant = "fixed";
   EXPECT_EQ(analyze(scene)->metrics.union_allowed, 64);
@@ -65,10 +63,7 @@ TEST(ZooGolden, SparseTransformerUnionsMatchTheSpec) {
 // llama_attn_replace_sft.py with N = 14, G = 4 (spec §1.3(f)): unshifted segments
 // [0, 4, 8, 12, 14], shifted [0, 2, 6, 10, 14]; causal inside each.
 TEST(ZooGolden, SftBoundariesWhenNIsNotAMultipleOfG) {
-  Scene scene;
-  scene.variant = "s2-fix-split";
-  scene.n = 14;
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "s2-fix-split", .n = 14}));
   const std::vector<std::vector<int>> starts = {{0, 4, 8, 12}, {0, 2, 6, 10}};
   for (int h = 0; h < 2; ++h)
     for (int q = 0; q < 14; ++q) {

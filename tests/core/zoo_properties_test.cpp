@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "core/analysis/analysis.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -40,14 +41,7 @@ std::vector<ZooCase> zoo() {
 }
 
 Scene zoo_scene(const ZooCase& c, int n, int heads, uint64_t seed) {
-  Scene scene;
-  scene.variant = c.variant;
-  scene.n = n;
-  scene.heads = heads;
-  scene.g = 8;
-  scene.seed = seed;
-  scene.params = c.params;
-  return scene;
+  return test::test_scene({.variant = c.variant, .n = n, .heads = heads, .g = 8, .seed = seed, .params = c.params});
 }
 
 class ZooProperties : public ::testing::TestWithParam<ZooCase> {};
@@ -109,11 +103,8 @@ void expect_cache_rows(const Analysis& a, int64_t budget) {
 
 TEST(ZooCache, StreamingBudgetIsSinksPlusWindow) {
   for (const auto& [s, w] : std::vector<std::pair<int, int>>{{4, 4}, {1, 8}, {0, 3}, {6, 1}}) {
-    Scene scene;
-    scene.variant = "streaming";
-    scene.n = 96;
-    scene.params = {{"sinks", std::to_string(s)}, {"window", std::to_string(w)}};
-    const auto a = analyze(scene);
+    const auto a = analyze(test::test_scene(
+        {.variant = "streaming", .n = 96, .params = {{"sinks", std::to_string(s)}, {"window", std::to_string(w)}}}));
     expect_cache_rows(*a, s + w);
     EXPECT_EQ(a->mask(0).row_count(95), s + w);
   }
@@ -122,13 +113,12 @@ TEST(ZooCache, StreamingBudgetIsSinksPlusWindow) {
 TEST(ZooCache, H2OBudgetIsHeavyPlusRecentPlusOne) {
   for (const auto& [hh, recent] : std::vector<std::pair<int, int>>{{2, 2}, {4, 1}, {0, 3}, {5, 0}})
     for (uint64_t seed : {0u, 11u}) {
-      Scene scene;
-      scene.variant = "h2o";
-      scene.n = 80;
-      scene.heads = 3;
-      scene.seed = seed;
-      scene.params = {{"hh", std::to_string(hh)}, {"recent", std::to_string(recent)}};
-      const auto a = analyze(scene);
+      const auto a = analyze(test::test_scene({.variant = "h2o",
+                                               .n = 80,
+                                               .heads = 3,
+                                               .seed = seed,
+                                               .params = {{"hh", std::to_string(hh)},
+                                                          {"recent", std::to_string(recent)}}}));
       expect_cache_rows(*a, hh + recent + 1);
       for (int h = 0; h < 3; ++h) {
         EXPECT_EQ(a->mask(h).row_count(79), hh + recent + 1);
@@ -140,11 +130,8 @@ TEST(ZooCache, H2OBudgetIsHeavyPlusRecentPlusOne) {
 // The spec's §4.2 example: with 4 sinks and 3 recent tokens, decoding token 9 sees the cache
 // [0, 1, 2, 3, 6, 7, 8] at cache positions 0..6 and the query at position 7.
 TEST(ZooCache, StreamingTraceShowsTheCacheInCacheOrder) {
-  Scene scene;
-  scene.variant = "streaming";
-  scene.heads = 1;
-  scene.params = {{"sinks", "4"}, {"window", "4"}};
-  const auto a = analyze(scene);
+  const auto a =
+      analyze(test::test_scene({.variant = "streaming", .heads = 1, .params = {{"sinks", "4"}, {"window", "4"}}}));
   const int at = a->trace().find("decode-9");
   ASSERT_GE(at, 0);
   const Step& step = a->trace().steps[at];
@@ -158,11 +145,7 @@ TEST(ZooCache, StreamingTraceShowsTheCacheInCacheOrder) {
 }
 
 TEST(ZooTopK, KeepsTheHighestScoringCausalKeys) {
-  Scene scene;
-  scene.variant = "topk";
-  scene.n = 32;
-  scene.params = {{"topk", "3"}};
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "topk", .n = 32, .params = {{"topk", "3"}}}));
   const Qkv& qkv = a->qkv;
   for (int h = 0; h < a->heads(); ++h)
     for (int q = 0; q < a->n(); ++q) {
@@ -180,21 +163,14 @@ TEST(ZooTopK, KeepsTheHighestScoringCausalKeys) {
 }
 
 TEST(ZooTopK, SoftmaxAboveZeroMasksNothing) {
-  Scene scene;
-  scene.variant = "topk";
-  scene.n = 32;
-  scene.params = {{"pitfall", "true"}};
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "topk", .n = 32, .params = {{"pitfall", "true"}}}));
   for (int h = 0; h < a->heads(); ++h) EXPECT_EQ(a->mask(h).count(), 32 * 33 / 2);
 }
 
 TEST(ZooSelectMerge, RowsAreWholeCausalBlocksIncludingTheOwnBlock) {
   for (const int n : {64, 60}) {  // 60: a last block of 4 tokens
-    Scene scene;
-    scene.variant = "select-merge";
-    scene.n = n;
-    scene.params = {{"block", "8"}, {"topk", "2"}};
-    const auto a = analyze(scene);
+    const auto a =
+        analyze(test::test_scene({.variant = "select-merge", .n = n, .params = {{"block", "8"}, {"topk", "2"}}}));
     for (int h = 0; h < a->heads(); ++h)
       for (int q = 0; q < n; ++q) {
         int earlier_blocks = 0;
@@ -212,18 +188,13 @@ TEST(ZooSelectMerge, RowsAreWholeCausalBlocksIncludingTheOwnBlock) {
 }
 
 TEST(ZooBigBird, LeakExplanationSaysNonCausalByDesign) {
-  Scene scene;
-  scene.variant = "bigbird";
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.variant = "bigbird"}));
   const std::string why = a->leak_explanation(0, 0, 9);
   EXPECT_NE(why.find("non-causal by design"), std::string::npos) << why;
 }
 
 TEST(ZooBigBird, RandomBlocksFollowTheSeedAndStayOutsideTheWindow) {
-  Scene scene;
-  scene.variant = "bigbird";
-  scene.n = 64;
-  scene.params = {{"block", "4"}, {"random", "2"}};
+  Scene scene = test::test_scene({.variant = "bigbird", .n = 64, .params = {{"block", "4"}, {"random", "2"}}});
   const auto a = analyze(scene);
   scene.seed = 1;
   const auto b = analyze(scene);

@@ -7,6 +7,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/torch/reference.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -36,15 +37,14 @@ class CoreVsTorch : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CoreVsTorch, OutputsAndWeightsAgree) {
   const Case& c = GetParam();
-  Scene scene;
-  scene.variant = c.variant;
-  scene.n = c.n;
-  scene.g = c.g;
-  scene.heads = c.heads;
-  scene.batch = c.batch;
-  scene.d = c.d;
-  scene.shift = c.shift;
-  scene.seed = 7;
+  const Scene scene = test::test_scene({.variant = c.variant,
+                                        .n = c.n,
+                                        .heads = c.heads,
+                                        .d = c.d,
+                                        .batch = c.batch,
+                                        .g = c.g,
+                                        .shift = c.shift,
+                                        .seed = 7});
   const auto a = analyze(scene);
   const ReferenceResult ref = reference_run(scene, a->qkv);
   ASSERT_EQ(ref.output.size(), a->attention.output.size());

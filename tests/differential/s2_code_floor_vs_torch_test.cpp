@@ -5,18 +5,15 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/torch/reference.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 TEST(S2CodeFloorVsTorch, OutputsAndWeightsAgree) {
   for (const auto& [n, g, batch] : std::vector<std::tuple<int, int, int>>{{15, 5, 1}, {21, 7, 2}}) {
-    Scene s;
-    s.n = n;
-    s.g = g;
-    s.batch = batch;
-    s.shift = -(g + 1) / 2;
-    s.params["unroll"] = std::to_string(g / 2);
+    const Scene s = test::test_scene(
+        {.n = n, .batch = batch, .g = g, .shift = -(g + 1) / 2, .params = {{"unroll", std::to_string(g / 2)}}});
     const auto a = analyze(s);
     const ReferenceResult ref = reference_run(s, a->qkv);
     double out_diff = 0, weight_diff = 0;

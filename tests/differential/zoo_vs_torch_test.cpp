@@ -7,6 +7,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/torch/reference.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -32,25 +33,19 @@ std::string case_name(const ZooCase& c) {
 // Test listings show the scene, not the bytes of the parameter.
 void PrintTo(const ZooCase& c, std::ostream* os) { *os << case_name(c); }
 
-Scene zoo_scene(const ZooCase& c) {
-  Scene scene;
-  scene.variant = c.variant;
-  scene.n = c.n;
-  scene.heads = c.heads;
-  scene.batch = c.batch;
-  scene.d = 8;
-  scene.seed = c.seed;
-  scene.params = c.params;
-  return scene;
-}
-
 bool row_empty(const Analysis& a, int h, int q) { return a.mask(h).row_count(q) == 0; }
 
 class ZooVsTorch : public ::testing::TestWithParam<ZooCase> {};
 
 TEST_P(ZooVsTorch, OutputsAndWeightsAgree) {
   const ZooCase& c = GetParam();
-  const auto a = analyze(zoo_scene(c));
+  const auto a = analyze(test::test_scene({.variant = c.variant,
+                                           .n = c.n,
+                                           .heads = c.heads,
+                                           .d = 8,
+                                           .batch = c.batch,
+                                           .seed = c.seed,
+                                           .params = c.params}));
   const ReferenceResult ref = reference_run(a->scene, a->qkv);
   const int n = c.n, H = c.heads;
   double out_diff = 0, weight_diff = 0;
@@ -112,12 +107,8 @@ INSTANTIATE_TEST_SUITE_P(Sweep, ZooVsTorch, ::testing::ValuesIn(sweep()),
 // which equals one softmax over the union only when no key is in two pairs. A key in m pairs
 // gets weight m·e^s / Σ m·e^s: the union mask is right, its weights are not a plain softmax.
 TEST(ZooVsTorch, LongNetWeightsCountAKeyOncePerPair) {
-  Scene scene;
-  scene.variant = "longnet";
-  scene.n = 32;
-  scene.heads = 4;
-  scene.seed = 7;
-  scene.params = {{"segments", "4,8,16"}, {"ratios", "1,2,4"}};
+  const Scene scene = test::test_scene(
+      {.variant = "longnet", .n = 32, .heads = 4, .seed = 7, .params = {{"segments", "4,8,16"}, {"ratios", "1,2,4"}}});
   const auto a = analyze(scene);
   const ReferenceResult ref = reference_run(scene, a->qkv);
   const std::vector<std::pair<int, int>> pairs = {{4, 1}, {8, 2}, {16, 4}};

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "core/analysis/analysis.hpp"
@@ -15,6 +15,7 @@
 #include "core/base/progress_scope.hpp"
 #include "core/figure/figure.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -45,10 +46,7 @@ void expect_only_hidden_temporaries(const test::TempDir& dir, const std::string&
 }
 
 TEST(FigureAtomicWrite, KilledExportLeavesOldOrNewFileWhole) {
-  Scene scene;
-  scene.n = 256;
-  scene.g = 32;
-  const auto a = analyze(scene);
+  const auto a = analyze(test::test_scene({.n = 256, .g = 32}));
   FigureOptions old_options, new_options;
   old_options.theme = ThemeName::Dark;
   new_options.dpi = 400;

@@ -17,12 +17,6 @@ namespace {
 
 using test::Image;
 
-Scene scene_of(int n, int g) {
-  Scene s = test::test_scene("s2", n);
-  s.g = g;
-  return s;
-}
-
 Rgb8 expected_cell(const Analysis& a, const FigureOptions& o, int h, int q, int k, float vmax) {
   const Theme& t = theme_get(o.theme);
   if (a.leaks_at(h, q, k)) return t.leak;
@@ -85,7 +79,7 @@ class FigureCells : public testing::TestWithParam<CellCase> {};
 
 TEST_P(FigureCells, CentresShowWhatTheCoreSays) {
   const CellCase& c = GetParam();
-  const auto a = analyze(scene_of(c.n, c.g));
+  const auto a = analyze(test::test_scene({.variant = "s2", .n = c.n, .g = c.g}));
   FigureOptions o;
   o.format = c.format;
   o.dpi = c.dpi;
@@ -138,10 +132,11 @@ INSTANTIATE_TEST_SUITE_P(
 // A window drawn from a structure-only analysis, its weights computed for the window alone, shows
 // at every cell what the analysis that computed every value says; the scale is the window's own.
 TEST(FigureWindow, CellsShowTheWholeAnalysisValuesAtTheirTokens) {
-  const auto full = analyze(scene_of(64, 16));
+  const Scene scene = test::test_scene({.variant = "s2", .n = 64, .g = 16});
+  const auto full = analyze(scene);
   AnalyzeOptions structure;
   structure.values = false;
-  const auto lazy = analyze(scene_of(64, 16), structure);
+  const auto lazy = analyze(scene, structure);
   ASSERT_FALSE(lazy->has_values());
   FigureOptions o;
   o.dpi = 150;
@@ -181,7 +176,7 @@ TEST(FigureWindow, CellsShowTheWholeAnalysisValuesAtTheirTokens) {
 }
 
 TEST(FigureWindow, AWindowPastTheLastTokenOrOfAnotherViewIsRefused) {
-  const auto a = analyze(scene_of(16, 4));
+  const auto a = analyze(test::test_scene({.variant = "s2", .n = 16, .g = 4}));
   FigureOptions o;
   o.rows = {8, 17};
   EXPECT_THROW(figure_render(*a, o), SceneError);
@@ -196,7 +191,7 @@ TEST(FigureWindow, AWindowPastTheLastTokenOrOfAnotherViewIsRefused) {
 
 TEST(FigureOrientation, QueryZeroIsTheTopRow) {
   // S2's shifted head leaks only in rows 0..G/2-1, columns N-G/2..N-1: the top-right corner.
-  const auto a = analyze(scene_of(16, 4));
+  const auto a = analyze(test::test_scene({.variant = "s2", .n = 16, .g = 4}));
   FigureOptions o;
   o.dpi = 100;
   o.heads = {1};
@@ -239,7 +234,7 @@ TEST(FigureLargeN, TheLeakingCornerShowsAtN131072) {
 }
 
 TEST(FigurePng, BackgroundIsTheThemeBackground) {
-  const auto a = analyze(scene_of(16, 4));
+  const auto a = analyze(test::test_scene({.variant = "s2", .n = 16, .g = 4}));
   for (ThemeName t : {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast}) {
     FigureOptions o;
     o.dpi = 72;
@@ -254,7 +249,7 @@ TEST(FigurePng, BackgroundIsTheThemeBackground) {
 TEST(FigurePng, LastRowIsBackgroundWhenTheHeightRoundsUp) {
   // The single-column storyboard's height is a fractional number of pixels rounded up, so the
   // last row is only partly inside the page.
-  const auto a = analyze(scene_of(16, 4));
+  const auto a = analyze(test::test_scene({.variant = "s2", .n = 16, .g = 4}));
   FigureOptions o;
   o.view = FigureView::Steps;
   o.size = FigureSize::Single;

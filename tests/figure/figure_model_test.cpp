@@ -6,6 +6,7 @@
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -13,11 +14,7 @@ namespace {
 using test::items_of;
 
 TEST(FigureModel, ManyRunMasksBecomeOneRasterPixelPerCell) {
-  Scene s;
-  s.variant = "strided";
-  s.n = 1024;
-  s.params["stride"] = "8";
-  const auto a = analyze(s);
+  const auto a = analyze(test::test_scene({.variant = "strided", .n = 1024, .params = {{"stride", "8"}}}));
   int64_t runs = 0;
   for (int q = 0; q < a->n(); ++q) runs += a->mask(1).row_run_count(q);
   ASSERT_GT(runs, figure::kMaxVectorRuns) << "head 1 must break rows into many runs for this test";
@@ -39,10 +36,7 @@ TEST(FigureModel, ManyRunMasksBecomeOneRasterPixelPerCell) {
 }
 
 TEST(FigureModel, RunMasksStayVectorAtAnyN) {
-  Scene s;
-  s.n = 2048;
-  s.g = 256;
-  const auto a = analyze(s);
+  const auto a = analyze(test::test_scene({.n = 2048, .g = 256}));
   FigureOptions o;
   o.mask_only = true;
   const figure::Figure fig = figure::view_heatmap(*a, o);
@@ -76,10 +70,7 @@ TEST(FigureModel, HeadersOfThirtyTwoHeadsFitTheirPanels) {
 
 TEST(FigureModel, WeightsAreVectorCellsUpTo128ThenRaster) {
   for (int n : {128, 256}) {
-    Scene s;
-    s.n = n;
-    s.g = n / 4;
-    const auto a = analyze(s);
+    const auto a = analyze(test::test_scene({.n = n, .g = n / 4}));
     const figure::Figure fig = figure::view_heatmap(*a, FigureOptions{});
     // The colorbar is always a 1×256 raster; a matrix raster comes on top of it above 128.
     EXPECT_EQ(items_of<figure::Raster>(fig).size(), n > figure::kMaxVectorCells ? 3u : 1u) << n;

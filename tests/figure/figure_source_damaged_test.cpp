@@ -4,6 +4,7 @@
 
 #include "core/figure/figure.hpp"
 #include "core/figure/source.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -26,9 +27,7 @@ std::string gif_with_huge_truncated_image(const std::string& comment) {
 }
 
 TEST(FigureSourceDamaged, GifSourceIsReadWithoutDecodingTheImage) {
-  Scene scene;
-  scene.n = 8;
-  scene.g = 2;
+  const Scene scene = test::test_scene({.n = 8, .g = 2});
   const std::string source = figure::source_json(scene, FigureOptions{});
   ASSERT_GT(source.size(), 255u) << "the comment must span several sub-blocks";
   const FigureSource back = figure_source_from_bytes(gif_with_huge_truncated_image(source), "huge.gif");

@@ -6,6 +6,7 @@
 #include "core/figure/source.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/figure/figure_test_support.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
@@ -13,12 +14,11 @@ namespace {
 class FigureSourceRoundTrip : public testing::TestWithParam<FigureFormat> {};
 
 TEST_P(FigureSourceRoundTrip, EmbeddedSceneAndOptionsComeBack) {
-  Scene scene;
-  scene.title = "round trip: (parens) \\ backslash & <xml> \u00e9";
-  scene.n = 16;
-  scene.seed = 7;
-  scene.compare = {"full"};
-  scene.captions["roll"] = "a custom caption";
+  Scene scene = test::test_scene({.title = "round trip: (parens) \\ backslash & <xml> \u00e9",
+                                  .n = 16,
+                                  .seed = 7,
+                                  .compare = {"full"},
+                                  .captions = {{"roll", "a custom caption"}}});
   scene.captions_key = scene_captions_key(scene);  // written for this scene
   FigureOptions o;
   o.format = GetParam();

@@ -81,9 +81,7 @@ inline std::pair<int, int> cell_pixel(const figure::MatrixPlacement& m, int q, i
 
 // The structure alone (masks, leaks; no attention values) of S2 at N, G, H: mask figures at any N.
 inline std::shared_ptr<const Analysis> s2_structure(int n, int g, int heads) {
-  Scene scene = test_scene("s2", n, heads);
-  scene.g = g;
-  return analyze(scene, structure_only());
+  return analyze(test_scene({.variant = "s2", .n = n, .heads = heads, .g = g}), structure_only());
 }
 
 // A committed scene of assets/scenes/ by file stem.

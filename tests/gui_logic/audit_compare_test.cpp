@@ -14,7 +14,7 @@ namespace {
 // carries the variants to compare with (the asked scene's, or S2's pair; tests/cli/audit_test.cpp
 // checks the real one).
 std::shared_ptr<const Analysis> module_analysis(std::vector<std::string> compare = {"s2", "s2-fix-mask"}) {
-  Analysis copy = *analyze(test_scene("s2"));
+  Analysis copy = *analyze(test_scene({.variant = "s2"}));
   copy.scene.variant = "model.pt";
   copy.scene.compare = std::move(compare);
   return std::make_shared<const Analysis>(std::move(copy));
@@ -23,8 +23,7 @@ std::shared_ptr<const Analysis> module_analysis(std::vector<std::string> compare
 TEST(AuditCompare, TheModuleIsAAndTheGivenVariantsFollow) {
   GuiRequest request;
   request.audit = module_analysis({"s2-fix-mask"});
-  request.scene = test_scene("s2");
-  request.scene.compare = {"s2-fix-mask"};
+  request.scene = test_scene({.variant = "s2", .compare = {"s2-fix-mask"}});
   request.compare_view = true;
   AppState state;
   state_open(state, request, Settings{}, "");

@@ -8,6 +8,7 @@
 
 #include "app/gui/apply.hpp"
 #include "app/gui/view_context.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope::test {
 
@@ -74,10 +75,7 @@ inline AppState state_with(const Scene& scene) {
   return state;
 }
 
-inline Scene classroom_scene() {
-  Scene scene;  // s2, N = 16, G = 4, H = 2
-  scene.title = "classroom";
-  return scene;
-}
+// S2, N = 16, G = 4, H = 2.
+inline Scene classroom_scene() { return test_scene({.title = "classroom"}); }
 
 }  // namespace attnscope::test

@@ -69,7 +69,7 @@ TEST(SceneParams, EveryVariantShowsAFieldPerDeclaredParameter) {
 TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
   GuiHarness gui;
   tall_display();
-  AppState state = state_with(test_scene("dilated"));
+  AppState state = state_with(test_scene({.variant = "dilated"}));
   gui.frame(state);
   const ScreenRect r = field(gui, "bidirectional");
   const ImVec2 box{r.x0 + (r.y1 - r.y0) / 2, (r.y0 + r.y1) / 2};
@@ -88,7 +88,7 @@ TEST(SceneParams, ClickingAFlagSetsItAndUndoClearsIt) {
 
 TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
   GuiHarness gui;
-  AppState state = state_with(test_scene("window"));
+  AppState state = state_with(test_scene({.variant = "window"}));
   const auto edited = typed_scene(gui, state, "window", "6");
   ASSERT_TRUE(edited);
   EXPECT_EQ(edited->params.at("window"), "6");
@@ -99,11 +99,11 @@ TEST(SceneParams, TypingIntoAnIntFieldReplacesItsValue) {
 
 TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
   GuiHarness gui;
-  const auto block = typed_scene(gui, state_with(test_scene("block")), "block", "8");
+  const auto block = typed_scene(gui, state_with(test_scene({.variant = "block"})), "block", "8");
   ASSERT_TRUE(block);
   EXPECT_EQ(block->params.at("block"), "8");
 
-  AppState dilated = state_with(test_scene("dilated"));
+  AppState dilated = state_with(test_scene({.variant = "dilated"}));
   const auto global = typed_scene(gui, dilated, "global", "0,5");
   ASSERT_TRUE(global);
   EXPECT_EQ(global->params.at("global"), "0,5");
@@ -113,8 +113,7 @@ TEST(SceneParams, ADerivedDefaultIsSetByTypingAndAListByText) {
 }
 
 TEST(SceneParams, SwitchingVariantDropsParametersTheNewOneLacks) {
-  Scene scene = test_scene("window");
-  scene.params["window"] = "3";
+  const Scene scene = test_scene({.variant = "window", .params = {{"window", "3"}}});
   const Scene streaming = scene_switched_to(scene, "streaming");
   EXPECT_EQ(streaming.params.at("window"), "3") << "streaming declares its own window";
   const Scene s2 = scene_switched_to(scene, "s2");
@@ -123,7 +122,7 @@ TEST(SceneParams, SwitchingVariantDropsParametersTheNewOneLacks) {
 }
 
 TEST(SceneParams, CompareStartsWithTheVariantsRelatives) {
-  AppState state = state_with(test_scene("window"));
+  AppState state = state_with(test_scene({.variant = "window"}));
   apply(state, action::SetCompare{true, {}});
   std::vector<std::string> expected = {"window"};
   const auto& relatives = variant_find("window")->info().relatives;

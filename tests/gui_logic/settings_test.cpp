@@ -8,6 +8,7 @@
 
 #include "app/gui/startup.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
+#include "tests/support/scene_builder.hpp"
 
 namespace attnscope::test {
 namespace {
@@ -40,12 +41,7 @@ class SettingsTest : public ::testing::Test {
     s.classroom = true;
     s.window_width = 1600;
     s.window_height = 900;
-    Scene scene;
-    scene.variant = "window";
-    scene.n = 32;
-    scene.heads = 1;
-    scene.title = "my window";
-    s.last_scene = scene;
+    s.last_scene = test_scene({.title = "my window", .variant = "window", .n = 32, .heads = 1});
     s.recent.scenes = {"/data/a.json", "/data/b.json"};
     s.recent.masks = {"/data/m.npy"};
     s.recent.modules = {"/data/model.pt"};
