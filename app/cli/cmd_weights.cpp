@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
 #include "core/analysis/values_window.hpp"
