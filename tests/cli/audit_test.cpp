@@ -82,6 +82,39 @@ TEST(Audit, RaisingModuleExitsTwoWithItsMessage) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// Modules as PyTorch 2 saves them call aten::scaled_dot_product_attention, which attnscope adds
+// to LibTorch 1.13 (tests/fixtures/modules/make_pytorch2_modules.py writes them).
+TEST(AuditPyTorch2, CausalSdpaModulesAreClean) {
+  for (const std::string name : {"sdpa_causal", "sdpa_window", "sdpa_scale", "sdpa_gqa"}) {
+    const auto r = cli({"audit", module(name), "--inputs", "q,k,v"});
+    EXPECT_EQ(r.code, 0) << name << r.out << r.err;
+    EXPECT_NE(r.out.find("no leaks"), std::string::npos) << name << r.out;
+  }
+}
+
+TEST(AuditPyTorch2, SdpaWithoutAMaskReadsEveryLaterKey) {
+  const auto r = cli({"audit", module("sdpa_maskless"), "--inputs", "q,k,v", "--json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["total_leaks"], 2 * 16 * 15 / 2);
+}
+
+TEST(AuditPyTorch2, AnUnknownOperatorOrANewerArchiveIsNamedInOneLine) {
+  const auto op = cli({"audit", module("sdpa_rms_norm"), "--inputs", "q,k,v"});
+  EXPECT_EQ(op.code, 2);
+  EXPECT_NE(op.err.find("sdpa_rms_norm.pt calls aten::rms_norm, an operator of a PyTorch newer than the LibTorch "
+                        "1.13"),
+            std::string::npos)
+      << op.err;
+  EXPECT_EQ(op.err.find("not a TorchScript module"), std::string::npos) << op.err;
+  EXPECT_EQ(std::count(op.err.begin(), op.err.end(), '\n'), 1) << op.err;
+  const auto version = cli({"audit", module("sdpa_version12"), "--inputs", "q,k,v"});
+  EXPECT_EQ(version.code, 2);
+  EXPECT_NE(version.err.find("is a TorchScript archive of format version 12, written by a PyTorch newer"),
+            std::string::npos)
+      << version.err;
+  EXPECT_EQ(std::count(version.err.begin(), version.err.end(), '\n'), 1) << version.err;
+}
+
 TEST(Audit, BadInputExitsTwo) {
   EXPECT_EQ(cli({"audit", module("wrong_shape")}).code, 2);
   EXPECT_EQ(cli({"audit", module("no_such_module")}).code, 2);
