@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
+#include "core/base/input_error.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/scene/scene.hpp"
 
@@ -31,6 +32,9 @@ class LintCommand final : public Command {
     command_->add_option("--align", align_,
                          "where the queries of an (Nq, Nk) mask sit: bottom-right (the last Nq "
                          "positions, default) or top-left");
+    command_->add_option("--min-coverage", min_coverage_,
+                         "fail a slice that reads less than this share (0..1) of the cells the "
+                         "policy allows (default 0: under-coverage is reported, never failing)");
     command_->add_option("--limit", limit_, "list at most this many cells per finding in text output");
     command_->add_flag("--json", json_, "print one JSON document");
   }
@@ -41,6 +45,9 @@ class LintCommand final : public Command {
     options.policy = policy_;
     options.align = mask_align_parse(align_);
     if (!cu_seqlens_.empty()) options.cu_seqlens = parse_int_list(cu_seqlens_, "cu-seqlens");
+    if (!(min_coverage_ >= 0 && min_coverage_ <= 1))
+      throw InputError("min-coverage: give a share of the policy's cells between 0 and 1");
+    options.min_coverage = min_coverage_;
     const UserMask mask = user_mask_read(file_, options);
     if (json_) out << report_json(mask).dump() << "\n";
     else out << report_text(mask);
@@ -48,13 +55,6 @@ class LintCommand final : public Command {
   }
 
  private:
-  std::string slice_label(const UserMask& mask, size_t s) const {
-    const MaskShape& shape = mask.shape;
-    if (shape.dims == 2) return "mask";
-    const std::string head = fmt::format("head {}", shape.slice_head(static_cast<int>(s)));
-    return shape.dims == 4 ? fmt::format("batch {} {}", shape.slice_batch(static_cast<int>(s)), head) : head;
-  }
-
   static const char* align_name(const UserMask& mask) {
     return mask_align_name(mask.lint.first_query == 0 ? MaskAlign::TopLeft : MaskAlign::BottomRight);
   }
@@ -81,8 +81,8 @@ class LintCommand final : public Command {
       const RowRuns& leaks = mask.lint.leaks[s];
       std::vector<std::pair<int, int>> cells;
       for (auto [q, k] : leaks.cells()) cells.emplace_back(q + mask.lint.first_query, k);
-      text += fmt::format("{}: {} allowed, {} leak{}{}\n", slice_label(mask, s), mask.cells[s].count(),
-                          leaks.count(), leaks.count() == 1 ? "" : "s",
+      text += fmt::format("{}: {} allowed, {} leak{}{}\n", mask_slice_name(shape, static_cast<int>(s)),
+                          mask.cells[s].count(), leaks.count(), leaks.count() == 1 ? "" : "s",
                           cells.empty() ? "" : ": " + mask_cells_text(cells, static_cast<size_t>(limit_)));
     }
     int failing = 0;
@@ -141,6 +141,7 @@ class LintCommand final : public Command {
   std::string cu_seqlens_;
   std::string kind_ = "auto";
   std::string align_ = "bottom-right";
+  double min_coverage_ = 0;
   int64_t limit_ = 16;
   bool json_ = false;
 };

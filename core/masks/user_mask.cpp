@@ -31,7 +31,8 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
     mask.policy = policy_for(options, mask.shape.keys);
     mask.reason = block_mask_reason(blocks);
     mask.cells = block_mask_cells(blocks, mask.policy, options.align);
-    mask.lint = mask_lint(mask.cells, mask.shape, mask.policy, options.align, "softmax gives NaN there");
+    mask.lint = mask_lint(mask.cells, mask.shape, mask.policy, options.align, "softmax gives NaN there",
+                          options.min_coverage);
     for (MaskFinding& f : block_mask_findings(blocks, mask.policy, options.align))
       mask.lint.findings.push_back(std::move(f));
     mask.blocks = std::move(blocks);
@@ -46,15 +47,16 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
   mask.kind = reading.kind;
   mask.reason = reading.reason;
   mask.lint = mask_lint(reading.cells, mask.shape, mask.policy, options.align,
-                        mask_empty_row_effect(scan, reading.kind));
-  mask.hints = mask_hints(scan, reading, mask.policy, options.align);
+                        mask_empty_row_effect(scan, reading.kind), options.min_coverage);
+  for (MaskFinding& f : mask_value_findings(scan, reading.kind)) mask.lint.findings.push_back(std::move(f));
+  mask.hints = mask_hints(scan, reading, mask.policy, options.align, options.min_coverage);
   mask.cells = std::move(reading.cells);
   return mask;
 }
 
 std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
                                                  const UserMaskOptions& options) {
-  using Key = std::tuple<std::string, int, std::string, std::vector<int64_t>, int>;
+  using Key = std::tuple<std::string, int, std::string, std::vector<int64_t>, int, double>;
   struct Entry {
     std::filesystem::file_time_type modified;
     std::shared_ptr<const UserMask> mask;
@@ -65,7 +67,7 @@ std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
   const auto modified = std::filesystem::last_write_time(path, error);
   if (error) throw InputError("mask-file: cannot open '" + path + "'; check the path");
   const Key key{path, static_cast<int>(options.kind), options.policy, options.cu_seqlens,
-                static_cast<int>(options.align)};
+                static_cast<int>(options.align), options.min_coverage};
   {
     std::lock_guard lock(mutex);
     const auto found = cache.find(key);

@@ -18,6 +18,7 @@ struct UserMaskOptions {
   std::string policy = "causal";
   std::vector<int64_t> cu_seqlens;  // packed sequences; empty for none
   MaskAlign align = MaskAlign::BottomRight;
+  double min_coverage = 0;  // under-coverage fails below this share of the policy's cells
 };
 
 struct UserMask {

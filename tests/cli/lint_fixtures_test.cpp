@@ -111,6 +111,93 @@ INSTANTIATE_TEST_SUITE_P(
         Verdict{"flex_causal_blocks.pt", {}, 0, "block-mask", 0, "FlexAttention block mask with blocks of 4x4"},
         Verdict{"flex_leak_blocks.pt", {}, 1, "block-mask", 16, "future-blocks: batch 0 head 0: 1 block holds keys the causal policy forbids: (q block 0, kv block 1, full)"}));
 
+// The field bugs of 2025-26 (README: "Bugs from the field"), each beside its fixed twin.
+std::vector<std::string> with(std::vector<std::string> flags, const std::vector<std::string>& more) {
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FieldBugs, LintFixture,
+    testing::Values(
+        // A decode step reading min(cache_len, W - 1) keys loses key q-3 = 12.
+        Verdict{"window_short_decode_bool.npy", kWindow4, 1, "bool", 0, "window-short-by-one: mask: 1 query reads one key fewer than the window of 4 (key q-3 is blocked)"},
+        Verdict{"window_decode_bool.npy", kWindow4, 0, "bool", 0, "clean"},
+        // Rows 3..15 each lose key q-3.
+        Verdict{"window_short_f32.pt", kWindow4, 1, "additive", 0, "window-short-by-one: batch 0 head 0: 13 queries read one key fewer"},
+        // A window of 4 on a global layer: 58 of causal's 136 cells.
+        Verdict{"global_layer_windowed_bool.npy", {}, 0, "bool", 0, "under-coverage: mask: blocks 78 of the 136 cells the causal policy allows (coverage 42.6%), e.g. (q=4, k=0)"},
+        Verdict{"global_layer_windowed_bool.npy", {"--min-coverage", "1"}, 1, "bool", 0, "(coverage 42.6%), e.g. (q=4, k=0), below --min-coverage 1"},
+        Verdict{"sdpa_causal_bool.npy", {"--min-coverage", "1"}, 0, "bool", 0, "clean"},
+        Verdict{"decode_topleft_bool.npy", {}, 1, "bool", 0, "top-left-aligned: the 1 query of 16 keys is clean only read top-left"},
+        Verdict{"decode_topleft_bool.npy", {"--align", "top-left"}, 0, "bool", 0, "clean"},
+        Verdict{"prefill_topleft_bool.npy", {}, 1, "bool", 0, "top-left-aligned: the 4 queries of 12 keys are clean only read top-left"},
+        // Queries 8..11 of a chunk without its mask read 3 + 2 + 1 later keys.
+        Verdict{"chunk_no_mask_bool.npy", {}, 1, "bool", 6, "mask: 48 allowed, 6 leaks: (q=8, k=9)"},
+        // Ring-buffer validity from the physical slot: rows 4, 8 lose 3 keys, 5, 9 two, 6, 10 one.
+        Verdict{"ring_slot_validity_bool.npy", kWindow4, 0, "bool", 0, "under-coverage: mask: blocks 12 of the 42 cells the window:4 policy allows (coverage 71.4%), e.g. (q=4, k=1)"},
+        Verdict{"ring_slot_validity_bool.npy", with(kWindow4, {"--min-coverage", "1"}), 1, "bool", 0, "1 finding, no leaks"},
+        Verdict{"ring_logical_bool.npy", with(kWindow4, {"--min-coverage", "1"}), 0, "bool", 0, "clean"},
+        // Five real tokens read three pad tokens.
+        Verdict{"left_padding_causal_bool.pt", {"--cu-seqlens", "0,3,8"}, 1, "bool", 15, "query 3 is in document 1 but key 0 is in document 0"},
+        Verdict{"left_padding_masked_bool.pt", {"--cu-seqlens", "0,3,8"}, 0, "bool", 0, "clean"},
+        Verdict{"finite_sentinel_f32.pt", {}, 1, "additive", 0, "finite-sentinel: blocked cells hold the finite value -10000: a blocked key whose score (q.k/sqrt(D)) exceeds an allowed key's by 10000 or more outweighs it"},
+        Verdict{"sentinel_1e9_f32.npy", {}, 0, "additive", 0, "clean"},
+        Verdict{"added_zero_one_f32.npy", {}, 0, "bool", 0, "float32 with values {0, 1}: read as a 0/1 mask, 1 = attend"},
+        Verdict{"added_zero_one_f32.npy", {"--kind", "additive"}, 1, "additive", 28, "no-causal-structure"},
+        // The wrapped window (tokens 6, 7 | 0, 1): 2 x 2 cells each way.
+        Verdict{"swin_shift_no_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,2,2"}, 1, "bool", 8, "mask: 32 allowed, 8 leaks"},
+        Verdict{"swin_shift_no_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,4"}, 0, "bool", 0, "clean"},
+        Verdict{"swin_shift_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,2,2"}, 0, "bool", 0, "clean"},
+        Verdict{"swin_shift_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,4", "--min-coverage", "1"}, 1, "bool", 0, "under-coverage: mask: blocks 8 of the 32 cells the documents-bidirectional:4,4 policy allows (coverage 75.0%)"}));
+
+// Every finding added for the field bugs fires on its fixture and stays silent on the twin.
+struct FindingCase {
+  std::string finding;
+  std::vector<std::string> fires, silent;  // a fixture's name, then flags
+};
+
+void PrintTo(const FindingCase& c, std::ostream* os) { *os << c.finding; }
+
+class LintFindingFires : public testing::TestWithParam<FindingCase> {};
+
+std::vector<std::string> finding_classes(std::vector<std::string> args) {
+  args[0] = fixture(args[0]);
+  args.insert(args.begin(), "lint");
+  args.push_back("--json");
+  const auto r = cli(args);
+  EXPECT_NE(r.code, 2) << r.err;
+  std::vector<std::string> classes;
+  if (r.code == 2) return classes;
+  const json report = json::parse(r.out);
+  for (const auto& f : report["findings"]) classes.push_back(f["class"]);
+  return classes;
+}
+
+TEST_P(LintFindingFires, OnItsFixtureAndNotOnTheTwin) {
+  const FindingCase& c = GetParam();
+  const auto count = [&](const std::vector<std::string>& args) {
+    const auto classes = finding_classes(args);
+    return std::count(classes.begin(), classes.end(), c.finding);
+  };
+  EXPECT_GE(count(c.fires), 1) << c.fires[0];
+  EXPECT_EQ(count(c.silent), 0) << c.silent[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NewFindings, LintFindingFires,
+    testing::Values(
+        FindingCase{"window-short-by-one", {"window_short_decode_bool.npy", "--policy", "window:4"}, {"window_decode_bool.npy", "--policy", "window:4"}},
+        FindingCase{"window-short-by-one", {"window_short_f32.pt", "--policy", "window:4"}, {"hf_sliding_f32.pt", "--policy", "window:4"}},
+        // Not every blocked cell is the window's oldest key: only under-coverage.
+        FindingCase{"under-coverage", {"ring_slot_validity_bool.npy", "--policy", "window:4"}, {"ring_logical_bool.npy", "--policy", "window:4"}},
+        FindingCase{"under-coverage", {"global_layer_windowed_bool.npy"}, {"sdpa_causal_bool.npy"}},
+        FindingCase{"finite-sentinel", {"finite_sentinel_f32.pt"}, {"sentinel_1e9_f32.npy"}},
+        FindingCase{"finite-sentinel", {"finite_sentinel_f32.pt"}, {"hf_causal_f16.pt"}},
+        FindingCase{"top-left-aligned", {"decode_topleft_bool.npy"}, {"decode_step_bool.pt"}},
+        FindingCase{"top-left-aligned", {"prefill_topleft_bool.npy"}, {"prefill_chunk_bool.npy"}}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
+
 TEST(LintFixtureJson, FindingsCarryTheirClassAndCells) {
   const auto r = cli({"lint", fixture("hf_sliding_plus_one_f32.pt"), "--policy", "window:4", "--json"});
   ASSERT_EQ(r.code, 1);
@@ -163,6 +250,7 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
       {{fixture("packed_docs_bool.pt"), "--policy", "window:0"}, "window:W needs W >= 1"},
       {{fixture("sdpa_causal_bool.pt"), "--kind", "additive"}, "--kind additive needs a float mask, but the file holds bool"},
       {{fixture("decode_step_bool.pt"), "--align", "sideways"}, "align: unknown alignment 'sideways'"},
+      {{fixture("sdpa_causal_bool.npy"), "--min-coverage", "2"}, "min-coverage: give a share of the policy's cells between 0 and 1"},
   };
   for (const auto& [args, message] : cases) {
     std::vector<std::string> full = {"lint"};
