@@ -1,5 +1,5 @@
-// lint: checks a user's mask or attention tensor (.npy, or .pt from torch.save) against a
-// policy and reports every finding. Exit 1 when a finding fails the mask.
+// lint: checks a user's mask, attention tensor or sparse kernel's index list (.npy, or .pt from
+// torch.save) against a policy and reports every finding. Exit 1 when a finding fails the mask.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +35,14 @@ class LintCommand final : public Command {
     command_->add_option("--min-coverage", min_coverage_,
                          "fail a slice that reads less than this share (0..1) of the cells the "
                          "policy allows (default 0: under-coverage is reported, never failing)");
+    command_->add_option("--indices", indices_,
+                         "read FILE as an index list (B, H, Nq, K) of the blocks or keys each "
+                         "query reads: block or token");
+    command_->add_option("--block-size", block_size_, "keys per block of a --indices block list");
+    command_->add_option("--n", keys_, "keys N an index list indexes (default: as many as queries)");
+    command_->add_option("--invalid", invalid_, "the padding value of an index list (default -1)");
+    command_->add_option("--require-sorted", require_sorted_,
+                         "the order the kernel requires of each query's indices: ascending or descending");
     command_->add_option("--limit", limit_, "list at most this many cells per finding in text output");
     command_->add_flag("--json", json_, "print one JSON document");
   }
@@ -48,6 +56,7 @@ class LintCommand final : public Command {
     if (!(min_coverage_ >= 0 && min_coverage_ <= 1))
       throw InputError("min-coverage: give a share of the policy's cells between 0 and 1");
     options.min_coverage = min_coverage_;
+    options.indices = index_options();
     const UserMask mask = user_mask_read(file_, options);
     if (json_) out << report_json(mask).dump() << "\n";
     else out << report_text(mask);
@@ -55,6 +64,39 @@ class LintCommand final : public Command {
   }
 
  private:
+  // The index-list flags, checked together: each of the others needs --indices.
+  std::optional<IndexListOptions> index_options() const {
+    const bool list_flags = command_->count("--block-size") + command_->count("--n") +
+                                command_->count("--invalid") + command_->count("--require-sorted") >
+                            0;
+    if (indices_.empty()) {
+      if (list_flags)
+        throw InputError("indices: --block-size, --n, --invalid and --require-sorted describe an "
+                         "index list; add --indices block or --indices token");
+      return std::nullopt;
+    }
+    if (kind_ != "auto")
+      throw InputError("kind: --kind reads a mask's values; an index list is read by --indices alone");
+    IndexListOptions options;
+    options.unit = index_unit_parse(indices_);
+    if (options.unit == IndexUnit::Block && !command_->count("--block-size"))
+      throw InputError("block-size: --indices block needs --block-size B, the keys per block");
+    if (options.unit == IndexUnit::Token && command_->count("--block-size"))
+      throw InputError("block-size: a token list's entries are keys; use --indices block for blocks");
+    options.block_size = options.unit == IndexUnit::Block ? block_size_ : 1;
+    if (command_->count("--n") && keys_ < 1) throw InputError("n: give the number of keys, 1 or more");
+    options.keys = keys_;
+    options.invalid = invalid_;
+    if (!require_sorted_.empty()) options.order = index_order_parse(require_sorted_);
+    return options;
+  }
+
+  static std::string kind_name(const UserMask& mask) {
+    if (mask.blocks) return "block-mask";
+    if (mask.indices) return fmt::format("{}-indices", index_unit_name(*mask.indices));
+    return mask_kind_name(mask.kind);
+  }
+
   static const char* align_name(const UserMask& mask) {
     return mask_align_name(mask.lint.first_query == 0 ? MaskAlign::TopLeft : MaskAlign::BottomRight);
   }
@@ -123,7 +165,7 @@ class LintCommand final : public Command {
     return {{"file", file_},
             {"shape", mask.file_shape},
             {"dtype", mask.dtype_name},
-            {"kind", mask.blocks ? "block-mask" : mask_kind_name(mask.kind)},
+            {"kind", kind_name(mask)},
             {"reading", mask.reason},
             {"queries", mask.shape.queries},
             {"keys", mask.shape.keys},
@@ -142,6 +184,11 @@ class LintCommand final : public Command {
   std::string kind_ = "auto";
   std::string align_ = "bottom-right";
   double min_coverage_ = 0;
+  std::string indices_;
+  int block_size_ = 0;
+  int keys_ = 0;
+  int64_t invalid_ = -1;
+  std::string require_sorted_;
   int64_t limit_ = 16;
   bool json_ = false;
 };
