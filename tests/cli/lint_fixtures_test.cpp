@@ -129,6 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
         Verdict{"window_decode_bool.npy", kWindow4, 0, "bool", 0, "clean"},
         // Rows 3..15 each lose key q-3.
         Verdict{"window_short_f32.pt", kWindow4, 1, "additive", 0, "window-short-by-one: batch 0 head 0: 13 queries read one key fewer"},
+        // The window missing on a local layer: 10 cells of 8 x 8 are 4 or more keys back.
+        Verdict{"sdpa_causal_bool.npy", kWindow4, 1, "bool", 10, "leak: mask: 10 cells the window:4 policy forbids"},
         // A window of 4 on a global layer: 58 of causal's 136 cells.
         Verdict{"global_layer_windowed_bool.npy", {}, 0, "bool", 0, "under-coverage: mask: blocks 78 of the 136 cells the causal policy allows (coverage 42.6%), e.g. (q=4, k=0)"},
         Verdict{"global_layer_windowed_bool.npy", {"--min-coverage", "1"}, 1, "bool", 0, "(coverage 42.6%), e.g. (q=4, k=0), below --min-coverage 1"},
