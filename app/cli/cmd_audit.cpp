@@ -77,6 +77,9 @@ class AuditCommand final : public Command {
                        {"q", c.q}, {"k", c.k}});
     for (const AuditOp& op : result.ops)
       ops.push_back({{"op", op.kind}, {"shape", op.shape}, {"code", op.code}, {"step", op.step}});
+    nlohmann::json findings = nlohmann::json::array();
+    for (const AuditFinding& f : verdict.findings)
+      findings.push_back({{"class", f.name}, {"head", f.head}, {"text", f.text}});
     nlohmann::json report = {{"file", options_.file},
                              {"inputs", result.inputs},
                              {"batch", options_.batch},
@@ -88,6 +91,7 @@ class AuditCommand final : public Command {
                              {"per_head", heads},
                              {"cross_batch", cross},
                              {"total_leaks", verdict.total_leaks},
+                             {"findings", findings},
                              {"ops", ops},
                              {"forwards", result.forwards},
                              {"forward_seconds", result.forward_seconds},
@@ -125,6 +129,7 @@ class AuditCommand final : public Command {
       out << fmt::format("batch row {} reads batch row {}: {} cell{}, first head {} (q={}, k={})\n",
                          pair.first, pair.second, cells.size(), cells.size() == 1 ? "" : "s",
                          cells[0]->head, cells[0]->q, cells[0]->k);
+    for (const AuditFinding& f : verdict.findings) out << f.name << ": " << f.text << "\n";
     if (steps_) steps_text(result, out);
     out << (verdict.total_leaks == 0
                 ? "no leaks\n"

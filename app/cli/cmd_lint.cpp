@@ -1,10 +1,11 @@
-// lint: checks a user's mask or attention tensor (.npy, or .pt from torch.save) against a
-// policy and reports every finding. Exit 1 when a finding fails the mask.
+// lint: checks a user's mask, attention tensor or sparse kernel's index list (.npy, or .pt from
+// torch.save) against a policy and reports every finding. Exit 1 when a finding fails the mask.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
+#include "core/base/input_error.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/scene/scene.hpp"
 
@@ -31,6 +32,17 @@ class LintCommand final : public Command {
     command_->add_option("--align", align_,
                          "where the queries of an (Nq, Nk) mask sit: bottom-right (the last Nq "
                          "positions, default) or top-left");
+    command_->add_option("--min-coverage", min_coverage_,
+                         "fail a slice that reads less than this share (0..1) of the cells the "
+                         "policy allows (default 0: under-coverage is reported, never failing)");
+    command_->add_option("--indices", indices_,
+                         "read FILE as an index list (B, H, Nq, K) of the blocks or keys each "
+                         "query reads: block or token");
+    command_->add_option("--block-size", block_size_, "keys per block of a --indices block list");
+    command_->add_option("--n", keys_, "keys N an index list indexes (default: as many as queries)");
+    command_->add_option("--invalid", invalid_, "the padding value of an index list (default -1)");
+    command_->add_option("--require-sorted", require_sorted_,
+                         "the order the kernel requires of each query's indices: ascending or descending");
     command_->add_option("--limit", limit_, "list at most this many cells per finding in text output");
     command_->add_flag("--json", json_, "print one JSON document");
   }
@@ -41,6 +53,10 @@ class LintCommand final : public Command {
     options.policy = policy_;
     options.align = mask_align_parse(align_);
     if (!cu_seqlens_.empty()) options.cu_seqlens = parse_int_list(cu_seqlens_, "cu-seqlens");
+    if (!(min_coverage_ >= 0 && min_coverage_ <= 1))
+      throw InputError("min-coverage: give a share of the policy's cells between 0 and 1");
+    options.min_coverage = min_coverage_;
+    options.indices = index_options();
     const UserMask mask = user_mask_read(file_, options);
     if (json_) out << report_json(mask).dump() << "\n";
     else out << report_text(mask);
@@ -48,11 +64,37 @@ class LintCommand final : public Command {
   }
 
  private:
-  std::string slice_label(const UserMask& mask, size_t s) const {
-    const MaskShape& shape = mask.shape;
-    if (shape.dims == 2) return "mask";
-    const std::string head = fmt::format("head {}", shape.slice_head(static_cast<int>(s)));
-    return shape.dims == 4 ? fmt::format("batch {} {}", shape.slice_batch(static_cast<int>(s)), head) : head;
+  // The index-list flags, checked together: each of the others needs --indices.
+  std::optional<IndexListOptions> index_options() const {
+    const bool list_flags = command_->count("--block-size") + command_->count("--n") +
+                                command_->count("--invalid") + command_->count("--require-sorted") >
+                            0;
+    if (indices_.empty()) {
+      if (list_flags)
+        throw InputError("indices: --block-size, --n, --invalid and --require-sorted describe an "
+                         "index list; add --indices block or --indices token");
+      return std::nullopt;
+    }
+    if (kind_ != "auto")
+      throw InputError("kind: --kind reads a mask's values; an index list is read by --indices alone");
+    IndexListOptions options;
+    options.unit = index_unit_parse(indices_);
+    if (options.unit == IndexUnit::Block && !command_->count("--block-size"))
+      throw InputError("block-size: --indices block needs --block-size B, the keys per block");
+    if (options.unit == IndexUnit::Token && command_->count("--block-size"))
+      throw InputError("block-size: a token list's entries are keys; use --indices block for blocks");
+    options.block_size = options.unit == IndexUnit::Block ? block_size_ : 1;
+    if (command_->count("--n") && keys_ < 1) throw InputError("n: give the number of keys, 1 or more");
+    options.keys = keys_;
+    options.invalid = invalid_;
+    if (!require_sorted_.empty()) options.order = index_order_parse(require_sorted_);
+    return options;
+  }
+
+  static std::string kind_name(const UserMask& mask) {
+    if (mask.blocks) return "block-mask";
+    if (mask.indices) return fmt::format("{}-indices", index_unit_name(*mask.indices));
+    return mask_kind_name(mask.kind);
   }
 
   static const char* align_name(const UserMask& mask) {
@@ -81,8 +123,8 @@ class LintCommand final : public Command {
       const RowRuns& leaks = mask.lint.leaks[s];
       std::vector<std::pair<int, int>> cells;
       for (auto [q, k] : leaks.cells()) cells.emplace_back(q + mask.lint.first_query, k);
-      text += fmt::format("{}: {} allowed, {} leak{}{}\n", slice_label(mask, s), mask.cells[s].count(),
-                          leaks.count(), leaks.count() == 1 ? "" : "s",
+      text += fmt::format("{}: {} allowed, {} leak{}{}\n", mask_slice_name(shape, static_cast<int>(s)),
+                          mask.cells[s].count(), leaks.count(), leaks.count() == 1 ? "" : "s",
                           cells.empty() ? "" : ": " + mask_cells_text(cells, static_cast<size_t>(limit_)));
     }
     int failing = 0;
@@ -123,7 +165,7 @@ class LintCommand final : public Command {
     return {{"file", file_},
             {"shape", mask.file_shape},
             {"dtype", mask.dtype_name},
-            {"kind", mask.blocks ? "block-mask" : mask_kind_name(mask.kind)},
+            {"kind", kind_name(mask)},
             {"reading", mask.reason},
             {"queries", mask.shape.queries},
             {"keys", mask.shape.keys},
@@ -141,6 +183,12 @@ class LintCommand final : public Command {
   std::string cu_seqlens_;
   std::string kind_ = "auto";
   std::string align_ = "bottom-right";
+  double min_coverage_ = 0;
+  std::string indices_;
+  int block_size_ = 0;
+  int keys_ = 0;
+  int64_t invalid_ = -1;
+  std::string require_sorted_;
   int64_t limit_ = 16;
   bool json_ = false;
 };

@@ -3,15 +3,41 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/analysis/leaks.hpp"
 
 namespace attnscope {
+
+namespace {
+
+// Every cell with k > q: what a multi-token forward without a mask reads besides the past.
+bool reads_every_later_token(const RowRuns& dependencies) {
+  const int n = dependencies.rows();
+  for (int q = 0; q + 1 < n; ++q) {
+    const Run* runs = dependencies.row_begin(q);
+    const Run* end = dependencies.row_end(q);
+    const Run* later = std::find_if(runs, end, [&](const Run& r) { return r.end > q + 1; });
+    if (later == end || later->begin > q + 1 || later->end < n) return false;
+  }
+  return n > 1;
+}
+
+}  // namespace
 
 AuditVerdict audit_judge(const AuditResult& result, const Policy& policy) {
   AuditVerdict verdict;
   const int n = result.dependencies.empty() ? 0 : result.dependencies.front().rows();
   verdict.leaks = leaks_per_head(result.dependencies, policy_allowed_cells(policy, n));
-  for (const RowRuns& leaks : verdict.leaks) verdict.total_leaks += leaks.count();
+  for (size_t h = 0; h < verdict.leaks.size(); ++h) {
+    verdict.total_leaks += verdict.leaks[h].count();
+    if (verdict.leaks[h].count() > 0 && reads_every_later_token(result.dependencies[h]))
+      verdict.findings.push_back(
+          {"maskless-prefill", static_cast<int>(h),
+           fmt::format("{}: every output reads every later token: the multi-token forward applies "
+                       "no mask (a prefill run without its causal mask)",
+                       result.per_head ? fmt::format("head {}", h) : std::string("output"))});
+  }
   verdict.total_leaks += static_cast<int64_t>(result.cross_batch.size());
   return verdict;
 }

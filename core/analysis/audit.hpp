@@ -55,11 +55,21 @@ struct AuditResult {
   double seconds = 0;          // the whole measurement
 };
 
+// A pattern the leaks fall into that names its likely cause.
+struct AuditFinding {
+  std::string name;  // its class: maskless-prefill
+  int head = 0;      // the output head (0 without a head axis)
+  std::string text;
+};
+
 struct AuditVerdict {
   std::vector<RowRuns> leaks;  // per head: dependencies the policy forbids
   int64_t total_leaks = 0;     // same-batch leaks plus cross-batch cells
+  std::vector<AuditFinding> findings;
 };
 
+// Leaks per head, and maskless-prefill for a head whose outputs read every later token (the
+// policy forbidding some of them): the multi-token forward applied no mask.
 AuditVerdict audit_judge(const AuditResult& result, const Policy& policy);
 
 // The result crosses a pipe from the process that ran the module (app/cli/isolated_run.hpp).

@@ -89,7 +89,7 @@ BlockMask block_mask_from(const MaskTensor& dict) {
 
 std::vector<RowRuns> block_mask_cells(const BlockMask& mask, const Policy& policy, MaskAlign align) {
   const int nq = mask.shape.queries, nk = mask.shape.keys;
-  const int first = align == MaskAlign::BottomRight ? nk - nq : 0;
+  const int first = mask_first_query(mask.shape, align);
   std::vector<RowRuns> cells;
   for (size_t s = 0; s < mask.partial.size(); ++s) {
     RowRuns runs(nq, nk);
@@ -126,7 +126,7 @@ std::vector<RowRuns> block_mask_cells(const BlockMask& mask, const Policy& polic
 std::vector<MaskFinding> block_mask_findings(const BlockMask& mask, const Policy& policy,
                                              MaskAlign align) {
   const std::vector<RowRuns> cells = block_mask_cells(mask, policy, align);
-  const int first = align == MaskAlign::BottomRight ? mask.shape.keys - mask.shape.queries : 0;
+  const int first = mask_first_query(mask.shape, align);
   std::vector<MaskFinding> findings;
   for (size_t s = 0; s < cells.size(); ++s) {
     std::vector<std::string> blocks;

@@ -178,8 +178,12 @@ MaskScan mask_scan(const MaskFile& file) {
                                      file.path, shape.slice_batch(slice), shape.slice_head(slice), q, k));
       if (v != 0) run_push(nonzero, k);
       if (!is_float) continue;
-      if (v > kAdditiveBlocked) run_push(additive, k);
-      else ++scan.blocked_values;
+      if (v > kAdditiveBlocked) {
+        run_push(additive, k);
+      } else {
+        if (scan.blocked_values == 0 || v > scan.weakest_blocked) scan.weakest_blocked = v;
+        ++scan.blocked_values;
+      }
       if (v > 0) run_push(positive, k);
       if (std::isinf(v) && v < 0) scan.any_neg_inf = true;
       sum += v;

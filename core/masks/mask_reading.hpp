@@ -46,6 +46,7 @@ struct MaskScan {
   float min_value = 0, max_value = 0;
   bool any_neg_inf = false;
   int64_t blocked_values = 0;     // <= kAdditiveBlocked
+  float weakest_blocked = 0;      // the largest of those: the block a score beats first
   bool rows_sum_to_one = true;    // every row, within 1e-3
   // Per slice (batch-major), queries x keys.
   std::vector<RowRuns> nonzero;

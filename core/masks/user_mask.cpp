@@ -18,12 +18,33 @@ Policy policy_for(const UserMaskOptions& options, int keys) {
   return options.cu_seqlens.empty() ? base : policy_with_cu_seqlens(base, options.cu_seqlens, keys);
 }
 
+UserMask index_list_mask(const MaskFile& file, const UserMaskOptions& options) {
+  const IndexListOptions& indices = *options.indices;
+  UserMask mask;
+  mask.path = file.path;
+  mask.file_shape = file.shape;
+  mask.dtype_name = file.dtype_name;
+  mask.shape = index_list_shape(file, indices);
+  mask.policy = policy_for(options, mask.shape.keys);
+  mask.indices = indices.unit;
+  IndexList list = index_list_read(file, mask.shape, indices, mask.policy,
+                                   mask_first_query(mask.shape, options.align));
+  mask.reason = std::move(list.reason);
+  mask.lint = mask_lint(list.cells, mask.shape, mask.policy, options.align,
+                        "the kernel reads no key for it: its output is 0 or NaN, depending on the kernel",
+                        options.min_coverage);
+  for (MaskFinding& f : list.findings) mask.lint.findings.push_back(std::move(f));
+  mask.cells = std::move(list.cells);
+  return mask;
+}
+
 }  // namespace
 
 UserMask user_mask_read(const std::string& path, const UserMaskOptions& options) {
   UserMask mask;
   mask.path = path;
   const MaskFile file = mask_file_open(path);
+  if (options.indices) return index_list_mask(file, options);
   if (file.tensor && file.tensor->is_dict()) {
     BlockMask blocks = block_mask_from(*file.tensor);
     mask.shape = blocks.shape;
@@ -31,7 +52,8 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
     mask.policy = policy_for(options, mask.shape.keys);
     mask.reason = block_mask_reason(blocks);
     mask.cells = block_mask_cells(blocks, mask.policy, options.align);
-    mask.lint = mask_lint(mask.cells, mask.shape, mask.policy, options.align, "softmax gives NaN there");
+    mask.lint = mask_lint(mask.cells, mask.shape, mask.policy, options.align, "softmax gives NaN there",
+                          options.min_coverage);
     for (MaskFinding& f : block_mask_findings(blocks, mask.policy, options.align))
       mask.lint.findings.push_back(std::move(f));
     mask.blocks = std::move(blocks);
@@ -46,15 +68,17 @@ UserMask user_mask_read(const std::string& path, const UserMaskOptions& options)
   mask.kind = reading.kind;
   mask.reason = reading.reason;
   mask.lint = mask_lint(reading.cells, mask.shape, mask.policy, options.align,
-                        mask_empty_row_effect(scan, reading.kind));
-  mask.hints = mask_hints(scan, reading, mask.policy, options.align);
+                        mask_empty_row_effect(scan, reading.kind), options.min_coverage);
+  for (MaskFinding& f : mask_value_findings(scan, reading.kind)) mask.lint.findings.push_back(std::move(f));
+  mask.hints = mask_hints(scan, reading, mask.policy, options.align, options.min_coverage);
   mask.cells = std::move(reading.cells);
   return mask;
 }
 
 std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
                                                  const UserMaskOptions& options) {
-  using Key = std::tuple<std::string, int, std::string, std::vector<int64_t>, int>;
+  using Key = std::tuple<std::string, int, std::string, std::vector<int64_t>, int, double,
+                         std::optional<IndexListOptions>>;
   struct Entry {
     std::filesystem::file_time_type modified;
     std::shared_ptr<const UserMask> mask;
@@ -65,7 +89,7 @@ std::shared_ptr<const UserMask> user_mask_cached(const std::string& path,
   const auto modified = std::filesystem::last_write_time(path, error);
   if (error) throw InputError("mask-file: cannot open '" + path + "'; check the path");
   const Key key{path, static_cast<int>(options.kind), options.policy, options.cu_seqlens,
-                static_cast<int>(options.align)};
+                static_cast<int>(options.align), options.min_coverage, options.indices};
   {
     std::lock_guard lock(mutex);
     const auto found = cache.find(key);

@@ -1,13 +1,15 @@
 #pragma once
 // A user's mask file read end to end: the file opened (streamed when it is .npy), its values
-// read as cells, the policy it is judged against, and the lint of it. Shared by `lint` and by
-// the GUI and figures opening a mask file.
+// read as cells (or, for a sparse kernel's index list, its entries read as the mask they imply),
+// the policy it is judged against, and the lint of it. Shared by `lint` and by the GUI and
+// figures opening a mask file.
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/masks/block_mask.hpp"
+#include "core/masks/index_list.hpp"
 #include "core/masks/mask_lint.hpp"
 #include "core/scene/scene.hpp"
 
@@ -18,6 +20,8 @@ struct UserMaskOptions {
   std::string policy = "causal";
   std::vector<int64_t> cu_seqlens;  // packed sequences; empty for none
   MaskAlign align = MaskAlign::BottomRight;
+  double min_coverage = 0;  // under-coverage fails below this share of the policy's cells
+  std::optional<IndexListOptions> indices;  // read the file as an index list
 };
 
 struct UserMask {
@@ -30,6 +34,7 @@ struct UserMask {
   Policy policy;
   std::vector<RowRuns> cells;   // per slice, queries x keys
   std::optional<BlockMask> blocks;
+  std::optional<IndexUnit> indices;  // the unit of an index list
   MaskLint lint;                // findings, block findings included
   std::vector<MaskHint> hints;
 };

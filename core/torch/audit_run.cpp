@@ -12,6 +12,7 @@
 #include <mutex>
 #include <new>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -211,6 +212,26 @@ class Prober {
   at::Tensor stacked_base_;  // (copies, B, N, ...)
 };
 
+// What LibTorch 1.13 says when an archive is newer than it: an operator it lacks, or a format
+// version past its last. Either way the user's file is a module, only not one this LibTorch can
+// run, and the message says which part and the way out.
+std::optional<std::string> newer_pytorch_message(const std::string& file, const std::string& what) {
+  static const std::regex unknown_op(R"(Unknown builtin op: ([A-Za-z0-9_:.]+?)\.?\n)");
+  static const std::regex version(R"(read a PyTorch file with version (\d+), but the maximum supported version for reading is (\d+))");
+  std::smatch m;
+  if (std::regex_search(what, m, unknown_op))
+    return fmt::format("{} calls {}, an operator of a PyTorch newer than the LibTorch 1.13 that runs audits; "
+                       "attnscope adds aten::scaled_dot_product_attention only (see \"Checking your own attention "
+                       "code\" in the README): write that step with older operators and save the module again",
+                       file, m[1].str());
+  if (std::regex_search(what, m, version))
+    return fmt::format("{} is a TorchScript archive of format version {}, written by a PyTorch newer than the "
+                       "LibTorch 1.13 that runs audits (it reads versions up to {}); save the module with a PyTorch "
+                       "that writes version {} or lower",
+                       file, m[1].str(), m[2].str(), m[2].str());
+  return std::nullopt;
+}
+
 }  // namespace
 
 LoadedModule audit_load(const AuditOptions& options) {
@@ -226,10 +247,12 @@ LoadedModule audit_load(const AuditOptions& options) {
     if (std::string(e.what()).find("can't allocate memory") != std::string::npos) throw std::bad_alloc();
     // The first line says what the loader missed; the rest is LibTorch's C++ backtrace.
     const std::string what = e.what_without_backtrace();
+    if (auto newer = newer_pytorch_message(options.file, what)) throw InputError(*newer);
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
                      printable_line(what.substr(0, what.find('\n'))) +
                      "); save it with torch.jit.save(torch.jit.script(m), path)");
   } catch (const std::exception& e) {
+    if (auto newer = newer_pytorch_message(options.file, e.what())) throw InputError(*newer);
     throw InputError(options.file + " is not a TorchScript module saved by torch.jit.save (" +
                      module_message(e.what()) + "); save it with torch.jit.save(torch.jit.script(m), path)");
   }

@@ -6,6 +6,7 @@
 //    attends almost only to itself and an attention output row carries the code of the query
 //    whose result it is, through softmax, matmul and the roll back.
 #include <fmt/format.h>
+#include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/runtime/interpreter.h>
 
@@ -24,12 +25,14 @@ const std::set<std::string>& provenance_ops() {
       "roll", "view", "reshape", "transpose", "permute", "chunk", "unbind", "split", "cat",
       "stack", "index_select", "gather", "contiguous", "flatten", "unflatten", "select", "slice",
       "expand", "repeat", "flip", "narrow", "squeeze", "unsqueeze", "t", "clone", "matmul", "bmm",
-      "einsum", "baddbmm", "ConstantChunk", "ListUnpack", "TupleUnpack", "index", "movedim"};
+      "einsum", "baddbmm", "ConstantChunk", "ListUnpack", "TupleUnpack", "index", "movedim",
+      "scaled_dot_product_attention"};
   return ops;
 }
 
 bool moves_only(const std::string& kind) {
-  return kind != "matmul" && kind != "bmm" && kind != "einsum" && kind != "baddbmm";
+  return kind != "matmul" && kind != "bmm" && kind != "einsum" && kind != "baddbmm" &&
+         kind != "scaled_dot_product_attention";
 }
 
 struct Recorded {
@@ -37,7 +40,22 @@ struct Recorded {
   std::string kind;
   std::string code;
   bool moved;  // computed from the inputs by data movement alone
+  std::string explanation;  // what the op does, when its arguments say more than its name
 };
+
+// PyTorch 2's fused attention in one step: which mask it applied, read from the call's constant
+// arguments (attn_mask, is_causal; see core/torch/sdpa_operator.cpp for its semantics).
+std::string sdpa_explanation(const torch::jit::Node* node) {
+  const c10::optional<c10::IValue> mask = torch::jit::toIValue(node->input(3));
+  const c10::optional<c10::IValue> causal = torch::jit::toIValue(node->input(5));
+  const bool no_mask = mask && mask->isNone();
+  if (causal && causal->isBool() && causal->toBool())
+    return "attention (scaled_dot_product_attention): causal, aligned top-left (query i reads keys 0..i "
+           "of its own rows, whatever the number of keys)";
+  if (no_mask) return "attention (scaled_dot_product_attention): no mask, so every query reads every key";
+  return "attention (scaled_dot_product_attention): the module's attn_mask decides (bool True = attend, "
+         "float added to the scores)";
+}
 
 bool holds_tensors(const torch::jit::Value* value) {
   const auto& type = value->type();
@@ -167,7 +185,8 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
     for (torch::jit::Value* output : node->outputs()) {
       if (from_moved) moved.insert(output);
       if (output->type()->kind() == c10::TypeKind::TensorType)
-        recorded.push_back({output, kind, source_line(node), from_moved});
+        recorded.push_back({output, kind, source_line(node), from_moved,
+                            kind == "scaled_dot_product_attention" ? sdpa_explanation(node) : ""});
     }
   }
   for (const Recorded& r : recorded) graph->registerOutput(r.value);
@@ -193,13 +212,14 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
     AuditOp op{r.kind, std::vector<long>(t.sizes().begin(), t.sizes().end()), r.code, -1};
     if (provenance_ops().count(r.kind)) {
       Step step;
-      step.name = r.kind;
+      step.name = r.explanation.empty() ? r.kind : "attention";
       step.code = r.code;
       step.shape = op.shape;
       for (size_t a = 0; a < step.shape.size(); ++a) step.axes.push_back(fmt::format("d{}", a));
       bool known = r.moved && plane_decode(t, layout, false, step);
       if (!known) {
-        step.explanation = "rows hold the result of the query shown";
+        step.explanation = r.explanation.empty() ? "rows hold the result of the query shown"
+                                                 : r.explanation + "; rows hold the result of the query shown";
         known = plane_decode(queries[i].toTensor(), layout, true, step);
       } else {
         step.explanation = "rows hold the token shown";

@@ -64,9 +64,12 @@ class MaskFileVariant final : public Variant {
     const auto slice_of = [&](int head) { return mask->shape.heads == 1 ? 0 : head; };
     for (int h = 0; h < scene.heads; ++h) {
       out.masks.push_back(user_mask_square(*mask, slice_of(h)));
-      // lint's other findings about this head's slice; leaks the analysis finds itself.
-      for (const MaskFinding& f : mask->lint.findings)
-        if (f.name != "leak" && (f.slice == -1 || f.slice == slice_of(h))) out.notes.push_back({h, f.text, f.cells});
+      // lint's other findings about this head's slice; leaks the analysis finds itself. Cells
+      // the policy allows and a sparse mask blocks by design are not marked unless they fail.
+      for (const MaskFinding& f : mask->lint.findings) {
+        const bool marked = f.name != "leak" && (f.name != "under-coverage" || f.fails);
+        if (marked && (f.slice == -1 || f.slice == slice_of(h))) out.notes.push_back({h, f.text, f.cells});
+      }
     }
     if (param_flag(scene, "file-weights")) out.given_weights = AttentionWeights::open(scene_param_text(scene, "mask-file"));
     TraceBuilder t(scene);

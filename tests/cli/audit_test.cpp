@@ -83,6 +83,67 @@ TEST(Audit, RaisingModuleExitsTwoWithItsMessage) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// Modules as PyTorch 2 saves them call aten::scaled_dot_product_attention, which attnscope adds
+// to LibTorch 1.13 (tests/fixtures/modules/make_pytorch2_modules.py writes them).
+TEST(AuditPyTorch2, CausalSdpaModulesAreClean) {
+  for (const std::string name : {"sdpa_causal", "sdpa_window", "sdpa_scale", "sdpa_gqa"}) {
+    const auto r = cli({"audit", module(name), "--inputs", "q,k,v"});
+    EXPECT_EQ(r.code, 0) << name << r.out << r.err;
+    EXPECT_NE(r.out.find("no leaks"), std::string::npos) << name << r.out;
+  }
+}
+
+TEST(AuditPyTorch2, SdpaWithoutAMaskReadsEveryLaterKey) {
+  const auto r = cli({"audit", module("sdpa_maskless"), "--inputs", "q,k,v", "--json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["total_leaks"], 2 * 16 * 15 / 2);
+}
+
+// A multi-token forward that reads every later token on a row ran with no mask at all: the
+// finding names it; a module whose leaks are only some later tokens does not get it.
+TEST(AuditFindings, MasklessPrefillIsNamed) {
+  for (const std::string name : {"sdpa_maskless", "causal_dropped"}) {
+    const auto r = cli({"audit", module(name), "--inputs", name == "sdpa_maskless" ? "q,k,v" : "qkv", "--json"});
+    EXPECT_EQ(r.code, 1) << name << r.err;
+    const auto findings = nlohmann::json::parse(r.out)["findings"];
+    ASSERT_EQ(findings.size(), 2u) << name << r.out;  // both heads
+    EXPECT_EQ(findings[1]["class"], "maskless-prefill");
+    EXPECT_EQ(findings[1]["head"], 1);
+  }
+  const auto text = cli({"audit", module("sdpa_maskless"), "--inputs", "q,k,v"});
+  EXPECT_NE(text.out.find("maskless-prefill: head 0: every output reads every later token: the "
+                          "multi-token forward applies no mask (a prefill run without its causal mask)"),
+            std::string::npos)
+      << text.out;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{module("sdpa_causal"), "--inputs", "q,k,v"}, {module("s2_even_g")}, {module("s2_odd_g"), "--n", "15"},
+        {module("causal_dropped"), "--policy", "bidirectional"}}) {
+    std::vector<std::string> full = {"audit"};
+    full.insert(full.end(), args.begin(), args.end());
+    full.push_back("--json");
+    const auto r = cli(full);
+    ASSERT_NE(r.code, 2) << args[0] << r.err;
+    EXPECT_TRUE(nlohmann::json::parse(r.out)["findings"].empty()) << args[0];
+  }
+}
+
+TEST(AuditPyTorch2, AnUnknownOperatorOrANewerArchiveIsNamedInOneLine) {
+  const auto op = cli({"audit", module("sdpa_rms_norm"), "--inputs", "q,k,v"});
+  EXPECT_EQ(op.code, 2);
+  EXPECT_NE(op.err.find("sdpa_rms_norm.pt calls aten::rms_norm, an operator of a PyTorch newer than the LibTorch "
+                        "1.13"),
+            std::string::npos)
+      << op.err;
+  EXPECT_EQ(op.err.find("not a TorchScript module"), std::string::npos) << op.err;
+  EXPECT_EQ(std::count(op.err.begin(), op.err.end(), '\n'), 1) << op.err;
+  const auto version = cli({"audit", module("sdpa_version12"), "--inputs", "q,k,v"});
+  EXPECT_EQ(version.code, 2);
+  EXPECT_NE(version.err.find("is a TorchScript archive of format version 12, written by a PyTorch newer"),
+            std::string::npos)
+      << version.err;
+  EXPECT_EQ(std::count(version.err.begin(), version.err.end(), '\n'), 1) << version.err;
+}
+
 TEST(Audit, BadInputExitsTwo) {
   EXPECT_EQ(cli({"audit", module("wrong_shape")}).code, 2);
   EXPECT_EQ(cli({"audit", module("no_such_module")}).code, 2);

@@ -111,6 +111,139 @@ INSTANTIATE_TEST_SUITE_P(
         Verdict{"flex_causal_blocks.pt", {}, 0, "block-mask", 0, "FlexAttention block mask with blocks of 4x4"},
         Verdict{"flex_leak_blocks.pt", {}, 1, "block-mask", 16, "future-blocks: batch 0 head 0: 1 block holds keys the causal policy forbids: (q block 0, kv block 1, full)"}));
 
+// The field bugs of 2025-26 (README: "Bugs from the field"), each beside its fixed twin.
+const std::vector<std::string> kBlocks = {"--indices", "block", "--block-size", "4"};
+const std::vector<std::string> kDecodeBlocks = {"--indices", "block", "--block-size", "4", "--n", "10"};
+const std::vector<std::string> kTokens = {"--indices", "token"};
+
+std::vector<std::string> with(std::vector<std::string> flags, const std::vector<std::string>& more) {
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FieldBugs, LintFixture,
+    testing::Values(
+        // A decode step reading min(cache_len, W - 1) keys loses key q-3 = 12.
+        Verdict{"window_short_decode_bool.npy", kWindow4, 1, "bool", 0, "window-short-by-one: mask: 1 query reads one key fewer than the window of 4 (key q-3 is blocked)"},
+        Verdict{"window_decode_bool.npy", kWindow4, 0, "bool", 0, "clean"},
+        // Rows 3..15 each lose key q-3.
+        Verdict{"window_short_f32.pt", kWindow4, 1, "additive", 0, "window-short-by-one: batch 0 head 0: 13 queries read one key fewer"},
+        // The window missing on a local layer: 10 cells of 8 x 8 are 4 or more keys back.
+        Verdict{"sdpa_causal_bool.npy", kWindow4, 1, "bool", 10, "leak: mask: 10 cells the window:4 policy forbids"},
+        // A window of 4 on a global layer: 58 of causal's 136 cells.
+        Verdict{"global_layer_windowed_bool.npy", {}, 0, "bool", 0, "under-coverage: mask: blocks 78 of the 136 cells the causal policy allows (coverage 42.6%), e.g. (q=4, k=0)"},
+        Verdict{"global_layer_windowed_bool.npy", {"--min-coverage", "1"}, 1, "bool", 0, "(coverage 42.6%), e.g. (q=4, k=0), below --min-coverage 1"},
+        Verdict{"sdpa_causal_bool.npy", {"--min-coverage", "1"}, 0, "bool", 0, "clean"},
+        Verdict{"decode_topleft_bool.npy", {}, 1, "bool", 0, "top-left-aligned: the 1 query of 16 keys is clean only read top-left"},
+        Verdict{"decode_topleft_bool.npy", {"--align", "top-left"}, 0, "bool", 0, "clean"},
+        Verdict{"prefill_topleft_bool.npy", {}, 1, "bool", 0, "top-left-aligned: the 4 queries of 12 keys are clean only read top-left"},
+        // Queries 8..11 of a chunk without its mask read 3 + 2 + 1 later keys.
+        Verdict{"chunk_no_mask_bool.npy", {}, 1, "bool", 6, "mask: 48 allowed, 6 leaks: (q=8, k=9)"},
+        // Ring-buffer validity from the physical slot: rows 4, 8 lose 3 keys, 5, 9 two, 6, 10 one.
+        Verdict{"ring_slot_validity_bool.npy", kWindow4, 0, "bool", 0, "under-coverage: mask: blocks 12 of the 42 cells the window:4 policy allows (coverage 71.4%), e.g. (q=4, k=1)"},
+        Verdict{"ring_slot_validity_bool.npy", with(kWindow4, {"--min-coverage", "1"}), 1, "bool", 0, "1 finding, no leaks"},
+        Verdict{"ring_logical_bool.npy", with(kWindow4, {"--min-coverage", "1"}), 0, "bool", 0, "clean"},
+        // Five real tokens read three pad tokens.
+        Verdict{"left_padding_causal_bool.pt", {"--cu-seqlens", "0,3,8"}, 1, "bool", 15, "query 3 is in document 1 but key 0 is in document 0"},
+        Verdict{"left_padding_masked_bool.pt", {"--cu-seqlens", "0,3,8"}, 0, "bool", 0, "clean"},
+        Verdict{"finite_sentinel_f32.pt", {}, 1, "additive", 0, "finite-sentinel: blocked cells hold the finite value -10000: a blocked key whose score (q.k/sqrt(D)) exceeds an allowed key's by 10000 or more outweighs it"},
+        Verdict{"sentinel_1e9_f32.npy", {}, 0, "additive", 0, "clean"},
+        Verdict{"added_zero_one_f32.npy", {}, 0, "bool", 0, "float32 with values {0, 1}: read as a 0/1 mask, 1 = attend"},
+        Verdict{"added_zero_one_f32.npy", {"--kind", "additive"}, 1, "additive", 28, "no-causal-structure"},
+        // The wrapped window (tokens 6, 7 | 0, 1): 2 x 2 cells each way.
+        Verdict{"swin_shift_no_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,2,2"}, 1, "bool", 8, "mask: 32 allowed, 8 leaks"},
+        Verdict{"swin_shift_no_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,4"}, 0, "bool", 0, "clean"},
+        Verdict{"swin_shift_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,2,2"}, 0, "bool", 0, "clean"},
+        Verdict{"swin_shift_region_mask_bool.npy", {"--policy", "documents-bidirectional:4,4", "--min-coverage", "1"}, 1, "bool", 0, "under-coverage: mask: blocks 8 of the 32 cells the documents-bidirectional:4,4 policy allows (coverage 75.0%)"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    IndexLists, LintFixture,
+    testing::Values(
+        // Each query's own block holds its later keys: 6 per block of 4, as the list says.
+        Verdict{"nsa_prefill_blocks.npy", kBlocks, 1, "block-indices", 24, "int64 block indices, 3 per query: the blocks of 4 keys each query selects, -1 = padding, read as the mask they imply over 16 keys"},
+        // Queries 0..3 also read blocks 1 and 2, queries 4..7 block 2: 24 + 4 x 8 + 4 x 4.
+        Verdict{"nsa_prefill_future_blocks.npy", kBlocks, 1, "block-indices", 72, "index-future: mask: 12 entries select a block after their query, which the causal policy forbids, e.g. query 0 selects block 1 (keys 4..7)"},
+        Verdict{"nsa_prefill_zero_blocks.npy", kBlocks, 1, "block-indices", 24, "duplicate-index: mask: 8 queries list the same block more than once, e.g. query 0 lists block 0 3 times"},
+        Verdict{"nsa_decode_blocks.npy", kDecodeBlocks, 0, "block-indices", 0, "1 query at position 9 of 10 keys (bottom-right)"},
+        Verdict{"nsa_decode_pad_past_end.npy", kDecodeBlocks, 1, "block-indices", 0, "index-out-of-range: batch 0 head 0: 1 entry outside blocks 0..2 (10 keys in blocks of 4) and not the padding value -1, e.g. query 9 lists block 3"},
+        Verdict{"nsa_decode_pad_past_end.npy", with(kDecodeBlocks, {"--invalid", "3"}), 0, "block-indices", 0, "clean"},
+        Verdict{"dsa_topk_tokens.npy", kTokens, 0, "token-indices", 0, "int32 token indices, 4 per query"},
+        Verdict{"dsa_topk_nomask_tokens.npy", kTokens, 1, "token-indices", 26, "index-future: mask: 26 entries select a key after their query, which the causal policy forbids, e.g. query 0 selects key 13"},
+        Verdict{"minference_vertical_unsorted.npy", with(kTokens, {"--require-sorted", "ascending"}), 1, "token-indices", 0, "unsorted-indices: mask: 15 queries list their keys out of ascending order, which the kernel requires (--require-sorted ascending), e.g. query 1 lists 1, 0, -1"},
+        Verdict{"minference_vertical_sorted.npy", with(kTokens, {"--require-sorted", "ascending"}), 0, "token-indices", 0, "clean"},
+        Verdict{"minference_vertical_sorted.npy", with(kTokens, {"--require-sorted", "descending"}), 1, "token-indices", 0, "e.g. query 1 lists 0, 1, -1"},
+        Verdict{"packed_offset_tokens.npy", with(kTokens, kDocs), 0, "token-indices", 0, "clean"},
+        // Document 1's queries 5..8 read key 4, document 2's 9..11 key 8.
+        Verdict{"packed_offset_bug_tokens.npy", with(kTokens, kDocs), 1, "token-indices", 7, "query 5 is in document 1 but key 4 is in document 0"}));
+
+// Every finding added for the field bugs fires on its fixture and stays silent on the twin.
+struct FindingCase {
+  std::string finding;
+  std::vector<std::string> fires, silent;  // a fixture's name, then flags
+};
+
+void PrintTo(const FindingCase& c, std::ostream* os) { *os << c.finding; }
+
+class LintFindingFires : public testing::TestWithParam<FindingCase> {};
+
+std::vector<std::string> finding_classes(std::vector<std::string> args) {
+  args[0] = fixture(args[0]);
+  args.insert(args.begin(), "lint");
+  args.push_back("--json");
+  const auto r = cli(args);
+  EXPECT_NE(r.code, 2) << r.err;
+  std::vector<std::string> classes;
+  if (r.code == 2) return classes;
+  const json report = json::parse(r.out);
+  for (const auto& f : report["findings"]) classes.push_back(f["class"]);
+  return classes;
+}
+
+TEST_P(LintFindingFires, OnItsFixtureAndNotOnTheTwin) {
+  const FindingCase& c = GetParam();
+  const auto count = [&](const std::vector<std::string>& args) {
+    const auto classes = finding_classes(args);
+    return std::count(classes.begin(), classes.end(), c.finding);
+  };
+  EXPECT_GE(count(c.fires), 1) << c.fires[0];
+  EXPECT_EQ(count(c.silent), 0) << c.silent[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NewFindings, LintFindingFires,
+    testing::Values(
+        FindingCase{"window-short-by-one", {"window_short_decode_bool.npy", "--policy", "window:4"}, {"window_decode_bool.npy", "--policy", "window:4"}},
+        FindingCase{"window-short-by-one", {"window_short_f32.pt", "--policy", "window:4"}, {"hf_sliding_f32.pt", "--policy", "window:4"}},
+        // Not every blocked cell is the window's oldest key: only under-coverage.
+        FindingCase{"under-coverage", {"ring_slot_validity_bool.npy", "--policy", "window:4"}, {"ring_logical_bool.npy", "--policy", "window:4"}},
+        FindingCase{"under-coverage", {"global_layer_windowed_bool.npy"}, {"sdpa_causal_bool.npy"}},
+        FindingCase{"finite-sentinel", {"finite_sentinel_f32.pt"}, {"sentinel_1e9_f32.npy"}},
+        FindingCase{"finite-sentinel", {"finite_sentinel_f32.pt"}, {"hf_causal_f16.pt"}},
+        FindingCase{"top-left-aligned", {"decode_topleft_bool.npy"}, {"decode_step_bool.pt"}},
+        FindingCase{"top-left-aligned", {"prefill_topleft_bool.npy"}, {"prefill_chunk_bool.npy"}},
+        FindingCase{"index-future", {"nsa_prefill_future_blocks.npy", "--indices", "block", "--block-size", "4"}, {"nsa_prefill_blocks.npy", "--indices", "block", "--block-size", "4"}},
+        FindingCase{"index-future", {"dsa_topk_nomask_tokens.npy", "--indices", "token"}, {"dsa_topk_tokens.npy", "--indices", "token"}},
+        FindingCase{"duplicate-index", {"nsa_prefill_zero_blocks.npy", "--indices", "block", "--block-size", "4"}, {"nsa_prefill_blocks.npy", "--indices", "block", "--block-size", "4"}},
+        FindingCase{"index-out-of-range", {"nsa_decode_pad_past_end.npy", "--indices", "block", "--block-size", "4", "--n", "10"}, {"nsa_decode_blocks.npy", "--indices", "block", "--block-size", "4", "--n", "10"}},
+        FindingCase{"unsorted-indices", {"minference_vertical_unsorted.npy", "--indices", "token", "--require-sorted", "ascending"}, {"minference_vertical_sorted.npy", "--indices", "token", "--require-sorted", "ascending"}},
+        // Without a required order, any order is the kernel's.
+        FindingCase{"unsorted-indices", {"minference_vertical_unsorted.npy", "--indices", "token", "--require-sorted", "ascending"}, {"minference_vertical_unsorted.npy", "--indices", "token"}}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
+
+TEST(LintIndexList, FindingCellsNameTheQueryAndTheIndexAsListed) {
+  const auto r = cli({"lint", fixture("nsa_prefill_future_blocks.npy"), "--indices", "block", "--block-size", "4", "--json"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["kind"], "block-indices");
+  EXPECT_EQ(j["dtype"], "int64");
+  EXPECT_EQ(j["shape"], (json{16, 3}));
+  for (const auto& f : j["findings"])
+    if (f["class"] == "index-future") EXPECT_EQ(f["cells"][0], (json{0, 1}));
+  // A block holding the query and later keys is not after it: query 0's block 0 leaks keys 1..3.
+  EXPECT_EQ(j["per_head"][0]["leaks"][0], (json{0, 1}));
+}
+
 TEST(LintFixtureJson, FindingsCarryTheirClassAndCells) {
   const auto r = cli({"lint", fixture("hf_sliding_plus_one_f32.pt"), "--policy", "window:4", "--json"});
   ASSERT_EQ(r.code, 1);
@@ -163,6 +296,19 @@ TEST(LintFixtureBad, MalformedFilesExitTwoWithAMessage) {
       {{fixture("packed_docs_bool.pt"), "--policy", "window:0"}, "window:W needs W >= 1"},
       {{fixture("sdpa_causal_bool.pt"), "--kind", "additive"}, "--kind additive needs a float mask, but the file holds bool"},
       {{fixture("decode_step_bool.pt"), "--align", "sideways"}, "align: unknown alignment 'sideways'"},
+      // Index lists.
+      {{fixture("bad_indices_float.npy"), "--indices", "token"}, "bad_indices_float.npy holds float32; an index list holds integers"},
+      {{fixture("sdpa_causal_bool.npy"), "--indices", "token"}, "holds bool; an index list holds integers"},
+      {{fixture("nsa_prefill_blocks.npy"), "--indices", "block"}, "block-size: --indices block needs --block-size B"},
+      {{fixture("nsa_prefill_blocks.npy"), "--indices", "sideways"}, "indices: unknown unit 'sideways'"},
+      {{fixture("nsa_prefill_blocks.npy"), "--block-size", "4"}, "add --indices block or --indices token"},
+      {{fixture("nsa_prefill_blocks.npy"), "--indices", "block", "--block-size", "0"}, "block-size: give the number of keys per block"},
+      {{fixture("dsa_topk_tokens.npy"), "--indices", "token", "--block-size", "4"}, "a token list's entries are keys"},
+      {{fixture("dsa_topk_tokens.npy"), "--indices", "token", "--n", "8"}, "dsa_topk_tokens.npy has shape (16, 4); 16 queries but --n 8 keys"},
+      {{fixture("dsa_topk_tokens.npy"), "--indices", "token", "--require-sorted", "up"}, "require-sorted: unknown order 'up'"},
+      {{fixture("dsa_topk_tokens.npy"), "--indices", "token", "--kind", "bool"}, "kind: --kind reads a mask's values"},
+      {{fixture("flex_causal_blocks.pt"), "--indices", "block", "--block-size", "4"}, "holds a dict of tensors; --indices reads one integer tensor"},
+      {{fixture("sdpa_causal_bool.npy"), "--min-coverage", "2"}, "min-coverage: give a share of the policy's cells between 0 and 1"},
   };
   for (const auto& [args, message] : cases) {
     std::vector<std::string> full = {"lint"};

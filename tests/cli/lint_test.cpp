@@ -94,6 +94,30 @@ TEST(Lint, TorchSavedAdditiveMaskIsReadAsAdditive) {
   EXPECT_EQ(j["per_head"][1]["batch"], 0);
 }
 
+TEST(Lint, TorchSavedIndexListIsReadAsTheMaskItImplies) {
+  // Blocks of 2 over 6 keys, one query per row: block b starts at key 2b. Query 1 selecting
+  // block 1 (keys 2, 3) selects a block after it; query 2 selecting block 1 reads its own block,
+  // whose key 3 is a leak but not a block after the query.
+  MaskTensor t;
+  t.dtype = MaskTensor::DType::Int;
+  t.dtype_name = "int64";
+  t.shape = {1, 1, 6, 2};
+  t.values = {0, -1, 0, 1, 1, 0, 1, -1, 2, 1, 2, -1};
+  const std::string path = temp_path("attnscope_blocks.pt");
+  pt_save(t, path);
+  const auto r = cli({"lint", path, "--indices", "block", "--block-size", "2", "--json"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["kind"], "block-indices");
+  EXPECT_EQ(j["dtype"], "int64");
+  // Query 0 reads key 1 of its block, query 1 keys 2 and 3, query 2 key 3, query 4 key 5.
+  EXPECT_EQ(j["per_head"][0]["leaks"], (nlohmann::json{{0, 1}, {1, 2}, {1, 3}, {2, 3}, {4, 5}}));
+  nlohmann::json future;
+  for (const auto& f : j["findings"])
+    if (f["class"] == "index-future") future = f["cells"];
+  EXPECT_EQ(future, (nlohmann::json{{1, 1}}));
+}
+
 TEST(Lint, SoftmaxGreaterThanZeroMasksNothing) {
   // A common mistake: mask = softmax(scores) > 0 is true everywhere, since softmax is never 0.
   MaskTensor t;

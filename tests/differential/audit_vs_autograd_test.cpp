@@ -1,8 +1,10 @@
 // The audit engine against Python autograd: each module written by
-// tests/fixtures/modules/make_modules.py comes with the cells where autograd finds
+// tests/fixtures/modules/make_modules.py (and make_pytorch2_modules.py, as PyTorch 2 saves them)
+// comes with the cells where autograd finds
 // d out[b, q, h] / d input[b', k] non-zero; the engine must find exactly those.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -53,8 +55,23 @@ TEST_P(AuditVsAutograd, DependencyCellsMatch) {
 INSTANTIATE_TEST_SUITE_P(Modules, AuditVsAutograd,
                          ::testing::Values("s2_even_g", "s2_odd_g", "s2_fix_mask", "s2_roll_in_group",
                                            "s2_sequence_first", "causal_dropped", "causal", "s2_ratio",
-                                           "s2_stack1", "s2_stack2", "s2_stack3", "s2_stack7"),
+                                           "s2_stack1", "s2_stack2", "s2_stack3", "s2_stack7", "sdpa_causal",
+                                           "sdpa_window", "sdpa_scale", "sdpa_gqa", "sdpa_maskless"),
                          [](const auto& info) { return info.param; });
+
+// PyTorch 2's fused attention is one step of the module's trace, saying which mask it applied.
+TEST(AuditSteps, ScaledDotProductAttentionIsOneStepNamingItsMask) {
+  const AuditResult causal = audit("sdpa_causal");
+  const auto& steps = causal.steps.steps;
+  const auto attention = std::find_if(steps.begin(), steps.end(), [](const Step& s) { return s.name == "attention"; });
+  ASSERT_NE(attention, steps.end());
+  EXPECT_NE(attention->explanation.find("causal, aligned top-left"), std::string::npos) << attention->explanation;
+  const AuditResult maskless = audit("sdpa_maskless");
+  const auto open = std::find_if(maskless.steps.steps.begin(), maskless.steps.steps.end(),
+                                 [](const Step& s) { return s.name == "attention"; });
+  ASSERT_NE(open, maskless.steps.steps.end());
+  EXPECT_NE(open->explanation.find("no mask, so every query reads every key"), std::string::npos);
+}
 
 // Batch rows that do not read each other are probed in the same passes: two rows cost the
 // passes of one plus one check per row and draw, and give the same cells. Rows that do mix

@@ -19,3 +19,6 @@ np.save(os.path.join(out, "int8_wide.npy"), np.ones((2, 3), dtype=np.int8))
 # Format 2.0 (4-byte header length), as numpy writes for very long headers.
 with open(os.path.join(out, "version2.npy"), "wb") as f:
     np.lib.format.write_array(f, causal.astype(np.int32), version=(2, 0))
+# Index lists (lint --indices): blocks or keys per query, -1 as padding.
+np.save(os.path.join(out, "int64_block_indices.npy"), np.array([[0, -1], [0, 1], [1, 0], [2, 0]], dtype=np.int64))
+np.save(os.path.join(out, "int32_token_indices.npy"), np.array([[[0, -1, -1], [1, 0, -1], [2, 1, 5]]], dtype=np.int32))
