@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "app/gui/apply.hpp"
@@ -106,7 +107,8 @@ void file_open(AppState& state, const std::string& given) {
                         ".safetensors, .pt) and modules (.pt); this is none of them", true);
     return;
   }
-  std::vector<std::string> reasons;
+  // Why each reading failed; a file that no reader can even open says so once.
+  std::vector<std::pair<std::string, std::string>> reasons;
   auto attempt = [&](const char* as, auto make_scene, const std::string& opened) {
     try {
       edit_scene(state, make_scene());
@@ -114,7 +116,7 @@ void file_open(AppState& state, const std::string& given) {
       toast(state, "opened " + name + opened);
       return true;
     } catch (const std::exception& e) {
-      reasons.push_back(fmt::format("not {} ({})", as, e.what()));
+      reasons.emplace_back(as, e.what());
       return false;
     }
   };
@@ -127,7 +129,11 @@ void file_open(AppState& state, const std::string& given) {
   if (attempt("attention weights", [&] { return scene_with_attention_file(state.scene, path); },
               ": a model's attention weights, judged against the " + state.scene.policy + " policy"))
     return;
-  std::string why = fmt::format("{}", fmt::join(reasons, "; "));
+  const bool one_reason = std::all_of(reasons.begin(), reasons.end(),
+                                      [&](const auto& r) { return r.second == reasons.front().second; });
+  std::vector<std::string> parts;
+  for (const auto& [as, what] : reasons) parts.push_back(fmt::format("not {} ({})", as, what));
+  std::string why = one_reason ? reasons.front().second : fmt::format("{}", fmt::join(parts, "; "));
   if (kind != FileKind::MaskOrModule || !state.audit_module) {
     toast(state, "cannot open " + name + ": " + why, true);
     return;

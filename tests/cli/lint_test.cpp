@@ -152,7 +152,7 @@ TEST(Lint, BadFilesGetClearMessages) {
       {{"lint", tall}, "has shape (5, 4); 5 queries but only 4 keys"},
       {{"lint", junk}, "is not a NumPy .npy array we can read (no .npy magic)"},
       {{"lint", junk_pt}, "is not a tensor saved by torch.save"},
-      {{"lint", csv}, "is neither .npy nor .pt"},
+      {{"lint", csv}, "is not .npy, .npz, .safetensors or .pt"},
       {{"lint", temp_path("attnscope_missing.npy")}, "cannot open"},
       {{"lint", tall, "--kind", "maybe"}, "kind: unknown kind 'maybe'"},
   };
