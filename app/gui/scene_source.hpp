@@ -1,15 +1,12 @@
 #pragma once
-// Where the scene on screen comes from, in words: the scene panel and the window title say it.
+// Where the scene on screen comes from, in the window title.
 #include <string>
 
 #include "core/scene/scene.hpp"
 
 namespace attnscope {
 
-// "q, k, v from layer3.safetensors", or "q, k, v generated (seed 0)".
-std::string qkv_source_text(const Scene& scene);
-
-// "attnscope: s2, N = 16, H = 2 · q, k, v from layer3.safetensors".
+// "attnscope: s2, N = 16, H = 2 · q, k, v from layer3.safetensors" (or "· seed 0").
 std::string window_title(const Scene& scene);
 
 }  // namespace attnscope

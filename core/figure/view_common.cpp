@@ -4,6 +4,7 @@
 
 #include "core/analysis/values_window.hpp"
 #include "core/figure/views.hpp"
+#include "core/scene/qkv_file.hpp"
 #include "core/scene/scene.hpp"
 #include "core/scene/shaping_params.hpp"
 
@@ -42,7 +43,7 @@ std::string scene_summary(const Analysis& analysis) {
     else if (p.key == "shift") out += " \u00b7 shift " + signed_text(std::stoi(p.value));
     else out += " \u00b7 " + (p.flag ? p.key : p.key + "=" + p.value);
   }
-  out += fmt::format(" \u00b7 {} policy \u00b7 seed {}", s.policy, s.seed);
+  out += fmt::format(" \u00b7 {} policy \u00b7 {}", s.policy, qkv_source_text(s));
   if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
   return out;
 }

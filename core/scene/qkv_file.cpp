@@ -61,6 +61,12 @@ Scene qkv_file_sizes(Scene scene) {
   return scene;
 }
 
+std::string qkv_source_text(const Scene& scene) {
+  if (scene.qkv.empty()) return fmt::format("seed {}", scene.seed);
+  return "q, k, v from " + std::filesystem::path(scene.qkv).filename().string() +
+         (scene.layer ? fmt::format(", layer {}", *scene.layer) : "");
+}
+
 void qkv_file_check_sizes(const Scene& scene) {
   if (scene.qkv.empty()) return;
   const auto tensors = qkv_file_open(scene);

@@ -206,6 +206,9 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
   input.shape.assign(layout.shapes[0].begin(), layout.shapes[0].end());
   plane_decode(coded_inputs(layout, false, seed)[0], layout, false, input);
   result.steps.steps.push_back(input);
+  // SDPA's output is (B, H, N, D), not a token plane: its step is shown at the next op that puts the
+  // rows back in token order (the transpose after it), named and explained by the attention call.
+  const Recorded* pending_attention = nullptr;
   for (size_t i = 0; i < recorded.size(); ++i) {
     const Recorded& r = recorded[i];
     const at::Tensor t = tokens[i].toTensor();
@@ -224,7 +227,17 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
       } else {
         step.explanation = "rows hold the token shown";
       }
-      if (known && !same_plane(step, result.steps.steps.back())) result.steps.steps.push_back(std::move(step));
+      if (!known && !r.explanation.empty()) pending_attention = &r;
+      if (known && pending_attention && r.explanation.empty()) {
+        step.name = "attention";
+        step.explanation = pending_attention->explanation + "; rows hold the result of the query shown";
+        step.code = pending_attention->code;
+        pending_attention = nullptr;
+      }
+      // The attention step shows even when its rows stay in place: it is where the mask acts.
+      const bool attention = step.name == "attention";
+      if (known && (attention || !same_plane(step, result.steps.steps.back())))
+        result.steps.steps.push_back(std::move(step));
       if (known) op.step = static_cast<int>(result.steps.steps.size()) - 1;
     }
     if (r.value == output) result.output_step = op.step;

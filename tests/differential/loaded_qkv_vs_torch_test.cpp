@@ -1,6 +1,6 @@
 // Data-dependent variants on a user's q, k, v (--qkv): topk and h2o keep the keys the LibTorch
 // transcription of their papers' code keeps (torch.topk, H2OKVCache_LayerWise) on the same
-// tensors read from the file, and every weight agrees; grouped key/value heads included.
+// tensors read from the file, and every weight agrees.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -42,12 +42,14 @@ TEST_P(LoadedQkvVsTorch, KeptKeysAndWeightsAgree) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, LoadedQkvVsTorch,
-                         testing::Values(LoadedCase{"qkv_f32.npz", "topk", {{"topk", "3"}}},
-                                         LoadedCase{"qkv_gqa_f32.safetensors", "topk", {{"topk", "2"}}},
-                                         LoadedCase{"qkv_f32.npz", "h2o", {{"hh", "2"}, {"recent", "2"}}},
-                                         LoadedCase{"qkv_gqa_f32.safetensors", "h2o", {{"hh", "1"}, {"recent", "2"}}}),
+                         // One batch row: topk and h2o choose per sequence.
+                         testing::Values(LoadedCase{"qkv_rank3_f32.npz", "topk", {{"topk", "3"}}},
+                                         LoadedCase{"qkv_rank3_f32.npz", "topk", {{"topk", "2"}}},
+                                         LoadedCase{"qkv_rank3_f32.npz", "h2o", {{"hh", "2"}, {"recent", "2"}}},
+                                         LoadedCase{"qkv_rank3_f32.npz", "h2o", {{"hh", "1"}, {"recent", "2"}}}),
                          [](const auto& info) {
-                           std::string name = info.param.variant + "_" + info.param.file;
+                           std::string name = info.param.variant;
+                           for (const auto& [key, value] : info.param.params) name += "_" + key + value;
                            for (char& ch : name)
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return name;
