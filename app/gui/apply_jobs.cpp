@@ -41,6 +41,23 @@ class JobProgress {
   ProgressScope scope_;
 };
 
+// A view's weights computed on a worker: `compute` fills `ready`; a cancel or a failure leaves
+// its reason in `ready.error` instead ("cancelled"), so the view says why rather than asking again.
+template <typename Ready, typename Compute>
+std::future<Action> weights_job_run(std::shared_ptr<JobControl> control, Ready ready, Compute compute) {
+  return std::async(std::launch::async, [control = std::move(control), ready = std::move(ready), compute]() mutable -> Action {
+    try {
+      const JobProgress progress(control);
+      compute(ready);
+    } catch (const AnalysisCancelled&) {
+      ready.error = "cancelled";
+    } catch (const std::exception& e) {
+      ready.error = e.what();
+    }
+    return ready;
+  });
+}
+
 // Whether the views show `analysis`: the current one, or one of the compare view's.
 bool analysis_shown(const AppState& state, const Analysis* analysis) {
   if (analysis == nullptr) return false;
@@ -149,19 +166,12 @@ void zoom_weights_start(AppState& state, const ZoomWindow& window) {
   Job job = job_new(JobKind::ZoomWeights, fmt::format("weights on screen, head {}", window.head));
   job.analysis = state.analysis;
   job.window = window;
-  job.result = std::async(std::launch::async, [analysis = state.analysis, w = window, control = job.control]() -> Action {
-    action::ZoomWeightsReady ready{analysis, w, nullptr, {}};
-    try {
-      const JobProgress progress(control);
-      ready.values = std::make_shared<ValuesWindow>(
-          values_window(*analysis, 0, w.head, w.row_begin, w.row_end, w.key_begin, w.key_end));
-    } catch (const AnalysisCancelled&) {
-      ready.error = "cancelled";
-    } catch (const std::exception& e) {
-      ready.error = e.what();
-    }
-    return ready;
-  });
+  job.result = weights_job_run(job.control, action::ZoomWeightsReady{state.analysis, window, nullptr, {}},
+                               [](action::ZoomWeightsReady& ready) {
+                                 const ZoomWindow& w = ready.window;
+                                 ready.values = std::make_shared<ValuesWindow>(values_window(
+                                     *ready.analysis, 0, w.head, w.row_begin, w.row_end, w.key_begin, w.key_end));
+                               });
   state.jobs.push_back(std::move(job));
 }
 
@@ -182,19 +192,13 @@ void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights&
   Job job = job_new(JobKind::HeatmapWeights, fmt::format("weights of head {}{}", a.key.head, of));
   job.analysis = a.analysis;
   job.heatmap = a.key;
-  job.result = std::async(std::launch::async, [a, control = job.control]() -> Action {
-    action::HeatmapWeightsReady ready{a.analysis, a.key, nullptr, {}};
-    try {
-      const JobProgress progress(control);
-      ready.image = std::make_shared<const HeatmapImage>(
-          heatmap_image_build(*a.analysis, a.key.head, a.key.coords, a.key.vmax, kMaxHeatmapTexels, StepCells::Weights));
-    } catch (const AnalysisCancelled&) {
-      ready.error = "cancelled";
-    } catch (const std::exception& e) {
-      ready.error = e.what();
-    }
-    return ready;
-  });
+  job.result = weights_job_run(job.control, action::HeatmapWeightsReady{a.analysis, a.key, nullptr, {}},
+                               [](action::HeatmapWeightsReady& ready) {
+                                 const HeatmapWeightsKey& key = ready.key;
+                                 ready.image = std::make_shared<const HeatmapImage>(heatmap_image_build(
+                                     *ready.analysis, key.head, key.coords, key.vmax, kMaxHeatmapTexels,
+                                     StepCells::Weights));
+                               });
   state.jobs.push_back(std::move(job));
 }
 

@@ -54,17 +54,23 @@ float positional(int token, int i, int d) {
   return static_cast<float>((i % 2 == 0 ? std::sin(token * rate) : std::cos(token * rate)) * scale);
 }
 
+// Zeroed q, k, v of the scene's B, N and D for `heads` heads.
+Qkv qkv_sized(const Scene& scene, int heads) {
+  Qkv qkv;
+  qkv.batch = scene.batch;
+  qkv.n = scene.n;
+  qkv.heads = heads;
+  qkv.d = scene.d;
+  qkv.data.resize(static_cast<size_t>(scene.batch) * scene.n * 3 * heads * scene.d);
+  return qkv;
+}
+
 }  // namespace
 
 Qkv qkv_generate(const Scene& scene) { return qkv_generate_heads(scene, 0, scene.heads); }
 
 Qkv qkv_generate_heads(const Scene& scene, int head_begin, int head_end) {
-  Qkv qkv;
-  qkv.batch = scene.batch;
-  qkv.n = scene.n;
-  qkv.heads = head_end - head_begin;
-  qkv.d = scene.d;
-  qkv.data.resize(static_cast<size_t>(scene.batch) * scene.n * 3 * qkv.heads * scene.d);
+  Qkv qkv = qkv_sized(scene, head_end - head_begin);
   // The positional part depends only on (token, i): one table row per token, reused by q and k.
   std::vector<float> bias(qkv.d);
   Gaussian gaussian(scene.seed);
@@ -89,12 +95,7 @@ Qkv qkv_of_scene(const Scene& scene) { return qkv_of_scene_heads(scene, 0, scene
 Qkv qkv_of_scene_heads(const Scene& scene, int head_begin, int head_end) {
   if (scene.qkv.empty()) return qkv_generate_heads(scene, head_begin, head_end);
   const auto tensors = qkv_file_open(scene);
-  Qkv qkv;
-  qkv.batch = scene.batch;
-  qkv.n = scene.n;
-  qkv.heads = head_end - head_begin;
-  qkv.d = scene.d;
-  qkv.data.resize(static_cast<size_t>(qkv.batch) * qkv.n * 3 * qkv.heads * qkv.d);
+  Qkv qkv = qkv_sized(scene, head_end - head_begin);
   for (int b = 0; b < qkv.batch; ++b)
     for (int h = head_begin; h < head_end; ++h) {
       const QkvHead head = tensors->head(b, h);
