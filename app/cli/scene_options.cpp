@@ -126,11 +126,10 @@ Scene SceneOptions::scene() const {
   if (given("layer")) scene.layer = as_int("layer");
   if (!scene.qkv.empty() && (given("qkv") || given("qkv-key") || given("qkv-layout") || given("layer"))) {
     // The file's sizes, unless a flag states one: then validation names both if they differ.
-    const Scene sized = qkv_file_sizes(scene);
-    if (!given("n")) scene.n = sized.n;
-    if (!given("heads")) scene.heads = sized.heads;
-    if (!given("d")) scene.d = sized.d;
-    if (!given("batch")) scene.batch = sized.batch;
+    std::set<std::string> stated;
+    for (const char* key : {"n", "heads", "d", "batch"})
+      if (given(key)) stated.insert(key);
+    scene = qkv_file_sizes(std::move(scene), stated);
   }
   if (given("compare")) {
     scene.compare.clear();

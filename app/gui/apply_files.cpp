@@ -58,16 +58,6 @@ void module_opened(AppState& state, const action::AnalysisReady& a) {
 
 namespace {
 
-// A tensor file as the scene's q, k, v: the scene keeps its variant and parameters and takes the
-// file's sizes. Throws what the reader says when the file holds no q, k, v.
-Scene scene_with_qkv_file(Scene scene, const std::string& path) {
-  scene.qkv = path;
-  scene.qkv_key.clear();
-  scene.qkv_layout.clear();
-  scene.layer.reset();
-  return qkv_file_sizes(scene);
-}
-
 // A tensor file as a model's attention weights, drawn by the file variant.
 Scene scene_with_attention_file(Scene scene, const std::string& path) {
   scene.params["mask-kind"] = "weights";
@@ -124,7 +114,7 @@ void file_open(AppState& state, const std::string& given) {
       attempt("a mask", [&] { return scene_for_mask_file(state.scene, path); },
               ", judged against the " + state.scene.policy + " policy"))
     return;
-  if (attempt("q, k, v", [&] { return scene_with_qkv_file(state.scene, path); }, ": its q, k, v replace the generated ones"))
+  if (attempt("q, k, v", [&] { return qkv_file_use(state.scene, path); }, ": its q, k, v replace the generated ones"))
     return;
   if (attempt("attention weights", [&] { return scene_with_attention_file(state.scene, path); },
               ": a model's attention weights, judged against the " + state.scene.policy + " policy"))

@@ -163,10 +163,7 @@ void view_scene(ViewContext& ctx) {
       }
     }
     if (ImGui::Button("use generated q, k, v")) {
-      scene.qkv.clear();
-      scene.qkv_key.clear();
-      scene.qkv_layout.clear();
-      scene.layer.reset();
+      scene = qkv_file_drop(std::move(scene));
       changed = true;
     }
   }

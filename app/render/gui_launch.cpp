@@ -262,7 +262,7 @@ int gui_launch(const GuiRequest& request) {
         for (const Action& a : jobs_poll(state)) apply(state, a);
       for (const std::string& path : std::exchange(events.dropped, {})) apply(state, action::OpenFile{path});
       if (style != state.view.theme()) ui_style_apply(*(style = state.view.theme()));
-      if (title != window_title(state.scene)) glfwSetWindowTitle(raw, (title = window_title(state.scene)).c_str());
+      if (std::string now = window_title(state.scene); now != title) glfwSetWindowTitle(raw, (title = now).c_str());
       if (fullscreen != state.view.fullscreen) set_fullscreen(raw, fullscreen = state.view.fullscreen, width, height);
 
       ImGui_ImplOpenGL3_NewFrame();

@@ -51,13 +51,27 @@ std::shared_ptr<const QkvTensors> qkv_file_open(const Scene& scene) {
   return it->second.tensors;
 }
 
-Scene qkv_file_sizes(Scene scene) {
+Scene qkv_file_sizes(Scene scene, const std::set<std::string>& stated) {
   if (scene.qkv.empty()) return scene;
   const auto tensors = qkv_file_open(scene);
-  scene.n = tensors->n();
-  scene.heads = tensors->heads();
-  scene.d = tensors->d();
-  scene.batch = tensors->batch();
+  if (!stated.count("n")) scene.n = tensors->n();
+  if (!stated.count("heads")) scene.heads = tensors->heads();
+  if (!stated.count("d")) scene.d = tensors->d();
+  if (!stated.count("batch")) scene.batch = tensors->batch();
+  return scene;
+}
+
+Scene qkv_file_use(Scene scene, const std::string& path) {
+  scene = qkv_file_drop(std::move(scene));
+  scene.qkv = path;
+  return qkv_file_sizes(std::move(scene));
+}
+
+Scene qkv_file_drop(Scene scene) {
+  scene.qkv.clear();
+  scene.qkv_key.clear();
+  scene.qkv_layout.clear();
+  scene.layer.reset();
   return scene;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "core/base/atomic_file.hpp"
@@ -286,11 +287,10 @@ Scene scene_load(const std::string& path) {
   if (!scene.qkv.empty()) {
     if (std::filesystem::path(scene.qkv).is_relative()) scene.qkv = (folder / scene.qkv).lexically_normal().string();
     // The sizes the file does not state come from its q, k, v.
-    const Scene sized = qkv_file_sizes(scene);
-    if (!j.contains("n")) scene.n = sized.n;
-    if (!j.contains("heads")) scene.heads = sized.heads;
-    if (!j.contains("d")) scene.d = sized.d;
-    if (!j.contains("batch")) scene.batch = sized.batch;
+    std::set<std::string> stated;
+    for (const char* key : {"n", "heads", "d", "batch"})
+      if (j.contains(key)) stated.insert(key);
+    scene = qkv_file_sizes(std::move(scene), stated);
   }
   return scene;
 }
