@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/scene_source.hpp"
@@ -152,9 +153,16 @@ void view_scene(ViewContext& ctx) {
     if (edit_int(ctx, "seed", "seed", seed, 1) && seed >= 0) scene.seed = static_cast<uint64_t>(seed), changed = true;
   } else {
     // The user's q, k, v replace the generator (and its seed) until switched back.
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextUnformatted(qkv_source_text(scene).c_str());
-    ImGui::PopTextWrapPos();
+    // The file's name on a line of its own, never wrapped inside (it would read as two names):
+    // too wide, it loses its middle; the tooltip says it whole.
+    ImGui::TextUnformatted("q, k, v from");
+    std::string name = std::filesystem::path(scene.qkv).filename().string();
+    const float width = ImGui::GetContentRegionAvail().x;
+    for (size_t keep = name.size(); ImGui::CalcTextSize(name.c_str()).x > width && keep > 4; --keep) {
+      const std::string whole = std::filesystem::path(scene.qkv).filename().string();
+      name = whole.substr(0, keep / 2) + "\u2026" + whole.substr(whole.size() - (keep - keep / 2));
+    }
+    ImGui::TextUnformatted(name.c_str());
     if (ImGui::IsItemHovered()) {
       try {
         ImGui::SetTooltip("%s", qkv_file_open(scene)->description().c_str());
