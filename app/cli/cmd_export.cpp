@@ -41,6 +41,9 @@ class ExportCommand final : public SceneCommand {
     own("--tween", command_->add_option("--tween", tween_, "GIF: in-between frames where tokens move; default 4, 0 for none"));
     own("--rows", command_->add_option("--rows", rows_, "heatmap: only queries first:end, e.g. 65536:65600 (weights computed for them alone)"));
     own("--keys", command_->add_option("--keys", keys_, "heatmap: only keys first:end, e.g. 49152:49216"));
+    own("--tokens", command_->add_option("--tokens", tokens_,
+                                         "heatmap and compare: each token's text beside its number, from a JSON list "
+                                         "of strings or a file of one token per line"));
     own("--from", command_->add_option("--from", from_, "redraw the figure embedded in a file written by export"));
     command_->add_option("--audit", audit_,
                          "draw a TorchScript module's dependency maps and steps ('attnscope audit')");
@@ -85,6 +88,7 @@ class ExportCommand final : public SceneCommand {
       const AuditOptions audit = audit_options(scene, audit_, inputs_);
       result = audit_analysis(audit_measure(audit, {}, false), audit, scene);
     }
+    token_text_check(options.token_text, result->n());
     if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
     {
       // Drawing a matrix of 10⁹ cells takes seconds: progress, and Ctrl-C before the file is written.
@@ -121,6 +125,7 @@ class ExportCommand final : public SceneCommand {
     if (given("--tween")) o.gif_tween_frames = tween_;
     if (given("--rows")) o.rows = token_range_parse(rows_, "rows");
     if (given("--keys")) o.keys = token_range_parse(keys_, "keys");
+    if (given("--tokens")) o.token_text = token_text_read(tokens_);
     if (o.dpi <= 0 && given("--dpi")) throw SceneError("dpi: give a positive number of pixels per inch");
     if (o.gif_frame_ms < 10 || o.gif_hold_ms < 10)
       throw SceneError("frame-ms: GIF frames last at least 10 ms; use --frame-ms/--hold-ms >= 10");
@@ -153,7 +158,7 @@ class ExportCommand final : public SceneCommand {
     return k;
   }
 
-  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_;
+  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_, tokens_;
   int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;

@@ -8,6 +8,7 @@
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/scene/token_text.hpp"
 
 namespace attnscope {
 
@@ -52,6 +53,9 @@ class GuiCommand final : public Command {
     command_->add_option("--audit", audit_,
                          "open a TorchScript module's dependency maps and steps ('attnscope audit')");
     command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
+    command_->add_option("--tokens", tokens_,
+                         "each token's text on the heatmaps' axes and in the inspector: a JSON list of strings "
+                         "or a file of one token per line");
   }
   int run(std::ostream&, std::ostream& err) override {
     if (!launcher_) {
@@ -73,6 +77,10 @@ class GuiCommand final : public Command {
                          cell.size() == 3 ? static_cast<int>(cell[2]) : kZoomToSpan};
     }
     request.scene_given = scene_options_.any_given();
+    if (!tokens_.empty()) {
+      request.token_text = token_text_read(tokens_);
+      if (request.scene_given) token_text_check(request.token_text, request.scene.n);
+    }
     request.audit_module = [inputs = inputs_](const Scene& sizes, const std::string& path,
                                               const std::function<void(double)>& progress) {
       const AuditOptions options = audit_options(sizes, path, inputs);
@@ -90,7 +98,7 @@ class GuiCommand final : public Command {
   GuiLauncher launcher_;
   SceneOptions scene_options_;
   GuiRequest request_;
-  std::string audit_, inputs_, zoom_to_;
+  std::string audit_, inputs_, zoom_to_, tokens_;
   std::string size_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/scene/token_text.hpp"
 
 namespace attnscope {
 
@@ -32,6 +33,7 @@ struct GuiRequest {
   std::optional<ZoomTo> zoom_to;
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
   ModuleAuditor audit_module;  // how File > Open opens a module
+  TokenText token_text;        // --tokens: each token's text on the axes and in the inspector
 };
 
 // Returns the process exit code.

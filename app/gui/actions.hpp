@@ -11,6 +11,7 @@
 #include "core/analysis/analysis.hpp"
 #include "core/analysis/values_window.hpp"
 #include "core/presentation/colormap.hpp"
+#include "core/scene/token_text.hpp"
 
 namespace attnscope {
 
@@ -73,6 +74,9 @@ struct SetTheme { ThemeName theme = ThemeName::Light; };  // the desk theme: lig
 // Opens a scene (.json); masks (.npy, .pt) and modules (.pt) get a message until the GUI reads
 // them. From the file browser, the recent-files menu and files dropped on the window.
 struct OpenFile { std::string path; };
+// Each token's text beside its number on the heatmaps' axes and in the inspector (empty: numbers
+// only), from a tokens file (--tokens, File > Open of a .txt or a JSON list).
+struct SetTokenText { TokenText text; };
 struct BrowseFolder { std::string folder; };  // opens the browser there (empty: where it was, else the working folder)
 struct BrowseFilter { std::string extension; };
 struct CloseBrowser {};
@@ -138,7 +142,7 @@ using Action = std::variant<
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
     action::SetSpeed, action::SetCompare, action::ToggleCompare, action::SetCompareHead,
     action::ToggleCost, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
-    action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile,
+    action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile, action::SetTokenText,
     action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,

@@ -63,6 +63,15 @@ bool AppState::jobs_running(JobKind kind) const {
   return std::any_of(jobs.begin(), jobs.end(), [&](const Job& job) { return job.kind == kind; });
 }
 
+bool AppState::token_text_on() const {
+  return analysis && static_cast<int>(token_text.tokens.size()) == analysis->n();
+}
+
+std::string AppState::token_label(int t, int max_chars) const {
+  if (!token_text_on() || t < 0 || t >= analysis->n()) return "";
+  return token_text_shown(token_text.tokens[t], max_chars);
+}
+
 const Step* AppState::current_step() const {
   if (!analysis || analysis->trace().steps.empty()) return nullptr;
   const auto& steps = analysis->trace().steps;

@@ -176,6 +176,9 @@ struct AppState {
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
   ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
+  TokenText token_text;        // the user's text of each token; shown while it has one per token
+  static constexpr int kTokenLabelChars = 10;  // the longest token text on an axis
+  int token_text_widest = 0;  // characters of the widest axis label of `token_text`
 
   const Step* current_step() const;
   // What step `index` shows under its title (null when there is no such step).
@@ -189,6 +192,10 @@ struct AppState {
   bool jobs_running(JobKind kind) const;
   // The hovered cell, else the pinned one.
   std::optional<Cell> focus() const { return hover ? hover : pinned; }
+  // Whether the user's token text labels the views: it has one token per token of the analysis.
+  bool token_text_on() const;
+  // Token `t`'s text as labels show it (at most `max_chars` characters), or "" without token text.
+  std::string token_label(int t, int max_chars = 12) const;
 };
 
 uint64_t scene_hash(const Scene& scene);

@@ -183,6 +183,10 @@ void apply(AppState& state, Action action) {
             if (a.theme != ThemeName::HighContrast) state.view.desk_theme = a.theme;  // that one is classroom mode
           },
           [&](const action::OpenFile& a) { file_open(state, a.path); },
+          [&](const action::SetTokenText& a) {
+            state.token_text = a.text;
+            state.token_text_widest = token_text_widest(a.text, AppState::kTokenLabelChars);
+          },
           [&](const action::BrowseFolder& a) { browse_folder(state, a.folder); },
           [&](const action::BrowseFilter& a) { browse_filter(state, a.extension); },
           [&](const action::CloseBrowser&) { state.browser.open = false; },

@@ -1,16 +1,18 @@
-// File > Open for apply(): scenes, masks, q, k, v, attention weights and modules by what the file holds, the file browser's
+// File > Open for apply(): scenes, masks, q, k, v, attention weights, modules and tokens by what the file holds, the file browser's
 // folder listing, and an audited module's scene becoming the current one.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "app/gui/apply.hpp"
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/file_browser.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/token_text.hpp"
 
 namespace attnscope::apply_parts {
 
@@ -65,6 +67,33 @@ Scene scene_with_attention_file(Scene scene, const std::string& path) {
   return scene_for_mask_file(std::move(scene), path);
 }
 
+// A .json file holding a list (of token strings) rather than an object (a scene).
+bool tokens_json(const std::string& path) {
+  std::ifstream in(path);
+  char first = 0;
+  in >> first;  // skips white space
+  return first == '[';
+}
+
+// The tokens' text labels the axes and the inspector; a count that is not the scene's N is said
+// at once (the text stays, shown again once N matches).
+void tokens_open(AppState& state, const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  try {
+    TokenText text = token_text_read(path);
+    const size_t count = text.tokens.size();
+    attnscope::apply(state, action::SetTokenText{std::move(text)});
+    recent_add(state.recent.masks, path);
+    if (static_cast<int>(count) == state.scene.n)
+      toast(state, fmt::format("opened {}: the text of {} tokens on the axes and in the inspector", name, count));
+    else
+      toast(state, fmt::format("opened {}: {} token{}, but the scene has N = {}; their text shows when N is {}", name,
+                               count, count == 1 ? "" : "s", state.scene.n, count), true);
+  } catch (const std::exception& e) {
+    toast(state, "cannot open " + name + ": " + e.what(), true);
+  }
+}
+
 }  // namespace
 
 // Scenes open as an edit (undo returns to the previous one); a file that cannot be read leaves
@@ -81,7 +110,7 @@ void file_open(AppState& state, const std::string& given) {
   }
   const std::string name = fs::path(path).filename().string();
   const FileKind kind = file_kind(path);
-  if (kind == FileKind::Scene) {
+  if (kind == FileKind::Scene && !tokens_json(path)) {
     try {
       Scene scene = scene_load(path);
       edit_scene(state, std::move(scene));
@@ -92,9 +121,13 @@ void file_open(AppState& state, const std::string& given) {
     }
     return;
   }
+  if (kind == FileKind::Scene || kind == FileKind::Tokens) {
+    tokens_open(state, path);
+    return;
+  }
   if (kind == FileKind::Unknown) {
     toast(state, name + ": attnscope opens scenes (.json), masks, q, k, v and attention weights (.npy, .npz, "
-                        ".safetensors, .pt) and modules (.pt); this is none of them", true);
+                        ".safetensors, .pt), modules (.pt) and tokens (.txt, or a .json list); this is none of them", true);
     return;
   }
   // Why each reading failed; a file that no reader can even open says so once.

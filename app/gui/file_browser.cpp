@@ -11,11 +11,12 @@ FileKind file_kind(const std::string& path) {
   if (ext == ".npy") return FileKind::Mask;
   if (ext == ".pt" || ext == ".pth") return FileKind::MaskOrModule;
   if (ext == ".npz" || ext == ".safetensors") return FileKind::Tensors;
+  if (ext == ".txt") return FileKind::Tokens;
   return FileKind::Unknown;
 }
 
 const std::vector<std::string>& browser_extensions() {
-  static const std::vector<std::string> extensions{".json", ".npy", ".pt", ".npz", ".safetensors"};
+  static const std::vector<std::string> extensions{".json", ".npy", ".pt", ".npz", ".safetensors", ".txt"};
   return extensions;
 }
 

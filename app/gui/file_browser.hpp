@@ -7,7 +7,7 @@
 
 namespace attnscope {
 
-enum class FileKind { Scene, Mask, MaskOrModule, Tensors, Unknown };
+enum class FileKind { Scene, Mask, MaskOrModule, Tensors, Tokens, Unknown };
 
 // By extension: .json scene; .npy a mask (or a packed q, k, v, or attention weights); .pt/.pth
 // the same or a TorchScript module; .npz/.safetensors q, k, v (or attention weights).

@@ -115,14 +115,26 @@ int tick_step(float cell, float min_pixels) {
   return step;
 }
 
+// The width of the token text left of the row numbers, its gap included; 0 without text.
+float row_text_width(const ViewContext& ctx) {
+  if (!ctx.state.token_text_on()) return 0.f;
+  ImGui::PushFont(ctx.mono());
+  const float w = ImGui::CalcTextSize("M").x * ctx.state.token_text_widest;
+  ImGui::PopFont();
+  return w + ctx.mono()->FontSize * 0.6f;
+}
+
 }  // namespace
 
-float heatmap_widget_top(const ViewContext& ctx) { return ctx.body()->FontSize * 1.4f + ctx.mono()->FontSize * 1.2f; }
+// With token text, a second line above the column numbers holds the columns' text.
+float heatmap_widget_top(const ViewContext& ctx) {
+  return ctx.body()->FontSize * 1.4f + ctx.mono()->FontSize * (ctx.state.token_text_on() ? 2.4f : 1.2f);
+}
 float heatmap_widget_left(const ViewContext& ctx, int n) {
   ImGui::PushFont(ctx.mono());
   const float w = ImGui::CalcTextSize(digits_grouped(std::max(n - 1, 99)).c_str()).x;
   ImGui::PopFont();
-  return w + ctx.mono()->FontSize * 0.6f;
+  return w + ctx.mono()->FontSize * 0.6f + row_text_width(ctx);
 }
 
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
@@ -189,6 +201,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   ImGui::PushFont(ctx.mono());
   const ImU32 axis = ImGui::GetColorU32(ImGuiCol_Text);
   const float label_w = ImGui::CalcTextSize(digits_grouped(v.n - 1).c_str()).x;
+  const float char_w = ImGui::CalcTextSize("M").x;
   const int col_step = tick_step(v.cell, label_w + ctx.mono()->FontSize * 0.6f);
   const int row_step = tick_step(v.cell, ImGui::GetTextLineHeight() * 1.1f);
   const int span = static_cast<int>(std::ceil(v.n / zoom)) + 1;
@@ -196,16 +209,31 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   for (int p = (static_cast<int>(v.first_col) / col_step) * col_step; p < v.first_col + span && p < v.n; p += col_step) {
     const float centre = v.cell_min(0, p).x + v.cell * 0.5f;
     if (centre < v.m0.x || centre > v.m1.x) continue;
-    const std::string label = digits_grouped(token_at(a, w.head, coords, p));
+    const int token = token_at(a, w.head, coords, p);
+    const std::string label = digits_grouped(token);
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     list->AddText({centre - size.x * 0.5f, v.m0.y - size.y - 2.f}, axis, label.c_str());
+    // The column's text above its number, cut to the column's width.
+    const int fit_chars = static_cast<int>((col_step * v.cell - 0.5f * char_w) / char_w);
+    if (const std::string text = ctx.state.token_label(token, std::min(fit_chars, AppState::kTokenLabelChars));
+        fit_chars >= 2 && !text.empty()) {
+      const float text_w = ImGui::CalcTextSize(text.c_str()).x;
+      list->AddText({centre - text_w * 0.5f, v.m0.y - 2.f * size.y - 4.f}, axis, text.c_str());
+    }
   }
   for (int p = (static_cast<int>(v.first_row) / row_step) * row_step; p < v.first_row + span && p < v.n; p += row_step) {
     const float centre = v.cell_min(p, 0).y + v.cell * 0.5f;
     if (centre < v.m0.y || centre > v.m1.y) continue;
-    const std::string label = digits_grouped(token_at(a, w.head, coords, p));
+    const int token = token_at(a, w.head, coords, p);
+    const std::string label = digits_grouped(token);
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     list->AddText({v.m0.x - size.x - 4.f, centre - size.y * 0.5f}, axis, label.c_str());
+    // The row's text left of the numbers, right-aligned in its own column.
+    if (const std::string text = ctx.state.token_label(token, AppState::kTokenLabelChars); !text.empty()) {
+      const float text_w = ImGui::CalcTextSize(text.c_str()).x;
+      list->AddText({v.m0.x - label_w - 4.f - ctx.mono()->FontSize * 0.6f - text_w, centre - size.y * 0.5f}, axis,
+                    text.c_str());
+    }
   }
   list->PopClipRect();
   ImGui::PopFont();

@@ -40,6 +40,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
   apply(state, action::SetColormap{settings.colormap});
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
   if (request.compare_view) apply(state, action::SetCompare{true, {}});
+  apply(state, action::SetTokenText{request.token_text});
 }
 
 Settings settings_from_state(const AppState& state, int width, int height) {

@@ -25,4 +25,11 @@ std::string text_fit_lines(const std::string& text, float width, int max_lines) 
   return lo == 0 ? "\u2026" : text.substr(0, spaces[lo - 1]) + " \u2026";
 }
 
+std::string text_fit_name(const std::string& name, float width) {
+  std::string fitted = name;
+  for (size_t keep = name.size(); ImGui::CalcTextSize(fitted.c_str()).x > width && keep > 4; --keep)
+    fitted = name.substr(0, keep / 2) + "\u2026" + name.substr(name.size() - (keep - keep / 2));
+  return fitted;
+}
+
 }  // namespace attnscope

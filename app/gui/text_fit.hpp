@@ -6,5 +6,8 @@
 namespace attnscope {
 
 std::string text_fit_lines(const std::string& text, float width, int max_lines);
+// A file name on one line: too wide, it loses its middle (an ellipsis in its place), never its
+// ends, which tell files apart.
+std::string text_fit_name(const std::string& name, float width);
 
 }  // namespace attnscope

@@ -8,9 +8,10 @@ namespace attnscope {
 
 namespace {
 
-// Latin, Greek, and the punctuation, arrows and maths the step explanations use (→, ×, √, ≤, ᵀ).
-const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x206F,
-                                0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF, 0};
+// Latin, Greek, and the punctuation, arrows and maths the step explanations use (→, ×, √, ≤, ᵀ),
+// and the marks token text uses for spaces and line breaks (␣, ↵).
+const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x206F, 0x2070, 0x209F,
+                                0x2190, 0x21FF, 0x2200, 0x22FF, 0x2400, 0x243F, 0x2500, 0x25FF, 0};
 
 ImFont* add(ImGuiIO& io, std::string_view ttf, float pixels) {
   ImFontConfig config;

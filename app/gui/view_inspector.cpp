@@ -29,6 +29,13 @@ std::string why(const Analysis& a, const Cell& c) {
   return "masked by the variant, although the policy would allow it.";
 }
 
+// "query 5" or, with token text, "query 5 "cat"".
+std::string token_named(const AppState& state, const char* role, int t) {
+  const std::string text = state.token_label(t);
+  return text.empty() ? fmt::format("{} {}", role, digits_grouped(t))
+                      : fmt::format("{} {} \u201c{}\u201d", role, digits_grouped(t), text);
+}
+
 // The hovered or pinned cell, or a hint when there is none.
 std::optional<Cell> focus_or_hint(const AppState& state) {
   const auto focus = state.focus();
@@ -52,8 +59,8 @@ void view_inspector(ViewContext& ctx) {
   // Every line wraps at the column's edge: the column is narrow and the explanations are long.
   ImGui::PushTextWrapPos(0.f);
   ImGui::PushFont(ctx.caption());
-  ImGui::TextUnformatted(fmt::format("head {}:  query {} \u2192 key {}{}", c.head, digits_grouped(c.q), digits_grouped(c.k),
-                                     state.pinned == c ? "  (pinned)" : "").c_str());
+  ImGui::TextUnformatted(fmt::format("head {}:  {} \u2192 {}{}", c.head, token_named(state, "query", c.q),
+                                     token_named(state, "key", c.k), state.pinned == c ? "  (pinned)" : "").c_str());
   ImGui::PopFont();
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
   const Theme& theme = ctx.theme();
@@ -96,8 +103,8 @@ void view_inspector_line(ViewContext& ctx) {
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
   // Two lines at most (the layout reserves them): the explanation is cut at a word with an
   // ellipsis, never in the middle of one.
-  const std::string text = fmt::format("head {}: query {} \u2192 key {}  {}  {}{}", c.head, digits_grouped(c.q),
-                                       digits_grouped(c.k), leak ? "LEAK" : allowed ? "allowed" : "masked",
+  const std::string text = fmt::format("head {}: {} \u2192 {}  {}  {}{}", c.head, token_named(state, "query", c.q),
+                                       token_named(state, "key", c.k), leak ? "LEAK" : allowed ? "allowed" : "masked",
                                        allowed ? fmt::format("weight {:.2f} \u00b7 ", a.weight(0, c.head, c.q, c.k)) : "",
                                        why(a, c));
   if (leak) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));

@@ -90,6 +90,23 @@ int next_valid_g(const Scene& scene, int dir) {
   return std::max(1, scene.g + dir);
 }
 
+// Where the tokens' text comes from, whether it shows (one token per position), and the way back to
+// token numbers alone.
+void token_text_line(ViewContext& ctx, int n) {
+  const TokenText& text = ctx.state.token_text;
+  if (text.empty()) return;
+  ImGui::TextUnformatted("token text from");
+  const std::string name = std::filesystem::path(text.path).filename().string();
+  ImGui::TextUnformatted(text_fit_name(name, ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.path.c_str());
+  if (static_cast<int>(text.tokens.size()) != n) {
+    ImGui::PushTextWrapPos(0.f);
+    ImGui::TextDisabled("%s", fmt::format("not shown: it holds {} tokens and the scene has N = {}", text.tokens.size(), n).c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (ImGui::Button("token numbers only")) ctx.queue.push(action::SetTokenText{});
+}
+
 }  // namespace
 
 void view_scene(ViewContext& ctx) {
@@ -156,13 +173,8 @@ void view_scene(ViewContext& ctx) {
     // The file's name on a line of its own, never wrapped inside (it would read as two names):
     // too wide, it loses its middle; the tooltip says it whole.
     ImGui::TextUnformatted("q, k, v from");
-    std::string name = std::filesystem::path(scene.qkv).filename().string();
-    const float width = ImGui::GetContentRegionAvail().x;
-    for (size_t keep = name.size(); ImGui::CalcTextSize(name.c_str()).x > width && keep > 4; --keep) {
-      const std::string whole = std::filesystem::path(scene.qkv).filename().string();
-      name = whole.substr(0, keep / 2) + "\u2026" + whole.substr(whole.size() - (keep - keep / 2));
-    }
-    ImGui::TextUnformatted(name.c_str());
+    ImGui::TextUnformatted(
+        text_fit_name(std::filesystem::path(scene.qkv).filename().string(), ImGui::GetContentRegionAvail().x).c_str());
     if (ImGui::IsItemHovered()) {
       try {
         ImGui::SetTooltip("%s", qkv_file_open(scene)->description().c_str());
@@ -175,6 +187,7 @@ void view_scene(ViewContext& ctx) {
       changed = true;
     }
   }
+  token_text_line(ctx, scene.n);
   // The variant's own parameters, as its description declares them. `current` is the variant
   // before a switch in the combo above: a switch applies first, the new fields show next frame.
   if (current && !current->info().params.empty() && scene.variant == current->info().name) {

@@ -9,6 +9,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/presentation/colormap.hpp"
+#include "core/scene/token_text.hpp"
 
 namespace attnscope {
 
@@ -58,6 +59,9 @@ struct FigureOptions {
   // of real weights can be drawn at any N.
   TokenRange rows, keys;
   bool windowed() const { return !rows.whole() || !keys.whole(); }
+  // Heatmap and compare: each token's text beside its number where the cells are tall enough
+  // (one token per position of the scene).
+  TokenText token_text;
   bool operator==(const FigureOptions&) const = default;
 };
 

@@ -250,6 +250,22 @@ void matrix_draw_empty_rows(Figure& fig, const MatrixGrid& g, const RowRuns& mas
   }
 }
 
+namespace {
+
+// The widest token text among `count` tokens from `first`, at `size`; 0 without text.
+double token_text_width(const MatrixGrid& g, const Style& style, int first, int count, double size) {
+  if (!g.token_text) return 0;
+  double widest = 0;
+  const int end = std::min(first + count, static_cast<int>(style.token_labels.size()));
+  for (int t = first; t < end; ++t) widest = std::max(widest, text_width(style.token_labels[t], size));
+  return widest;
+}
+
+// Token text sits beyond the numbers, this far from them.
+double token_text_gap(const Style& style) { return style.tick * 0.6; }
+
+}  // namespace
+
 void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool query_title) {
   const Box b = g.box();
   const Rgb8 axis = style.theme.axis;
@@ -273,20 +289,42 @@ void matrix_draw_axes(Figure& fig, const MatrixGrid& g, const Style& style, bool
                              Align::Center, Anchor::Top});
   }
   fig.items.push_back(std::move(ticks));
-  const double label_gap = matrix_left_extent(g.row0 + g.n - 1, style) - style.label * 0.2;
+  if (g.token_text) {
+    // Every token's text, the rows' left of their numbers and the columns' reading upwards below
+    // theirs, so the numbers the captions use stay where they always are.
+    const double number_width = text_width(tick_label(g.row0 + g.n - 1), size);
+    const double row_right = b.x - tick_len - 1.5 - number_width - token_text_gap(style);
+    for (int t = 0; t < g.n; ++t)
+      fig.items.push_back(Text{row_right, b.y + (t + 0.5) * g.cell, style.token_labels[g.row0 + t], size,
+                               style.theme.text, Align::Right, Anchor::Middle});
+    const double column_top = b.y + b.h + tick_len + 1 + size * 1.2 + token_text_gap(style) * 0.5;
+    for (int t = 0; t < g.width(); ++t)
+      fig.items.push_back(Text{b.x + (t + 0.5) * g.cell, column_top, style.token_labels[g.col0 + t], size,
+                               style.theme.text, Align::Right, Anchor::Middle, false, false, true});
+  }
+  const double label_gap = matrix_left_extent(g, style) - style.label * 0.2;
   if (query_title)
     fig.items.push_back(Text{b.x - label_gap, b.y + b.h / 2, "query (row)", style.label, style.theme.text,
                              Align::Center, Anchor::Top, false, false, true});
-  fig.items.push_back(Text{b.x + b.w / 2, b.y + b.h + matrix_bottom_extent(style), "key (column)",
+  fig.items.push_back(Text{b.x + b.w / 2, b.y + b.h + matrix_bottom_extent(g, style), "key (column)",
                            style.label, style.theme.text, Align::Center, Anchor::Baseline});
 }
 
-double matrix_left_extent(int last_row, const Style& style) {
-  return text_width(tick_label(std::max(last_row, 0)), style.tick) + style.tick * 0.35 + 1.5 +
-         style.label * 1.5;
+double matrix_left_extent(const MatrixGrid& shape, const Style& style) {
+  const double text = token_text_width(shape, style, shape.row0, shape.n, style.tick);
+  return text_width(tick_label(std::max(shape.row0 + shape.n - 1, 0)), style.tick) + style.tick * 0.35 + 1.5 +
+         (text > 0 ? text + token_text_gap(style) : 0) + style.label * 1.5;
 }
 
-double matrix_bottom_extent(const Style& style) { return style.tick * 1.6 + style.label * 1.2; }
+double matrix_bottom_extent(const MatrixGrid& shape, const Style& style) {
+  const double text = token_text_width(shape, style, shape.col0, shape.width(), style.tick);
+  return style.tick * 1.6 + (text > 0 ? text + token_text_gap(style) : 0) + style.label * 1.2;
+}
+
+bool matrix_token_text_fits(const MatrixGrid& grid, const Style& style) {
+  const int last = std::max(grid.row0 + grid.n, grid.col0 + grid.width());
+  return static_cast<int>(style.token_labels.size()) >= last && last > 0 && grid.cell >= tick_size(grid, style);
+}
 
 Rgb8 matrix_allowed_color(const Style& style) { return colormap_sample(style.colormap, 0.3f); }
 

@@ -18,6 +18,7 @@ struct MatrixGrid {
   int n = 0;            // rows (queries)
   int cols = 0;         // columns (keys); 0: as many as rows
   int row0 = 0, col0 = 0;  // the tokens of row 0 and column 0 (a window of a larger matrix)
+  bool token_text = false;  // each token's text (Style::token_labels) beside its number
   int width() const { return cols > 0 ? cols : n; }
   Box box() const { return {x, y, cell * width(), cell * n}; }
 };
@@ -59,9 +60,12 @@ StrokeSegments hatch_box(const Box& box, double spacing, Rgb8 color, double widt
 // "query (row)" (panels after the first in a row share the first one's).
 void matrix_draw_axes(Figure& fig, const MatrixGrid& grid, const Style& style, bool query_title = true);
 
-// Room the axes need left of and below the cells; `last_row` is the largest row label.
-double matrix_left_extent(int last_row, const Style& style);
-double matrix_bottom_extent(const Style& style);
+// Room the axes of `shape` need left of and below the cells, its token text included.
+double matrix_left_extent(const MatrixGrid& shape, const Style& style);
+double matrix_bottom_extent(const MatrixGrid& shape, const Style& style);
+// Whether the style has text for every token of the grid and its cells are tall enough to show it
+// at the tick labels' size.
+bool matrix_token_text_fits(const MatrixGrid& grid, const Style& style);
 
 // The colour of allowed cells in binary-mask figures.
 Rgb8 matrix_allowed_color(const Style& style);

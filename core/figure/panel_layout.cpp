@@ -14,12 +14,14 @@ int panel_columns(const Style& style, int count) {
   return std::max(1, std::min(count, most));
 }
 
-PanelLayout layout_panels(const Style& style, const MatrixGrid& shape, int count, int cols, double y,
-                          double reserve_right, double max_bottom) {
+namespace {
+
+PanelLayout layout_panels_as(const Style& style, const MatrixGrid& shape, int count, int cols, double y,
+                             double reserve_right, double max_bottom) {
   PanelLayout out;
   out.header = style.label * 1.7;
   const int rows = (count + cols - 1) / cols;
-  const double left = matrix_left_extent(shape.row0 + shape.n - 1, style), below = matrix_bottom_extent(style);
+  const double left = matrix_left_extent(shape, style), below = matrix_bottom_extent(shape, style);
   const double avail = style.width - 2 * style.margin - reserve_right;
   // `side` is the longer edge of a panel's cells.
   const int longer = std::max(shape.n, shape.width());
@@ -45,6 +47,24 @@ PanelLayout layout_panels(const Style& style, const MatrixGrid& shape, int count
   out.right = x0 + cols * (left + width) + (cols - 1) * style.gap;
   out.bottom = y + rows * (out.header + height + below) + (rows - 1) * style.gap;
   return out;
+}
+
+}  // namespace
+
+PanelLayout layout_panels(const Style& style, const MatrixGrid& shape, int count, int cols, double y,
+                          double reserve_right, double max_bottom) {
+  // Token text is shown when the panels laid out with room for it still have cells tall enough
+  // to hold it; otherwise the room goes to the cells.
+  MatrixGrid with_text = shape;
+  with_text.token_text =
+      static_cast<int>(style.token_labels.size()) >= std::max(shape.row0 + shape.n, shape.col0 + shape.width());
+  if (with_text.token_text) {
+    PanelLayout out = layout_panels_as(style, with_text, count, cols, y, reserve_right, max_bottom);
+    if (!out.grids.empty() && matrix_token_text_fits(out.grids.front(), style)) return out;
+  }
+  MatrixGrid numbers_only = shape;
+  numbers_only.token_text = false;
+  return layout_panels_as(style, numbers_only, count, cols, y, reserve_right, max_bottom);
 }
 
 PanelLayout layout_panels(const Style& style, int n, int count, int cols, double y,

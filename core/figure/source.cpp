@@ -25,7 +25,8 @@ nlohmann::json options_json(const FigureOptions& o) {
           {"gif_hold_ms", o.gif_hold_ms},
           {"gif_tween_frames", o.gif_tween_frames},
           {"rows", {o.rows.begin, o.rows.end}},
-          {"keys", {o.keys.begin, o.keys.end}}};
+          {"keys", {o.keys.begin, o.keys.end}},
+          {"token_text", {{"path", o.token_text.path}, {"tokens", o.token_text.tokens}}}};
 }
 
 TokenRange range_from_json(const nlohmann::json& j) {
@@ -61,6 +62,10 @@ FigureOptions options_from_json(const nlohmann::json& j) {
   read("gif_tween_frames", o.gif_tween_frames);
   if (j.contains("rows")) o.rows = range_from_json(j.at("rows"));
   if (j.contains("keys")) o.keys = range_from_json(j.at("keys"));
+  if (j.contains("token_text")) {
+    o.token_text.path = j.at("token_text").value("path", "");
+    o.token_text.tokens = j.at("token_text").value("tokens", std::vector<std::string>{});
+  }
   return o;
 }
 

@@ -22,6 +22,7 @@ Style style_for(const FigureOptions& options) {
       s.title = 16, s.label = 11, s.tick = 8.5, s.caption = 11, s.line = 0.8;
       break;
   }
+  for (const std::string& token : options.token_text.tokens) s.token_labels.push_back(token_text_shown(token));
   return s;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 // Page size, type sizes and colours of a figure, derived once from the options.
+#include <string>
+#include <vector>
+
 #include "core/figure/figure.hpp"
 #include "core/presentation/colormap.hpp"
 
@@ -17,6 +20,8 @@ struct Style {
   double tick = 6.5;
   double caption = 8;
   double line = 0.6;      // axis line width
+  // Each token's text as labels show it (token_text_shown); empty: token numbers only.
+  std::vector<std::string> token_labels;
 };
 
 Style style_for(const FigureOptions& options);

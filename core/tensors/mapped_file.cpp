@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "core/base/input_error.hpp"
@@ -33,6 +34,16 @@ MappedFile::MappedFile(const std::string& path) {
   }
   // The mapping keeps the file's pages; the descriptor is not needed any more.
   ::close(fd);
+}
+
+void MappedFile::release(std::string_view span) const {
+  if (!data_ || span.data() < data_ || span.data() + span.size() > data_ + size_ || span.empty()) return;
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(span.data()) / page * page;
+  const uintptr_t end = reinterpret_cast<uintptr_t>(span.data() + span.size());
+  // The mapping is private and never written, so dropping its pages loses nothing; it starts on a
+  // page, so rounding the span's start down to one stays inside it.
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

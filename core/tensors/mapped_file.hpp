@@ -15,6 +15,11 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   std::string_view bytes() const { return {data_, size_}; }
+  // Unmaps the pages under `span` (a part of bytes(); anything else is ignored) from this process:
+  // they stay in the page cache and map again when read. Reading one head of a (B, N, H, D) tensor
+  // touches a page of every token, so without this a process reading heads one after another
+  // would count the whole file as its own memory.
+  void release(std::string_view span) const;
 
  private:
   const char* data_ = nullptr;

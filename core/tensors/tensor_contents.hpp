@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/tensors/mapped_file.hpp"
 #include "core/tensors/mask_tensor.hpp"
 #include "core/tensors/tensor_file.hpp"
 
@@ -33,6 +34,7 @@ struct TensorContents {
   std::vector<TensorEntry> entries;
   std::vector<std::unique_ptr<TensorSlot>> slots;  // one per entry
   std::shared_ptr<const void> storage;             // the mapping, bytes or tensor the views point into
+  const MappedFile* mapping = nullptr;              // `storage` when it is a mapped file
 
   void add(TensorEntry entry, TensorValues values);
   void add(TensorEntry entry, std::function<TensorValues()> load);

@@ -75,6 +75,7 @@ TensorFile TensorFile::open(const std::string& path) {
   } else {
     auto mapped = std::make_shared<const MappedFile>(path);
     fill(*contents, format, mapped->bytes());
+    contents->mapping = mapped.get();
     contents->storage = std::move(mapped);
   }
   return TensorFile(std::move(contents));
@@ -116,6 +117,10 @@ void TensorFile::read(const TensorEntry& entry, const TensorRuns& runs, float* o
   if (slot.load) std::call_once(slot.loaded, [&] { slot.values = slot.load(); });
   const TensorValues& values = slot.values;
   const int64_t size = static_cast<int64_t>(tensor_dtype_size(entry.dtype));
+  // Mapped pages are given back every few MiB as the runs advance, so the process never holds
+  // more of the file than that at once (MappedFile::release).
+  constexpr int64_t kReleaseBytes = int64_t{16} << 20;
+  int64_t released_to = runs.first;  // element index up to which pages were given back
   for (int64_t r = 0; r < runs.count; ++r) {
     const int64_t first = runs.first + r * runs.stride;
     float* to = out + r * runs.length;
@@ -123,6 +128,12 @@ void TensorFile::read(const TensorEntry& entry, const TensorRuns& runs, float* o
       std::memcpy(to, values.floats + first, static_cast<size_t>(runs.length) * sizeof(float));
     else
       tensor_values_to_float(entry.dtype, values.raw.data() + first * size, runs.length, to);
+    const int64_t end = first + runs.length;
+    if (contents_->mapping && !values.floats && ((end - released_to) * size >= kReleaseBytes || r + 1 == runs.count)) {
+      contents_->mapping->release(values.raw.substr(static_cast<size_t>(released_to * size),
+                                                    static_cast<size_t>((end - released_to) * size)));
+      released_to = end;
+    }
   }
 }
 

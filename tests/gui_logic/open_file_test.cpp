@@ -62,6 +62,32 @@ TEST(OpenFileTest, QkvFilesReplaceTheGeneratedTensorsUntilSwitchedBack) {
   }
 }
 
+// A tokens file labels the views while it has one token per token of the scene: a .txt of lines
+// or a .json list (a .json object stays a scene); another N hides the text and says why.
+TEST(OpenFileTest, TokensFilesLabelTheViewsWhileTheirCountIsN) {
+  const fs::path folder = scratch("tokens");
+  std::ofstream(folder / "words.txt") << "The\n cat\n sat\n on\n the\n mat\n and\n the\n dog\n sat\n too\n.\n It\n was\n warm\n.\n";
+  std::ofstream(folder / "words.json") << R"(["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p"])";
+  AppState state = state_with(classroom_scene());
+  ASSERT_EQ(state.scene.n, 16);
+  apply(state, action::OpenFile{(folder / "words.txt").string()});
+  EXPECT_EQ(state.token_text.tokens.size(), 16u);
+  EXPECT_EQ(state.token_label(1), "cat");
+  EXPECT_EQ(state.scene.variant, "s2") << "the scene is unchanged";
+  apply(state, action::OpenFile{(folder / "words.json").string()});
+  EXPECT_EQ(state.token_label(15), "p");
+  Scene longer = state.scene;
+  longer.n = 32;
+  apply(state, action::SetScene{longer});
+  ASSERT_TRUE(state.analysis && state.analysis->n() == 32) << state.error;
+  EXPECT_FALSE(state.token_text_on());
+  EXPECT_EQ(state.token_label(1), "") << "16 tokens do not label N = 32";
+  apply(state, action::Undo{});
+  EXPECT_EQ(state.token_label(1), "b") << "shown again at N = 16";
+  apply(state, action::SetTokenText{});
+  EXPECT_FALSE(state.token_text_on());
+}
+
 TEST(OpenFileTest, AttentionWeightsOpenAsTheHeatmapsWithTheirLeaks) {
   AppState state = state_with(classroom_scene());
   apply(state, action::OpenFile{tensor_fixture("attention_unmasked_weights.npz")});
@@ -115,7 +141,7 @@ TEST(OpenFileTest, FilesThatCannotOpenLeaveTheSceneAloneAndSayWhy) {
   std::ofstream(folder / "broken.json") << R"({"variant": "s2", "n": )";
   std::ofstream(folder / "mask.npy") << "not read";
   std::ofstream(folder / "model.pt") << "not read";
-  std::ofstream(folder / "notes.txt") << "hello";
+  std::ofstream(folder / "notes.csv") << "hello";
   AppState state = state_with(classroom_scene());
   const auto expect_unchanged = [&](const std::string& file, const std::string& says) {
     apply(state, action::OpenFile{(folder / file).string()});
@@ -129,7 +155,7 @@ TEST(OpenFileTest, FilesThatCannotOpenLeaveTheSceneAloneAndSayWhy) {
   expect_unchanged("broken.json", "cannot open broken.json");
   expect_unchanged("mask.npy", "cannot open mask.npy: file: " + (folder / "mask.npy").string() + " is not a NumPy");
   expect_unchanged("model.pt", "cannot open model.pt");  // no auditor: a mask or nothing
-  expect_unchanged("notes.txt", "none of them");
+  expect_unchanged("notes.csv", "none of them");
   expect_unchanged("missing.json", "no such file");
 }
 
@@ -234,7 +260,7 @@ TEST(OpenFileTest, TheBrowserListsFoldersFirstAndFiltersByExtension) {
   fs::create_directories(folder / "zeta");
   fs::create_directories(folder / "alpha");
   fs::create_directories(folder / ".hidden");
-  for (const char* file : {"b.json", "a.npy", "c.pt", "d.txt", ".e.json"}) std::ofstream(folder / file) << "x";
+  for (const char* file : {"b.json", "a.npy", "c.pt", "d.txt", "f.csv", ".e.json"}) std::ofstream(folder / file) << "x";
   AppState state = state_with(classroom_scene());
   apply(state, action::BrowseFolder{folder.string()});
   ASSERT_TRUE(state.browser.open);
@@ -244,7 +270,7 @@ TEST(OpenFileTest, TheBrowserListsFoldersFirstAndFiltersByExtension) {
     for (const auto& e : state.browser.entries) n.push_back(e.folder ? e.name + "/" : e.name);
     return n;
   };
-  EXPECT_EQ(names(), (std::vector<std::string>{"alpha/", "zeta/", "a.npy", "b.json", "c.pt"}));
+  EXPECT_EQ(names(), (std::vector<std::string>{"alpha/", "zeta/", "a.npy", "b.json", "c.pt", "d.txt"}));
   apply(state, action::BrowseFilter{".json"});
   EXPECT_EQ(names(), (std::vector<std::string>{"alpha/", "zeta/", "b.json"}));
   apply(state, action::BrowseFolder{(folder / "alpha").string()});
