@@ -69,7 +69,10 @@ TokenText token_text_read(const std::string& path) {
   if (!in) throw InputError(fmt::format("{}: cannot read the tokens file", path));
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  const std::string text = bytes.str();
+  return token_text_parse(bytes.str(), path);
+}
+
+TokenText token_text_parse(const std::string& text, const std::string& path) {
   if (!valid_utf8(text)) throw InputError(fmt::format("{}: a tokens file must be UTF-8 text", path));
   // By the name, not the first character: "[" and "{" are tokens of code, and lead lines of text.
   const bool json = std::filesystem::path(path).extension() == ".json";

@@ -18,6 +18,8 @@ struct TokenText {
 // json.dump); any other file is text read as one token per line. Throws InputError naming the file and what is
 // wrong (unreadable, not UTF-8, a list holding something other than strings, no tokens).
 TokenText token_text_read(const std::string& path);
+// The same from the file's bytes; `path` names the file in messages and, by its extension, the form.
+TokenText token_text_parse(const std::string& bytes, const std::string& path);
 
 // Throws SceneError when the file's token count is not the scene's N, naming both.
 void token_text_check(const TokenText& text, int n);
