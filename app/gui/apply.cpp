@@ -28,7 +28,12 @@ int step_count(const AppState& state) {
 
 void step_to(AppState& state, int step, bool animate) {
   const int count = step_count(state);
-  if (count == 0) return;
+  // Before the first analysis arrives (a large scene analyses on a worker) the step is kept as
+  // asked; install() clamps it to the trace.
+  if (count == 0) {
+    state.play.step = state.play.from = std::max(step, 0);
+    return;
+  }
   step = std::clamp(step, 0, count - 1);
   if (step == state.play.step && state.play.t >= 1.f) return;
   state.play.from = animate ? state.play.step : step;
@@ -157,7 +162,9 @@ void apply(AppState& state, Action action) {
             if (std::isfinite(a.speed)) state.play.speed = std::clamp(a.speed, 0.25f, 4.f);
           },
           [&](const action::SetCompare& a) {
+            // Compare and cost take the same place: opening one closes the other.
             state.view.compare = a.on;
+            if (a.on) state.view.cost = false;
             state.view.compare_variants =
                 a.variants.empty() ? compare_variants(state.scene) : a.variants;
             if (state.view.compare_variants.size() > kCompareMaxVariants)
@@ -170,6 +177,8 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::ToggleCost&) {
             state.view.cost = !state.view.cost;
+            if (state.view.cost && state.view.compare)
+              attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
             if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
               state.lesson = lesson_compute(*state.analysis, true);
           },

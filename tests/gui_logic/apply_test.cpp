@@ -49,6 +49,43 @@ TEST(ApplyTest, StepsAreClampedToTheTrace) {
   EXPECT_EQ(state.play.t, 1.f);
 }
 
+// A scene large enough to analyse on a worker has no steps until the analysis arrives: the step
+// asked for at start (--step) waits for it rather than falling back to step 0.
+TEST(ApplyTest, AStepAskedForBeforeAWorkersAnalysisIsTheStepItOpensAt) {
+  AppState state;
+  Scene large = classroom_scene();
+  large.n = 2048;
+  large.g = 512;
+  ASSERT_GE(large.n, state.async_min_n);
+  apply(state, action::SetScene{large});
+  ASSERT_EQ(state.analysis, nullptr) << "analysed on a worker";
+  apply(state, action::StepTo{7, false});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  ASSERT_TRUE(state.analysis) << state.error;
+  EXPECT_EQ(state.play.step, 7);
+  AppState beyond;
+  apply(beyond, action::SetScene{large});
+  apply(beyond, action::StepTo{99, false});
+  for (const Action& a : jobs_wait(beyond)) apply(beyond, a);
+  EXPECT_EQ(beyond.play.step, static_cast<int>(beyond.analysis->trace().steps.size()) - 1) << "clamped to the trace";
+}
+
+// Compare and cost share the main view: each key opens its view from the other, and closes its own.
+TEST(ApplyTest, CompareAndCostOpenFromEitherAndCloseThemselves) {
+  AppState state = state_with(classroom_scene());
+  apply(state, action::ToggleCompare{});
+  ASSERT_TRUE(state.view.compare);
+  apply(state, action::ToggleCost{});
+  EXPECT_TRUE(state.view.cost);
+  EXPECT_FALSE(state.view.compare) << "O opens cost while compare is open";
+  apply(state, action::ToggleCompare{});
+  EXPECT_TRUE(state.view.compare);
+  EXPECT_FALSE(state.view.cost) << "C opens compare while cost is open";
+  apply(state, action::ToggleCompare{});
+  EXPECT_FALSE(state.view.compare);
+  EXPECT_FALSE(state.view.cost) << "back on the heatmaps";
+}
+
 TEST(ApplyTest, AnInvalidSceneKeepsTheLastGoodAnalysisAndShowsTheCoreMessage) {
   AppState state = state_with(classroom_scene());
   const auto good = state.analysis;
