@@ -86,11 +86,14 @@ class BigBird final : public Variant {
     t.group_by(blocks).step("blockify", {scene.batch, scene.heads, nb, b, scene.d},
                             {"batch", "head", "block", "offset", "dim"},
                             fmt::format("cut the tokens into {} blocks of {}", nb, b),
-                            fmt::format("blocked = x.view(B, H, {}, {}, D)", nb, b));
+                            fmt::format("blocked = x.view(B, H, {}, {}, D)", nb, b))
+        .why("BigBird chooses whole blocks, never single keys, so its kernels compute dense b\u00d7b tiles");
     t.step("random-blocks", {scene.heads, std::max(nb - 2, 0), plan.random},
            {"head", "block row", "random"},
            drawn.empty() ? "no random blocks" : "random key blocks per middle block row: " + drawn,
-           "rand_attn = bigbird_block_rand_mask(N, N, b, b, r)");
+           "rand_attn = bigbird_block_rand_mask(N, N, b, b, r)")
+        .why("a few random blocks per row give short paths between any two tokens, which the window "
+             "and the global blocks alone would not");
     masked_trace_attend(t, scene,
                         "global rows and columns, the 3-block window and the random blocks",
                         "attn_mask = full_bigbird_mask(N, N, b, b, r, rand_attn)");

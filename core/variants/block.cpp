@@ -64,7 +64,9 @@ class Block final : public Variant {
     t.group_by(blocks).step("blocks", {scene.batch, (scene.n + b - 1) / b, b, scene.heads, scene.d},
                             {"batch", "block", "offset", "head", "dim"},
                             fmt::format("cut the tokens into blocks of {}", b),
-                            fmt::format("qkv = qkv.view(B, N // {}, {}, 3, H, D)", b, b));
+                            fmt::format("qkv = qkv.view(B, N // {}, {}, 3, H, D)", b, b))
+        .why("a view: cutting the token axis into blocks moves no data, and a query's keys then come "
+             "from whole blocks");
     masked_trace_attend(
         t, scene,
         shift ? "head h keeps the whole block h blocks back (head 0: its own block, causal)"

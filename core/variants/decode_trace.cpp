@@ -70,7 +70,9 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
                             {"batch", "head", "cache slot", "dim"}, explain(step),
                             fmt::format("out, past_key_values = model(input_ids[:, {}:{}], "
                                         "past_key_values=past_key_values)",
-                                        step, step + 1));
+                                        step, step + 1))
+        .why("at decode time each new token is a query over the cache: a key dropped from it can never "
+             "be read again by any later token");
   }
 }
 

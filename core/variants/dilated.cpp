@@ -84,7 +84,9 @@ class Dilated final : public Variant {
           {"batch", "token", "qkv", "head", "dim"},
           fmt::format("global tokens {} (group 1) leave the windowed part and are attended densely",
                       token_list_text(p.global)),
-          "attention_mask[:, global] = 1  # > 0 marks global tokens; longformer.py L157-250");
+          "attention_mask[:, global] = 1  # > 0 marks global tokens; longformer.py L157-250")
+          .why("a window alone would take many layers to carry a token across the sequence; global tokens "
+               "read and are read by every token in one layer");
     }
     masked_trace_attend(
         t, scene,

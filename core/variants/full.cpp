@@ -1,5 +1,6 @@
 // Dense causal attention: the baseline every sparse pattern is compared with.
 #include "core/variants/grouped.hpp"
+#include "core/variants/masked_trace.hpp"
 
 namespace attnscope {
 namespace {
@@ -25,19 +26,26 @@ class Full final : public Variant {
     const std::vector<std::string> square = {"batch", "head", "query", "key"};
     TraceBuilder t(scene);
     t.step("input", {B, N, 3, H, D}, {"batch", "token", "qkv", "head", "dim"},
-           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)");
+           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)")
+        .why(step_why::kInput);
     t.step("scores", {B, H, N, N}, square, "scores q·kᵀ/√D for every pair",
-           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
+           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores)
+        .why("every pair is computed: N\u00b2 scores per head, the cost every sparse pattern tries to cut");
     t.step("mask", {B, H, N, N}, square, "the causal mask hides every later key",
            "scores = scores.masked_fill(torch.ones(N, N).triu(1).bool(), float('-inf'))",
-           StepValues::MaskedScores);
+           StepValues::MaskedScores)
+        .why("a query reads itself and every earlier key, never a later one: the reference every "
+             "other pattern is measured against");
     t.step("softmax", {B, H, N, N}, square, "softmax over each query's allowed keys",
-           "weights = scores.softmax(-1)", StepValues::Weights);
+           "weights = scores.softmax(-1)", StepValues::Weights)
+        .why(step_why::kSoftmax);
     t.step("weighted-sum", {B, N, H, D}, {"batch", "token", "head", "dim"},
            "each output is the weighted sum of values", "out = (weights @ v).transpose(1, 2)",
-           StepValues::Output);
+           StepValues::Output)
+        .why(step_why::kWeightedSum);
     t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"}, "the attention output",
-           "out  # (B, N, H, D)", StepValues::Output);
+           "out  # (B, N, H, D)", StepValues::Output)
+        .why(step_why::kOutput);
     VariantBuild out;
     out.masks = grouped_masks(frame);
     out.trace = t.finish();

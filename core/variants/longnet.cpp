@@ -90,7 +90,9 @@ class LongNet final : public Variant {
           fmt::format("segments of {}; head h keeps every {}-th position from offset h // "
                       "ceil(H/{}); the last group holds the positions this pair skips",
                       w, p.r, p.r),
-          fmt::format("x = self.gathering(x, dr={}, sl={})  # dense_to_sparse", p.r, p.w));
+          fmt::format("x = self.gathering(x, dr={}, sl={})  # dense_to_sparse", p.r, p.w))
+          .why("longer segments keep every r-th token only, so each pair costs about the same while "
+               "reaching further back");
     }
     masked_trace_attend(
         t, scene, "the union of every pair's causal sparse segments",

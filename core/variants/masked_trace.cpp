@@ -15,7 +15,8 @@ void masked_trace_input(TraceBuilder& t, const Scene& scene) {
   t.step("input", {scene.batch, scene.n, 3, scene.heads, scene.d},
          {"batch", "token", "qkv", "head", "dim"},
          "q, k and v of every token and head, packed as (B, N, 3, H, D)",
-         "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)");
+         "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)")
+      .why(step_why::kInput);
 }
 
 void masked_trace_attend(TraceBuilder& t, const Scene& scene, const std::string& mask_explanation,
@@ -26,18 +27,19 @@ void masked_trace_attend(TraceBuilder& t, const Scene& scene, const std::string&
   t.place_identity().ungroup().join_heads();
   t.step("scores", {B, H, N, N}, square, "scores q·kᵀ/√D for every pair",
          "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores)
-      .why("drawn as a full N\u00d7N product for clarity; a sparse kernel computes only the allowed "
-           "cells, and those are what the cost counts");
+      .why(step_why::kScores);
   t.step("mask", {B, H, N, N}, square, mask_explanation, mask_code, StepValues::MaskedScores)
       .why("the pattern decides which keys each query may read; a cell it allows but the policy "
            "forbids is a leak");
   t.step("softmax", {B, H, N, N}, square, "softmax over each query's allowed keys",
          "weights = scores.softmax(-1)", StepValues::Weights)
-      .why("masked cells are -inf, so their weight is exactly 0");
+      .why(step_why::kSoftmax);
   t.step("weighted-sum", {B, N, H, D}, tokens, "each output is the weighted sum of the values",
-         "out = (weights @ v).transpose(1, 2)", StepValues::Output);
+         "out = (weights @ v).transpose(1, 2)", StepValues::Output)
+      .why(step_why::kWeightedSum);
   t.step("output", {B, N, H, D}, tokens, "the attention output in original token order",
-         "out  # (B, N, H, D)", StepValues::Output);
+         "out  # (B, N, H, D)", StepValues::Output)
+      .why(step_why::kOutput);
 }
 
 HeadFrame layout_from_groups(int n, const std::vector<std::vector<int>>& groups) {

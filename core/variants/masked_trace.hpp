@@ -10,6 +10,23 @@
 
 namespace attnscope {
 
+// Why-lines of the steps most traces share, written once so each step says the same in every
+// variant.
+namespace step_why {
+inline constexpr const char* kInput =
+    "every later step is computed from these q, k and v: generated, or your own read with --qkv";
+inline constexpr const char* kScores =
+    "drawn as a full N\u00d7N product for clarity; a sparse kernel computes only the allowed cells, and "
+    "those are what the cost counts";
+inline constexpr const char* kSoftmax = "masked cells are -inf, so their weight is exactly 0";
+inline constexpr const char* kWeightedSum =
+    "each output mixes the values of the keys its query was allowed to read: a leaked key's value "
+    "would enter the output here";
+inline constexpr const char* kUngroup = "a view: the groups go back onto the token axis; no data moves";
+inline constexpr const char* kOutput =
+    "the next layer reads this output, so what a query can reach grows layer by layer";
+}  // namespace step_why
+
 void masked_trace_input(TraceBuilder& t, const Scene& scene);
 // Places every token back at its own position and appends scores, mask, softmax, weighted-sum
 // and output; `mask_explanation` and `mask_code` say what this variant's mask keeps.

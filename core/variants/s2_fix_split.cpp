@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/variants/grouped.hpp"
+#include "core/variants/masked_trace.hpp"
 
 namespace attnscope {
 namespace {
@@ -50,7 +51,8 @@ class S2FixSplit final : public Variant {
     const std::vector<std::string> square = {"segment", "head", "query", "key"};
     TraceBuilder t(scene);
     t.step("input", {B, N, 3, H, D}, packed, "q, k and v packed as (B, N, 3, H, D)",
-           "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)");
+           "qkv = torch.stack([q, k, v], dim=2)  # (B, N, 3, H, D)")
+        .why(step_why::kInput);
     t.split_heads(2).step("chunk", {2 * B, N, 3, H / 2, D},
                           {"row", "token", "qkv", "head", "dim"},
                           "move the two halves of the heads to the batch axis (no roll)",
@@ -68,17 +70,22 @@ class S2FixSplit final : public Variant {
            "flash_attn_varlen_qkvpacked_func(..., causal=True)", StepValues::Scores)
         .why("cu_seqlens tells the flash kernel where segments start; it computes only inside them");
     t.step("mask", {2 * B, H / 2, N, N}, square, "causal inside each segment", "causal=True",
-           StepValues::MaskedScores);
+           StepValues::MaskedScores)
+        .why("no segment wraps around the end of the sequence, so causal inside a segment is causal "
+             "in the tokens' own order: nothing leaks");
     t.step("softmax", {2 * B, H / 2, N, N}, square, "softmax over each query's allowed keys",
-           "weights = scores.softmax(-1)", StepValues::Weights);
+           "weights = scores.softmax(-1)", StepValues::Weights)
+        .why(step_why::kSoftmax);
     t.step("weighted-sum", {2 * B, N, H / 2, D}, {"row", "token", "head", "dim"},
            "weighted sum of values inside each segment", "out = weights @ v",
-           StepValues::FrameOutput);
+           StepValues::FrameOutput)
+        .why(step_why::kWeightedSum);
     t.ungroup().join_heads().step("output", {B, N, H, D}, {"batch", "token", "head", "dim"},
                                   "the halves go back to the head axis",
                                   "out = out.view(B, 2, N, H // 2, D).transpose(1, 2)"
                                   ".reshape(B, N, H, D)",
-                                  StepValues::Output);
+                                  StepValues::Output)
+        .why(step_why::kOutput);
     return t.finish();
   }
 };

@@ -111,14 +111,19 @@ class SelectMerge final : public Variant {
                              fmt::format("cut the tokens into blocks of {}; each block's "
                                          "representative is the mean of its q (and of its k)",
                                          b),
-                             fmt::format("q_bar = q.view(B, N // {0}, {0}, H, D).mean(2)", b));
+                             fmt::format("q_bar = q.view(B, N // {0}, {0}, H, D).mean(2)", b))
+        .why("one mean per block stands for its tokens, so choosing blocks costs (N/b)\u00b2 products "
+             "instead of N\u00b2");
     t.step("select", {scene.batch, scene.heads, nb, kk + 1}, {"batch", "head", "query block", "selected"},
            "score q_bar · k_bar of every earlier block, keep the top " + std::to_string(kk) +
                " plus the own block: " + chosen,
-           fmt::format("sel = (q_bar @ k_bar.T).masked_fill(later_or_own, -inf).topk({}, -1)", kk));
+           fmt::format("sel = (q_bar @ k_bar.T).masked_fill(later_or_own, -inf).topk({}, -1)", kk))
+        .why("the choice depends on the scores of q and k: the blocks a query reads are data, not a "
+             "fixed pattern");
     t.step("merge", {scene.batch, scene.heads, n, (kk + 1) * b}, {"batch", "head", "query", "merged key"},
            "concatenate the selected blocks' keys and values in position order",
-           "k_sel = torch.cat([k_blocks[j] for j in sorted(sel) + [i]], 1)");
+           "k_sel = torch.cat([k_blocks[j] for j in sorted(sel) + [i]], 1)")
+        .why("the merged keys are dense again, so one ordinary attention over them serves the block");
     masked_trace_attend(t, scene, "causal over the merged blocks (approximation)",
                         "mask = block_selected[q // b, k // b] & (k <= q)");
     out.trace = t.finish();

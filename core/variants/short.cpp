@@ -1,6 +1,7 @@
 // LongLoRA's pattern 1 in every head: causal attention inside fixed groups of G, no shift, so
 // groups never talk to each other.
 #include "core/variants/grouped.hpp"
+#include "core/variants/masked_trace.hpp"
 
 namespace attnscope {
 namespace {
@@ -29,28 +30,35 @@ class Short final : public Variant {
     const std::vector<std::string> square = {"group", "head", "query", "key"};
     TraceBuilder t(scene);
     t.step("input", {B, N, 3, H, D}, {"batch", "token", "qkv", "head", "dim"},
-           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)");
+           "q, k and v packed as (B, N, 3, H, D)", "qkv  # (B, N, 3, H, D)")
+        .why(step_why::kInput);
     t.group_by(frame).step("group-reshape", {B * N / G, G, 3, H, D}, grouped,
                            "cut the token axis into groups of G and move them to the batch axis",
                            "qkv = qkv.view(B * N // G, G, 3, H, D)")
         .why("a view: no data moves; each group is a batch row, attended on its own");
     t.step("scores", {B * N / G, H, G, G}, square, "scores q·kᵀ/√D inside each group",
-           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores);
+           "scores = q @ k.transpose(-2, -1) / math.sqrt(D)", StepValues::Scores)
+        .why("N/G groups \u00d7 G\u00b2 scores = N\u00b7G per head instead of N\u00b2: the whole saving of "
+             "short attention");
     t.step("mask", {B * N / G, H, G, G}, square, "the causal mask inside each group",
            "scores = scores.masked_fill(torch.ones(G, G).triu(1).bool(), float('-inf'))",
            StepValues::MaskedScores)
         .why("no head is shifted, so no information ever crosses a group border: pattern 1 alone "
              "is what S2-Attn's shifted half repairs");
     t.step("softmax", {B * N / G, H, G, G}, square, "softmax over each query's allowed keys",
-           "weights = scores.softmax(-1)", StepValues::Weights);
+           "weights = scores.softmax(-1)", StepValues::Weights)
+        .why(step_why::kSoftmax);
     t.step("weighted-sum", {B * N / G, G, H, D}, {"group", "offset", "head", "dim"},
            "weighted sum of values inside each group", "out = (weights @ v).transpose(1, 2)",
-           StepValues::FrameOutput);
+           StepValues::FrameOutput)
+        .why(step_why::kWeightedSum);
     t.ungroup().step("ungroup", {B, N, H, D}, {"batch", "token", "head", "dim"},
                      "put the groups back on the token axis", "out = out.reshape(B, N, H, D)",
-                     StepValues::Output);
+                     StepValues::Output)
+        .why(step_why::kUngroup);
     t.step("output", {B, N, H, D}, {"batch", "token", "head", "dim"}, "the attention output",
-           "out  # (B, N, H, D)", StepValues::Output);
+           "out  # (B, N, H, D)", StepValues::Output)
+        .why(step_why::kOutput);
     VariantBuild out;
     out.masks = grouped_masks(frame);
     out.trace = t.finish();
