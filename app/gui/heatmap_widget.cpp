@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/presentation/colormap.hpp"
 #include "core/presentation/digits.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 
@@ -30,29 +32,35 @@ int token_at(const Analysis& a, int head, Coords coords, int position) {
   return a.build.frame->heads[head].token_at_slot[position];
 }
 
-// Contiguous position ranges of each group, drawn as block outlines: in original coordinates the
-// wrapped group of a shifted head is two ranges, so its outline is four blocks.
+// The contiguous position ranges of a group's tokens, outlined as blocks: in original coordinates
+// the wrapped group of a shifted head is two ranges, so its outline is four blocks.
+void draw_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
+                const std::vector<int>& tokens, ImU32 color, float thickness) {
+  std::vector<int> positions;
+  for (int token : tokens) positions.push_back(heatmap_position(a, head, coords, token));
+  std::sort(positions.begin(), positions.end());
+  std::vector<std::pair<int, int>> ranges;
+  for (int p : positions) {
+    if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
+    else ranges.push_back({p, p + 1});
+  }
+  for (const auto& [r0, r1] : ranges)
+    for (const auto& [c0, c1] : ranges) list->AddRect(v.cell_min(r0, c0), v.cell_min(r1, c1), color, 0.f, 0, thickness);
+}
+
+// Every group's outline in the group colour, then the wrapped groups' in the wrapped-group colour
+// on top, as figures draw them.
 void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
                  ImU32 color, float thickness) {
   if (!a.build.frame) return;
   const HeadFrame& frame = a.build.frame->heads[head];
   if (frame.segment_count() <= 1) return;
-  for (int s = 0; s < frame.segment_count(); ++s) {
-    std::vector<int> positions;
-    for (int slot = frame.segment_begin(s); slot < frame.segment_end(s); ++slot)
-      positions.push_back(heatmap_position(a, head, coords, frame.token_at_slot[slot]));
-    std::sort(positions.begin(), positions.end());
-    std::vector<std::pair<int, int>> ranges;
-    for (int p : positions) {
-      if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
-      else ranges.push_back({p, p + 1});
-    }
-    for (const auto& [r0, r1] : ranges)
-      for (const auto& [c0, c1] : ranges) {
-        const ImVec2 a0 = v.cell_min(r0, c0), a1 = v.cell_min(r1, c1);
-        list->AddRect(a0, a1, color, 0.f, 0, thickness);
-      }
-  }
+  for (int s = 0; s < frame.segment_count(); ++s)
+    draw_group(list, a, head, coords, v, {frame.token_at_slot.begin() + frame.segment_begin(s),
+                                          frame.token_at_slot.begin() + frame.segment_end(s)},
+               color, thickness);
+  for (const WrappedGroup& wrapped : wrapped_groups(a, head))
+    draw_group(list, a, head, coords, v, wrapped.tokens, to_imu32(wrapped_group_color()), thickness * 1.5f);
 }
 
 void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {

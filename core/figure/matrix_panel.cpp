@@ -354,14 +354,12 @@ std::optional<WrappedGroup> head_wrapped_group(const Analysis& analysis, int hea
   return w;
 }
 
-// Okabe–Ito orange: in no colormap, apart from the leak red and the group lines.
-Rgb8 wrapped_group_color(const Style&) { return category_color(0); }
 
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const WrappedGroup& w, const Style& style) {
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const WrappedGroup& w) {
   // On the cell borders, and never wider than a fifth of a cell: cell centres keep their colour.
   const double lw = std::clamp(g.cell * 0.2, 0.4, 2.0);
   const double e = w.early * g.cell, l = w.late * g.cell, end = g.n * g.cell;
-  StrokeBoxes pieces{wrapped_group_color(style), lw, {}};
+  StrokeBoxes pieces{wrapped_group_color(), lw, {}};
   for (const auto& [y0, y1] : {std::pair{0.0, e}, std::pair{l, end}})
     for (const auto& [x0, x1] : {std::pair{0.0, e}, std::pair{l, end}})
       pieces.boxes.push_back({g.x + x0, g.y + y0, x1 - x0, y1 - y0});

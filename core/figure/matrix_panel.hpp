@@ -82,10 +82,9 @@ struct WrappedGroup {
 };
 std::optional<WrappedGroup> head_wrapped_group(const Analysis& analysis, int head);
 // Outlines the four corner pieces of the wrapped group in one colour, so they read as one group.
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const WrappedGroup& wrapped, const Style& style);
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const WrappedGroup& wrapped);
 // The legend text for leak marks, saying what replaces the cross on tiny cells.
 std::string leak_legend_label(const std::string& policy);
-Rgb8 wrapped_group_color(const Style& style);
 
 // Roll applied to `head` (0 when the head is not rolled or the variant is not grouped).
 int head_roll(const Analysis& analysis, int head);

@@ -99,6 +99,8 @@ const Theme& theme_get(ThemeName name) {
 
 Rgb8 category_color(int i) { return kOkabeIto[1 + ((i % 7) + 7) % 7]; }
 
+Rgb8 wrapped_group_color() { return category_color(0); }
+
 Rgb8 text_color_on(Rgb8 fill) {
   // Rec. 601 luma: perceived brightness, so yellow takes black text and blue takes white.
   const double luma = 0.299 * fill.r + 0.587 * fill.g + 0.114 * fill.b;

@@ -49,6 +49,9 @@ constexpr std::array<Rgb8, 8> kOkabeIto = {{{0x00, 0x00, 0x00},
                                             {0xCC, 0x79, 0xA7}}};
 // Category i (0-based) cycles through the seven non-black colours.
 Rgb8 category_color(int i);
+// The outline of a shifted head's wrapped group in figures and the GUI: Okabe–Ito orange, in no
+// colormap, apart from the leak red and the group lines.
+Rgb8 wrapped_group_color();
 
 // Black or white, whichever reads better on `fill`: labels on token cells and category swatches
 // in the GUI and in every figure.

@@ -95,21 +95,27 @@ std::vector<int> shifted_heads(const Analysis& a) {
   return heads;
 }
 
+std::vector<WrappedGroup> wrapped_groups(const Analysis& a, int head) {
+  std::vector<WrappedGroup> groups;
+  if (!a.build.frame || identity(a.build.frame->heads[head])) return groups;
+  const HeadFrame& frame = a.build.frame->heads[head];
+  for (int s = 0; s < frame.segment_count(); ++s) {
+    WrappedGroup group{head, {}};
+    bool wraps = false;
+    for (int slot = frame.segment_begin(s); slot < frame.segment_end(s); ++slot) {
+      const int token = frame.token_at_slot[slot];
+      wraps |= !group.tokens.empty() && token < group.tokens.back();
+      group.tokens.push_back(token);
+    }
+    if (wraps) groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
 std::vector<WrappedGroup> wrapped_groups(const Analysis& a) {
   std::vector<WrappedGroup> groups;
-  for (int h : shifted_heads(a)) {
-    const HeadFrame& frame = a.build.frame->heads[h];
-    for (int s = 0; s < frame.segment_count(); ++s) {
-      WrappedGroup group{h, {}};
-      bool wraps = false;
-      for (int slot = frame.segment_begin(s); slot < frame.segment_end(s); ++slot) {
-        const int token = frame.token_at_slot[slot];
-        wraps |= !group.tokens.empty() && token < group.tokens.back();
-        group.tokens.push_back(token);
-      }
-      if (wraps) groups.push_back(std::move(group));
-    }
-  }
+  for (int h : shifted_heads(a))
+    for (WrappedGroup& group : wrapped_groups(a, h)) groups.push_back(std::move(group));
   return groups;
 }
 

@@ -17,6 +17,8 @@ struct WrappedGroup {
   std::vector<int> tokens;
 };
 std::vector<WrappedGroup> wrapped_groups(const Analysis& analysis);
+// The same for one head (none when the head is not shifted).
+std::vector<WrappedGroup> wrapped_groups(const Analysis& analysis, int head);
 
 // Heads whose frame is not the identity (rolled, or otherwise reordered).
 std::vector<int> shifted_heads(const Analysis& analysis);
