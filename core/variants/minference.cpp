@@ -244,17 +244,38 @@ class Minference final : public Variant {
       detail->columns.push_back(ranked_choice(vertical, columns[h]));
       detail->offsets.push_back(ranked_choice(slash, offsets[h]));
     }
-    // Row q: the kept columns up to q and the keys q - o of the kept offsets, each a run.
-    std::vector<std::vector<int>> sorted_columns = columns;
-    for (auto& c : sorted_columns) std::sort(c.begin(), c.end());
+    // Row q: the kept columns up to q and the keys q - o of the kept offsets, both as runs (kept
+    // columns and offsets cluster), so a row costs its runs, not its thousands of entries.
+    std::vector<std::vector<Run>> column_runs, offset_runs;
+    for (int h = 0; h < scene.heads; ++h) {
+      std::vector<int> c = columns[h], o = offsets[h];
+      std::sort(c.begin(), c.end());
+      std::sort(o.begin(), o.end());
+      column_runs.push_back(runs_of_sorted(c));
+      offset_runs.push_back(runs_of_sorted(o));
+    }
     VariantBuild out;
+    // Both lists are merged in key order, so the row needs no sort: columns ascend, and offsets
+    // read from the largest give ascending keys.
     out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&](int h, int q, std::vector<Run>& runs) {
-      for (int c : sorted_columns[h]) {
-        if (c > q) break;
-        runs.push_back({c, c + 1});
+      const std::vector<Run>& c = column_runs[h];
+      const std::vector<Run>& o = offset_runs[h];
+      size_t ci = 0;
+      auto oi = o.rbegin();
+      while (oi != o.rend() && oi->begin > q) ++oi;
+      while (true) {
+        const bool column = ci < c.size() && c[ci].begin <= q;
+        const bool offset = oi != o.rend();
+        if (!column && !offset) break;
+        const Run from_offset = offset ? Run{std::max(0, q - oi->end + 1), q - oi->begin + 1} : Run{};
+        if (column && (!offset || c[ci].begin <= from_offset.begin)) {
+          runs.push_back({c[ci].begin, std::min(c[ci].end, q + 1)});
+          ++ci;
+        } else {
+          runs.push_back(from_offset);
+          ++oi;
+        }
       }
-      for (int o : offsets[h])
-        if (o <= q) runs.push_back({q - o, q - o + 1});
     });
     int64_t removed = 0;  // cells of kept columns right of the diagonal in head 0
     for (int c : columns[0]) removed += c;

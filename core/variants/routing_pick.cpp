@@ -48,6 +48,15 @@ std::string ranked_choice_text(const RankedChoice& choice, const std::string& wh
                      choice.rank.at(entry), choice.picked);
 }
 
+std::vector<Run> runs_of_sorted(const std::vector<int>& sorted) {
+  std::vector<Run> runs;
+  for (int x : sorted) {
+    if (!runs.empty() && runs.back().end == x) ++runs.back().end;
+    else runs.push_back({x, x + 1});
+  }
+  return runs;
+}
+
 HeadFrame selection_layout(int n, const std::vector<std::vector<int>>& groups) {
   std::vector<std::vector<int>> all = groups;
   std::vector<char> listed(n, 0);

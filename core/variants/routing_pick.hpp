@@ -32,6 +32,10 @@ RankedChoice ranked_choice(const std::vector<float>& score, const std::vector<in
 // "page 3 kept: score 2.10, rank 2 of 4", or "forced" in place of the score.
 std::string ranked_choice_text(const RankedChoice& choice, const std::string& what, int entry);
 
+// Sorted entries as runs of consecutive ones: a row built from them costs its runs, not its
+// entries (kept offsets and keys cluster).
+std::vector<Run> runs_of_sorted(const std::vector<int>& sorted);
+
 // A layout for a selection step: every token once, in the groups given (listed tokens first, in
 // the given order), the tokens not listed in a last group.
 HeadFrame selection_layout(int n, const std::vector<std::vector<int>>& groups);

@@ -106,12 +106,14 @@ class SnapKV final : public Variant {
         std::sort(kept[h].begin(), kept[h].end());
       }
     // Prompt rows are the prefill; a decoded row reads the kept keys and [P - w, t].
+    std::vector<std::vector<Run>> kept_runs;
+    for (const std::vector<int>& keys : kept) kept_runs.push_back(runs_of_sorted(keys));
     const auto row_runs = [&](int h, int q, std::vector<Run>& runs) {
       if (q < p.prompt || !p.compressed()) {
         runs.push_back({0, q + 1});
         return;
       }
-      for (int k : kept[h]) runs.push_back({k, k + 1});
+      runs.insert(runs.end(), kept_runs[h].begin(), kept_runs[h].end());
       runs.push_back({scored, q + 1});
     };
     VariantBuild out;
