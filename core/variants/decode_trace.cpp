@@ -42,7 +42,8 @@ std::vector<int> decode_traced_steps(int n, int first) {
 }
 
 void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& visible,
-                        const std::function<std::string(int)>& explain, int first) {
+                        const std::function<std::string(int)>& explain, int first,
+                        const std::string& why) {
   const int n = scene.n;
   for (int step : decode_traced_steps(n, first)) {
     FrameLayout layout;
@@ -72,6 +73,7 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
                             fmt::format("out, past_key_values = model(input_ids[:, {}:{}], "
                                         "past_key_values=past_key_values)",
                                         step, step + 1));
+    if (!why.empty()) t.why(why);
   }
 }
 

@@ -45,8 +45,9 @@ void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vecto
   vertical.assign(n, 0.f);
   slash.assign(n, 0.f);
   std::vector<float> weights;
+  const HeadKeys keys(qkv, head);
   for (int r = n - last; r < n; ++r) {
-    causal_softmax_row(qkv, head, r, weights);
+    causal_softmax_row(keys, r, weights);
     for (int k = 0; k <= r; ++k) {
       vertical[k] += weights[k];
       slash[r - k] += weights[k];
@@ -224,7 +225,7 @@ class Minference final : public Variant {
                        p.sinks, p.local),
            fmt::format("streaming_forward(q, k, v, n_init={}, n_local={})", p.sinks, p.local))
         .why("a head whose estimate showed sinks and a diagonal needs no scores at all: the shape is fixed");
-    masked_trace_attend(t, scene, fmt::format("k <= q and (k < {} or q - k < {})", p.sinks, p.local),
+    masked_trace_attend(t, scene, fmt::format("causal (k <= q) and (k < {} or q - k < {})", p.sinks, p.local),
                         fmt::format("mask = (k <= q) & ((k < {}) | (q - k < {}))", p.sinks, p.local));
     out.trace = t.finish();
     return out;
@@ -320,12 +321,12 @@ class Minference final : public Variant {
         .why("a diagonal is a fixed distance q-k: every query reads the key that far back");
     place_selection(t, n, std::vector<HeadFrame>(scene.heads, selection_layout(n, {})));
     t.step("causal", {scene.batch, scene.heads, n, n}, {"batch", "head", "query", "key"},
-           fmt::format("k <= q: a kept column c is read only by queries q >= c, which removes {} cells of head 0's "
-                       "kept columns; offsets are never in the future",
+           fmt::format("the causal guard keeps k <= q: a kept column c is read only by queries q >= c, which removes "
+                       "{} cells of head 0's kept columns; offsets are never in the future",
                        removed),
            "mask &= k <= q")
         .why("columns are chosen once per head for every query, so the guard is what keeps them causal");
-    masked_trace_attend(t, scene, "k <= q and (k is a kept column or q - k a kept offset)",
+    masked_trace_attend(t, scene, "causal (k <= q) and k a kept column or q - k a kept offset",
                         "mask = (k <= q) & (isin(k, v_idx) | isin(q - k, s_idx))");
     out.trace = t.finish();
     out.detail = detail;
@@ -394,7 +395,7 @@ class Minference final : public Variant {
            "inside a kept block only k <= q: the own block's later keys are removed",
            "mask = block_kept[q // b, k // b] & (k <= q)")
         .why("the block choice is per block; the token guard makes the query's own block causal");
-    masked_trace_attend(t, scene, fmt::format("k <= q and k's block among the top {} of q's block", p.topk),
+    masked_trace_attend(t, scene, fmt::format("causal (k <= q) and k's block among the top {} of q's block", p.topk),
                         "mask = block_kept[q // b, k // b] & (k <= q)");
     out.trace = t.finish();
     out.boundaries.assign(scene.heads, boundaries_every(n, b));

@@ -86,34 +86,31 @@ class Quest final : public Variant {
     detail->scores.assign(scene.heads, std::vector<std::vector<float>>(decoded));
     // [head][t - prompt]: the picked pages in page order, for the mask.
     std::vector<std::vector<std::vector<int>>> read(scene.heads, std::vector<std::vector<int>>(decoded));
-    std::vector<float> high, low, score;  // per page × dim: element-wise max and min of its keys
+    // Per dim × page, dimension after dimension so that a query's page scores are D passes
+    // over contiguous pages: the element-wise max and min of each page's keys. max(q_i·max_i,
+    // q_i·min_i) is q_i·max_i for q_i > 0 and q_i·min_i otherwise (both 0 at q_i = 0), the
+    // sign trick of the reference.
+    const int all_pages = (n + p.page - 1) / p.page;
+    std::vector<float> high(static_cast<size_t>(d) * all_pages), low(high.size()), score;
     for (int h = 0; h < scene.heads; ++h) {
-      high.clear();
-      low.clear();
       for (int t = 0; t < n; ++t) {
         progress_report(int64_t{h} * n + t, int64_t{scene.heads} * n);
         const float* key = qkv.row(0, t, Qkv::K, h);
-        if (t % p.page == 0) {
-          high.insert(high.end(), key, key + d);
-          low.insert(low.end(), key, key + d);
-        } else {
-          float* hi = high.data() + static_cast<size_t>(t / p.page) * d;
-          float* lo = low.data() + static_cast<size_t>(t / p.page) * d;
-          for (int i = 0; i < d; ++i) {
-            hi[i] = std::max(hi[i], key[i]);
-            lo[i] = std::min(lo[i], key[i]);
-          }
+        const int j = t / p.page;
+        for (int i = 0; i < d; ++i) {
+          float& hi = high[static_cast<size_t>(i) * all_pages + j];
+          float& lo = low[static_cast<size_t>(i) * all_pages + j];
+          hi = t % p.page == 0 ? key[i] : std::max(hi, key[i]);
+          lo = t % p.page == 0 ? key[i] : std::min(lo, key[i]);
         }
         if (t < p.prompt) continue;
         const float* q = qkv.row(0, t, Qkv::Q, h);
-        const int pages = t / p.page + 1;
+        const int pages = j + 1;
         score.assign(pages, 0.f);
-        for (int j = 0; j < pages; ++j) {
-          const float* hi = high.data() + static_cast<size_t>(j) * d;
-          const float* lo = low.data() + static_cast<size_t>(j) * d;
-          float s = 0.f;
-          for (int i = 0; i < d; ++i) s += std::max(q[i] * hi[i], q[i] * lo[i]);
-          score[j] = s;
+        for (int i = 0; i < d; ++i) {
+          const float qi = q[i];
+          const float* bound = (qi > 0.f ? high.data() : low.data()) + static_cast<size_t>(i) * all_pages;
+          for (int page = 0; page < pages; ++page) score[page] += qi * bound[page];
         }
         std::vector<int> picks = pick_top(score, p.pages_kept(t));
         const int row = t - p.prompt;
@@ -172,7 +169,7 @@ class Quest final : public Variant {
                              step, p.pages_kept(step), step + 1, p.budget, p.page,
                              ranked_text(detail->picks[0][row], shown), step);
         },
-        p.prompt);
+        p.prompt, "the whole cache stays in memory; each decoded query loads only the pages its bound ranks highest");
     masked_trace_attend(t, scene, "prompt rows k <= q; decoded rows: the keys of the pages they read, k <= q",
                         "mask = causal & (q < P | page_read[q, k // page])");
     out.trace = t.finish();

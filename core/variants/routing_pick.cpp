@@ -76,14 +76,22 @@ void place_selection(TraceBuilder& t, int n, const std::vector<HeadFrame>& heads
   t.group_by(layout);
 }
 
-void causal_softmax_row(const Qkv& qkv, int head, int r, std::vector<float>& weights) {
+HeadKeys::HeadKeys(const Qkv& qkv_, int head_) : qkv(qkv_), head(head_), by_dim(static_cast<size_t>(qkv_.n) * qkv_.d) {
+  for (int k = 0; k < qkv.n; ++k)
+    for (int i = 0; i < qkv.d; ++i) by_dim[static_cast<size_t>(i) * qkv.n + k] = qkv.row(0, k, Qkv::K, head)[i];
+}
+
+void causal_softmax_row(const HeadKeys& keys, int r, std::vector<float>& weights) {
+  const Qkv& qkv = keys.qkv;
   const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
-  const float* q = qkv.row(0, r, Qkv::Q, head);
-  weights.resize(static_cast<size_t>(r) + 1);
-  for (int k = 0; k <= r; ++k) {
-    const float* key = qkv.row(0, k, Qkv::K, head);
-    weights[k] = std::inner_product(q, q + qkv.d, key, 0.f) * scale;
+  const float* q = qkv.row(0, r, Qkv::Q, keys.head);
+  weights.assign(static_cast<size_t>(r) + 1, 0.f);
+  for (int i = 0; i < qkv.d; ++i) {
+    const float qi = q[i];
+    const float* dimension = keys.by_dim.data() + static_cast<size_t>(i) * qkv.n;
+    for (int k = 0; k <= r; ++k) weights[k] += qi * dimension[k];
   }
+  for (float& x : weights) x *= scale;
   const float top = *std::max_element(weights.begin(), weights.end());
   float sum = 0.f;
   for (float& x : weights) sum += (x = std::exp(x - top));

@@ -34,8 +34,9 @@ struct SnapDetail final : VariantDetail {
 std::vector<float> snap_scores(const Qkv& qkv, int head, const Params& p) {
   const int scored = p.scored();
   std::vector<float> sum(scored, 0.f), weights;
+  const HeadKeys keys(qkv, head);
   for (int r = p.prompt - p.window; r < p.prompt; ++r) {
-    causal_softmax_row(qkv, head, r, weights);
+    causal_softmax_row(keys, r, weights);
     for (int k = 0; k < scored; ++k) sum[k] += weights[k];
   }
   std::vector<float> pooled(scored, 0.f);
@@ -169,7 +170,7 @@ class SnapKV final : public Variant {
                              "tokens {}..{}; the cache never holds a future key",
                              step, scored, p.prompt - 1, p.prompt, step);
         },
-        p.prompt);
+        p.prompt, "the selection happens once after the prefill: the cache then only grows by the decoded tokens");
     masked_trace_attend(t, scene,
                         fmt::format("prompt rows k <= q; decoded rows: the kept keys and k in [{}, q]", scored),
                         "mask = causal & (q < P | kept[k] | k >= P - w)");
