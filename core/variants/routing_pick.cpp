@@ -20,8 +20,8 @@ std::vector<int> pick_top(const std::vector<float>& score, int count) {
   const size_t take = std::min(order.size(), static_cast<size_t>(std::max(count, 0)));
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(take), order.end(),
                     [&](int a, int b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
-  order.resize(take);
-  return order;
+  // A copy of the winners alone: callers keep them per row, and `order` holds every entry.
+  return {order.begin(), order.begin() + static_cast<long>(take)};
 }
 
 std::string ranked_text(const std::vector<int>& picks, const std::vector<float>& score) {
