@@ -26,24 +26,26 @@ DecodeRole decode_group_role(const Step& step, int group) {
   }
 }
 
-std::vector<int> decode_traced_steps(int n) {
+std::vector<int> decode_traced_steps(int n, int first) {
   std::vector<int> steps;
-  if (n <= kMaxDecodeSteps) {
-    for (int t = 0; t < n; ++t) steps.push_back(t);
+  const int decoded = n - first;
+  if (decoded <= kMaxDecodeSteps) {
+    for (int t = first; t < n; ++t) steps.push_back(t);
     return steps;
   }
   // Each traced step holds a column of N tokens and one of N groups: fewer steps past
   // kDecodeTraceCells / N, so a trace at N = 1,048,576 takes a quarter of what 64 steps would.
   const int count = static_cast<int>(std::clamp<int64_t>(kDecodeTraceCells / n, kMinDecodeSteps, kMaxDecodeSteps));
   for (int i = 0; i < count; ++i)
-    steps.push_back(static_cast<int>(static_cast<int64_t>(i) * (n - 1) / (count - 1)));
+    steps.push_back(first + static_cast<int>(static_cast<int64_t>(i) * (decoded - 1) / (count - 1)));
   return steps;
 }
 
 void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& visible,
-                        const std::function<std::string(int)>& explain) {
+                        const std::function<std::string(int)>& explain, int first,
+                        const std::string& why) {
   const int n = scene.n;
-  for (int step : decode_traced_steps(n)) {
+  for (int step : decode_traced_steps(n, first)) {
     FrameLayout layout;
     layout.n = n;
     size_t widest = 0;
@@ -70,9 +72,10 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
                             {"batch", "head", "cache slot", "dim"}, explain(step),
                             fmt::format("out, past_key_values = model(input_ids[:, {}:{}], "
                                         "past_key_values=past_key_values)",
-                                        step, step + 1))
-        .why("at decode time each new token is a query over the cache: a key dropped from it can never "
-             "be read again by any later token");
+                                        step, step + 1));
+    t.why(!why.empty() ? why
+                       : "at decode time each new token is a query over the cache: a key dropped from it can "
+                         "never be read again by any later token");
   }
 }
 

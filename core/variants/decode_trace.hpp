@@ -17,12 +17,15 @@ namespace attnscope {
 using DecodeRows = std::vector<const std::vector<std::vector<int>>*>;
 
 // Steps are kept for every t when N is small and for evenly spaced t otherwise, so a long
-// scene's trace stays small; `explain(t)` is the step's caption.
+// scene's trace stays small; `explain(t)` is the step's caption. Steps start at `first` (a
+// prompt's length: its rows are a prefill, not decode steps); only the traced steps' rows are read.
+// `why`, when given, is every decode step's reason; else the reason every decode step shares.
 void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& visible,
-                        const std::function<std::string(int)>& explain);
+                        const std::function<std::string(int)>& explain, int first = 0,
+                        const std::string& why = "");
 
-// The decode steps that get a trace step.
-std::vector<int> decode_traced_steps(int n);
+// The decode steps t in [first, n) that get a trace step.
+std::vector<int> decode_traced_steps(int n, int first = 0);
 
 // What a group of a decode step holds, so views can draw dropped keys as gone rather than as
 // cached; None for steps that decode_trace_steps did not make.

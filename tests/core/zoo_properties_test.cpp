@@ -37,7 +37,13 @@ std::vector<ZooCase> zoo() {
           {"select_merge", "select-merge", {}, true},
           {"sf", "sf", {}, false},
           {"sf_sink_causal", "sf", {{"sink-causal", "true"}}, true},
-          {"sf_r2", "sf", {{"reading", "r2"}, {"sink-causal", "true"}}, false}};
+          {"sf_r2", "sf", {{"reading", "r2"}, {"sink-causal", "true"}}, false},
+          {"minference_a_shape", "minference", {{"pattern", "a-shape"}}, true},
+          {"minference_vertical_slash", "minference", {{"last-q", "6"}}, true},
+          {"minference_block_sparse", "minference", {{"pattern", "block-sparse"}, {"block", "6"}, {"topk", "2"}}, true},
+          {"duo", "duo", {{"retrieval-heads", "1"}}, true},
+          {"snapkv", "snapkv", {{"capacity", "9"}, {"window", "3"}}, true},
+          {"quest", "quest", {{"page", "4"}, {"budget", "16"}}, true}};
 }
 
 Scene zoo_scene(const ZooCase& c, int n, int heads, uint64_t seed) {

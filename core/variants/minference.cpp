@@ -1,0 +1,411 @@
+// MInference's three prefill patterns, each head's cells chosen from the scene's q and k:
+// A-shape (sinks and a local band), vertical-slash (columns and diagonals estimated from the last
+// queries) and block-sparse (the best key blocks of each query block, from mean-pooled q and k).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/base/progress_scope.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/variant.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/routing_pick.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+constexpr float kForced = std::numeric_limits<float>::infinity();
+
+struct Params {
+  std::string pattern;
+  int sinks = 0, local = 0;                                               // a-shape
+  int last_q = 0, force_vertical = 0, force_slash = 0, vertical = 0, slash = 0;  // vertical-slash
+  int block = 0, topk = 0;                                                // block-sparse
+};
+
+// Per head: the vertical-slash choice, or per query block the block-sparse picks best first.
+struct MinferenceDetail final : VariantDetail {
+  std::string pattern;
+  int block = 0;
+  std::vector<RankedChoice> columns, offsets;
+  std::vector<std::vector<std::vector<int>>> blocks;        // [head][query block] picks
+  std::vector<std::vector<std::vector<float>>> block_scores;  // [head][query block] their scores
+};
+
+// vertical_and_slash_kernel: the last L queries' causal softmax; a column's score is the sum of
+// its weights, an offset's the sum along its diagonal.
+void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vector<float>& vertical,
+                           std::vector<float>& slash) {
+  const int n = qkv.n, last = std::min(p.last_q, n);
+  vertical.assign(n, 0.f);
+  slash.assign(n, 0.f);
+  std::vector<float> weights;
+  const HeadKeys keys(qkv, head);
+  for (int r = n - last; r < n; ++r) {
+    causal_softmax_row(keys, r, weights);
+    for (int k = 0; k <= r; ++k) {
+      vertical[k] += weights[k];
+      slash[r - k] += weights[k];
+    }
+  }
+  for (int k = 0; k < std::min(p.force_vertical, n); ++k) vertical[k] = kForced;
+  for (int o = 0; o < std::min(p.force_slash, n); ++o) slash[o] = kForced;
+}
+
+// _build_block_index: q and k pooled per block as the reference pads them, with zeros, so a
+// partial last block's mean divides by the full block size.
+std::vector<std::vector<float>> pooled(const Qkv& qkv, int part, int head, int b) {
+  const int nb = (qkv.n + b - 1) / b;
+  std::vector<std::vector<float>> out(nb, std::vector<float>(qkv.d, 0.f));
+  for (int t = 0; t < qkv.n; ++t)
+    for (int i = 0; i < qkv.d; ++i) out[t / b][i] += qkv.row(0, t, part, head)[i];
+  for (auto& mean : out)
+    for (float& x : mean) x /= static_cast<float>(b);
+  return out;
+}
+
+class Minference final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        .name = "minference",
+        .description = "MInference prefill patterns per head: a-shape (sinks and a local band), vertical-slash "
+                       "(top columns and diagonals from the last queries' softmax) or block-sparse (top key "
+                       "blocks of pooled q, k); data dependent",
+        .source = "MInference (arXiv 2407.02490); microsoft/MInference minference_forward.py "
+                  "vertical_and_slash_kernel, ops/block_sparse_flash_attention.py _build_block_index, "
+                  "ops/streaming_kernel.py streaming_forward; transcribed from that code, ties to the earlier "
+                  "entry where torch.topk leaves them open",
+        .params = {
+             {.name = "pattern",
+              .kind = ParamSpec::Kind::Text,
+              .default_value = "vertical-slash",
+              .help = "a-shape, vertical-slash or block-sparse"},
+             {.name = "sinks",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "initial keys every query reads (n_init)",
+              .applies_if = "pattern=a-shape"},
+             {.name = "local",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "local band q-k < s, the query itself included (n_local; streaming's --window s)",
+              .applies_if = "pattern=a-shape"},
+             {.name = "last-q",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "last queries whose softmax estimates the columns and diagonals (last_q)",
+              .applies_if = "pattern=vertical-slash"},
+             {.name = "force-vertical",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "1",
+              .help = "first columns always kept (vertical[..., :30] = inf)",
+              .applies_if = "pattern=vertical-slash"},
+             {.name = "force-slash",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "1",
+              .help = "offsets q-k below this always kept (slash[..., -100:] = inf)",
+              .applies_if = "pattern=vertical-slash"},
+             {.name = "vertical",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "3",
+              .help = "columns kept per head (vertical_size)",
+              .applies_if = "pattern=vertical-slash"},
+             {.name = "slash",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "3",
+              .help = "offsets (diagonals) kept per head (slash_size)",
+              .applies_if = "pattern=vertical-slash"},
+             {.name = "block",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "block size of the pooled q and k (block_size_M = block_size_N)",
+              .applies_if = "pattern=block-sparse"},
+             {.name = "topk",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "key blocks kept per query block, its own included when it scores so (top_k)",
+              .applies_if = "pattern=block-sparse"}},
+        .list_order = 230,
+        .relatives = {"streaming", "select-merge", "topk"},
+        .preset = "minference",
+        .reference_absent = "its selection is checked against plain loops written from the rules in "
+                            "tests/core/routing_keys_test.cpp",
+        .golden_absent = "vertical-slash and block-sparse choose from the scores of q and k, so rows are checked "
+                         "against plain loops in tests/core/routing_keys_test.cpp"};
+    return info;
+  }
+  void validate(const Scene& scene) const override {
+    params(scene);
+    require_single_sequence(scene);
+  }
+  bool reads_qkv() const override { return true; }
+  VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
+    const Params p = params(scene);
+    if (p.pattern == "a-shape") return a_shape(scene, p);
+    if (p.pattern == "vertical-slash") return vertical_slash(scene, qkv, p);
+    return block_sparse(scene, qkv, p);
+  }
+  std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
+    const auto* detail = dynamic_cast<const MinferenceDetail*>(build.detail.get());
+    if (!detail) return Variant::explain_allowed(build, head, q, k);
+    if (detail->pattern == "a-shape")
+      return q - k < detail->block ? fmt::format("key {} is in query {}'s local band (q-k = {} < --local)", k, q, q - k)
+                                   : fmt::format("key {} is one of the initial keys every query reads", k);
+    if (detail->pattern == "vertical-slash") {
+      const RankedChoice& columns = detail->columns[head];
+      const RankedChoice& offsets = detail->offsets[head];
+      std::string text;
+      if (columns.rank[k]) text = ranked_choice_text(columns, "column", k);
+      if (offsets.rank[q - k])
+        text += (text.empty() ? "" : "; and ") + ranked_choice_text(offsets, "offset", q - k);
+      return fmt::format("head {}: {} (k <= q holds)", head, text);
+    }
+    const int m = q / detail->block, j = k / detail->block;
+    const std::vector<int>& picks = detail->blocks[head][m];
+    const size_t rank = static_cast<size_t>(std::find(picks.begin(), picks.end(), j) - picks.begin());
+    return fmt::format("head {}: block {} kept for query block {}: score {:.2f}, rank {} of {}{}", head, j, m,
+                       detail->block_scores[head][m][rank], rank + 1, picks.size(),
+                       j == m ? "; inside its own block only k <= q" : "");
+  }
+
+ private:
+  static Params params(const Scene& scene) {
+    Params p;
+    p.pattern = scene_param_text(scene, "pattern");
+    if (p.pattern != "a-shape" && p.pattern != "vertical-slash" && p.pattern != "block-sparse")
+      throw SceneError("pattern: '" + p.pattern + "' is not a MInference pattern; use a-shape, vertical-slash or block-sparse");
+    const int n = scene.n;
+    const auto in = [&](const char* name, int lo) {
+      return param_int(scene, name, lo, n, fmt::format("use --{} {}..{}", name, lo, n));
+    };
+    if (p.pattern == "a-shape") {
+      p.sinks = in("sinks", 0);
+      p.local = in("local", 1);
+    } else if (p.pattern == "vertical-slash") {
+      p.last_q = in("last-q", 1);
+      p.force_vertical = in("force-vertical", 0);
+      p.force_slash = in("force-slash", 0);
+      p.vertical = in("vertical", 0);
+      p.slash = in("slash", 0);
+      if (p.vertical + p.slash < 1)
+        throw SceneError("vertical: with --vertical 0 and --slash 0 no key is kept; give one of them a positive value");
+    } else {
+      p.block = in("block", 1);
+      p.topk = in("topk", 1);
+    }
+    return p;
+  }
+
+  static VariantBuild a_shape(const Scene& scene, const Params& p) {
+    VariantBuild out;
+    const int n = scene.n;
+    out.masks = runs_masks(n, scene.heads, [](int) { return 0; }, [&](int, int q, std::vector<Run>& runs) {
+      runs.push_back({0, std::min(p.sinks, q + 1)});
+      runs.push_back({std::max(0, q - p.local + 1), q + 1});
+    });
+    auto detail = std::make_shared<MinferenceDetail>();
+    detail->pattern = p.pattern;
+    detail->block = p.local;  // the band width explain_allowed compares q - k with
+    out.detail = detail;
+    std::vector<int> sinks, band;
+    for (int k = 0; k < n; ++k) (k < p.sinks ? sinks : band).push_back(k);
+    band.erase(band.begin(), band.end() - std::min<long>(static_cast<long>(band.size()), p.local));
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, selection_layout(n, {sinks, band})));
+    t.step("a-shape", {scene.batch, scene.heads, n, p.sinks + p.local}, {"batch", "head", "query", "key"},
+           fmt::format("every query reads the first {} keys and the {} keys up to itself; groups: sinks, the "
+                       "last query's band, keys no longer read",
+                       p.sinks, p.local),
+           fmt::format("streaming_forward(q, k, v, n_init={}, n_local={})", p.sinks, p.local))
+        .why("a head whose estimate showed sinks and a diagonal needs no scores at all: the shape is fixed");
+    masked_trace_attend(t, scene, fmt::format("causal (k <= q) and (k < {} or q - k < {})", p.sinks, p.local),
+                        fmt::format("mask = (k <= q) & ((k < {}) | (q - k < {}))", p.sinks, p.local));
+    out.trace = t.finish();
+    return out;
+  }
+
+  static VariantBuild vertical_slash(const Scene& scene, const Qkv& qkv, const Params& p) {
+    const int n = scene.n, last = std::min(p.last_q, n);
+    auto detail = std::make_shared<MinferenceDetail>();
+    detail->pattern = p.pattern;
+    std::vector<std::vector<int>> columns(scene.heads), offsets(scene.heads);
+    std::vector<float> vertical, slash;
+    for (int h = 0; h < scene.heads; ++h) {
+      progress_report(h, scene.heads);
+      vertical_slash_scores(qkv, h, p, vertical, slash);
+      columns[h] = pick_top(vertical, p.vertical);
+      offsets[h] = pick_top(slash, p.slash);
+      detail->columns.push_back(ranked_choice(vertical, columns[h]));
+      detail->offsets.push_back(ranked_choice(slash, offsets[h]));
+    }
+    // Row q: the kept columns up to q and the keys q - o of the kept offsets, both as runs (kept
+    // columns and offsets cluster), so a row costs its runs, not its thousands of entries.
+    std::vector<std::vector<Run>> column_runs, offset_runs;
+    for (int h = 0; h < scene.heads; ++h) {
+      std::vector<int> c = columns[h], o = offsets[h];
+      std::sort(c.begin(), c.end());
+      std::sort(o.begin(), o.end());
+      column_runs.push_back(runs_of_sorted(c));
+      offset_runs.push_back(runs_of_sorted(o));
+    }
+    VariantBuild out;
+    // Both lists are merged in key order, so the row needs no sort: columns ascend, and offsets
+    // read from the largest give ascending keys.
+    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&](int h, int q, std::vector<Run>& runs) {
+      const std::vector<Run>& c = column_runs[h];
+      const std::vector<Run>& o = offset_runs[h];
+      size_t ci = 0;
+      auto oi = o.rbegin();
+      while (oi != o.rend() && oi->begin > q) ++oi;
+      while (true) {
+        const bool column = ci < c.size() && c[ci].begin <= q;
+        const bool offset = oi != o.rend();
+        if (!column && !offset) break;
+        const Run from_offset = offset ? Run{std::max(0, q - oi->end + 1), q - oi->begin + 1} : Run{};
+        if (column && (!offset || c[ci].begin <= from_offset.begin)) {
+          runs.push_back({c[ci].begin, std::min(c[ci].end, q + 1)});
+          ++ci;
+        } else {
+          runs.push_back(from_offset);
+          ++oi;
+        }
+      }
+    });
+    int64_t removed = 0;  // cells of kept columns right of the diagonal in head 0
+    for (int c : columns[0]) removed += c;
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    std::vector<int> estimating(last);
+    std::iota(estimating.begin(), estimating.end(), n - last);
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, selection_layout(n, {estimating})));
+    t.mark(estimating, "estimating query")
+        .step("estimate", {scene.batch, scene.heads, last, n}, {"batch", "head", "last query", "key"},
+              fmt::format("the last {} queries' causal softmax over every key: each column's weights summed give "
+                          "its vertical score, each diagonal q-k = o's its slash score",
+                          last),
+              fmt::format("qk = softmax(q[:, :, -{}:] @ k.T / sqrt(D) + causal)", last))
+        .why("the pattern is estimated online from a few rows, so choosing it costs L rows, not N");
+    std::vector<HeadFrame> chosen_columns, chosen_offsets;
+    for (int h = 0; h < scene.heads; ++h) {
+      std::vector<int> forced, won, forced_keys, won_keys;
+      for (int c : columns[h]) (std::isinf(detail->columns[h].score[c]) ? forced : won).push_back(c);
+      for (int o : offsets[h]) (std::isinf(detail->offsets[h].score[o]) ? forced_keys : won_keys).push_back(n - 1 - o);
+      chosen_columns.push_back(selection_layout(n, {forced, won}));
+      chosen_offsets.push_back(selection_layout(n, {forced_keys, won_keys}));
+    }
+    place_selection(t, n, chosen_columns);
+    t.mark({}, "")
+        .step("vertical", {scene.batch, scene.heads, static_cast<long>(columns[0].size())},
+              {"batch", "head", "column"},
+              fmt::format("column scores beside the query; the first {} forced, then the top {}: head 0 keeps "
+                          "columns {}; groups: forced, winners, the rest",
+                          p.force_vertical, p.vertical, ranked_text(columns[0], detail->columns[0].score)),
+              fmt::format("vertical = qk.sum(-2); vertical[..., :{}] = inf; v_idx = vertical.topk({}).indices",
+                          p.force_vertical, p.vertical))
+        .why("a column many late queries weigh (a sink, a separator) is read by every query after it");
+    place_selection(t, n, chosen_offsets);
+    t.step("slash", {scene.batch, scene.heads, static_cast<long>(offsets[0].size())},
+           {"batch", "head", "offset"},
+           fmt::format("offset scores q-k; offsets below {} forced, then the top {}: head 0 keeps offsets {} "
+                       "(drawn as the last query's keys n-1-o)",
+                       p.force_slash, p.slash, ranked_text(offsets[0], detail->offsets[0].score)),
+           fmt::format("slash = sum_all_diagonal_matrix(qk); slash[..., -{}:] = inf; s_idx = slash.topk({}).indices",
+                       p.force_slash, p.slash))
+        .why("a diagonal is a fixed distance q-k: every query reads the key that far back");
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, selection_layout(n, {})));
+    t.step("causal", {scene.batch, scene.heads, n, n}, {"batch", "head", "query", "key"},
+           fmt::format("the causal guard keeps k <= q: a kept column c is read only by queries q >= c, which removes "
+                       "{} cells of head 0's kept columns; offsets are never in the future",
+                       removed),
+           "mask &= k <= q")
+        .why("columns are chosen once per head for every query, so the guard is what keeps them causal");
+    masked_trace_attend(t, scene, "causal (k <= q) and k a kept column or q - k a kept offset",
+                        "mask = (k <= q) & (isin(k, v_idx) | isin(q - k, s_idx))");
+    out.trace = t.finish();
+    out.detail = detail;
+    return out;
+  }
+
+  static VariantBuild block_sparse(const Scene& scene, const Qkv& qkv, const Params& p) {
+    const int n = scene.n, b = p.block, nb = (n + b - 1) / b;
+    auto detail = std::make_shared<MinferenceDetail>();
+    detail->pattern = p.pattern;
+    detail->block = b;
+    detail->blocks.resize(scene.heads);
+    detail->block_scores.resize(scene.heads);
+    std::vector<float> score;
+    for (int h = 0; h < scene.heads; ++h) {
+      const auto qbar = pooled(qkv, Qkv::Q, h, b), kbar = pooled(qkv, Qkv::K, h, b);
+      for (int m = 0; m < nb; ++m) {
+        progress_report(int64_t{h} * nb + m, int64_t{scene.heads} * nb);
+        // Blocks n > m are -inf in the reference and never win over a valid one.
+        score.assign(m + 1, 0.f);
+        for (int j = 0; j <= m; ++j) score[j] = std::inner_product(qbar[m].begin(), qbar[m].end(), kbar[j].begin(), 0.f);
+        std::vector<int> picks = pick_top(score, p.topk);
+        std::vector<float> picked;
+        for (int j : picks) picked.push_back(score[j]);
+        detail->blocks[h].push_back(std::move(picks));
+        detail->block_scores[h].push_back(std::move(picked));
+      }
+    }
+    VariantBuild out;
+    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&](int h, int q, std::vector<Run>& runs) {
+      for (int j : detail->blocks[h][q / b]) runs.push_back({j * b, std::min((j + 1) * b, q + 1)});
+    });
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    std::vector<std::vector<int>> regions(nb);
+    for (int token = 0; token < n; ++token) regions[token / b].push_back(token);
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, layout_from_groups(n, regions)));
+    t.step("pool", {scene.batch, scene.heads, nb, scene.d}, {"batch", "head", "block", "dim"},
+           fmt::format("q and k mean-pooled in blocks of {} (a partial last block is padded with zeros first)", b),
+           fmt::format("q_bar = pad(q).view(B, H, -1, {0}, D).mean(-2); k_bar likewise", b))
+        .why("one score per pair of blocks: (N/b)^2 products of D instead of N^2");
+    const int last = nb - 1;
+    std::vector<HeadFrame> chosen;
+    for (int h = 0; h < scene.heads; ++h) {
+      std::vector<int> kept;
+      std::vector<int> sorted = detail->blocks[h][last];
+      std::sort(sorted.begin(), sorted.end());
+      for (int j : sorted)
+        for (int token = j * b; token < std::min((j + 1) * b, n); ++token) kept.push_back(token);
+      chosen.push_back(selection_layout(n, {kept}));
+    }
+    place_selection(t, n, chosen);
+    t.step("select", {scene.batch, scene.heads, nb, std::min(p.topk, nb)}, {"batch", "head", "query block", "kept"},
+           fmt::format("block scores q_bar_m . k_bar_j beside each query block, blocks j > m at -inf; the top {} "
+                       "stay: head 0, query block {} keeps {}; groups: the last query block's kept keys, the rest",
+                       p.topk, last, ranked_text(detail->blocks[0][last], [&] {
+                         std::vector<float> s(nb, 0.f);
+                         for (size_t i = 0; i < detail->blocks[0][last].size(); ++i)
+                           s[detail->blocks[0][last][i]] = detail->block_scores[0][last][i];
+                         return s;
+                       }())),
+           fmt::format("p_pool = (q_bar @ k_bar.T).where(m >= j, -inf); idx = p_pool.topk({}).indices", p.topk))
+        .why("future blocks get -inf before the top-k, so a pick is never a block after the query's own");
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, layout_from_groups(n, regions)));
+    t.step("causal", {scene.batch, scene.heads, n, n}, {"batch", "head", "query", "key"},
+           "inside a kept block only k <= q: the own block's later keys are removed",
+           "mask = block_kept[q // b, k // b] & (k <= q)")
+        .why("the block choice is per block; the token guard makes the query's own block causal");
+    masked_trace_attend(t, scene, fmt::format("causal (k <= q) and k's block among the top {} of q's block", p.topk),
+                        "mask = block_kept[q // b, k // b] & (k <= q)");
+    out.trace = t.finish();
+    out.boundaries.assign(scene.heads, boundaries_every(n, b));
+    out.boundary_name = "block";
+    out.detail = detail;
+    return out;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Minference)
+
+}  // namespace
+}  // namespace attnscope

@@ -1,0 +1,211 @@
+// Quest: after a full causal prompt of P tokens, each decoded query t cuts the keys 0..t into
+// pages of p, bounds each page's scores by its keys' element-wise max and min, and reads only the
+// pages with the highest bounds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "core/base/progress_scope.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/variant.hpp"
+#include "core/variants/decode_trace.hpp"
+#include "core/variants/masked_trace.hpp"
+#include "core/variants/predicate_mask.hpp"
+#include "core/variants/routing_pick.hpp"
+#include "core/variants/variant_params.hpp"
+
+namespace attnscope {
+namespace {
+
+// Scores kept for the inspector past this many (row, head, page) entries only at traced steps.
+constexpr int64_t kKeptPageScores = int64_t{1} << 22;
+
+struct Params {
+  int prompt = 0, page = 0, budget = 0;
+  // local_heavy_hitter_mask: k = min(max(3, budget // page), pages), the budget first capped by
+  // the keys there are (token_budget = min(kv_seq_len, token_budget)).
+  int pages_kept(int t) const {
+    const int pages = (t + 1 + page - 1) / page;
+    return std::min(std::max(3, std::min(t + 1, budget) / page), pages);
+  }
+};
+
+struct QuestDetail final : VariantDetail {
+  Params params;
+  // [head][t - prompt]: the picked pages best first and their scores; empty when not kept.
+  std::vector<std::vector<std::vector<int>>> picks;
+  std::vector<std::vector<std::vector<float>>> scores;
+};
+
+class Quest final : public Variant {
+ public:
+  const VariantInfo& info() const override {
+    static const VariantInfo info{
+        .name = "quest",
+        .description = "Quest at decode: after a full causal prompt of P tokens each decoded query scores pages of p "
+                       "keys by sum_i max(q_i max_i, q_i min_i) and reads the top max(3, b // p); data dependent",
+        .source = "Quest (arXiv 2406.10774); mit-han-lab/Quest evaluation/quest_attention.py forward and "
+                  "local_heavy_hitter_mask; transcribed from that code, ties to the earlier page where torch.topk "
+                  "leaves them open",
+        .params = {
+             {.name = "prompt",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "",
+              .help = "prompt tokens, prefilled with full causal attention; default: 3/4 of N"},
+             {.name = "page",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "2",
+              .help = "keys per page; the last page may be partial (chunk_size)"},
+             {.name = "budget",
+              .kind = ParamSpec::Kind::Int,
+              .default_value = "4",
+              .help = "token budget: max(3, b // p) pages are read (token_budget)"}},
+        .list_order = 255,
+        .relatives = {"snapkv", "h2o", "topk"},
+        .preset = "quest",
+        .reference_absent = "its selection is checked against plain loops written from the rules in "
+                            "tests/core/routing_keys_test.cpp",
+        .golden_absent = "the pages read depend on the scores of q and k, so rows are checked against plain loops in "
+                         "tests/core/routing_keys_test.cpp"};
+    return info;
+  }
+  void validate(const Scene& scene) const override {
+    params(scene);
+    require_single_sequence(scene);
+  }
+  bool reads_qkv() const override { return true; }
+  VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
+    const Params p = params(scene);
+    const int n = scene.n, d = qkv.d, decoded = n - p.prompt;
+    const std::vector<int> traced = decode_traced_steps(n, p.prompt);
+    const bool keep_all = int64_t{decoded} * scene.heads * p.pages_kept(n - 1) <= kKeptPageScores;
+    auto detail = std::make_shared<QuestDetail>();
+    detail->params = p;
+    detail->picks.assign(scene.heads, std::vector<std::vector<int>>(decoded));
+    detail->scores.assign(scene.heads, std::vector<std::vector<float>>(decoded));
+    // [head][t - prompt]: the picked pages in page order, for the mask.
+    std::vector<std::vector<std::vector<int>>> read(scene.heads, std::vector<std::vector<int>>(decoded));
+    // Per dim × page, dimension after dimension so that a query's page scores are D passes
+    // over contiguous pages: the element-wise max and min of each page's keys. max(q_i·max_i,
+    // q_i·min_i) is q_i·max_i for q_i > 0 and q_i·min_i otherwise (both 0 at q_i = 0), the
+    // sign trick of the reference.
+    const int all_pages = (n + p.page - 1) / p.page;
+    std::vector<float> high(static_cast<size_t>(d) * all_pages), low(high.size()), score;
+    for (int h = 0; h < scene.heads; ++h) {
+      for (int t = 0; t < n; ++t) {
+        progress_report(int64_t{h} * n + t, int64_t{scene.heads} * n);
+        const float* key = qkv.row(0, t, Qkv::K, h);
+        const int j = t / p.page;
+        for (int i = 0; i < d; ++i) {
+          float& hi = high[static_cast<size_t>(i) * all_pages + j];
+          float& lo = low[static_cast<size_t>(i) * all_pages + j];
+          hi = t % p.page == 0 ? key[i] : std::max(hi, key[i]);
+          lo = t % p.page == 0 ? key[i] : std::min(lo, key[i]);
+        }
+        if (t < p.prompt) continue;
+        const float* q = qkv.row(0, t, Qkv::Q, h);
+        const int pages = j + 1;
+        score.assign(pages, 0.f);
+        for (int i = 0; i < d; ++i) {
+          const float qi = q[i];
+          const float* bound = (qi > 0.f ? high.data() : low.data()) + static_cast<size_t>(i) * all_pages;
+          for (int page = 0; page < pages; ++page) score[page] += qi * bound[page];
+        }
+        std::vector<int> picks = pick_top(score, p.pages_kept(t));
+        const int row = t - p.prompt;
+        if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) {
+          for (int j : picks) detail->scores[h][row].push_back(score[j]);
+          detail->picks[h][row] = picks;
+        }
+        std::sort(picks.begin(), picks.end());
+        read[h][row] = std::move(picks);
+      }
+    }
+    const auto row_runs = [&](int h, int q, std::vector<Run>& runs) {
+      if (q < p.prompt) {
+        runs.push_back({0, q + 1});
+        return;
+      }
+      for (int j : read[h][q - p.prompt]) runs.push_back({j * p.page, std::min((j + 1) * p.page, q + 1)});
+    };
+    VariantBuild out;
+    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, row_runs);
+    std::vector<std::vector<std::vector<int>>> rows(scene.heads, std::vector<std::vector<int>>(n));
+    DecodeRows visible;
+    for (int h = 0; h < scene.heads; ++h) {
+      for (int step : traced) {
+        std::vector<Run> runs;
+        row_runs(h, step, runs);
+        for (const Run& run : runs)
+          for (int k = run.begin; k < run.end; ++k) rows[h][step].push_back(k);
+      }
+      visible.push_back(&rows[h]);
+    }
+    TraceBuilder t(scene);
+    masked_trace_input(t, scene);
+    std::vector<std::vector<int>> pages((n + p.page - 1) / p.page);
+    for (int token = 0; token < n; ++token) pages[token / p.page].push_back(token);
+    place_selection(t, n, std::vector<HeadFrame>(scene.heads, layout_from_groups(n, pages)));
+    t.step("pages", {scene.batch, scene.heads, static_cast<long>(pages.size()), 2, scene.d},
+           {"batch", "head", "page", "max/min", "dim"},
+           fmt::format("the prompt (tokens 0..{}) is prefilled with full causal attention; the cache is cut into "
+                       "pages of {} keys, each keeping its keys' element-wise max and min (a partial last page "
+                       "only its own keys')",
+                       p.prompt - 1, p.page),
+           fmt::format("k_max = pad(k, -inf).view(B, H, -1, {0}, D).amax(-2); k_min likewise", p.page))
+        .why("max and min bound q·k from above for every key of the page, so a page's score never "
+             "underestimates its best key");
+    decode_trace_steps(
+        t, scene, visible,
+        [&](int step) {
+          const int row = step - p.prompt;
+          std::vector<float> shown(step / p.page + 1, 0.f);
+          for (size_t i = 0; i < detail->picks[0][row].size(); ++i)
+            shown[detail->picks[0][row][i]] = detail->scores[0][row][i];
+          return fmt::format("decode token {}: page scores beside the query, the top {} = max(3, min({}, {}) // {}) "
+                             "read; head 0 reads pages {}; pages hold keys 0..{} only, so the causal guard removes "
+                             "nothing",
+                             step, p.pages_kept(step), step + 1, p.budget, p.page,
+                             ranked_text(detail->picks[0][row], shown), step);
+        },
+        p.prompt, "the whole cache stays in memory; each decoded query loads only the pages its bound ranks highest");
+    masked_trace_attend(t, scene, "prompt rows k <= q; decoded rows: the keys of the pages they read, k <= q",
+                        "mask = causal & (q < P | page_read[q, k // page])");
+    out.trace = t.finish();
+    out.boundaries.assign(scene.heads, boundaries_every(n, p.page));
+    out.boundary_name = "block";
+    out.detail = detail;
+    return out;
+  }
+  std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
+    const auto* detail = dynamic_cast<const QuestDetail*>(build.detail.get());
+    if (!detail) return Variant::explain_allowed(build, head, q, k);
+    const Params& p = detail->params;
+    if (q < p.prompt) return fmt::format("query {} is in the prompt: the prefill reads every earlier key", q);
+    const int j = k / p.page, row = q - p.prompt;
+    const std::vector<int>& picks = detail->picks[head][row];
+    if (picks.empty())
+      return fmt::format("head {}: page {} is among the {} pages query {} reads (scores are kept for the traced "
+                         "decode steps)",
+                         head, j, p.pages_kept(q), q);
+    const size_t rank = static_cast<size_t>(std::find(picks.begin(), picks.end(), j) - picks.begin());
+    return fmt::format("head {}: page {} kept: score {:.2f}, rank {} of {}", head, j, detail->scores[head][row][rank],
+                       rank + 1, picks.size());
+  }
+
+ private:
+  static Params params(const Scene& scene) {
+    Params p;
+    const int n = scene.n;
+    p.prompt = param_int(scene, "prompt", 1, n, fmt::format("use --prompt 1..{}", n), std::max(1, n * 3 / 4));
+    p.page = param_int(scene, "page", 1, n, fmt::format("use --page 1..{}", n));
+    p.budget = param_int(scene, "budget", 1, n, fmt::format("use --budget 1..{}", n));
+    return p;
+  }
+};
+
+ATTNSCOPE_REGISTER_VARIANT(Quest)
+
+}  // namespace
+}  // namespace attnscope

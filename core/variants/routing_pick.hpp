@@ -1,0 +1,60 @@
+#pragma once
+// What the routed variants (minference, duo, snapkv, quest) share: choosing the best-scoring
+// entries with ties to the earlier one, the selection layouts their steps show, and the ranked
+// lists their captions and the inspector quote. Not a variant.
+#include <string>
+#include <vector>
+
+#include "core/scene/frame.hpp"
+#include "core/scene/qkv.hpp"
+#include "core/scene/trace.hpp"
+#include "core/scene/variant.hpp"
+
+namespace attnscope {
+
+// Indices of the `count` highest of score[0..size) (all of them when count >= size), best
+// first; ties go to the lower index. Forced entries are passed as +infinity, so they win first
+// and among themselves the earlier one wins, as torch.topk's inf entries do in the references.
+std::vector<int> pick_top(const std::vector<float>& score, int count);
+
+// "3 (forced), 7 (2.10), 1 (0.85)": the picks in rank order with their scores; long lists are
+// shortened so a caption stays one line.
+std::string ranked_text(const std::vector<int>& picks, const std::vector<float>& score);
+
+// A selection as the inspector reads it back: for each entry (column, offset, block, page or
+// key) its score and its rank among the picks (0 when not picked) out of `picked`.
+struct RankedChoice {
+  std::vector<float> score;
+  std::vector<int> rank;  // 1-based among the picks; 0: not picked
+  int picked = 0;
+};
+RankedChoice ranked_choice(const std::vector<float>& score, const std::vector<int>& picks);
+// "page 3 kept: score 2.10, rank 2 of 4", or "forced" in place of the score.
+std::string ranked_choice_text(const RankedChoice& choice, const std::string& what, int entry);
+
+// Sorted entries as runs of consecutive ones: a row built from them costs its runs, not its
+// entries (kept offsets and keys cluster).
+std::vector<Run> runs_of_sorted(const std::vector<int>& sorted);
+
+// A layout for a selection step: every token once, in the groups given (listed tokens first, in
+// the given order), the tokens not listed in a last group.
+HeadFrame selection_layout(int n, const std::vector<std::vector<int>>& groups);
+
+// Places each head's selection layout and groups the rows by it, for the step added next.
+void place_selection(TraceBuilder& t, int n, const std::vector<HeadFrame>& heads);
+
+// One head's keys dimension after dimension: a query's scores are then D passes over contiguous
+// memory, which vectorise, where the packed (B, N, 3, H, D) tensor puts one key's D floats
+// 3·H·D floats from the next. Each score still adds its D products in order.
+struct HeadKeys {
+  HeadKeys(const Qkv& qkv, int head);
+  const Qkv& qkv;
+  int head;
+  std::vector<float> by_dim;  // [i · N + k]
+};
+
+// Query r's causal softmax over keys 0..r, scores scaled by 1/sqrt(D): what the references
+// compute before they sum the weights into scores. `weights` gets r + 1 entries.
+void causal_softmax_row(const HeadKeys& keys, int r, std::vector<float>& weights);
+
+}  // namespace attnscope
