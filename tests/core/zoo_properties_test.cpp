@@ -37,7 +37,13 @@ std::vector<ZooCase> zoo() {
           {"select_merge", "select-merge", {}, true},
           {"sf", "sf", {}, false},
           {"sf_sink_causal", "sf", {{"sink-causal", "true"}}, true},
-          {"sf_r2", "sf", {{"reading", "r2"}, {"sink-causal", "true"}}, false}};
+          {"sf_r2", "sf", {{"reading", "r2"}, {"sink-causal", "true"}}, false},
+          {"moba", "moba", {{"block", "8"}, {"topk", "3"}}, true},
+          {"moba_pitfall", "moba", {{"block", "8"}, {"topk", "3"}, {"pitfall", "true"}}, false},
+          {"nsa", "nsa", {{"kv-heads", "2"}}, true},
+          {"nsa_pitfall", "nsa", {{"init-blocks", "0"}, {"pitfall", "true"}}, true},
+          {"dsa", "dsa", {{"topk", "6"}}, true},
+          {"dsa_pitfall", "dsa", {{"topk", "6"}, {"pitfall", "true"}}, false}};
 }
 
 Scene zoo_scene(const ZooCase& c, int n, int heads, uint64_t seed) {
