@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/analysis/analysis.hpp"
+#include "core/presentation/routed_row.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
 #include "tests/support/scene_builder.hpp"
@@ -367,11 +368,35 @@ TEST(RoutingSteps, SelectionStepsQuoteScoresAndMarkTheWinners) {
     bool quotes = false;
     for (const Step& s : t.steps) {
       EXPECT_FALSE(s.explanation.empty()) << variant << " " << s.name;
-      if (s.name != "weighted-sum" && s.name != "output") EXPECT_FALSE(s.why.empty()) << variant << " " << s.name;
+      if (s.name != "input" && s.name != "weighted-sum" && s.name != "output")
+        EXPECT_FALSE(s.why.empty()) << variant << " " << s.name;
       quotes |= s.explanation.find("query 15, head 0:") != std::string::npos;
     }
     EXPECT_TRUE(quotes) << variant;
   }
+}
+
+// The row the views lay over the query: what each selection step has decided about each block.
+TEST(RoutingSteps, TheRoutedRowFollowsTheSteps) {
+  const auto a = analysed(test::test_scene({.variant = "moba", .n = 16, .heads = 1}));  // B = 4, K = 2
+  const Trace& t = a->trace();
+  auto roles = [&](const char* step, int q) {
+    std::vector<RoutedRole> out;
+    const std::optional<RoutedRowView> row = routed_row_view(*a, t.find(step), 0, q);
+    for (const RoutedUnit& u : row->units) out.push_back(u.role);
+    return out;
+  };
+  using R = RoutedRole;
+  EXPECT_FALSE(routed_row_view(*a, t.find("softmax"), 0, 15).has_value());
+  EXPECT_EQ(roles("gate", 5), (std::vector<R>{R::Scored, R::Scored}));  // blocks 0 and 1; later ones are not scored
+  EXPECT_EQ(roles("force", 5), (std::vector<R>{R::Scored, R::Forced, R::Future, R::Future}));
+  EXPECT_EQ(roles("top-k", 5), (std::vector<R>{R::Chosen, R::Forced, R::Future, R::Future}));
+  // Query 2 (block 0) has one valid block and K = 2: top-k picks block 1, the guard drops it.
+  EXPECT_EQ(roles("top-k", 2), (std::vector<R>{R::Forced, R::Chosen, R::Future, R::Future}));
+  EXPECT_EQ(roles("causal", 2), (std::vector<R>{R::Forced, R::Dropped, R::Future, R::Future}));
+  const RoutedUnit own = routed_row_view(*a, t.find("top-k"), 0, 5)->units[1];
+  EXPECT_EQ(own.begin, 4);
+  EXPECT_EQ(own.end, 8);
 }
 
 }  // namespace
