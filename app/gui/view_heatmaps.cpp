@@ -36,7 +36,7 @@ void head_metrics(ViewContext& ctx, const HeadMetrics& m, float x, float width) 
 // Over the matrices at a routed variant's selection step: whose row the overlay shows, and what
 // its fills mean.
 void routed_legend(ViewContext& ctx, const RoutedRowView& row) {
-  ImGui::TextDisabled("query %d's %ss, score in each (focus a cell to show its query):", row.q, row.unit.c_str());
+  ImGui::TextDisabled("query %d's %ss (focus a cell for another):", row.q, row.unit.c_str());
   std::vector<RoutedRole> roles;
   for (const RoutedUnit& u : row.units)
     if (std::find(roles.begin(), roles.end(), u.role) == roles.end()) roles.push_back(u.role);

@@ -119,7 +119,8 @@ class DSA final : public Variant {
 
   static Trace trace(const Scene& scene, const RoutingChoices& choices, int kk, bool pitfall) {
     const int n = scene.n;
-    const std::string last = routed_row_text(choices, 0, n - 1), first = routed_row_text(choices, 0, 0);
+    const std::string scores = routed_row_text(choices, 0, n - 1, false), last = routed_row_text(choices, 0, n - 1, true),
+                      first = routed_row_text(choices, 0, 0, true);
     std::vector<int> winners;
     if (const RoutedRow* row = choices.row(0, n - 1)) winners = row->chosen;
     std::sort(winners.begin(), winners.end());
@@ -127,7 +128,7 @@ class DSA final : public Variant {
     masked_trace_input(t, scene);
     t.step("index", {scene.batch, n, n}, {"batch", "query", "key"},
            "indexer score I(q, k) = sum over heads of ReLU(q_h \u00b7 k_h), one score per pair, shared by every head" +
-               (last.empty() ? "" : "; " + last),
+               (scores.empty() ? "" : "; " + scores),
            "index_score = torch.einsum('bshd,bthd->bsht', q, k).relu().sum(2)")
         .why("a cheap score decides which keys the expensive attention reads; ReLU keeps only agreeing heads");
     t.step("causal-score", {scene.batch, n, n}, {"batch", "query", "key"},
@@ -136,7 +137,7 @@ class DSA final : public Variant {
         .why("the first causal mask orders the candidates; it does not stop top-k from returning them");
     t.mark(winners, "selected").step("top-k", {scene.batch, n, kk}, {"batch", "query", "chosen"},
            fmt::format("each query keeps its {} best keys; ties go to the earlier key", kk) +
-               (first.empty() ? "" : "; " + first),
+               (last.empty() ? "" : "; " + last + "; " + first),
            fmt::format("topk_indices = index_score.topk(min({}, end_pos), dim=-1)[1]", kk))
         .why("top-k always returns K indices: a query q < K gets future keys among them");
     t.mark({}, "").step("index-mask", {scene.batch, n, n}, {"batch", "query", "key"},

@@ -134,7 +134,8 @@ class MoBA final : public Variant {
     const int n = scene.n, blocks = (n + b - 1) / b, focus = n - 1;
     // The row the captions quote: the last query, whose every earlier block competes, and the
     // first, whose list top-k fills with later blocks when K > 1.
-    const std::string last = routed_row_text(choices, 0, focus), first = routed_row_text(choices, 0, 0);
+    const std::string scores = routed_row_text(choices, 0, focus, false), last = routed_row_text(choices, 0, focus, true),
+                      first = routed_row_text(choices, 0, 0, true);
     FrameLayout layout;
     layout.n = n;
     std::vector<std::vector<int>> groups(blocks);
@@ -153,17 +154,18 @@ class MoBA final : public Variant {
                             fmt::format("k_bar = torch.stack([k[i*{0}:(i+1)*{0}].mean(0) for i in range({1})])", b, blocks))
         .why("one mean key per block lets a query score a block with a single dot product");
     t.step("gate", {scene.batch, scene.heads, n, blocks}, {"batch", "head", "query", "block"},
-           "gate s(q, i) = q \u00b7 k_bar_i for every query and block" + (last.empty() ? "" : "; " + last),
+           "gate s(q, i) = q \u00b7 k_bar_i for every query and block" + (scores.empty() ? "" : "; " + scores),
            "gate = torch.einsum('shd,nhd->hsn', q, k_bar)")
         .why("a plain dot product, no softmax: only the order of a query's block scores matters");
     t.step("force", {scene.batch, scene.heads, n, blocks}, {"batch", "head", "query", "block"},
            "the own block q//B is forced (+inf) and counts toward K; later blocks get -inf",
            "gate[:, i*B:(i+1)*B, i] = inf; gate[:, :i*B, i] = -inf  # for every block i")
-        .why(fmt::format("with the own block forced, the score picks only the other {} block{}", kk - 1,
-                         kk - 1 == 1 ? "" : "s"));
+        .why(kk == 1 ? std::string("with K = 1 the own block fills the list: no score is needed")
+                     : fmt::format("with the own block forced, the scores pick the other {} block{}", kk - 1,
+                                   kk - 1 == 1 ? "" : "s"));
     t.mark(winners, "selected").step("top-k", {scene.batch, scene.heads, n, kk}, {"batch", "head", "query", "chosen"},
            fmt::format("each query keeps its {} highest gates; ties go to the earlier block", kk) +
-               (first.empty() ? "" : "; " + first),
+               (last.empty() ? "" : "; " + last + "; " + first),
            fmt::format("idx = gate.topk({}, -1).indices", kk))
         .why("a query with fewer than K valid blocks still gets K indices: the rest point at future blocks");
     t.mark({}, "").step("causal", {scene.batch, scene.heads, n, n}, {"batch", "head", "query", "key"},
@@ -177,7 +179,8 @@ class MoBA final : public Variant {
              "blocks when fewer than K are valid");
     masked_trace_attend(t, scene,
                         pitfall ? "the chosen blocks whole: future cells are readable"
-                                : fmt::format("the own block up to the query and the {} best earlier blocks", kk - 1),
+                                : kk == 2 ? std::string("the own block up to the query and the best earlier block")
+                                          : fmt::format("the own block up to the query and the {} best earlier blocks", kk - 1),
                         pitfall ? "mask = block_chosen[q, k // B]"
                                 : "mask = block_chosen[q, k // B] & (k <= q)");
     return t.finish();

@@ -249,11 +249,11 @@ class NSA final : public Variant {
   static Trace trace(const Scene& scene, const NsaParams& p, const RoutingChoices& choices, int compressed,
                      int blocks, bool pitfall) {
     const int n = scene.n, focus = n - 1;
-    const std::string last = routed_row_text(choices, 0, focus);
+    const std::string scores = routed_row_text(choices, 0, focus, false), last = routed_row_text(choices, 0, focus, true);
     // The first query whose index list reaches past its own block: the guard's example.
     std::string short_row;
     for (int q = 0; q < n && short_row.empty(); ++q)
-      if (const RoutedRow* row = choices.row(0, q); row && !row->removed.empty()) short_row = routed_row_text(choices, 0, q);
+      if (const RoutedRow* row = choices.row(0, q); row && !row->removed.empty()) short_row = routed_row_text(choices, 0, q, true);
     FrameLayout layout;
     layout.n = n;
     std::vector<std::vector<int>> groups(blocks);
@@ -286,7 +286,7 @@ class NSA final : public Variant {
     t.group_by(layout).step("block-score", {scene.batch, kvh, n, blocks}, {"batch", "kv head", "query", "block"},
            fmt::format("block score: the compressed weight of every token overlapping a block of {}, once per "
                        "{}-key chunk inside it, summed over the query heads of one KV head",
-                       p.block, p.cmp_stride) + (last.empty() ? "" : "; " + last),
+                       p.block, p.cmp_stride) + (scores.empty() ? "" : "; " + scores),
            "p_slc = transform_score(p_cmp.view(KVH, H // KVH, N, -1).sum(1))")
         .why("the heads of a KV head share one choice, so the KV cache reads one block list per group");
     t.step("force", {scene.batch, kvh, n, blocks}, {"batch", "kv head", "query", "block"},
@@ -296,7 +296,7 @@ class NSA final : public Variant {
         .why("the start of the sequence and the query's neighbourhood are always read, whatever the scores");
     t.mark(winners, "selected").step("top-n", {scene.batch, kvh, n, p.topk}, {"batch", "kv head", "query", "chosen"},
            fmt::format("each query keeps the {} best blocks, forced ones included; ties go to the earlier block",
-                       p.topk),
+                       p.topk) + (last.empty() ? "" : "; " + last),
            fmt::format("topk_idx = block_score.topk({}, dim=-1).indices.sort(-1).values", p.topk))
         .why("top-k always returns n indices: a query with fewer blocks up to its own gets future ones");
     t.mark({}, "").step("guard", {scene.batch, kvh, n, p.topk}, {"batch", "kv head", "query", "chosen"},

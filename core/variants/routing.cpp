@@ -75,7 +75,7 @@ bool routing_keeps_rows(int heads, int n, int units) {
   return static_cast<long>(heads) * n * std::max(units, 1) <= kRoutingKeptScores;
 }
 
-std::string routed_row_text(const RoutingChoices& choices, int head, int q) {
+std::string routed_row_text(const RoutingChoices& choices, int head, int q, bool with_choice) {
   const RoutedRow* row = choices.row(head, q);
   if (!row) return "";
   std::string scores;
@@ -83,18 +83,19 @@ std::string routed_row_text(const RoutingChoices& choices, int head, int q) {
   for (int u = 0; u < shown; ++u) {
     const bool forced = std::find(row->chosen.begin(), row->chosen.begin() + row->forced, u) !=
                         row->chosen.begin() + row->forced;
-    scores += fmt::format("{}{} {}{}", u ? " \u00b7 " : "", u, forced ? "forced " : "",
-                          score_text(row->scores[u]));
+    scores += fmt::format("{}{}: {}{}", u ? " \u00b7 " : "", u, score_text(row->scores[u]),
+                          with_choice && forced ? " (forced)" : "");
   }
   if (shown < static_cast<int>(row->scores.size()))
     scores += fmt::format(" \u00b7 ... {} more", row->scores.size() - shown);
-  std::string text = fmt::format("query {}, head {}: {} {}s [{}] \u2192 read {}", q, head,
-                                 choices.score_name, choices.unit, scores,
-                                 row->chosen.empty() ? std::string("none") : "");
+  std::string text = fmt::format("query {}, head {}: {} per {} [{}]", q, head, choices.score_name, choices.unit, scores);
+  if (!with_choice) return text;
+  text += " \u2192 reads ";
+  if (row->chosen.empty()) text += "none";
   for (size_t i = 0; i < row->chosen.size() && i < kListedUnits; ++i)
     text += fmt::format("{}{}", i ? ", " : "", row->chosen[i]);
   if (!row->removed.empty()) {
-    text += "; the guard drops";
+    text += "; future, for the causal guard:";
     for (int u : row->removed) text += fmt::format(" {}", u);
   }
   return text;

@@ -27,9 +27,9 @@ std::vector<float> span_mean_keys(const Qkv& qkv, int head, int count, int strid
 // Whether the choices of heads · N queries over `units` candidates are kept for explanations.
 bool routing_keeps_rows(int heads, int n, int units);
 
-// One query's row for a step caption: "query 15, head 0: block 0 1.20 · block 1 −0.31 ·
-// block 3 own" with the chosen units after it, shortened past a dozen units.
-std::string routed_row_text(const RoutingChoices& choices, int head, int q);
+// One query's row for a step caption: "query 15, head 0: gate per block [0: 2.91 · 1: -1.35]",
+// shortened past a dozen units; `with_choice` adds the forced ones and what the query reads.
+std::string routed_row_text(const RoutingChoices& choices, int head, int q, bool with_choice);
 
 // Why `unit` is read by (head, q): "block 3 selected: score 2.10, rank 2 of 4", or forced in.
 // `forced_reason` says why forced units are (e.g. "the own block is always read").
