@@ -119,11 +119,9 @@ class NSA final : public Variant {
             const int readable = readable_compressed(p, q, compressed);
             if (readable == 0) continue;
             float* s = scores.data() + static_cast<size_t>(q - q0) * compressed;
-            const float top = *std::max_element(s, s + readable);
-            float sum = 0.f;
-            for (int j = 0; j < readable; ++j) sum += (s[j] = std::exp(s[j] - top));
+            softmax_in_place(s, readable);
             float* w = weight.data() + static_cast<size_t>(q - q0) * compressed;
-            for (int j = 0; j < readable; ++j) w[j] += s[j] / sum;
+            for (int j = 0; j < readable; ++j) w[j] += s[j];
           }
         }
         for (int q = q0; q < q1; ++q) {

@@ -57,6 +57,13 @@ void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::v
   if (scale != 1.f) result *= scale;
 }
 
+void softmax_in_place(float* x, int count) {
+  if (count <= 0) return;
+  Eigen::Map<Eigen::ArrayXf> row(x, count);
+  row = (row - row.maxCoeff()).exp();
+  row /= row.sum();
+}
+
 std::vector<float> span_mean_keys(const Qkv& qkv, int head, int count, int stride, int size) {
   std::vector<float> means(static_cast<size_t>(count) * qkv.d, 0.f);
   for (int i = 0; i < count; ++i) {

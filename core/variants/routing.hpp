@@ -19,6 +19,9 @@ std::vector<int> ranked_best(const float* score, int count, int take);
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
                   int count, float scale, std::vector<float>& out);
 
+// x[0..count) becomes its softmax (the exponentials vectorised); nothing for count = 0.
+void softmax_in_place(float* x, int count);
+
 // The means of head h's keys over [i·stride, i·stride + size) for i in [0, count): block mean keys
 // (MoBA's gate keys, NSA's compressed keys), `count` rows of D floats. A last span that runs past
 // N averages the keys it has.
