@@ -11,7 +11,6 @@
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
-#include "core/variants/predicate_mask.hpp"
 #include "core/variants/routing.hpp"
 #include "core/variants/variant_params.hpp"
 
@@ -80,7 +79,8 @@ class DSA final : public Variant {
       }
       for (int q = q0; q < q1; ++q) {
         const float* row = index.data() + static_cast<size_t>(q - q0) * q1;
-        const std::vector<int> best = ranked_best(row, q + 1, kk);
+        // Ranked only when the explanations keep it; the mask needs the keys in order.
+        const std::vector<int> best = ranked_best(row, q + 1, kk, kept_rows);
         keys.assign(best.begin(), best.end());
         // Without the second mask, top-k over a row whose later keys are -inf fills its K slots
         // with them, the earliest first.

@@ -15,7 +15,6 @@
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
-#include "core/variants/predicate_mask.hpp"
 #include "core/variants/routing.hpp"
 #include "core/variants/variant_params.hpp"
 

@@ -20,7 +20,7 @@ std::string score_text(float score) {
 
 }  // namespace
 
-std::vector<int> ranked_best(const float* score, int count, int take) {
+std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank) {
   take = std::clamp(take, 0, count);
   const auto better = [&](int a, int b) { return score[a] != score[b] ? score[a] > score[b] : a < b; };
   std::vector<int> best;
@@ -32,13 +32,23 @@ std::vector<int> ranked_best(const float* score, int count, int take) {
       if (static_cast<int>(best.size()) == take) best.pop_back();
       best.insert(std::find_if(best.begin(), best.end(), [&](int kept) { return better(i, kept); }), i);
     }
+    if (!by_rank) std::sort(best.begin(), best.end());
     return best;
   }
   best.resize(count);
   std::iota(best.begin(), best.end(), 0);
   std::nth_element(best.begin(), best.begin() + take - 1, best.end(), better);
-  best.resize(take);
-  std::sort(best.begin(), best.end(), better);
+  if (by_rank) {
+    best.resize(take);
+    std::sort(best.begin(), best.end(), better);
+    return best;
+  }
+  // In index order: the winners are the pivot (the worst of them) and every index ranked above
+  // it, found in one pass instead of a sort.
+  const int pivot = best[take - 1];
+  best.clear();
+  for (int i = 0; i < count; ++i)
+    if (i == pivot || better(i, pivot)) best.push_back(i);
   return best;
 }
 

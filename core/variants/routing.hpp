@@ -10,9 +10,9 @@
 
 namespace attnscope {
 
-// The `take` highest of score[0..count), best first; ties go to the earlier index, so every
-// choice is exact and reproducible.
-std::vector<int> ranked_best(const float* score, int count, int take);
+// The `take` highest of score[0..count), best first (`by_rank`) or in index order; ties go to the
+// earlier index, so every choice is exact and reproducible.
+std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank = true);
 
 // out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end), where
 // `keys` holds `count` rows of D floats: one matrix product (Eigen) instead of a dot per pair.
