@@ -2,6 +2,7 @@
 // One head's heatmap with its overlays (group outlines, leak marks, labels, focus) and mouse
 // handling; used by the heatmap view and the compare view.
 #include "app/gui/view_context.hpp"
+#include "core/presentation/routed_row.hpp"
 
 namespace attnscope {
 
@@ -19,6 +20,9 @@ struct HeatmapWidget {
 // Height of the header line plus the tick margin above the matrix, and the margin on the left.
 float heatmap_widget_top(const ViewContext& ctx);
 float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for the row labels of N tokens
+
+// The fill of a routed candidate in a selection step (the heatmap's overlay and its legend).
+Rgb8 routed_role_color(RoutedRole role, const Theme& theme);
 
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);

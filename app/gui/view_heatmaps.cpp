@@ -9,6 +9,7 @@
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
 #include "core/presentation/digits.hpp"
+#include "core/presentation/routed_row.hpp"
 #include "core/presentation/shown_heads.hpp"
 
 namespace attnscope {
@@ -30,6 +31,27 @@ void head_metrics(ViewContext& ctx, const HeadMetrics& m, float x, float width) 
   ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::TextUnformatted(text_fit_lines(metrics_text(m), width, 1).c_str());
   ImGui::PopStyleColor();
+}
+
+// Over the matrices at a routed variant's selection step: whose row the overlay shows, and what
+// its fills mean.
+void routed_legend(ViewContext& ctx, const RoutedRowView& row) {
+  ImGui::TextDisabled("query %d's %ss (focus a cell for another):", row.q, row.unit.c_str());
+  std::vector<RoutedRole> roles;
+  for (const RoutedUnit& u : row.units)
+    if (std::find(roles.begin(), roles.end(), u.role) == roles.end()) roles.push_back(u.role);
+  std::sort(roles.begin(), roles.end());
+  for (RoutedRole role : roles) {
+    ImGui::SameLine();
+    const float side = ImGui::GetTextLineHeight() * 0.8f;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const ImVec2 p0{at.x, at.y + (ImGui::GetTextLineHeight() - side) * 0.5f}, p1{p0.x + side, p0.y + side};
+    ImGui::GetWindowDrawList()->AddRectFilled(p0, p1, to_imu32(routed_role_color(role, ctx.theme())));
+    ImGui::GetWindowDrawList()->AddRect(p0, p1, to_imu32(ctx.theme().text));
+    ImGui::Dummy({side, ImGui::GetTextLineHeight()});
+    ImGui::SameLine(0.f, 4.f);
+    ImGui::TextUnformatted(routed_role_name(role));
+  }
 }
 
 }  // namespace
@@ -70,8 +92,12 @@ void view_heatmaps(ViewContext& ctx) {
   const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
   const float why_h = why_line ? ImGui::CalcTextSize(why.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
-  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h);
+  const int routed_q = ctx.state.focus() ? ctx.state.focus()->q : analysis->n() - 1;
+  const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
+  const float routed_h = routed ? line : 0.f;
+  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + routed_h);
   heatmap_legend(ctx, cells, avail.x);
+  if (routed) routed_legend(ctx, *routed);
   const float left = heatmap_widget_left(ctx, analysis->n());
   for (int i = 0; i < heads; ++i) {
     if (i % grid.cols != 0) ImGui::SameLine(0.f, grid.gap);

@@ -9,6 +9,7 @@
 
 #include "core/cells/row_runs.hpp"
 #include "core/scene/frame.hpp"
+#include "core/scene/routing_choices.hpp"
 #include "core/scene/trace.hpp"
 #include "core/tensors/attention_weights.hpp"
 
@@ -82,6 +83,8 @@ struct VariantBuild {
   // of the softmax of q·kᵀ, and their logarithm as the scores.
   std::shared_ptr<const AttentionWeights> given_weights;
   std::shared_ptr<const VariantDetail> detail;
+  // The routed variants' scores and choices per head and query (explanations and captions).
+  std::shared_ptr<const RoutingChoices> routing;
 };
 
 class Variant {

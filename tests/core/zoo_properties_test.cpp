@@ -43,7 +43,13 @@ std::vector<ZooCase> zoo() {
           {"minference_block_sparse", "minference", {{"pattern", "block-sparse"}, {"block", "6"}, {"topk", "2"}}, true},
           {"duo", "duo", {{"retrieval-heads", "1"}}, true},
           {"snapkv", "snapkv", {{"capacity", "9"}, {"window", "3"}}, true},
-          {"quest", "quest", {{"page", "4"}, {"budget", "16"}}, true}};
+          {"quest", "quest", {{"page", "4"}, {"budget", "16"}}, true},
+          {"moba", "moba", {{"block", "8"}, {"topk", "3"}}, true},
+          {"moba_pitfall", "moba", {{"block", "8"}, {"topk", "3"}, {"pitfall", "true"}}, false},
+          {"nsa", "nsa", {{"kv-heads", "2"}}, true},
+          {"nsa_pitfall", "nsa", {{"init-blocks", "0"}, {"pitfall", "true"}}, true},
+          {"dsa", "dsa", {{"topk", "6"}}, true},
+          {"dsa_pitfall", "dsa", {{"topk", "6"}, {"pitfall", "true"}}, false}};
 }
 
 Scene zoo_scene(const ZooCase& c, int n, int heads, uint64_t seed) {

@@ -1,0 +1,134 @@
+#include "core/variants/routing.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace attnscope {
+
+namespace {
+
+constexpr int kListedUnits = 12;
+
+std::string score_text(float score) {
+  if (std::isinf(score)) return score > 0 ? "+\u221e" : "\u2212\u221e";
+  return fmt::format("{:.2f}", score);
+}
+
+}  // namespace
+
+std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank) {
+  take = std::clamp(take, 0, count);
+  const auto better = [&](int a, int b) { return score[a] != score[b] ? score[a] > score[b] : a < b; };
+  std::vector<int> best;
+  if (take <= 16) {
+    // A few winners: one pass keeps them in order, and most candidates only meet the last one.
+    best.reserve(take + 1);
+    for (int i = 0; i < count; ++i) {
+      if (static_cast<int>(best.size()) == take && (take == 0 || !better(i, best.back()))) continue;
+      if (static_cast<int>(best.size()) == take) best.pop_back();
+      best.insert(std::find_if(best.begin(), best.end(), [&](int kept) { return better(i, kept); }), i);
+    }
+    if (!by_rank) std::sort(best.begin(), best.end());
+    return best;
+  }
+  best.resize(count);
+  std::iota(best.begin(), best.end(), 0);
+  std::nth_element(best.begin(), best.begin() + take - 1, best.end(), better);
+  if (by_rank) {
+    best.resize(take);
+    std::sort(best.begin(), best.end(), better);
+    return best;
+  }
+  // In index order: the winners are the pivot (the worst of them) and every index ranked above
+  // it, found in one pass instead of a sort.
+  const int pivot = best[take - 1];
+  best.clear();
+  for (int i = 0; i < count; ++i)
+    if (i == pivot || better(i, pivot)) best.push_back(i);
+  return best;
+}
+
+void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
+                  int count, float scale, std::vector<float>& out) {
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const int rows = q_end - q_begin, d = qkv.d;
+  out.resize(static_cast<size_t>(rows) * count);
+  if (rows == 0 || count == 0) return;
+  // The packed (B, N, 3, H, D) tensor puts one token's q 3·H·D floats after the previous one's.
+  const Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>> q(qkv.row(0, q_begin, Qkv::Q, head), rows, d,
+                                                               Eigen::OuterStride<>(3L * qkv.heads * d));
+  const Eigen::Map<const RowMajor> k(keys.data(), count, d);
+  Eigen::Map<RowMajor> result(out.data(), rows, count);
+  result.noalias() = q * k.transpose();
+  if (scale != 1.f) result *= scale;
+}
+
+void softmax_in_place(float* x, int count) {
+  if (count <= 0) return;
+  Eigen::Map<Eigen::ArrayXf> row(x, count);
+  row = (row - row.maxCoeff()).exp();
+  row /= row.sum();
+}
+
+std::vector<float> span_mean_keys(const Qkv& qkv, int head, int count, int stride, int size) {
+  std::vector<float> means(static_cast<size_t>(count) * qkv.d, 0.f);
+  for (int i = 0; i < count; ++i) {
+    float* mean = means.data() + static_cast<size_t>(i) * qkv.d;
+    const int begin = i * stride, end = std::min(qkv.n, begin + size);
+    for (int token = begin; token < end; ++token) {
+      const float* k = qkv.row(0, token, Qkv::K, head);
+      for (int x = 0; x < qkv.d; ++x) mean[x] += k[x];
+    }
+    for (int x = 0; x < qkv.d; ++x) mean[x] /= static_cast<float>(std::max(1, end - begin));
+  }
+  return means;
+}
+
+bool routing_keeps_rows(int heads, int n, int units) {
+  return static_cast<long>(heads) * n * std::max(units, 1) <= kRoutingKeptScores;
+}
+
+std::string routed_row_text(const RoutingChoices& choices, int head, int q, bool with_choice) {
+  const RoutedRow* row = choices.row(head, q);
+  if (!row) return "";
+  std::string scores;
+  const int shown = std::min(static_cast<int>(row->scores.size()), kListedUnits);
+  for (int u = 0; u < shown; ++u) {
+    const bool forced = std::find(row->chosen.begin(), row->chosen.begin() + row->forced, u) !=
+                        row->chosen.begin() + row->forced;
+    scores += fmt::format("{}{}: {}{}", u ? " \u00b7 " : "", u, score_text(row->scores[u]),
+                          with_choice && forced ? " (forced)" : "");
+  }
+  if (shown < static_cast<int>(row->scores.size()))
+    scores += fmt::format(" \u00b7 ... {} more", row->scores.size() - shown);
+  std::string text = fmt::format("query {}, head {}: {} per {} [{}]", q, head, choices.score_name, choices.unit, scores);
+  if (!with_choice) return text;
+  text += " \u2192 reads ";
+  if (row->chosen.empty()) text += "none";
+  for (size_t i = 0; i < row->chosen.size() && i < kListedUnits; ++i)
+    text += fmt::format("{}{}", i ? ", " : "", row->chosen[i]);
+  if (!row->removed.empty()) {
+    text += "; future, for the causal guard:";
+    for (int u : row->removed) text += fmt::format(" {}", u);
+  }
+  return text;
+}
+
+std::string routed_unit_text(const RoutingChoices& choices, int head, int q, int unit,
+                             const std::string& forced_reason) {
+  const RoutedRow* row = choices.row(head, q);
+  if (!row) return "";
+  const auto at = std::find(row->chosen.begin(), row->chosen.end(), unit);
+  if (at == row->chosen.end()) return "";
+  const int rank = static_cast<int>(at - row->chosen.begin()) + 1, of = static_cast<int>(row->chosen.size());
+  if (rank <= row->forced)
+    return fmt::format("{} {} forced in ({}), rank {} of {}", choices.unit, unit, forced_reason, rank, of);
+  return fmt::format("{} {} selected: {} {}, rank {} of {}", choices.unit, unit, choices.score_name,
+                     score_text(row->scores[unit]), rank, of);
+}
+
+}  // namespace attnscope

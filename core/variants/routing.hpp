@@ -1,0 +1,42 @@
+#pragma once
+// What the routed variants (moba, nsa, dsa) share: ranking with ties to the earlier unit, scores
+// of many queries against many keys as one matrix product, and the text that quotes a query's
+// scores and choices. Not a variant.
+#include <string>
+#include <vector>
+
+#include "core/scene/qkv.hpp"
+#include "core/scene/routing_choices.hpp"
+
+namespace attnscope {
+
+// The `take` highest of score[0..count), best first (`by_rank`) or in index order; ties go to the
+// earlier index, so every choice is exact and reproducible.
+std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank = true);
+
+// out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end), where
+// `keys` holds `count` rows of D floats: one matrix product (Eigen) instead of a dot per pair.
+void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
+                  int count, float scale, std::vector<float>& out);
+
+// x[0..count) becomes its softmax (the exponentials vectorised); nothing for count = 0.
+void softmax_in_place(float* x, int count);
+
+// The means of head h's keys over [i·stride, i·stride + size) for i in [0, count): block mean keys
+// (MoBA's gate keys, NSA's compressed keys), `count` rows of D floats. A last span that runs past
+// N averages the keys it has.
+std::vector<float> span_mean_keys(const Qkv& qkv, int head, int count, int stride, int size);
+
+// Whether the choices of heads · N queries over `units` candidates are kept for explanations.
+bool routing_keeps_rows(int heads, int n, int units);
+
+// One query's row for a step caption: "query 15, head 0: gate per block [0: 2.91 · 1: -1.35]",
+// shortened past a dozen units; `with_choice` adds the forced ones and what the query reads.
+std::string routed_row_text(const RoutingChoices& choices, int head, int q, bool with_choice);
+
+// Why `unit` is read by (head, q): "block 3 selected: score 2.10, rank 2 of 4", or forced in.
+// `forced_reason` says why forced units are (e.g. "the own block is always read").
+std::string routed_unit_text(const RoutingChoices& choices, int head, int q, int unit,
+                             const std::string& forced_reason);
+
+}  // namespace attnscope
