@@ -43,7 +43,7 @@ class TrainCommand final : public SceneCommand {
     command_->add_option("--layers", settings_.layers, "transformer layers (default 2)");
     command_->add_option("--steps", settings_.steps, "Adam steps (default 1000)");
     command_->add_option("--d-model", settings_.d_model, "model width, a multiple of --heads (default 64)");
-    command_->add_option("--lr", settings_.lr, "Adam's learning rate (default 3e-3)");
+    command_->add_option("--lr", settings_.lr, "Adam's learning rate (default 1e-3)");
     command_->add_option("--vocab", settings_.vocab, "tokens of the random, copy and sort tasks (default 16)");
     command_->add_option("--eval-every", settings_.eval_every, "steps between points of the curves (default 50)");
     command_->add_option("--text", text_file_, "the text task's file (default: attnscope's README.md)");

@@ -66,7 +66,7 @@ void lab_settings_check(const LabSettings& s, const Scene& scene) {
     throw InputError(fmt::format("d-model: {} is not a positive multiple of the {} heads (--heads); try --d-model {}",
                                  s.d_model, scene.heads, scene.heads * std::max(1, s.d_model / scene.heads)));
   if (!(s.lr > 0) || !std::isfinite(s.lr))
-    throw InputError(fmt::format("lr: give a positive learning rate such as 3e-3, got {}", s.lr));
+    throw InputError(fmt::format("lr: give a positive learning rate such as 1e-3, got {}", s.lr));
   if (scene.n < 2) throw InputError(fmt::format("n: a next-token loss needs at least 2 tokens, got {}", scene.n));
 }
 

@@ -30,7 +30,7 @@ struct LabSettings {
   int steps = 1000;
   int batch = 128;
   int d_model = 64;
-  double lr = 3e-3;
+  double lr = 1e-3;
   int vocab = 16;           // random, copy, sort; text takes the file's distinct bytes
   int eval_every = 50;      // steps between points of the curves
   uint64_t seed = 0;

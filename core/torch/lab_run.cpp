@@ -1,5 +1,6 @@
 #include "core/torch/lab_run.hpp"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -212,12 +213,19 @@ void save_model(const std::string& path, const Model& model, const AttentionMask
                      {"seed", std::to_string(s.seed)}});
 }
 
+// The tensors are small ((B·N, d) with d = 64): one thread is faster than several that wait for
+// each other, all the more on a busy machine, and runs repeat bit for bit. Debian's LibTorch
+// multiplies matrices through OpenBLAS, whose own thread pool at::set_num_threads does not reach.
+void one_thread() {
+  at::set_num_threads(1);
+  using SetThreads = void (*)(int);
+  if (auto openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) openblas(1);
+}
+
 }  // namespace
 
 LabResult lab_run(const LabRunOptions& o, const LabProgress& progress) {
-  // The tensors are small ((B·N, d) with d = 64): one thread is faster than several that wait for
-  // each other, all the more on a busy machine, and makes runs repeat bit for bit.
-  at::set_num_threads(1);
+  one_thread();
   const auto start = std::chrono::steady_clock::now();
   const LabSettings& s = o.settings;
   const int64_t N = o.scene.n;
