@@ -18,8 +18,9 @@ namespace {
 
 // A head's mask as the model adds it to the scores: 0 where a key is allowed, −inf elsewhere.
 // A row with no allowed key would give softmax NaN: it gets 0 everywhere and `keep` zeroes its
-// weights, so its output is 0 as in the core. Output positions whose row comes from another query
-// (a roll back that does not undo the roll) read that query through `query_index`.
+// weights, so its output is 0 as in the core. The masks are an analysis's, whose rows are output
+// positions; a position whose row was computed for another query (a roll back that does not undo
+// the roll) reads that query's q through `query_index`.
 struct AttentionMask {
   at::Tensor additive;     // (H, N, N)
   at::Tensor keep;         // (H, N, 1), undefined when every row allows a key
@@ -36,18 +37,18 @@ AttentionMask attention_mask(const std::vector<RowRuns>& masks, const std::vecto
   auto kept = keep.accessor<float, 3>();
   auto index = query_index.accessor<int64_t, 2>();
   for (int64_t h = 0; h < heads; ++h)
-    for (int64_t p = 0; p < n; ++p) {
-      const bool moved = h < static_cast<int64_t>(output_query.size()) && !output_query[h].empty();
-      const int row = moved ? output_query[h][p] : static_cast<int>(p);
-      any_moved |= row != p;
-      index[h][p] = row;
+    for (int p = 0; p < n; ++p) {
+      if (h < static_cast<int64_t>(output_query.size()) && !output_query[h].empty()) {
+        index[h][p] = output_query[h][p];
+        any_moved |= output_query[h][p] != p;
+      }
       const RowRuns& mask = masks[h];
-      if (mask.row_count(row) == 0) {
+      if (mask.row_count(p) == 0) {
         any_empty = true;
         kept[h][p][0] = 0;
         for (int64_t k = 0; k < n; ++k) a[h][p][k] = 0;
       }
-      for (const Run* run = mask.row_begin(row); run != mask.row_end(row); ++run)
+      for (const Run* run = mask.row_begin(p); run != mask.row_end(p); ++run)
         for (int32_t k = run->begin; k < run->end; ++k) a[h][p][k] = 0;
     }
   return {additive, any_empty ? keep : at::Tensor(), any_moved ? query_index : at::Tensor()};

@@ -14,7 +14,7 @@ namespace attnscope {
 
 struct LabRunOptions {
   Scene scene;
-  std::vector<RowRuns> masks;  // per head, from the scene's variant build
+  std::vector<RowRuns> masks;  // per head, as analyze() leaves them: rows at output positions
   // Per head, output position -> the query whose row lands there (VariantBuild::output_query).
   std::vector<std::vector<int>> output_query;
   LabSettings settings;

@@ -2,23 +2,35 @@
 // (train_bench_pytorch.py: same shapes, mask, Adam and one thread) in a persistent /usr/bin/python3,
 // timed in the same run. Each iteration reports seconds per training step.
 // Run: build/tests/bench/train_bench
+#include <benchmark/benchmark.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <stdexcept>
 #include <string>
 
 #include "core/analysis/analysis.hpp"
 #include "core/torch/lab_run.hpp"
-#include "tests/bench/ratio_reporter.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
 namespace {
 
 constexpr int kStepsPerIteration = 50;
+
+// Mean seconds per step of each benchmark, for the ratio printed at the end (manual time adds a
+// suffix to the names that the shared ratio report does not pair).
+std::map<std::string, double>& seconds_per_step() {
+  static std::map<std::string, double> seconds;
+  return seconds;
+}
+
+void record(benchmark::State& state, const std::string& name, double total) {
+  if (state.iterations() > 0) seconds_per_step()[name] = total / static_cast<double>(state.iterations());
+}
 
 struct Shape {
   int n, g, heads, d_model, layers, batch;
@@ -80,12 +92,24 @@ void train_libtorch(benchmark::State& state, const Shape& s) {
   o.settings.d_model = s.d_model;
   o.settings.steps = kStepsPerIteration;
   o.settings.eval_every = kStepsPerIteration;
-  for (auto _ : state) state.SetIterationTime(lab_run(o, {}).seconds / kStepsPerIteration);
+  double total = 0;
+  for (auto _ : state) {
+    const double step = lab_run(o, {}).seconds / kStepsPerIteration;
+    state.SetIterationTime(step);
+    total += step;
+  }
+  record(state, s.name() + "/libtorch", total);
 }
 
 void train_pytorch(benchmark::State& state, const Shape& s) {
   static PyTorch pytorch;
-  for (auto _ : state) state.SetIterationTime(pytorch.seconds_per_step(s, 16));
+  double total = 0;
+  for (auto _ : state) {
+    const double step = pytorch.seconds_per_step(s, 16);
+    state.SetIterationTime(step);
+    total += step;
+  }
+  record(state, s.name() + "/pytorch", total);
 }
 
 }  // namespace
@@ -100,9 +124,16 @@ int main(int argc, char** argv) {
         ->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);
-  bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios("pytorch");
+  benchmark::RunSpecifiedBenchmarks();
+  std::printf("\nseconds per training step, libtorch against pytorch, same run:\n");
+  for (const auto& [name, seconds] : seconds_per_step()) {
+    const size_t slash = name.rfind('/');
+    if (name.substr(slash + 1) != "libtorch") continue;
+    const auto base = seconds_per_step().find(name.substr(0, slash) + "/pytorch");
+    if (base != seconds_per_step().end())
+      std::printf("  %-40s %7.2f ms vs %7.2f ms: %5.2fx\n", name.substr(0, slash).c_str(), 1e3 * seconds,
+                  1e3 * base->second, seconds / base->second);
+  }
   benchmark::Shutdown();
   return 0;
 }

@@ -166,7 +166,8 @@ TEST(Train, SavedModelOpensAsQkvAndReproducesItsAttention) {
   ASSERT_EQ(r.code, 0) << r.err;
   const TensorFile file = TensorFile::open(path);
   for (int layer : {0, 1}) {
-    Scene scene = qkv_file_use(test::test_scene({.variant = "s2", .n = 8, .g = 8}), path);
+    Scene scene = test::test_scene({.variant = "s2", .n = 8, .g = 8});
+    scene.qkv = path;
     scene.layer = layer;
     scene = qkv_file_sizes(scene);
     const auto a = analyze(scene);
