@@ -13,6 +13,7 @@
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/analysis/lab.hpp"
 #include "core/analysis/values_window.hpp"
 #include "core/base/input_error.hpp"
 #include "core/base/progress_scope.hpp"

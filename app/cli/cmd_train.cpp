@@ -103,9 +103,9 @@ class TrainCommand final : public SceneCommand {
 
   void report_text(const LabResult& r, const Scene& scene, std::ostream& out) const {
     const double floor = r.ln_vocab();
-    out << fmt::format("{} (N={}, G={}, H={}) on the {} task, V={}: {} layers, d_model {}, batch {}, {} steps in "
+    out << fmt::format("{} (N={}, G={}, H={}) on the {} task, V={}: {} layer{}, d_model {}, batch {}, {} steps in "
                        "{:.1f} s ({:.0f} steps/s)\n",
-                       r.variant, r.n, scene.g, r.heads, r.task, r.vocab, r.layers, r.d_model, r.batch, r.steps,
+                       r.variant, r.n, scene.g, r.heads, r.task, r.vocab, r.layers, r.layers == 1 ? "" : "s", r.d_model, r.batch, r.steps,
                        r.seconds, r.steps / std::max(r.seconds, 1e-9));
     out << fmt::format("ln V = {:.3f}{}\n", floor,
                        r.task == "random" ? ": on random tokens no honest model does better" : "");
@@ -121,10 +121,10 @@ class TrainCommand final : public SceneCommand {
                          r.train_loss_per_position[p], r.eval_full_causal_loss_per_position[p],
                          under ? "  below ln V" : "");
     }
-    out << fmt::format("{} of {} positions can read their target after {} layers; {} went below ln V − {:g} under the "
-                       "training mask ({} of them can read it)\n",
-                       r.reachable_target_positions.size(), r.train_loss_per_position.size(), r.layers, below,
-                       kFloorMargin, below_reachable);
+    out << fmt::format("{} of {} positions can read their target after {} layer{}; {} went below ln V − {:g} under "
+                       "the training mask ({} of them can read it)\n",
+                       r.reachable_target_positions.size(), r.train_loss_per_position.size(), r.layers,
+                       r.layers == 1 ? "" : "s", below, kFloorMargin, below_reachable);
     if (!save_.empty())
       out << fmt::format("wrote {}: weights and the learned q, k, v of every layer (open with --qkv {} --layer L)\n",
                          save_, save_);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/analysis/lab.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/figure/formats.hpp"

@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
-#include "core/analysis/lab.hpp"
 #include "core/presentation/colormap.hpp"
 
 namespace attnscope {
+
+struct LabResult;  // core/analysis/lab.hpp
 
 enum class FigureView {
   Heatmap,  // attention weights (or the binary mask) of the selected heads

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/analysis/lab.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
@@ -144,7 +145,6 @@ Figure view_lab(const LabResult& r, const FigureOptions& o) {
   y = draw_legend(fig, st, st.margin, y, st.width - 2 * st.margin,
                   {{LegendEntry::Kind::Swatch, kTrainColor, fmt::format("under the {} mask (training)", r.variant)},
                    {LegendEntry::Kind::Swatch, kEvalColor, "the same model under full causal attention (inference)"},
-                   {LegendEntry::Kind::Line, st.theme.text, "ln V, the best honest loss on random tokens"},
                    {LegendEntry::Kind::Swatch, st.theme.leak,
                     fmt::format("position can read its target after {} layer{}", r.layers, r.layers == 1 ? "" : "s")}});
   int below = 0;

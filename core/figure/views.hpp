@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
-#include "core/analysis/lab.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/model.hpp"

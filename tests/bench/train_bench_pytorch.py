@@ -1,7 +1,7 @@
 # The PyTorch baseline of train_bench: the lab's model (core/torch/lab_run.cpp) written with
 # torch.nn.functional, the same shapes, mask and Adam. Reads "threads batch n heads d_model layers
 # vocab steps" lines on stdin, times `steps` training steps after a warm-up and answers with the
-# seconds per step; the interpreter and the import are paid once, not timed.
+# CPU seconds per step; the interpreter and the import are paid once, not timed.
 import math
 import sys
 import time
@@ -71,10 +71,10 @@ def time_steps(threads, batch, n, heads, d, layers, vocab, steps):
 
     for _ in range(5):
         step()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         step()
-    return (time.perf_counter() - start) / steps
+    return (time.process_time() - start) / steps
 
 
 for line in sys.stdin:

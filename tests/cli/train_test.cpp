@@ -13,6 +13,7 @@
 #include "core/scene/qkv_file.hpp"
 #include "core/tensors/tensor_file.hpp"
 #include "tests/cli/cli_test_support.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
@@ -201,6 +202,17 @@ TEST(Train, SavedModelOpensAsQkvAndReproducesItsAttention) {
     EXPECT_EQ(std::count(opened.err.begin(), opened.err.end(), '\n'), 1) << opened.err;
   }
   for (const std::string& p : {path, damaged, foreign}) std::filesystem::remove(p);
+}
+
+// Ctrl-C (SIGINT, sent until the process is gone) stops training at once: exit 130, no file.
+TEST(Train, InterruptStopsAndWritesNothing) {
+  const std::string path = temp_path("interrupted.safetensors");
+  const std::string command = std::string("'") + ATTNSCOPE_BINARY + "' train --n 8 --g 8 --steps 1000000 --save '" + path +
+                              "' 2>/dev/null & pid=$!; sleep 1; for i in $(seq 120); do kill -INT $pid 2>/dev/null || "
+                              "break; sleep 1; done; wait $pid; echo \"exit $?\"";
+  const auto [code, out] = test::process_run(command);
+  EXPECT_NE(out.find("exit 130"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 // The lab figure reads train's JSON; anything else is refused with one line.
