@@ -16,6 +16,8 @@ install(TARGETS attnscope_core attnscope_torch
         RUNTIME DESTINATION ${ATTNSCOPE_MODULE_INSTALL_DIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/scenes DESTINATION ${CMAKE_INSTALL_DATADIR}/attnscope
         FILES_MATCHING PATTERN "*.json")
+# The lab's text task trains on the README when no --text is given (install_readme_path).
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/attnscope)
 
 if(ATTNSCOPE_BUILD_GUI)
   install(FILES ${PROJECT_SOURCE_DIR}/assets/attnscope.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

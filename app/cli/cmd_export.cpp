@@ -5,13 +5,17 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/analysis/lab.hpp"
 #include "core/analysis/values_window.hpp"
+#include "core/base/input_error.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/figure/figure.hpp"
 
@@ -24,7 +28,7 @@ class ExportCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "export", "write a figure: heatmap, steps, compare or tokens as PNG, SVG, PDF or GIF");
     own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
-    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare or tokens; default heatmap"));
+    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token or lab; default heatmap"));
     own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
     own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
@@ -48,11 +52,14 @@ class ExportCommand final : public SceneCommand {
     command_->add_option("--audit", audit_,
                          "draw a TorchScript module's dependency maps and steps ('attnscope audit')");
     command_->add_option("--inputs", inputs_, "with --audit: forward's arguments, qkv, q,k,v or x");
+    command_->add_option("--lab-result", lab_result_,
+                         "with --view lab: the JSON of 'attnscope train --json' to draw (loss curves and positions)");
     own("--json", command_->get_option("--json"));
     own("--max-memory", command_->get_option("--max-memory"));
   }
 
   int run(std::ostream& out, std::ostream& err) override {
+    if (view_ == "lab" || !lab_result_.empty()) return run_lab(out);
     Scene scene;
     FigureOptions options;
     if (!from_.empty()) {
@@ -103,6 +110,30 @@ class ExportCommand final : public SceneCommand {
   }
 
  private:
+  // The lab figure draws a training run's numbers, not a scene: no scene flags apply.
+  int run_lab(std::ostream& out) {
+    if (view_ != "lab") throw InputError("lab-result: --lab-result is drawn by --view lab; add it");
+    if (lab_result_.empty())
+      throw InputError("view: the lab figure draws a training run; give --lab-result run.json (from 'attnscope train --json')");
+    FigureOptions options;
+    options.format = given("--format") ? figure_format_parse(format_) : figure_format_from_path(out_);
+    if (given("--size")) options.size = figure_size_parse(size_);
+    if (given("--dpi")) options.dpi = dpi_;
+    if (given("--theme")) options.theme = theme_parse(theme_);
+    if (given("--caption")) options.caption = caption_;
+    std::ifstream in(lab_result_);
+    if (!in) throw InputError(fmt::format("lab-result: cannot read '{}'", lab_result_));
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(fmt::format("lab-result: '{}' is not JSON; give the output of 'attnscope train --json'", lab_result_));
+    }
+    figure_export_lab(lab_result_from_json(j, lab_result_), options, out_);
+    if (json_) out << fmt::format(R"({{"out": "{}", "view": "lab", "format": "{}"}})", out_, figure_format_name(options.format)) << "\n";
+    return 0;
+  }
+
   void own(const std::string& name, CLI::Option* option) { owned_.insert(option), names_[name] = option; }
   bool given(const std::string& name) const { return names_.at(name)->count() > 0; }
 
@@ -158,7 +189,8 @@ class ExportCommand final : public SceneCommand {
     return k;
   }
 
-  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_, tokens_;
+  std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_,
+      tokens_, lab_result_;
   int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;

@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher) {
   commands.push_back(command_verify());
   commands.push_back(command_lint());
   commands.push_back(command_audit());
+  commands.push_back(command_train());
   commands.push_back(command_export());
   commands.push_back(command_gui(std::move(launcher)));
   return commands;

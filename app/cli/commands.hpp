@@ -54,6 +54,7 @@ std::unique_ptr<Command> command_weights();
 std::unique_ptr<Command> command_verify();
 std::unique_ptr<Command> command_lint();
 std::unique_ptr<Command> command_audit();
+std::unique_ptr<Command> command_train();
 std::unique_ptr<Command> command_export();
 std::unique_ptr<Command> command_gui(GuiLauncher launcher);
 

@@ -19,4 +19,10 @@ std::filesystem::path install_module_dir() {
   return (executable_dir() / ATTNSCOPE_MODULES_FROM_BIN).lexically_normal();
 }
 
+std::filesystem::path install_readme_path() {
+  const std::filesystem::path installed = install_data_dir() / "README.md";
+  std::error_code ec;
+  return std::filesystem::is_regular_file(installed, ec) ? installed : std::filesystem::path(ATTNSCOPE_SOURCE_README);
+}
+
 }  // namespace attnscope

@@ -12,5 +12,7 @@ std::filesystem::path executable_dir();
 std::filesystem::path install_data_dir();
 // <prefix>/lib/attnscope: the shared libraries loaded on demand (the LibTorch reference).
 std::filesystem::path install_module_dir();
+// attnscope's README.md: <prefix>/share/attnscope/README.md when installed, else the source tree's.
+std::filesystem::path install_readme_path();
 
 }  // namespace attnscope

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/analysis/lab.hpp"
 #include "core/base/atomic_file.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/figure/formats.hpp"
@@ -62,14 +64,37 @@ std::string figure_render(const Analysis& a, const FigureOptions& o, const Compa
   throw SceneError("format: unknown figure format");
 }
 
-void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path,
-                   const ComparedAnalyses& compared) {
-  const std::string bytes = figure_render(a, o, compared);
+namespace {
+
+void write_figure(const std::string& path, const std::string& bytes) {
   try {
     atomic_write_file(path, bytes);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("out: ") + e.what());
   }
+}
+
+}  // namespace
+
+void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path,
+                   const ComparedAnalyses& compared) {
+  write_figure(path, figure_render(a, o, compared));
+}
+
+std::string figure_render_lab(const LabResult& result, const FigureOptions& o) {
+  const figure::Figure fig = figure::view_lab(result, o);
+  const std::string source = lab_result_json(result).dump();
+  switch (o.format) {
+    case FigureFormat::Png: return figure::encode_png(fig, dpi_for(o), source);
+    case FigureFormat::Svg: return figure::encode_svg(fig, source);
+    case FigureFormat::Pdf: return figure::encode_pdf(fig, source);
+    case FigureFormat::Gif: return figure::encode_gif({{fig, 0}}, dpi_for(o), source);
+  }
+  throw SceneError("format: unknown figure format");
+}
+
+void figure_export_lab(const LabResult& result, const FigureOptions& o, const std::string& path) {
+  write_figure(path, figure_render_lab(result, o));
 }
 
 FigureSource figure_read_source(const std::string& path) {

@@ -13,6 +13,8 @@
 
 namespace attnscope {
 
+struct LabResult;  // core/analysis/lab.hpp
+
 enum class FigureView {
   Heatmap,  // attention weights (or the binary mask) of the selected heads
   Steps,    // a storyboard: one panel per step with its caption
@@ -88,6 +90,12 @@ std::string figure_render(const Analysis& analysis, const FigureOptions& options
 // or left as it was. Throws std::runtime_error naming the path when it cannot be written.
 void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path,
                    const ComparedAnalyses& compared = {});
+
+// The lab figure of a training run (`attnscope train --json`, core/analysis/lab.hpp): the file
+// embeds the run's JSON instead of a scene, since it draws numbers only a training measures.
+std::string figure_render_lab(const LabResult& result, const FigureOptions& options);
+// Atomic, as figure_export.
+void figure_export_lab(const LabResult& result, const FigureOptions& options, const std::string& path);
 
 // What a figure file embeds: the scene it shows and the options it was drawn with.
 struct FigureSource {

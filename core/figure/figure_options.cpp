@@ -19,7 +19,7 @@ FigureView figure_view_parse(const std::string& name) {
   if (name == "wrapped") return FigureView::Wrapped;
   if (name == "next-token") return FigureView::NextToken;
   throw SceneError("view: unknown view '" + name +
-                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped or next-token");
+                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped or next-token (lab draws a training run: --view lab --lab-result run.json)");
 }
 
 const char* figure_view_name(FigureView view) {

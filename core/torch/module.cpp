@@ -4,6 +4,6 @@
 
 extern "C" const attnscope::TorchModule* attnscope_torch_module() {
   static const attnscope::TorchModule module{attnscope::reference_run, attnscope::pt_load,
-                                                  attnscope::audit_run};
+                                                  attnscope::audit_run, attnscope::lab_run};
   return &module;
 }
