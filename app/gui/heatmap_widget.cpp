@@ -56,6 +56,10 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
   if (!a.build.frame) return;
   const HeadFrame& frame = a.build.frame->heads[head];
   if (frame.segment_count() <= 1) return;
+  // Groups a few pixels wide would fill the matrix with outlines (and a draw list with more
+  // vertices than it can index): below that the cells alone show the blocks.
+  constexpr float kMinGroupPixels = 4.f;
+  if (v.cell * a.n() / frame.segment_count() < kMinGroupPixels) return;
   for (int s = 0; s < frame.segment_count(); ++s)
     draw_group(list, a, head, coords, v, {frame.token_at_slot.begin() + frame.segment_begin(s),
                                           frame.token_at_slot.begin() + frame.segment_end(s)},

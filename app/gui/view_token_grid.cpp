@@ -42,11 +42,16 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
   const float line = ImGui::GetTextLineHeight();
   for (int h = 0; h < step.heads; ++h) {
     const float x0 = p0.x + h * col_w, x1 = x0 + col_w * 0.9f;
+    // Bands under a pixel (thousands of small groups) are stretched to one and the bands they
+    // then cover are left out: a head draws at most one band per pixel row.
+    float drawn_to = p0.y;
     for (const TokenBand& band : token_bands(a, step, h)) {
       const float y0 = p0.y + height * band.row_begin / n, y1 = p0.y + height * band.row_end / n;
+      if (y0 < drawn_to) continue;
+      drawn_to = std::max(y1, y0 + 1.f);
       const Rgb8 fill = category_color(band.group);
-      list->AddRectFilled({x0, y0}, {x1, y1}, to_imu32(fill));
-      list->AddLine({x0, y0}, {x1, y0}, to_imu32(ctx.theme().background), 1.f);  // where bands meet
+      list->AddRectFilled({x0, y0}, {x1, drawn_to}, to_imu32(fill));
+      if (y1 - y0 >= 3.f) list->AddLine({x0, y0}, {x1, y0}, to_imu32(ctx.theme().background), 1.f);  // where bands meet
       if (y1 - y0 < line + 2.f) continue;
       const std::string group = fmt::format("g{}", band.group);
       const std::string range = fmt::format("{}\u2013{}", band.first_token, band.last_token);
