@@ -261,7 +261,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     // The column's text above its number, cut to the column's width.
     const int fit_chars = static_cast<int>((col_step * v.cell - 0.5f * char_w) / char_w);
     if (const std::string text = ctx.state.token_label(token, std::min(fit_chars, AppState::kTokenLabelChars));
-        fit_chars >= 2 && !text.empty()) {
+        fit_chars >= 3 && !text.empty()) {  // one letter and an ellipsis names nothing
       const float text_w = ImGui::CalcTextSize(text.c_str()).x;
       list->AddText({centre - text_w * 0.5f, v.m0.y - 2.f * size.y - 4.f}, axis, text.c_str());
     }
