@@ -2,16 +2,46 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace attnscope {
 
+std::string text_break_lines(const std::string& text, float width) {
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    std::string line;
+    size_t word = start;
+    while (word < end) {
+      const size_t space = std::min(text.find(' ', word), end);
+      const std::string next = text.substr(word, space - word);
+      const std::string joined = line.empty() ? next : line + " " + next;
+      if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+        out += line + "\n";
+        line = next;
+      } else {
+        line = joined;
+      }
+      word = space + 1;
+    }
+    out += line;
+    if (end == text.size()) break;
+    out += "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+void text_wrapped(const std::string& text, float width) {
+  if (width <= 0.f) width = ImGui::GetContentRegionAvail().x;
+  ImGui::TextUnformatted(text_break_lines(text, width).c_str());
+}
+
 std::string text_fit_lines(const std::string& text, float width, int max_lines) {
-  const float line = ImGui::GetTextLineHeight();
-  auto lines = [&](const std::string& t) {
-    return static_cast<int>(ImGui::CalcTextSize(t.c_str(), nullptr, false, width).y / line + 0.5f);
-  };
-  if (lines(text) <= max_lines) return text;
+  auto lines = [&](const std::string& t) { return static_cast<int>(std::count(t.begin(), t.end(), '\n')) + 1; };
+  if (const std::string whole = text_break_lines(text, width); lines(whole) <= max_lines) return whole;
   // The longest prefix ending at a space that fits with the ellipsis (binary search over spaces).
   std::vector<size_t> spaces;
   for (size_t i = 0; i < text.size(); ++i)
@@ -19,10 +49,10 @@ std::string text_fit_lines(const std::string& text, float width, int max_lines) 
   size_t lo = 0, hi = spaces.size();
   while (lo < hi) {
     const size_t mid = (lo + hi + 1) / 2;
-    if (lines(text.substr(0, spaces[mid - 1]) + " \u2026") <= max_lines) lo = mid;
+    if (lines(text_break_lines(text.substr(0, spaces[mid - 1]) + " \u2026", width)) <= max_lines) lo = mid;
     else hi = mid - 1;
   }
-  return lo == 0 ? "\u2026" : text.substr(0, spaces[lo - 1]) + " \u2026";
+  return lo == 0 ? "\u2026" : text_break_lines(text.substr(0, spaces[lo - 1]) + " \u2026", width);
 }
 
 std::string text_fit_name(const std::string& name, float width) {

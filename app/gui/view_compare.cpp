@@ -143,9 +143,7 @@ void compare_inspector(ViewContext& ctx, const std::vector<std::shared_ptr<const
         text += fmt::format("  \u00b7  {} {}: {}", compare_letter(i), ctx.state.view.compare_variants[i], cell_status(*analyses[i], *focus));
   }
   const float width = ImGui::GetContentRegionAvail().x;
-  ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text_fit_lines(text, width, 2).c_str());
-  ImGui::PopTextWrapPos();
 }
 
 }  // namespace

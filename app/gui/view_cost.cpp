@@ -2,6 +2,7 @@
 // numbers against full and dense, the whole layer around them, and why a leak matters.
 #include <fmt/format.h>
 
+#include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 
 namespace attnscope {
@@ -26,11 +27,9 @@ void header(const char* label, const char* term) {
 void glossary_tooltip(const GlossaryTerm& term) {
   if (!ImGui::IsItemHovered()) return;
   ImGui::BeginTooltip();
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.f);
   ImGui::TextUnformatted(term.term.c_str());
   ImGui::Separator();
-  ImGui::TextUnformatted(term.definition.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped(term.definition, ImGui::GetFontSize() * 28.f);
   ImGui::EndTooltip();
 }
 
@@ -60,12 +59,10 @@ void view_cost(ViewContext& ctx) {
   ImGui::PushFont(ctx.caption());
   ImGui::Text("What attention costs per head at N = %d", t.n);
   ImGui::PopFont();
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(fmt::format("full = N(N+1)/2 = {} cells; dense = N\u00b2 = {} cells; attention costs 4\u00b7D "
+  text_wrapped(fmt::format("full = N(N+1)/2 = {} cells; dense = N\u00b2 = {} cells; attention costs 4\u00b7D "
                                      "= {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
                                      t.full_cells, t.dense_cells, 4 * t.d)
-                             .c_str());
-  ImGui::PopTextWrapPos();
+                             );
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                                 ImGuiTableFlags_SizingFixedFit;
   const float table_h = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.f;
@@ -103,17 +100,14 @@ void view_cost(ViewContext& ctx) {
     ImGui::EndTable();
   }
   const LayerCost& l = lesson->layer;
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(
+  text_wrapped(
       fmt::format("Not saved: one LLaMA-2 7B layer at N = {} spends {} FLOPs on the q, k, v, o projections and {} on "
                   "the MLP whatever the pattern; attention {} ({} with full). Whole layer: {} instead of {} ({:.1f}% "
                   "saved).",
                   t.n, cost_number_text(l.projections), cost_number_text(l.mlp), cost_number_text(l.attention),
                   cost_number_text(l.attention_full), cost_number_text(l.total()), cost_number_text(l.total_full()),
-                  100 * (1 - l.total() / l.total_full()))
-          .c_str());
-  ImGui::TextUnformatted(("Why a leak matters: " + lesson_next_token_text(*lesson) + ".").c_str());
-  ImGui::PopTextWrapPos();
+                  100 * (1 - l.total() / l.total_full())));
+  text_wrapped("Why a leak matters: " + lesson_next_token_text(*lesson) + ".");
 }
 
 }  // namespace attnscope

@@ -3,6 +3,7 @@
 // timeline along the bottom. Sizes are fractions of the window, so it resizes cleanly.
 #include <algorithm>
 
+#include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 
 namespace attnscope {
@@ -70,13 +71,12 @@ void error_banner(ViewContext& ctx) {
   const float width = ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float wrap = width - style.WindowPadding.x * 2.f;
-  const float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + style.WindowPadding.y * 2.f;
+  const std::string lines = text_break_lines(text, wrap);
+  const float h = ImGui::CalcTextSize(lines.c_str()).y + style.WindowPadding.y * 2.f;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImColor(to_imu32(theme.leak, 40)).Value);
   ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(theme.leak)).Value);
   ImGui::BeginChild("error", {width, h}, true, ImGuiWindowFlags_NoScrollbar);
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
+  ImGui::TextUnformatted(lines.c_str());
   ImGui::EndChild();
   ImGui::PopStyleColor(2);
 }
@@ -96,9 +96,7 @@ void toast(ViewContext& ctx) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoInputs);
   ImGui::PushFont(ctx.body());
-  ImGui::PushTextWrapPos(width - ImGui::GetStyle().WindowPadding.x * 2.f);
-  ImGui::TextUnformatted(toast->text.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped(toast->text, width - ImGui::GetStyle().WindowPadding.x * 2.f);
   ImGui::PopFont();
   ImGui::End();
   ImGui::PopStyleVar();

@@ -90,7 +90,7 @@ void view_heatmaps(ViewContext& ctx) {
   const std::string why_full = why_line ? "why it matters: " + lesson_next_token_text(*ctx.state.lesson) : "";
   ImGui::PushFont(ctx.fonts.body);
   const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
-  const float why_h = why_line ? ImGui::CalcTextSize(why.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
+  const float why_h = why_line ? ImGui::CalcTextSize(text_break_lines(why, avail.x).c_str()).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
   const int routed_q = ctx.state.focus() ? ctx.state.focus()->q : analysis->n() - 1;
   const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
@@ -114,12 +114,10 @@ void view_heatmaps(ViewContext& ctx) {
   // Why the leaks matter, from the receptive field over stacked layers.
   if (why_line) {
     ImGui::PushFont(ctx.fonts.body);
-    ImGui::PushTextWrapPos(0.f);
     ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
-    ImGui::TextUnformatted(why.c_str());
+    text_wrapped(why);
     ImGui::PopStyleColor();
     if (why != why_full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why_full.c_str());
-    ImGui::PopTextWrapPos();
     ImGui::PopFont();
   }
   if (ctx.classroom()) view_inspector_line(ctx);

@@ -40,9 +40,9 @@ std::string token_named(const AppState& state, const char* role, int t) {
 std::optional<Cell> focus_or_hint(const AppState& state) {
   const auto focus = state.focus();
   if (!state.analysis || !focus) {
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextDisabled("Hover a heatmap cell or a token; click a cell to pin it.");
-    ImGui::PopTextWrapPos();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped("Hover a heatmap cell or a token; click a cell to pin it.");
+    ImGui::PopStyleColor();
     return std::nullopt;
   }
   return focus;
@@ -57,36 +57,34 @@ void view_inspector(ViewContext& ctx) {
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
   // Every line wraps at the column's edge: the column is narrow and the explanations are long.
-  ImGui::PushTextWrapPos(0.f);
   ImGui::PushFont(ctx.caption());
-  ImGui::TextUnformatted(fmt::format("head {}:  {} \u2192 {}{}", c.head, token_named(state, "query", c.q),
-                                     token_named(state, "key", c.k), state.pinned == c ? "  (pinned)" : "").c_str());
+  text_wrapped(fmt::format("head {}:  {} \u2192 {}{}", c.head, token_named(state, "query", c.q),
+                                     token_named(state, "key", c.k), state.pinned == c ? "  (pinned)" : ""));
   ImGui::PopFont();
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
   const Theme& theme = ctx.theme();
   if (leak) {
     ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(theme.leak));
-    ImGui::TextUnformatted(fmt::format("LEAK: allowed by {}, forbidden by the {} policy", a.scene.variant,
-                                       policy_name(a.policy)).c_str());
+    text_wrapped(fmt::format("LEAK: allowed by {}, forbidden by the {} policy", a.scene.variant,
+                                       policy_name(a.policy)));
     ImGui::PopStyleColor();
   } else {
-    ImGui::TextUnformatted(allowed ? "allowed" : "masked");
+    text_wrapped(allowed ? "allowed" : "masked");
   }
   if (a.build.frame) {
     const HeadFrame& f = a.build.frame->heads[c.head];
     const int sq = f.slot_of_token[c.q], sk = f.slot_of_token[c.k];
-    ImGui::TextUnformatted(fmt::format("frame slots: query {}, key {}   groups: {}, {}", digits_grouped(sq),
-                                       digits_grouped(sk), f.segment_of_slot(sq), f.segment_of_slot(sk)).c_str());
+    text_wrapped(fmt::format("frame slots: query {}, key {}   groups: {}, {}", digits_grouped(sq),
+                                       digits_grouped(sk), f.segment_of_slot(sq), f.segment_of_slot(sk)));
   }
   if (allowed)
-    ImGui::TextUnformatted(fmt::format("score {:.4f}   weight {:.4f}", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k)).c_str());
-  ImGui::TextUnformatted(why(a, c).c_str());
+    text_wrapped(fmt::format("score {:.4f}   weight {:.4f}", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k)));
+  text_wrapped(why(a, c));
   for (const std::string& note : a.notes_at(c.head, c.q, c.k)) {
     ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(theme.leak));
-    ImGui::TextUnformatted(("lint: " + note).c_str());
+    text_wrapped("lint: " + note);
     ImGui::PopStyleColor();
   }
-  ImGui::PopTextWrapPos();
   if (!ctx.classroom()) {
     if (ImGui::SmallButton(state.pinned == c ? "unpin" : "pin")) ctx.queue.push(action::Pin{state.pinned == c ? std::nullopt : std::optional<Cell>(c)});
     ImGui::SameLine();
@@ -108,9 +106,7 @@ void view_inspector_line(ViewContext& ctx) {
                                        allowed ? fmt::format("weight {:.2f} \u00b7 ", a.weight(0, c.head, c.q, c.k)) : "",
                                        why(a, c));
   if (leak) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
-  ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text_fit_lines(text, ImGui::GetContentRegionAvail().x, 2).c_str());
-  ImGui::PopTextWrapPos();
   if (leak) ImGui::PopStyleColor();
 }
 

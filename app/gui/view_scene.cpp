@@ -100,9 +100,9 @@ void token_text_line(ViewContext& ctx, int n) {
   ImGui::TextUnformatted(text_fit_name(name, ImGui::GetContentRegionAvail().x).c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.path.c_str());
   if (static_cast<int>(text.tokens.size()) != n) {
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextDisabled("%s", fmt::format("not shown: it holds {} tokens and the scene has N = {}", text.tokens.size(), n).c_str());
-    ImGui::PopTextWrapPos();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(fmt::format("not shown: it holds {} tokens and the scene has N = {}", text.tokens.size(), n));
+    ImGui::PopStyleColor();
   }
   if (ImGui::Button("token numbers only")) ctx.queue.push(action::SetTokenText{});
 }
@@ -130,9 +130,9 @@ void view_scene(ViewContext& ctx) {
     ImGui::EndCombo();
   }
   if (current) {
-    ImGui::PushTextWrapPos(0.f);
-    ImGui::TextDisabled("%s", current->info().description.c_str());
-    ImGui::PopTextWrapPos();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(current->info().description);
+    ImGui::PopStyleColor();
   }
   // G and the shift only for variants that declare them: the others ignore both.
   const auto uses = [&](const std::string& key) {

@@ -121,7 +121,14 @@ std::string step_shape(const Step& step) {
   return shape + ")";
 }
 
+// Prose breaks at spaces (text_wrapped); code lines wrap as ImGui draws them (view_step_header).
 float wrapped_height(ImFont* font, const std::string& text, float width) {
+  ImGui::PushFont(font);
+  const float h = ImGui::CalcTextSize(text_break_lines(text, width).c_str()).y;
+  ImGui::PopFont();
+  return h;
+}
+float code_height(ImFont* font, const std::string& text, float width) {
   return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
 }
 
@@ -166,19 +173,17 @@ float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
                     wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
                     wrapped_height(caption, state.step_texts[i].caption, width) +
                     step_why_height(ctx, state.step_texts[i], width) +
-                    wrapped_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
+                    code_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
     tallest = std::max(tallest, h);
   }
   return tallest;
 }
 
-void text_wrapped(ImFont* font, const std::string& text, std::optional<ImU32> color = std::nullopt) {
+void text_wrapped_in(ImFont* font, const std::string& text, std::optional<ImU32> color = std::nullopt) {
   ImGui::PushFont(font);
-  ImGui::PushTextWrapPos(0.f);
   if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
-  ImGui::TextUnformatted(text.c_str());
+  text_wrapped(text);
   if (color) ImGui::PopStyleColor();
-  ImGui::PopTextWrapPos();
   ImGui::PopFont();
 }
 
@@ -197,14 +202,14 @@ void view_step_header(ViewContext& ctx) {
     caption = ctx.body();
     height = step_header_height(ctx, caption, width);
   }
-  text_wrapped(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
-  text_wrapped(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  text_wrapped_in(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
+  text_wrapped_in(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   const StepText& text = *ctx.state.step_text(ctx.state.play.step);
-  text_wrapped(caption, text.caption);
+  text_wrapped_in(caption, text.caption);
   // The step's reason under the caption, a size smaller than the caption (in classroom the
   // regular caption size, readable from the room), then the glossary terms it uses (in classroom
   // they are in the Glossary menu, which keeps the grid's room).
-  if (!text.why.empty()) text_wrapped(why_font(ctx), why_text(ctx, text, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  if (!text.why.empty()) text_wrapped_in(why_font(ctx), why_text(ctx, text, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   if (!ctx.classroom()) glossary_terms_line(text.terms);
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
