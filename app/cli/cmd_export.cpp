@@ -37,7 +37,7 @@ class ExportCommand final : public SceneCommand {
     // --heads is the scene's head count, so the heads to draw are chosen with --head.
     own("--head", command_->add_option("--head", head_, "heads to draw, e.g. 0,1; default all"));
     own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));
-    own("--step", command_->add_option("--step", step_, "tokens view: step index or name ('attnscope steps')"));
+    own("--step", command_->add_option("--step", step_, "tokens view: the step's tokens; heatmap view: what the step has computed (scores, masked scores, weights), as the GUI shows it; index or name ('attnscope steps')"));
     own("--sequence", command_->add_option("--sequence", sequence_, "which sequence of the batch; default 0"));
     own("--caption", command_->add_option("--caption", caption_, "caption under the figure; default the scene's"));
     own("--frame-ms", command_->add_option("--frame-ms", frame_ms_, "GIF: milliseconds per step; default 800"));
@@ -96,7 +96,7 @@ class ExportCommand final : public SceneCommand {
       result = audit_analysis(audit_measure(audit, {}, false), audit, scene);
     }
     token_text_check(options.token_text, result->n());
-    if (options.view == FigureView::Tokens && step_name_given()) options.step = step_index(*result);
+    if ((options.view == FigureView::Tokens || options.view == FigureView::Heatmap) && step_name_given()) options.step = step_index(*result);
     {
       // Drawing a matrix of 10⁹ cells takes seconds: progress, and Ctrl-C before the file is written.
       const ProgressScope progress(progress_callback(err, "drawing"));

@@ -72,7 +72,7 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
   state.analysis = std::move(analysis);
   state.weight_scale = analysis_weight_scale(*state.analysis);
   state.lesson = lesson_compute(*state.analysis, state.view.cost);
-  state.score_scale = analysis_score_scale(*state.analysis);
+  state.score_scale = step_score_scale(*state.analysis).vmax;
   state.error.clear();
   state.error_fields.clear();
   state.step_texts.clear();

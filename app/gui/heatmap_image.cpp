@@ -59,14 +59,6 @@ WeightScale analysis_weight_scale(const Analysis& analysis) {
   return weight_scale(weights);
 }
 
-float analysis_score_scale(const Analysis& analysis) {
-  float smax = 0.f;
-  if (!analysis.has_values()) return 1.f;  // a structure-only analysis draws no scores
-  for (int h = 0; h < analysis.heads(); ++h)
-    for (float s : analysis.attention.head(0, h).scores) smax = std::max(smax, std::abs(s));
-  return smax > 0.f ? smax : 1.f;
-}
-
 bool heatmap_image_streams_weights(const Analysis& analysis, StepCells cells) {
   return !analysis.has_values() && cells == StepCells::Weights && analysis.n() <= kWeightsOverviewMaxN;
 }

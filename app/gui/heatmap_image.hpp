@@ -26,10 +26,6 @@ struct HeatmapImage {
 };
 inline constexpr float kScoreMasked = -9.f;
 
-// The top of the diverging scale for raw scores: the largest |score| of an allowed cell over every
-// head of batch 0, so a colour means the same score in every head.
-float analysis_score_scale(const Analysis& analysis);
-
 // The figures' colour scale (the 99th percentile of the weights, see weight_scale) over
 // every head of batch 0, so the GUI and `export` colour a weight alike. All heads share it.
 WeightScale analysis_weight_scale(const Analysis& analysis);
@@ -46,7 +42,7 @@ inline constexpr int kWeightsOverviewMaxN = 8192;
 bool heatmap_image_streams_weights(const Analysis& analysis, StepCells cells);
 
 // `vmax`: the top of the colour scale, from analysis_weight_scale (computed once per analysis).
-// `smax`: the top of the score scale (analysis_score_scale), for the score steps.
+// `smax`: the top of the score scale (step_score_scale), for the score steps.
 // `stream_weights` false: an analysis without values shows its allowed cells even where it could
 // compute its weights (the image shown until the streamed one is ready).
 HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coords, float vmax,

@@ -77,7 +77,9 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
 namespace {
 
 std::string colorbar_value(const WeightScale& scale, int i) {
-  const std::string value = fmt::format("{:.2g}", scale.vmax * i / 4.0);
+  const double value_at = scale.signed_values ? scale.vmax * (i - 2) / 2.0 : scale.vmax * i / 4.0;
+  // A typographic minus, as every other negative number in the figures.
+  const std::string value = value_at < 0 ? "\u2212" + fmt::format("{:.2g}", -value_at) : fmt::format("{:.2g}", value_at);
   return i == 4 && scale.clipped ? "\u2265" + value : value;
 }
 
@@ -97,7 +99,7 @@ double colorbar_width(const Style& style, const WeightScale& scale) {
 void draw_colorbar(Figure& fig, const Style& style, const Box& bar, const WeightScale& scale,
                    const std::string& label) {
   Raster ramp{bar, 1, 256, {}};
-  const auto& table = colormap_table(style.colormap);
+  const auto& table = scale.table(style.colormap);
   for (int i = 255; i >= 0; --i) ramp.pixels.push_back(table[i]);  // top of the bar is vmax
   fig.items.push_back(std::move(ramp));
   fig.items.push_back(StrokeBoxes{style.theme.axis, style.line * 0.8, {bar}});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "core/base/progress_scope.hpp"
 #include "core/figure/text_metrics.hpp"
@@ -13,23 +14,18 @@ namespace attnscope::figure {
 
 namespace {
 
-// Weights are coloured by the nearest of the colormap's 256 entries, as the GUI's shader does.
-int color_index(float w, float vmax) {
-  const float t = std::clamp(w / vmax, 0.f, 1.f);
-  return static_cast<int>(std::lround(t * 255.f));
-}
-
+// Values are coloured by the nearest of the scale's 256 entries, as the GUI's shader does.
 void draw_weight_cells(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
-                       const std::vector<float>& weights, float vmax, const Style& style) {
-  const auto& table = colormap_table(style.colormap);
+                       const std::vector<float>& weights, const WeightScale& scale, const Style& style) {
+  const auto& table = scale.table(style.colormap);
   std::array<std::vector<Box>, 256> buckets;
   for (int q = 0; q < mask.rows(); ++q) {
     int64_t i = mask.row_cell_offset(q);
     for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r) {
       // Neighbouring cells of one colour become one rectangle.
-      int start = r->begin, current = color_index(weights[i], vmax);
+      int start = r->begin, current = scale.color_index(weights[i]);
       for (int k = r->begin; k <= r->end; ++k, ++i) {
-        const int c = k < r->end ? color_index(weights[i], vmax) : -1;
+        const int c = k < r->end ? scale.color_index(weights[i]) : -1;
         if (c == current) continue;
         buckets[current].push_back({g.x + start * g.cell, g.y + q * g.cell, (k - start) * g.cell, g.cell});
         start = k, current = c;
@@ -54,24 +50,26 @@ struct RasterBlocks {
 };
 
 // Large matrices: the block maximum of the weights.
+// A pixel over several cells shows the strongest of them: the largest weight, the score farthest
+// from 0.
 void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
-                        const std::vector<float>& weights, float vmax, const Style& style) {
+                        const std::vector<float>& weights, const WeightScale& scale, const Style& style) {
   const RasterBlocks blocks(g);
-  std::vector<float> best(blocks.pixels(), -1.f);
+  std::vector<float> best(blocks.pixels(), std::numeric_limits<float>::quiet_NaN());
   for (int q = 0; q < mask.rows(); ++q) {
     progress_report(q, mask.rows());
     int64_t i = mask.row_cell_offset(q);
     for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
       for (int k = r->begin; k < r->end; ++k, ++i) {
         float& b = best[blocks.at(q, k)];
-        b = std::max(b, weights[i]);
+        if (std::isnan(b) || std::abs(weights[i]) > std::abs(b)) b = weights[i];
       }
   }
   Raster raster{g.box(), blocks.cols, blocks.rows, {}};
   raster.pixels.resize(best.size());
-  const auto& table = colormap_table(style.colormap);
+  const auto& table = scale.table(style.colormap);
   for (size_t p = 0; p < best.size(); ++p)
-    raster.pixels[p] = best[p] < 0 ? style.theme.masked : table[color_index(best[p], vmax)];
+    raster.pixels[p] = std::isnan(best[p]) ? style.theme.masked : table[scale.color_index(best[p])];
   fig.items.push_back(std::move(raster));
 }
 
@@ -125,10 +123,10 @@ void matrix_draw_background(Figure& fig, const MatrixGrid& grid, Rgb8 color) {
 }
 
 void matrix_draw_weights(Figure& fig, const MatrixGrid& grid, const RowRuns& mask,
-                         const std::vector<float>& weights, float vmax, const Style& style) {
-  if (grid.n > kMaxVectorCells) return draw_weight_raster(fig, grid, mask, weights, vmax, style);
+                         const std::vector<float>& weights, const WeightScale& scale, const Style& style) {
+  if (grid.n > kMaxVectorCells) return draw_weight_raster(fig, grid, mask, weights, scale, style);
   matrix_draw_background(fig, grid, style.theme.masked);
-  draw_weight_cells(fig, grid, mask, weights, vmax, style);
+  draw_weight_cells(fig, grid, mask, weights, scale, style);
 }
 
 void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb8 color) {

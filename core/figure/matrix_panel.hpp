@@ -28,9 +28,10 @@ constexpr int kMaxVectorCells = 128;
 // Leak cells at least this large (points) get an outline and a cross; smaller ones are filled.
 constexpr double kMinMarkedLeakCell = 4.0;
 
-// Masked background plus the allowed cells coloured by weight / vmax.
+// Masked background plus the cells of `mask` coloured by their values (aligned with its cells) on
+// the scale: weights on the colormap, raw scores on the diverging table.
 void matrix_draw_weights(Figure& fig, const MatrixGrid& grid, const RowRuns& mask,
-                         const std::vector<float>& weights, float vmax, const Style& style);
+                         const std::vector<float>& values, const WeightScale& scale, const Style& style);
 // One rectangle per run per row: stays small at any N. Cells under a point are drawn by blocks
 // of at least a point, each painted when any of its cells is in the set, so none vanishes.
 void matrix_draw_runs(Figure& fig, const MatrixGrid& grid, const RowRuns& runs, Rgb8 color);

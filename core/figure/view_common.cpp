@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/analysis/values_window.hpp"
 #include "core/figure/views.hpp"
@@ -86,10 +87,44 @@ MatrixGrid window_shape(const Analysis& a, const FigureOptions& o) {
   return shape;
 }
 
+StepCells heatmap_cells(const Analysis& a, const FigureOptions& o) {
+  if (o.mask_only) return StepCells::Pattern;
+  return o.step >= 0 ? step_cells(a, o.step) : StepCells::Weights;
+}
+
+namespace {
+
+// Every cell the scores step computes (for a variant with groups, each group's whole square) with
+// its raw score; while N×N scores fit (kStepScoresMaxN), else the allowed cells' as the GUI does.
+bool raw_scores_cells(const Analysis& a, int h, HeadCells& cells) {
+  const std::vector<float> dense = step_scores(a, h);
+  if (dense.empty()) return false;
+  const int n = a.n();
+  RowRuns computed(n, n);
+  for (int q = 0; q < n; ++q) {
+    std::vector<int32_t> columns;
+    for (int k = 0; k < n; ++k)
+      if (const float s = dense[static_cast<size_t>(q) * n + k]; !std::isnan(s)) {
+        columns.push_back(k);
+        cells.computed.push_back(s);
+      }
+    computed.append_row_from_columns(std::move(columns));
+  }
+  cells.mask = std::move(computed);
+  return true;
+}
+
+}  // namespace
+
 HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
+  const StepCells shown = heatmap_cells(a, o);
+  const bool scores = shown == StepCells::Scores || shown == StepCells::MaskedScores;
   if (!o.windowed()) {
     HeadCells cells{a.mask(h), a.leaks[h], a.mask(h), nullptr, {}};
-    if (!o.mask_only) cells.stored = &a.attention.head(o.batch, h).weights;
+    // The raw scores come before the mask: nothing leaks yet.
+    if (shown == StepCells::Scores) cells.leaks = RowRuns::empty(a.n(), a.n());
+    if (shown == StepCells::Scores && raw_scores_cells(a, h, cells)) return cells;
+    if (shown != StepCells::Pattern) cells.stored = scores ? &a.attention.head(o.batch, h).scores : &a.attention.head(o.batch, h).weights;
     return cells;
   }
   const MatrixGrid w = window_shape(a, o);
@@ -97,21 +132,25 @@ HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
   HeadCells cells{runs_window(a.mask(h), w.row0, row_end, w.col0, key_end),
                   runs_window(a.leaks[h], w.row0, row_end, w.col0, key_end),
                   runs_window(a.mask(h), w.row0, row_end, 0, a.n()), nullptr, {}};
-  if (o.mask_only) return cells;
+  if (shown == StepCells::Pattern) return cells;
+  if (shown == StepCells::Scores) cells.leaks = RowRuns::empty(cells.mask.rows(), cells.mask.cols());
+  // A window shows the allowed cells' values (the raw scores of masked cells are not kept).
   const ValuesWindow values = values_window(a, o.batch, h, w.row0, row_end, w.col0, key_end);
+  const std::vector<float>& from = scores ? values.scores : values.weights;
   cells.computed.reserve(static_cast<size_t>(cells.mask.count()));
   for (int q = 0; q < cells.mask.rows(); ++q)
     for (const Run* r = cells.mask.row_begin(q); r != cells.mask.row_end(q); ++r)
-      for (int k = r->begin; k < r->end; ++k) cells.computed.push_back(values.weight(w.row0 + q, w.col0 + k));
+      for (int k = r->begin; k < r->end; ++k)
+        cells.computed.push_back(from[static_cast<size_t>(q) * values.keys() + k]);
   return cells;
 }
 
 void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
-                      const HeadCells& cells, const FigureOptions& o, float vmax, bool query_title) {
-  if (o.mask_only) {
+                      const HeadCells& cells, const FigureOptions& o, const WeightScale& scale, bool query_title) {
+  if (heatmap_cells(a, o) == StepCells::Pattern) {
     matrix_draw_layers(fig, g, st.theme.masked, {{&cells.mask, matrix_allowed_color(st)}});
   } else {
-    matrix_draw_weights(fig, g, cells.mask, cells.weights(), vmax, st);
+    matrix_draw_weights(fig, g, cells.mask, cells.values(), scale, st);
   }
   matrix_draw_empty_rows(fig, g, cells.rows, st);
   matrix_draw_groups(fig, g, head_group_boundaries(a, h), st);

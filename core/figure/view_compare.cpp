@@ -84,8 +84,10 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
   for (const Analysis* x : all)
     for (int h : heads) shown.push_back(&x->attention.head(o.batch, h).weights);
   const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
-  const float vmax = scale.vmax;
   const double bar = o.mask_only ? 0 : colorbar_width(st, scale);
+  // Compared panels show weights (or masks) at every step, as the GUI's compare view does.
+  FigureOptions panels = o;
+  panels.step = -1;
   const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
@@ -103,7 +105,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
       const MatrixGrid& g = layout.grids[r * per_row + c];
       const ProgressSpan panel(static_cast<double>(r * per_row + c) / layout.grids.size(),
                                static_cast<double>(r * per_row + c + 1) / layout.grids.size());
-      matrix_draw_head(fig, st, g, *all[c], h, head_cells(*all[c], h, o), o, vmax, c == 0);
+      matrix_draw_head(fig, st, g, *all[c], h, head_cells(*all[c], h, panels), panels, scale, c == 0);
       fig.matrices.push_back({g.box(), g.n, h, all[c]->scene.variant});
     }
     for (size_t i = 0; i < others.size(); ++i) {

@@ -13,7 +13,7 @@ namespace attnscope::figure {
 
 namespace {
 
-std::string head_header(const Analysis& a, int head) {
+std::string head_header(const Analysis& a, int head, bool leaks_shown) {
   std::string text = fmt::format("head {}", head);
   // One sign convention everywhere: the shift in torch.roll's sign, as --shift takes it.
   if (const int roll = head_roll(a, head); roll != 0)
@@ -21,7 +21,7 @@ std::string head_header(const Analysis& a, int head) {
   else if (head_segment_offset(a, head) != 0)
     text += fmt::format(" \u00b7 shift {}, cut, not rolled", shift_text(a.scene.effective_shift()));
   const int64_t leaks = a.metrics.heads[head].leaks;
-  if (leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
+  if (leaks_shown && leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
   return text;
 }
 
@@ -32,11 +32,17 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   const std::vector<int> heads = heads_selected(a, o);
   Figure fig = figure_page(st);
 
-  const std::string what = o.mask_only ? "allowed cells per head" : "attention weights per head";
+  const StepCells shown_cells = heatmap_cells(a, o);
+  const bool scores = shown_cells == StepCells::Scores || shown_cells == StepCells::MaskedScores;
+  const bool leaks_shown = shown_cells != StepCells::Scores;
+  const std::string what = shown_cells == StepCells::Pattern        ? "allowed cells per head"
+                           : shown_cells == StepCells::Scores       ? "raw scores QK\u1d40/\u221aD per head, before the mask"
+                           : shown_cells == StepCells::MaskedScores ? "masked scores per head"
+                                                                    : "attention weights per head";
   const MatrixGrid shape = window_shape(a, o);
   // Progress: a window's weights are computed first (values_window reports its rows), each head
   // in its stretch of the first half; then the panels.
-  const double computed = o.windowed() && !o.mask_only ? 0.5 : 0.0;
+  const double computed = o.windowed() && shown_cells != StepCells::Pattern ? 0.5 : 0.0;
   std::vector<HeadCells> cells;
   for (size_t i = 0; i < heads.size(); ++i) {
     const ProgressSpan span(computed * i / heads.size(), computed * (i + 1) / heads.size());
@@ -47,15 +53,22 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   if (o.windowed())
     subtitle += fmt::format(" · queries {}–{} × keys {}–{}", shape.row0,
                             shape.row0 + shape.n - 1, shape.col0, shape.col0 + shape.width() - 1);
-  if (!o.mask_only && a.scene.batch > 1) subtitle += fmt::format(" \u00b7 sequence {}", o.batch);
+  // The GUI's step numbering (from 0), so the file and the screen name the same step.
+  if (const auto& steps = a.trace().steps; o.step >= 0 && o.step < static_cast<int>(steps.size()))
+    subtitle += fmt::format(" \u00b7 step {}: {}", o.step, steps[o.step].name);
+  if (shown_cells != StepCells::Pattern && a.scene.batch > 1) subtitle += fmt::format(" \u00b7 sequence {}", o.batch);
   fig.title = figure_title(a, o, what);
   double y = draw_title(fig, st, st.margin, fig.title, subtitle);
 
   std::vector<LegendEntry> legend;
-  if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
-  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked (never computed)"});
+  if (shown_cells == StepCells::Pattern) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked,
+                    shown_cells == StepCells::Scores         ? "not computed"
+                    : shown_cells == StepCells::MaskedScores ? "masked (\u2212\u221e)"
+                                                             : "masked (never computed)"});
   int64_t leaks = 0;
-  for (int h : heads) leaks += a.metrics.heads[h].leaks;
+  if (leaks_shown)
+    for (int h : heads) leaks += a.metrics.heads[h].leaks;
   if (leaks > 0)
     legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
   if (!o.windowed() &&
@@ -73,30 +86,33 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_width, legend), text_width, caption);
   });
 
+  // Scores on the GUI's scale (every head's, so a colour means one score), weights on their 99th
+  // percentile; a mask figure may come from a structure-only analysis and has no scale.
   std::vector<const std::vector<float>*> shown;
-  if (!o.mask_only)  // a mask figure may come from a structure-only analysis
-    for (const HeadCells& c : cells) shown.push_back(&c.weights());
-  const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
-  const float vmax = scale.vmax;
+  if (shown_cells == StepCells::Weights)
+    for (const HeadCells& c : cells) shown.push_back(&c.values());
+  const WeightScale scale = shown_cells == StepCells::Pattern ? WeightScale{}
+                            : scores                          ? step_score_scale(a)
+                                                              : weight_scale(shown);
 
   const int cols = panel_columns(st, static_cast<int>(heads.size()));
-  const double bar = o.mask_only ? 0 : colorbar_width(st, scale);
+  const double bar = shown_cells == StepCells::Pattern ? 0 : colorbar_width(st, scale);
   const PanelLayout layout = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
   std::vector<std::string> headers;
-  for (int h : heads) headers.push_back(head_header(a, h));
+  for (int h : heads) headers.push_back(head_header(a, h, leaks_shown));
   draw_panel_headers(fig, st, layout, cols, headers);
   for (size_t i = 0; i < heads.size(); ++i) {
     const int h = heads[i];
     const MatrixGrid& g = layout.grids[i];
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant, g.width(), g.row0, g.col0});
     const ProgressSpan panel(computed + (1 - computed) * i / heads.size(), computed + (1 - computed) * (i + 1) / heads.size());
-    matrix_draw_head(fig, st, g, a, h, cells[i], o, vmax, i % cols == 0);
+    matrix_draw_head(fig, st, g, a, h, cells[i], o, scale, i % cols == 0);
   }
-  if (!o.mask_only) {
+  if (shown_cells != StepCells::Pattern) {
     const MatrixGrid& g = layout.grids.front();
-    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.box().h}, scale, "attention weight");
+    draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.box().h}, scale, scores ? "score" : "attention weight");
   }
 
   y = draw_legend(fig, st, st.margin, layout.bottom + st.gap * 0.6, text_width, legend);

@@ -17,9 +17,9 @@ namespace {
 
 // Cells (rows[i], cols[j]) of one head as a small matrix with token labels on both axes.
 void draw_block(Figure& fig, const Style& st, const Analysis& a, int head, const std::vector<int>& tokens,
-                const std::vector<std::string>& labels, double x, double y, double cell, float vmax,
-                const std::string& title) {
-  const auto& table = colormap_table(st.colormap);
+                const std::vector<std::string>& labels, double x, double y, double cell,
+                const WeightScale& scale, const std::string& title) {
+  const auto& table = scale.table(st.colormap);
   const int g = static_cast<int>(tokens.size());
   fig.items.push_back(Text{x + g * cell / 2, y - st.label * 0.5, title, st.label, st.theme.text, Align::Center,
                            Anchor::Baseline, true});
@@ -32,7 +32,7 @@ void draw_block(Figure& fig, const Style& st, const Analysis& a, int head, const
       const Box b{x + j * cell, y + i * cell, cell, cell};
       const bool on = a.allowed(head, q, k);
       const float w = on ? a.weight(0, head, q, k) : 0.f;
-      const Rgb8 c = on ? table[static_cast<int>(std::clamp(w / vmax, 0.f, 1.f) * 255.f + 0.5f)] : st.theme.masked;
+      const Rgb8 c = on ? table[scale.color_index(w)] : st.theme.masked;
       fig.items.push_back(FillBoxes{c, {b}});
       if (a.leaks_at(head, q, k)) {
         outline.boxes.push_back({b.x + lw / 2, b.y + lw / 2, cell - lw, cell - lw});
@@ -91,9 +91,9 @@ Figure view_wrapped(const Analysis& a, const FigureOptions& o) {
   const double label_w = text_width(frame_labels.back(), st.tick) + st.tick;
   y += st.label * 1.6;
   const double x1 = st.margin + label_w;
-  draw_block(fig, st, a, head, frame_tokens, frame_labels, x1, y, cell, scale.vmax, "frame order (what is computed)");
+  draw_block(fig, st, a, head, frame_tokens, frame_labels, x1, y, cell, scale, "frame order (what is computed)");
   const double x2 = x1 + g * cell + st.label * 4 + text_width("t00", st.tick);
-  draw_block(fig, st, a, head, token_order, token_labels, x2, y, cell, scale.vmax, "token order (what the model sees)");
+  draw_block(fig, st, a, head, token_order, token_labels, x2, y, cell, scale, "token order (what the model sees)");
   // In token order the group is two runs of tokens; a line marks where the run breaks.
   StrokeSegments split{st.theme.group_boundary == st.theme.background ? st.theme.axis : st.theme.text, st.line * 2, {}};
   for (int i = 1; i < g; ++i)

@@ -8,6 +8,7 @@
 #include "core/figure/matrix_panel.hpp"
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"
+#include "core/presentation/step_scores.hpp"
 
 namespace attnscope::figure {
 
@@ -38,15 +39,19 @@ std::string scene_summary(const Analysis& analysis);
 std::string shift_text(int shift);
 std::string figure_title(const Analysis& analysis, const FigureOptions& options, const std::string& what);
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options);
+// What a heatmap figure shows, as the GUI shows it at options.step: the allowed cells before any
+// score exists (and in a mask figure), then the raw scores, the masked scores, the weights;
+// the weights when no step is asked for.
+StepCells heatmap_cells(const Analysis& analysis, const FigureOptions& options);
 // What one head's panel shows, in the panel's own rows and columns: the whole matrix, or the
-// window of options.rows × options.keys with its weights computed for the window alone.
+// window of options.rows × options.keys with its values computed for the window alone.
 struct HeadCells {
-  RowRuns mask, leaks;
+  RowRuns mask, leaks;  // mask: the cells that have values (at the raw scores, every computed cell)
   RowRuns rows;  // the panel's rows with every key: a row that reads nothing is empty here
-  // Aligned with mask's cells; empty for mask figures.
-  const std::vector<float>& weights() const { return stored ? *stored : computed; }
+  // Weights or scores, aligned with mask's cells; empty for mask figures.
+  const std::vector<float>& values() const { return stored ? *stored : computed; }
   const std::vector<float>* stored = nullptr;  // the analysis's own, for the whole matrix
-  std::vector<float> computed;                 // a window's
+  std::vector<float> computed;                 // a window's, or the raw scores of every computed cell
 };
 HeadCells head_cells(const Analysis& analysis, int head, const FigureOptions& options);
 // Whether a line before one of `boundaries` falls inside the panel of `shape`.
@@ -55,7 +60,7 @@ bool shows_group_boundary(const MatrixGrid& shape, const std::vector<int>& bound
 MatrixGrid window_shape(const Analysis& analysis, const FigureOptions& options);
 // One head's matrix: weights (or the mask), rows that read nothing, boundaries, leaks, axes.
 void matrix_draw_head(Figure& fig, const Style& style, const MatrixGrid& grid, const Analysis& analysis,
-                      int head, const HeadCells& cells, const FigureOptions& options, float vmax,
+                      int head, const HeadCells& cells, const FigureOptions& options, const WeightScale& scale,
                       bool query_title);
 // The step shown by the tokens view when none is asked for: the grouped layout, else the last.
 int default_token_step(const Analysis& analysis);

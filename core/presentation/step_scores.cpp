@@ -53,4 +53,11 @@ std::vector<float> step_scores(const Analysis& a, int head) {
   return segment_scores(a.qkv, identity, 0, head, 0);
 }
 
+WeightScale step_score_scale(const Analysis& analysis) {
+  std::vector<const std::vector<float>*> scores;
+  if (analysis.has_values())  // a structure-only analysis draws no scores
+    for (int h = 0; h < analysis.heads(); ++h) scores.push_back(&analysis.attention.head(0, h).scores);
+  return score_scale(scores);
+}
+
 }  // namespace attnscope

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
+#include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
 
@@ -26,5 +27,9 @@ StepCells step_cells(const Analysis& analysis, int index);
 // and Eigen objects must not cross that boundary (their allocations are aligned differently).
 inline constexpr int kStepScoresMaxN = 2048;
 std::vector<float> step_scores(const Analysis& analysis, int head);
+
+// The diverging scale of the score steps, on screen and in figures: the largest |score| of an
+// allowed cell over every head of batch 0, so a colour means the same score in every head.
+WeightScale step_score_scale(const Analysis& analysis);
 
 }  // namespace attnscope

@@ -1,9 +1,19 @@
 #include "core/presentation/weight_scale.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 namespace attnscope {
+
+const std::array<Rgb8, 256>& WeightScale::table(ColormapName colormap) const {
+  return signed_values ? diverging_table() : colormap_table(colormap);
+}
+
+int WeightScale::color_index(float value) const {
+  const float t = signed_values ? (std::clamp(value / vmax, -1.f, 1.f) + 1.f) / 2.f : std::clamp(value / vmax, 0.f, 1.f);
+  return static_cast<int>(std::lround(t * 255.f));
+}
 
 WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights) {
   std::vector<float> all;
@@ -13,6 +23,14 @@ WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights) 
   std::nth_element(all.begin(), rank, all.end());
   if (*rank <= 0) return {};
   return {*rank, *std::max_element(rank, all.end()) > *rank};
+}
+
+WeightScale score_scale(const std::vector<const std::vector<float>*>& scores) {
+  float top = 0.f;
+  for (const auto* s : scores)
+    for (float v : *s)
+      if (std::isfinite(v)) top = std::max(top, std::abs(v));
+  return {top > 0.f ? top : 1.f, false, true};
 }
 
 }  // namespace attnscope

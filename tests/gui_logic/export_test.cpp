@@ -1,10 +1,12 @@
 // The GUI's export: the compare view is written from the analyses the cache already holds (the
 // figure analyses nothing again), by a request that owns what it reads so a worker can run it.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "app/gui/export_figure.hpp"
+#include "core/figure/views.hpp"
 #include "core/presentation/compare.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
 
@@ -30,6 +32,25 @@ TEST(GuiExport, CompareReusesTheCachedAnalysesAndWritesTheFile) {
   EXPECT_GT(std::filesystem::file_size(request->path), 1000u);
   EXPECT_NE(request->path.find("compare"), std::string::npos);
   std::filesystem::remove(request->path);
+}
+
+// Ctrl+E at the mask step writes the masked scores the heatmaps show, named by the GUI's step.
+TEST(GuiExport, TheMaskStepWritesTheMaskedScoresOnScreen) {
+  AppState state = state_with(classroom_scene());
+  const int mask = state.analysis->trace().find("mask");
+  apply(state, action::StepTo{mask, false});
+  apply(state, action::SetExportFolder{::testing::TempDir()});
+  auto made = export_request(state);
+  const auto* request = std::get_if<ExportRequest>(&made);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->options.view, FigureView::Heatmap);
+  EXPECT_EQ(figure::heatmap_cells(*request->analysis, request->options), StepCells::MaskedScores);
+  EXPECT_NE(request->path.find(fmt::format("step{}-mask", mask)), std::string::npos) << request->path;
+  const figure::Figure fig = figure::view_heatmap(*request->analysis, request->options);
+  bool legend = false;
+  for (const auto& item : fig.items)
+    if (const auto* t = std::get_if<figure::Text>(&item)) legend |= t->text == "masked (\u2212\u221e)";
+  EXPECT_TRUE(legend) << "the legend of the masked scores";
 }
 
 TEST(GuiExport, NothingToExportBeforeAnAnalysis) {
