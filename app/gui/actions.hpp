@@ -102,7 +102,9 @@ struct SetWatch { std::optional<Cell> cell; };
 // toast naming the file (or saying why there is none).
 struct Export {};
 struct SetExportFolder { std::string folder; };
+// A note in the corner: a message goes after a few seconds, an error stays until dismissed.
 struct ShowToast { std::string text; bool error = false; };
+struct DismissToast {};
 // A zoomed view of an analysis without stored values asks for the weights on screen; a job
 // computes them.
 struct ComputeZoomWeights { ZoomWindow window; };
@@ -146,7 +148,7 @@ using Action = std::variant<
     action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
-    action::Export, action::SetExportFolder, action::ShowToast, action::AnalysisReady, action::ZoomTo,
+    action::Export, action::SetExportFolder, action::ShowToast, action::DismissToast, action::AnalysisReady, action::ZoomTo,
     action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
     action::HeatmapWeightsReady>;
 

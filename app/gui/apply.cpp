@@ -249,8 +249,11 @@ void apply(AppState& state, Action action) {
           [&](const action::Export&) { export_start(state); },
           [&](const action::SetExportFolder& a) { state.export_folder = a.folder; },
           [&](const action::ShowToast& a) {
-            state.toast = Toast{a.text, a.error, std::chrono::steady_clock::now() + std::chrono::seconds(a.error ? 8 : 5)};
+            // An error is read to the end and acted on: it stays until dismissed (Esc or its button).
+            const auto now = std::chrono::steady_clock::now();
+            state.toast = Toast{a.text, a.error, a.error ? std::chrono::steady_clock::time_point::max() : now + std::chrono::seconds(5)};
           },
+          [&](const action::DismissToast&) { state.toast.reset(); },
           [&](const action::AnalysisReady& a) {
             if (a.analysis) state.cache.put(a.scene_hash, a.analysis);
             if (!a.opened_module.empty()) {

@@ -134,7 +134,9 @@ void audit_start(AppState& state, const std::string& path, const std::string& ma
     } catch (const AnalysisCancelled&) {
       ready.error = "the audit was cancelled";
     } catch (const std::exception& e) {
-      ready.error = fmt::format("{}; not a module ({})", mask_error, e.what());
+      // In the panel's words: the flags the core suggests become the fields to change.
+      std::vector<std::string> fields;
+      ready.error = fmt::format("{}; not a module ({})", mask_error, gui_error_text(e.what(), fields));
     }
     return ready;
   });

@@ -15,7 +15,8 @@ bool repeats(int key) {
   return key == GLFW_KEY_RIGHT || key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_PAGE_UP;
 }
 
-std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view, bool pinned, bool working) {
+std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view, bool pinned, bool working,
+                                 bool error_note) {
   const int key = press.key;
   if (press.repeat && !repeats(key)) return std::nullopt;
   if (press.ctrl) {
@@ -46,8 +47,9 @@ std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view,
     case GLFW_KEY_G: return action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group};
     case GLFW_KEY_K: return action::SetClassroom{!view.classroom};
     case GLFW_KEY_F11: return action::ToggleFullscreen{};
-    case GLFW_KEY_ESCAPE:  // first stops the running jobs (analyses, exports, weights), then unpins
+    case GLFW_KEY_ESCAPE:  // first stops the running jobs (analyses, exports, weights), then dismisses an error note, then unpins
       if (working) return action::CancelJobs{};
+      if (error_note) return action::DismissToast{};
       if (pinned) return action::Pin{std::nullopt};
       return std::nullopt;
     default: break;
@@ -62,7 +64,8 @@ std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view,
 void keyboard_actions(ViewContext& ctx, const std::vector<KeyPress>& presses) {
   if (ImGui::GetIO().WantTextInput) return;  // typing into a field is not a shortcut
   for (const KeyPress& press : presses)
-    if (auto a = key_action(press, ctx.state.view, ctx.state.pinned.has_value(), !ctx.state.jobs.empty()))
+    if (auto a = key_action(press, ctx.state.view, ctx.state.pinned.has_value(), !ctx.state.jobs.empty(),
+                             ctx.state.toast && ctx.state.toast->error))
       ctx.queue.push(std::move(*a));
 }
 

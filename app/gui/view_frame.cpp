@@ -81,7 +81,8 @@ void error_banner(ViewContext& ctx) {
   ImGui::PopStyleColor(2);
 }
 
-// An export's result in the bottom-right corner for a few seconds: the full path, wrapped.
+// A note in the bottom-right corner, wrapped in full: a message (an export's path) for a few
+// seconds; an error until it is dismissed with its button or Esc, so it can be read to the end.
 void toast(ViewContext& ctx) {
   const auto& toast = ctx.state.toast;
   if (!toast) return;
@@ -94,9 +95,11 @@ void toast(ViewContext& ctx) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 2.f);
   ImGui::Begin("##toast", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
-                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoInputs);
+                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings |
+                   (toast->error ? ImGuiWindowFlags_None : ImGuiWindowFlags_NoInputs));
   ImGui::PushFont(ctx.body());
   text_wrapped(toast->text, width - ImGui::GetStyle().WindowPadding.x * 2.f);
+  if (toast->error && ImGui::Button("dismiss (Esc)")) ctx.queue.push(action::DismissToast{});
   ImGui::PopFont();
   ImGui::End();
   ImGui::PopStyleVar();

@@ -247,7 +247,7 @@ int gui_launch(const GuiRequest& request) {
         glfwPollEvents();
       } else {
         // Nothing moves: sleep until input arrives (or a toast or a text cursor needs a redraw).
-        const double timeout = io.WantTextInput ? 0.5 : state.toast ? std::max(0.05, state.toast->seconds_left()) : 30.0;
+        const double timeout = io.WantTextInput ? 0.5 : state.toast ? std::clamp(state.toast->seconds_left(), 0.05, 30.0) : 30.0;
         glfwWaitEventsTimeout(timeout);
         const bool input = events.count != events_seen;
         if (!input && !io.WantTextInput && !(state.toast && state.toast->seconds_left() <= 0.0)) {

@@ -271,7 +271,14 @@ at::Tensor audit_forward(torch::jit::Module& module, const std::vector<at::Tenso
   } catch (const std::exception& e) {
     // The memory budget is the caller's to report (app/cli/isolated_run.hpp).
     if (std::string(e.what()).find("can't allocate memory") != std::string::npos) throw std::bad_alloc();
-    throw InputError(file + ": the module raised: " + module_message(e.what()));
+    // Most such errors come from sizes the module does not expect (a head count it splits by):
+    // say which tensors it got and which flags set them.
+    std::string shapes;
+    for (const at::Tensor& input : inputs) shapes += (shapes.empty() ? "" : ", ") + shape_text(input.sizes());
+    throw InputError(fmt::format("{}: the module raised: {}; forward was called with {} {}; if the module expects "
+                                 "other sizes, give them with --n, --heads, --d or --g",
+                                 file, module_message(e.what()), inputs.size() == 1 ? "a tensor of shape" : "tensors of shapes",
+                                 shapes));
   }
   if (!out.isTensor())
     throw InputError(file + ": forward returned a " + out.tagKind() +

@@ -224,6 +224,25 @@ TEST(OpenFileTest, AFileNeitherMaskNorModuleSaysBoth) {
   EXPECT_NE(state.toast->text.find("not a module (junk.pt is not a TorchScript module"), std::string::npos) << state.toast->text;
 }
 
+// A module that raises at the scene's sizes: the note names the fields to change in the panel's
+// words, not the command line's flags.
+TEST(OpenFileTest, AModuleThatRaisesNamesTheFieldsToChange) {
+  const fs::path folder = scratch("raises");
+  std::ofstream(folder / "heads.pt") << "junk";
+  AppState state = state_with(classroom_scene());
+  state.audit_module = [](const Scene&, const std::string&, const std::function<void(double)>&) -> std::shared_ptr<const Analysis> {
+    throw InputError("heads.pt: the module raised: RuntimeError: Expected 2 elements in a list but found 1; forward was "
+                     "called with a tensor of shape (1, 16, 3, 1, 8); if the module expects other sizes, give them "
+                     "with --n, --heads, --d or --g");
+  };
+  apply(state, action::OpenFile{(folder / "heads.pt").string()});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  ASSERT_TRUE(state.toast);
+  EXPECT_NE(state.toast->text.find("give them with \"N tokens\", \"H heads\", \"D dim\" or \"G group\""), std::string::npos)
+      << state.toast->text;
+  EXPECT_EQ(state.toast->text.find("--"), std::string::npos) << state.toast->text;
+}
+
 TEST(OpenFileTest, ARunningAuditShowsItsProgressAndCancelStopsIt) {
   const fs::path folder = scratch("cancel");
   std::ofstream(folder / "slow.pt") << "not a saved tensor";
