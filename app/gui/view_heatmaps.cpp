@@ -111,12 +111,14 @@ void view_heatmaps(ViewContext& ctx) {
   }
   if (analysis->heads() > heads)
     ImGui::TextDisabled("heads %s are not shown", hidden_heads_text(analysis->heads(), shown).c_str());
-  // Why the leaks matter, from the receptive field over stacked layers.
+  // Why the leaks matter, from the receptive field over stacked layers: in the alarm colour only
+  // when some query does reach its own next token.
   if (why_line) {
     ImGui::PushFont(ctx.fonts.body);
-    ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
+    const bool alarm = ctx.state.lesson->next->first >= 0;
+    if (alarm) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
     text_wrapped(why);
-    ImGui::PopStyleColor();
+    if (alarm) ImGui::PopStyleColor();
     if (why != why_full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why_full.c_str());
     ImGui::PopFont();
   }
