@@ -33,7 +33,7 @@ class ExportCommand final : public SceneCommand {
     own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
     own("--colormap", command_->add_option("--colormap", colormap_, "viridis, magma or cividis; default viridis"));
-    own("--theme", command_->add_option("--theme", theme_, "light, dark or high-contrast; default light"));
+    own("--theme", command_->add_option("--theme", theme_, "light, dark, high-contrast or bright; default light"));
     // --heads is the scene's head count, so the heads to draw are chosen with --head.
     own("--head", command_->add_option("--head", head_, "heads to draw, e.g. 0,1; default all"));
     own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));

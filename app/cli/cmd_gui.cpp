@@ -35,6 +35,7 @@ class GuiCommand final : public Command {
     command_->add_option("--frames", request_.frames, "frames rendered before the screenshot; default 3")
         ->check(CLI::PositiveNumber);
     command_->add_flag("--classroom", request_.classroom, "large type, high contrast, student controls only");
+    command_->add_flag("--bright", request_.bright, "classroom mode in black on white, for a lit room (View > Theme)");
     command_->add_flag("--no-settings", request_.no_settings,
                        "start from the defaults and leave the settings file alone");
     command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");

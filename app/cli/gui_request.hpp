@@ -20,6 +20,7 @@ struct GuiRequest {
   std::string screenshot;  // non-empty: render `frames` frames, save this PNG and exit
   int frames = 3;
   bool classroom = false;
+  bool bright = false;  // classroom mode in black on white, for a lit room
   bool no_settings = false;  // neither read nor write the settings file (screenshots never do)
   bool cost = false;       // open on the cost panel
   bool compare_view = false;  // open the compare view (the scene's --compare list, else its relatives)

@@ -28,6 +28,7 @@ struct ViewOptions {
   Coords coords = Coords::Original;
   ColormapName colormap = ColormapName::Viridis;
   ThemeName desk_theme = ThemeName::Light;  // light or dark; classroom mode overrides it
+  ThemeName classroom_theme = ThemeName::HighContrast;  // high-contrast (a dark room) or bright (a lit one)
   bool classroom = false;
   bool fullscreen = false;
   bool compare = false;
@@ -37,7 +38,7 @@ struct ViewOptions {
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
   float zoom = 1.f;
   float pan_x = 0.f, pan_y = 0.f;
-  ThemeName theme() const { return classroom ? ThemeName::HighContrast : desk_theme; }
+  ThemeName theme() const { return classroom ? classroom_theme : desk_theme; }
 };
 
 // The step cursor. The token grid shows the pose between steps `from` and `step` at `t`

@@ -189,7 +189,9 @@ void apply(AppState& state, Action action) {
           [&](const action::SetColormap& a) { state.view.colormap = a.name; },
           [&](const action::SetClassroom& a) { state.view.classroom = a.on; },
           [&](const action::SetTheme& a) {
-            if (a.theme != ThemeName::HighContrast) state.view.desk_theme = a.theme;  // that one is classroom mode
+            // The two large-type themes are classroom mode's; the others the desk's.
+            const bool classroom = a.theme == ThemeName::HighContrast || a.theme == ThemeName::Bright;
+            (classroom ? state.view.classroom_theme : state.view.desk_theme) = a.theme;
           },
           [&](const action::OpenFile& a) { file_open(state, a.path); },
           [&](const action::SetTokenText& a) {

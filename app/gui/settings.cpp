@@ -66,8 +66,13 @@ Settings settings_load(const std::string& path, std::string& warning) {
   std::vector<std::string> bad;
   key_read(j, "theme", bad, [&](const json& v) {
     const ThemeName theme = theme_parse(v.get<std::string>());
-    if (theme == ThemeName::HighContrast) throw std::invalid_argument("classroom mode is its own key");
+    if (theme == ThemeName::HighContrast || theme == ThemeName::Bright) throw std::invalid_argument("classroom mode is its own key");
     s.theme = theme;
+  });
+  key_read(j, "classroom_theme", bad, [&](const json& v) {
+    const ThemeName theme = theme_parse(v.get<std::string>());
+    if (theme != ThemeName::HighContrast && theme != ThemeName::Bright) throw std::invalid_argument("not a classroom theme");
+    s.classroom_theme = theme;
   });
   key_read(j, "colormap", bad, [&](const json& v) { s.colormap = colormap_parse(v.get<std::string>()); });
   key_read(j, "classroom", bad, [&](const json& v) { s.classroom = v.get<bool>(); });
@@ -93,7 +98,7 @@ Settings settings_load(const std::string& path, std::string& warning) {
     std::string keys;
     for (const std::string& key : bad) keys += (keys.empty() ? "" : ", ") + key;
     warning = "settings file " + path + ": ignored unreadable " + keys +
-              " (theme light|dark, colormap viridis|magma|cividis, classroom true|false)";
+              " (theme light|dark, colormap viridis|magma|cividis, classroom true|false, classroom_theme high-contrast|bright)";
   }
   return s;
 }
@@ -103,6 +108,7 @@ void settings_save(const std::string& path, const Settings& s) {
   j["theme"] = theme_name(s.theme);
   j["colormap"] = colormap_name(s.colormap);
   j["classroom"] = s.classroom;
+  j["classroom_theme"] = theme_name(s.classroom_theme);
   j["window"] = {{"width", s.window_width}, {"height", s.window_height}};
   if (s.last_scene) j["last_scene"] = scene_to_json(*s.last_scene);
   j["recent"] = {{"scenes", s.recent.scenes}, {"masks", s.recent.masks}, {"modules", s.recent.modules}};

@@ -24,6 +24,7 @@ struct Settings {
   ThemeName theme = ThemeName::Light;  // the desk theme; classroom mode draws high contrast
   ColormapName colormap = ColormapName::Viridis;
   bool classroom = false;
+  ThemeName classroom_theme = ThemeName::HighContrast;
   int window_width = 1280;
   int window_height = 800;
   std::optional<Scene> last_scene;  // the scene on screen at the end, edits included

@@ -37,6 +37,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
   }
   state.history.undo.clear();  // opening a scene is not an edit
   apply(state, action::SetTheme{settings.theme});
+  apply(state, action::SetTheme{request.bright ? ThemeName::Bright : settings.classroom_theme});
   apply(state, action::SetColormap{settings.colormap});
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
   if (request.compare_view) apply(state, action::SetCompare{true, {}});
@@ -48,6 +49,7 @@ Settings settings_from_state(const AppState& state, int width, int height) {
   s.theme = state.view.desk_theme;
   s.colormap = state.view.colormap;
   s.classroom = state.view.classroom;
+  s.classroom_theme = state.view.classroom_theme;
   s.window_width = width;
   s.window_height = height;
   s.last_scene = state.scene;

@@ -61,6 +61,20 @@ void ui_style_apply(ThemeName theme) {
     style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.08f, 0.08f, 0.08f, 1);
     style.FrameBorderSize = 1.f;
     style.ScaleAllSizes(1.6f);
+  } else if (theme == ThemeName::Bright) {
+    ImGui::StyleColorsLight(&style);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+    style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.25f, 0.25f, 0.25f, 1);
+    style.Colors[ImGuiCol_Border] = ImVec4(0.2f, 0.2f, 0.2f, 1);
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.9f, 0.9f, 0.9f, 1);
+    style.Colors[ImGuiCol_Button] = ImVec4(0.86f, 0.86f, 0.86f, 1);
+    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.75f, 0.75f, 0.75f, 1);
+    style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.95f, 0.8f, 0.1f, 1);
+    style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.92f, 0.92f, 0.92f, 1);
+    style.FrameBorderSize = 1.f;
+    style.ScaleAllSizes(1.6f);
   } else {
     ImGui::StyleColorsLight(&style);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.97f, 1);

@@ -61,6 +61,12 @@ void view_menu(ViewContext& ctx) {
     if (ImGui::BeginMenu("Theme")) {
       for (ThemeName name : {ThemeName::Light, ThemeName::Dark})
         if (ImGui::MenuItem(theme_name(name), nullptr, view.desk_theme == name)) ctx.queue.push(action::SetTheme{name});
+      ImGui::Separator();
+      ImGui::TextDisabled("in classroom mode (K)");
+      for (ThemeName name : {ThemeName::HighContrast, ThemeName::Bright})
+        if (ImGui::MenuItem(name == ThemeName::Bright ? "bright (a lit room)" : "high-contrast (a dark room)", nullptr,
+                            view.classroom_theme == name))
+          ctx.queue.push(action::SetTheme{name});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Colormap")) {

@@ -68,7 +68,8 @@ ThemeName theme_parse(const std::string& name) {
   if (name == "light") return ThemeName::Light;
   if (name == "dark") return ThemeName::Dark;
   if (name == "high-contrast") return ThemeName::HighContrast;
-  throw InputError("theme: unknown theme '" + name + "'; use light, dark or high-contrast");
+  if (name == "bright") return ThemeName::Bright;
+  throw InputError("theme: unknown theme '" + name + "'; use light, dark, high-contrast or bright");
 }
 
 const char* theme_name(ThemeName name) {
@@ -76,6 +77,7 @@ const char* theme_name(ThemeName name) {
     case ThemeName::Light: return "light";
     case ThemeName::Dark: return "dark";
     case ThemeName::HighContrast: return "high-contrast";
+    case ThemeName::Bright: return "bright";
   }
   return "light";
 }
@@ -87,12 +89,15 @@ const Theme& theme_get(ThemeName name) {
                            {230, 0, 0},     {255, 255, 255}, {0, 114, 178}};
   static const Theme dark{{30, 30, 34},  {235, 235, 235}, {170, 170, 170}, {84, 84, 88},
                           {255, 40, 40}, {20, 20, 20},    {86, 180, 233}};
-  static const Theme high_contrast{{0, 0, 0},     {255, 255, 255}, {255, 255, 255}, {96, 96, 96},
+  static const Theme high_contrast{{0, 0, 0},     {255, 255, 255}, {255, 255, 255}, {64, 64, 64},
                                    {255, 0, 0},   {0, 0, 0},       {255, 255, 0}};
+  static const Theme bright{{255, 255, 255}, {0, 0, 0},       {0, 0, 0}, {200, 200, 200},
+                            {220, 0, 0},     {255, 255, 255}, {0, 90, 200}};
   switch (name) {
     case ThemeName::Light: return light;
     case ThemeName::Dark: return dark;
     case ThemeName::HighContrast: return high_contrast;
+    case ThemeName::Bright: return bright;
   }
   return light;
 }

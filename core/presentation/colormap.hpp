@@ -21,7 +21,9 @@ Rgb8 colormap_sample(ColormapName name, float t);
 const std::array<Rgb8, 256>& diverging_table();
 Rgb8 diverging_sample(float t);
 
-enum class ThemeName { Light, Dark, HighContrast };
+// HighContrast: white on black, for a dark room; Bright: black on white in the same large type
+// and heavy lines, for a lit room where a black screen washes out.
+enum class ThemeName { Light, Dark, HighContrast, Bright };
 
 struct Theme {
   Rgb8 background;

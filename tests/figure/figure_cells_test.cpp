@@ -119,6 +119,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(CellCase{FigureFormat::Png, 16, 4, false, ThemeName::Light, 150, 0, 0},
                     CellCase{FigureFormat::Png, 16, 4, true, ThemeName::Dark, 150, 0, 0},
                     CellCase{FigureFormat::Png, 32, 8, false, ThemeName::HighContrast, 150, 0, 0},
+                    CellCase{FigureFormat::Png, 16, 4, true, ThemeName::Bright, 150, 0, 0},
                     // Above 128 the weights are an embedded raster and small leaks are filled.
                     CellCase{FigureFormat::Png, 160, 32, false, ThemeName::Light, 300, 0, 0},
                     CellCase{FigureFormat::Svg, 16, 4, false, ThemeName::Light, 150, 6, 60},
@@ -235,7 +236,7 @@ TEST(FigureLargeN, TheLeakingCornerShowsAtN131072) {
 
 TEST(FigurePng, BackgroundIsTheThemeBackground) {
   const auto a = analyze(test::test_scene({.variant = "s2", .n = 16, .g = 4}));
-  for (ThemeName t : {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast}) {
+  for (ThemeName t : {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast, ThemeName::Bright}) {
     FigureOptions o;
     o.dpi = 72;
     o.theme = t;

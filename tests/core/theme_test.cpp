@@ -1,0 +1,36 @@
+// Every theme keeps the cells apart: the masked grey and the leak red lie far from every entry of
+// every colormap and of the score scale, so a masked or leaking cell never reads as a value.
+#include <gtest/gtest.h>
+
+#include "core/base/input_error.hpp"
+#include "core/presentation/colormap.hpp"
+#include "tests/support/color_distance.hpp"
+
+namespace attnscope {
+namespace {
+
+constexpr ThemeName kThemes[] = {ThemeName::Light, ThemeName::Dark, ThemeName::HighContrast, ThemeName::Bright};
+
+TEST(Theme, MaskedAndLeakColoursAreInNoScale) {
+  for (ThemeName t : kThemes) {
+    const Theme& theme = theme_get(t);
+    for (ColormapName c : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis}) {
+      for (const Rgb8& entry : colormap_table(c)) {
+        EXPECT_GT(test::color_distance(entry, theme.masked), 20) << theme_name(t) << " masked vs " << colormap_name(c);
+        EXPECT_GT(test::color_distance(entry, theme.leak), 20) << theme_name(t) << " leak vs " << colormap_name(c);
+      }
+    }
+    EXPECT_GT(test::color_distance(theme.background, theme.text), 400) << theme_name(t) << ": text must read";
+  }
+}
+
+TEST(Theme, NamesRoundTripAndTheBrightThemeIsBlackOnWhite) {
+  for (ThemeName t : kThemes) EXPECT_EQ(theme_parse(theme_name(t)), t);
+  const Theme& bright = theme_get(ThemeName::Bright);
+  EXPECT_EQ(bright.background, (Rgb8{255, 255, 255}));
+  EXPECT_EQ(bright.text, (Rgb8{0, 0, 0}));
+  EXPECT_THROW(theme_parse("sepia"), InputError);
+}
+
+}  // namespace
+}  // namespace attnscope
