@@ -5,7 +5,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <functional>
 
 namespace attnscope {
 
@@ -35,20 +35,20 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
     if (!by_rank) std::sort(best.begin(), best.end());
     return best;
   }
-  best.resize(count);
-  std::iota(best.begin(), best.end(), 0);
-  std::nth_element(best.begin(), best.begin() + take - 1, best.end(), better);
-  if (by_rank) {
-    best.resize(take);
-    std::sort(best.begin(), best.end(), better);
-    return best;
-  }
-  // In index order: the winners are the pivot (the worst of them) and every index ranked above
-  // it, found in one pass instead of a sort.
-  const int pivot = best[take - 1];
-  best.clear();
+  // Many winners: the take-th best score, found by nth_element on a reused copy of the scores
+  // (float comparisons, no index lookups), splits them; then one pass in index order keeps every
+  // index above it and, of those equal to it, the earliest, as ties require.
+  thread_local std::vector<float> values;
+  values.assign(score, score + count);
+  std::nth_element(values.begin(), values.begin() + take - 1, values.end(), std::greater<float>());
+  const float pivot = values[take - 1];
+  int above = 0;
+  for (int i = 0; i < count; ++i) above += score[i] > pivot;
+  int equal_left = take - above;
+  best.reserve(take);
   for (int i = 0; i < count; ++i)
-    if (i == pivot || better(i, pivot)) best.push_back(i);
+    if (score[i] > pivot || (score[i] == pivot && equal_left-- > 0)) best.push_back(i);
+  if (by_rank) std::sort(best.begin(), best.end(), better);
   return best;
 }
 
