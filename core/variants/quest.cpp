@@ -5,7 +5,6 @@
 
 #include <Eigen/Core>
 #include <algorithm>
-#include <limits>
 
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
