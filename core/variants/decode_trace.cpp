@@ -58,11 +58,14 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
         t.place_tokens(h, layout.heads.back().token_at_slot);
         continue;
       }
+      // `seen` is sorted: one walk beside it finds the dropped keys.
       std::vector<int> dropped, future;
-      for (int k = 0; k < n; ++k) {
-        if (k > step) future.push_back(k);
-        else if (!std::binary_search(seen.begin(), seen.end(), k)) dropped.push_back(k);
+      auto next_seen = seen.begin();
+      for (int k = 0; k <= step && k < n; ++k) {
+        if (next_seen != seen.end() && *next_seen == k) ++next_seen;
+        else dropped.push_back(k);
       }
+      for (int k = step + 1; k < n; ++k) future.push_back(k);
       layout.heads.push_back(layout_from_groups(n, {seen, dropped, future}));
       t.place_tokens(h, layout.heads.back().token_at_slot);
       widest = std::max(widest, seen.size());

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/base/input_error.hpp"
 #include "core/base/progress_scope.hpp"
+#include "core/cells/row_runs.hpp"
+#include "core/cells/structure_budget.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
@@ -18,6 +21,23 @@ namespace attnscope {
 namespace {
 
 constexpr int kRowsPerProduct = 256;  // queries scored per matrix product
+
+// The mask keeps K scattered keys per query, up to one run each: asking the budget for that
+// before the O(N²) scoring refuses a scene that cannot fit at once, with its size, instead of
+// after minutes of scoring (N = 131072, K = 2048 would take 2 GiB).
+void reserve_mask_budget(int n, int kk) {
+  const int64_t keys = std::min(kk, n);
+  // Rows q < K read every earlier key, one run; the others up to K runs.
+  const int64_t bytes = (keys + (n - keys) * keys) * static_cast<int64_t>(sizeof(Run));
+  BudgetCharge reservation;
+  try {
+    reservation.update(bytes);
+  } catch (const SceneError&) {
+    throw SceneError(fmt::format("n: dsa's {} keys for each of {} queries take up to {} MiB of masks, more than the "
+                                 "memory budget; raise --max-memory to {} or reduce --n",
+                                 kk, n, bytes >> 20, (bytes >> 20) + 256));
+  }
+}
 
 class DSA final : public Variant {
  public:
@@ -54,6 +74,7 @@ class DSA final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const int kk = keep(scene), n = scene.n;
     const bool pitfall = param_flag(scene, "pitfall");
+    reserve_mask_budget(n, kk);
     auto choices = std::make_shared<RoutingChoices>();
     choices->unit = "key";
     choices->score_name = "indexer score";

@@ -3,6 +3,7 @@
 // queries) and block-sparse (the best key blocks of each query block, from mean-pooled q and k).
 #include <fmt/format.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,6 +14,7 @@
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
+#include "core/variants/routing.hpp"
 #include "core/variants/routing_pick.hpp"
 #include "core/variants/variant_params.hpp"
 
@@ -45,12 +47,12 @@ void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vecto
   vertical.assign(n, 0.f);
   slash.assign(n, 0.f);
   std::vector<float> weights;
-  const HeadKeys keys(qkv, head);
+  causal_softmax_rows(qkv, head, n - last, n, weights);
   for (int r = n - last; r < n; ++r) {
-    causal_softmax_row(keys, r, weights);
+    const float* row = weights.data() + static_cast<size_t>(r - (n - last)) * n;
     for (int k = 0; k <= r; ++k) {
-      vertical[k] += weights[k];
-      slash[r - k] += weights[k];
+      vertical[k] += row[k];
+      slash[r - k] += row[k];
     }
   }
   for (int k = 0; k < std::min(p.force_vertical, n); ++k) vertical[k] = kForced;
@@ -58,15 +60,26 @@ void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vecto
 }
 
 // _build_block_index: q and k pooled per block as the reference pads them, with zeros, so a
-// partial last block's mean divides by the full block size.
-std::vector<std::vector<float>> pooled(const Qkv& qkv, int part, int head, int b) {
-  const int nb = (qkv.n + b - 1) / b;
-  std::vector<std::vector<float>> out(nb, std::vector<float>(qkv.d, 0.f));
-  for (int t = 0; t < qkv.n; ++t)
-    for (int i = 0; i < qkv.d; ++i) out[t / b][i] += qkv.row(0, t, part, head)[i];
-  for (auto& mean : out)
-    for (float& x : mean) x /= static_cast<float>(b);
+// partial last block's mean divides by the full block size. One row of D floats per block.
+std::vector<float> pooled(const Qkv& qkv, int part, int head, int b) {
+  const int nb = (qkv.n + b - 1) / b, d = qkv.d;
+  std::vector<float> out(static_cast<size_t>(nb) * d, 0.f);
+  for (int t = 0; t < qkv.n; ++t) {
+    const float* x = qkv.row(0, t, part, head);
+    float* mean = out.data() + static_cast<size_t>(t / b) * d;
+    for (int i = 0; i < d; ++i) mean[i] += x[i];
+  }
+  for (float& x : out) x /= static_cast<float>(b);
   return out;
+}
+
+// score[m · nb + j] = q̄_m · k̄_j for every pair of blocks: one matrix product per head.
+std::vector<float> block_scores(const std::vector<float>& qbar, const std::vector<float>& kbar, int nb, int d) {
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  std::vector<float> score(static_cast<size_t>(nb) * nb);
+  Eigen::Map<RowMajor>(score.data(), nb, nb).noalias() =
+      Eigen::Map<const RowMajor>(qbar.data(), nb, d) * Eigen::Map<const RowMajor>(kbar.data(), nb, d).transpose();
+  return score;
 }
 
 class Minference final : public Variant {
@@ -340,25 +353,35 @@ class Minference final : public Variant {
     detail->block = b;
     detail->blocks.resize(scene.heads);
     detail->block_scores.resize(scene.heads);
-    std::vector<float> score;
+    VariantBuild out;
+    std::vector<Run> runs;
     for (int h = 0; h < scene.heads; ++h) {
-      const auto qbar = pooled(qkv, Qkv::Q, h, b), kbar = pooled(qkv, Qkv::K, h, b);
+      const std::vector<float> score = block_scores(pooled(qkv, Qkv::Q, h, b), pooled(qkv, Qkv::K, h, b), nb, qkv.d);
+      RowRuns mask(n, n);
       for (int m = 0; m < nb; ++m) {
         progress_report(int64_t{h} * nb + m, int64_t{scene.heads} * nb);
-        // Blocks n > m are -inf in the reference and never win over a valid one.
-        score.assign(m + 1, 0.f);
-        for (int j = 0; j <= m; ++j) score[j] = std::inner_product(qbar[m].begin(), qbar[m].end(), kbar[j].begin(), 0.f);
-        std::vector<int> picks = pick_top(score, p.topk);
+        // Blocks j > m are -inf in the reference and never win over a valid one.
+        const float* row = score.data() + static_cast<size_t>(m) * nb;
+        std::vector<int> picks = ranked_best(row, m + 1, p.topk);
         std::vector<float> picked;
-        for (int j : picks) picked.push_back(score[j]);
+        for (int j : picks) picked.push_back(row[j]);
+        // The kept blocks in key order; only the own block, the last when kept, is cut at the
+        // query, so without it every row of the query block is the first one.
+        std::vector<int> sorted = picks;
+        std::sort(sorted.begin(), sorted.end());
+        const bool own = !sorted.empty() && sorted.back() == m;
+        runs.clear();
+        for (int j : sorted) runs.push_back({j * b, std::min((j + 1) * b, n)});
+        for (int q = m * b; q < std::min((m + 1) * b, n); ++q) {
+          if (own) runs.back().end = q + 1;
+          if (q == m * b || own) mask.append_row(runs);
+          else mask.append_row_repeat();
+        }
         detail->blocks[h].push_back(std::move(picks));
         detail->block_scores[h].push_back(std::move(picked));
       }
+      out.masks.push_back(std::move(mask));
     }
-    VariantBuild out;
-    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&](int h, int q, std::vector<Run>& runs) {
-      for (int j : detail->blocks[h][q / b]) runs.push_back({j * b, std::min((j + 1) * b, q + 1)});
-    });
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     std::vector<std::vector<int>> regions(nb);

@@ -3,8 +3,8 @@
 // pages with the highest bounds.
 #include <fmt/format.h>
 
+#include <Eigen/Core>
 #include <algorithm>
-#include <limits>
 
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
@@ -36,6 +36,85 @@ struct QuestDetail final : VariantDetail {
   // [head][t - prompt]: the picked pages best first and their scores; empty when not kept.
   std::vector<std::vector<std::vector<int>>> picks;
   std::vector<std::vector<std::vector<float>>> scores;
+};
+
+// One head's page scores for the decoded queries in increasing order. max(q_i·max_i,
+// q_i·min_i) is q_i·max_i for q_i > 0 and q_i·min_i otherwise (both 0 at q_i = 0), the sign trick
+// of the reference, so the complete pages of a run of queries score as two matrix products,
+// max(q, 0)·max^T + min(q, 0)·min^T; only the query's own, partial page is bounded per query.
+class PageScores {
+ public:
+  PageScores(const Qkv& qkv, int head, int page) : qkv_(qkv), head_(head), page_(page) {
+    const int pages = (qkv.n + page - 1) / page;
+    high_.resize(pages, qkv.d);
+    low_.resize(pages, qkv.d);
+    for (int t = 0; t < qkv.n; ++t) {
+      const Eigen::Map<const Eigen::RowVectorXf> key(qkv.row(0, t, Qkv::K, head), qkv.d);
+      if (t % page == 0) {
+        high_.row(t / page) = key;
+        low_.row(t / page) = key;
+      } else {
+        high_.row(t / page) = high_.row(t / page).cwiseMax(key);
+        low_.row(t / page) = low_.row(t / page).cwiseMin(key);
+      }
+    }
+  }
+
+  // score[j] for the pages j of keys 0..t; t must not decrease from one call to the next.
+  void score(int t, std::vector<float>& score) {
+    const int own = t / page_;
+    if (t >= chunk_end_) products(t);
+    score.resize(static_cast<size_t>(own) + 1);
+    const float* complete = products_.data() + static_cast<Eigen::Index>(t - chunk_begin_) * products_.cols();
+    std::copy(complete, complete + own, score.begin());
+    // The own page holds keys own·p..t only: its bounds grow with t.
+    const float* key = qkv_.row(0, t, Qkv::K, head_);
+    if (own != partial_page_) {
+      partial_high_.assign(key, key + qkv_.d);
+      partial_low_ = partial_high_;
+      for (int k = own * page_; k < t; ++k) bound(qkv_.row(0, k, Qkv::K, head_));
+      partial_page_ = own;
+    } else {
+      bound(key);
+    }
+    const float* q = qkv_.row(0, t, Qkv::Q, head_);
+    float own_score = 0.f;
+    for (int i = 0; i < qkv_.d; ++i) own_score += std::max(q[i] * partial_high_[i], q[i] * partial_low_[i]);
+    score[own] = own_score;
+  }
+
+ private:
+  using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  static constexpr int kChunk = 256;  // queries per product: their scores stay a few MB at any N
+
+  void bound(const float* key) {
+    for (int i = 0; i < qkv_.d; ++i) {
+      partial_high_[i] = std::max(partial_high_[i], key[i]);
+      partial_low_[i] = std::min(partial_low_[i], key[i]);
+    }
+  }
+
+  void products(int t) {
+    chunk_begin_ = t;
+    chunk_end_ = std::min(qkv_.n, t + kChunk);
+    const int rows = chunk_end_ - chunk_begin_, pages = (chunk_end_ - 1) / page_;
+    Matrix positive(rows, qkv_.d), negative(rows, qkv_.d);
+    for (int r = 0; r < rows; ++r) {
+      const Eigen::Map<const Eigen::RowVectorXf> q(qkv_.row(0, chunk_begin_ + r, Qkv::Q, head_), qkv_.d);
+      positive.row(r) = q.cwiseMax(0.f);
+      negative.row(r) = q.cwiseMin(0.f);
+    }
+    products_.resize(rows, pages);
+    products_.noalias() = positive * high_.topRows(pages).transpose();
+    products_.noalias() += negative * low_.topRows(pages).transpose();
+  }
+
+  const Qkv& qkv_;
+  int head_, page_;
+  Matrix high_, low_;  // [page][dim]: the element-wise max and min of each page's keys
+  Matrix products_;    // [query - chunk_begin_][complete page]
+  int chunk_begin_ = 0, chunk_end_ = 0, partial_page_ = -1;
+  std::vector<float> partial_high_, partial_low_;
 };
 
 class Quest final : public Variant {
@@ -77,7 +156,7 @@ class Quest final : public Variant {
   bool reads_qkv() const override { return true; }
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const Params p = params(scene);
-    const int n = scene.n, d = qkv.d, decoded = n - p.prompt;
+    const int n = scene.n, decoded = n - p.prompt;
     const std::vector<int> traced = decode_traced_steps(n, p.prompt);
     const bool keep_all = int64_t{decoded} * scene.heads * p.pages_kept(n - 1) <= kKeptPageScores;
     auto detail = std::make_shared<QuestDetail>();
@@ -86,32 +165,12 @@ class Quest final : public Variant {
     detail->scores.assign(scene.heads, std::vector<std::vector<float>>(decoded));
     // [head][t - prompt]: the picked pages in page order, for the mask.
     std::vector<std::vector<std::vector<int>>> read(scene.heads, std::vector<std::vector<int>>(decoded));
-    // Per dim × page, dimension after dimension so that a query's page scores are D passes
-    // over contiguous pages: the element-wise max and min of each page's keys. max(q_i·max_i,
-    // q_i·min_i) is q_i·max_i for q_i > 0 and q_i·min_i otherwise (both 0 at q_i = 0), the
-    // sign trick of the reference.
-    const int all_pages = (n + p.page - 1) / p.page;
-    std::vector<float> high(static_cast<size_t>(d) * all_pages), low(high.size()), score;
+    std::vector<float> score;
     for (int h = 0; h < scene.heads; ++h) {
-      for (int t = 0; t < n; ++t) {
-        progress_report(int64_t{h} * n + t, int64_t{scene.heads} * n);
-        const float* key = qkv.row(0, t, Qkv::K, h);
-        const int j = t / p.page;
-        for (int i = 0; i < d; ++i) {
-          float& hi = high[static_cast<size_t>(i) * all_pages + j];
-          float& lo = low[static_cast<size_t>(i) * all_pages + j];
-          hi = t % p.page == 0 ? key[i] : std::max(hi, key[i]);
-          lo = t % p.page == 0 ? key[i] : std::min(lo, key[i]);
-        }
-        if (t < p.prompt) continue;
-        const float* q = qkv.row(0, t, Qkv::Q, h);
-        const int pages = j + 1;
-        score.assign(pages, 0.f);
-        for (int i = 0; i < d; ++i) {
-          const float qi = q[i];
-          const float* bound = (qi > 0.f ? high.data() : low.data()) + static_cast<size_t>(i) * all_pages;
-          for (int page = 0; page < pages; ++page) score[page] += qi * bound[page];
-        }
+      PageScores pages(qkv, h, p.page);
+      for (int t = p.prompt; t < n; ++t) {
+        progress_report(int64_t{h} * decoded + (t - p.prompt), int64_t{scene.heads} * decoded);
+        pages.score(t, score);
         std::vector<int> picks = pick_top(score, p.pages_kept(t));
         const int row = t - p.prompt;
         if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) {

@@ -4,14 +4,24 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <numeric>
+#include <cstdint>
+#include <cstring>
 
 namespace attnscope {
 
 namespace {
 
 constexpr int kListedUnits = 12;
+
+// Scores as unsigned keys in the same order (a higher score, a higher key; 0 and -0 alike).
+uint32_t order_key(float score) {
+  if (score == 0.f) score = 0.f;
+  uint32_t bits;
+  std::memcpy(&bits, &score, sizeof bits);
+  return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
+}
 
 std::string score_text(float score) {
   if (std::isinf(score)) return score > 0 ? "+\u221e" : "\u2212\u221e";
@@ -35,20 +45,31 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
     if (!by_rank) std::sort(best.begin(), best.end());
     return best;
   }
-  best.resize(count);
-  std::iota(best.begin(), best.end(), 0);
-  std::nth_element(best.begin(), best.begin() + take - 1, best.end(), better);
-  if (by_rank) {
-    best.resize(take);
-    std::sort(best.begin(), best.end(), better);
-    return best;
+  // Many winners: the take-th best score splits them. It is found by a radix selection on the
+  // scores' bits, four counting passes without data-dependent branches (a comparison sort of
+  // a few hundred pages mispredicts on every other step); then one pass in index order keeps
+  // every index above it and, of those equal to it, the earliest, as ties require.
+  thread_local std::vector<uint32_t> keys;
+  keys.resize(count);
+  for (int i = 0; i < count; ++i) keys[i] = order_key(score[i]);
+  uint32_t prefix = 0, known = 0;  // the pivot's bits found so far, and which those are
+  int rank = take;                 // the pivot's rank among the keys that share the prefix
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    std::array<int, 256> histogram{};
+    for (int i = 0; i < count; ++i) histogram[(keys[i] >> shift) & 255] += (keys[i] & known) == prefix;
+    int digit = 255;
+    while (rank > histogram[digit]) rank -= histogram[digit--];
+    prefix |= static_cast<uint32_t>(digit) << shift;
+    known |= 255u << shift;
   }
-  // In index order: the winners are the pivot (the worst of them) and every index ranked above
-  // it, found in one pass instead of a sort.
-  const int pivot = best[take - 1];
-  best.clear();
+  const float pivot = score[std::find(keys.begin(), keys.end(), prefix) - keys.begin()];
+  int above = 0;
+  for (int i = 0; i < count; ++i) above += score[i] > pivot;
+  int equal_left = take - above;
+  best.reserve(take);
   for (int i = 0; i < count; ++i)
-    if (i == pivot || better(i, pivot)) best.push_back(i);
+    if (score[i] > pivot || (score[i] == pivot && equal_left-- > 0)) best.push_back(i);
+  if (by_rank) std::sort(best.begin(), best.end(), better);
   return best;
 }
 

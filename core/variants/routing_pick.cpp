@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "core/variants/masked_trace.hpp"
+#include "core/variants/routing.hpp"
 
 namespace attnscope {
 
@@ -15,13 +16,7 @@ constexpr size_t kListedPicks = 8;
 }
 
 std::vector<int> pick_top(const std::vector<float>& score, int count) {
-  std::vector<int> order(score.size());
-  std::iota(order.begin(), order.end(), 0);
-  const size_t take = std::min(order.size(), static_cast<size_t>(std::max(count, 0)));
-  std::partial_sort(order.begin(), order.begin() + static_cast<long>(take), order.end(),
-                    [&](int a, int b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
-  // A copy of the winners alone: callers keep them per row, and `order` holds every entry.
-  return {order.begin(), order.begin() + static_cast<long>(take)};
+  return ranked_best(score.data(), static_cast<int>(score.size()), count);
 }
 
 std::string ranked_text(const std::vector<int>& picks, const std::vector<float>& score) {
@@ -76,26 +71,26 @@ void place_selection(TraceBuilder& t, int n, const std::vector<HeadFrame>& heads
   t.group_by(layout);
 }
 
-HeadKeys::HeadKeys(const Qkv& qkv_, int head_) : qkv(qkv_), head(head_), by_dim(static_cast<size_t>(qkv_.n) * qkv_.d) {
-  for (int k = 0; k < qkv.n; ++k)
-    for (int i = 0; i < qkv.d; ++i) by_dim[static_cast<size_t>(i) * qkv.n + k] = qkv.row(0, k, Qkv::K, head)[i];
-}
-
-void causal_softmax_row(const HeadKeys& keys, int r, std::vector<float>& weights) {
-  const Qkv& qkv = keys.qkv;
-  const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
-  const float* q = qkv.row(0, r, Qkv::Q, keys.head);
-  weights.assign(static_cast<size_t>(r) + 1, 0.f);
-  for (int i = 0; i < qkv.d; ++i) {
-    const float qi = q[i];
-    const float* dimension = keys.by_dim.data() + static_cast<size_t>(i) * qkv.n;
-    for (int k = 0; k <= r; ++k) weights[k] += qi * dimension[k];
+void causal_softmax_rows(const Qkv& qkv, int head, int r_begin, int r_end, std::vector<float>& out) {
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Packed = Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>>;
+  const int rows = std::max(0, r_end - r_begin), cols = r_end, d = qkv.d;
+  out.resize(static_cast<size_t>(rows) * cols);
+  if (rows == 0) return;
+  // The packed (B, N, 3, H, D) tensor puts one token's q or k 3·H·D floats after the previous one's.
+  const Eigen::OuterStride<> token(3L * qkv.heads * d);
+  const Packed q(qkv.row(0, r_begin, Qkv::Q, head), rows, d, token);
+  const Packed k(qkv.row(0, 0, Qkv::K, head), cols, d, token);
+  Eigen::Map<RowMajor> scores(out.data(), rows, cols);
+  scores.noalias() = q * k.transpose();
+  const float scale = 1.f / std::sqrt(static_cast<float>(d));
+  for (int i = 0; i < rows; ++i) {
+    float* row = out.data() + static_cast<size_t>(i) * cols;
+    const int valid = r_begin + i + 1;
+    Eigen::Map<Eigen::ArrayXf>(row, valid) *= scale;
+    softmax_in_place(row, valid);
+    std::fill(row + valid, row + cols, 0.f);
   }
-  for (float& x : weights) x *= scale;
-  const float top = *std::max_element(weights.begin(), weights.end());
-  float sum = 0.f;
-  for (float& x : weights) sum += (x = std::exp(x - top));
-  for (float& x : weights) x /= sum;
 }
 
 }  // namespace attnscope

@@ -43,18 +43,9 @@ HeadFrame selection_layout(int n, const std::vector<std::vector<int>>& groups);
 // Places each head's selection layout and groups the rows by it, for the step added next.
 void place_selection(TraceBuilder& t, int n, const std::vector<HeadFrame>& heads);
 
-// One head's keys dimension after dimension: a query's scores are then D passes over contiguous
-// memory, which vectorise, where the packed (B, N, 3, H, D) tensor puts one key's D floats
-// 3·H·D floats from the next. Each score still adds its D products in order.
-struct HeadKeys {
-  HeadKeys(const Qkv& qkv, int head);
-  const Qkv& qkv;
-  int head;
-  std::vector<float> by_dim;  // [i · N + k]
-};
-
-// Query r's causal softmax over keys 0..r, scores scaled by 1/sqrt(D): what the references
-// compute before they sum the weights into scores. `weights` gets r + 1 entries.
-void causal_softmax_row(const HeadKeys& keys, int r, std::vector<float>& weights);
+// Rows [r_begin, r_end) of head's causal softmax, scores scaled by 1/sqrt(D), as one matrix
+// product over the packed tensor: what the references compute before they sum the weights into
+// scores. out[(r - r_begin) · r_end + k] holds query r's weight on key k, zero for k > r.
+void causal_softmax_rows(const Qkv& qkv, int head, int r_begin, int r_end, std::vector<float>& out);
 
 }  // namespace attnscope

@@ -34,10 +34,10 @@ struct SnapDetail final : VariantDetail {
 std::vector<float> snap_scores(const Qkv& qkv, int head, const Params& p) {
   const int scored = p.scored();
   std::vector<float> sum(scored, 0.f), weights;
-  const HeadKeys keys(qkv, head);
-  for (int r = p.prompt - p.window; r < p.prompt; ++r) {
-    causal_softmax_row(keys, r, weights);
-    for (int k = 0; k < scored; ++k) sum[k] += weights[k];
+  causal_softmax_rows(qkv, head, scored, p.prompt, weights);
+  for (int r = 0; r < p.window; ++r) {
+    const float* row = weights.data() + static_cast<size_t>(r) * p.prompt;
+    for (int k = 0; k < scored; ++k) sum[k] += row[k];
   }
   std::vector<float> pooled(scored, 0.f);
   const int half = p.kernel / 2;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/analysis/analysis.hpp"
+#include "core/cells/structure_budget.hpp"
 #include "core/presentation/routed_row.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -301,6 +302,25 @@ TEST(RoutingDsa, PitfallAddsOnlyFutureCellsThatLeaksReports) {
     for (const auto& [q, k] : extra) EXPECT_TRUE(bad->leaks_at(h, q, k));
     EXPECT_EQ(bad->metrics.heads[h].leaks, static_cast<int64_t>(expected_extra.size()));
   }
+}
+
+TEST(RoutingDsa, AMaskPastTheBudgetIsRefusedBeforeScoring) {
+  // N = 1024, K = 512: up to 512 + 512 · 512 runs of 8 bytes, 2 MiB, against a budget of 1 MiB.
+  const Scene scene = test::test_scene({.variant = "dsa", .n = 1024, .heads = 2, .params = {{"topk", "512"}}});
+  const Qkv qkv = scene_qkv(scene);
+  {
+    const StructureBudget budget(int64_t{1} << 20);
+    try {
+      variant_find("dsa")->build(scene, qkv);
+      FAIL() << "built past the budget";
+    } catch (const SceneError& e) {
+      EXPECT_NE(std::string(e.what()).find("dsa's 512 keys for each of 1024 queries take up to 2 MiB of masks"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  const StructureBudget roomy(int64_t{8} << 20);
+  EXPECT_EQ(variant_find("dsa")->build(scene, qkv).masks.size(), 2u);
 }
 
 TEST(RoutingNsa, CellsEqualTheReferenceInEveryBranch) {
