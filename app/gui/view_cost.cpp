@@ -2,6 +2,8 @@
 // numbers against full and dense, the whole layer around them, and why a leak matters.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 
@@ -43,7 +45,16 @@ void glossary_terms_line(const std::vector<const GlossaryTerm*>& terms) {
     // Wrap onto the next line rather than run past the panel's edge.
     ImGui::SameLine();
     if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(t->term.c_str()).x > right) ImGui::NewLine();
-    ImGui::TextDisabled("%s", t->term.c_str());
+    // Drawn as links (the button colour, a dotted underline; a hand cursor on hover) so the terms
+    // look as hoverable as they are.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    ImGui::TextUnformatted(t->term.c_str());
+    ImGui::PopStyleColor();
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const ImU32 dots = ImGui::GetColorU32(ImGuiCol_ButtonActive);
+    for (float x = a.x; x < b.x; x += 4.f) list->AddLine({x, b.y}, {std::min(x + 2.f, b.x), b.y}, dots, 1.f);
+    if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     glossary_tooltip(*t);
   }
 }
