@@ -28,7 +28,7 @@ class ExportCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "export", "write a figure: heatmap, steps, compare or tokens as PNG, SVG, PDF or GIF");
     own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
-    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token or lab; default heatmap"));
+    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack or lab; default heatmap"));
     own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
     own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
