@@ -36,6 +36,7 @@ class ExportCommand final : public SceneCommand {
     own("--theme", command_->add_option("--theme", theme_, "light, dark or high-contrast; default light"));
     // --heads is the scene's head count, so the heads to draw are chosen with --head.
     own("--head", command_->add_option("--head", head_, "heads to draw, e.g. 0,1; default all"));
+    attach_stack_layers();
     own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));
     own("--step", command_->add_option("--step", step_, "tokens view: step index or name ('attnscope steps')"));
     own("--sequence", command_->add_option("--sequence", sequence_, "which sequence of the batch; default 0"));
@@ -72,7 +73,7 @@ class ExportCommand final : public SceneCommand {
       scene = source.scene;
       options = source.options;
     } else {
-      scene = scene_options_.scene();
+      scene = SceneCommand::scene();
       // The classroom scene's title and caption explain its own variant; a figure of another
       // variant drawn without --scene must not borrow them.
       const Scene classroom = scene_classroom_default();

@@ -133,6 +133,26 @@ void stack_heads_apply(const Scene& scene, const Qkv& qkv, VariantBuild& build) 
   build.output_query.clear();
 }
 
+// GPT-OSS's sinks: each row's share goes to a column with no value, so the row's weights and its
+// output shrink by the same factor (core/scene/sink_logit.hpp).
+void apply_sinks(Analysis& a, const std::vector<float>& sinks) {
+  AttentionResult& r = a.attention;
+  for (int b = 0; b < r.batch; ++b)
+    for (int h = 0; h < r.heads; ++h) {
+      HeadValues& values = r.values[static_cast<size_t>(b) * r.heads + h];
+      const RowRuns& mask = a.build.masks[h];
+      for (int q = 0; q < r.n; ++q) {
+        const int64_t count = mask.row_count(q);
+        if (count == 0) continue;
+        const int64_t offset = mask.row_cell_offset(q);
+        const float keep = 1.f - sink_share(values.scores.data() + offset, count, sinks[h]);
+        for (int64_t i = 0; i < count; ++i) values.weights[offset + i] *= keep;
+        float* out = r.output.data() + ((static_cast<size_t>(b) * r.n + q) * r.heads + h) * r.d;
+        for (int i = 0; i < r.d; ++i) out[i] *= keep;
+      }
+    }
+}
+
 void report(const AnalyzeOptions& options, double fraction) {
   if (options.progress) options.progress(fraction);
 }

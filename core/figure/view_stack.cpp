@@ -17,7 +17,7 @@ namespace attnscope::figure {
 
 namespace {
 
-constexpr int kMaxPanels = 12;  // layers drawn as matrices; the heatmap shows every layer
+constexpr int kMaxPanels = 8;  // layers drawn as matrices; the heatmap shows every layer
 
 RowRuns union_of(const std::vector<RowRuns>& heads) {
   RowRuns out = heads.front();
@@ -40,10 +40,10 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
                         fmt::format("N={} \u00b7 H={} \u00b7 union of heads per layer \u00b7 {} policy", n, a.heads(),
                                     a.scene.policy));
   const int panels = std::min(layers, kMaxPanels);
-  const int cols = std::min(panels, 6);
+  const int cols = std::min(panels, 4);
   const PanelLayout layout = layout_panels(st, n, panels, cols, y, 0, 0);
   std::vector<std::string> headers;
-  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("layer {} \u00b7 {}", l, stack_entry_text(model.layer(l).scene)));
+  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("{} \u00b7 {}", l, stack_entry_text(model.layer(l).scene)));
   draw_panel_headers(fig, st, layout, cols, headers);
   for (int l = 0; l < panels; ++l) {
     const ProgressSpan panel(static_cast<double>(l) / panels, static_cast<double>(l + 1) / panels);
@@ -59,7 +59,7 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   // reach it after that layer (tokens after q count only when a leak brings them).
   const double label_w = st.tick * 6;
   const double plot_w = st.width - 2 * st.margin - label_w;
-  const double cell_h = std::clamp(plot_w / std::max(n, 1), st.tick * 0.5, st.tick * 1.2);
+  const double cell_h = std::clamp(plot_w / std::max(n, 1), st.tick * 0.3, st.tick * 1.2);
   const double x0 = st.margin + label_w;
   fig.items.push_back(Text{x0, y, "receptive field: share of each query's prefix that reaches it, after each layer",
                            st.label, st.theme.text, Align::Left, Anchor::Top});

@@ -2,6 +2,9 @@
 // receptive field through the layers, and bad stacks refused in one line.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_support.hpp"
@@ -75,6 +78,19 @@ TEST(StackCommand, BadStacksExitTwoWithOneLine) {
     EXPECT_TRUE(r.out.empty()) << r.out;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+TEST(StackCommand, ExportDrawsTheStack) {
+  const std::string out = (std::filesystem::temp_directory_path() / ("attnscope_stack_" + std::to_string(getpid()) + ".png")).string();
+  const auto r = cli({"export", "--scene", model("gemma3_27b_classroom"), "--view", "stack", "--out", out});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(std::filesystem::file_size(out), 1000u);
+  std::filesystem::remove(out);
+  // A scene without a stack has no layers to draw.
+  const auto plain = cli({"export", "--view", "stack", "--out", out});
+  EXPECT_EQ(plain.code, 2);
+  EXPECT_NE(plain.err.find("--view stack draws a model's layers"), std::string::npos) << plain.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 std::string stacks(const std::string& name) { return std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/stacks/" + name; }
