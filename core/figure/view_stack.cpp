@@ -59,9 +59,9 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   // reach it after that layer (tokens after q count only when a leak brings them).
   const double label_w = st.tick * 6;
   const double plot_w = st.width - 2 * st.margin - label_w;
-  const double cell_h = std::clamp(plot_w / std::max(n, 1), st.tick * 0.3, st.tick * 1.2);
+  const double cell_h = std::clamp(plot_w / std::max(n, 1), st.tick * 0.3, st.tick * 0.6);
   const double x0 = st.margin + label_w;
-  fig.items.push_back(Text{x0, y, "receptive field: share of each query's prefix that reaches it, after each layer",
+  fig.items.push_back(Text{x0, y, "receptive field: the share of each query's prefix that can reach it after each layer (dark: little, yellow: all)",
                            st.label, st.theme.text, Align::Left, Anchor::Top});
   y += st.label * 1.6;
   Raster raster{{x0, y, plot_w, cell_h * layers}, n, layers, {}};

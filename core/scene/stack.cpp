@@ -253,7 +253,8 @@ Scene stack_with_layers(const Scene& scene, int layers) {
 }
 
 std::string stack_entry_text(const Scene& layer_scene) {
-  const StackEntry& entry = scene_stack(layer_scene).entry(layer_scene.layer.value_or(0));
+  const Stack stack = scene_stack(layer_scene);
+  const StackEntry& entry = stack.entry(layer_scene.layer.value_or(0));
   std::string text = layer_scene.variant;
   for (const auto& [key, value] : entry.scene.items())
     if (key != "variant") text += fmt::format(" {}={}", key, value.is_string() ? value.get<std::string>() : value.dump());
