@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/stack_views.hpp"
 #include "core/analysis/cost.hpp"
 
 namespace attnscope {
@@ -23,9 +24,12 @@ class CostCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "cost", "allowed cells and attention FLOPs per head, against full causal attention and dense");
     command_->add_flag("--all", all_, "every variant at the same N, G, H, D (default: the scene's variant and full)");
+    attach_stack_layers();
   }
-  int run(std::ostream& out, std::ostream&) override {
-    const auto a = analysis();
+  int run(std::ostream& out, std::ostream& err) override {
+    const std::optional<StackModel> model = stack(err);
+    // A model's layers are costed from their structure alone, at any N.
+    const auto a = analysis(!model);
     CostTable t = cost_table(a->scene, a->qkv, all_ ? std::vector<std::string>{} : std::vector<std::string>{"full"});
     const CostRow& own = t.rows.front();
     const LayerCost layer = cost_layer(t.n, kLlamaModel, kLlamaFf, kLlamaHeads, own.cells_per_head);
@@ -46,7 +50,8 @@ class CostCommand final : public SceneCommand {
                               {"attention_full", layer.attention_full},
                               {"attention", layer.attention},
                               {"total_full", layer.total_full()},
-                              {"total", layer.total()}}}}
+                              {"total", layer.total()}}},
+                            {"model", model ? stack_cost_json(*model) : nlohmann::json()}}
                  .dump(2)
           << "\n";
       return 0;
@@ -69,6 +74,7 @@ class CostCommand final : public SceneCommand {
         t.n, own.variant, cost_number_text(layer.projections), cost_number_text(layer.mlp),
         cost_number_text(layer.attention), cost_number_text(layer.total()), cost_number_text(layer.total_full()),
         100 * (1 - layer.total() / layer.total_full()));
+    if (model) stack_cost_text(*model, out);
     return 0;
   }
 

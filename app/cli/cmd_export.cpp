@@ -28,7 +28,7 @@ class ExportCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "export", "write a figure: heatmap, steps, compare or tokens as PNG, SVG, PDF or GIF");
     own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
-    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token or lab; default heatmap"));
+    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack or lab; default heatmap"));
     own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
     own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
@@ -36,6 +36,7 @@ class ExportCommand final : public SceneCommand {
     own("--theme", command_->add_option("--theme", theme_, "light, dark, high-contrast or bright; default light"));
     // --heads is the scene's head count, so the heads to draw are chosen with --head.
     own("--head", command_->add_option("--head", head_, "heads to draw, e.g. 0,1; default all"));
+    attach_stack_layers();
     own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));
     own("--step", command_->add_option("--step", step_, "tokens view: the step's tokens; heatmap view: what the step has computed (scores, masked scores, weights), as the GUI shows it; index or name ('attnscope steps')"));
     own("--sequence", command_->add_option("--sequence", sequence_, "which sequence of the batch; default 0"));
@@ -72,7 +73,7 @@ class ExportCommand final : public SceneCommand {
       scene = source.scene;
       options = source.options;
     } else {
-      scene = scene_options_.scene();
+      scene = SceneCommand::scene();
       // The classroom scene's title and caption explain its own variant; a figure of another
       // variant drawn without --scene must not borrow them.
       const Scene classroom = scene_classroom_default();

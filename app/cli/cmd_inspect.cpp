@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/stack_views.hpp"
 #include "app/cli/views.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/reach/reach.hpp"
@@ -13,6 +14,11 @@
 namespace attnscope {
 
 namespace {
+
+StackReach stack_reach(const StackModel& model, int64_t max_bytes, std::ostream& err) {
+  const ProgressScope progress(progress_callback(err, "receptive field"));
+  return stack_model_reach(model, max_bytes);
+}
 
 class VariantsCommand final : public Command {
  public:
@@ -37,9 +43,11 @@ class MaskCommand final : public SceneCommand {
     command_->add_option("--head", head_, "only this head");
     command_->add_flag("--frame", frame_, "draw the cells in the frame (rolled, grouped) coordinates");
     command_->add_option("--layers", layers_,
-                         "receptive field over this many stacked layers of the mask (default 1)");
+                         "receptive field over this many stacked layers of the mask (default 1); with "
+                         "--stack, the model's layer count");
   }
   int run(std::ostream& out, std::ostream& err) override {
+    stack_layers_ = layers_;
     const auto result = analysis(false, err);
     if (head_ < -1 || head_ >= result->heads())
       throw SceneError(fmt::format("head: {} is not a head of this scene; use 0..{}", head_,
@@ -48,6 +56,19 @@ class MaskCommand final : public SceneCommand {
       mask_frame_text(*result, head_, out);
       return 0;
     }
+    if (const std::optional<StackModel> model = stack(err)) {
+      const StackReach reach = stack_reach(*model, scene_options_.analyze_options().memory_budget_bytes, err);
+      if (json_) {
+        nlohmann::json j = mask_json(*result, head_);
+        j["stack"] = stack_reach_json(*model, reach);
+        out << j.dump() << "\n";
+      } else {
+        mask_text(*result, head_, out);
+        stack_reach_text(*model, reach, out);
+      }
+      return 0;
+    }
+    if (layers_ == kLayersNotGiven) layers_ = 1;
     // Only with --layers: stacking layers is what lets a leak reach a query's own target.
     const ReachReport report = [&] {
       const ProgressScope progress(progress_callback(err, "receptive field"));
@@ -99,7 +120,7 @@ class MaskCommand final : public SceneCommand {
 
   int head_ = -1;
   bool frame_ = false;
-  int layers_ = 1;
+  int layers_ = kLayersNotGiven;  // one layer, or the stack's own count
 };
 
 // JSON run lists are bounded so that no command prints gigabytes by surprise: a run takes about
@@ -133,8 +154,17 @@ class LeaksCommand final : public SceneCommand {
                          "explain at most this many cells (default 64 in text, 1000 in JSON; the "
                          "JSON lists every leak as runs [q, k_from, k_to] in any case)");
     attach_max_runs(*command_, max_runs_);
+    attach_stack_layers();
   }
   int run(std::ostream& out, std::ostream& err) override {
+    // A stack without --layer: every layer's leaks and how far they travel through the model.
+    if (!scene_options_.given("layer"))
+      if (const std::optional<StackModel> model = stack(err)) {
+        const StackReach reach = stack_reach(*model, scene_options_.analyze_options().memory_budget_bytes, err);
+        if (json_) out << stack_reach_json(*model, reach).dump(2) << "\n";
+        else stack_reach_text(*model, reach, out);
+        return 0;
+      }
     const auto result = analysis(false, err);
     if (json_) {
       check_json_runs("leaks", *result, leaks_json_runs(*result), max_runs_);

@@ -4,10 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "app/cli/commands.hpp"
+#include "core/analysis/stack_lint.hpp"
 #include "core/base/input_error.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/scene/scene.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -44,10 +49,15 @@ class LintCommand final : public Command {
     command_->add_option("--require-sorted", require_sorted_,
                          "the order the kernel requires of each query's indices: ascending or descending");
     command_->add_option("--limit", limit_, "list at most this many cells per finding in text output");
+    command_->add_option("--stack", stack_,
+                         "check a model's per-layer masks against its stack (\"window:window=1024*5,full\" or a "
+                         "JSON file): FILE is a folder of one mask file per layer, in name order, or one file "
+                         "(L, H, N, N) whose first axis is the layer");
     command_->add_flag("--json", json_, "print one JSON document");
   }
 
   int run(std::ostream& out, std::ostream&) override {
+    if (!stack_.empty()) return run_stack(out);
     UserMaskOptions options;
     options.kind = mask_kind_parse(kind_);
     options.policy = policy_;
@@ -64,6 +74,57 @@ class LintCommand final : public Command {
   }
 
  private:
+  // Every layer's heads as N x N sets: a folder's files in name order, or one file's first axis.
+  std::vector<std::vector<RowRuns>> layer_masks() const {
+    UserMaskOptions options;
+    options.kind = mask_kind_parse(kind_);
+    std::vector<std::vector<RowRuns>> layers;
+    auto heads_of = [](const UserMask& mask, int batch) {
+      std::vector<RowRuns> heads;
+      for (int h = 0; h < mask.shape.heads; ++h) heads.push_back(user_mask_square(mask, batch * mask.shape.heads + h));
+      return heads;
+    };
+    if (std::filesystem::is_directory(file_)) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& entry : std::filesystem::directory_iterator(file_))
+        if (entry.is_regular_file() && (entry.path().extension() == ".npy" || entry.path().extension() == ".pt"))
+          files.push_back(entry.path());
+      std::sort(files.begin(), files.end());
+      if (files.empty()) throw InputError(fmt::format("stack: {} holds no .npy or .pt mask files", file_));
+      for (const auto& path : files) {
+        const UserMask mask = user_mask_read(path.string(), options);
+        if (mask.shape.batch != 1)
+          throw InputError(fmt::format("stack: {} holds {} batch rows; give one layer per file", path.string(), mask.shape.batch));
+        layers.push_back(heads_of(mask, 0));
+      }
+    } else {
+      const UserMask mask = user_mask_read(file_, options);
+      for (int b = 0; b < mask.shape.batch; ++b) layers.push_back(heads_of(mask, b));
+    }
+    return layers;
+  }
+
+  int run_stack(std::ostream& out) const {
+    Scene scene;
+    scene.stack = stack_to_json(stack_parse(stack_)).dump();
+    const std::vector<std::vector<RowRuns>> layers = layer_masks();
+    const std::vector<StackLintFinding> findings = stack_lint(scene, layers);
+    if (json_) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const StackLintFinding& f : findings) list.push_back({{"layer", f.layer}, {"head", f.head}, {"text", f.text}});
+      out << nlohmann::json{{"file", file_}, {"stack", stack_}, {"layers", layers.size()},
+                            {"heads", layers.front().size()}, {"n", layers.front().front().rows()}, {"findings", list}}
+                 .dump(2)
+          << "\n";
+    } else {
+      out << fmt::format("{}: {} layers of {} heads at N = {}, checked against the stack {}\n", file_, layers.size(),
+                         layers.front().size(), layers.front().front().rows(), stack_);
+      for (const StackLintFinding& f : findings) out << f.text << "\n";
+      if (findings.empty()) out << "clean: every layer is the mask its stack entry gives\n";
+    }
+    return findings.empty() ? 0 : 1;
+  }
+
   // The index-list flags, checked together: each of the others needs --indices.
   std::optional<IndexListOptions> index_options() const {
     const bool list_flags = command_->count("--block-size") + command_->count("--n") +
@@ -179,6 +240,7 @@ class LintCommand final : public Command {
   }
 
   std::string file_;
+  std::string stack_;
   std::string policy_ = "causal";
   std::string cu_seqlens_;
   std::string kind_ = "auto";

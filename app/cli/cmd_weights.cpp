@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.hpp"
 #include "core/figure/figure.hpp"
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/sink_logit.hpp"
 #include "core/tensors/npy_format.hpp"
 
 namespace attnscope {
@@ -60,14 +61,14 @@ class WeightsCommand final : public SceneCommand {
       atomic_write_file(out_file_, bytes_out);
     }
     if (json_) {
-      out << weights_json(*analysis, heads, windows, source).dump() << "\n";
+      out << weights_json(*analysis, sequence_, heads, windows, source).dump() << "\n";
     } else {
       if (!source.empty()) out << source << "\n";
       if (!out_file_.empty())
         out << fmt::format("wrote {}: float32 ({}, {}, {}) = heads × rows {}:{} × keys {}:{}\n", out_file_,
                            heads.size(), r1 - r0, k1 - k0, r0, r1, k0, k1);
       else
-        weights_text(heads, windows, out);
+        weights_text(*analysis, sequence_, heads, windows, out);
     }
     return 0;
   }
@@ -87,7 +88,7 @@ class WeightsCommand final : public SceneCommand {
     return heads;
   }
 
-  static nlohmann::json weights_json(const Analysis& analysis, const std::vector<int>& heads,
+  static nlohmann::json weights_json(const Analysis& analysis, int b, const std::vector<int>& heads,
                                      const std::vector<ValuesWindow>& windows, const std::string& source) {
     nlohmann::json j = {{"variant", analysis.scene.variant}, {"n", analysis.n()}, {"heads", nlohmann::json::array()}};
     if (!source.empty()) j["qkv"] = source;
@@ -101,12 +102,21 @@ class WeightsCommand final : public SceneCommand {
         for (int k = w.key_begin; k < w.key_end; ++k) row.push_back(w.weight(q, k));
         weights.push_back(std::move(row));
       }
-      j["heads"].push_back({{"head", heads[i]}, {"rows", rows}, {"keys", keys}, {"weights", weights}});
+      nlohmann::json head = {{"head", heads[i]}, {"rows", rows}, {"keys", keys}, {"weights", weights}};
+      // With a learned sink (GPT-OSS) each row's weights sum to 1 minus the sink's share.
+      if (!scene_sink_logits(analysis.scene).empty()) {
+        nlohmann::json sink = nlohmann::json::array();
+        for (int q = w.row_begin; q < w.row_end; ++q) sink.push_back(row_sink_share(analysis, b, heads[i], q));
+        head["sink"] = sink;
+      }
+      j["heads"].push_back(std::move(head));
     }
     return j;
   }
 
-  static void weights_text(const std::vector<int>& heads, const std::vector<ValuesWindow>& windows, std::ostream& out) {
+  static void weights_text(const Analysis& analysis, int b, const std::vector<int>& heads,
+                           const std::vector<ValuesWindow>& windows, std::ostream& out) {
+    const bool sinks = !scene_sink_logits(analysis.scene).empty();
     for (size_t i = 0; i < heads.size(); ++i) {
       const ValuesWindow& w = windows[i];
       if (w.row_end - w.row_begin > kTableMaxSide || w.keys() > kTableMaxSide) {
@@ -115,8 +125,8 @@ class WeightsCommand final : public SceneCommand {
                            heads[i], w.row_end - w.row_begin, w.keys(), kTableMaxSide);
         continue;
       }
-      out << fmt::format("head {} (rows: queries {}:{}, columns: keys {}:{}; '.' masked)\n", heads[i], w.row_begin,
-                         w.row_end, w.key_begin, w.key_end);
+      out << fmt::format("head {} (rows: queries {}:{}, columns: keys {}:{}; '.' masked{})\n", heads[i], w.row_begin,
+                         w.row_end, w.key_begin, w.key_end, sinks ? "; sink: the learned sink's share of the row" : "");
       for (int q = w.row_begin; q < w.row_end; ++q) {
         out << fmt::format("{:>6}", q);
         for (int k = w.key_begin; k < w.key_end; ++k) {
@@ -124,6 +134,7 @@ class WeightsCommand final : public SceneCommand {
           const bool masked = std::isnan(w.scores[static_cast<size_t>(q - w.row_begin) * w.keys() + (k - w.key_begin)]);
           out << (masked ? std::string("     .") : fmt::format(" {:5.3f}", weight));
         }
+        if (sinks) out << fmt::format("   sink {:5.3f}", row_sink_share(analysis, b, heads[i], q));
         out << "\n";
       }
     }

@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <vector>
 
 #include "app/cli/gui_request.hpp"
 #include "app/cli/progress.hpp"
 #include "app/cli/scene_options.hpp"
+#include "core/analysis/stack_model.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -36,10 +39,30 @@ class SceneCommand : public Command {
   std::shared_ptr<const Analysis> analysis(bool values = true, std::ostream& err = std::cerr) const {
     AnalyzeOptions options = progress_attach(scene_options_.analyze_options(), err);
     options.values = values;
-    return analyze(scene_options_.scene(), options);
+    return analyze(scene(), options);
+  }
+  // The flags' scene, its stack (if any) cut or repeated to --layers.
+  Scene scene() const {
+    Scene s = scene_options_.scene();
+    if (stack_layers_ != kLayersNotGiven && !s.stack.empty()) s = stack_with_layers(s, stack_layers_);
+    return s;
+  }
+  // Every layer of the scene's stack; null when the scene has none.
+  std::optional<StackModel> stack(std::ostream& err) const {
+    const Scene s = scene();
+    if (s.stack.empty()) return std::nullopt;
+    AnalyzeOptions options = scene_options_.analyze_options();
+    options.progress = progress_callback(err, "layers");
+    return stack_model(s, options);
+  }
+  // --layers: the layer count of a --stack.
+  void attach_stack_layers() {
+    command_->add_option("--layers", stack_layers_, "with --stack: the model's layer count (the pattern repeats)");
   }
   SceneOptions scene_options_;
   bool json_ = false;
+  static constexpr int kLayersNotGiven = -1;
+  int stack_layers_ = kLayersNotGiven;
 };
 
 std::vector<std::unique_ptr<Command>> commands_create(GuiLauncher launcher = {});

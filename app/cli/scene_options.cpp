@@ -10,6 +10,7 @@
 
 #include "core/masks/user_mask.hpp"
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/stack.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -37,7 +38,10 @@ constexpr SharedFlag kSharedFlags[] = {
             "(or query, key, value) or one packed qkv (B, N, 3, H, D); N, H, D and B come from it"},
     {"qkv-key", "the file's entries when they have other names: q=NAME,k=NAME,v=NAME or qkv=NAME"},
     {"qkv-layout", "bnhd: (B, N, H, D), the default; bhnd: (B, H, N, D) as scaled_dot_product_attention takes them"},
-    {"layer", "the layer to read from a --qkv file that holds several (layers.3.q, or a leading layer axis)"},
+    {"layer", "the layer to read from a --qkv file that holds several (layers.3.q, or a leading layer axis), "
+              "or the layer of a --stack to show"},
+    {"stack", "a model's layers: \"window:window=1024*5,full\" (entries by commas, parameters by colons, *k "
+              "repeats) or a JSON file; --layers sets the layer count"},
     {"attention", "a model's attention weights, (B, H, N, N) or (H, N, N) as output_attentions=True returns them, in "
                   "any of those formats: shown as the heatmaps and judged against --policy"},
     {"title", "figure and window title"},
@@ -150,6 +154,12 @@ Scene SceneOptions::scene() const {
     mask_file_scene(scene, false, given("n"), given("heads"));
   }
   if (given("mask-file")) mask_file_scene(scene, given("variant"), given("n"), given("heads"));
+  if (given("stack")) {
+    if (given("variant")) throw SceneError("stack: give --stack or --variant, not both; a stack names each layer's variant");
+    scene.stack = stack_to_json(stack_parse(text("stack"))).dump();
+  }
+  // The shown layer's variant and parameters, whichever flag changed the stack or the layer.
+  if (!scene.stack.empty()) scene = stack_layer_scene(scene, scene.layer.value_or(0));
   return scene;
 }
 

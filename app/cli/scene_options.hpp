@@ -18,6 +18,8 @@ class SceneOptions {
   AnalyzeOptions analyze_options() const;
   // Whether the user named a scene file or set any scene flag.
   bool any_given() const;
+  // Whether this shared flag (without dashes) was given.
+  bool given(const std::string& name) const { return options_.at(name)->count() > 0; }
 
  private:
   std::string scene_file_;

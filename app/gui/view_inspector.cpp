@@ -6,6 +6,7 @@
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/analysis/values_window.hpp"
 #include "core/presentation/digits.hpp"
 #include "core/scene/policy.hpp"
 
@@ -79,6 +80,8 @@ void view_inspector(ViewContext& ctx) {
   }
   if (allowed)
     text_wrapped(fmt::format("score {:.4f}   weight {:.4f}", a.score(0, c.head, c.q, c.k), a.weight(0, c.head, c.q, c.k)));
+  if (const float sink = row_sink_share(a, 0, c.head, c.q); sink > 0)
+    text_wrapped(fmt::format("sink takes {:.2f} of this row (a learned logit with no value)", sink));
   text_wrapped(why(a, c));
   for (const std::string& note : a.notes_at(c.head, c.q, c.k)) {
     ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(theme.leak));

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "core/analysis/leaks.hpp"
 #include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/cells/structure_budget.hpp"
+#include "core/scene/sink_logit.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -113,6 +116,43 @@ void move_rows_to_outputs(Analysis& a) {
   }
 }
 
+// A stack layer whose entry gives some heads their own scene (DuoAttention's retrieval heads in a
+// streaming layer): those heads take their masks from that scene's build.
+void stack_heads_apply(const Scene& scene, const Qkv& qkv, VariantBuild& build) {
+  const std::map<int, Scene> heads = stack_head_scenes(scene, scene.layer.value_or(0));
+  if (heads.empty()) return;
+  for (const auto& [head, head_scene] : heads) {
+    const Variant* variant = variant_find(head_scene.variant);
+    if (variant->reads_qkv() && qkv.n == 0)
+      throw SceneError(fmt::format("stack layer {} head {}: {} reads q and k; give the layer that variant instead",
+                                   scene.layer.value_or(0), head, head_scene.variant));
+    build.masks[head] = variant->build(head_scene, qkv).masks[head];
+  }
+  // The heads no longer share the layer's frame: attention runs over the masks, row by row.
+  build.frame.reset();
+  build.output_query.clear();
+}
+
+// GPT-OSS's sinks: each row's share goes to a column with no value, so the row's weights and its
+// output shrink by the same factor (core/scene/sink_logit.hpp).
+void apply_sinks(Analysis& a, const std::vector<float>& sinks) {
+  AttentionResult& r = a.attention;
+  for (int b = 0; b < r.batch; ++b)
+    for (int h = 0; h < r.heads; ++h) {
+      HeadValues& values = r.values[static_cast<size_t>(b) * r.heads + h];
+      const RowRuns& mask = a.build.masks[h];
+      for (int q = 0; q < r.n; ++q) {
+        const int64_t count = mask.row_count(q);
+        if (count == 0) continue;
+        const int64_t offset = mask.row_cell_offset(q);
+        const float keep = 1.f - sink_share(values.scores.data() + offset, count, sinks[h]);
+        for (int64_t i = 0; i < count; ++i) values.weights[offset + i] *= keep;
+        float* out = r.output.data() + ((static_cast<size_t>(b) * r.n + q) * r.heads + h) * r.d;
+        for (int i = 0; i < r.d; ++i) out[i] *= keep;
+      }
+    }
+}
+
 void report(const AnalyzeOptions& options, double fraction) {
   if (options.progress) options.progress(fraction);
 }
@@ -132,6 +172,7 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
   {
     const ProgressScope build_progress([&](double fraction) { report(options, 0.05 + (built - 0.05) * fraction); });
     analysis->build = analysis->variant->build(scene, qkv);
+    if (!scene.stack.empty()) stack_heads_apply(scene, qkv, analysis->build);
   }
   report(options, built);
   if (analysis->build.boundaries.empty() && analysis->build.frame)
@@ -151,6 +192,8 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
                               ? attention_grouped(qkv, *analysis->build.frame, analysis->build.masks)
                               : attention_sparse(qkv, analysis->build.masks);
   if (options.values && analysis->build.given_weights) values_from_given_weights(*analysis);
+  if (const std::vector<float> sinks = scene_sink_logits(scene); options.values && !sinks.empty())
+    apply_sinks(*analysis, sinks);
   after_build(1.0 / 3);
   if (!analysis->build.output_query.empty()) move_rows_to_outputs(*analysis);
   analysis->leaks = leaks_per_head(analysis->build.masks, analysis->policy_cells);

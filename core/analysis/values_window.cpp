@@ -7,6 +7,7 @@
 
 #include "core/analysis/analysis.hpp"
 #include "core/base/progress_scope.hpp"
+#include "core/scene/sink_logit.hpp"
 
 namespace attnscope {
 
@@ -53,8 +54,18 @@ RowValues row_values(const Analysis& analysis, int b, int head, int q) {
   out.weights.resize(out.scores.size());
   float sum = 0.f;
   for (size_t i = 0; i < out.scores.size(); ++i) sum += out.weights[i] = std::exp(out.scores[i] - max_score);
-  for (float& w : out.weights) w /= sum;
+  // A sink's share (GPT-OSS) leaves the row's weights summing to less than 1.
+  const std::vector<float> sinks = scene_sink_logits(analysis.scene);
+  const float keep = sinks.empty() ? 1.f : 1.f - sink_share(out.scores.data(), count, sinks[head]);
+  for (float& w : out.weights) w = w / sum * keep;
   return out;
+}
+
+float row_sink_share(const Analysis& analysis, int b, int head, int q) {
+  const std::vector<float> sinks = scene_sink_logits(analysis.scene);
+  if (sinks.empty()) return 0.f;
+  const RowValues row = row_values(analysis, b, head, q);
+  return sink_share(row.scores.data(), static_cast<int64_t>(row.scores.size()), sinks[head]);
 }
 
 int64_t values_window_bytes(int rows, int keys) {

@@ -20,6 +20,9 @@ RowValues row_values(const Analysis& analysis, int b, int head, int q);
 // The same from a model's own weights (Analysis::build.given_weights): the file's weights at the
 // row's allowed cells, their logarithms as the scores (a softmax of which gives them back).
 RowValues given_row_values(const Analysis& analysis, int b, int head, int q);
+// The share of row q that the head's learned sink takes (GPT-OSS, core/scene/sink_logit.hpp):
+// 1 minus the sum of the row's weights; 0 for a scene without sinks.
+float row_sink_share(const Analysis& analysis, int b, int head, int q);
 
 // Queries [row_begin, row_end) × keys [key_begin, key_end) of `head`, row-major: weights 0 and
 // scores NaN at masked cells.

@@ -34,6 +34,7 @@ figure::Figure still(const Analysis& a, const FigureOptions& o, const ComparedAn
     case FigureView::Symmetry: return figure::view_symmetry(a, o);
     case FigureView::Wrapped: return figure::view_wrapped(a, o);
     case FigureView::NextToken: return figure::view_next_token(a, o);
+    case FigureView::Stack: return figure::view_stack(a, o);
   }
   return figure::view_heatmap(a, o);
 }

@@ -24,6 +24,7 @@ enum class FigureView {
   Symmetry, // the shifted head under a roll of -G/2 and of +G/2: the same groups, another batch order
   Wrapped,  // the shifted head's wrapped group, zoomed: frame order beside token order
   NextToken,  // per number of stacked layers, the queries that can depend on their next token
+  Stack,      // a model stack: each layer's mask and the receptive field through the layers
 };
 enum class FigureFormat { Png, Svg, Pdf, Gif };
 enum class FigureSize {

@@ -18,8 +18,9 @@ FigureView figure_view_parse(const std::string& name) {
   if (name == "symmetry") return FigureView::Symmetry;
   if (name == "wrapped") return FigureView::Wrapped;
   if (name == "next-token") return FigureView::NextToken;
+  if (name == "stack") return FigureView::Stack;
   throw SceneError("view: unknown view '" + name +
-                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped or next-token (lab draws a training run: --view lab --lab-result run.json)");
+                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token or stack (lab draws a training run: --view lab --lab-result run.json)");
 }
 
 const char* figure_view_name(FigureView view) {
@@ -32,6 +33,7 @@ const char* figure_view_name(FigureView view) {
     case FigureView::Symmetry: return "symmetry";
     case FigureView::Wrapped: return "wrapped";
     case FigureView::NextToken: return "next-token";
+    case FigureView::Stack: return "stack";
   }
   return "heatmap";
 }

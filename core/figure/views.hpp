@@ -21,6 +21,8 @@ Figure view_cost(const Analysis& analysis, const FigureOptions& options);
 Figure view_symmetry(const Analysis& analysis, const FigureOptions& options);
 Figure view_wrapped(const Analysis& analysis, const FigureOptions& options);
 Figure view_next_token(const Analysis& analysis, const FigureOptions& options);
+// A model stack (scene.stack): every layer's mask and the receptive field through them.
+Figure view_stack(const Analysis& analysis, const FigureOptions& options);
 // A training run of the lab (`attnscope train --json`): loss curves and per-position losses.
 Figure view_lab(const LabResult& result, const FigureOptions& options);
 

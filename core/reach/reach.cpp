@@ -74,6 +74,9 @@ class RunReach {
     const Run* after = std::upper_bound(begin, end, k, [](int key, const Run& r) { return key < r.begin; });
     return after != begin && k < (after - 1)->end;
   }
+  bool covers_prefix(int q) const {
+    return start_[q] != start_[q + 1] && runs_[start_[q]].begin == 0 && runs_[start_[q]].end > q;
+  }
   const Run* row_begin(int q) const { return runs_.data() + start_[q]; }
   const Run* row_end(int q) const { return runs_.data() + start_[q + 1]; }
 
@@ -120,6 +123,14 @@ class BitReach {
     return c;
   }
   bool contains(int q, int k) const { return tree_.row(n_ + q)[k / 64] >> (k % 64) & 1; }
+  bool covers_prefix(int q) const {
+    const uint64_t* row = tree_.row(n_ + q);
+    const int full_words = (q + 1) / 64;
+    for (int w = 0; w < full_words; ++w)
+      if (row[w] != ~uint64_t{0}) return false;
+    const int rest = (q + 1) % 64;
+    return rest == 0 || (row[full_words] & ((uint64_t{1} << rest) - 1)) == (uint64_t{1} << rest) - 1;
+  }
 
  private:
   static int check(int n, int64_t max_bytes) {
@@ -144,6 +155,7 @@ class LayerOneSets {
   explicit LayerOneSets(const std::vector<const RowRuns*>& edges) : edges_(edges) {
     const int n = edges.front()->rows();
     counts_.resize(static_cast<size_t>(n));
+    prefix_.resize(static_cast<size_t>(n));
     UnionRows union_rows(edges);
     for (int q = 0; q < n; ++q) {
       progress_report(q, n);
@@ -155,8 +167,11 @@ class LayerOneSets {
         self |= run.begin <= q && q < run.end;
       }
       counts_[q] = cells + (self ? 0 : 1);
+      // With the token itself: [0, q] when the first run starts at 0 and reaches q - 1.
+      prefix_[q] = q == 0 || (!row.empty() && row.front().begin == 0 && row.front().end >= q);
     }
   }
+  bool covers_prefix(int q) const { return prefix_[q]; }
   int64_t count(int q) const { return counts_[q]; }
   bool contains(int q, int k) const {
     return k == q || std::any_of(edges_.begin(), edges_.end(), [&](const RowRuns* head) { return head->contains(q, k); });
@@ -175,6 +190,7 @@ class LayerOneSets {
  private:
   const std::vector<const RowRuns*>& edges_;
   std::vector<int64_t> counts_;
+  std::vector<bool> prefix_;
 };
 
 // Every token's set equal to its bound.
@@ -183,6 +199,7 @@ struct BoundSets {
   ReachBound bound;
   int64_t count(int q) const { return reach_bound_end(bound, n, q); }
   bool contains(int q, int k) const { return k < reach_bound_end(bound, n, q); }
+  bool covers_prefix(int) const { return true; }
 };
 
 // reach_propagate without propagating: layer 1 read from the masks, and when there are more
@@ -201,42 +218,57 @@ int reach_from_first_layer(const std::vector<const RowRuns*>& edges, std::option
   return -1;
 }
 
-// Runs up to `layers` layers over the union of `edges` (plus the residual path): as runs while
-// they stay few, then as bit rows; a single layer, and masks whose sets reach their bound in two
-// layers (reach_bound_after_two_layers), skip the propagation. After each layer calls on_layer(layer, sets), where
-// sets has count(q) and contains(q, k); stops when it returns true. Returns the layer after which
-// nothing changed any more, or -1. reach_compute and reach_next_token share it.
+// Runs the layers in turn, layer l over the union of layer_edges[l - 1] (plus the residual path):
+// as runs while they stay few, then as bit rows. When every layer has the same masks, a single
+// layer, and masks whose sets reach their bound in two layers (reach_bound_after_two_layers), skip
+// the propagation, and the first layer that changes nothing ends it (no later one can). After each
+// layer calls on_layer(layer, sets), where sets has count(q), contains(q, k) and covers_prefix(q);
+// stops when it returns true. Returns the layer after which nothing changed any more, or -1.
+// reach_compute, reach_next_token and reach_through_stack share it.
 template <typename OnLayer>
-int reach_propagate(const std::vector<const RowRuns*>& edges, int layers, int64_t max_bytes, OnLayer on_layer) {
-  const int n = edges.front()->rows();
-  if (layers == 1) return reach_from_first_layer(edges, std::nullopt, layers, on_layer);
+int reach_propagate(const std::vector<std::vector<const RowRuns*>>& layer_edges, int64_t max_bytes, OnLayer on_layer) {
+  const std::vector<const RowRuns*>& first = layer_edges.front();
+  const int layers = static_cast<int>(layer_edges.size());
+  const bool uniform = std::all_of(layer_edges.begin(), layer_edges.end(), [&](const auto& e) { return e == first; });
+  const int n = first.front()->rows();
+  if (uniform && layers == 1) return reach_from_first_layer(first, std::nullopt, layers, on_layer);
   // Progress (ProgressScope): the shortcut's attempt first, then a stretch per layer.
-  const double attempt = 1.0 / (layers + 1);
-  std::optional<ReachBound> bound;
-  {
-    const ProgressSpan attempt_span(0, attempt);
-    bound = reach_bound_after_two_layers(edges, max_bytes / int64_t{4 * sizeof(Run)});
-  }
-  if (bound) {
-    const ProgressSpan rest(attempt, 1);
-    return reach_from_first_layer(edges, bound, layers, on_layer);
+  const double attempt = uniform ? 1.0 / (layers + 1) : 0.0;
+  if (uniform) {
+    std::optional<ReachBound> bound;
+    {
+      const ProgressSpan attempt_span(0, attempt);
+      bound = reach_bound_after_two_layers(first, max_bytes / int64_t{4 * sizeof(Run)});
+    }
+    if (bound) {
+      const ProgressSpan rest(attempt, 1);
+      return reach_from_first_layer(first, bound, layers, on_layer);
+    }
   }
   RunReach runs(n);
   std::optional<BitReach> bits;
-  RowRuns union_cells(n, n);
+  RowRuns union_cells;
+  const std::vector<const RowRuns*>* union_of = nullptr;  // the heads union_cells holds
+  int last_change = 0;
   for (int layer = 1; layer <= layers; ++layer) {
     const ProgressSpan layer_span(attempt + (1 - attempt) * (layer - 1) / layers, attempt + (1 - attempt) * layer / layers);
+    const std::vector<const RowRuns*>& edges = layer_edges[layer - 1];
     bool changed = false;
-    if (!bits && !runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed)) {
-      UnionRows union_rows(edges);
-      for (int q = 0; q < n; ++q) union_cells.append_row(union_rows.row(q));
-      bits.emplace(runs, n, max_bytes);
+    if (!bits && !runs.step(edges, max_bytes / int64_t{4 * sizeof(Run)}, changed)) bits.emplace(runs, n, max_bytes);
+    if (bits) {
+      if (!union_of || *union_of != edges) {
+        union_cells = RowRuns(n, n);
+        UnionRows union_rows(edges);
+        for (int q = 0; q < n; ++q) union_cells.append_row(union_rows.row(q));
+        union_of = &edges;
+      }
+      changed = bits->step(union_cells);
     }
-    if (bits) changed = bits->step(union_cells);
-    if (!changed) return layer - 1;
-    if (bits ? on_layer(layer, *bits) : on_layer(layer, runs)) break;
+    if (changed) last_change = layer;
+    else if (uniform) return layer - 1;
+    if (bits ? on_layer(layer, *bits) : on_layer(layer, runs)) return -1;
   }
-  return -1;
+  return uniform || last_change == layers ? -1 : last_change;
 }
 
 }  // namespace
@@ -278,10 +310,76 @@ ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers,
         }
     return !counts && open == 0;
   };
-  const int saturated = n < 2 && !counts ? -1 : reach_propagate(edges, layers, max_bytes, on_layer);
+  const std::vector<std::vector<const RowRuns*>> layer_edges(static_cast<size_t>(layers), edges);
+  const int saturated = n < 2 && !counts ? -1 : reach_propagate(layer_edges, max_bytes, on_layer);
   reach.saturated_at = saturated;
   if (next) next->saturated_at = saturated;
   return report;
+}
+
+}  // namespace attnscope
+
+namespace attnscope {
+
+StackReach reach_through_stack(const std::vector<const std::vector<RowRuns>*>& layer_masks, int64_t max_bytes,
+                               bool keep_counts) {
+  if (layer_masks.empty()) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
+  const int layers = static_cast<int>(layer_masks.size());
+  const int n = layer_masks.front()->front().rows();
+  // Equal layers share one edge list, so the propagation sees a uniform model as one.
+  std::vector<std::vector<const RowRuns*>> layer_edges;
+  std::vector<const std::vector<RowRuns>*> seen;
+  for (const std::vector<RowRuns>* masks : layer_masks) {
+    if (masks->empty() || masks->front().rows() != n)
+      throw SceneError(fmt::format("stack: every layer needs masks over the same {} tokens", n));
+    const auto same = std::find(seen.begin(), seen.end(), masks);
+    layer_edges.push_back(same != seen.end() ? layer_edges[same - seen.begin()] : runs_distinct(*masks));
+    seen.push_back(masks);
+  }
+  StackReach out;
+  out.layers.resize(static_cast<size_t>(layers));
+  out.next.max_layers = layers;
+  out.next.layer.assign(static_cast<size_t>(n), -1);
+  int open = std::max(n - 1, 0);
+  int filled = 0;  // layers reported by the propagation
+  auto on_layer = [&](int layer, const auto& sets) {
+    filled = layer;
+    StackReachLayer& stats = out.layers[layer - 1];
+    stats.min_count = n;
+    std::vector<int64_t> counts;
+    if (keep_counts) counts.resize(static_cast<size_t>(n));
+    for (int q = 0; q < n; ++q) {
+      const int64_t c = sets.count(q);
+      stats.min_count = std::min(stats.min_count, c);
+      stats.max_count = std::max(stats.max_count, c);
+      stats.prefix_queries += sets.covers_prefix(q);
+      if (keep_counts) counts[q] = c;
+      if (q + 1 < n && out.next.layer[q] < 0 && sets.contains(q, q + 1)) {
+        out.next.layer[q] = layer;
+        --open;
+        if (out.next.first < 0) out.next.first = layer, out.next.query = q;
+      }
+    }
+    stats.last_count = sets.count(n - 1);
+    stats.next_token_queries = n - 1 - open;
+    if (keep_counts) out.counts.push_back(std::move(counts));
+    if (out.whole_prefix_at < 0 && stats.prefix_queries == n) out.whole_prefix_at = layer;
+    return false;
+  };
+  out.next.saturated_at = reach_propagate(layer_edges, max_bytes, on_layer);
+  // A uniform model stops at its first layer that changes nothing: the later layers keep that state.
+  for (int layer = filled; layer < layers; ++layer) {
+    if (layer == 0) {
+      // Not even one layer grew a set: every token reaches only itself.
+      out.layers[0] = {1, 1, 1, n > 0 ? 1 : 0, 0};
+      if (keep_counts) out.counts.emplace_back(static_cast<size_t>(n), 1);
+      if (out.whole_prefix_at < 0 && n == 1) out.whole_prefix_at = 1;
+      continue;
+    }
+    out.layers[layer] = out.layers[layer - 1];
+    if (keep_counts) out.counts.push_back(out.counts[layer - 1]);
+  }
+  return out;
 }
 
 }  // namespace attnscope

@@ -51,3 +51,28 @@ ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers,
                                   bool next_token, bool counts = true);
 
 }  // namespace attnscope
+
+namespace attnscope {
+
+// Receptive field through a model whose layers differ (core/scene/stack.hpp): layer l reads the
+// union of its own heads' masks plus the residual path. What each layer leaves behind, and when
+// the whole model first lets every query read its whole prefix or a query its next token.
+struct StackReachLayer {
+  int64_t min_count = 0, max_count = 0;  // tokens reaching a query, itself included
+  int64_t last_count = 0;                // tokens reaching the last query
+  int64_t prefix_queries = 0;            // queries whose set holds their whole prefix [0, q]
+  int next_token_queries = 0;            // queries that can depend on their own next token by now
+};
+struct StackReach {
+  std::vector<StackReachLayer> layers;       // one per layer of the model
+  std::vector<std::vector<int64_t>> counts;  // per layer and query, when asked for
+  NextTokenReach next;                       // over the model's layers
+  int whole_prefix_at = -1;                  // first layer after which every query reads [0, q]
+};
+// layer_masks[l]: the per-head masks of layer l (the same vector for equal layers costs nothing
+// more). keep_counts keeps every layer's per-query counts (small N: a test's, a heatmap's).
+// Progress and cancelling as in reach_with_next_token.
+StackReach reach_through_stack(const std::vector<const std::vector<RowRuns>*>& layer_masks, int64_t max_bytes,
+                               bool keep_counts = false);
+
+}  // namespace attnscope

@@ -14,6 +14,7 @@
 #include "core/base/parse_numbers.hpp"
 #include "core/scene/policy.hpp"
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/stack.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {
@@ -109,7 +110,7 @@ const std::vector<std::string>& scene_common_keys() {
   static const std::vector<std::string> keys = {"title", "caption", "variant", "n",      "heads",
                                                 "d",     "batch",   "g",       "shift",  "policy",
                                                 "seed",  "compare", "captions", "qkv", "qkv-key",
-                                                "qkv-layout", "layer"};
+                                                "qkv-layout", "layer", "stack"};
   return keys;
 }
 
@@ -177,6 +178,7 @@ void scene_validate(const Scene& scene) {
     }
   }
   variant->validate(scene);
+  if (!scene.stack.empty()) stack_validate(scene);
 }
 
 Scene scene_from_json(const nlohmann::json& j, Scene scene) {
@@ -204,6 +206,8 @@ Scene scene_from_json(const nlohmann::json& j, Scene scene) {
       scene.qkv_layout = json_text(value, key);
     } else if (key == "layer") {
       scene.layer = value.is_null() ? std::nullopt : std::optional(json_int(value, key));
+    } else if (key == "stack") {
+      scene.stack = stack_to_json(stack_from_json(value)).dump();
     } else if (key == "compare") {
       if (!value.is_array()) throw SceneError("compare: expected a list of variant names");
       scene.compare.clear();
@@ -221,6 +225,7 @@ Scene scene_from_json(const nlohmann::json& j, Scene scene) {
                                    key, fmt::join(scene_common_keys(), ", ")));
     }
   }
+  if (!scene.stack.empty()) scene = stack_layer_scene(scene, scene.layer.value_or(0));
   if (j.contains("captions")) scene.captions_key = scene_captions_key(scene);
   return scene;
 }
@@ -255,6 +260,7 @@ nlohmann::json scene_to_json(const Scene& scene) {
   if (!scene.qkv_key.empty()) j["qkv-key"] = scene.qkv_key;
   if (!scene.qkv_layout.empty()) j["qkv-layout"] = scene.qkv_layout;
   if (scene.layer) j["layer"] = *scene.layer;
+  if (!scene.stack.empty()) j["stack"] = nlohmann::json::parse(scene.stack);
   for (const auto& [key, value] : scene.params) j[key] = param_to_json(value, spec_for(scene, key));
   if (!scene.compare.empty()) j["compare"] = scene.compare;
   // Captions travel with the scene they describe only: an edited scene is saved without them.
@@ -283,6 +289,10 @@ Scene scene_load(const std::string& path) {
     const ParamSpec* spec = variant_param_spec(key);
     if (spec && spec->kind == ParamSpec::Kind::Path && !value.empty() && std::filesystem::path(value).is_relative())
       value = (folder / value).lexically_normal().string();
+  }
+  if (!scene.stack.empty()) {
+    scene.stack = stack_to_json(stack_relative_to(scene_stack(scene), folder.string())).dump();
+    scene = stack_layer_scene(scene, scene.layer.value_or(0));
   }
   if (!scene.qkv.empty()) {
     if (std::filesystem::path(scene.qkv).is_relative()) scene.qkv = (folder / scene.qkv).lexically_normal().string();

@@ -31,7 +31,11 @@ struct Scene {
   std::string qkv;
   std::string qkv_key;       // "q=A,k=B,v=C" or "qkv=A": the file's entries; empty: found by name
   std::string qkv_layout;    // "bnhd" (B, N, H, D), the default, or "bhnd"
-  std::optional<int> layer;  // the layer of a file that holds several
+  std::optional<int> layer;  // the layer of a file that holds several, or of the stack
+  // A model stack (core/scene/stack.hpp) as JSON text; empty: one pattern for every layer. With a
+  // stack, variant and params are those of layer `layer` (0 when unset): the rest of attnscope
+  // sees one ordinary scene per layer.
+  std::string stack;
   // Variant-specific parameters as text ("4", "0,5"), keyed by the long flag name without dashes.
   std::map<std::string, std::string> params;
   std::vector<std::string> compare;

@@ -1,4 +1,5 @@
 // Dense causal attention: the baseline every sparse pattern is compared with.
+#include "core/scene/sink_logit.hpp"
 #include "core/variants/grouped.hpp"
 #include "core/variants/masked_trace.hpp"
 
@@ -12,12 +13,14 @@ class Full final : public Variant {
         .name = "full",
         .description = "dense causal attention: every query reads every earlier key",
         .source = "Vaswani et al. 2017; LongLoRA forward_flashattn_full",
+        .params = {
+             sink_logit_param()},
         .list_order = 0,
         .relatives = {"short", "s2", "window"},
         .preset = "full"};
     return info;
   }
-  void validate(const Scene&) const override {}
+  void validate(const Scene& scene) const override { scene_sink_logits(scene); }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const long B = scene.batch, N = scene.n, H = scene.heads, D = scene.d;
     FrameLayout frame;

@@ -225,6 +225,10 @@ class NSA final : public Variant {
     p.local = param_int(scene, "local-blocks", 0, scene.n, fmt::format("use --local-blocks 0..{}", scene.n));
     p.window = param_int(scene, "window", 0, scene.n, fmt::format("use --window 0..{}", scene.n));
     p.kv_heads = param_int(scene, "kv-heads", 1, scene.heads, fmt::format("use --kv-heads 1..{}", scene.heads), scene.heads);
+    // An emptied value reads as 0 (param_int's fallback), which no size may be.
+    for (const auto& [name, size] : {std::pair{"cmp-block", p.cmp_block}, std::pair{"cmp-stride", p.cmp_stride},
+                                     std::pair{"block", p.block}, std::pair{"topk", p.topk}})
+      if (size < 1) throw SceneError(fmt::format("{}: give a whole number 1..{}", name, scene.n));
     if (p.cmp_block % p.cmp_stride != 0)
       throw SceneError(fmt::format("cmp-stride: {} does not divide --cmp-block {}; NSA's compression needs "
                                    "d to divide l", p.cmp_stride, p.cmp_block));

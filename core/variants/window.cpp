@@ -2,6 +2,7 @@
 // Sparse Transformer's 'local' mode.
 #include <fmt/format.h>
 
+#include "core/scene/sink_logit.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
@@ -22,13 +23,17 @@ class Window final : public Variant {
              {.name = "window",
               .kind = ParamSpec::Kind::Int,
               .default_value = "4",
-              .help = "keys each query reads, itself included (the band is W wide)"}},
+              .help = "keys each query reads, itself included (the band is W wide)"},
+             sink_logit_param()},
         .list_order = 50,
         .relatives = {"streaming", "dilated", "full"},
         .preset = "window"};
     return info;
   }
-  void validate(const Scene& scene) const override { width(scene); }
+  void validate(const Scene& scene) const override {
+    width(scene);
+    scene_sink_logits(scene);
+  }
   VariantBuild build(const Scene& scene, const Qkv&) const override {
     const int w = width(scene);
     VariantBuild out;

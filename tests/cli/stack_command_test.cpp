@@ -1,0 +1,133 @@
+// mask, leaks and cost of a model stack: every layer reported, one layer shown with --layer, the
+// receptive field through the layers, and bad stacks refused in one line.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_test_support.hpp"
+
+namespace attnscope {
+namespace {
+
+using test::cli;
+
+std::string model(const std::string& name) { return std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes/models/" + name + ".json"; }
+
+TEST(StackCommand, LeaksReportsEveryLayer) {
+  const auto r = cli({"leaks", "--stack", "window:window=4*2,full", "--layers", "6", "--n", "32", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["layers"].size(), 6u);
+  EXPECT_EQ(j["layers"][0]["pattern"], "window window=4");
+  EXPECT_EQ(j["layers"][2]["pattern"], "full");
+  // A window of 4 after one layer, 7 after two, the whole prefix after the full layer 2.
+  EXPECT_EQ(j["layers"][0]["reach_last"], 4);
+  EXPECT_EQ(j["layers"][1]["reach_last"], 7);
+  EXPECT_EQ(j["layers"][2]["reach_last"], 32);
+  EXPECT_EQ(j["whole_prefix_after_layer"], 2);
+  EXPECT_EQ(j["next_token_first_layer"], -1);
+}
+
+TEST(StackCommand, ALeakingLayerIsCounted) {
+  const auto r = cli({"leaks", "--stack", "window:window=4,s2:g=8", "--layers", "4", "--n", "32"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("layer   1  s2 g=8 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("leaks         16"), std::string::npos) << r.out;
+}
+
+TEST(StackCommand, LayerShowsOneLayer) {
+  const auto r = cli({"mask", "--stack", "window:window=2,full", "--n", "8", "--heads", "1", "--layer", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("q=  7 ########"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("every query reads its whole prefix after layer 1 (2 of 2 layers)"), std::string::npos) << r.out;
+  const auto window = cli({"mask", "--stack", "window:window=2,full", "--n", "8", "--heads", "1", "--layer", "0"});
+  EXPECT_NE(window.out.find("q=  7 ......##"), std::string::npos) << window.out;
+}
+
+TEST(StackCommand, CostTotalsTheModel) {
+  const auto r = cli({"cost", "--scene", model("gemma3_27b_classroom"), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"]["layers"], 62);
+  EXPECT_LT(j["model"]["attention"].get<double>(), j["model"]["attention_full"].get<double>());
+  EXPECT_LT(j["model"]["total"].get<double>(), j["model"]["total_full"].get<double>());
+}
+
+TEST(StackCommand, PresetsAtTheirRealLength) {
+  for (const char* name : {"gemma3_27b", "gpt_oss_120b"}) {
+    const auto r = cli({"leaks", "--scene", model(name), "--json"});
+    ASSERT_EQ(r.code, 0) << name << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["whole_prefix_after_layer"], std::string(name) == "gemma3_27b" ? 5 : 1) << name;
+  }
+}
+
+TEST(StackCommand, BadStacksExitTwoWithOneLine) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"leaks", "--stack", "window:window=4*0"},
+        std::vector<std::string>{"leaks", "--stack", "nosuch"},
+        std::vector<std::string>{"mask", "--stack", "window:window=99", "--n", "16"},
+        std::vector<std::string>{"leaks", "--stack", "full", "--layers", "0"},
+        std::vector<std::string>{"mask", "--stack", "full", "--variant", "s2"},
+        std::vector<std::string>{"leaks", "--stack", "missing.json"}}) {
+    const auto r = cli(args);
+    EXPECT_EQ(r.code, 2) << args[2] << r.out << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+TEST(StackCommand, ExportDrawsTheStack) {
+  const std::string out = (std::filesystem::temp_directory_path() / ("attnscope_stack_" + std::to_string(getpid()) + ".png")).string();
+  const auto r = cli({"export", "--scene", model("gemma3_27b_classroom"), "--view", "stack", "--out", out});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(std::filesystem::file_size(out), 1000u);
+  std::filesystem::remove(out);
+  // A scene without a stack has no layers to draw.
+  const auto plain = cli({"export", "--view", "stack", "--out", out});
+  EXPECT_EQ(plain.code, 2);
+  EXPECT_NE(plain.err.find("--view stack draws a model's layers"), std::string::npos) << plain.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+std::string stacks(const std::string& name) { return std::string(ATTNSCOPE_TEST_DATA) + "/fixtures/stacks/" + name; }
+
+TEST(StackLint, TheRightLayersAreClean) {
+  for (const char* file : {"right", "layer_axis.npy"}) {
+    const auto r = cli({"lint", stacks(file), "--stack", "window:window=8*5,full"});
+    EXPECT_EQ(r.code, 0) << file << r.out << r.err;
+    EXPECT_NE(r.out.find("6 layers of 2 heads at N = 32"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("clean: every layer is the mask its stack entry gives"), std::string::npos) << r.out;
+  }
+}
+
+TEST(StackLint, AMissingWindowIsNamedByItsLayer) {
+  const auto r = cli({"lint", stacks("no_window"), "--stack", "window:window=8*5,full", "--json"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(j["findings"][0]["layer"], 3);
+  EXPECT_EQ(j["findings"][0]["text"], "layer 3 has no window: every earlier key is readable, expected window 8");
+}
+
+TEST(StackLint, APatternOneLayerLateFailsAtBothEnds) {
+  const auto r = cli({"lint", stacks("shifted"), "--stack", "window:window=8*5,full"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("layer 0 has no window: every earlier key is readable, expected window 8\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 5 reads a window of 8: keys 8 or more tokens back are lost, expected every earlier key "
+                       "(full attention)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("layer 1 "), std::string::npos) << r.out;
+}
+
+TEST(StackLint, BadStackOrFolderExitsTwo) {
+  EXPECT_EQ(cli({"lint", stacks("right"), "--stack", "window:window=8*0"}).code, 2);
+  EXPECT_EQ(cli({"lint", stacks("missing"), "--stack", "full"}).code, 2);
+}
+
+}  // namespace
+}  // namespace attnscope
