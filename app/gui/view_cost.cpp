@@ -114,6 +114,7 @@ void view_cost(ViewContext& ctx) {
           .c_str());
   ImGui::TextUnformatted(("Why a leak matters: " + lesson_next_token_text(*lesson) + ".").c_str());
   ImGui::PopTextWrapPos();
+  if (ImGui::SmallButton("measure it in the Lab (T)")) ctx.queue.push(action::SetLab{true});
 }
 
 }  // namespace attnscope
