@@ -90,10 +90,11 @@ void view_heatmaps(ViewContext& ctx) {
   const std::string why_full = why_line ? "why it matters: " + lesson_next_token_text(*ctx.state.lesson) : "";
   ImGui::PushFont(ctx.fonts.body);
   const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
-  const float why_h = why_line ? ImGui::CalcTextSize(why.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y +
-                                      ImGui::GetFrameHeightWithSpacing()
-                                : 0.f;
+  const float why_h = why_line ? ImGui::CalcTextSize(why.c_str(), nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
+  // Outside classroom mode (student controls only) a button under it opens the Lab.
+  const bool lab_link = why_line && !ctx.classroom();
+  const float link_h = lab_link ? ImGui::GetFrameHeightWithSpacing() : 0.f;
   // The lab's per-position loss under the matrices, when its model was trained on this pattern.
   const LabPanel& lab = ctx.state.lab;
   const bool lab_rows = lab.result && lab.result->n == analysis->n() && lab.trained.variant == analysis->scene.variant;
@@ -101,7 +102,7 @@ void view_heatmaps(ViewContext& ctx) {
   const int routed_q = ctx.state.focus() ? ctx.state.focus()->q : analysis->n() - 1;
   const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
   const float routed_h = routed ? line : 0.f;
-  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + routed_h + lab_h);
+  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + link_h + routed_h + lab_h);
   heatmap_legend(ctx, cells, avail.x);
   if (routed) routed_legend(ctx, *routed);
   const float left = heatmap_widget_left(ctx, analysis->n());
@@ -140,7 +141,7 @@ void view_heatmaps(ViewContext& ctx) {
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     // From the argument to the measurement: the Lab trains a model under this pattern.
-    if (ImGui::SmallButton("measure it: train a model under this pattern in the Lab (T)"))
+    if (lab_link && ImGui::SmallButton("measure it: train a model under this pattern in the Lab (T)"))
       ctx.queue.push(action::SetLab{true});
   }
   if (ctx.classroom()) view_inspector_line(ctx);
