@@ -7,7 +7,9 @@
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/lab_train.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/base/input_error.hpp"
 #include "core/scene/token_text.hpp"
 
 namespace attnscope {
@@ -39,6 +41,13 @@ class GuiCommand final : public Command {
     command_->add_flag("--no-settings", request_.no_settings,
                        "start from the defaults and leave the settings file alone");
     command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");
+    command_->add_flag("--lab", request_.lab, "open on the Lab panel (key T): train a tiny model under the scene");
+    command_->add_option("--lab-steps", request_.lab_steps,
+                         "open on the Lab panel and start training this many steps at once (screenshots wait for it)")
+        ->check(CLI::PositiveNumber);
+    command_->add_option("--lab-open", request_.lab_open,
+                         "with --lab-steps: once trained, open the learned q, k, v of this layer in every view")
+        ->check(CLI::NonNegativeNumber);
     command_->add_flag("--compare-view", request_.compare_view,
                        "open the compare view on the variants of --compare (default: the scene's relatives)");
     command_->add_option("--bench-frames", request_.bench_frames,
@@ -77,6 +86,8 @@ class GuiCommand final : public Command {
       request.zoom_to = {static_cast<int>(cell[0]), static_cast<int>(cell[1]),
                          cell.size() == 3 ? static_cast<int>(cell[2]) : kZoomToSpan};
     }
+    if (request.lab_open >= 0 && request.lab_steps == 0)
+      throw InputError("lab-open: the learned attention comes from a training; give --lab-steps too");
     request.scene_given = scene_options_.any_given();
     if (!tokens_.empty()) {
       request.token_text = token_text_read(tokens_);
@@ -86,6 +97,13 @@ class GuiCommand final : public Command {
                                               const std::function<void(double)>& progress) {
       const AuditOptions options = audit_options(sizes, path, inputs);
       return audit_analysis(audit_measure(options, {}, false, progress), options, sizes);
+    };
+    request.lab_trainer = [budget = scene_options_.analyze_options().memory_budget_bytes](
+                              const Scene& scene, const LabSettings& settings, const std::string& save_path,
+                              const LabProgress& progress) {
+      LabTrainRequest lab{scene, settings, save_path, {}};
+      lab.analyze.memory_budget_bytes = budget;
+      return lab_train(std::move(lab), progress);
     };
     if (audit_.empty()) scene_validate(request.scene);
     else {

@@ -7,32 +7,17 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "app/cli/commands.hpp"
-#include "app/cli/torch_loader.hpp"
-#include "core/analysis/lab.hpp"
+#include "app/cli/lab_train.hpp"
 #include "core/base/input_error.hpp"
-#include "core/base/install_layout.hpp"
 
 namespace attnscope {
 
 namespace {
 
-// A position "went below the floor" when its training loss is this far under ln V: far beyond
-// the noise of a held-out batch's mean at the default batch size.
-constexpr double kFloorMargin = 0.1;
 constexpr int kDefaultBatch = 128;
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("text: cannot read '{}'; name a readable text file", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 class TrainCommand final : public SceneCommand {
  public:
@@ -54,38 +39,22 @@ class TrainCommand final : public SceneCommand {
   }
 
   int run(std::ostream& out, std::ostream& err) override {
-    LabRunOptions options;
-    options.scene = scene_options_.scene();
-    options.settings = settings_;
-    LabSettings& s = options.settings;
-    s.batch = command_->count("--batch") ? options.scene.batch : kDefaultBatch;
-    s.seed = options.scene.seed;
-    const Variant* variant = variant_find(options.scene.variant);
-    if (variant && variant->reads_qkv())
-      throw InputError(fmt::format("train: {} chooses its keys from q and k (data-dependent), which the lab does not "
-                                   "train; choose a static variant ('attnscope variants')",
-                                   options.scene.variant));
-    if (s.task == "text") s.text = file_text(text_file_.empty() ? install_readme_path().string() : text_file_);
-    lab_settings_check(s, options.scene);
-    const LabTask task(s, options.scene.n);
+    LabTrainRequest request;
+    request.scene = scene_options_.scene();
+    lab_variant_check(request.scene);  // before any file is read
+    request.settings = settings_;
+    request.settings.batch = command_->count("--batch") ? request.scene.batch : kDefaultBatch;
+    request.settings.seed = request.scene.seed;
+    if (request.settings.task == "text" && !text_file_.empty()) request.settings.text = lab_text_read(text_file_);
     if (!save_.empty()) save_check();
-    const int64_t bytes = lab_memory_bytes(s, options.scene, task.vocab());
-    const int64_t budget = scene_options_.analyze_options().memory_budget_bytes;
-    if (bytes > budget)
-      throw InputError(fmt::format("train: the model and its activations need about {} MiB, over --max-memory {} MiB; "
-                                   "lower --batch, --n or --d-model, or raise --max-memory",
-                                   bytes >> 20, budget >> 20));
-    options.scene.batch = 1;  // the masks do not depend on it
-    const auto structure = analysis(false, err);
-    options.masks = structure->build.masks;
-    options.output_query = structure->build.output_query;
-    options.save_path = save_;
+    request.save_path = save_;
+    request.analyze = progress_attach(scene_options_.analyze_options(), err);
     LabProgress progress;
     progress.fraction = progress_callback(err, "training");
-    LabResult result = torch_module().lab_run(options, progress);
-    result.reachable_target_positions = lab_reachable_targets(options.masks, s.layers);
+    const Scene scene = request.scene;
+    const LabResult result = lab_train(std::move(request), progress);
     if (json_) out << lab_result_json(result).dump() << "\n";
-    else report_text(result, options.scene, out);
+    else report_text(result, scene, out);
     return 0;
   }
 
@@ -106,7 +75,7 @@ class TrainCommand final : public SceneCommand {
     out << fmt::format("{} (N={}, G={}, H={}) on the {} task, V={}: {} layer{}, d_model {}, batch {}, {} steps in "
                        "{:.1f} s ({:.0f} steps/s)\n",
                        r.variant, r.n, scene.g, r.heads, r.task, r.vocab, r.layers, r.layers == 1 ? "" : "s", r.d_model, r.batch, r.steps,
-                       r.seconds, r.steps / std::max(r.seconds, 1e-9));
+                       r.seconds, r.steps_per_second());
     out << fmt::format("ln V = {:.3f}{}\n", floor,
                        r.task == "random" ? ": on random tokens no honest model does better" : "");
     out << "position  reaches token p+1  train loss  full-causal loss\n";
@@ -114,7 +83,7 @@ class TrainCommand final : public SceneCommand {
     for (size_t p = 0; p < r.train_loss_per_position.size(); ++p) {
       const bool reaches = std::count(r.reachable_target_positions.begin(), r.reachable_target_positions.end(),
                                       static_cast<int>(p)) > 0;
-      const bool under = r.train_loss_per_position[p] < floor - kFloorMargin;
+      const bool under = lab_below_floor(r.train_loss_per_position[p], floor);
       below += under;
       below_reachable += under && reaches;
       out << fmt::format("{:>8}  {:>17}  {:>10.3f}  {:>16.3f}{}\n", p, reaches ? "yes" : "no",
@@ -124,7 +93,7 @@ class TrainCommand final : public SceneCommand {
     out << fmt::format("{} of {} positions can read their target after {} layer{}; {} went below ln V − {:g} under "
                        "the training mask ({} of them can read it)\n",
                        r.reachable_target_positions.size(), r.train_loss_per_position.size(), r.layers,
-                       r.layers == 1 ? "" : "s", below, kFloorMargin, below_reachable);
+                       r.layers == 1 ? "" : "s", below, kLabFloorMargin, below_reachable);
     if (!save_.empty())
       out << fmt::format("wrote {}: weights and the learned q, k, v of every layer (open with --qkv {} --layer L)\n",
                          save_, save_);

@@ -8,6 +8,7 @@
 #include "core/analysis/analysis.hpp"
 #include "core/analysis/audit_analysis.hpp"
 #include "core/scene/token_text.hpp"
+#include "core/torch/lab_run.hpp"
 
 namespace attnscope {
 
@@ -34,6 +35,12 @@ struct GuiRequest {
   std::optional<ZoomTo> zoom_to;
   std::shared_ptr<const Analysis> audit;  // set: open this audited module instead of a scene
   ModuleAuditor audit_module;  // how File > Open opens a module
+  LabTrainer lab_trainer;      // how the Lab panel trains
+  // The Lab panel open at start (--lab); with lab_steps > 0 (--lab-steps) a training of that many
+  // steps starts at once (screenshots wait for it).
+  bool lab = false;
+  int lab_steps = 0;
+  int lab_open = -1;  // >= 0 (--lab-open L): after that training, its layer L's q, k, v become the scene's
   TokenText token_text;        // --tokens: each token's text on the axes and in the inspector
 };
 

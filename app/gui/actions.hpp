@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
+#include "core/analysis/lab.hpp"
 #include "core/analysis/values_window.hpp"
 #include "core/presentation/colormap.hpp"
 #include "core/scene/token_text.hpp"
@@ -64,6 +65,24 @@ struct SetSpeed { float speed = 1.f; };
 struct SetCompare { bool on = false; std::vector<std::string> variants; };  // empty: a default set
 struct ToggleCompare {};
 struct ToggleCost {};
+// The Lab panel (key T) in place of the heatmaps: train a tiny model under the scene's pattern.
+struct SetLab { bool on = false; };
+struct ToggleLab {};
+struct SetLabSettings { LabSettings settings; };
+struct SetLabLayer { int layer = 0; };  // the layer "Open the learned attention" opens
+// Starts a training of the lab's settings under the current scene on a worker (refused at once
+// for a variant the lab does not train); its points arrive live, its end as LabReady.
+struct LabTrain {};
+struct LabReady {
+  uint64_t run = 0;  // the training it ends; an older one's is dropped
+  std::shared_ptr<const LabResult> result;  // null: `error` says why (refused, diverged, cancelled)
+  std::string error;
+  Scene scene;             // trained under
+  std::string model_path;  // the model and its learned q, k, v (with a result)
+};
+// The trained model's q, k, v of the chosen layer become the scene's, so every view shows the
+// attention the model learned.
+struct OpenLabAttention {};
 struct SetCompareHead { int head = -1; };
 struct ToggleLeakMarks {};
 struct SetColorBy { ColorBy by = ColorBy::Token; };
@@ -143,7 +162,8 @@ using Action = std::variant<
     action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
     action::SetSpeed, action::SetCompare, action::ToggleCompare, action::SetCompareHead,
-    action::ToggleCost, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
+    action::ToggleCost, action::SetLab, action::ToggleLab, action::SetLabSettings, action::SetLabLayer,
+    action::LabTrain, action::LabReady, action::OpenLabAttention, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
     action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile, action::SetTokenText,
     action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,
     action::ToggleFullscreen, action::Zoom, action::Pan, action::ResetZoom, action::Undo,

@@ -8,6 +8,7 @@
 #include <future>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "core/analysis/audit_analysis.hpp"
 #include "core/presentation/step_caption.hpp"
 #include "core/presentation/weight_scale.hpp"
+#include "core/torch/lab_run.hpp"
 
 namespace attnscope {
 
@@ -33,6 +35,7 @@ struct ViewOptions {
   bool fullscreen = false;
   bool compare = false;
   bool cost = false;  // the cost panel in place of the heatmaps
+  bool lab = false;   // the Lab panel in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
   int compare_head = -1;  // the head the compare view shows; -1: the focused head, else the last
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
@@ -90,6 +93,7 @@ enum class JobKind {
   Export,          // the Export action's figure file -> ShowToast
   ZoomWeights,     // the weights on screen of a zoomed view -> ZoomWeightsReady
   HeatmapWeights,  // one head's weights image of an analysis without values -> HeatmapWeightsReady
+  Lab,             // the Lab panel's training -> LabReady
 };
 
 struct Job {
@@ -122,6 +126,26 @@ struct HeatmapWeights {
   HeatmapWeightsKey key;
   std::shared_ptr<const HeatmapImage> image;  // null: not computed, `error` says why (e.g. cancelled)
   std::string error;
+};
+
+// A training's curve points as the worker measures them; tick() copies them for the live curves.
+struct LabLive {
+  std::mutex mutex;
+  std::vector<LabCurvePoint> points;
+};
+
+// The Lab panel: its settings, the running training's live points, the last result.
+struct LabPanel {
+  LabSettings settings;  // the command line's defaults
+  uint64_t run = 0;      // bumped by every training; results of older ones are dropped
+  std::shared_ptr<LabLive> live;          // of the running training, else null
+  std::vector<LabCurvePoint> points;      // live while training, then the result's curves
+  std::shared_ptr<const LabResult> result;  // the last finished training
+  Scene trained;            // the scene `result` was trained under
+  std::string model_path;   // its model and learned q, k, v (a temporary .safetensors)
+  std::string error;        // why the last training has no result (refused, diverged, cancelled)
+  int layer = 0;            // the layer "Open the learned attention" opens
+  std::chrono::steady_clock::time_point started;  // of the running training: its steps per second
 };
 
 // File > Open: one folder's sub-folders and the files the filter lets through, listed by apply().
@@ -177,6 +201,8 @@ struct AppState {
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
   ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
+  LabTrainer lab_trainer;      // the Lab panel's training; empty: this build cannot train
+  LabPanel lab;
   TokenText token_text;        // the user's text of each token; shown while it has one per token
   static constexpr int kTokenLabelChars = 10;  // the longest token text on an axis
   int token_text_widest = 0;  // characters of the widest axis label of `token_text`

@@ -164,7 +164,7 @@ void apply(AppState& state, Action action) {
           [&](const action::SetCompare& a) {
             // Compare and cost take the same place: opening one closes the other.
             state.view.compare = a.on;
-            if (a.on) state.view.cost = false;
+            if (a.on) state.view.cost = state.view.lab = false;
             state.view.compare_variants =
                 a.variants.empty() ? compare_variants(state.scene) : a.variants;
             if (state.view.compare_variants.size() > kCompareMaxVariants)
@@ -177,11 +177,29 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::ToggleCost&) {
             state.view.cost = !state.view.cost;
+            if (state.view.cost) state.view.lab = false;
             if (state.view.cost && state.view.compare)
               attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
             if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
               state.lesson = lesson_compute(*state.analysis, true);
           },
+          [&](const action::SetLab& a) {
+            // Compare, cost and the lab take the same place: opening one closes the others.
+            state.view.lab = a.on;
+            if (a.on) {
+              state.view.cost = false;
+              if (state.view.compare) attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
+            }
+          },
+          [&](const action::ToggleLab&) { attnscope::apply(state, action::SetLab{!state.view.lab}); },
+          [&](const action::SetLabSettings& a) { state.lab.settings = a.settings; },
+          [&](const action::SetLabLayer& a) {
+            const int layers = state.lab.result ? state.lab.result->layers : 1;
+            state.lab.layer = std::clamp(a.layer, 0, layers - 1);
+          },
+          [&](const action::LabTrain&) { lab_train_start(state); },
+          [&](const action::LabReady& a) { lab_ready(state, a); },
+          [&](const action::OpenLabAttention&) { lab_attention_open(state); },
           [&](const action::SetCompareHead& a) { state.view.compare_head = a.head; },
           [&](const action::ToggleLeakMarks&) { state.view.leak_marks = !state.view.leak_marks; },
           [&](const action::SetColorBy& a) { state.view.color_by = a.by; },
@@ -280,6 +298,7 @@ void apply_all(AppState& state, ActionQueue& queue) {
 
 void tick(AppState& state, float dt) {
   if (state.toast && state.toast->seconds_left() <= 0.0) state.toast.reset();
+  lab_points_sync(state);
   Playback& play = state.play;
   if (play.t < 1.f) {
     play.t = std::min(1.f, play.t + dt * play.speed / kAnimationSeconds);

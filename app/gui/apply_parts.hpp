@@ -1,7 +1,7 @@
 #pragma once
 // Inside apply(): the functions its files share. apply.cpp dispatches every action and keeps the
 // scene, history and view; apply_jobs.cpp starts, cancels and collects the background jobs;
-// apply_files.cpp opens files, lists folders and installs audited modules; gui_error_text.cpp
+// apply_files.cpp opens files, lists folders and installs audited modules; apply_lab.cpp trains; gui_error_text.cpp
 // puts the core's messages in the GUI's words. Nothing outside these files includes this.
 #include <memory>
 #include <string>
@@ -29,6 +29,12 @@ void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& r
 void jobs_cancel(AppState& state);
 // Weights of analyses no longer on screen are dropped, and their jobs cancelled.
 void weights_prune(AppState& state);
+
+// apply_lab.cpp: the Lab panel's training and its model.
+void lab_train_start(AppState& state);
+void lab_ready(AppState& state, const action::LabReady& ready);
+void lab_points_sync(AppState& state);  // the running training's points, for the live curves
+void lab_attention_open(AppState& state);
 
 // apply_files.cpp: File > Open, the browser and modules.
 void file_open(AppState& state, const std::string& path);

@@ -42,6 +42,7 @@ std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view,
     case GLFW_KEY_0: return action::ResetZoom{};
     case GLFW_KEY_C: return action::ToggleCompare{};
     case GLFW_KEY_O: return action::ToggleCost{};
+    case GLFW_KEY_T: return action::ToggleLab{};
     case GLFW_KEY_L: return action::ToggleLeakMarks{};
     case GLFW_KEY_F: return action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame};
     case GLFW_KEY_G: return action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group};

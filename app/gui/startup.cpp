@@ -28,6 +28,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
     else if (!state.presets.empty() && state.presets.front().error.empty()) scene = state.presets.front().scene;
   }
   state.audit_module = request.audit_module;
+  state.lab_trainer = request.lab_trainer;
   if (request.audit) {
     // An audited module is not a scene analyze() can rebuild: its analysis is installed as is.
     state.scene = request.audit->scene;
@@ -42,6 +43,18 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
   if (request.compare_view) apply(state, action::SetCompare{true, {}});
   apply(state, action::SetTokenText{request.token_text});
+  if (request.lab || request.lab_steps > 0) apply(state, action::SetLab{true});
+  if (request.lab_steps > 0) {
+    LabSettings settings = state.lab.settings;
+    settings.steps = request.lab_steps;
+    apply(state, action::SetLabSettings{settings});
+    apply(state, action::LabTrain{});
+  }
+  if (request.lab_open >= 0) {  // the views open on the learned weights: wait for the training
+    for (const Action& a : jobs_wait(state)) apply(state, a);
+    apply(state, action::SetLabLayer{request.lab_open});
+    apply(state, action::OpenLabAttention{});
+  }
 }
 
 Settings settings_from_state(const AppState& state, int width, int height) {

@@ -53,6 +53,16 @@ void view_inspector_line(ViewContext& ctx);
 void view_compare(ViewContext& ctx);
 // The cost of every variant at the scene's numbers, the layer around it, why a leak matters.
 void view_cost(ViewContext& ctx);
+// The Lab panel (key T) in place of the heatmaps: settings, Train, live curves, the result.
+void view_lab(ViewContext& ctx);
+// A lab result's per-position loss as two rows of cells (training mask, full causal) coloured
+// against ln V, with the positions that can reach their own target marked under them: position p
+// at [x + p·width/N, ...), so under a heatmap its cells stand under the matching key columns; the
+// rows' names follow them on the right.
+void lab_loss_rows(ViewContext& ctx, const LabResult& result, float x, float width);
+float lab_loss_rows_height();
+// The colours of those rows: a gradient from loss 0 through ln V to 2 ln V, on one line.
+void lab_loss_legend(ViewContext& ctx, double ln_vocab);
 // The definition of `term` while the last item is hovered.
 void glossary_tooltip(const GlossaryTerm& term);
 // "Terms: frame · slot · leak", each showing its definition when hovered.

@@ -119,6 +119,7 @@ void view_cost(ViewContext& ctx) {
                   cost_number_text(l.attention_full), cost_number_text(l.total()), cost_number_text(l.total_full()),
                   100 * (1 - l.total() / l.total_full())));
   text_wrapped("Why a leak matters: " + lesson_next_token_text(*lesson) + ".");
+  if (ImGui::SmallButton("measure it in the Lab (T)")) ctx.queue.push(action::SetLab{true});
 }
 
 }  // namespace attnscope

@@ -58,6 +58,7 @@ void right_column(ViewContext& ctx) {
   }
   if (ctx.state.view.compare) view_compare(ctx);
   else if (ctx.state.view.cost) view_cost(ctx);
+  else if (ctx.state.view.lab) view_lab(ctx);
   else view_heatmaps(ctx);
 }
 

@@ -92,17 +92,26 @@ void view_heatmaps(ViewContext& ctx) {
   const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
   const float why_h = why_line ? ImGui::CalcTextSize(text_break_lines(why, avail.x).c_str()).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
+  // Outside classroom mode (student controls only) a button under it opens the Lab.
+  const bool lab_link = why_line && !ctx.classroom();
+  const float link_h = lab_link ? ImGui::GetFrameHeightWithSpacing() : 0.f;
+  // The lab's per-position loss under the matrices, when its model was trained on this pattern.
+  const LabPanel& lab = ctx.state.lab;
+  const bool lab_rows = lab.result && lab.result->n == analysis->n() && lab.trained.variant == analysis->scene.variant;
+  const float lab_h = lab_rows ? lab_loss_rows_height() + 3.f * line : 0.f;
   const int routed_q = ctx.state.focus() ? ctx.state.focus()->q : analysis->n() - 1;
   const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
   const float routed_h = routed ? line : 0.f;
-  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + routed_h);
+  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + link_h + routed_h + lab_h);
   heatmap_legend(ctx, cells, avail.x);
   if (routed) routed_legend(ctx, *routed);
   const float left = heatmap_widget_left(ctx, analysis->n());
+  float first_x = ImGui::GetCursorScreenPos().x;
   for (int i = 0; i < heads; ++i) {
     if (i % grid.cols != 0) ImGui::SameLine(0.f, grid.gap);
     ImGui::BeginGroup();
     const float x = ImGui::GetCursorScreenPos().x;
+    if (i == 0) first_x = x;
     HeatmapWidget widget{analysis, shown[i], grid.side, ctx.state.weight_scale.vmax, true, true, cells, {}};
     heatmap_widget(ctx, widget);
     head_metrics(ctx, analysis->metrics.heads[shown[i]], x, left + grid.side);
@@ -111,6 +120,16 @@ void view_heatmaps(ViewContext& ctx) {
   }
   if (analysis->heads() > heads)
     ImGui::TextDisabled("heads %s are not shown", hidden_heads_text(analysis->heads(), shown).c_str());
+  if (lab_rows) {
+    ImGui::TextDisabled("%s", text_fit_lines(fmt::format("lab: each position's loss after {} steps, under the first "
+                                                         "matrix's key columns (T: the Lab)",
+                                                         lab.result->steps),
+                                             avail.x, 1)
+                                  .c_str());
+    ImGui::SetCursorScreenPos({first_x + left, ImGui::GetCursorScreenPos().y});
+    lab_loss_rows(ctx, *lab.result, first_x + left, grid.side);
+    lab_loss_legend(ctx, lab.result->ln_vocab());
+  }
   // Why the leaks matter, from the receptive field over stacked layers: in the alarm colour only
   // when some query does reach its own next token.
   if (why_line) {
@@ -121,6 +140,9 @@ void view_heatmaps(ViewContext& ctx) {
     if (alarm) ImGui::PopStyleColor();
     if (why != why_full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why_full.c_str());
     ImGui::PopFont();
+    // From the argument to the measurement: the Lab trains a model under this pattern.
+    if (lab_link && ImGui::SmallButton("measure it: train a model under this pattern in the Lab (T)"))
+      ctx.queue.push(action::SetLab{true});
   }
   if (ctx.classroom()) view_inspector_line(ctx);
 }

@@ -53,6 +53,7 @@ void view_menu(ViewContext& ctx) {
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Compare variants", "C", view.compare)) ctx.queue.push(action::ToggleCompare{});
     if (ImGui::MenuItem("Cost of every variant", "O", view.cost)) ctx.queue.push(action::ToggleCost{});
+    if (ImGui::MenuItem("Lab: train a tiny model", "T", view.lab)) ctx.queue.push(action::ToggleLab{});
     if (ImGui::MenuItem("Leak marks", "L", view.leak_marks)) ctx.queue.push(action::ToggleLeakMarks{});
     if (ImGui::MenuItem("Frame coordinates", "F", view.coords == Coords::Frame))
       ctx.queue.push(action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame});

@@ -213,7 +213,7 @@ void view_jobs(ViewContext& ctx) {
     ctx.report.job_bars.push_back({what, done});
   };
   for (const JobKind kind :
-       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights}) {
+       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights, JobKind::Lab}) {
     std::vector<const Job*> of_kind;
     for (const Job& job : jobs)
       if (job.kind == kind) of_kind.push_back(&job);

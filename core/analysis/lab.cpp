@@ -8,6 +8,7 @@
 
 #include "core/base/input_error.hpp"
 #include "core/reach/reach.hpp"
+#include "core/scene/variant.hpp"
 
 namespace attnscope {
 
@@ -57,6 +58,29 @@ std::vector<int64_t> LabTask::batch(int rows, std::mt19937_64& rng) const {
   return tokens;
 }
 
+void lab_variant_check(const Scene& scene) {
+  const Variant* variant = variant_find(scene.variant);
+  if (variant && variant->reads_qkv())
+    throw InputError(fmt::format("train: {} chooses its keys from q and k (data-dependent), which the lab does not "
+                                 "train; choose a static variant ('attnscope variants')",
+                                 scene.variant));
+}
+
+double lab_loss_axis_top(const std::vector<LabCurvePoint>& curves, const std::vector<double>& per_position,
+                         double ln_vocab) {
+  double top = ln_vocab * 1.25;
+  for (const LabCurvePoint& c : curves) top = std::max({top, c.train_loss, c.eval_loss});
+  for (double v : per_position) top = std::max(top, v);
+  return std::ceil(top * 1.05);
+}
+
+bool lab_below_floor(double loss, double ln_vocab) { return loss < ln_vocab - kLabFloorMargin; }
+
+double lab_floor_position(double loss, double ln_vocab) {
+  if (!std::isfinite(loss)) return 1.0;
+  return std::clamp((loss - ln_vocab) / ln_vocab, -1.0, 1.0);
+}
+
 void lab_settings_check(const LabSettings& s, const Scene& scene) {
   if (s.layers < 1) throw InputError(fmt::format("layers: give at least 1 layer, got {}", s.layers));
   if (s.steps < 1) throw InputError(fmt::format("steps: give at least 1 step, got {}", s.steps));
@@ -91,6 +115,8 @@ std::vector<int> lab_reachable_targets(const std::vector<RowRuns>& masks, int la
 }
 
 double LabResult::ln_vocab() const { return std::log(static_cast<double>(vocab)); }
+
+double LabResult::steps_per_second() const { return steps / std::max(seconds, 1e-9); }
 
 nlohmann::json lab_result_json(const LabResult& r) {
   nlohmann::json curves = nlohmann::json::array();

@@ -53,6 +53,10 @@ class LabTask {
   std::vector<int64_t> text_tokens_;  // the text as vocabulary indices
 };
 
+// Throws InputError for a variant the lab does not train: one that chooses its keys from q and k
+// (data-dependent, routed), whose masks would have to be re-selected at every step.
+void lab_variant_check(const Scene& scene);
+
 // Throws InputError naming the flag for settings no training can use (non-positive sizes, d_model
 // not a multiple of the heads, a learning rate that is not a positive number).
 void lab_settings_check(const LabSettings& settings, const Scene& scene);
@@ -64,6 +68,14 @@ int64_t lab_memory_bytes(const LabSettings& settings, const Scene& scene, int vo
 // Positions p whose target, token p+1, can reach the output at p after `layers` stacked layers of
 // the masks (the core's receptive field, core/reach/reach.hpp).
 std::vector<int> lab_reachable_targets(const std::vector<RowRuns>& masks, int layers);
+
+// A position "went below the floor" when its loss is this far under ln V: far beyond the noise
+// of a held-out batch's mean at the default batch size.
+inline constexpr double kLabFloorMargin = 0.1;
+bool lab_below_floor(double loss, double ln_vocab);
+// Where a loss stands against the floor, for colouring: −1 at 0 (the model reads its target),
+// 0 at ln V (it learned nothing it could not), +1 at 2·ln V and above (worse than guessing).
+double lab_floor_position(double loss, double ln_vocab);
 
 struct LabCurvePoint {
   int step = 0;
@@ -81,7 +93,13 @@ struct LabResult {
   std::vector<int> reachable_target_positions;
   std::vector<LabCurvePoint> curves;
   double ln_vocab() const;
+  double steps_per_second() const;
 };
+
+// The top of a loss axis showing `curves` and `per_position` with ln V well inside: a whole
+// number of nats (the figure and the GUI's live curves, whose top grows while training runs).
+double lab_loss_axis_top(const std::vector<LabCurvePoint>& curves, const std::vector<double>& per_position,
+                         double ln_vocab);
 
 nlohmann::json lab_result_json(const LabResult& result);
 // Throws InputError naming `source` when the document is not a lab result.

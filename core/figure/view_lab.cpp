@@ -10,6 +10,7 @@
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
+#include "core/presentation/digits.hpp"
 
 namespace attnscope::figure {
 
@@ -26,17 +27,6 @@ struct Plot {
   double y(double v) const { return box.y + box.h * (1 - std::clamp(v, 0.0, y1) / y1); }
 };
 
-// Round steps of 1, 2 or 5 times a power of ten giving about `count` ticks up to `top`.
-double tick_step(double top, int count) {
-  const double raw = top / std::max(1, count);
-  const double power = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0})
-    if (m * power >= raw) return m * power;
-  return 10 * power;
-}
-
-std::string tick_text(double v) { return std::abs(v - std::round(v)) < 1e-9 ? fmt::format("{:.0f}", v) : fmt::format("{:g}", v); }
-
 void dashed(Figure& fig, Rgb8 color, double width, double x0, double x1, double y) {
   StrokeSegments s{color, width, {}};
   const double dash = 3, gap = 2;
@@ -49,11 +39,11 @@ void draw_axes(Figure& fig, const Style& st, const Plot& p, const std::string& t
                const std::string& x_label) {
   fig.items.push_back(Text{p.box.x + p.box.w / 2, p.box.y - st.tick * 0.6, title, st.label, st.theme.text,
                            Align::Center, Anchor::Baseline, true});
-  const double step = tick_step(p.y1, 5);
+  const double step = axis_tick_step(p.y1, 5);
   StrokeSegments grid{st.theme.masked, st.line * 0.6, {}};
   for (double v = 0; v <= p.y1 + 1e-9; v += step) {
     grid.segments.push_back({p.box.x, p.y(v), p.box.x + p.box.w, p.y(v)});
-    fig.items.push_back(Text{p.box.x - st.tick * 0.4, p.y(v), tick_text(v), st.tick, st.theme.text, Align::Right,
+    fig.items.push_back(Text{p.box.x - st.tick * 0.4, p.y(v), axis_tick_text(v), st.tick, st.theme.text, Align::Right,
                              Anchor::Middle});
   }
   fig.items.push_back(std::move(grid));
@@ -81,9 +71,9 @@ void draw_curves(Figure& fig, const Style& st, const LabResult& r, const Plot& p
     }
     fig.items.push_back(std::move(line));
   }
-  const double step = tick_step(p.x1, 4);
+  const double step = axis_tick_step(p.x1, 4);
   for (double v = 0; v <= p.x1 + 1e-9; v += step)
-    fig.items.push_back(Text{p.x(v), p.box.y + p.box.h + st.tick * 0.3, tick_text(v), st.tick, st.theme.text,
+    fig.items.push_back(Text{p.x(v), p.box.y + p.box.h + st.tick * 0.3, axis_tick_text(v), st.tick, st.theme.text,
                              Align::Center, Anchor::Top});
 }
 
@@ -126,10 +116,7 @@ Figure view_lab(const LabResult& r, const FigureOptions& o) {
                                     "steps in {:.1f} s",
                                     r.variant, r.task, r.vocab, r.n, r.heads, r.layers, r.layers == 1 ? "" : "s",
                                     r.d_model, r.batch, r.steps, r.seconds));
-  double top = ln_v * 1.25;
-  for (const LabCurvePoint& c : r.curves) top = std::max({top, c.train_loss, c.eval_loss});
-  for (double v : r.eval_full_causal_loss_per_position) top = std::max(top, v);
-  top = std::ceil(top * 1.05);
+  const double top = lab_loss_axis_top(r.curves, r.eval_full_causal_loss_per_position, ln_v);
   const double axis_room = st.tick * 4.2, panel_h = st.width * 0.3;
   const double panel_w = (st.width - 2 * st.margin - 2 * axis_room - st.gap) / 2;
   y += st.label * 1.6;

@@ -8,4 +8,10 @@ namespace attnscope {
 
 std::string digits_grouped(int64_t value);
 
+// The distance between axis ticks: 1, 2 or 5 times a power of ten, giving about `count` ticks
+// from 0 up to `top` (the lab's loss and step axes in the figure and the GUI).
+double axis_tick_step(double top, int count);
+// A tick's label: whole numbers without a decimal point, others as short as they read exactly.
+std::string axis_tick_text(double value);
+
 }  // namespace attnscope

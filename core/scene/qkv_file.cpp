@@ -61,9 +61,10 @@ Scene qkv_file_sizes(Scene scene, const std::set<std::string>& stated) {
   return scene;
 }
 
-Scene qkv_file_use(Scene scene, const std::string& path) {
+Scene qkv_file_use(Scene scene, const std::string& path, std::optional<int> layer) {
   scene = qkv_file_drop(std::move(scene));
   scene.qkv = path;
+  scene.layer = layer;
   return qkv_file_sizes(std::move(scene));
 }
 

@@ -2,6 +2,7 @@
 // A scene's q, k, v read from the user's tensor file (scene.qkv): opened once per file and kept
 // open (mapped), so views that ask for one head at a time read only that head's bytes.
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -20,8 +21,9 @@ std::shared_ptr<const QkvTensors> qkv_file_open(const Scene& scene);
 // unchanged without a file.
 Scene qkv_file_sizes(Scene scene, const std::set<std::string>& stated = {});
 
-// The scene reading its q, k, v from `path`, found by their names, with the file's sizes.
-Scene qkv_file_use(Scene scene, const std::string& path);
+// The scene reading its q, k, v from `path`, found by their names, with the file's sizes; `layer`
+// chooses one of a file that holds several (none: the file must hold one).
+Scene qkv_file_use(Scene scene, const std::string& path, std::optional<int> layer = std::nullopt);
 // The scene back on generated q, k, v (its sizes kept).
 Scene qkv_file_drop(Scene scene);
 

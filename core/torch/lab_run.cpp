@@ -59,16 +59,25 @@ AttentionMask causal_mask(int64_t n) {
   return {at::full({n, n}, -std::numeric_limits<float>::infinity(), at::kFloat).triu(1), {}, {}};
 }
 
+// Up to this N attention multiplies by broadcasting (see attend); the (B, H, N, N, D) product is
+// then at most 256·D floats per sequence and head.
+constexpr int64_t kBroadcastMaxN = 16;
+
 // q, k, v: (B, H, N, D) -> (B, H, N, D).
 at::Tensor attend(at::Tensor q, const at::Tensor& k, const at::Tensor& v, const AttentionMask& mask,
                   at::Tensor* weights_out = nullptr) {
   if (mask.query_index.defined())
     q = q.gather(2, mask.query_index.view({1, q.size(1), q.size(2), 1}).expand_as(q));
-  auto scores = at::matmul(q, k.transpose(-2, -1)).mul_(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
+  // Short sequences make the batched products thousands of tiny matrix products (one BLAS call per
+  // sequence and head, each paying its packing and a dispatch); as a broadcast product and a sum
+  // over (B, H, N, N, D) they are one vectorised kernel each, forwards and backwards.
+  const bool short_rows = q.size(2) <= kBroadcastMaxN;
+  auto scores = short_rows ? (q.unsqueeze(3) * k.unsqueeze(2)).sum(-1) : at::matmul(q, k.transpose(-2, -1));
+  scores.mul_(1.0 / std::sqrt(static_cast<double>(q.size(-1))));
   auto weights = at::softmax(scores + mask.additive, -1);
   if (mask.keep.defined()) weights = weights * mask.keep;
   if (weights_out) *weights_out = weights;
-  return at::matmul(weights, v);
+  return short_rows ? (weights.unsqueeze(-1) * v.unsqueeze(2)).sum(3) : at::matmul(weights, v);
 }
 
 struct Block {

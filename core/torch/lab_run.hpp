@@ -28,6 +28,11 @@ struct LabProgress {
   std::function<void(const LabCurvePoint&)> point;
 };
 
+// How a front end that does not load LibTorch itself (the GUI) trains: the scene, the settings,
+// where to save the model (empty: nowhere); the result with its reachable target positions.
+using LabTrainer = std::function<LabResult(const Scene& scene, const LabSettings& settings,
+                                           const std::string& save_path, const LabProgress& progress)>;
+
 // Trains and returns the result (reachable_target_positions left for the caller). Throws
 // InputError when the loss stops being finite (naming the step and suggesting a lower --lr).
 // With a save path it writes the model's weights and, for one sample sequence of the task, the
