@@ -192,9 +192,7 @@ void lab_loss_legend(ViewContext& ctx, double ln_v) {
   draw->AddRect({at.x, at.y + 2}, {at.x + w, at.y + h - 2}, to_imu32(ctx.theme().axis));
   ImGui::Dummy({w, h});
   ImGui::SameLine(0.f, 4.f);
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted("loss 0 \u2192 ln V \u2192 2 ln V: red reads its target, white is ln V, blue is worse than guessing");
-  ImGui::PopTextWrapPos();
+  text_wrapped("loss 0 \u2192 ln V \u2192 2 ln V: red reads its target, white is ln V, blue is worse than guessing");
 }
 
 float lab_loss_rows_height() { return ImGui::GetTextLineHeightWithSpacing() * 3.f; }
@@ -242,20 +240,16 @@ void view_lab(ViewContext& ctx) {
   ImGui::PushFont(ctx.caption());
   ImGui::TextUnformatted("Lab: does a model learn to use the leak?");
   ImGui::PopFont();
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(
+  text_wrapped(
       "A tiny decoder-only transformer trains under the scene's pattern. On random tokens nothing is predictable: "
       "the honest loss is ln V, and a loss below it means the model reads its target through the mask. The same "
       "model under full causal attention, as at inference, then does worse than ln V.");
-  ImGui::PopTextWrapPos();
   settings_fields(ctx, job != nullptr);
   train_row(ctx, job);
   if (!lab.error.empty()) {
-    ImGui::PushTextWrapPos(0.f);
     ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
-    ImGui::TextUnformatted(lab.error.c_str());
+    text_wrapped(lab.error);
     ImGui::PopStyleColor();
-    ImGui::PopTextWrapPos();
   }
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float rest = ImGui::GetContentRegionAvail().y;
