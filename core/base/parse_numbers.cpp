@@ -10,6 +10,25 @@
 
 namespace attnscope {
 
+std::optional<double> number_in(const std::string& text) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  while (used < text.size() && text[used] == ' ') ++used;
+  if (used != text.size()) return std::nullopt;
+  return value;
+}
+
+double parse_number(const std::string& text, const std::string& key) {
+  const auto value = number_in(text);
+  if (!value) throw SceneError(fmt::format("{}: '{}' is not a number", key, text));
+  return *value;
+}
+
 int64_t parse_int(const std::string& text, const std::string& key) {
   size_t used = 0;
   int64_t value = 0;

@@ -119,17 +119,7 @@ int64_t scene_param_int(const Scene& scene, const std::string& name) {
 }
 
 double scene_param_number(const Scene& scene, const std::string& name) {
-  const std::string raw = param_raw(scene, name);
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(raw, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != raw.size())
-    throw SceneError(fmt::format("{}: '{}' is not a number", name, raw));
-  return value;
+  return parse_number(param_raw(scene, name), name);
 }
 
 std::vector<int64_t> scene_param_int_list(const Scene& scene, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/base/parse_numbers.hpp"
 
 namespace attnscope {
 
@@ -25,17 +26,10 @@ std::vector<float> scene_sink_logits(const Scene& scene) {
   std::vector<float> logits;
   std::stringstream list(text);
   for (std::string item; std::getline(list, item, ',');) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    while (used < item.size() && item[used] == ' ') ++used;
-    if (used == 0 || used != item.size() || !std::isfinite(value))
+    const auto value = number_in(item);
+    if (!value || !std::isfinite(*value))
       throw SceneError(fmt::format("sink-logit: '{}' is not a number; give one logit or one per head, e.g. 0.8,-1.2", item));
-    logits.push_back(static_cast<float>(value));
+    logits.push_back(static_cast<float>(*value));
   }
   if (logits.size() == 1) logits.assign(static_cast<size_t>(scene.heads), logits.front());
   if (static_cast<int>(logits.size()) != scene.heads)

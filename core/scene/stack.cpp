@@ -62,15 +62,9 @@ nlohmann::json flag_value(const std::string& key, const std::string& text) {
   switch (spec->kind) {
     case ParamSpec::Kind::Int: return parse_int(text, key);
     case ParamSpec::Kind::Number: {
-      size_t used = 0;
-      double value = 0;
-      try {
-        value = std::stod(text, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != text.size()) throw SceneError(fmt::format("stack: {}: '{}' is not a number", key, text));
-      return value;
+      const auto value = number_in(text);
+      if (!value) throw SceneError(fmt::format("stack: {}: '{}' is not a number", key, text));
+      return *value;
     }
     case ParamSpec::Kind::Flag:
       if (text != "true" && text != "false") throw SceneError(fmt::format("stack: {} takes true or false, not '{}'", key, text));

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/parse_numbers.hpp"
 #include "core/scene/scene.hpp"
 
 namespace attnscope {
@@ -21,16 +22,9 @@ std::vector<std::vector<double>> duo_gates_read(const std::string& path) {
     std::vector<double> row;
     std::string field;
     while (fields >> field) {
-      size_t used = 0;
-      double alpha = 0;
-      try {
-        alpha = std::stod(field, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != field.size())
-        throw SceneError(fmt::format("gates: line {} of '{}' has '{}', not a number", number, path, field));
-      row.push_back(std::clamp(alpha, 0.0, 1.0));
+      const auto alpha = number_in(field);
+      if (!alpha) throw SceneError(fmt::format("gates: line {} of '{}' has '{}', not a number", number, path, field));
+      row.push_back(std::clamp(*alpha, 0.0, 1.0));
     }
     if (!layers.empty() && row.size() != layers.front().size())
       throw SceneError(fmt::format("gates: line {} of '{}' has {} values where line 1 has {}; one α per KV head "
