@@ -49,30 +49,23 @@ void ui_style_apply(ThemeName theme) {
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1);
     style.Colors[ImGuiCol_ChildBg] = ImVec4(0.12f, 0.13f, 0.16f, 1);
     style.FrameRounding = 3.f;
-  } else if (theme == ThemeName::HighContrast) {
-    ImGui::StyleColorsDark(&style);
-    style.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 1);
-    style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
-    style.Colors[ImGuiCol_Border] = ImVec4(0.6f, 0.6f, 0.6f, 1);
-    style.Colors[ImGuiCol_Button] = ImVec4(0.16f, 0.16f, 0.16f, 1);
-    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.3f, 0.3f, 0.3f, 1);
+  } else if (theme == ThemeName::HighContrast || theme == ThemeName::Bright) {
+    // Classroom mode: the theme's background and text at full contrast, framed buttons and
+    // everything 1.6 times larger; the rest differs only in light or dark greys.
+    const bool dark = theme == ThemeName::HighContrast;
+    dark ? ImGui::StyleColorsDark(&style) : ImGui::StyleColorsLight(&style);
+    const Theme& colours = theme_get(theme);
+    auto rgb = [](Rgb8 c) { return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, 1); };
+    auto grey = [dark](float level) { return dark ? ImVec4(level, level, level, 1) : ImVec4(1 - level, 1 - level, 1 - level, 1); };
+    style.Colors[ImGuiCol_WindowBg] = style.Colors[ImGuiCol_ChildBg] = rgb(colours.background);
+    style.Colors[ImGuiCol_Text] = rgb(colours.text);
+    if (!dark) style.Colors[ImGuiCol_TextDisabled] = grey(0.75f);
+    style.Colors[ImGuiCol_Border] = grey(dark ? 0.6f : 0.8f);
+    if (!dark) style.Colors[ImGuiCol_FrameBg] = grey(0.1f);
+    style.Colors[ImGuiCol_Button] = grey(dark ? 0.16f : 0.14f);
+    style.Colors[ImGuiCol_ButtonHovered] = grey(dark ? 0.3f : 0.25f);
     style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.95f, 0.8f, 0.1f, 1);
-    style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.08f, 0.08f, 0.08f, 1);
-    style.FrameBorderSize = 1.f;
-    style.ScaleAllSizes(1.6f);
-  } else if (theme == ThemeName::Bright) {
-    ImGui::StyleColorsLight(&style);
-    style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
-    style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
-    style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.25f, 0.25f, 0.25f, 1);
-    style.Colors[ImGuiCol_Border] = ImVec4(0.2f, 0.2f, 0.2f, 1);
-    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.9f, 0.9f, 0.9f, 1);
-    style.Colors[ImGuiCol_Button] = ImVec4(0.86f, 0.86f, 0.86f, 1);
-    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.75f, 0.75f, 0.75f, 1);
-    style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.95f, 0.8f, 0.1f, 1);
-    style.Colors[ImGuiCol_MenuBarBg] = ImVec4(0.92f, 0.92f, 0.92f, 1);
+    style.Colors[ImGuiCol_MenuBarBg] = grey(0.08f);
     style.FrameBorderSize = 1.f;
     style.ScaleAllSizes(1.6f);
   } else {
