@@ -3,9 +3,9 @@
 // and on a worker for a large one.
 #include <algorithm>
 
-#include "app/gui/apply.hpp"
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/stack_strip.hpp"
+#include "core/base/input_error.hpp"
 #include "core/scene/stack.hpp"
 
 namespace attnscope::apply_parts {

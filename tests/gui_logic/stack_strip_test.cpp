@@ -8,6 +8,7 @@
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/scene/stack.hpp"
@@ -144,6 +145,28 @@ TEST(StackStripTest, TheReachViewShowsTheSetsAfterTheShownLayer) {
   apply(state, action::ToggleStackReach{});
   gui.frame(state);
   EXPECT_FALSE(gui.report.heatmaps.empty());
+}
+
+TEST(StackStripTest, TheModelPresetsAreAGroupOfThePresetList) {
+  const auto presets = presets_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes");
+  std::set<std::string> models;
+  bool grouped_last = true;  // the group follows the main list
+  for (size_t i = 0; i < presets.size(); ++i) {
+    if (presets[i].group == kModelPresetsGroup) models.insert(presets[i].file);
+    else grouped_last = grouped_last && (i == 0 || presets[i - 1].group.empty());
+  }
+  EXPECT_TRUE(grouped_last);
+  for (const char* file : {"models/gemma3_27b_classroom.json", "models/quest_longchat_7b.json", "models/mistral_7b.json"})
+    EXPECT_EQ(models.count(file), 1u) << file;
+  const auto gemma = std::find_if(presets.begin(), presets.end(),
+                                  [](const Preset& p) { return p.file == "models/gemma3_27b_classroom.json"; });
+  ASSERT_NE(gemma, presets.end());
+  EXPECT_EQ(gemma->error, "");
+  AppState state = state_with(classroom_scene());
+  state.presets = presets;
+  apply(state, action::LoadPreset{static_cast<int>(gemma - presets.begin())});
+  ASSERT_TRUE(state.stack) << "a model preset opens with its layer strip";
+  EXPECT_EQ(state.stack->layers(), kLayers);
 }
 
 TEST(StackStripTest, APlainSceneHasNoStrip) {
