@@ -41,6 +41,8 @@ class GuiCommand final : public Command {
     command_->add_flag("--no-settings", request_.no_settings,
                        "start from the defaults and leave the settings file alone");
     command_->add_flag("--cost", request_.cost, "open on the cost panel (key O)");
+    command_->add_flag("--reach", request_.stack_reach,
+                       "a model stack: open on the receptive field after the shown layer (key R)");
     command_->add_flag("--lab", request_.lab, "open on the Lab panel (key T): train a tiny model under the scene");
     command_->add_option("--lab-steps", request_.lab_steps,
                          "open on the Lab panel and start training this many steps at once (screenshots wait for it)")
@@ -86,6 +88,8 @@ class GuiCommand final : public Command {
       request.zoom_to = {static_cast<int>(cell[0]), static_cast<int>(cell[1]),
                          cell.size() == 3 ? static_cast<int>(cell[2]) : kZoomToSpan};
     }
+    if (request.stack_reach && request.scene.stack.empty())
+      throw InputError("reach: --reach shows a model stack's receptive field; give --stack or a scene file with a stack");
     if (request.lab_open >= 0 && request.lab_steps == 0)
       throw InputError("lab-open: the learned attention comes from a training; give --lab-steps too");
     request.scene_given = scene_options_.any_given();

@@ -24,6 +24,7 @@ struct GuiRequest {
   bool bright = false;  // classroom mode in black on white, for a lit room
   bool no_settings = false;  // neither read nor write the settings file (screenshots never do)
   bool cost = false;       // open on the cost panel
+  bool stack_reach = false;  // a model stack: open on the receptive field after the shown layer
   bool compare_view = false;  // open the compare view (the scene's --compare list, else its relatives)
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
   int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/analysis/cost.hpp"
+#include "core/presentation/stack_text.hpp"
 #include "core/scene/stack.hpp"
 
 namespace attnscope {
@@ -17,11 +18,7 @@ void stack_reach_text(const StackModel& model, const StackReach& reach, std::ost
                        l, stack_entry_text(model.layer(l).scene), model.layer(l).metrics.total_leaks, s.min_count,
                        s.max_count, s.last_count, s.prefix_queries, n, s.next_token_queries);
   }
-  out << (reach.whole_prefix_at > 0
-              ? fmt::format("every query reads its whole prefix after layer {} ({} of {} layers)\n",
-                            reach.whole_prefix_at - 1, reach.whole_prefix_at, model.layers())
-              : fmt::format("after all {} layers {} of {} queries read their whole prefix\n", model.layers(),
-                            reach.layers.back().prefix_queries, n));
+  out << stack_whole_prefix_text(reach, n) << "\n";
   if (reach.next.first < 0)
     out << fmt::format("no query can depend on its own next token within {} layers\n", model.layers());
   else

@@ -17,6 +17,7 @@
 namespace attnscope {
 
 struct HeatmapImage;  // app/gui/heatmap_image.hpp
+struct StackStrip;    // app/gui/app_state.hpp
 
 // A heatmap cell in original coordinates: query q may attend to key k in `head`.
 struct Cell {
@@ -83,6 +84,20 @@ struct LabReady {
 // The trained model's q, k, v of the chosen layer become the scene's, so every view shows the
 // attention the model learned.
 struct OpenLabAttention {};
+// A model stack (a scene with a stack): the layer every view shows, as --layer picks it (clamped
+// to the model's layers); `]` and `[` step through them, a click on a thumbnail picks one.
+struct SetStackLayer { int layer = 0; };
+struct StackLayerNext {};
+struct StackLayerPrev {};
+// The receptive field after the current layer (what each query can depend on through layers
+// 0..l) in place of the heatmaps.
+struct ToggleStackReach {};
+struct StackReady {
+  uint64_t key = 0;      // the model it belongs to (stack_strip_key); another's is dropped
+  int reach_layer = -1;  // the layer whose receptive field it holds
+  std::shared_ptr<const StackStrip> strip;  // null: `error` says why
+  std::string error;
+};
 struct SetCompareHead { int head = -1; };
 struct ToggleLeakMarks {};
 struct SetColorBy { ColorBy by = ColorBy::Token; };
@@ -170,7 +185,8 @@ using Action = std::variant<
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::SetExportFolder, action::ShowToast, action::DismissToast, action::AnalysisReady, action::ZoomTo,
     action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
-    action::HeatmapWeightsReady>;
+    action::HeatmapWeightsReady, action::SetStackLayer, action::StackLayerNext, action::StackLayerPrev,
+    action::ToggleStackReach, action::StackReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

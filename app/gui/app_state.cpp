@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "core/base/input_error.hpp"
+#include "core/scene/stack.hpp"
+
 namespace attnscope {
 
 std::shared_ptr<const Analysis> AnalysisCache::find(uint64_t hash) {
@@ -94,6 +97,15 @@ uint64_t scene_hash(const Scene& scene) {
   uint64_t hash = 1469598103934665603ull;
   for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
   return hash;
+}
+
+uint64_t stack_strip_key(const Scene& scene) {
+  if (scene.stack.empty()) return 0;
+  try {
+    return scene_hash(stack_layer_scene(scene, 0));  // what every layer of the model shares
+  } catch (const InputError&) {
+    return 0;  // an invalid stack has no strip; the scene's error says why
+  }
 }
 
 }  // namespace attnscope

@@ -17,6 +17,7 @@
 #include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
+#include "core/analysis/stack_model.hpp"
 #include "core/analysis/audit_analysis.hpp"
 #include "core/presentation/step_caption.hpp"
 #include "core/presentation/weight_scale.hpp"
@@ -36,6 +37,7 @@ struct ViewOptions {
   bool compare = false;
   bool cost = false;  // the cost panel in place of the heatmaps
   bool lab = false;   // the Lab panel in place of the heatmaps
+  bool stack_reach = false;  // a model stack: the receptive field after the current layer in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
   int compare_head = -1;  // the head the compare view shows; -1: the focused head, else the last
   // Heatmap zoom (>= 1) and the top-left corner of the visible part, as fractions of the matrix.
@@ -94,6 +96,7 @@ enum class JobKind {
   ZoomWeights,     // the weights on screen of a zoomed view -> ZoomWeightsReady
   HeatmapWeights,  // one head's weights image of an analysis without values -> HeatmapWeightsReady
   Lab,             // the Lab panel's training -> LabReady
+  Stack,           // a model stack's layers and receptive field -> StackReady
 };
 
 struct Job {
@@ -108,7 +111,23 @@ struct Job {
   ZoomWindow window;                          // ZoomWeights
   HeatmapWeightsKey heatmap;                  // HeatmapWeights
   std::string path;                           // Export: the file it writes, a name no other export takes
+  uint64_t stack_key = 0;                     // Stack: stack_strip_key of its scene
+  int reach_layer = -1;                       // Stack: the layer whose receptive field it keeps
 };
+
+// A model stack's layers for the layer strip and the receptive-field view, built once per model
+// (not per layer shown) from the core's stack_model: every layer's union-over-heads mask and leak
+// count, and the receptive field through the layers (reach_through_stack).
+struct StackStrip {
+  uint64_t key = 0;  // stack_strip_key of the scenes it belongs to
+  std::shared_ptr<const StackModel> model;
+  std::vector<std::shared_ptr<const RowRuns>> unions;  // per layer (equal layers share one)
+  std::shared_ptr<const StackReach> reach;             // through every layer
+  int reach_layer = -1;  // the layer whose sets reach->sets holds; -1: none asked for
+  int layers() const { return model ? model->layers() : 0; }
+};
+// Equal for every layer of one model at one size: which strip a scene's layers share.
+uint64_t stack_strip_key(const Scene& scene);
 
 // The weights of a zoomed view of an analysis that holds none: computed by a job for the
 // window on screen (rounded out, so small pans need no new window), one window per head.
@@ -203,6 +222,8 @@ struct AppState {
   ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
   LabTrainer lab_trainer;      // the Lab panel's training; empty: this build cannot train
   LabPanel lab;
+  std::shared_ptr<const StackStrip> stack;  // of the scene's model stack; null without one (or while built)
+  std::string stack_error;                  // why the strip has no model (too large, cancelled)
   TokenText token_text;        // the user's text of each token; shown while it has one per token
   static constexpr int kTokenLabelChars = 10;  // the longest token text on an axis
   int token_text_widest = 0;  // characters of the widest axis label of `token_text`

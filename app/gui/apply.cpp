@@ -119,6 +119,7 @@ void set_scene(AppState& state, Scene scene) {
   state.error = gui_error_text(analysis_request(state, state.scene, true), state.error_fields);
   request_compare(state);
   weights_prune(state);
+  stack_strip_request(state);
 }
 
 }  // namespace
@@ -164,7 +165,7 @@ void apply(AppState& state, Action action) {
           [&](const action::SetCompare& a) {
             // Compare and cost take the same place: opening one closes the other.
             state.view.compare = a.on;
-            if (a.on) state.view.cost = state.view.lab = false;
+            if (a.on) state.view.cost = state.view.lab = state.view.stack_reach = false;
             state.view.compare_variants =
                 a.variants.empty() ? compare_variants(state.scene) : a.variants;
             if (state.view.compare_variants.size() > kCompareMaxVariants)
@@ -177,7 +178,7 @@ void apply(AppState& state, Action action) {
           },
           [&](const action::ToggleCost&) {
             state.view.cost = !state.view.cost;
-            if (state.view.cost) state.view.lab = false;
+            if (state.view.cost) state.view.lab = state.view.stack_reach = false;
             if (state.view.cost && state.view.compare)
               attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
             if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
@@ -187,7 +188,7 @@ void apply(AppState& state, Action action) {
             // Compare, cost and the lab take the same place: opening one closes the others.
             state.view.lab = a.on;
             if (a.on) {
-              state.view.cost = false;
+              state.view.cost = state.view.stack_reach = false;
               if (state.view.compare) attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
             }
           },
@@ -200,6 +201,20 @@ void apply(AppState& state, Action action) {
           [&](const action::LabTrain&) { lab_train_start(state); },
           [&](const action::LabReady& a) { lab_ready(state, a); },
           [&](const action::OpenLabAttention&) { lab_attention_open(state); },
+          [&](const action::SetStackLayer& a) { stack_layer_set(state, a.layer); },
+          [&](const action::StackLayerNext&) { stack_layer_set(state, state.scene.layer.value_or(0) + 1); },
+          [&](const action::StackLayerPrev&) { stack_layer_set(state, state.scene.layer.value_or(0) - 1); },
+          [&](const action::ToggleStackReach&) {
+            if (state.scene.stack.empty()) return;
+            state.view.stack_reach = !state.view.stack_reach;
+            // It takes the heatmaps' place, as compare, cost and the lab do.
+            if (state.view.stack_reach) {
+              state.view.cost = state.view.lab = false;
+              if (state.view.compare) attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
+            }
+            stack_strip_request(state);
+          },
+          [&](const action::StackReady& a) { stack_ready(state, a); },
           [&](const action::SetCompareHead& a) { state.view.compare_head = a.head; },
           [&](const action::ToggleLeakMarks&) { state.view.leak_marks = !state.view.leak_marks; },
           [&](const action::SetColorBy& a) { state.view.color_by = a.by; },

@@ -11,9 +11,11 @@
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/export_figure.hpp"
 #include "app/gui/heatmap_image.hpp"
+#include "app/gui/stack_strip.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
 #include "core/presentation/digits.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -208,6 +210,28 @@ void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& a
   if (!analysis_shown(state, a.analysis.get())) return;  // its analysis was replaced meanwhile
   std::erase_if(state.heatmap_weights, [&](const HeatmapWeights& h) { return h.analysis == a.analysis && h.key == a.key; });
   state.heatmap_weights.push_back({a.analysis, a.key, a.image, a.error});
+}
+
+void stack_strip_start(AppState& state, uint64_t key, int reach_layer) {
+  Job job = job_new(JobKind::Stack, reach_layer < 0 ? fmt::format("the model's {} layers", scene_stack(state.scene).layers)
+                                                     : fmt::format("receptive field after layer {}", reach_layer));
+  job.stack_key = key;
+  job.reach_layer = reach_layer;
+  job.result = std::async(std::launch::async, [scene = state.scene, have = state.stack, key, reach_layer,
+                                               control = job.control]() -> Action {
+    action::StackReady ready{key, reach_layer, nullptr, {}};
+    try {
+      control->report(0);
+      ready.strip = std::make_shared<const StackStrip>(
+          stack_strip_build(scene, have.get(), reach_layer, [&](double fraction) { control->report(fraction); }));
+    } catch (const AnalysisCancelled&) {
+      ready.error = "cancelled; pick the layer again to compute it";
+    } catch (const std::exception& e) {
+      ready.error = e.what();
+    }
+    return ready;
+  });
+  state.jobs.push_back(std::move(job));
 }
 
 void jobs_cancel(AppState& state) {

@@ -1,7 +1,8 @@
 #pragma once
 // Inside apply(): the functions its files share. apply.cpp dispatches every action and keeps the
 // scene, history and view; apply_jobs.cpp starts, cancels and collects the background jobs;
-// apply_files.cpp opens files, lists folders and installs audited modules; apply_lab.cpp trains; gui_error_text.cpp
+// apply_files.cpp opens files, lists folders and installs audited modules; apply_lab.cpp trains; apply_stack.cpp
+// keeps a model stack's layer and strip; gui_error_text.cpp
 // puts the core's messages in the GUI's words. Nothing outside these files includes this.
 #include <memory>
 #include <string>
@@ -35,6 +36,15 @@ void lab_train_start(AppState& state);
 void lab_ready(AppState& state, const action::LabReady& ready);
 void lab_points_sync(AppState& state);  // the running training's points, for the live curves
 void lab_attention_open(AppState& state);
+
+// apply_stack.cpp: a model stack's shown layer, its layer strip and receptive field.
+// Builds the strip the scene's model lacks (or the receptive field of the shown layer while that
+// view is on): now for a small scene, else as a job; cancels strip jobs no longer needed.
+void stack_strip_request(AppState& state);
+void stack_ready(AppState& state, const action::StackReady& ready);
+void stack_layer_set(AppState& state, int layer);  // clamped to the model's layers
+// apply_jobs.cpp: the strip of the current scene's model as a job.
+void stack_strip_start(AppState& state, uint64_t key, int reach_layer);
 
 // apply_files.cpp: File > Open, the browser and modules.
 void file_open(AppState& state, const std::string& path);

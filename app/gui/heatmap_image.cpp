@@ -146,10 +146,11 @@ RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_siz
   for (size_t i = 0; i < image.rgba.size(); i += 4) {
     image.rgba[i] = off.r, image.rgba[i + 1] = off.g, image.rgba[i + 2] = off.b, image.rgba[i + 3] = 255;
   }
+  // A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
   for (int q = 0; q < grid.n; ++q)
     for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
-      for (int k = run->begin; k < run->end; ++k) {
-        uint8_t* p = &image.rgba[grid.texel(q, k) * 4];
+      for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
+        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
         p[0] = on.r, p[1] = on.g, p[2] = on.b;
       }
   return image;

@@ -12,7 +12,8 @@ namespace {
 
 // Keys whose auto-repeat counts: holding → steps on, holding + zooms on.
 bool repeats(int key) {
-  return key == GLFW_KEY_RIGHT || key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_PAGE_UP;
+  return key == GLFW_KEY_RIGHT || key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_PAGE_UP ||
+         key == GLFW_KEY_LEFT_BRACKET || key == GLFW_KEY_RIGHT_BRACKET;
 }
 
 std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view, bool pinned, bool working,
@@ -44,6 +45,10 @@ std::optional<Action> key_action(const KeyPress& press, const ViewOptions& view,
     case GLFW_KEY_O: return action::ToggleCost{};
     case GLFW_KEY_T: return action::ToggleLab{};
     case GLFW_KEY_L: return action::ToggleLeakMarks{};
+    // A model stack's layers: ] the next, [ the previous; R its receptive field after this one.
+    case GLFW_KEY_RIGHT_BRACKET: return action::StackLayerNext{};
+    case GLFW_KEY_LEFT_BRACKET: return action::StackLayerPrev{};
+    case GLFW_KEY_R: return action::ToggleStackReach{};
     case GLFW_KEY_F: return action::SetCoords{view.coords == Coords::Frame ? Coords::Original : Coords::Frame};
     case GLFW_KEY_G: return action::SetColorBy{view.color_by == ColorBy::Group ? ColorBy::Token : ColorBy::Group};
     case GLFW_KEY_K: return action::SetClassroom{!view.classroom};

@@ -31,6 +31,13 @@ struct DiffPaint {
   ThemeName theme = ThemeName::Light;
 };
 
+// A set of cells in two colours: a model stack's layer thumbnails and its receptive field.
+struct CellsPaint {
+  std::shared_ptr<const RowRuns> cells;
+  Rgb8 on, off;
+  int max_size = kMaxHeatmapTexels;  // texels per side at most (a thumbnail needs few)
+};
+
 class Painter {
  public:
   virtual ~Painter() = default;
@@ -39,6 +46,7 @@ class Painter {
   virtual void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1,
                        ImVec2 uv0, ImVec2 uv1) = 0;
   virtual void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
+  virtual void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
 };
 
 }  // namespace attnscope

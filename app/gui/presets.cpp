@@ -8,18 +8,20 @@
 
 namespace attnscope {
 
-std::vector<Preset> presets_load(const std::string& folder) {
+namespace {
+
+void presets_append(const std::string& folder, const std::string& group, std::vector<Preset>& presets) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec))
     if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  std::vector<Preset> presets;
   for (const fs::path& path : files) {
     Preset preset;
-    preset.file = path.filename().string();
+    preset.file = group.empty() ? path.filename().string() : (fs::path(kModelPresetsFolder) / path.filename()).string();
     preset.name = path.stem().string();
+    preset.group = group;
     try {
       preset.scene = scene_load(path.string());
       scene_validate(preset.scene);
@@ -29,6 +31,14 @@ std::vector<Preset> presets_load(const std::string& folder) {
     }
     presets.push_back(std::move(preset));
   }
+}
+
+}  // namespace
+
+std::vector<Preset> presets_load(const std::string& folder) {
+  std::vector<Preset> presets;
+  presets_append(folder, "", presets);
+  presets_append((std::filesystem::path(folder) / kModelPresetsFolder).string(), kModelPresetsGroup, presets);
   return presets;
 }
 

@@ -55,6 +55,11 @@ void view_compare(ViewContext& ctx);
 void view_cost(ViewContext& ctx);
 // The Lab panel (key T) in place of the heatmaps: settings, Train, live curves, the result.
 void view_lab(ViewContext& ctx);
+// A model stack: its layer strip over the heatmaps (and its height, 0 without a stack), and the
+// receptive field after the shown layer in the heatmaps' place.
+void view_stack_strip(ViewContext& ctx);
+float stack_strip_height(const ViewContext& ctx);
+void view_stack_reach(ViewContext& ctx);
 // A lab result's per-position loss as two rows of cells (training mask, full causal) coloured
 // against ln V, with the positions that can reach their own target marked under them: position p
 // at [x + p·width/N, ...), so under a heatmap its cells stand under the matching key columns; the

@@ -56,7 +56,9 @@ void right_column(ViewContext& ctx) {
     ImGui::TextUnformatted(analysing ? "Analysing ..." : "No analysis yet.");
     return;
   }
+  view_stack_strip(ctx);
   if (ctx.state.view.compare) view_compare(ctx);
+  else if (ctx.state.view.stack_reach) view_stack_reach(ctx);
   else if (ctx.state.view.cost) view_cost(ctx);
   else if (ctx.state.view.lab) view_lab(ctx);
   else view_heatmaps(ctx);

@@ -234,8 +234,14 @@ void view_jobs(ViewContext& ctx) {
 
 void view_presets(ViewContext& ctx) {
   const auto& presets = ctx.state.presets;
+  bool group_open = true;  // of the group the list is in; the main list is always open
   for (size_t i = 0; i < presets.size(); ++i) {
     const Preset& p = presets[i];
+    if (i > 0 && p.group != presets[i - 1].group) {  // a group's presets follow the main list
+      if (!presets[i - 1].group.empty() && group_open) ImGui::TreePop();
+      group_open = ImGui::TreeNode(p.group.c_str());
+    }
+    if (!group_open) continue;
     const bool current = p.error.empty() && p.scene == ctx.state.scene;
     // Cut long titles at a word with an ellipsis (the tooltip has the caption).
     const std::string label = text_fit_lines(i < 9 ? fmt::format("{}  {}", i + 1, p.name) : fmt::format("    {}", p.name),
@@ -248,6 +254,7 @@ void view_presets(ViewContext& ctx) {
     if (ImGui::Selectable(label.c_str(), current)) ctx.queue.push(action::LoadPreset{static_cast<int>(i)});
     if (ImGui::IsItemHovered() && !p.scene.caption.empty()) ImGui::SetTooltip("%s", p.scene.caption.c_str());
   }
+  if (!presets.empty() && !presets.back().group.empty() && group_open) ImGui::TreePop();
 }
 
 }  // namespace attnscope

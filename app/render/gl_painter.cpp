@@ -38,6 +38,7 @@ GlPainter::GlPainter()
 GlPainter::~GlPainter() {
   for (auto& [key, t] : heatmaps_) glDeleteTextures(1, &t.id);
   for (auto& [key, t] : diffs_) glDeleteTextures(1, &t.id);
+  for (auto& [key, t] : cells_) glDeleteTextures(1, &t.id);
   for (auto& [name, id] : colormaps_) glDeleteTextures(1, &id);
   glDeleteTextures(1, &diverging_);
   glDeleteVertexArrays(1, &vao_);
@@ -64,6 +65,7 @@ void GlPainter::evict() {
   };
   sweep(heatmaps_);
   sweep(diffs_);
+  sweep(cells_);
 }
 
 void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
@@ -160,6 +162,23 @@ void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;
   // ImGui's quads put uv (0, 0) at the top-left corner: row 0 on top, as in the heatmaps.
+  list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(it->second.id)), p0, p1, {0, 0}, {s, s});
+}
+
+void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) {
+  auto packed = [](Rgb8 c) { return uint32_t{c.r} << 16 | uint32_t{c.g} << 8 | c.b; };
+  const CellsKey key{paint.cells.get(), packed(paint.on), packed(paint.off), paint.max_size};
+  auto it = cells_.find(key);
+  if (it == cells_.end()) {
+    const RgbaImage image = cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);
+    Texture t;
+    t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
+    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    t.keep_cells = paint.cells;
+    it = cells_.emplace(key, std::move(t)).first;
+  }
+  it->second.last_used = frame_;
+  const float s = it->second.uv_scale;
   list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(it->second.id)), p0, p1, {0, 0}, {s, s});
 }
 

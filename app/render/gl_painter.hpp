@@ -24,12 +24,14 @@ class GlPainter final : public Painter {
   void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                ImVec2 uv1) override;
   void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) override;
+  void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override;
 
  private:
   struct Texture {
     GLuint id = 0;
     float uv_scale = 1.f;  // the texture covers size·cells_per_texel >= N cells
     std::shared_ptr<const Analysis> keep_a, keep_b;  // so a key's address is never reused
+    std::shared_ptr<const RowRuns> keep_cells;
     uint64_t last_used = 0;
     bool weights = false;  // holds the paint's computed weights (until then, the allowed cells)
   };
@@ -44,6 +46,7 @@ class GlPainter final : public Painter {
   };
   using HeatmapKey = std::tuple<const Analysis*, int, Coords, float, StepCells>;
   using DiffKey = std::tuple<const Analysis*, const Analysis*, int, ThemeName>;
+  using CellsKey = std::tuple<const RowRuns*, uint32_t, uint32_t, int>;  // cells, on, off, max size
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
   void evict();
@@ -54,6 +57,7 @@ class GlPainter final : public Painter {
   GLuint diverging_ = 0;
   std::map<HeatmapKey, Texture> heatmaps_;
   std::map<DiffKey, Texture> diffs_;
+  std::map<CellsKey, Texture> cells_;
   std::deque<Quad> quads_;  // this frame's callbacks point into it; a deque never moves them
   uint64_t frame_ = 0;
   ImVec2 display_{1, 1}, scale_{1, 1};

@@ -223,6 +223,7 @@ int gui_launch(const GuiRequest& request) {
     if (!startup.warning.empty()) apply(state, action::ShowToast{startup.warning, true});
     SettingsWriter settings(startup, raw);
     if (request.cost) apply(state, action::ToggleCost{});
+    if (request.stack_reach) apply(state, action::ToggleStackReach{});
     if (const auto& z = request.zoom_to) apply(state, action::ZoomTo{z->q, z->k, z->span});
     if (screenshot || bench)
       for (const Action& a : jobs_wait(state)) apply(state, a);

@@ -55,8 +55,15 @@ StackModel stack_model(const Scene& scene, const AnalyzeOptions& options) {
   return model;
 }
 
-StackReach stack_model_reach(const StackModel& model, int64_t max_bytes, bool keep_counts) {
-  return reach_through_stack(model.layer_masks(), max_bytes, keep_counts);
+RowRuns heads_union(const std::vector<RowRuns>& masks) {
+  const std::vector<const RowRuns*> distinct = runs_distinct(masks);
+  RowRuns out = *distinct.front();
+  for (size_t h = 1; h < distinct.size(); ++h) out = runs_union(out, *distinct[h]);
+  return out;
+}
+
+StackReach stack_model_reach(const StackModel& model, int64_t max_bytes, bool keep_counts, int sets_after) {
+  return reach_through_stack(model.layer_masks(), max_bytes, keep_counts, sets_after);
 }
 
 }  // namespace attnscope

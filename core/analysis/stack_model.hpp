@@ -22,8 +22,12 @@ struct StackModel {
 // its progress through options.progress, which may cancel it.
 StackModel stack_model(const Scene& scene, const AnalyzeOptions& options);
 
+// What a layer reads: the union of its heads' masks (heads sharing a mask are merged once).
+RowRuns heads_union(const std::vector<RowRuns>& masks);
+
 // The receptive field through the whole model (reach_through_stack over its layers).
-StackReach stack_model_reach(const StackModel& model, int64_t max_bytes, bool keep_counts = false);
+StackReach stack_model_reach(const StackModel& model, int64_t max_bytes, bool keep_counts = false,
+                             int sets_after = -1);
 
 }  // namespace attnscope
 

@@ -5,9 +5,9 @@
 
 #include "core/analysis/values_window.hpp"
 #include "core/figure/views.hpp"
+#include "core/presentation/params_text.hpp"
 #include "core/scene/qkv_file.hpp"
 #include "core/scene/scene.hpp"
-#include "core/scene/shaping_params.hpp"
 
 namespace attnscope::figure {
 
@@ -25,25 +25,13 @@ std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& o
   return heads;
 }
 
-namespace {
-
-// A typographic minus: "−2" rather than "-2".
-std::string signed_text(int v) { return v < 0 ? "\u2212" + std::to_string(-v) : std::to_string(v); }
-
-}  // namespace
-
 std::string shift_text(int shift) {
   return fmt::format("{}{}", shift < 0 ? "\u2212" : "+", std::abs(shift));
 }
 
 std::string scene_summary(const Analysis& analysis) {
   const Scene& s = analysis.scene;
-  std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads);
-  for (const ShapingParam& p : shaping_params(s, *analysis.variant)) {
-    if (p.key == "g") out += " \u00b7 G=" + p.value;
-    else if (p.key == "shift") out += " \u00b7 shift " + signed_text(std::stoi(p.value));
-    else out += " \u00b7 " + (p.flag ? p.key : p.key + "=" + p.value);
-  }
+  std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads) + shaping_params_tail(analysis);
   out += fmt::format(" \u00b7 {} policy \u00b7 {}", s.policy, qkv_source_text(s));
   if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
   return out;

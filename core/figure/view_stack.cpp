@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/analysis/stack_model.hpp"
@@ -11,19 +12,14 @@
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/views.hpp"
-#include "core/scene/stack.hpp"
+#include "core/presentation/params_text.hpp"
+#include "core/presentation/stack_text.hpp"
 
 namespace attnscope::figure {
 
 namespace {
 
 constexpr int kMaxPanels = 8;  // layers drawn as matrices; the heatmap shows every layer
-
-RowRuns union_of(const std::vector<RowRuns>& heads) {
-  RowRuns out = heads.front();
-  for (size_t h = 1; h < heads.size(); ++h) out = runs_union(out, heads[h]);
-  return out;
-}
 
 }  // namespace
 
@@ -43,14 +39,14 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   const int cols = std::min(panels, 4);
   const PanelLayout layout = layout_panels(st, n, panels, cols, y, 0, 0);
   std::vector<std::string> headers;
-  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("{} \u00b7 {}", l, stack_entry_text(model.layer(l).scene)));
+  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("{} \u00b7 {}", l, variant_params_text(model.layer(l))));
   draw_panel_headers(fig, st, layout, cols, headers);
   for (int l = 0; l < panels; ++l) {
     const ProgressSpan panel(static_cast<double>(l) / panels, static_cast<double>(l + 1) / panels);
     const MatrixGrid& g = layout.grids[l];
-    const RowRuns allowed = union_of(model.layer(l).build.masks);
+    const RowRuns allowed = heads_union(model.layer(l).build.masks);
     matrix_draw_layers(fig, g, st.theme.masked, {{&allowed, matrix_allowed_color(st)}});
-    matrix_draw_leaks(fig, g, union_of(model.layer(l).leaks), st);
+    matrix_draw_leaks(fig, g, heads_union(model.layer(l).leaks), st);
     matrix_draw_axes(fig, g, st, l % cols == 0);
     fig.matrices.push_back({g.box(), g.n, -1, fmt::format("layer {}", l)});
   }
@@ -78,20 +74,20 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   fig.items.push_back(Text{x0 + plot_w / 2, y, fmt::format("query q = 0..{}", n - 1), st.tick, st.theme.text,
                            Align::Center, Anchor::Top});
   y += st.tick * 1.8;
-  std::string text = reach.whole_prefix_at > 0
-                         ? fmt::format("Every query reads its whole prefix after layer {} ({} of {} layers).",
-                                       reach.whole_prefix_at - 1, reach.whole_prefix_at, layers)
-                         : fmt::format("After all {} layers {} of {} queries read their whole prefix.", layers,
-                                       reach.layers.back().prefix_queries, n);
+  std::string text = stack_whole_prefix_text(reach, n) + ".";
+  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));  // a sentence of the caption
   text += reach.next.first < 0
               ? " No query can depend on its own next token."
               : fmt::format(" After layer {} query {} can depend on token {}, its own next token.", reach.next.first - 1,
                             reach.next.query, reach.next.query + 1);
   if (layers > panels) text += fmt::format(" The matrices show the first {} of {} layers.", panels, layers);
-  y = draw_legend(fig, st, st.margin, y, st.width - 2 * st.margin,
-                  {{LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"},
-                   {LegendEntry::Kind::Swatch, st.theme.masked, "masked"},
-                   {LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)}});
+  std::vector<LegendEntry> legend = {{LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"},
+                                     {LegendEntry::Kind::Swatch, st.theme.masked, "masked"}};
+  // The leak mark is explained only where the drawn layers have a leak to mark.
+  int64_t leaks = 0;
+  for (int l = 0; l < panels; ++l) leaks += model.layer(l).metrics.total_leaks;
+  if (leaks > 0) legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
+  y = draw_legend(fig, st, st.margin, y, st.width - 2 * st.margin, legend);
   figure_close(fig, st, y, text, figure_caption(a, o));
   return fig;
 }

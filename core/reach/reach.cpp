@@ -79,6 +79,7 @@ class RunReach {
   }
   const Run* row_begin(int q) const { return runs_.data() + start_[q]; }
   const Run* row_end(int q) const { return runs_.data() + start_[q + 1]; }
+  void row(int q, std::vector<Run>& out) const { out.assign(row_begin(q), row_end(q)); }
 
  private:
   int n_;
@@ -131,6 +132,21 @@ class BitReach {
     const int rest = (q + 1) % 64;
     return rest == 0 || (row[full_words] & ((uint64_t{1} << rest) - 1)) == (uint64_t{1} << rest) - 1;
   }
+  void row(int q, std::vector<Run>& out) const {
+    out.clear();
+    const uint64_t* bits = tree_.row(n_ + q);
+    for (int k = 0; k < n_;) {
+      const uint64_t word = bits[k / 64] >> (k % 64);
+      if (word == 0) {  // nothing more in this word
+        k = (k / 64 + 1) * 64;
+        continue;
+      }
+      k += std::countr_zero(word);
+      const int begin = k;
+      while (k < n_ && (bits[k / 64] >> (k % 64) & 1)) ++k;
+      out.push_back({begin, k});
+    }
+  }
 
  private:
   static int check(int n, int64_t max_bytes) {
@@ -176,6 +192,13 @@ class LayerOneSets {
   bool contains(int q, int k) const {
     return k == q || std::any_of(edges_.begin(), edges_.end(), [&](const RowRuns* head) { return head->contains(q, k); });
   }
+  void row(int q, std::vector<Run>& out) const {
+    std::vector<Run> runs;
+    runs_union_row(edges_, q, runs);
+    runs.push_back({q, q + 1});  // the residual path
+    runs_coalesce(runs);
+    out = std::move(runs);
+  }
   bool grew() const {
     return std::any_of(counts_.begin(), counts_.end(), [](int64_t count) { return count > 1; });
   }
@@ -200,6 +223,7 @@ struct BoundSets {
   int64_t count(int q) const { return reach_bound_end(bound, n, q); }
   bool contains(int q, int k) const { return k < reach_bound_end(bound, n, q); }
   bool covers_prefix(int) const { return true; }
+  void row(int q, std::vector<Run>& out) const { out.assign(1, Run{0, reach_bound_end(bound, n, q)}); }
 };
 
 // reach_propagate without propagating: layer 1 read from the masks, and when there are more
@@ -222,7 +246,8 @@ int reach_from_first_layer(const std::vector<const RowRuns*>& edges, std::option
 // as runs while they stay few, then as bit rows. When every layer has the same masks, a single
 // layer, and masks whose sets reach their bound in two layers (reach_bound_after_two_layers), skip
 // the propagation, and the first layer that changes nothing ends it (no later one can). After each
-// layer calls on_layer(layer, sets), where sets has count(q), contains(q, k) and covers_prefix(q);
+// layer calls on_layer(layer, sets), where sets has count(q), contains(q, k), covers_prefix(q) and
+// row(q, runs);
 // stops when it returns true. Returns the layer after which nothing changed any more, or -1.
 // reach_compute, reach_next_token and reach_through_stack share it.
 template <typename OnLayer>
@@ -322,7 +347,7 @@ ReachReport reach_with_next_token(const std::vector<RowRuns>& masks, int layers,
 namespace attnscope {
 
 StackReach reach_through_stack(const std::vector<const std::vector<RowRuns>*>& layer_masks, int64_t max_bytes,
-                               bool keep_counts) {
+                               bool keep_counts, int sets_after) {
   if (layer_masks.empty()) throw SceneError("layers: give at least 1 layer, e.g. --layers 2");
   const int layers = static_cast<int>(layer_masks.size());
   const int n = layer_masks.front()->front().rows();
@@ -364,9 +389,22 @@ StackReach reach_through_stack(const std::vector<const std::vector<RowRuns>*>& l
     stats.next_token_queries = n - 1 - open;
     if (keep_counts) out.counts.push_back(std::move(counts));
     if (out.whole_prefix_at < 0 && stats.prefix_queries == n) out.whole_prefix_at = layer;
+    // Every layer up to the asked one: a uniform model may stop early, its last sets then stand.
+    if (layer - 1 <= sets_after) {
+      out.sets = RowRuns(n, n);
+      std::vector<Run> row;
+      for (int q = 0; q < n; ++q) {
+        sets.row(q, row);
+        out.sets.append_row(row);
+      }
+    }
     return false;
   };
   out.next.saturated_at = reach_propagate(layer_edges, max_bytes, on_layer);
+  if (sets_after >= 0 && filled == 0) {  // no layer grew a set: each token reaches itself
+    out.sets = RowRuns(n, n);
+    for (int q = 0; q < n; ++q) out.sets.append_row({{q, q + 1}});
+  }
   // A uniform model stops at its first layer that changes nothing: the later layers keep that state.
   for (int layer = filled; layer < layers; ++layer) {
     if (layer == 0) {

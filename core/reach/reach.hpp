@@ -68,11 +68,13 @@ struct StackReach {
   std::vector<std::vector<int64_t>> counts;  // per layer and query, when asked for
   NextTokenReach next;                       // over the model's layers
   int whole_prefix_at = -1;                  // first layer after which every query reads [0, q]
+  RowRuns sets;  // when asked for: row q holds the tokens that can reach q after that layer
 };
 // layer_masks[l]: the per-head masks of layer l (the same vector for equal layers costs nothing
-// more). keep_counts keeps every layer's per-query counts (small N: a test's, a heatmap's).
-// Progress and cancelling as in reach_with_next_token.
+// more). keep_counts keeps every layer's per-query counts (small N: a test's, a heatmap's);
+// sets_after >= 0 keeps the sets after that layer (counting from 0) as cells, for a heatmap of
+// what each query can depend on. Progress and cancelling as in reach_with_next_token.
 StackReach reach_through_stack(const std::vector<const std::vector<RowRuns>*>& layer_masks, int64_t max_bytes,
-                               bool keep_counts = false);
+                               bool keep_counts = false, int sets_after = -1);
 
 }  // namespace attnscope

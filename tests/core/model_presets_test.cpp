@@ -3,11 +3,15 @@
 // numbers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <set>
 #include <sstream>
 
 #include "core/analysis/stack_model.hpp"
+#include "core/scene/qkv.hpp"
 #include "core/scene/stack.hpp"
 
 namespace attnscope {
@@ -91,6 +95,53 @@ TEST(ModelPresets, LongLoraShiftsHalfOfTheHeadsInEveryLayer) {
   });
 }
 
+// Quest's page rule (evaluation/quest_attention.py) at decode: a query past the prompt scores each
+// page of its prefix by sum_i max(q_i max_i, q_i min_i) over the page's keys and reads the
+// max(3, budget // page) best pages (ties to the earlier page); a prompt query reads its prefix.
+std::vector<std::set<int>> quest_rows(const Scene& s, int head, int prompt, int page, int budget) {
+  const Qkv qkv = qkv_generate(s);
+  std::vector<std::set<int>> rows(s.n);
+  for (int q = 0; q < s.n; ++q) {
+    if (q < prompt) {
+      for (int k = 0; k <= q; ++k) rows[q].insert(k);
+      continue;
+    }
+    const int pages = q / page + 1;
+    std::vector<float> score(pages, 0.f);
+    for (int j = 0; j < pages; ++j)
+      for (int i = 0; i < s.d; ++i) {
+        float hi = -std::numeric_limits<float>::infinity(), lo = std::numeric_limits<float>::infinity();
+        for (int k = j * page; k < std::min((j + 1) * page, q + 1); ++k) {
+          hi = std::max(hi, qkv.row(0, k, Qkv::K, head)[i]);
+          lo = std::min(lo, qkv.row(0, k, Qkv::K, head)[i]);
+        }
+        const float qi = qkv.row(0, q, Qkv::Q, head)[i];
+        score[j] += std::max(qi * hi, qi * lo);
+      }
+    const int keep = std::min(std::max(3, std::min(q + 1, budget) / page), pages);
+    std::set<int> chosen;
+    for (int round = 0; round < keep; ++round) {
+      int pick = -1;
+      for (int j = 0; j < pages; ++j)
+        if (!chosen.count(j) && (pick < 0 || score[j] > score[pick])) pick = j;
+      chosen.insert(pick);
+    }
+    for (int j : chosen)
+      for (int k = j * page; k < std::min((j + 1) * page, q + 1); ++k) rows[q].insert(k);
+  }
+  return rows;
+}
+
+TEST(ModelPresets, QuestLeavesTheFirstTwoLayersDense) {
+  // quest_attention.py forward: `if q_len > 1 or self.layer_id < 2: return self.flash_forward(...)`.
+  const Scene scene = scene_load(preset("quest_longchat_7b_classroom"));
+  std::vector<std::vector<std::set<int>>> quest;  // per head, of a Quest layer's scene
+  for (int h = 0; h < scene.heads; ++h) quest.push_back(quest_rows(stack_layer_scene(scene, 2), h, 48, 2, 8));
+  expect_rule("quest_longchat_7b", 32, [&](int l, int h, int q, int k) {
+    return l < 2 ? causal(q, k) : quest[h][q].count(k) == 1;
+  });
+}
+
 TEST(ModelPresets, RealSizesAreTheConfigurations) {
   struct Real {
     const char* name;
@@ -112,6 +163,17 @@ TEST(ModelPresets, RealSizesAreTheConfigurations) {
     const std::string key = param.substr(0, param.find('='));
     EXPECT_EQ(scene.params.at(key), param.substr(param.find('=') + 1)) << r.name;
     if (r.global_layer >= 0) EXPECT_EQ(stack_layer_scene(scene, r.global_layer).variant, "full") << r.name;
+  }
+  const Scene quest = scene_load(preset("quest_longchat_7b"));
+  EXPECT_EQ(quest.n, 32768);
+  EXPECT_EQ(quest.heads, 32);
+  EXPECT_EQ(scene_stack(quest).layers, 32);
+  for (int layer : {0, 1}) EXPECT_EQ(stack_layer_scene(quest, layer).variant, "full");
+  for (int layer : {2, 31}) {
+    const Scene quest_layer = stack_layer_scene(quest, layer);
+    EXPECT_EQ(quest_layer.variant, "quest");
+    EXPECT_EQ(quest_layer.params.at("page"), "16");
+    EXPECT_EQ(quest_layer.params.at("budget"), "1024");
   }
   const Scene longlora = scene_load(preset("longlora_llama2_7b"));
   EXPECT_EQ(longlora.g, longlora.n / 4);

@@ -1,5 +1,6 @@
 // The receptive field through layers that differ, against boolean matrix products of each
-// layer's (union of heads ∪ identity) written with plain loops, and its cost at a real N.
+// layer's (union of heads ∪ identity) written with plain loops (its counts, and its sets after
+// any one layer), and its cost at a real N.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -60,6 +61,12 @@ void expect_products(const std::vector<std::vector<RowRuns>>& layers, int64_t ma
       if (q + 1 < n && next_layer[q] < 0 && reach[q][q + 1]) next_layer[q] = static_cast<int>(l) + 1;
     }
     EXPECT_EQ(got.layers[l].prefix_queries, prefix) << label << " layer " << l;
+    // The sets themselves after this layer, as the GUI's receptive-field view asks for them.
+    const StackReach kept = reach_through_stack(pointers, max_bytes, false, static_cast<int>(l));
+    int wrong = 0;
+    for (int q = 0; q < n; ++q)
+      for (int k = 0; k < n; ++k) wrong += kept.sets.contains(q, k) != reach[q][k];
+    EXPECT_EQ(wrong, 0) << label << " sets after layer " << l;
     if (whole_prefix_at < 0 && prefix == n) whole_prefix_at = static_cast<int>(l) + 1;
   }
   EXPECT_EQ(got.next.layer, next_layer) << label;

@@ -21,10 +21,18 @@ struct RecordingPainter final : Painter {
   };
   std::vector<Call> heatmaps;
   int diffs = 0;
+  struct CellsCall {
+    std::shared_ptr<const RowRuns> cells;
+    ImVec2 p0, p1;
+  };
+  std::vector<CellsCall> cells_calls;
   void heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
     heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights});
   }
   void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
+  void cells(ImDrawList*, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override {
+    cells_calls.push_back({paint.cells, p0, p1});
+  }
 };
 
 class GuiHarness {
@@ -51,6 +59,7 @@ class GuiHarness {
     io.MouseWheel = 0.f;
     if (input) input(io);
     painter.heatmaps.clear();
+    painter.cells_calls.clear();
     report.clear();
     ActionQueue queue;
     ImGui::NewFrame();
