@@ -35,6 +35,7 @@ struct ViewOptions {
   bool fullscreen = false;
   bool compare = false;
   bool cost = false;  // the cost panel in place of the heatmaps
+  int cost_page = 0;  // on a projector: the page of its table on screen (clamped when drawn)
   bool lab = false;   // the Lab panel in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant
   int compare_head = -1;  // the head the compare view shows; -1: the focused head, else the last

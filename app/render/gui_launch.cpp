@@ -60,6 +60,17 @@ void print_frame_times(std::vector<double> ms, const Scene& scene) {
                            scene.variant, scene.n, scene.heads, mean, median, p95);
 }
 
+// The default 1280×800 (or last session's size) would overflow a 1024×768 projector: the window
+// opens no larger than the primary monitor's work area (the screen minus panels and docks).
+void fit_work_area(int& width, int& height) {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return;
+  int x = 0, y = 0, w = 0, h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+  if (w > 0) width = std::min(width, w);
+  if (h > 0) height = std::min(height, h);
+}
+
 class Window {
  public:
   explicit Window(GLFWwindow* w) : w_(w) {}
@@ -186,9 +197,10 @@ int gui_launch(const GuiRequest& request) {
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   const GuiStart startup = gui_start(request);
   if (!startup.warning.empty()) std::cerr << "attnscope: " << startup.warning << "\n";
-  // --size, else the size the window had last time.
-  const int width = request.width > 0 ? request.width : startup.settings.window_width;
-  const int height = request.height > 0 ? request.height : startup.settings.window_height;
+  // --size, else the size the window had last time, as far as it fits the screen.
+  int width = request.width > 0 ? request.width : startup.settings.window_width;
+  int height = request.height > 0 ? request.height : startup.settings.window_height;
+  if (request.width <= 0) fit_work_area(width, height);
   GLFWwindow* raw = glfwCreateWindow(width, height, "attnscope", nullptr, nullptr);
   if (!raw) {
     glfwTerminate();
