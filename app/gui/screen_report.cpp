@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace attnscope {
 
@@ -24,12 +25,19 @@ class FontGlyphs {
       for (const ImFontGlyph& g : font->Glyphs) uv_.push_back({g.U0, g.V0, g.U1, g.V1});
     std::sort(uv_.begin(), uv_.end());
   }
-  enum class Kind { Whole, Cut, NotText };
-  Kind kind(const std::array<float, 4>& uv) const {
-    if (std::binary_search(uv_.begin(), uv_.end(), uv)) return Kind::Whole;
+  // How much of a drawn glyph `size` px large with texture rectangle `uv` was cut away, in px
+  // across and down; nullopt when it is not a glyph.
+  std::optional<std::array<float, 2>> cut(const std::array<float, 4>& uv, const ImVec2& size) const {
+    if (std::binary_search(uv_.begin(), uv_.end(), uv)) return std::array<float, 2>{0.f, 0.f};
     for (const auto& g : uv_)
-      if (uv[0] >= g[0] && uv[1] >= g[1] && uv[2] <= g[2] && uv[3] <= g[3]) return Kind::Cut;
-    return Kind::NotText;
+      if (uv[0] >= g[0] && uv[1] >= g[1] && uv[2] <= g[2] && uv[3] <= g[3]) {
+        // ImGui cuts position and texture coordinates in proportion: the kept share of the
+        // glyph's texture is the kept share of its pixels.
+        const float kept_x = (uv[2] - uv[0]) / (g[2] - g[0]), kept_y = (uv[3] - uv[1]) / (g[3] - g[1]);
+        return std::array<float, 2>{kept_x > 0.f ? size.x / kept_x - size.x : size.x,
+                                    kept_y > 0.f ? size.y / kept_y - size.y : size.y};
+      }
+    return std::nullopt;
   }
 
  private:
@@ -53,8 +61,10 @@ void screen_report_glyphs(ScreenReport& report, const ImDrawData& data) {
   const ImTextureID font = ImGui::GetIO().Fonts->TexID;
   const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
   const FontGlyphs glyphs;
-  // Half a pixel of slack: anti-aliased edges of a glyph that fits may touch the box.
-  constexpr float kSlack = 0.5f;
+  // Half a pixel of slack: anti-aliased edges of a glyph that fits may touch the box. A glyph's
+  // bitmap has a transparent rim of about a pixel (oversampled fonts): a label that fits its
+  // button may lose that much to the button's edge.
+  constexpr float kSlack = 0.5f, kRim = 1.5f;
   // A window with a vertical scrollbar shows part of a longer list on purpose: lines cut at its
   // top and bottom edge are listed apart (scrolling reveals them); at the sides they are cut.
   std::vector<const ImDrawList*> scrolling;
@@ -75,16 +85,18 @@ void screen_report_glyphs(ScreenReport& report, const ImDrawData& data) {
         const bool textured = !(a.uv.x == white.x && a.uv.y == white.y);
         i += quad ? 6 : 3;
         if (!quad || !textured) continue;
-        const FontGlyphs::Kind kind = glyphs.kind({std::min(a.uv.x, c.uv.x), std::min(a.uv.y, c.uv.y),
-                                                   std::max(a.uv.x, c.uv.x), std::max(a.uv.y, c.uv.y)});
-        if (kind == FontGlyphs::Kind::NotText) continue;
-        ++report.glyphs;
         const ScreenRect g{std::min(a.pos.x, c.pos.x), std::min(a.pos.y, c.pos.y), std::max(a.pos.x, c.pos.x),
                            std::max(a.pos.y, c.pos.y)};
+        const auto cut = glyphs.cut({std::min(a.uv.x, c.uv.x), std::min(a.uv.y, c.uv.y), std::max(a.uv.x, c.uv.x),
+                                     std::max(a.uv.y, c.uv.y)},
+                                    {g.x1 - g.x0, g.y1 - g.y0});
+        if (!cut) continue;
+        ++report.glyphs;
         const ScreenRect box{cmd.ClipRect.x, cmd.ClipRect.y, cmd.ClipRect.z, cmd.ClipRect.w};
-        const bool cut_x = g.x0 < box.x0 - kSlack || g.x1 > box.x1 + kSlack;
-        const bool cut_y = g.y0 < box.y0 - kSlack || g.y1 > box.y1 + kSlack;
-        if (cut_x || kind == FontGlyphs::Kind::Cut) report.clipped_glyphs.push_back({g, box});
+        // Out of its box, or cut on the CPU by more than a glyph's anti-aliased rim.
+        const bool cut_x = g.x0 < box.x0 - kSlack || g.x1 > box.x1 + kSlack || (*cut)[0] > kRim;
+        const bool cut_y = g.y0 < box.y0 - kSlack || g.y1 > box.y1 + kSlack || (*cut)[1] > kRim;
+        if (cut_x) report.clipped_glyphs.push_back({g, box});
         else if (cut_y) (scrolls ? report.scrolled_glyphs : report.clipped_glyphs).push_back({g, box});
       }
     }
