@@ -66,6 +66,8 @@ struct SetSpeed { float speed = 1.f; };
 struct SetCompare { bool on = false; std::vector<std::string> variants; };  // empty: a default set
 struct ToggleCompare {};
 struct ToggleCost {};
+// The cost table's page on a projector, where it shows as many rows as fit, a page at a time.
+struct SetCostPage { int page = 0; };
 // The Lab panel (key T) in place of the heatmaps: train a tiny model under the scene's pattern.
 struct SetLab { bool on = false; };
 struct ToggleLab {};
@@ -177,7 +179,7 @@ using Action = std::variant<
     action::SetScene, action::LoadPreset, action::StepTo, action::StepNext, action::StepPrev,
     action::StepFirst, action::StepLast, action::Play, action::Pause, action::TogglePlay,
     action::SetSpeed, action::SetCompare, action::ToggleCompare, action::SetCompareHead,
-    action::ToggleCost, action::SetLab, action::ToggleLab, action::SetLabSettings, action::SetLabLayer,
+    action::ToggleCost, action::SetCostPage, action::SetLab, action::ToggleLab, action::SetLabSettings, action::SetLabLayer,
     action::LabTrain, action::LabReady, action::OpenLabAttention, action::ToggleLeakMarks, action::SetColorBy, action::SetCoords,
     action::SetColormap, action::SetClassroom, action::SetTheme, action::OpenFile, action::SetTokenText,
     action::BrowseFolder, action::BrowseFilter, action::CloseBrowser, action::ClearRecent, action::CancelJobs,

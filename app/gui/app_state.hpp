@@ -36,6 +36,7 @@ struct ViewOptions {
   bool fullscreen = false;
   bool compare = false;
   bool cost = false;  // the cost panel in place of the heatmaps
+  int cost_page = 0;  // on a projector: the page of its table on screen (clamped when drawn)
   bool lab = false;   // the Lab panel in place of the heatmaps
   bool stack_reach = false;  // a model stack: the receptive field after the current layer in place of the heatmaps
   std::vector<std::string> compare_variants;  // 2-4 including the scene's own variant

@@ -184,6 +184,7 @@ void apply(AppState& state, Action action) {
             if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
               state.lesson = lesson_compute(*state.analysis, true);
           },
+          [&](const action::SetCostPage& a) { state.view.cost_page = std::max(0, a.page); },
           [&](const action::SetLab& a) {
             // Compare, cost and the lab take the same place: opening one closes the others.
             state.view.lab = a.on;

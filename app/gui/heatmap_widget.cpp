@@ -171,9 +171,10 @@ float row_text_width(const ViewContext& ctx) {
 
 }  // namespace
 
-// With token text, a second line above the column numbers holds the columns' text.
+// With token text, a second line above the column numbers holds the columns' text. On a
+// projector the header sits closer to the numbers: the matrices take the pixels.
 float heatmap_widget_top(const ViewContext& ctx) {
-  return ctx.body()->FontSize * 1.4f + ctx.mono()->FontSize * (ctx.state.token_text_on() ? 2.4f : 1.2f);
+  return ctx.body()->FontSize * (ctx.projector() ? 1.1f : 1.4f) + ctx.mono()->FontSize * (ctx.state.token_text_on() ? 2.4f : 1.2f);
 }
 float heatmap_widget_left(const ViewContext& ctx, int n) {
   ImGui::PushFont(ctx.mono());
@@ -204,7 +205,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   list->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), header.c_str());
   const float header_w = ImGui::CalcTextSize(header.c_str()).x;
   const std::string leak_text = fmt::format("  {} leak{}", digits_grouped(leaks), leaks == 1 ? "" : "s");
-  if (header_w + ImGui::CalcTextSize(leak_text.c_str()).x <= width)
+  const bool leak_shown = header_w + ImGui::CalcTextSize(leak_text.c_str()).x <= width;
+  if (leak_shown)
     list->AddText({origin.x + header_w, origin.y},
                   leaks > 0 ? to_imu32(theme.leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled), leak_text.c_str());
   list->PopClipRect();
@@ -238,7 +240,9 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
   ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
-  if (w.report) ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom, v.first_row, v.first_col});
+  if (w.report)
+    ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom, v.first_row, v.first_col, false,
+                                   leak_shown ? header + leak_text : header});
 
   // Ticks: token ids along the top (keys) and the left (queries), each at the centre of its own
   // column or row, only where that centre is inside the view, spaced so that no two labels touch

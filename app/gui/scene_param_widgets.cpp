@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "app/gui/text_fit.hpp"
 #include "core/scene/scene.hpp"
 #include "core/scene/variant.hpp"
 
@@ -26,7 +27,11 @@ bool text_field(const ParamSpec& spec, Scene& scene, const char* hint) {
   const auto it = scene.params.find(spec.name);
   const std::string current = it != scene.params.end() ? it->second : spec.default_value;
   fmt::format_to_n(buffer, sizeof buffer - 1, "{}", current).out[0] = '\0';
-  if (!ImGui::InputTextWithHint(spec.name.c_str(), hint, buffer, sizeof buffer, kApplyOnEnter)) return false;
+  // The hint as much as fits the field, cut at a word ("derived …"); hovering shows it whole.
+  const std::string fitted = text_fit_lines(hint, ImGui::CalcItemWidth() - 2.f * ImGui::GetStyle().FramePadding.x, 1);
+  const bool edited = ImGui::InputTextWithHint(spec.name.c_str(), fitted.c_str(), buffer, sizeof buffer, kApplyOnEnter);
+  if (buffer[0] == '\0' && fitted != hint && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hint);
+  if (!edited) return false;
   set_or_clear(scene, spec, buffer);
   return true;
 }

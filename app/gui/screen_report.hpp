@@ -22,11 +22,13 @@ struct ScreenReport {
     float zoom = 1.f;
     float first_row = 0.f, first_col = 0.f;  // the tokens at the top-left corner (zoomed and panned)
     bool zoom_weights = false;                // the visible cells show weights computed for the view
+    std::string header;                       // as drawn above it: "head 1 (shifted)  4 leaks"
   };
   struct TokenCell {
     int row = 0, head = 0, token = 0;
     ScreenRect rect;
     const char* light = "plain";  // token_light_name: how the mask step lit it
+    bool label = false;           // its token number was drawn (rows too short for it drop it)
   };
   std::vector<Heatmap> heatmaps;
   // Only when the grid draws cells one by one; mid-animation too, a wrapping cell twice.
@@ -36,6 +38,8 @@ struct ScreenReport {
     ScreenRect rect;
   };
   std::vector<ParamField> params;
+  // The timeline's step buttons in step order.
+  std::vector<ScreenRect> step_buttons;
   // Every glyph of text drawn this frame is checked against the box it was allowed to draw in
   // (its clip rectangle): a glyph that sticks out is a clipped word ("4 lea").
   struct ClippedGlyph {
@@ -51,23 +55,45 @@ struct ScreenReport {
     float done = 0.f;
   };
   std::vector<JobBar> job_bars;
+  // Glyphs cut by their box: sticking out of it, or cut to it on the CPU (a field's text wider
+  // than the field, a label clipped to its button), found by comparing each drawn glyph with the
+  // font's own. Glyphs cut at the top or bottom edge of a panel that scrolls are listed apart in
+  // `scrolled_glyphs`: scrolling reveals them, but a lecture screen must not show half lines.
   int glyphs = 0;
-  std::vector<ClippedGlyph> clipped_glyphs;
+  std::vector<ClippedGlyph> clipped_glyphs, scrolled_glyphs;
+  // Panels without a scrollbar whose content reaches past their edge: what lies beyond (a whole
+  // line of text, a button) is not drawn at all, so no glyph of it can be found cut.
+  struct Overflow {
+    std::string panel;
+    float by_x = 0.f, by_y = 0.f;  // pixels past the right and bottom edge
+  };
+  std::vector<Overflow> overflows;
+  // Wrapped text whose line breaks fall inside a number ("16,777,␤216"), as drawn.
+  std::vector<std::string> broken_numbers;
   void clear() {
     heatmaps.clear();
     token_cells.clear();
     params.clear();
+    step_buttons.clear();
     fields.clear();
     panels.clear();
     browser_entries.clear();
     job_bars.clear();
     glyphs = 0;
     clipped_glyphs.clear();
+    scrolled_glyphs.clear();
+    overflows.clear();
+    broken_numbers.clear();
   }
 };
 
-// Fills `glyphs` and `clipped_glyphs` from a rendered frame's draw lists (ImGui::GetDrawData()).
+// Fills `glyphs`, `clipped_glyphs`, `scrolled_glyphs` and `overflows` from a rendered frame
+// (ImGui::GetDrawData() and the windows of the current ImGui context).
 void screen_report_glyphs(ScreenReport& report, const ImDrawData& data);
+// The line breaks of `drawn` (the text as drawn) that fall inside a number of `source` (the text
+// before it was broken into lines): a break where the source has no space or line break, between
+// a digit and a digit or a digit's separator (",", "."). Each as "16,777,␤216".
+std::vector<std::string> screen_report_number_breaks(const std::string& source, const std::string& drawn);
 
 nlohmann::json screen_report_json(const ScreenReport& report, float scale);
 

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace attnscope {
@@ -34,10 +35,19 @@ std::string text_break_lines(const std::string& text, float width) {
   return out;
 }
 
+namespace {
+// Like ImGui's own state, per frame and on the GUI thread only; emptied by every frame.
+std::vector<WrappedText> wrapped_drawn;
+}  // namespace
+
 void text_wrapped(const std::string& text, float width) {
   if (width <= 0.f) width = ImGui::GetContentRegionAvail().x;
-  ImGui::TextUnformatted(text_break_lines(text, width).c_str());
+  std::string drawn = text_break_lines(text, width);
+  ImGui::TextUnformatted(drawn.c_str());
+  if (drawn.find('\n') != std::string::npos) wrapped_drawn.push_back({text, std::move(drawn)});
 }
+
+std::vector<WrappedText> text_wrapped_drawn_take() { return std::exchange(wrapped_drawn, {}); }
 
 std::string text_fit_lines(const std::string& text, float width, int max_lines) {
   auto lines = [&](const std::string& t) { return static_cast<int>(std::count(t.begin(), t.end(), '\n')) + 1; };

@@ -4,6 +4,7 @@
 // Lines break at spaces only: ImGui's own wrapping also breaks after '.' and ',', which splits
 // numbers ("16,777,|216", "2.|15 G FLOPs"), so the views never use it.
 #include <string>
+#include <vector>
 
 namespace attnscope {
 
@@ -12,6 +13,12 @@ namespace attnscope {
 std::string text_break_lines(const std::string& text, float width);
 // Draws the text broken at spaces to `width` (the content region's width when 0).
 void text_wrapped(const std::string& text, float width = 0.f);
+// The texts text_wrapped drew with more than one line since the last call, before and after
+// breaking, so the frame's screen report can check that no break fell inside a number.
+struct WrappedText {
+  std::string source, drawn;
+};
+std::vector<WrappedText> text_wrapped_drawn_take();
 // Broken at spaces and cut after `max_lines` lines; the result is drawn as it is, unwrapped.
 std::string text_fit_lines(const std::string& text, float width, int max_lines);
 // A file name on one line: too wide, it loses its middle (an ellipsis in its place), never its

@@ -23,13 +23,21 @@ std::shared_ptr<const Analysis> cached(const ViewContext& ctx, const std::string
   return state.cache.peek(scene_hash(compare_scene(state.scene, variant)));
 }
 
+// The next item on the same line when `width` more fits the panel, else on the next line: the
+// choosers wrap inside the panel instead of running off its edge in large type.
+void same_line_if_fits(float width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+  if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
 // One combo per compared variant, a head chooser, and buttons to add or drop a variant.
 void choosers(ViewContext& ctx, int head) {
   const AppState& state = ctx.state;
   const auto& variants = state.view.compare_variants;
   const float combo_w = ImGui::GetFontSize() * 7.5f;
+  const float letter_w = ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("M").x;
   for (size_t i = 0; i < variants.size(); ++i) {
-    if (i) ImGui::SameLine();
+    if (i) same_line_if_fits(combo_w + letter_w);
     ImGui::SetNextItemWidth(combo_w);
     const std::string label = fmt::format("{}##compare{}", compare_letter(i), i);
     if (ImGui::BeginCombo(label.c_str(), variants[i].c_str())) {
@@ -43,7 +51,7 @@ void choosers(ViewContext& ctx, int head) {
       ImGui::EndCombo();
     }
   }
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::GetFrameHeight() * 2.f + ImGui::GetFontSize() * 5.f);
   if (variants.size() < 4 && ImGui::Button("+##add_variant")) {
     std::vector<std::string> chosen = variants;
     chosen.push_back("full");
@@ -56,7 +64,7 @@ void choosers(ViewContext& ctx, int head) {
       ctx.queue.push(action::SetCompare{true, chosen});
     }
   }
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::GetFontSize() * 5.f);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.f);
   const std::string current = fmt::format("head {}", head);
   if (ImGui::BeginCombo("##compare_head", current.c_str())) {
@@ -171,16 +179,19 @@ void view_compare(ViewContext& ctx) {
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float legend_h = diff_legend_height(ctx, counts, avail.x);
+  const float legend_h = diff && !ctx.projector() ? diff_legend_height(ctx, counts, avail.x) : 0.f;
   const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;
   const int n = state.analysis ? state.analysis->n() : state.scene.n;
   const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, n), gap = ctx.body()->FontSize * 0.8f;
-  // One row: every variant's matrix (the chosen head), then A and B in one image.
-  const int cols = static_cast<int>(variants.size()) + 1;
+  // One row: every variant's matrix (the chosen head), then A and B in one image. On a projector
+  // one comparison at a time: A and B side by side, large enough to read from the room.
+  const size_t shown = ctx.projector() ? std::min<size_t>(2, variants.size()) : variants.size();
+  const bool diff_shown = diff && !ctx.projector();
+  const int cols = static_cast<int>(shown) + (diff_shown ? 1 : 0);
   const float side = std::floor(std::max(16.f, std::min((avail.x - cols * left - (cols - 1) * gap) / cols,
                                                         avail.y - legend_h - inspector_h - top - gap)));
-  diff_legend(ctx, counts, avail.x);
-  for (size_t i = 0; i < variants.size(); ++i) {
+  if (diff_shown) diff_legend(ctx, counts, avail.x);
+  for (size_t i = 0; i < shown; ++i) {
     if (i) ImGui::SameLine(0.f, gap);
     ImGui::BeginGroup();
     const std::string title = fmt::format("{} {}", compare_letter(i), variants[i]);
@@ -194,7 +205,7 @@ void view_compare(ViewContext& ctx) {
     }
     ImGui::EndGroup();
   }
-  if (diff) {
+  if (diff_shown) {
     ImGui::SameLine(0.f, gap);
     diff_widget(ctx, analyses[0], analyses[1], head, side);
   }

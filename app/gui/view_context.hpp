@@ -24,6 +24,10 @@ struct ViewContext {
   std::optional<Cell> hover_next;
 
   bool classroom() const { return state.view.classroom; }
+  // Classroom on a projector's small screen (1024×768): the layout is rearranged rather than
+  // shrunk (one-line step strip, no code strip, the grid beside the whole height of the matrices).
+  bool projector() const { return classroom() && ImGui::GetIO().DisplaySize.y < kProjectorHeight; }
+  static constexpr float kProjectorHeight = 900.f;
   ImFont* body() const { return classroom() ? fonts.body_large : fonts.body; }
   ImFont* mono() const { return classroom() ? fonts.mono_large : fonts.mono; }
   ImFont* caption() const { return classroom() ? fonts.caption_large : fonts.caption; }
@@ -38,9 +42,10 @@ void view_menu(ViewContext& ctx);
 // File > Open: a floating window over the layout while the state's browser is open.
 void view_file_browser(ViewContext& ctx);
 void view_scene(ViewContext& ctx);
-// The running jobs (state.jobs) as progress bars, and the button that cancels them; under the
-// scene panel.
+// The running jobs (state.jobs) as progress bars, and the button that cancels them: at the foot
+// of the scene panel, in classroom mode over the foot of the heatmaps' panel. The height they take.
 void view_jobs(ViewContext& ctx);
+float view_jobs_height(const ViewContext& ctx);
 void view_presets(ViewContext& ctx);
 void view_step_header(ViewContext& ctx);
 void view_token_grid(ViewContext& ctx);
@@ -48,8 +53,10 @@ void view_token_grid(ViewContext& ctx);
 float token_grid_width(ViewContext& ctx);
 void view_heatmaps(ViewContext& ctx);
 void view_inspector(ViewContext& ctx);
-// Classroom: the focused cell in one line under the heatmaps (the editing column is hidden).
+// Classroom: the focused cell in two lines under the heatmaps (the editing column is hidden), in
+// inspector_line_font.
 void view_inspector_line(ViewContext& ctx);
+ImFont* inspector_line_font(const ViewContext& ctx);
 void view_compare(ViewContext& ctx);
 // The cost of every variant at the scene's numbers, the layer around it, why a leak matters.
 void view_cost(ViewContext& ctx);

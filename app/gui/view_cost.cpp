@@ -24,6 +24,59 @@ void header(const char* label, const char* term) {
   if (const GlossaryTerm* t = term ? term_named(term) : nullptr) glossary_tooltip(*t);
 }
 
+void variant_cell(ViewContext& ctx, const CostRow& r) {
+  ImGui::TableNextColumn();
+  if (r.variant == ctx.state.scene.variant) ImGui::TextColored(ImColor(to_imu32(ctx.theme().highlight)), "%s", r.variant.c_str());
+  else ImGui::TextUnformatted(r.variant.c_str());
+}
+
+// On a projector: the table in large type without scrolling (a lecture screen is not scrolled),
+// as many rows as fit the panel, a page at a time, with the page's place and buttons to turn it.
+// Four columns: the cells and FLOPs a head computes and their share of full attention.
+void cost_table_paged(ViewContext& ctx, const CostTable& t) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float row_h = ImGui::GetTextLineHeight() + 2.f * style.CellPadding.y + 1.f;
+  const float footer_h = ImGui::GetFrameHeightWithSpacing();
+  const int rows = static_cast<int>(t.rows.size());
+  const int per_page = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().y - footer_h - style.ItemSpacing.y) / row_h) - 1);
+  const int pages = (rows + per_page - 1) / per_page;
+  const int page = std::clamp(ctx.state.view.cost_page, 0, std::max(0, pages - 1));
+  if (ImGui::BeginTable("cost", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    header("variant", nullptr);
+    header("cells / head", "density");
+    header("FLOPs / head", "FLOPs vs full");
+    header("vs full", "full");
+    for (int i = page * per_page; i < std::min(rows, (page + 1) * per_page); ++i) {
+      const CostRow& r = t.rows[i];
+      ImGui::TableNextRow();
+      variant_cell(ctx, r);
+      ImGui::TableNextColumn();
+      if (!r.error.empty()) {
+        ImGui::TextDisabled("not at this scene");
+        continue;
+      }
+      ImGui::TextUnformatted(cost_number_text(r.cells_per_head).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(cost_number_text(r.flops_per_head).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3f\u00d7", r.vs_full);
+    }
+    ImGui::EndTable();
+  }
+  const float bottom = ImGui::GetCursorPosY() + ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeight();
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), bottom));
+  ImGui::BeginDisabled(page == 0);
+  if (ImGui::Button("< previous")) ctx.queue.push(action::SetCostPage{page - 1});
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::Text("page %d / %d", page + 1, std::max(1, pages));
+  ImGui::SameLine();
+  ImGui::BeginDisabled(page + 1 >= pages);
+  if (ImGui::Button("next >")) ctx.queue.push(action::SetCostPage{page + 1});
+  ImGui::EndDisabled();
+}
+
 }  // namespace
 
 void glossary_tooltip(const GlossaryTerm& term) {
@@ -74,6 +127,10 @@ void view_cost(ViewContext& ctx) {
                                      "= {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
                                      t.full_cells, t.dense_cells, 4 * t.d)
                              );
+  if (ctx.projector()) {
+    cost_table_paged(ctx, t);
+    return;
+  }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                                 ImGuiTableFlags_SizingFixedFit;
   const float table_h = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 5.f;
@@ -88,9 +145,7 @@ void view_cost(ViewContext& ctx) {
     header("formula", nullptr);
     for (const CostRow& r : t.rows) {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      if (r.variant == state.scene.variant) ImGui::TextColored(ImColor(to_imu32(ctx.theme().highlight)), "%s", r.variant.c_str());
-      else ImGui::TextUnformatted(r.variant.c_str());
+      variant_cell(ctx, r);
       if (!r.error.empty()) {
         ImGui::TableNextColumn();
         ImGui::TextDisabled("not at this scene");

@@ -27,7 +27,9 @@ void section_title(ViewContext& ctx, const char* title) {
 void left_column(ViewContext& ctx) {
   const float h = ImGui::GetContentRegionAvail().y;
   const float w = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginChild("scene", {w, h * 0.62f}, true);
+  // The fields and presets scroll; the running jobs' bars stay at the panel's foot, inside it.
+  ImGui::BeginChild("scene", {w, h * 0.62f}, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::BeginChild("scene_fields", {0.f, -view_jobs_height(ctx)}, false);
   if (!ctx.classroom()) {
     section_title(ctx, "Scene");
     view_scene(ctx);
@@ -35,6 +37,8 @@ void left_column(ViewContext& ctx) {
   }
   section_title(ctx, "Presets");
   view_presets(ctx);
+  ImGui::EndChild();
+  view_jobs(ctx);
   ImGui::EndChild();
   ImGui::BeginChild("inspector", {w, 0.f}, true);
   section_title(ctx, "Inspector");
@@ -48,6 +52,21 @@ void token_column(ViewContext& ctx) {
     ImGui::Separator();
   }
   view_token_grid(ctx);
+}
+
+// Classroom mode has no scene panel: the jobs' bars float over the foot of the heatmaps' panel
+// (inside it, its matrices unmoved) while work runs, so the room sees that something is coming.
+void classroom_jobs(ViewContext& ctx, const ImVec2& panel_min, const ImVec2& panel_max) {
+  if (ctx.state.jobs.empty()) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float width = (panel_max.x - panel_min.x) * 0.6f;
+  ImGui::SetNextWindowPos({panel_min.x + style.WindowPadding.x, panel_max.y - style.WindowPadding.y}, ImGuiCond_Always, {0.f, 1.f});
+  ImGui::SetNextWindowSize({width, 0.f});
+  ImGui::Begin("##jobs", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings);
+  view_jobs(ctx);
+  ImGui::End();
 }
 
 void right_column(ViewContext& ctx) {
@@ -144,11 +163,15 @@ void view_frame(ViewContext& ctx) {
   panel("tokens", {token_w, main_h}, token_column, ctx);
   ImGui::SameLine();
   panel("heatmaps", {right_w, main_h}, right_column, ctx);
+  const ImVec2 heatmaps_min = ImGui::GetItemRectMin(), heatmaps_max = ImGui::GetItemRectMax();
   panel("timeline", {avail.x, 0.f}, view_timeline, ctx);
   ImGui::End();
+  if (ctx.classroom()) classroom_jobs(ctx, heatmaps_min, heatmaps_max);
   view_file_browser(ctx);
   ImGui::PopFont();
   toast(ctx);
+  for (const WrappedText& text : text_wrapped_drawn_take())
+    for (std::string& piece : screen_report_number_breaks(text.source, text.drawn)) ctx.report.broken_numbers.push_back(std::move(piece));
 
   // Hover is whatever a view found under the mouse this frame (none: the hover ends).
   if (ctx.hover_next != ctx.state.hover) ctx.queue.push(action::SetHover{ctx.hover_next});

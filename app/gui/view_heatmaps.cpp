@@ -58,12 +58,14 @@ void routed_legend(ViewContext& ctx, const RoutedRowView& row) {
 
 HeatmapGrid heatmap_grid(ViewContext& ctx, const Analysis& a, int count, ImVec2 avail, float reserved_h) {
   const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, a.n());
-  const float gap = ctx.body()->FontSize;
+  // On a projector the matrices sit closer and the header above each carries its leak count
+  // (no metrics line under it): every pixel goes to the cells.
+  const float gap = ctx.body()->FontSize * (ctx.projector() ? 0.5f : 1.f);
   HeatmapGrid best;
   for (int cols = 1; cols <= count; ++cols) {
     const int rows = (count + cols - 1) / cols;
     const float width_side = std::floor((avail.x - cols * left - (cols - 1) * gap) / cols);
-    const float below = ImGui::GetTextLineHeightWithSpacing();  // the metrics line
+    const float below = ctx.projector() ? 0.f : ImGui::GetTextLineHeightWithSpacing();  // the metrics line
     const float height_side = std::floor((avail.y - reserved_h - rows * (top + below) - (rows - 1) * gap) / rows);
     const float side = std::min(width_side, height_side);
     if (side > best.side) best = {cols, side, gap};
@@ -81,15 +83,19 @@ void view_heatmaps(ViewContext& ctx) {
   const StepCells cells = step_cells(*analysis, ctx.state.play.step);
   const float legend_h = heatmap_legend_height(ctx, cells, avail.x);
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  // Classroom has no inspector column: the focused cell takes two lines under the matrices.
-  const float inspector = ctx.classroom() ? 2.f * line + ImGui::GetStyle().ItemSpacing.y : 0.f;
+  // Classroom has no inspector column: the focused cell takes two lines under the matrices (on a
+  // projector in the regular body type, like the why-line, so the matrices keep their room).
+  ImGui::PushFont(inspector_line_font(ctx));
+  const float inspector = ctx.classroom() ? 2.f * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y : 0.f;
+  ImGui::PopFont();
   const float more = analysis->heads() > heads ? line : 0.f;
   // Room for the "why it matters" line, in the regular body type, at the height it wraps to. In
-  // classroom it is cut to one line so the matrices keep their room (hovering it shows it whole).
+  // classroom on a large screen it is cut to one line so the matrices keep their room (hovering
+  // it shows it whole); on a projector the header's title and code strip gave it their room.
   const bool why_line = analysis->metrics.total_leaks > 0 && ctx.state.lesson && ctx.state.lesson->next;
   const std::string why_full = why_line ? "why it matters: " + lesson_next_token_text(*ctx.state.lesson) : "";
   ImGui::PushFont(ctx.fonts.body);
-  const std::string why = ctx.classroom() ? text_fit_lines(why_full, avail.x, 1) : why_full;
+  const std::string why = ctx.classroom() && !ctx.projector() ? text_fit_lines(why_full, avail.x, 1) : why_full;
   const float why_h = why_line ? ImGui::CalcTextSize(text_break_lines(why, avail.x).c_str()).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
   // Outside classroom mode (student controls only) a button under it opens the Lab.
@@ -114,7 +120,7 @@ void view_heatmaps(ViewContext& ctx) {
     if (i == 0) first_x = x;
     HeatmapWidget widget{analysis, shown[i], grid.side, ctx.state.weight_scale.vmax, true, true, cells, {}};
     heatmap_widget(ctx, widget);
-    head_metrics(ctx, analysis->metrics.heads[shown[i]], x, left + grid.side);
+    if (!ctx.projector()) head_metrics(ctx, analysis->metrics.heads[shown[i]], x, left + grid.side);
     ImGui::EndGroup();
     if (i % grid.cols == grid.cols - 1 && i + 1 < heads) ImGui::Dummy({0.f, grid.gap - ImGui::GetStyle().ItemSpacing.y});
   }

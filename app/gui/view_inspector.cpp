@@ -95,6 +95,8 @@ void view_inspector(ViewContext& ctx) {
   }
 }
 
+ImFont* inspector_line_font(const ViewContext& ctx) { return ctx.projector() ? ctx.fonts.body : ctx.body(); }
+
 void view_inspector_line(ViewContext& ctx) {
   const AppState& state = ctx.state;
   const auto focus = focus_or_hint(state);
@@ -108,9 +110,11 @@ void view_inspector_line(ViewContext& ctx) {
                                        token_named(state, "key", c.k), leak ? "LEAK" : allowed ? "allowed" : "masked",
                                        allowed ? fmt::format("weight {:.2f} \u00b7 ", a.weight(0, c.head, c.q, c.k)) : "",
                                        why(a, c));
+  ImGui::PushFont(inspector_line_font(ctx));
   if (leak) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
   ImGui::TextUnformatted(text_fit_lines(text, ImGui::GetContentRegionAvail().x, 2).c_str());
   if (leak) ImGui::PopStyleColor();
+  ImGui::PopFont();
 }
 
 }  // namespace attnscope

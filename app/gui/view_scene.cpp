@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "app/gui/scene_param_widgets.hpp"
 #include "app/gui/scene_source.hpp"
@@ -197,21 +200,20 @@ void view_scene(ViewContext& ctx) {
   }
   ImGui::PopItemWidth();
   if (changed) ctx.queue.push(action::SetScene{scene});
-  view_jobs(ctx);
 }
 
-// Every running job as a bar with what it does and for how long; the weights of several heads
-// share one bar. The cancel button (like Esc) stops them all.
-void view_jobs(ViewContext& ctx) {
-  const std::vector<Job>& jobs = ctx.state.jobs;
-  if (jobs.empty()) return;
+namespace {
+
+struct JobBar {
+  float done = 0.f;
+  std::string what;
+  std::chrono::steady_clock::time_point started;
+};
+
+// Every running job as a bar; the weights of several heads share one.
+std::vector<JobBar> job_bars(const std::vector<Job>& jobs) {
+  std::vector<JobBar> bars;
   const auto now = std::chrono::steady_clock::now();
-  auto bar = [&](float done, const std::string& what, std::chrono::steady_clock::time_point started) {
-    const std::string label = fmt::format("{} ... {:.1f} s", what, std::chrono::duration<double>(now - started).count());
-    ImGui::ProgressBar(done, {-1.f, 0.f}, text_fit_lines(label, ImGui::GetContentRegionAvail().x, 1).c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());  // a long file name in whole
-    ctx.report.job_bars.push_back({what, done});
-  };
   for (const JobKind kind :
        {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights, JobKind::Lab}) {
     std::vector<const Job*> of_kind;
@@ -223,10 +225,33 @@ void view_jobs(ViewContext& ctx) {
       auto started = now;
       for (const Job* job : of_kind) done += job->control->done, started = std::min(started, job->started);
       const char* what = kind == JobKind::ZoomWeights ? "weights on screen of {} heads" : "weights of {} heads";
-      bar(done / of_kind.size(), fmt::format(fmt::runtime(what), of_kind.size()), started);
+      bars.push_back({done / of_kind.size(), fmt::format(fmt::runtime(what), of_kind.size()), started});
       continue;
     }
-    for (const Job* job : of_kind) bar(job->control->done, job->what, job->started);
+    for (const Job* job : of_kind) bars.push_back({job->control->done, job->what, job->started});
+  }
+  return bars;
+}
+
+}  // namespace
+
+float view_jobs_height(const ViewContext& ctx) {
+  if (ctx.state.jobs.empty()) return 0.f;
+  const float bars = static_cast<float>(job_bars(ctx.state.jobs).size());
+  return bars * ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing();
+}
+
+// Every running job as a bar with what it does and for how long. The cancel button (like Esc)
+// stops them all.
+void view_jobs(ViewContext& ctx) {
+  const std::vector<Job>& jobs = ctx.state.jobs;
+  if (jobs.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  for (const JobBar& bar : job_bars(jobs)) {
+    const std::string label = fmt::format("{} ... {:.1f} s", bar.what, std::chrono::duration<double>(now - bar.started).count());
+    ImGui::ProgressBar(bar.done, {-1.f, 0.f}, text_fit_lines(label, ImGui::GetContentRegionAvail().x, 1).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", label.c_str());  // a long file name in whole
+    ctx.report.job_bars.push_back({bar.what, bar.done});
   }
   if (ImGui::SmallButton("cancel")) ctx.queue.push(action::CancelJobs{});
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("stop every job (Esc)");

@@ -32,14 +32,21 @@ std::string watch_line(const Step& step, const Cell& c) {
 // The buttons before the steps, as wide as they can get ("Pause" is wider than "Play ").
 const char* const kTransport[] = {"|<", "<", "Pause", ">", ">|"};
 
-std::string step_label(const AppState& state, int i) {
+// On a projector the steps are numbered buttons and only the current one carries its name
+// ("6 mask"): the strip stays one row in large type, and it is where the room reads which step
+// this is (the header above the views gives its line to the caption).
+std::string step_label(const AppState& state, int i, bool numbered) {
   const auto& steps = state.analysis->trace().steps;
-  return fmt::format("{}{}##step{}", steps[i].name == state.play.breakpoint ? "* " : "", steps[i].name, i);
+  const char* mark = steps[i].name == state.play.breakpoint ? "* " : "";
+  if (numbered)
+    return i == state.play.step ? fmt::format("{}{} {}##step{}", mark, i, steps[i].name, i) : fmt::format("{}{}##step{}", mark, i, i);
+  return fmt::format("{}{}##step{}", mark, steps[i].name, i);
 }
 
-std::vector<std::string> strip_labels(const AppState& state) {
+std::vector<std::string> strip_labels(const AppState& state, bool numbered) {
   std::vector<std::string> labels(std::begin(kTransport), std::end(kTransport));
-  for (int i = 0; i < static_cast<int>(state.analysis->trace().steps.size()); ++i) labels.push_back(step_label(state, i));
+  for (int i = 0; i < static_cast<int>(state.analysis->trace().steps.size()); ++i)
+    labels.push_back(step_label(state, i, numbered));
   return labels;
 }
 
@@ -56,9 +63,9 @@ struct StripLayout {
   int lines = 1;
 };
 
-StripLayout strip_layout(const AppState& state, float width) {
+StripLayout strip_layout(const AppState& state, float width, bool numbered) {
   const ImGuiStyle& style = ImGui::GetStyle();
-  const std::vector<std::string> labels = strip_labels(state);
+  const std::vector<std::string> labels = strip_labels(state, numbered);
   float text = 0.f;
   for (const auto& l : labels) text += ImGui::CalcTextSize(l.c_str(), nullptr, true).x;
   auto fixed = [&](float padding, float spacing) { return labels.size() * padding * 2.f + (labels.size() - 1) * spacing; };
@@ -84,7 +91,7 @@ StripLayout strip_layout(const AppState& state, float width) {
 float timeline_height(ViewContext& ctx, float width) {
   ImGui::PushFont(ctx.body());
   const ImGuiStyle& style = ImGui::GetStyle();
-  const StripLayout strip = ctx.state.analysis ? strip_layout(ctx.state, width - style.WindowPadding.x * 2.f) : StripLayout{};
+  const StripLayout strip = ctx.state.analysis ? strip_layout(ctx.state, width - style.WindowPadding.x * 2.f, ctx.projector()) : StripLayout{};
   const float frame = ImGui::GetFontSize() * strip.scale + style.FramePadding.y * 2.f + style.ItemSpacing.y;
   const int lines = strip.lines + (ctx.classroom() ? 0 : 1);  // + scrub, speed, breakpoint and watch
   const float height = lines * frame - style.ItemSpacing.y + style.WindowPadding.y * 2.f;
@@ -98,7 +105,7 @@ void view_timeline(ViewContext& ctx) {
   const auto& steps = state.analysis->trace().steps;
   const int last = static_cast<int>(steps.size()) - 1;
   ImGui::PushFont(ctx.body());
-  const StripLayout strip = strip_layout(state, ImGui::GetContentRegionAvail().x);
+  const StripLayout strip = strip_layout(state, ImGui::GetContentRegionAvail().x, ctx.projector());
   ImGui::SetWindowFontScale(strip.scale);
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, {strip.padding, style.FramePadding.y});
@@ -119,7 +126,10 @@ void view_timeline(ViewContext& ctx) {
     const bool breakpoint = steps[i].name == state.play.breakpoint;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (breakpoint) ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(ctx.theme().leak)).Value);
-    if (ImGui::Button(step_label(state, i).c_str())) ctx.queue.push(action::StepTo{i});
+    if (ImGui::Button(step_label(state, i, ctx.projector()).c_str())) ctx.queue.push(action::StepTo{i});
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("step %d: %s", i, steps[i].name.c_str());
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ctx.report.step_buttons.push_back({a.x, a.y, b.x, b.y});
     if (breakpoint) ImGui::PopStyleColor();
     if (current) ImGui::PopStyleColor();
   }

@@ -25,13 +25,24 @@ Rgb8 cell_color(const ViewContext& ctx, const TokenPose& pose) {
   return token_color(pose.token);
 }
 
-float row_label_width() { return ImGui::CalcTextSize("0000").x + 6.f; }
+// On a projector the grid gives the matrices its room: row labels as wide as N's numbers need,
+// columns as wide as a token's number with 0.6 em around it (the classroom scene's N = 16 fits a
+// 1024 px screen beside two 320 px matrices). Elsewhere four digits, so the grid keeps its width
+// whatever N is. A scene too long for its rows to fit is drawn as bands, whose token ranges
+// ("7168-8191") set the column width. Call with the mono font pushed.
+constexpr int kProjectorCellsUpTo = 64;
+bool projector_columns(const ViewContext& ctx, int n) { return ctx.projector() && n <= kProjectorCellsUpTo; }
 
-// A column never needs to be wider than a token label with room around it, or a band's token
-// range ("7168-8191") when the grid is drawn as bands. Call with the mono font pushed.
+float row_label_width(const ViewContext& ctx, int n) {
+  const std::string widest = projector_columns(ctx, n) ? std::string(std::max<size_t>(2, std::to_string(n - 1).size()), '0') : "0000";
+  return ImGui::CalcTextSize(widest.c_str()).x + 6.f;
+}
+
 float column_width_max(const ViewContext& ctx, int n) {
+  if (projector_columns(ctx, n))
+    return std::max(ImGui::CalcTextSize(std::to_string(n - 1).c_str()).x, ImGui::CalcTextSize("h00").x) + ctx.mono()->FontSize * 0.6f;
   const std::string range = fmt::format("{}\u2013{}", n - 1, n - 1);
-  return std::max({ctx.mono()->FontSize * 3.2f, row_label_width() * 1.5f, ImGui::CalcTextSize(range.c_str()).x + 10.f});
+  return std::max({ctx.mono()->FontSize * 3.2f, row_label_width(ctx, n) * 1.5f, ImGui::CalcTextSize(range.c_str()).x + 10.f});
 }
 
 // Very tall grids: one band per run of rows in the same group, labelled with the group and the
@@ -70,8 +81,8 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
 
 // One token cell, filled and outlined by how the mask step lights it. In a KV-cache decode step a
 // key the cache has dropped is drawn faded and struck through, a token not decoded yet as an
-// empty outline: neither is in the cache any more (or yet).
-void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, DecodeRole role, bool marked) {
+// empty outline: neither is in the cache any more (or yet). Whether the token's number was drawn.
+bool draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, TokenLight light, DecodeRole role, bool marked) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const Theme& theme = ctx.theme();
   const Rgb8 fill = light == TokenLight::Leak ? theme.leak : cell_color(ctx, pose);
@@ -83,7 +94,8 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
   // every row keeps its number while it stays readable.
   ImFont* font = ctx.mono();
   const float font_size = std::min(font->FontSize, b.y - a.y);
-  if (font_size >= font->FontSize * 0.7f) {
+  const bool label = font_size >= font->FontSize * 0.7f;
+  if (label) {
     const std::string label = std::to_string(pose.token);
     const ImVec2 size = font->CalcTextSizeA(font_size, FLT_MAX, 0.f, label.c_str());
     list->AddText(font, font_size, {(a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f},
@@ -102,6 +114,7 @@ void draw_cell(ViewContext& ctx, ImVec2 a, ImVec2 b, const TokenPose& pose, Toke
   }
   // The step's marked tokens (SF's sinks) get a frame in the text colour, as in the figures.
   if (marked) list->AddRect({a.x - 1.f, a.y - 1.f}, {b.x + 1.f, b.y + 1.f}, ImGui::GetColorU32(ImGuiCol_Text), 2.f, 0, 3.f);
+  return label;
 }
 
 }  // namespace
@@ -133,11 +146,12 @@ float code_height(ImFont* font, const std::string& text, float width) {
 }
 
 ImFont* why_font(ViewContext& ctx) { return ctx.classroom() ? ctx.fonts.caption : ctx.fonts.body; }
-// In classroom the reason is cut to one line (in the larger type it would take two or more and
-// push the views down); elsewhere it wraps in full.
+// In classroom on a large screen the reason is cut to one line (in the larger type it would take
+// two or more and push the views down; hovering shows it whole); on a projector, where the title,
+// shape and code lines give way to it, and outside classroom it wraps in full.
 std::string why_text(ViewContext& ctx, const StepText& step, float width) {
   const std::string text = "why: " + step.why;
-  if (!ctx.classroom()) return text;
+  if (!ctx.classroom() || ctx.projector()) return text;
   ImGui::PushFont(why_font(ctx));
   std::string fitted = text_fit_lines(text, width, 1);
   ImGui::PopFont();
@@ -161,19 +175,23 @@ float step_why_height(ViewContext& ctx, const StepText& step, float width) {
   return h + lines * ImGui::GetTextLineHeightWithSpacing();
 }
 
+// On a projector the step strip under the views names the step and the code strip gives way,
+// so the caption and its reason keep the room the matrices leave.
+bool header_has_title_and_code(ViewContext& ctx) { return !ctx.projector(); }
+
 // The tallest any step's header gets at this width, so the views below keep their place while
 // stepping (a caption that wraps onto one more line must not push the grid down).
 float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
   const AppState& state = ctx.state;
   const ImGuiStyle& style = ImGui::GetStyle();
+  const bool full = header_has_title_and_code(ctx);
   float tallest = 0.f;
   const auto& steps = state.analysis->trace().steps;
   for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
-    const float h = wrapped_height(ctx.caption(), step_title(state, i), width) +
-                    wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
-                    wrapped_height(caption, state.step_texts[i].caption, width) +
-                    step_why_height(ctx, state.step_texts[i], width) +
-                    code_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
+    float h = wrapped_height(caption, state.step_texts[i].caption, width) + step_why_height(ctx, state.step_texts[i], width);
+    if (full)
+      h += wrapped_height(ctx.caption(), step_title(state, i), width) + wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
+           code_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
     tallest = std::max(tallest, h);
   }
   return tallest;
@@ -196,14 +214,18 @@ void view_step_header(ViewContext& ctx) {
   const float y0 = ImGui::GetCursorPosY();
   // Captions in caption type while the tallest takes at most a third of the window; beyond that
   // (long captions on a small projector) in body type, so the views keep their room.
-  ImFont* caption = ctx.caption();
+  // On a projector always in body type: the large classroom body is readable from the room.
+  ImFont* caption = ctx.projector() ? ctx.body() : ctx.caption();
   float height = step_header_height(ctx, caption, width);
   if (height > ImGui::GetIO().DisplaySize.y / 3.f) {
     caption = ctx.body();
     height = step_header_height(ctx, caption, width);
   }
-  text_wrapped_in(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
-  text_wrapped_in(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  const bool full = header_has_title_and_code(ctx);
+  if (full) {
+    text_wrapped_in(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
+    text_wrapped_in(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  }
   const StepText& text = *ctx.state.step_text(ctx.state.play.step);
   text_wrapped_in(caption, text.caption);
   // The step's reason under the caption, a size smaller than the caption (in classroom the
@@ -211,6 +233,11 @@ void view_step_header(ViewContext& ctx) {
   // they are in the Glossary menu, which keeps the grid's room).
   if (!text.why.empty()) text_wrapped_in(why_font(ctx), why_text(ctx, text, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   if (!ctx.classroom()) glossary_terms_line(text.terms);
+  if (!full) {
+    const float used = ImGui::GetCursorPosY() - y0;
+    if (used < height) ImGui::Dummy({width, height - used});
+    return;
+  }
   // The equivalent PyTorch line, on a dark strip like a code cell.
   ImGui::PushFont(ctx.mono());
   ImDrawList* list = ImGui::GetWindowDrawList();
@@ -232,7 +259,7 @@ float token_grid_width(ViewContext& ctx) {
   float cols = 1.f;  // the widest step, so the panel keeps its width while stepping
   for (const Step& step : state.analysis->trace().steps) cols = std::max(cols, token_grid_cols(step, step, 1.f));
   ImGui::PushFont(ctx.mono());
-  const float width = row_label_width() + cols * column_width_max(ctx, state.analysis->n());
+  const float width = row_label_width(ctx, state.analysis->n()) + cols * column_width_max(ctx, state.analysis->n());
   ImGui::PopFont();
   return width + ImGui::GetStyle().WindowPadding.x * 2.f + 2.f;
 }
@@ -247,7 +274,7 @@ void view_token_grid(ViewContext& ctx) {
   const int n = state.analysis->n();
 
   ImGui::PushFont(ctx.mono());
-  const float label_w = row_label_width();
+  const float label_w = row_label_width(ctx, n);
   const float header_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float cols = token_grid_cols(from, *to, t);
@@ -260,10 +287,14 @@ void view_token_grid(ViewContext& ctx) {
 
   // Head labels follow their columns (they separate while the heads are chunked). Columns too
   // narrow for a label (32 heads) label every few heads, so labels never overlap.
-  const auto head_label = [&](int h) {
+  // A chunked head's label names its part ("h1 [1]") where the column has room for it; narrow
+  // columns (a projector's) keep the head's name, the gap between the parts shows the chunks.
+  const auto chunk_label = [&](int h) {
     const bool chunked = !to->head_part.empty() && to->head_part[h] >= 0;
     return chunked ? fmt::format("h{} [{}]", h, to->head_part[h]) : fmt::format("h{}", h);
   };
+  const bool parts_fit = ImGui::CalcTextSize(chunk_label(to->heads - 1).c_str()).x + 8.f <= col_w;
+  const auto head_label = [&](int h) { return parts_fit ? chunk_label(h) : fmt::format("h{}", h); };
   const float widest = ImGui::CalcTextSize(head_label(to->heads - 1).c_str()).x + 8.f;
   const int label_every = std::max(1, static_cast<int>(std::ceil(widest / std::max(col_w, 1.f))));
   for (int h = 0; h < to->heads; h += label_every) {
@@ -299,10 +330,10 @@ void view_token_grid(ViewContext& ctx) {
       if (!row || *row <= -1.f || *row >= rows) continue;
       const ImVec2 a{p0.x + pose.col * col_w + 1.f, p0.y + *row * row_h + 1.f};
       const ImVec2 b{a.x + col_w - 4.f, a.y + row_h - 2.f};
-      draw_cell(ctx, a, b, pose, light, decode_group_role(*to, pose.group),
-                std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
+      const bool label = draw_cell(ctx, a, b, pose, light, decode_group_role(*to, pose.group),
+                                   std::find(to->marked.begin(), to->marked.end(), pose.token) != to->marked.end());
       ctx.report.token_cells.push_back({static_cast<int>(i) % n, pose.head, pose.token, {a.x, a.y, b.x, b.y},
-                                        token_light_name(light)});
+                                        token_light_name(light), label});
       if (ImGui::IsWindowHovered() && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y)
         ctx.hover_next = Cell{pose.head, pose.token, pose.token};
     }

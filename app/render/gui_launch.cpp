@@ -51,13 +51,28 @@ int no_display(const GuiRequest& request, const char* why) {
   return 1;
 }
 
-void print_frame_times(std::vector<double> ms, const Scene& scene) {
+// The first frame (the first visit to the step: its textures are built) is reported apart, with
+// the jobs' time the frames waited for (the weights a step asks for, computed on workers).
+void print_frame_times(std::vector<double> ms, double first_ms, double jobs_ms, const Scene& scene) {
   std::sort(ms.begin(), ms.end());
   const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / ms.size();
   const double median = ms[ms.size() / 2];
   const double p95 = ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.95))];
-  std::cout << fmt::format("frames {}  {} N={} H={}  mean {:.2f} ms  median {:.2f} ms  p95 {:.2f} ms\n", ms.size(),
-                           scene.variant, scene.n, scene.heads, mean, median, p95);
+  std::cout << fmt::format("frames {}  {} N={} H={}  mean {:.2f} ms  median {:.2f} ms  p95 {:.2f} ms  max {:.2f} ms  "
+                           "first frame {:.2f} ms  jobs {:.2f} s\n",
+                           ms.size(), scene.variant, scene.n, scene.heads, mean, median, p95, ms.back(), first_ms,
+                           jobs_ms / 1000.0);
+}
+
+// The default 1280×800 (or last session's size) would overflow a 1024×768 projector: the window
+// opens no larger than the primary monitor's work area (the screen minus panels and docks).
+void fit_work_area(int& width, int& height) {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return;
+  int x = 0, y = 0, w = 0, h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+  if (w > 0) width = std::min(width, w);
+  if (h > 0) height = std::min(height, h);
 }
 
 class Window {
@@ -186,9 +201,10 @@ int gui_launch(const GuiRequest& request) {
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   const GuiStart startup = gui_start(request);
   if (!startup.warning.empty()) std::cerr << "attnscope: " << startup.warning << "\n";
-  // --size, else the size the window had last time.
-  const int width = request.width > 0 ? request.width : startup.settings.window_width;
-  const int height = request.height > 0 ? request.height : startup.settings.window_height;
+  // --size, else the size the window had last time, as far as it fits the screen.
+  int width = request.width > 0 ? request.width : startup.settings.window_width;
+  int height = request.height > 0 ? request.height : startup.settings.window_height;
+  if (request.width <= 0) fit_work_area(width, height);
   GLFWwindow* raw = glfwCreateWindow(width, height, "attnscope", nullptr, nullptr);
   if (!raw) {
     glfwTerminate();
@@ -237,6 +253,7 @@ int gui_launch(const GuiRequest& request) {
     bool fullscreen = false;
     const int frames = screenshot ? request.frames : bench ? request.bench_frames : -1;
     std::vector<double> frame_ms;
+    double first_frame_ms = 0.0, jobs_ms = 0.0;
     ScreenReport report;
     ActionQueue queue;
     int settle = kSettleFrames;
@@ -313,14 +330,20 @@ int gui_launch(const GuiRequest& request) {
       }
       if (bench) glFinish();  // count the GPU's work in the frame, not just its submission
       glfwSwapBuffers(raw);
-      if (bench && frame > 0)  // the first frame builds the textures
-        frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      if (bench) {  // the first frame builds the textures
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (frame > 0) frame_ms.push_back(ms);
+        else first_frame_ms = ms;
+      }
 
       apply_all(state, queue);
       // Screenshots and benchmarks wait for the jobs the views started (the weights a heatmap or
       // a zoomed view asked for), untimed, so the next frame shows them.
-      if (frames >= 0)
+      if (frames >= 0) {
+        const auto jobs_start = std::chrono::steady_clock::now();
         for (const Action& a : jobs_wait(state)) apply(state, a);
+        jobs_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - jobs_start).count();
+      }
       tick(state, dt);
       settings.save(state, false);
       if (!request.state_out.empty()) {
@@ -336,7 +359,7 @@ int gui_launch(const GuiRequest& request) {
       }
     }
     settings.save(state, true);
-    if (bench && !frame_ms.empty()) print_frame_times(frame_ms, state.scene);
+    if (bench && !frame_ms.empty()) print_frame_times(frame_ms, first_frame_ms, jobs_ms, state.scene);
   }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
