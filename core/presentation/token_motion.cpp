@@ -50,7 +50,11 @@ float token_motion_ease(float t) {
   return t * t * (3.f - 2.f * t);
 }
 
-Rgb8 token_color(int token) { return category_color(token); }
+Rgb8 token_color(int token, int n) {
+  // The ramp's ends are kept off its darkest and lightest tenth so a label stays readable on both.
+  const float t = n > 1 ? static_cast<float>(std::clamp(token, 0, n - 1)) / static_cast<float>(n - 1) : 0.f;
+  return colormap_sample(ColormapName::Cividis, 0.08f + 0.84f * t);
+}
 
 std::vector<TokenPose> token_poses(const Step& step, int batch) {
   return token_poses_between(step, step, 1.f, batch);
