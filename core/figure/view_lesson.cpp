@@ -9,6 +9,7 @@ namespace attnscope::figure {
 
 std::vector<DeckPage> view_lesson(const Analysis& a, const FigureOptions& o) {
   FigureOptions slide = o;
+  slide.view = FigureView::Lesson;
   slide.size = FigureSize::Slide;
   slide.mask_only = false;
   slide.heads.clear();

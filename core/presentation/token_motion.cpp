@@ -51,9 +51,10 @@ float token_motion_ease(float t) {
 }
 
 Rgb8 token_color(int token, int n) {
-  // The ramp's ends are kept off its darkest and lightest tenth so a label stays readable on both.
+  // The ramp starts past its darkest fifth, so the first tokens stay visible on a dark
+  // background even where the GUI dims cells, and stops short of its lightest end.
   const float t = n > 1 ? static_cast<float>(std::clamp(token, 0, n - 1)) / static_cast<float>(n - 1) : 0.f;
-  return colormap_sample(ColormapName::Cividis, 0.08f + 0.84f * t);
+  return colormap_sample(ColormapName::Cividis, 0.2f + 0.75f * t);
 }
 
 std::vector<TokenPose> token_poses(const Step& step, int batch) {

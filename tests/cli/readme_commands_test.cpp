@@ -121,11 +121,14 @@ std::set<std::string> numbers_in(const std::string& text) {
   return out;
 }
 
-// Prose without what is not a claim: code spans, link targets and image paths.
+// Prose without what is not a claim: code spans, link targets and image paths, and names that
+// carry digits (S2-Attn, LLaMA-2, R1).
 std::string claims_of(const std::string& line) {
   static const std::regex code_span("`[^`]*`");
   static const std::regex link_target(R"(\]\([^)]*\))");
-  return std::regex_replace(std::regex_replace(line, code_span, " "), link_target, "]");
+  static const std::regex named(R"([A-Za-z]+-?[0-9][A-Za-z0-9]*)");
+  const std::string prose = std::regex_replace(std::regex_replace(line, code_span, " "), link_target, "]");
+  return std::regex_replace(prose, named, " ");
 }
 
 TEST(ReadmeCommands, EveryExampleRunsAndPrintsWhatTheDocsShow) {

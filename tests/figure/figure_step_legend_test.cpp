@@ -28,7 +28,7 @@ TEST(FigureStepLegend, GreyCellsAreNamedForWhatTheStepComputed) {
   ASSERT_GT(mask_step, 0);
   for (int k = 0; k < static_cast<int>(steps.size()); ++k) {
     SCOPED_TRACE(steps[k].name);
-    figure::FigureOptions o;
+    FigureOptions o;
     o.step = k;
     const std::string text = test::all_text(figure::view_heatmap(*a, o));
     const StepCells cells = step_cells(*a, k);
