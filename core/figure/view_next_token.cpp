@@ -34,7 +34,8 @@ Figure view_next_token(const Analysis& a, const FigureOptions& o) {
   const double label_w = text_width("layers 00", st.tick) + st.tick;
   const double plot_w = st.width - 2 * st.margin - label_w;
   const double cell_w = plot_w / std::max(1, n - 1);
-  const double cell_h = std::clamp(plot_w / (n - 1), st.tick * 1.0, st.tick * 2.2);
+  // A slide's fixed page keeps the rows low, so its paragraph keeps the projector type.
+  const double cell_h = std::clamp(plot_w / (n - 1), st.tick * 1.0, st.tick * (st.height > 0 ? 1.4 : 2.2));
   const double x0 = st.margin + label_w;
   y += st.tick;
   // One row per number of layers, one column per query 0..N-2; a red cell: after that many layers
