@@ -28,7 +28,7 @@ class ExportCommand final : public SceneCommand {
   void attach(CLI::App& app) override {
     attach_scene(app, "export", "write a figure: heatmap, steps, compare or tokens as PNG, SVG, PDF or GIF");
     own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
-    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack or lab; default heatmap"));
+    own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack, lesson (a 16:9 slide deck: one PDF, or one PNG per page) or lab; default heatmap"));
     own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
     own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
@@ -103,6 +103,9 @@ class ExportCommand final : public SceneCommand {
       const ProgressScope progress(progress_callback(err, "drawing"));
       figure_export(*result, options, out_);
     }
+    // The deck as PNG is one file per page: name them, so the reader finds them.
+    if (options.view == FigureView::Lesson && options.format == FigureFormat::Png && !json_)
+      for (const std::string& page : figure_deck_png_paths(*result, options, out_)) out << page << "\n";
     if (json_)
       out << fmt::format(R"({{"out": "{}", "view": "{}", "format": "{}"}})", out_, figure_view_name(options.view),
                          figure_format_name(options.format))

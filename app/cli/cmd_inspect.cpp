@@ -106,6 +106,17 @@ class MaskCommand final : public SceneCommand {
                            : "");
   }
 
+  // "; after 8 layers every one of the 15 queries can" when all do within `layers`, else how many
+  // do by then; nothing when only one query has a next token.
+  static std::string every_query_text(const NextTokenReach& next, int layers) {
+    const int queries = static_cast<int>(next.layer.size()) - 1;
+    if (queries < 2) return "";
+    const int every = next.every_query_at();
+    if (every >= 0)
+      return fmt::format("; after {} layer{} every one of the {} queries can", every, every == 1 ? "" : "s", queries);
+    return fmt::format("; after {} layers {} of {} queries can", layers, next.count_within(layers), queries);
+  }
+
   // Why a leak matters: a query that can depend on token q+1 can copy its training target.
   static void next_token_text(const NextTokenReach& next, int layers, std::ostream& out) {
     if (next.first < 0) {
@@ -113,9 +124,8 @@ class MaskCommand final : public SceneCommand {
       return;
     }
     out << fmt::format("after {} layer{} query {} can depend on token {}, its own next token (the target it is "
-                       "trained to predict); after {} layers {} of {} queries can\n",
-                       next.first, next.first == 1 ? "" : "s", next.query, next.query + 1, layers,
-                       next.count_within(layers), next.layer.size() - 1);
+                       "trained to predict){}\n",
+                       next.first, next.first == 1 ? "" : "s", next.query, next.query + 1, every_query_text(next, layers));
   }
 
   int head_ = -1;

@@ -89,8 +89,8 @@ std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells) {
       break;
     }
   }
-  chips.push_back(box_chip(to_imu32(theme.masked), cells == StepCells::MaskedScores ? "masked (\u2212\u221e)" : "masked"));
-  if (cells == StepCells::MaskedScores || cells == StepCells::Weights)
+  chips.push_back(box_chip(to_imu32(theme.masked), masked_cells_label(cells)));
+  if (step_shows_leaks(cells))
     chips.push_back({h,
                      [leak = to_imu32(theme.leak)](ImDrawList* list, ImVec2 a, ImVec2 b) {
                        list->AddRect(a, b, leak, 0.f, 0, 2.f);

@@ -7,8 +7,9 @@
 
 #include "core/presentation/colormap.hpp"
 #include "core/presentation/digits.hpp"
-#include "core/presentation/step_caption.hpp"
 #include "core/presentation/routed_row.hpp"
+#include "core/presentation/step_caption.hpp"
+#include "core/presentation/step_scores.hpp"
 
 namespace attnscope {
 
@@ -204,8 +205,10 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   list->PushClipRect(origin, {origin.x + width, origin.y + top}, true);
   list->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), header.c_str());
   const float header_w = ImGui::CalcTextSize(header.c_str()).x;
-  const std::string leak_text = fmt::format("  {} leak{}", digits_grouped(leaks), leaks == 1 ? "" : "s");
-  const bool leak_shown = header_w + ImGui::CalcTextSize(leak_text.c_str()).x <= width;
+  // No leak count before the mask exists (step_shows_leaks), as under the matrix.
+  const std::string leak_text =
+      step_shows_leaks(w.cells) ? fmt::format("  {} leak{}", digits_grouped(leaks), leaks == 1 ? "" : "s") : "";
+  const bool leak_shown = !leak_text.empty() && header_w + ImGui::CalcTextSize(leak_text.c_str()).x <= width;
   if (leak_shown)
     list->AddText({origin.x + header_w, origin.y},
                   leaks > 0 ? to_imu32(theme.leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled), leak_text.c_str());

@@ -11,6 +11,7 @@
 #include "core/presentation/digits.hpp"
 #include "core/presentation/routed_row.hpp"
 #include "core/presentation/shown_heads.hpp"
+#include "core/presentation/step_scores.hpp"
 
 namespace attnscope {
 
@@ -18,18 +19,19 @@ namespace {
 
 // Under each matrix: its leaks and its share of the N×N cells on one line, cut at the matrix's
 // width with an ellipsis (leaks first, so they survive the cut; the inspector has the rest).
-// Density as a whole percentage.
-std::string metrics_text(const HeadMetrics& m) {
+// Density as a whole percentage. Before the mask step there is no mask to leak, so no leak count.
+std::string metrics_text(const HeadMetrics& m, bool leaks_shown) {
   const std::string density = m.density >= 0.01 || m.density == 0.0 ? fmt::format("{:.0f}%", m.density * 100) : "<1%";
-  return fmt::format("{} leak{} \u00b7 {} allowed ({})", digits_grouped(m.leaks), m.leaks == 1 ? "" : "s",
-                     digits_grouped(m.allowed), density);
+  const std::string allowed = fmt::format("{} allowed ({})", digits_grouped(m.allowed), density);
+  if (!leaks_shown) return allowed;
+  return fmt::format("{} leak{} \u00b7 {}", digits_grouped(m.leaks), m.leaks == 1 ? "" : "s", allowed);
 }
 
-void head_metrics(ViewContext& ctx, const HeadMetrics& m, float x, float width) {
+void head_metrics(ViewContext& ctx, const HeadMetrics& m, bool leaks_shown, float x, float width) {
   ImGui::SetCursorScreenPos({x, ImGui::GetCursorScreenPos().y});
-  const ImU32 color = m.leaks > 0 ? to_imu32(ctx.theme().leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 color = leaks_shown && m.leaks > 0 ? to_imu32(ctx.theme().leak) : ImGui::GetColorU32(ImGuiCol_TextDisabled);
   ImGui::PushStyleColor(ImGuiCol_Text, color);
-  ImGui::TextUnformatted(text_fit_lines(metrics_text(m), width, 1).c_str());
+  ImGui::TextUnformatted(text_fit_lines(metrics_text(m, leaks_shown), width, 1).c_str());
   ImGui::PopStyleColor();
 }
 
@@ -120,7 +122,8 @@ void view_heatmaps(ViewContext& ctx) {
     if (i == 0) first_x = x;
     HeatmapWidget widget{analysis, shown[i], grid.side, ctx.state.weight_scale.vmax, true, true, cells, {}};
     heatmap_widget(ctx, widget);
-    if (!ctx.projector()) head_metrics(ctx, analysis->metrics.heads[shown[i]], x, left + grid.side);
+    if (!ctx.projector())
+      head_metrics(ctx, analysis->metrics.heads[shown[i]], step_shows_leaks(cells), x, left + grid.side);
     ImGui::EndGroup();
     if (i % grid.cols == grid.cols - 1 && i + 1 < heads) ImGui::Dummy({0.f, grid.gap - ImGui::GetStyle().ItemSpacing.y});
   }

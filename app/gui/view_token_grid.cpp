@@ -12,6 +12,7 @@
 #include "app/gui/view_context.hpp"
 #include "core/presentation/digits.hpp"
 #include "core/presentation/glossary.hpp"
+#include "core/presentation/step_caption.hpp"
 #include "core/presentation/token_motion.hpp"
 #include "core/variants/decode_trace.hpp"
 
@@ -22,7 +23,7 @@ namespace {
 Rgb8 cell_color(const ViewContext& ctx, const TokenPose& pose) {
   if (ctx.state.view.color_by == ColorBy::Group)
     return pose.group >= 0 ? category_color(pose.group) : ctx.theme().masked;
-  return token_color(pose.token);
+  return token_color(pose.token, ctx.state.analysis->n());
 }
 
 // On a projector the grid gives the matrices its room: row labels as wide as N's numbers need,
@@ -123,8 +124,7 @@ namespace {
 
 std::string step_title(const AppState& state, int index) {
   const auto& steps = state.analysis->trace().steps;
-  // Numbered from 0, as `attnscope steps` and `--step` count them.
-  return fmt::format("Step {} / {}:  {}", index, steps.size() - 1, steps[index].name);
+  return step_number_text(index, static_cast<int>(steps.size())) + ":  " + steps[index].name;
 }
 
 std::string step_shape(const Step& step) {

@@ -117,8 +117,26 @@ CostTable cost_table(const Scene& scene, const Qkv& qkv, const std::vector<std::
       row.vs_dense = row.cells_per_head / static_cast<double>(table.dense_cells);
       if (closed) {
         for (size_t i = 0; i < formulas.size(); ++i) row.formula += (i ? " | " : "") + formulas[i];
+        // Heads that differ: the count beside the variant is their mean, so say so.
+        if (formulas.size() > 1) row.formula += fmt::format("; mean over the {} heads = {}", s.heads, row.cells_per_head);
       } else {
         row.formula = "counted";
+      }
+      // A pattern above full reads keys after the query: say how many, and that it is the
+      // variant's own setting (flash's causal=false), not a count gone wrong.
+      if (row.vs_full > 1) {
+        int64_t later = 0;
+        for (int q = 0; q < s.n; ++q)
+          for (const Run* r = build.masks[0].row_begin(q); r != build.masks[0].row_end(q); ++r)
+            later += std::max(0, r->end - std::max(r->begin, q + 1));
+        const auto& params = v->info().params;
+        const bool causal_flag_off =
+            std::any_of(params.begin(), params.end(), [](const ParamSpec& p) { return p.name == "causal"; }) &&
+            scene_param_text(s, "causal") != "true";
+        row.formula += fmt::format("; not causal: {} cells of head 0 read a later key{}", later,
+                                   !causal_flag_off      ? ""
+                                   : s.params.count("causal") ? " (causal=false)"
+                                                          : " (causal=false by default)");
       }
     } catch (const SceneError& e) {
       row.error = e.what();

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -21,6 +22,8 @@ namespace {
 int dpi_for(const FigureOptions& o) {
   if (o.dpi < 0 || o.dpi > 2400) throw SceneError(fmt::format("dpi: {} is out of range; use 1..2400", o.dpi));
   if (o.dpi > 0) return o.dpi;
+  // The deck's 720 × 405 pt pages come out at 1920 × 1080 pixels, a projector's size.
+  if (o.view == FigureView::Lesson) return 192;
   return o.format == FigureFormat::Gif ? 96 : 200;
 }
 
@@ -35,6 +38,7 @@ figure::Figure still(const Analysis& a, const FigureOptions& o, const ComparedAn
     case FigureView::Wrapped: return figure::view_wrapped(a, o);
     case FigureView::NextToken: return figure::view_next_token(a, o);
     case FigureView::Stack: return figure::view_stack(a, o);
+    case FigureView::Lesson: break;  // many pages: figure_render and figure_export draw the deck
   }
   return figure::view_heatmap(a, o);
 }
@@ -47,6 +51,15 @@ std::string figure_render(const Analysis& a, const FigureOptions& o, const Compa
                                  "--view heatmap, not {}",
                                  figure_view_name(o.view)));
   const std::string source = figure::source_json(a.scene, o);
+  if (o.view == FigureView::Lesson) {
+    if (o.format != FigureFormat::Pdf)
+      throw SceneError(fmt::format("format: the lesson deck is one PDF (--format pdf) or one PNG per page "
+                                   "(--format png, written by export); not {}",
+                                   figure_format_name(o.format)));
+    std::vector<figure::Figure> pages;
+    for (figure::DeckPage& page : figure::view_lesson(a, o)) pages.push_back(std::move(page.figure));
+    return figure::encode_pdf_pages(pages, source);
+  }
   // The step views animate; the others make a one-frame GIF of the same figure.
   if (o.format == FigureFormat::Gif && (o.view == FigureView::Steps || o.view == FigureView::Tokens))
     return figure::encode_gif(figure::view_step_frames(a, o), dpi_for(o), source);
@@ -77,9 +90,34 @@ void write_figure(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
+namespace {
+
+// lesson.png, page 2 "step-01-chunk" -> lesson-02-step-01-chunk.png
+std::string deck_page_path(const std::string& path, size_t index, const std::string& name) {
+  const std::filesystem::path p(path);
+  const std::string stem = (p.parent_path() / p.stem()).string();
+  return fmt::format("{}-{:02}-{}{}", stem, index + 1, name, p.has_extension() ? p.extension().string() : ".png");
+}
+
+}  // namespace
+
 void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path,
                    const ComparedAnalyses& compared) {
+  if (o.view == FigureView::Lesson && o.format == FigureFormat::Png) {
+    const std::string source = figure::source_json(a.scene, o);
+    const std::vector<figure::DeckPage> pages = figure::view_lesson(a, o);
+    for (size_t i = 0; i < pages.size(); ++i)
+      write_figure(deck_page_path(path, i, pages[i].name), figure::encode_png(pages[i].figure, dpi_for(o), source));
+    return;
+  }
   write_figure(path, figure_render(a, o, compared));
+}
+
+std::vector<std::string> figure_deck_png_paths(const Analysis& a, const FigureOptions& o, const std::string& path) {
+  std::vector<std::string> paths;
+  const std::vector<figure::DeckPage> pages = figure::view_lesson(a, o);
+  for (size_t i = 0; i < pages.size(); ++i) paths.push_back(deck_page_path(path, i, pages[i].name));
+  return paths;
 }
 
 std::string figure_render_lab(const LabResult& result, const FigureOptions& o) {

@@ -25,6 +25,7 @@ enum class FigureView {
   Wrapped,  // the shifted head's wrapped group, zoomed: frame order beside token order
   NextToken,  // per number of stacked layers, the queries that can depend on their next token
   Stack,      // a model stack: each layer's mask and the receptive field through the layers
+  Lesson,     // the lesson as a 16:9 deck: a PDF of one page per step or idea, or one PNG per page
 };
 enum class FigureFormat { Png, Svg, Pdf, Gif };
 enum class FigureSize {
@@ -88,9 +89,14 @@ std::string figure_render(const Analysis& analysis, const FigureOptions& options
                           const ComparedAnalyses& compared = {});
 
 // Renders and writes `path` atomically (temp file + rename): an existing file is replaced whole
-// or left as it was. Throws std::runtime_error naming the path when it cannot be written.
+// or left as it was. Throws std::runtime_error naming the path when it cannot be written. The
+// lesson deck as PNG is one file per page, `path`'s stem followed by the page's number and name
+// (lesson.png: lesson-01-step-00-input.png, ...), each written atomically.
 void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path,
                    const ComparedAnalyses& compared = {});
+// The files figure_export writes for the lesson deck as PNG, in page order.
+std::vector<std::string> figure_deck_png_paths(const Analysis& analysis, const FigureOptions& options,
+                                               const std::string& path);
 
 // The lab figure of a training run (`attnscope train --json`, core/analysis/lab.hpp): the file
 // embeds the run's JSON instead of a scene, since it draws numbers only a training measures.

@@ -19,8 +19,9 @@ FigureView figure_view_parse(const std::string& name) {
   if (name == "wrapped") return FigureView::Wrapped;
   if (name == "next-token") return FigureView::NextToken;
   if (name == "stack") return FigureView::Stack;
+  if (name == "lesson") return FigureView::Lesson;
   throw SceneError("view: unknown view '" + name +
-                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token or stack (lab draws a training run: --view lab --lab-result run.json)");
+                   "'; use heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack or lesson (lab draws a training run: --view lab --lab-result run.json)");
 }
 
 const char* figure_view_name(FigureView view) {
@@ -34,6 +35,7 @@ const char* figure_view_name(FigureView view) {
     case FigureView::Wrapped: return "wrapped";
     case FigureView::NextToken: return "next-token";
     case FigureView::Stack: return "stack";
+    case FigureView::Lesson: return "lesson";
   }
   return "heatmap";
 }

@@ -137,7 +137,11 @@ std::string svg_source(const std::string& bytes) {
   return xml_unescape(bytes.substr(start, end - start));
 }
 
-std::string encode_pdf(const Figure& figure, const std::string& source) {
+std::string encode_pdf(const Figure& figure, const std::string& source) { return encode_pdf_pages({figure}, source); }
+
+std::string encode_pdf_pages(const std::vector<Figure>& pages, const std::string& source) {
+  if (pages.empty()) throw std::runtime_error("pdf: a document needs a page");
+  const Figure& figure = pages.front();
   std::string out;
   {
     const CairoSurface surface =
@@ -149,7 +153,17 @@ std::string encode_pdf(const Figure& figure, const std::string& source) {
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_KEYWORDS, source.c_str());
     // A fixed date instead of "now": the same scene and options give byte-identical files.
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
-    finish(surface, figure, "pdf", {});
+    // Every page but the last is shown here; finish() draws the last and closes the document.
+    for (size_t i = 0; i + 1 < pages.size(); ++i) {
+      cairo_pdf_surface_set_size(surface.get(), pages[i].width, pages[i].height);
+      const CairoContext cr = cairo_context_owned(cairo_create(surface.get()));
+      render_figure(cr.get(), pages[i], {});
+      cairo_show_page(cr.get());
+      if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
+        throw std::runtime_error(std::string("pdf: cairo failed: ") + cairo_status_to_string(cairo_status(cr.get())));
+    }
+    cairo_pdf_surface_set_size(surface.get(), pages.back().width, pages.back().height);
+    finish(surface, pages.back(), "pdf", {});
   }
   return out;
 }

@@ -19,6 +19,8 @@ Pixels rasterize(const Figure& figure, int dpi);
 std::string encode_png(const Figure& figure, int dpi, const std::string& source);
 std::string encode_svg(const Figure& figure, const std::string& source);
 std::string encode_pdf(const Figure& figure, const std::string& source);
+// One PDF page per figure, each at its own size.
+std::string encode_pdf_pages(const std::vector<Figure>& pages, const std::string& source);
 std::string encode_gif(const std::vector<TimedFigure>& frames, int dpi, const std::string& source);
 
 // The embedded source text, or "" when the bytes carry none.

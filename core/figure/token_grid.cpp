@@ -31,15 +31,15 @@ bool new_group(const Step& step, int prev, int row, int head) {
 
 std::vector<LegendEntry> token_color_legend(const Analysis& a, const Step* step, Rgb8 mark_color) {
   std::vector<LegendEntry> out;
-  // The seven category colours repeat; each entry names every token that shares its colour.
-  const int colors = std::min(a.n(), 7);
-  for (int c = 0; c < colors; ++c) {
-    std::vector<std::string> tokens;
-    for (int t = c; t < a.n() && tokens.size() < 3; t += 7) tokens.push_back(std::to_string(t));
-    const bool more = c + 21 < a.n();
-    out.push_back({LegendEntry::Kind::Swatch, token_color(c),
-                   fmt::format("token{} {}{}", tokens.size() > 1 ? "s" : "", fmt::join(tokens, ", "),
-                               more ? ", \u2026" : "")});
+  // The colour runs along the sequence: a few stops of the ramp, first and last token included.
+  const int n = a.n();
+  const int stops = std::min(n, 5);
+  for (int i = 0; i < stops; ++i) {
+    const int token = stops > 1 ? static_cast<int>(std::lround(static_cast<double>(i) * (n - 1) / (stops - 1))) : 0;
+    out.push_back({LegendEntry::Kind::Swatch, token_color(token, n),
+                   i == 0 ? fmt::format("token {} (first)", token)
+                   : i + 1 == stops ? fmt::format("token {} (last)", token)
+                                    : fmt::format("token {}", token)});
   }
   if (step && !step->marked.empty())
     out.push_back({LegendEntry::Kind::Outline, mark_color,
@@ -109,7 +109,7 @@ double draw_token_grid(Figure& fig, const Style& style, const Step& step, double
     const double x0 = std::max(grid_x0, grid_x0 + row * cell + inset);
     const double x1 = std::min(grid_x1, grid_x0 + (row + 1) * cell - inset);
     if (x1 <= x0) return;
-    const Rgb8 c = token_color(pose.token);
+    const Rgb8 c = token_color(pose.token, positions);
     const uint32_t key = (uint32_t{c.r} << 16) | (uint32_t{c.g} << 8) | c.b;
     fills.try_emplace(key, FillBoxes{c, {}, true}).first->second.boxes.push_back(
         {x0, sy + inset, x1 - x0, cell - 2 * inset});

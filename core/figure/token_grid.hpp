@@ -25,8 +25,8 @@ double draw_token_grid(Figure& fig, const Style& style, const Step& step,
                        double x, double y, double width, const TokenGridOptions& options);
 // Number of gaps between groups the step shows for one sequence.
 int token_grid_gaps(const Step& step, int batch);
-// Legend entries "tokens 0, 7, 14", ... for the token colours, which repeat every seven tokens,
-// and the step's marked tokens (SF's sinks) when it has any.
+// Legend entries "token 0 (first)", ..., "token 15 (last)": stops of the token colours along the
+// sequence, and the step's marked tokens (SF's sinks) when it has any.
 std::vector<LegendEntry> token_color_legend(const Analysis& analysis, const Step* step = nullptr,
                                             Rgb8 mark_color = {});
 

@@ -17,7 +17,12 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   Figure fig = figure_page(st);
   fig.title = o.title.empty() ? fmt::format("What attention costs per head at N = {}", a.n()) : o.title;
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
-  const CostTable t = cost_table(a.scene, a.qkv);
+  // A slide (fixed 16:9 page at projector type) has room for the S2 family and its formulas only;
+  // the bars and the long notes are for the page figure.
+  const bool slide = st.height > 0;
+  const CostTable t = cost_table(a.scene, a.qkv,
+                                 slide ? std::vector<std::string>{"full", "s2", "s2-fix-mask", "s2-fix-split"}
+                                       : std::vector<std::string>{});
   std::vector<std::vector<std::string>> rows = {
       {"variant", "cells per head", "attention FLOPs per head", "vs full", "vs dense"},
       {"dense (N\u00b2)", cost_number_text(t.dense_cells), cost_number_text(cost_attention_flops(t.dense_cells, t.d)), fmt::format("{:.4f}\u00d7", double(t.dense_cells) / t.full_cells), "1.0000\u00d7"},
@@ -40,6 +45,11 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   for (const auto& [formula, variants] : formulas)
     y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
                      fmt::format("{}: {}", variants, formula));
+  if (slide) {
+    fig.height = y + st.margin;
+    figure_fit(fig, st.height);
+    return fig;
+  }
   y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
                    "(heads that differ are separated by |; the other variants are counted from their masks)");
 

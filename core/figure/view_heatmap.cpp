@@ -34,7 +34,9 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
 
   const StepCells shown_cells = heatmap_cells(a, o);
   const bool scores = shown_cells == StepCells::Scores || shown_cells == StepCells::MaskedScores;
-  const bool leaks_shown = shown_cells != StepCells::Scores;
+  // At a trace step, leaks only once the mask exists (as on screen); a mask figure without a step
+  // is the judged pattern itself.
+  const bool leaks_shown = o.step >= 0 ? step_shows_leaks(shown_cells) : shown_cells != StepCells::Scores;
   const std::string what = shown_cells == StepCells::Pattern        ? "allowed cells per head"
                            : shown_cells == StepCells::Scores       ? "raw scores QK\u1d40/\u221aD per head, before the mask"
                            : shown_cells == StepCells::MaskedScores ? "masked scores per head"
@@ -62,10 +64,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
 
   std::vector<LegendEntry> legend;
   if (shown_cells == StepCells::Pattern) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
-  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked,
-                    shown_cells == StepCells::Scores         ? "not computed"
-                    : shown_cells == StepCells::MaskedScores ? "masked (\u2212\u221e)"
-                                                             : "masked (never computed)"});
+  legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, masked_cells_label(shown_cells)});
   int64_t leaks = 0;
   if (leaks_shown)
     for (int h : heads) leaks += a.metrics.heads[h].leaks;

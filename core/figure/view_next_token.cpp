@@ -25,13 +25,17 @@ Figure view_next_token(const Analysis& a, const FigureOptions& o) {
   const NextTokenReach r = reach_next_token(masks, kMaxLayers);
   fig.title = o.title.empty() ? "Why a leak matters: when can a query see its own next token?" : o.title;
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
+  // Rows up to the layer after which every query sees its next token, the number the caption and
+  // `mask --layers` state; a pattern where some query never does shows two rows past the first.
+  const int all_at = r.every_query_at();
   int last = 0;
   for (int l : r.layer) last = std::max(last, l);
-  const int layers = std::clamp(r.first < 0 ? 4 : std::max(last, r.first + 2), 1, kMaxLayers);
+  const int layers = std::clamp(r.first < 0 ? 4 : all_at >= 0 ? all_at : std::max(last, r.first + 2), 1, kMaxLayers);
   const double label_w = text_width("layers 00", st.tick) + st.tick;
   const double plot_w = st.width - 2 * st.margin - label_w;
   const double cell_w = plot_w / std::max(1, n - 1);
-  const double cell_h = std::clamp(plot_w / (n - 1), st.tick * 1.0, st.tick * 2.2);
+  // A slide's fixed page keeps the rows low, so its paragraph keeps the projector type.
+  const double cell_h = std::clamp(plot_w / (n - 1), st.tick * 1.0, st.tick * (st.height > 0 ? 1.4 : 2.2));
   const double x0 = st.margin + label_w;
   y += st.tick;
   // One row per number of layers, one column per query 0..N-2; a red cell: after that many layers
@@ -70,10 +74,11 @@ Figure view_next_token(const Analysis& a, const FigureOptions& o) {
         "can depend on token q+1, the model can copy the answer instead of predicting it, and training rewards "
         "that shortcut, which fails at inference, where token q+1 does not exist yet. Stacking layers of this "
         "pattern (every layer the same mask, union of the heads, plus the residual path): after {} layer{}, "
-        "query {} can already depend on token {}; after {} layers, {} of {} queries can. A few leaking "
-        "cells are enough: information hops forward through allowed cells and then back through the leak. "
-        "LLaMA-2 7B has 32 layers.",
-        r.first, r.first == 1 ? "" : "s", r.query, r.query + 1, layers, r.count_within(layers), n - 1);
+        "query {} can already depend on token {}; {}. A few leaking cells are enough: information hops "
+        "forward through allowed cells and then back through the leak. LLaMA-2 7B has 32 layers.",
+        r.first, r.first == 1 ? "" : "s", r.query, r.query + 1,
+        all_at >= 0 ? fmt::format("after {} layer{}, every one of the {} queries can", all_at, all_at == 1 ? "" : "s", n - 1)
+                   : fmt::format("after {} layers, {} of {} queries can", layers, r.count_within(layers), n - 1));
   figure_close(fig, st, y, text, figure_caption(a, o));
   return fig;
 }

@@ -18,7 +18,7 @@ namespace {
 double draw_step_panel(Figure& fig, const Style& st, const Analysis& a, const FigureOptions& o, int k,
                        double x, double y, double width) {
   const Step& step = a.trace().steps[k];
-  fig.items.push_back(Text{x, y, fmt::format("{} \u00b7 {}", k + 1, step.name), st.label, st.theme.text,
+  fig.items.push_back(Text{x, y, step_number_short(k, step.name), st.label, st.theme.text,
                            Align::Left, Anchor::Top, true});
   y += st.label * 1.5;
   TokenGridOptions grid;

@@ -28,11 +28,13 @@ std::vector<Box> draw_rows(Figure& fig, const Style& st, const ShiftGroups& grou
                            double y, double cell, double gap, const std::string& label) {
   fig.items.push_back(Text{x, y - st.label * 0.3, label, st.label, st.theme.text, Align::Left, Anchor::Baseline, true});
   std::vector<Box> boxes;
+  int n = 0;
+  for (const auto& row : groups.rows) n += static_cast<int>(row.size());
   for (size_t r = 0; r < groups.rows.size(); ++r) {
     const auto& row = groups.rows[r];
     const double bx = x + r * (row.size() * cell + gap);
     for (size_t i = 0; i < row.size(); ++i) {
-      const Rgb8 c = token_color(row[i]);
+      const Rgb8 c = token_color(row[i], n);
       fig.items.push_back(FillBoxes{c, {{bx + i * cell + 0.4, y + 0.4, cell - 0.8, cell - 0.8}}});
       fig.items.push_back(Text{bx + (i + 0.5) * cell, y + cell / 2, std::to_string(row[i]), std::min(st.label, cell * 0.55),
                                text_color_on(c), Align::Center, Anchor::Middle});

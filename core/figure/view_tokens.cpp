@@ -33,7 +33,7 @@ Figure tokens_figure(const Analysis& a, const FigureOptions& o, int k, int reser
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
   const double width = st.width - 2 * st.margin;
 
-  fig.items.push_back(Text{st.margin, y, fmt::format("step {}/{} \u00b7 {}", k + 1, steps.size(), step.name),
+  fig.items.push_back(Text{st.margin, y, step_number_text(k, static_cast<int>(steps.size())) + " \u00b7 " + step.name,
                            st.label * 1.15, st.theme.text, Align::Left, Anchor::Top, true});
   y += st.label * 1.6;
   fig.items.push_back(Text{st.margin, y, shape_text(step), st.tick, st.theme.axis, Align::Left, Anchor::Top});

@@ -33,6 +33,15 @@ struct TimedFigure {
 };
 std::vector<TimedFigure> view_step_frames(const Analysis& analysis, const FigureOptions& options);
 
+// The lesson as a slide deck (16:9, projector type): one page per step of the trace, then the
+// leaking head at the mask step, the wrapped group, the ±G/2 symmetry, the cost and the next-token
+// reach, each page the same figure the other views draw. `name` names a page's PNG file.
+struct DeckPage {
+  std::string name;  // "step-02-roll", "leak", ...
+  Figure figure;
+};
+std::vector<DeckPage> view_lesson(const Analysis& analysis, const FigureOptions& options);
+
 // Shared by the views.
 std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options);
 // "s2 · N=16 · H=2 · G=4 · shift −2 · causal policy · seed 0": enough to reproduce the figure.

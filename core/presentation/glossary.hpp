@@ -1,6 +1,6 @@
 #pragma once
 // The words attnscope teaches with, defined once: the GUI shows a definition when a term is
-// hovered, and the README's glossary carries the same text (a test keeps them together).
+// hovered, and docs/glossary.md carries the same text (a test keeps them together).
 #include <string>
 #include <vector>
 

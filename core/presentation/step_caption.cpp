@@ -175,4 +175,8 @@ StepText step_text(const Analysis& a, int index) {
   return text;
 }
 
+std::string step_number_text(int step, int count) { return fmt::format("Step {} / {}", step, count - 1); }
+
+std::string step_number_short(int step, const std::string& name) { return fmt::format("{} \u00b7 {}", step, name); }
+
 }  // namespace attnscope

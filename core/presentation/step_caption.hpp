@@ -34,4 +34,10 @@ struct StepText {
 };
 StepText step_text(const Analysis& analysis, int step);
 
+// Steps are numbered from 0, as `attnscope steps` and `--step K` count them, out of the last
+// step's number: "Step 2 / 11" in the GUI's header, the token figure, the GIF and the slides;
+// the storyboard's small panels use step_number_short ("2 · roll").
+std::string step_number_text(int step, int count);
+std::string step_number_short(int step, const std::string& name);
+
 }  // namespace attnscope

@@ -28,6 +28,18 @@ StepCells step_cells(const Analysis& analysis, int index) {
   return cells;
 }
 
+bool step_shows_leaks(StepCells cells) { return cells == StepCells::MaskedScores || cells == StepCells::Weights; }
+
+const char* masked_cells_label(StepCells cells) {
+  switch (cells) {
+    case StepCells::Pattern: return "masked";
+    case StepCells::Scores: return "not computed";
+    case StepCells::MaskedScores: return "masked (\u2212\u221e)";
+    case StepCells::Weights: return "masked (weight 0)";
+  }
+  return "masked";
+}
+
 std::vector<float> step_scores(const Analysis& a, int head) {
   const int n = a.n();
   if (n > kStepScoresMaxN) return {};

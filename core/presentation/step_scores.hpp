@@ -19,6 +19,14 @@ enum class StepCells {
 // For step `index` of the analysis' trace.
 StepCells step_cells(const Analysis& analysis, int index);
 
+// Whether a step's heatmap judges cells against the policy: leaks exist once the mask does.
+bool step_shows_leaks(StepCells cells);
+
+// The legend's name for the grey cells of a step, on screen and in figures: at the scores step
+// they are the cells no group computes; inside a group the masked cells are computed and then
+// set to −∞, so from the mask on they are "masked", never "never computed".
+const char* masked_cells_label(StepCells cells);
+
 // Raw scores (batch 0) of every cell the `scores` step computes in `head`, in original
 // coordinates as an N×N row-major matrix, NaN where nothing is computed: for variants with a
 // frame each group's full block before the mask, for the others every cell. Empty above

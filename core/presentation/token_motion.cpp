@@ -50,7 +50,12 @@ float token_motion_ease(float t) {
   return t * t * (3.f - 2.f * t);
 }
 
-Rgb8 token_color(int token) { return category_color(token); }
+Rgb8 token_color(int token, int n) {
+  // The ramp starts past its darkest fifth, so the first tokens stay visible on a dark
+  // background even where the GUI dims cells, and stops short of its lightest end.
+  const float t = n > 1 ? static_cast<float>(std::clamp(token, 0, n - 1)) / static_cast<float>(n - 1) : 0.f;
+  return colormap_sample(ColormapName::Cividis, 0.2f + 0.75f * t);
+}
 
 std::vector<TokenPose> token_poses(const Step& step, int batch) {
   return token_poses_between(step, step, 1.f, batch);

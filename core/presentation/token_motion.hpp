@@ -34,8 +34,11 @@ std::vector<TokenPose> token_poses_between(const Step& a, const Step& b, float t
 // The smoothstep easing of every tween: starts and lands gently.
 float token_motion_ease(float t);
 
-// The colour of an original token's cell: its own category colour, kept wherever it moves.
-Rgb8 token_color(int token);
+// The colour of original token `token` of `n`, kept wherever it moves: its position along the
+// sequence on one ordered ramp (cividis, dark blue for the first tokens to yellow for the last), so
+// in a wrapped group such as [14 15 0 1] the sequence's two ends never share a colour. The GUI's
+// token grid, the token figure, the storyboard, the GIF and the slides all colour by this rule.
+Rgb8 token_color(int token, int n);
 
 // Column of a head at t (the left edge of its cells, in grid units).
 float token_grid_column(const Step& a, const Step& b, int head, float t);

@@ -1,6 +1,7 @@
 #pragma once
 // Receptive field over stacked layers: which tokens can influence token q after L layers when
 // every layer uses the same mask (the union of its heads) plus the residual path (q reads q).
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -35,6 +36,17 @@ struct NextTokenReach {
     int c = 0;
     for (int l : layer) c += l >= 0 && l <= layers;
     return c;
+  }
+  // The fewest layers after which every query that has a next token sees it; -1 if one never does
+  // within max_layers. The one number the CLI, the figure and the docs give for "every query".
+  int every_query_at() const {
+    if (layer.size() < 2) return -1;
+    int most = 0;
+    for (size_t q = 0; q + 1 < layer.size(); ++q) {
+      if (layer[q] < 0) return -1;
+      most = std::max(most, layer[q]);
+    }
+    return most;
   }
 };
 NextTokenReach reach_next_token(const std::vector<RowRuns>& masks, int max_layers,

@@ -1,4 +1,4 @@
-// The README's variant table lists exactly the variants `attnscope variants --json` reports, in
+// The variant table of docs/variants.md lists exactly the variants `attnscope variants --json` reports, in
 // its order, each with exactly its declared parameters: adding a variant or a parameter without
 // documenting it fails here.
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ struct TableRow {
 
 // Rows of the table under "| variant | rule | params (default) | ..." in the variants section.
 std::vector<TableRow> readme_variant_rows() {
-  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/README.md");
+  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/docs/variants.md");
   std::vector<TableRow> rows;
   bool in_table = false;
   static const std::regex code_span("`([^`]+)`");
@@ -57,7 +57,7 @@ TEST(ReadmeVariants, TableMatchesTheRegistry) {
   ASSERT_EQ(result.code, 0);
   const auto variants = nlohmann::json::parse(result.out)["variants"];
   const std::vector<TableRow> rows = readme_variant_rows();
-  ASSERT_EQ(rows.size(), variants.size()) << "one README row per variant";
+  ASSERT_EQ(rows.size(), variants.size()) << "one row of docs/variants.md per variant";
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(rows[i].name, variants[i]["name"].get<std::string>()) << "row " << i;
     EXPECT_EQ(rows[i].params, variants[i]["params"].get<std::vector<std::string>>()) << rows[i].name;

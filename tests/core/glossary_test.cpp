@@ -1,4 +1,4 @@
-// The glossary: terms are found in step text, and the README defines every one of them.
+// The glossary: terms are found in step text, and docs/glossary.md defines every one of them.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -29,16 +29,16 @@ TEST(Glossary, EveryS2StepNamesATerm) {
     EXPECT_FALSE(glossary_terms_in(s.explanation + " " + s.why).empty()) << s.name;
 }
 
-TEST(Glossary, TheReadmeDefinesEveryTerm) {
-  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/README.md");
+TEST(Glossary, TheDocsDefineEveryTerm) {
+  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/docs/glossary.md");
   std::stringstream text;
   text << in.rdbuf();
-  const std::string readme = text.str();
-  const size_t begin = readme.find("<!-- section:glossary -->");
-  const size_t end = readme.find("<!-- /section:glossary -->");
+  const std::string doc = text.str();
+  const size_t begin = doc.find("<!-- section:glossary -->");
+  const size_t end = doc.find("<!-- /section:glossary -->");
   ASSERT_NE(begin, std::string::npos);
   ASSERT_NE(end, std::string::npos);
-  const std::string section = readme.substr(begin, end - begin);
+  const std::string section = doc.substr(begin, end - begin);
   for (const GlossaryTerm& t : glossary())
     EXPECT_NE(section.find("**" + t.term + "**"), std::string::npos) << t.term;
 }

@@ -1,4 +1,4 @@
-// The README's layout section names every folder of the tree, and every folder it names exists:
+// The layout section of docs/extending.md names every folder of the tree, and every folder it names exists:
 // a folder added, moved or removed without a line there fails here.
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 // The first word of each unindented line of the code block in the layout section.
 std::set<std::string> readme_layout_folders() {
-  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/README.md");
+  std::ifstream in(std::string(ATTNSCOPE_SOURCE_DIR) + "/docs/extending.md");
   std::set<std::string> folders;
   bool in_section = false, in_block = false;
   for (std::string line; std::getline(in, line);) {
@@ -49,9 +49,9 @@ std::set<std::string> tree_folders() {
 TEST(ReadmeLayout, NamesEveryFolderOfTheTreeAndNoOther) {
   const std::set<std::string> readme = readme_layout_folders();
   const std::set<std::string> tree = tree_folders();
-  ASSERT_FALSE(readme.empty()) << "the README has no layout section";
-  for (const std::string& folder : tree) EXPECT_TRUE(readme.count(folder)) << folder << " is not in the README's layout";
-  for (const std::string& folder : readme) EXPECT_TRUE(tree.count(folder)) << folder << " is in the README's layout but not in the tree";
+  ASSERT_FALSE(readme.empty()) << "docs/extending.md has no layout section";
+  for (const std::string& folder : tree) EXPECT_TRUE(readme.count(folder)) << folder << " is not in the layout of docs/extending.md";
+  for (const std::string& folder : readme) EXPECT_TRUE(tree.count(folder)) << folder << " is in the layout of docs/extending.md but not in the tree";
 }
 
 }  // namespace

@@ -101,18 +101,18 @@ TEST(MotionAgreement, GifAndGuiMoveTheRollIdentically) {
     ASSERT_EQ(copies.size(), 1u) << "token " << pose.token;
     const float gui_row = (copies[0] - gui_y0) / gui_row_h;
     EXPECT_NEAR(gui_row, pose.row, 0.02) << "GUI, token " << pose.token;
-    EXPECT_TRUE(fig.has(token_color(pose.token), pose.row)) << "figure, token " << pose.token;
+    EXPECT_TRUE(fig.has(token_color(pose.token, 16), pose.row)) << "figure, token " << pose.token;
     ++compared;
   }
   EXPECT_EQ(compared, 15) << "token 0 is mid-wrap";
   // Hand-derived: token 2 goes from row 2 to row 0 (the roll by -2); token 5 from 5 to 3.
-  EXPECT_TRUE(fig.has(token_color(2), 2 - 2 * kEased));
-  EXPECT_TRUE(fig.has(token_color(5), 5 - 2 * kEased));
+  EXPECT_TRUE(fig.has(token_color(2, 16), 2 - 2 * kEased));
+  EXPECT_TRUE(fig.has(token_color(5, 16), 5 - 2 * kEased));
 
   // Token 0 takes the short way: up past the top, re-entering at the bottom (GUI) / right end
   // (figure), not sweeping through the grid. Its two copies are both drawn.
   EXPECT_EQ(tops[std::make_pair(1, 0)].size(), 2u);
-  const Rgb8 colour = token_color(0);
+  const Rgb8 colour = token_color(0, 16);
   bool entering = false;
   for (const auto& item : roll_tween_frame(*analysis).items)
     if (const auto* fill = std::get_if<figure::FillBoxes>(&item); fill && fill->color == colour)
@@ -124,16 +124,26 @@ TEST(MotionAgreement, GifAndGuiMoveTheRollIdentically) {
 }
 
 TEST(MotionAgreement, TokenColoursAreTheSameInGuiAndFigures) {
-  // One colour per original token, from the shared model; the figure's legend names them.
+  // One colour per original token, from the shared model, drawn by the figure for every token.
   const auto analysis = analyze(classroom_scene());
-  EXPECT_EQ(token_color(3), category_color(3));
-  EXPECT_NE(token_color(3), token_color(4));
+  EXPECT_NE(token_color(3, 16), token_color(4, 16));
   const auto frame = roll_tween_frame(*analysis);
   std::vector<Rgb8> fills;
   for (const auto& item : frame.items)
     if (const auto* fill = std::get_if<figure::FillBoxes>(&item)) fills.push_back(fill->color);
-  for (int token = 0; token < 7; ++token)
-    EXPECT_NE(std::find(fills.begin(), fills.end(), token_color(token)), fills.end()) << token;
+  for (int token = 0; token < 16; ++token)
+    EXPECT_NE(std::find(fills.begin(), fills.end(), token_color(token, 16)), fills.end()) << token;
+}
+
+TEST(MotionAgreement, TheWrappedGroupsEarlyAndLateTokensNeverShareAColour) {
+  // The wrapped group [14 15 0 1]: every early token is darker than every late one, by more than
+  // the tokens of one end differ from each other (Rec. 709 luma).
+  const auto luma = [](Rgb8 c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; };
+  const double early_max = std::max(luma(token_color(0, 16)), luma(token_color(1, 16)));
+  const double late_min = std::min(luma(token_color(14, 16)), luma(token_color(15, 16)));
+  EXPECT_GT(late_min - early_max, 4 * std::abs(luma(token_color(1, 16)) - luma(token_color(0, 16))));
+  EXPECT_GT(late_min - early_max, 100.0);
+  for (int t = 0; t + 1 < 16; ++t) EXPECT_LT(luma(token_color(t, 16)), luma(token_color(t + 1, 16))) << t;
 }
 
 }  // namespace
