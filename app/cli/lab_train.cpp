@@ -37,11 +37,10 @@ LabResult lab_train(LabTrainRequest request, const LabProgress& progress) {
   options.scene.batch = 1;  // the masks do not depend on it
   request.analyze.values = false;
   const auto structure = analyze(options.scene, request.analyze);
-  options.masks = structure->build.masks;
-  options.output_query = structure->build.output_query;
+  options.layers = {{structure->build.masks, structure->build.output_query}};
   options.save_path = std::move(request.save_path);
   LabResult result = torch_module().lab_run(options, progress);
-  result.reachable_target_positions = lab_reachable_targets(options.masks, s.layers);
+  result.reachable_target_positions = lab_reachable_targets(options.layers.front().masks, s.layers);
   return result;
 }
 
