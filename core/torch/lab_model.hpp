@@ -78,6 +78,7 @@ class LabModel {
 
  private:
   struct Layer {
+    // `up` holds the MLP's pre-activation, then GELU's slope at it (gelu_with_slope).
     std::vector<float> xhat1, rstd1, h1, qkv, weights, attended, xhat2, rstd2, h2, up, gelu;
   };
   void forward(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks);
