@@ -61,7 +61,6 @@ class LabModel {
   LabModel(const LabShape& shape, uint64_t seed);
 
   const LabShape& shape() const { return shape_; }
-  std::vector<float>& parameters() { return parameters_; }
   const std::vector<float>& parameters() const { return parameters_; }
   const std::vector<float>& gradients() const { return gradients_; }
 
