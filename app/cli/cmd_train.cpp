@@ -12,6 +12,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/lab_train.hpp"
 #include "core/base/input_error.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -25,7 +26,8 @@ class TrainCommand final : public SceneCommand {
     attach_scene(app, "train",
                  "train a tiny language model under the scene's attention pattern and measure what a leak does");
     command_->add_option("--task", settings_.task, "random (default), copy, sort or text");
-    command_->add_option("--layers", settings_.layers, "transformer layers (default 2)");
+    command_->add_option("--layers", settings_.layers,
+                         "transformer layers (default 2; with --stack, the stack's layer count, which it must equal)");
     command_->add_option("--steps", settings_.steps, "Adam steps (default 1000)");
     command_->add_option("--d-model", settings_.d_model, "model width, a multiple of --heads (default 64)");
     command_->add_option("--lr", settings_.lr, "Adam's learning rate (default 1e-3)");
@@ -43,6 +45,9 @@ class TrainCommand final : public SceneCommand {
     request.scene = scene_options_.scene();
     lab_variant_check(request.scene);  // before any file is read
     request.settings = settings_;
+    // A stack names its layer count; --layers, when given, must agree (lab_stack_check).
+    if (!request.scene.stack.empty() && !command_->count("--layers"))
+      request.settings.layers = scene_stack(request.scene).layers;
     request.settings.batch = command_->count("--batch") ? request.scene.batch : kDefaultBatch;
     request.settings.seed = request.scene.seed;
     if (request.settings.task == "text" && !text_file_.empty()) request.settings.text = lab_text_read(text_file_);

@@ -7,7 +7,9 @@
 
 #include "app/cli/torch_loader.hpp"
 #include "core/base/input_error.hpp"
+#include "core/analysis/stack_model.hpp"
 #include "core/base/install_layout.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -19,12 +21,44 @@ std::string lab_text_read(const std::string& path) {
   return buffer.str();
 }
 
+void lab_stack_check(const Scene& scene, int layers) {
+  const Stack stack = scene_stack(scene);
+  if (layers != stack.layers)
+    throw InputError(fmt::format("layers: the stack has {} layers and the model {}; give --layers {} or a stack of {} "
+                                 "layers",
+                                 stack.layers, layers, stack.layers, layers));
+  for (int l = 0; l < stack.layers; ++l) {
+    lab_variant_check(stack_layer_scene(scene, l));
+    for (const auto& [head, head_scene] : stack_head_scenes(scene, l)) lab_variant_check(head_scene);
+  }
+}
+
+LabMasks lab_masks(const Scene& scene, int layers, AnalyzeOptions options) {
+  options.values = false;
+  LabMasks masks;
+  if (scene.stack.empty()) {
+    const auto structure = analyze(scene, options);
+    masks.layers = {{structure->build.masks, structure->build.output_query}};
+    masks.reachable_target_positions = lab_reachable_targets(structure->build.masks, layers);
+    return masks;
+  }
+  // A stack: layer l trains under layer l's masks, and a target is reachable through the stack's
+  // own layers.
+  const StackModel model = stack_model(scene, options);
+  for (int l = 0; l < model.layers(); ++l)
+    masks.layers.push_back({model.layer(l).build.masks, model.layer(l).build.output_query});
+  masks.reachable_target_positions =
+      lab_reachable_targets(reach_through_stack(model.layer_masks(), options.memory_budget_bytes).next, layers);
+  return masks;
+}
+
 LabResult lab_train(LabTrainRequest request, const LabProgress& progress) {
   LabRunOptions options;
   options.scene = request.scene;
   options.settings = std::move(request.settings);
   LabSettings& s = options.settings;
   lab_variant_check(options.scene);
+  if (!options.scene.stack.empty()) lab_stack_check(options.scene, s.layers);
   if (s.task == "text" && s.text.empty()) s.text = lab_text_read(install_readme_path().string());
   lab_settings_check(s, options.scene);
   const LabTask task(s, options.scene.n);
@@ -35,13 +69,11 @@ LabResult lab_train(LabTrainRequest request, const LabProgress& progress) {
                                  "lower --batch, --n or --d-model, or raise --max-memory",
                                  bytes >> 20, budget >> 20));
   options.scene.batch = 1;  // the masks do not depend on it
-  request.analyze.values = false;
-  const auto structure = analyze(options.scene, request.analyze);
-  options.masks = structure->build.masks;
-  options.output_query = structure->build.output_query;
   options.save_path = std::move(request.save_path);
+  LabMasks masks = lab_masks(options.scene, s.layers, request.analyze);
+  options.layers = std::move(masks.layers);
   LabResult result = torch_module().lab_run(options, progress);
-  result.reachable_target_positions = lab_reachable_targets(options.masks, s.layers);
+  result.reachable_target_positions = std::move(masks.reachable_target_positions);
   return result;
 }
 

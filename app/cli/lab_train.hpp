@@ -3,6 +3,7 @@
 // (variant, settings, memory) first, then the scene's masks, then the LibTorch trainer loaded on
 // demand, then which positions can reach their own target.
 #include <string>
+#include <vector>
 
 #include "core/analysis/analysis.hpp"
 #include "core/torch/lab_run.hpp"
@@ -19,6 +20,18 @@ struct LabTrainRequest {
 // Throws InputError with the line the user sees for a refused variant, bad settings, a model
 // over the memory budget or a diverging run; AnalysisCancelled when `progress` cancels.
 LabResult lab_train(LabTrainRequest request, const LabProgress& progress);
+
+// What the trainer trains under: one entry for every layer, or a stack's layers in order; and
+// which positions can reach their own target through those layers.
+struct LabMasks {
+  std::vector<LabLayerMasks> layers;
+  std::vector<int> reachable_target_positions;
+};
+LabMasks lab_masks(const Scene& scene, int layers, AnalyzeOptions options);
+
+// Throws InputError when a stack's layer count differs from the model's `layers` or one of its
+// layers (or heads of their own) is a variant the lab does not train.
+void lab_stack_check(const Scene& scene, int layers);
 
 // The text task's characters from `path`; throws InputError naming it when it cannot be read.
 std::string lab_text_read(const std::string& path);

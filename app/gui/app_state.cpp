@@ -3,11 +3,25 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/base/input_error.hpp"
 #include "core/scene/stack.hpp"
 
 namespace attnscope {
+
+LabModelFiles::~LabModelFiles() {
+  prune([](const std::string&) { return false; });
+}
+
+void LabModelFiles::prune(const std::function<bool(const std::string&)>& needed) {
+  std::erase_if(paths_, [&](const std::string& path) {
+    if (needed(path)) return false;
+    std::error_code ec;  // already gone, or a temporary folder cleaned: nothing to do
+    std::filesystem::remove(path, ec);
+    return true;
+  });
+}
 
 std::shared_ptr<const Analysis> AnalysisCache::find(uint64_t hash) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it)

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <list>
 #include <memory>
@@ -154,6 +155,23 @@ struct LabLive {
   std::vector<LabCurvePoint> points;
 };
 
+// The temporary model files the Lab panel's trainings wrote. A file goes when no scene reads it
+// any more (lab_ready prunes) and every one goes with the last state holding them: at exit.
+class LabModelFiles {
+ public:
+  LabModelFiles() = default;
+  LabModelFiles(const LabModelFiles&) = delete;
+  LabModelFiles& operator=(const LabModelFiles&) = delete;
+  ~LabModelFiles();
+  void add(const std::string& path) { paths_.push_back(path); }
+  // Removes the files `needed` says nothing reads any more.
+  void prune(const std::function<bool(const std::string&)>& needed);
+  const std::vector<std::string>& paths() const { return paths_; }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
 // The Lab panel: its settings, the running training's live points, the last result.
 struct LabPanel {
   LabSettings settings;  // the command line's defaults
@@ -163,6 +181,7 @@ struct LabPanel {
   std::shared_ptr<const LabResult> result;  // the last finished training
   Scene trained;            // the scene `result` was trained under
   std::string model_path;   // its model and learned q, k, v (a temporary .safetensors)
+  std::shared_ptr<LabModelFiles> model_files = std::make_shared<LabModelFiles>();
   std::string error;        // why the last training has no result (refused, diverged, cancelled)
   int layer = 0;            // the layer "Open the learned attention" opens
   std::chrono::steady_clock::time_point started;  // of the running training: its steps per second

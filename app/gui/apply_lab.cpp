@@ -91,6 +91,15 @@ void lab_ready(AppState& state, const action::LabReady& ready) {
   lab.trained = ready.scene;
   lab.model_path = ready.model_path;
   lab.layer = std::clamp(lab.layer, 0, ready.result->layers - 1);
+  // Earlier trainings' models stay only while a scene, on screen or in the undo history, reads them.
+  lab.model_files->add(lab.model_path);
+  const auto reads = [](const std::vector<Scene>& scenes, const std::string& path) {
+    return std::any_of(scenes.begin(), scenes.end(), [&](const Scene& s) { return s.qkv == path; });
+  };
+  lab.model_files->prune([&](const std::string& path) {
+    return path == lab.model_path || state.scene.qkv == path || reads(state.history.undo, path) ||
+           reads(state.history.redo, path);
+  });
 }
 
 void lab_points_sync(AppState& state) {

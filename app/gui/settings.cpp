@@ -1,5 +1,7 @@
 #include "app/gui/settings.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +33,25 @@ std::vector<std::string> path_list(const json& j) {
     if (list.size() < RecentFiles::kLimit) list.push_back(item.get<std::string>());
   }
   return list;
+}
+
+// The lab settings a training can use, else throws (the key is then reported and ignored).
+LabSettings lab_settings_read(const json& v) {
+  LabSettings lab;
+  lab.task = v.at("task").get<std::string>();
+  lab.layers = v.at("layers").get<int>();
+  lab.steps = v.at("steps").get<int>();
+  lab.batch = v.at("batch").get<int>();
+  lab.d_model = v.at("d_model").get<int>();
+  lab.lr = v.at("lr").get<double>();
+  lab.vocab = v.at("vocab").get<int>();
+  lab.seed = v.at("seed").get<uint64_t>();
+  const auto& tasks = lab_task_names();
+  if (std::find(tasks.begin(), tasks.end(), lab.task) == tasks.end()) throw std::invalid_argument("task");
+  if (lab.layers < 1 || lab.steps < 1 || lab.batch < 1 || lab.d_model < 1 || lab.vocab < 2 || !(lab.lr > 0) ||
+      !std::isfinite(lab.lr))
+    throw std::out_of_range("lab settings");
+  return lab;
 }
 
 }  // namespace
@@ -94,6 +115,7 @@ Settings settings_load(const std::string& path, std::string& warning) {
     if (v.contains("modules")) recent.modules = path_list(v.at("modules"));
     s.recent = std::move(recent);
   });
+  key_read(j, "lab", bad, [&](const json& v) { s.lab = lab_settings_read(v); });
   if (!bad.empty()) {
     std::string keys;
     for (const std::string& key : bad) keys += (keys.empty() ? "" : ", ") + key;
@@ -112,6 +134,8 @@ void settings_save(const std::string& path, const Settings& s) {
   j["window"] = {{"width", s.window_width}, {"height", s.window_height}};
   if (s.last_scene) j["last_scene"] = scene_to_json(*s.last_scene);
   j["recent"] = {{"scenes", s.recent.scenes}, {"masks", s.recent.masks}, {"modules", s.recent.modules}};
+  j["lab"] = {{"task", s.lab.task},     {"layers", s.lab.layers}, {"steps", s.lab.steps}, {"batch", s.lab.batch},
+              {"d_model", s.lab.d_model}, {"lr", s.lab.lr},       {"vocab", s.lab.vocab}, {"seed", s.lab.seed}};
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);

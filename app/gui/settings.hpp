@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/lab.hpp"
 #include "core/presentation/colormap.hpp"
 #include "core/scene/scene.hpp"
 
@@ -29,6 +30,8 @@ struct Settings {
   int window_height = 800;
   std::optional<Scene> last_scene;  // the scene on screen at the end, edits included
   RecentFiles recent;
+  // The Lab panel's task, layers, steps, batch, d_model, lr, vocab and seed (not the text itself).
+  LabSettings lab;
   bool operator==(const Settings&) const = default;
 };
 

@@ -43,6 +43,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
   apply(state, action::SetClassroom{settings.classroom || request.classroom});
   if (request.compare_view) apply(state, action::SetCompare{true, {}});
   apply(state, action::SetTokenText{request.token_text});
+  apply(state, action::SetLabSettings{settings.lab});
   if (request.lab || request.lab_steps > 0) apply(state, action::SetLab{true});
   if (request.lab_steps > 0) {
     LabSettings settings = state.lab.settings;
@@ -67,6 +68,16 @@ Settings settings_from_state(const AppState& state, int width, int height) {
   s.window_height = height;
   s.last_scene = state.scene;
   s.recent = state.recent;
+  // What the panel lets the user set; the text task's characters are read again at each training.
+  const LabSettings& lab = state.lab.settings;
+  s.lab.task = lab.task;
+  s.lab.layers = lab.layers;
+  s.lab.steps = lab.steps;
+  s.lab.batch = lab.batch;
+  s.lab.d_model = lab.d_model;
+  s.lab.lr = lab.lr;
+  s.lab.vocab = lab.vocab;
+  s.lab.seed = lab.seed;
   return s;
 }
 

@@ -107,7 +107,10 @@ int64_t lab_memory_bytes(const LabSettings& s, const Scene& scene, int vocab) {
 }
 
 std::vector<int> lab_reachable_targets(const std::vector<RowRuns>& masks, int layers) {
-  const NextTokenReach next = reach_next_token(masks, layers);
+  return lab_reachable_targets(reach_next_token(masks, layers), layers);
+}
+
+std::vector<int> lab_reachable_targets(const NextTokenReach& next, int layers) {
   std::vector<int> positions;
   for (size_t p = 0; p < next.layer.size(); ++p)
     if (next.layer[p] >= 0 && next.layer[p] <= layers) positions.push_back(static_cast<int>(p));

@@ -15,6 +15,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/cells/row_runs.hpp"
+#include "core/reach/reach.hpp"
 #include "core/scene/scene.hpp"
 
 namespace attnscope {
@@ -35,6 +36,7 @@ struct LabSettings {
   int eval_every = 50;      // steps between points of the curves
   uint64_t seed = 0;
   std::string text;         // the text task's characters
+  bool operator==(const LabSettings&) const = default;
 };
 
 // The tokens of a task: (batch, n) row-major, each in [0, vocab). `text` only for the text task.
@@ -68,6 +70,8 @@ int64_t lab_memory_bytes(const LabSettings& settings, const Scene& scene, int vo
 // Positions p whose target, token p+1, can reach the output at p after `layers` stacked layers of
 // the masks (the core's receptive field, core/reach/reach.hpp).
 std::vector<int> lab_reachable_targets(const std::vector<RowRuns>& masks, int layers);
+// The same from a next-token reach already propagated (through a stack's own layers).
+std::vector<int> lab_reachable_targets(const NextTokenReach& next, int layers);
 
 // A position "went below the floor" when its loss is this far under ln V: far beyond the noise
 // of a held-out batch's mean at the default batch size.

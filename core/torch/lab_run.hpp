@@ -1,22 +1,22 @@
 #pragma once
 // The lab's trainer (core/analysis/lab.hpp says what it measures): a decoder-only transformer
 // with token and learned position embeddings, pre-LN blocks of the scene's H heads and a 4·d MLP,
-// trained with Adam on the CPU. Attention runs through additive −inf/0 masks made from the core's
-// per-head masks (one source of truth), so every static variant trains as the core draws it.
+// trained with Adam on the CPU (core/torch/lab_model.hpp). Attention runs under the core's per-head
+// masks (one source of truth), so every static variant trains as the core draws it.
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "core/analysis/lab.hpp"
 #include "core/scene/qkv.hpp"
+#include "core/torch/lab_model.hpp"
 
 namespace attnscope {
 
 struct LabRunOptions {
   Scene scene;
-  std::vector<RowRuns> masks;  // per head, as analyze() leaves them: rows at output positions
-  // Per head, output position -> the query whose row lands there (VariantBuild::output_query).
-  std::vector<std::vector<int>> output_query;
+  // Each layer's masks as analyze() leaves them (a stack's layers), or one entry for every layer.
+  std::vector<LabLayerMasks> layers;
   LabSettings settings;
   std::string save_path;  // empty: nothing is written
 };
@@ -39,10 +39,9 @@ using LabTrainer = std::function<LabResult(const Scene& scene, const LabSettings
 // learned q, k, v of every layer as `layers.L.q|k|v` in (1, N, H, D) to a .safetensors file.
 LabResult lab_run(const LabRunOptions& options, const LabProgress& progress);
 
-// The model's attention on the packed (B, N, 3, H, D) q, k, v of `qkv` through the masks'
-// additive form, as the trainer runs it: (B, N, H, D) outputs. For tests against the LibTorch
-// reference's literal transcriptions.
-std::vector<float> lab_attention_output(const std::vector<RowRuns>& masks,
-                                        const std::vector<std::vector<int>>& output_query, const Qkv& qkv);
+// The model's attention on the packed (B, N, 3, H, D) q, k, v of `qkv` under one layer's masks, as
+// the trainer runs it: (B, N, H, D) outputs. For tests against the LibTorch reference's literal
+// transcriptions.
+std::vector<float> lab_attention_output(const LabLayerMasks& layer, const Qkv& qkv);
 
 }  // namespace attnscope

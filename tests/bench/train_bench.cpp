@@ -95,7 +95,7 @@ void train_libtorch(benchmark::State& state, const Shape& s) {
   LabRunOptions o;
   o.scene = test::test_scene({.variant = "s2", .n = s.n, .heads = s.heads, .g = s.g});
   const auto a = analyze(o.scene, test::structure_only());
-  o.masks = a->build.masks;
+  o.layers = {{a->build.masks, a->build.output_query}};
   o.settings.layers = s.layers;
   o.settings.batch = s.batch;
   o.settings.d_model = s.d_model;

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/cli/lab_train.hpp"
 #include "core/analysis/analysis.hpp"
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/stack.hpp"
 #include "core/tensors/tensor_file.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/support/process.hpp"
@@ -58,19 +60,19 @@ TEST(Train, S2FixMaskStaysAtTheFloor) {
     for (double loss : j[key].get<std::vector<double>>()) EXPECT_NEAR(loss, floor, 0.15) << key;
 }
 
-// Which positions p can read token p+1 after L layers, stacked by hand: every layer each query
+// Which positions p can read token p+1 after the layers, stacked by hand: every layer each query
 // takes the union of what its allowed keys (and itself, the residual path) held before.
-std::vector<int> stacked_reach(const Scene& scene, int layers) {
-  const auto a = analyze(scene, test::structure_only());
-  const int n = scene.n;
+// allowed(layer, head, query, key).
+template <typename Allowed>
+std::vector<int> stacked_reach(int n, int heads, int layers, const Allowed& allowed) {
   std::vector<std::vector<bool>> holds(n, std::vector<bool>(n, false));
   for (int q = 0; q < n; ++q) holds[q][q] = true;
   for (int l = 0; l < layers; ++l) {
     auto next = holds;
-    for (int h = 0; h < scene.heads; ++h)
+    for (int h = 0; h < heads; ++h)
       for (int q = 0; q < n; ++q)
         for (int k = 0; k < n; ++k)
-          if (a->allowed(h, q, k))
+          if (allowed(l, h, q, k))
             for (int t = 0; t < n; ++t)
               if (holds[k][t]) next[q][t] = true;
     holds = next;
@@ -79,6 +81,18 @@ std::vector<int> stacked_reach(const Scene& scene, int layers) {
   for (int p = 0; p + 1 < n; ++p)
     if (holds[p][p + 1]) reachable.push_back(p);
   return reachable;
+}
+
+// The same scene in every layer.
+std::vector<int> stacked_reach(const Scene& scene, int layers) {
+  const auto a = analyze(scene, test::structure_only());
+  return stacked_reach(scene.n, scene.heads, layers, [&](int, int h, int q, int k) { return a->allowed(h, q, k); });
+}
+
+// A two-layer stack [s2, full]: S2's wrapped group in layer 0, plain causal attention in layer 1.
+constexpr int kStackN = 8, kStackG = 8;
+bool stack_allowed(const Analysis& s2, int layer, int h, int q, int k) {
+  return layer == 0 ? s2.allowed(h, q, k) : k <= q;
 }
 
 TEST(Train, ReachableTargetsMatchAStackedMask) {
@@ -131,12 +145,45 @@ TEST(Train, TasksRun) {
   }
 }
 
+// The trainer receives each layer's own masks: the core's S2 masks for layer 0 and, for layer 1,
+// causal cells written here as k <= q.
+TEST(Train, StackLayersTrainUnderTheirOwnMasks) {
+  Scene scene = test::test_scene({.variant = "s2", .n = kStackN, .heads = 2, .g = kStackG});
+  scene.stack = stack_to_json(stack_parse("s2,full")).dump();
+  const auto s2 = analyze(test::test_scene({.variant = "s2", .n = kStackN, .heads = 2, .g = kStackG}),
+                          test::structure_only());
+  const LabMasks masks = lab_masks(scene, 2, test::structure_only());
+  ASSERT_EQ(masks.layers.size(), 2u);
+  for (int l = 0; l < 2; ++l) {
+    ASSERT_EQ(masks.layers[l].masks.size(), 2u);
+    for (int h = 0; h < 2; ++h)
+      for (int q = 0; q < kStackN; ++q)
+        for (int k = 0; k < kStackN; ++k)
+          EXPECT_EQ(masks.layers[l].masks[h].contains(q, k), stack_allowed(*s2, l, h, q, k))
+              << "layer " << l << " head " << h << " cell " << q << "," << k;
+  }
+  const auto expected_reach = stacked_reach(kStackN, 2, 2, [&](int l, int h, int q, int k) {
+    return stack_allowed(*s2, l, h, q, k);
+  });
+  EXPECT_EQ(masks.reachable_target_positions, expected_reach);
+
+  const auto r = cli({"train", "--stack", "s2,full", "--n", std::to_string(kStackN), "--g", std::to_string(kStackG),
+                      "--steps", "2", "--batch", "2", "--d-model", "8", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["layers"], 2);
+  EXPECT_EQ(j["reachable_target_positions"].get<std::vector<int>>(), expected_reach);
+  // S2's wrapped group in layer 0 lets some positions reach their target: the comparison is not empty.
+  EXPECT_FALSE(expected_reach.empty());
+}
+
 TEST(Train, BadInputExitsTwoWithOneLine) {
   const std::vector<std::vector<std::string>> cases = {
       {"--task", "nope"},      {"--d-model", "63"},        {"--lr", "-1"},           {"--steps", "0"},
       {"--layers", "0"},       {"--variant", "topk"},      {"--save", "model.txt"},  {"--task", "copy", "--n", "7", "--g", "7"},
       {"--vocab", "1"},        {"--max-memory", "1", "--batch", "4096"},             {"--save", "/no/such/dir/m.safetensors"},
-      {"--task", "text", "--text", "/no/such/file"},        {"--steps", "many"}};
+      {"--task", "text", "--text", "/no/such/file"},        {"--steps", "many"},
+      {"--stack", "s2,full", "--layers", "3"},               {"--stack", "s2,topk"}};
   for (const auto& extra : cases) {
     std::vector<std::string> args = {"train", "--steps", "1"};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -1,5 +1,5 @@
-// The lab's attention (core/torch/lab_run.cpp: the core's per-head masks as additive −inf/0
-// tensors) against the literal tensor code: LongLoRA's Algorithm 1 for the S2 family (roll half
+// The lab's attention (core/torch/lab_model.cpp: loops over the keys the core's per-head masks
+// allow) against the literal tensor code: LongLoRA's Algorithm 1 for the S2 family (roll half
 // the heads, group-reshape, causal mask in the frame, roll back, as core/torch/reference.cpp
 // transcribes it) and, for full, plain causal softmax attention written as loops here.
 #include <gtest/gtest.h>
@@ -44,7 +44,7 @@ TEST_P(LabAttentionVsAlgorithm1, MaskPathEqualsTheLiteralForward) {
       {.variant = c.variant, .n = c.n, .heads = c.heads, .d = 16, .batch = c.batch, .g = c.g, .shift = c.shift, .seed = 3,
        .params = c.params});
   const auto a = analyze(scene);
-  const std::vector<float> masked = lab_attention_output(a->build.masks, a->build.output_query, a->qkv);
+  const std::vector<float> masked = lab_attention_output({a->build.masks, a->build.output_query}, a->qkv);
   EXPECT_LE(max_difference(masked, reference_run(scene, a->qkv).output), kTolerance);
 }
 
@@ -80,7 +80,7 @@ TEST(LabAttention, FullEqualsPlainCausalSoftmax) {
           expected[((size_t(b) * qkv.n + q) * qkv.heads + h) * qkv.d + i] = static_cast<float>(out);
         }
       }
-  const std::vector<float> masked = lab_attention_output(a->build.masks, a->build.output_query, qkv);
+  const std::vector<float> masked = lab_attention_output({a->build.masks, a->build.output_query}, qkv);
   EXPECT_LE(max_difference(masked, expected), kTolerance);
   EXPECT_LE(max_difference(masked, reference_run(scene, qkv).output), kTolerance);
 }
@@ -93,7 +93,7 @@ TEST(LabAttention, RowsWithoutKeysGiveZero) {
   mask.append_row({});
   mask.append_row({{0, 3}});
   mask.append_row({});
-  const std::vector<float> out = lab_attention_output({mask}, {}, qkv);
+  const std::vector<float> out = lab_attention_output({{mask}, {}}, qkv);
   const std::vector<float> expected = {1, 1, 0, 0, 1, 1, 0, 0};
   EXPECT_EQ(out, expected);
 }

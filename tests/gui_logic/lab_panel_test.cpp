@@ -206,6 +206,38 @@ TEST(LabPanelTest, OpeningTheLearnedAttentionSetsTheScenesQkvAndKeepsTheLayer) {
   EXPECT_TRUE(state.scene.qkv.empty()) << "opening is an edit the user can undo";
 }
 
+// Each training writes a temporary model. An older one goes when a newer arrives unless a scene
+// (on screen or in the undo history) reads it; all go with the state, as at exit.
+TEST(LabPanelTest, TemporaryModelsAreRemovedWhenNoSceneReadsThemAndAtExit) {
+  const auto train = [](AppState& state) {
+    apply(state, action::LabTrain{});
+    finish(state);
+    EXPECT_TRUE(fs::exists(state.lab.model_path));
+    return state.lab.model_path;
+  };
+  std::string opened, replaced, last;
+  {
+    AppState state = lab_state();
+    state.lab_trainer = trainer_with();
+    replaced = train(state);
+    const std::string second = train(state);
+    EXPECT_NE(second, replaced);
+    EXPECT_FALSE(fs::exists(replaced)) << "nothing reads the first model any more";
+    apply(state, action::OpenLabAttention{});
+    finish(state);
+    opened = second;
+    ASSERT_EQ(state.scene.qkv, opened);
+    last = train(state);
+    EXPECT_TRUE(fs::exists(opened)) << "the scene reads it";
+    apply(state, action::Undo{});
+    last = train(state);
+    EXPECT_TRUE(fs::exists(opened)) << "the redo history reads it";
+    EXPECT_EQ(state.lab.model_files->paths().size(), 2u);
+  }
+  EXPECT_FALSE(fs::exists(opened));
+  EXPECT_FALSE(fs::exists(last));
+}
+
 TEST(LabPanelTest, KeyTOpensThePanelInPlaceOfTheHeatmapsAndItDrawsItsCurves) {
   AppState state = lab_state();
   GuiHarness gui;

@@ -45,6 +45,14 @@ class SettingsTest : public ::testing::Test {
     s.recent.scenes = {"/data/a.json", "/data/b.json"};
     s.recent.masks = {"/data/m.npy"};
     s.recent.modules = {"/data/model.pt"};
+    s.lab.task = "copy";
+    s.lab.layers = 3;
+    s.lab.steps = 400;
+    s.lab.batch = 32;
+    s.lab.d_model = 48;
+    s.lab.lr = 3e-3;
+    s.lab.vocab = 12;
+    s.lab.seed = 7;
     return s;
   }
   static std::string presets() { return std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes"; }
@@ -92,7 +100,9 @@ TEST_F(SettingsTest, ADamagedFileGivesAMessageAndTheDefaults) {
 
 TEST_F(SettingsTest, AnUnreadableKeyCostsOnlyItself) {
   write(R"({"theme": "dark", "colormap": "rainbow", "classroom": "yes", "window": {"width": 10, "height": 10},
-           "last_scene": {"variant": "s2", "n": 15, "g": 4}, "recent": {"scenes": ["/a.json"]}})");
+           "last_scene": {"variant": "s2", "n": 15, "g": 4}, "recent": {"scenes": ["/a.json"]},
+           "lab": {"task": "copy", "layers": 0, "steps": 10, "batch": 4, "d_model": 8, "lr": 0.1, "vocab": 4,
+                   "seed": 1}})");
   std::string warning;
   const Settings s = settings_load(path(), warning);
   EXPECT_EQ(s.theme, ThemeName::Dark);
@@ -101,7 +111,8 @@ TEST_F(SettingsTest, AnUnreadableKeyCostsOnlyItself) {
   EXPECT_EQ(s.window_width, 1280);
   EXPECT_FALSE(s.last_scene) << "N = 15 does not divide into groups of 4";
   EXPECT_EQ(s.recent.scenes, std::vector<std::string>{"/a.json"});
-  for (const char* key : {"colormap", "classroom", "window", "last_scene"})
+  EXPECT_EQ(s.lab, LabSettings{}) << "0 layers cannot train";
+  for (const char* key : {"colormap", "classroom", "window", "last_scene", "lab"})
     EXPECT_NE(warning.find(key), std::string::npos) << warning;
   EXPECT_EQ(warning.find("theme,"), std::string::npos) << warning;
 }
@@ -119,6 +130,7 @@ TEST_F(SettingsTest, TheGuiStartsFromTheSettingsAndSavesWhatItShows) {
   EXPECT_TRUE(state.view.classroom);
   EXPECT_EQ(state.recent, customised().recent);
   EXPECT_TRUE(state.history.undo.empty());
+  EXPECT_EQ(state.lab.settings, customised().lab) << "the Lab panel's settings come back";
   EXPECT_EQ(settings_from_state(state, 1600, 900), customised());
 }
 
