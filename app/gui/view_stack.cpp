@@ -39,8 +39,12 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   if (ImGui::InvisibleButton("layer", {side, side})) ctx.queue.push(action::SetStackLayer{layer});
   const ImVec2 p1{p0.x + side, p0.y + side};
   ImDrawList* list = ImGui::GetWindowDrawList();
-  ctx.painter.cells(list, {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels}, p0, p1);
   const int64_t leaks = strip.model->layer(layer).metrics.total_leaks;
+  // Leaking cells in the heatmaps' leak colour, so a leaking layer shows where it leaks.
+  ctx.painter.cells(list,
+                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels,
+                     leaks > 0 ? strip.leak_unions[layer] : nullptr, theme.leak},
+                    p0, p1);
   if (shown) list->AddRect({p0.x - 3, p0.y - 3}, {p1.x + 3, p1.y + 3}, to_imu32(theme.highlight), 0.f, 0, 3.f);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("layer %d: %s\n%s leak%s (union of heads)", layer,
