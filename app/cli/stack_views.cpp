@@ -2,20 +2,37 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/analysis/cost.hpp"
+#include "core/presentation/params_text.hpp"
 #include "core/presentation/stack_text.hpp"
-#include "core/scene/stack.hpp"
 
 namespace attnscope {
+
+namespace {
+
+// The pattern column is as wide as the longest layer name up to this, longer names are cut at a
+// parameter (text_fitted); JSON keeps the whole name.
+constexpr int kPatternColumn = 40;
+
+}  // namespace
 
 void stack_reach_text(const StackModel& model, const StackReach& reach, std::ostream& out) {
   const int n = model.layer(0).n();
   out << fmt::format("{} layers at N = {} (union of heads, residual path included):\n", model.layers(), n);
+  std::vector<std::string> names;
+  int width = 0;
+  for (int l = 0; l < model.layers(); ++l) {
+    names.push_back(text_fitted(stack_layer_text(model.layer(l)), kPatternColumn));
+    width = std::max(width, text_columns(names.back()));
+  }
   for (int l = 0; l < model.layers(); ++l) {
     const StackReachLayer& s = reach.layers[l];
-    out << fmt::format("layer {:>3}  {:<28} leaks {:>10}  reach {}..{} (last token {})  whole prefix {} of {}  "
+    out << fmt::format("layer {:>3}  {:<{}} leaks {:>10}  reach {}..{} (last token {})  whole prefix {} of {}  "
                        "next token {}\n",
-                       l, stack_entry_text(model.layer(l).scene), model.layer(l).metrics.total_leaks, s.min_count,
+                       l, names[l], width, model.layer(l).metrics.total_leaks, s.min_count,
                        s.max_count, s.last_count, s.prefix_queries, n, s.next_token_queries);
   }
   out << stack_whole_prefix_text(reach, n) << "\n";
@@ -33,7 +50,7 @@ nlohmann::json stack_reach_json(const StackModel& model, const StackReach& reach
   for (int l = 0; l < model.layers(); ++l) {
     const StackReachLayer& s = reach.layers[l];
     layers.push_back({{"layer", l},
-                      {"pattern", stack_entry_text(model.layer(l).scene)},
+                      {"pattern", stack_layer_text(model.layer(l))},
                       {"leaks", model.layer(l).metrics.total_leaks},
                       {"reach_min", s.min_count},
                       {"reach_max", s.max_count},

@@ -124,6 +124,7 @@ struct StackStrip {
   uint64_t key = 0;  // stack_strip_key of the scenes it belongs to
   std::shared_ptr<const StackModel> model;
   std::vector<std::shared_ptr<const RowRuns>> unions;  // per layer (equal layers share one)
+  std::vector<std::shared_ptr<const RowRuns>> leak_unions;  // per layer, its heads' leak cells
   std::shared_ptr<const StackReach> reach;             // through every layer
   int reach_layer = -1;  // the layer whose sets reach->sets holds; -1: none asked for
   int layers() const { return model ? model->layers() : 0; }

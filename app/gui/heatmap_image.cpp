@@ -121,6 +121,20 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
   return image;
 }
 
+namespace {
+
+// A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
+void paint_runs(RgbaImage& image, const Grid& grid, const RowRuns& cells, Rgb8 colour) {
+  for (int q = 0; q < grid.n; ++q)
+    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
+      for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
+        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
+        p[0] = colour.r, p[1] = colour.g, p[2] = colour.b;
+      }
+}
+
+}  // namespace
+
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size) {
   RgbaImage image = cells_image_build(a, a_only, off, max_size);
@@ -146,13 +160,14 @@ RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_siz
   for (size_t i = 0; i < image.rgba.size(); i += 4) {
     image.rgba[i] = off.r, image.rgba[i + 1] = off.g, image.rgba[i + 2] = off.b, image.rgba[i + 3] = 255;
   }
-  // A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
-  for (int q = 0; q < grid.n; ++q)
-    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
-      for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
-        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
-        p[0] = on.r, p[1] = on.g, p[2] = on.b;
-      }
+  paint_runs(image, grid, cells, on);
+  return image;
+}
+
+RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, const RowRuns& marked, Rgb8 mark,
+                            int max_size) {
+  RgbaImage image = cells_image_build(cells, on, off, max_size);
+  paint_runs(image, Grid(cells.rows(), max_size), marked, mark);
   return image;
 }
 

@@ -65,5 +65,8 @@ struct RgbaImage {
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size = kMaxHeatmapTexels);
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size = kMaxHeatmapTexels);
+// The same with the `marked` cells drawn in `mark` over both (a texel holding one is `mark`).
+RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, const RowRuns& marked, Rgb8 mark,
+                            int max_size = kMaxHeatmapTexels);
 
 }  // namespace attnscope

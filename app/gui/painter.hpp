@@ -36,6 +36,8 @@ struct CellsPaint {
   std::shared_ptr<const RowRuns> cells;
   Rgb8 on, off;
   int max_size = kMaxHeatmapTexels;  // texels per side at most (a thumbnail needs few)
+  std::shared_ptr<const RowRuns> marked;  // cells drawn in `mark` over the others (a layer's leaks); may be null
+  Rgb8 mark{};
 };
 
 class Painter {

@@ -17,14 +17,20 @@ StackStrip stack_strip_build(const Scene& scene, const StackStrip* have, int rea
   if (reuse) {
     strip.model = have->model;
     strip.unions = have->unions;
+    strip.leak_unions = have->leak_unions;
   } else {
     AnalyzeOptions options;
     options.progress = [&](double fraction) { report(fraction * model_share); };
     auto model = std::make_shared<const StackModel>(stack_model(scene, options));
-    std::vector<std::shared_ptr<const RowRuns>> distinct;
-    for (const auto& analysis : model->analyses)
+    std::vector<std::shared_ptr<const RowRuns>> distinct, distinct_leaks;
+    for (const auto& analysis : model->analyses) {
       distinct.push_back(std::make_shared<const RowRuns>(heads_union(analysis->build.masks)));
-    for (int index : model->layer_analysis) strip.unions.push_back(distinct[index]);
+      distinct_leaks.push_back(std::make_shared<const RowRuns>(heads_union(analysis->leaks)));
+    }
+    for (int index : model->layer_analysis) {
+      strip.unions.push_back(distinct[index]);
+      strip.leak_unions.push_back(distinct_leaks[index]);
+    }
     strip.model = std::move(model);
   }
   const ProgressScope scope([&](double fraction) { report(model_share + (1 - model_share) * fraction); });

@@ -39,12 +39,16 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   if (ImGui::InvisibleButton("layer", {side, side})) ctx.queue.push(action::SetStackLayer{layer});
   const ImVec2 p1{p0.x + side, p0.y + side};
   ImDrawList* list = ImGui::GetWindowDrawList();
-  ctx.painter.cells(list, {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels}, p0, p1);
   const int64_t leaks = strip.model->layer(layer).metrics.total_leaks;
+  // Leaking cells in the heatmaps' leak colour, so a leaking layer shows where it leaks.
+  ctx.painter.cells(list,
+                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels,
+                     leaks > 0 ? strip.leak_unions[layer] : nullptr, theme.leak},
+                    p0, p1);
   if (shown) list->AddRect({p0.x - 3, p0.y - 3}, {p1.x + 3, p1.y + 3}, to_imu32(theme.highlight), 0.f, 0, 3.f);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("layer %d: %s\n%s leak%s (union of heads)", layer,
-                      variant_params_text(strip.model->layer(layer)).c_str(), digits_grouped(leaks).c_str(),
+                      stack_layer_text(strip.model->layer(layer)).c_str(), digits_grouped(leaks).c_str(),
                       leaks == 1 ? "" : "s");
   ctx.report.panels.push_back({fmt::format("layer {}", layer), {p0.x, p0.y, p1.x, p1.y}});
   if (shown) keep_in_view(layer);
@@ -77,7 +81,7 @@ void view_stack_strip(ViewContext& ctx) {
   const int layer = state.scene.layer.value_or(0);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const StackStrip* strip = state.stack.get();
-  const std::string pattern = strip && layer < strip->layers() ? variant_params_text(strip->model->layer(layer)) : state.scene.variant;
+  const std::string pattern = strip && layer < strip->layers() ? stack_layer_text(strip->model->layer(layer)) : state.scene.variant;
   const std::string head =
       strip ? fmt::format("layer {} of {}: {}  \u00b7  [ ] layers, click one  \u00b7  R receptive field  \u00b7  under each: "
                           "layer, leaks",

@@ -167,14 +167,18 @@ void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2
 
 void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) {
   auto packed = [](Rgb8 c) { return uint32_t{c.r} << 16 | uint32_t{c.g} << 8 | c.b; };
-  const CellsKey key{paint.cells.get(), packed(paint.on), packed(paint.off), paint.max_size};
+  const CellsKey key{paint.cells.get(), packed(paint.on), packed(paint.off), paint.max_size, paint.marked.get(),
+                     packed(paint.mark)};
   auto it = cells_.find(key);
   if (it == cells_.end()) {
-    const RgbaImage image = cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);
+    const RgbaImage image = paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked, paint.mark,
+                                                             paint.max_size)
+                                         : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);
     Texture t;
     t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
     t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
     t.keep_cells = paint.cells;
+    t.keep_marked = paint.marked;
     it = cells_.emplace(key, std::move(t)).first;
   }
   it->second.last_used = frame_;

@@ -32,6 +32,7 @@ class GlPainter final : public Painter {
     float uv_scale = 1.f;  // the texture covers size·cells_per_texel >= N cells
     std::shared_ptr<const Analysis> keep_a, keep_b;  // so a key's address is never reused
     std::shared_ptr<const RowRuns> keep_cells;
+    std::shared_ptr<const RowRuns> keep_marked;
     uint64_t last_used = 0;
     bool weights = false;  // holds the paint's computed weights (until then, the allowed cells)
   };
@@ -46,7 +47,7 @@ class GlPainter final : public Painter {
   };
   using HeatmapKey = std::tuple<const Analysis*, int, Coords, float, StepCells>;
   using DiffKey = std::tuple<const Analysis*, const Analysis*, int, ThemeName>;
-  using CellsKey = std::tuple<const RowRuns*, uint32_t, uint32_t, int>;  // cells, on, off, max size
+  using CellsKey = std::tuple<const RowRuns*, uint32_t, uint32_t, int, const RowRuns*, uint32_t>;  // cells, on, off, max size, marked, mark
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
   void evict();

@@ -39,7 +39,7 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   const int cols = std::min(panels, 4);
   const PanelLayout layout = layout_panels(st, n, panels, cols, y, 0, 0);
   std::vector<std::string> headers;
-  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("{} \u00b7 {}", l, variant_params_text(model.layer(l))));
+  for (int l = 0; l < panels; ++l) headers.push_back(fmt::format("{} \u00b7 {}", l, stack_layer_text(model.layer(l))));
   draw_panel_headers(fig, st, layout, cols, headers);
   for (int l = 0; l < panels; ++l) {
     const ProgressSpan panel(static_cast<double>(l) / panels, static_cast<double>(l + 1) / panels);

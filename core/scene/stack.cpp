@@ -246,16 +246,6 @@ Scene stack_with_layers(const Scene& scene, int layers) {
   return stack_layer_scene(out, std::min(out.layer.value_or(0), layers - 1));
 }
 
-std::string stack_entry_text(const Scene& layer_scene) {
-  const Stack stack = scene_stack(layer_scene);
-  const StackEntry& entry = stack.entry(layer_scene.layer.value_or(0));
-  std::string text = layer_scene.variant;
-  for (const auto& [key, value] : entry.scene.items())
-    if (key != "variant") text += fmt::format(" {}={}", key, value.is_string() ? value.get<std::string>() : value.dump());
-  if (!entry.heads.empty()) text += " (heads of their own)";
-  return text;
-}
-
 void stack_validate(const Scene& scene) {
   const Stack stack = scene_stack(scene);
   std::set<std::string> checked;  // a 62-layer stack of two entries validates two scenes

@@ -53,9 +53,6 @@ Scene stack_layer_scene(const Scene& scene, int layer);
 std::map<int, Scene> stack_head_scenes(const Scene& scene, int layer);
 // The scene with its stack repeated, or cut, to `layers` layers (--layers with --stack).
 Scene stack_with_layers(const Scene& scene, int layers);
-// "window window=1024": a layer scene's variant and what its stack entry sets (g, shift
-// included), with " (heads of their own)" when some heads follow another entry.
-std::string stack_entry_text(const Scene& layer_scene);
 // Every layer's scene and head scenes valid, the layer count in range.
 void stack_validate(const Scene& scene);
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_support.hpp"
@@ -21,7 +23,8 @@ TEST(StackCommand, LeaksReportsEveryLayer) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["layers"].size(), 6u);
-  EXPECT_EQ(j["layers"][0]["pattern"], "window window=4");
+  // Named as the figure's headers and the GUI strip name them: "variant · key=value".
+  EXPECT_EQ(j["layers"][0]["pattern"], "window \u00b7 window=4");
   EXPECT_EQ(j["layers"][2]["pattern"], "full");
   // A window of 4 after one layer, 7 after two, the whole prefix after the full layer 2.
   EXPECT_EQ(j["layers"][0]["reach_last"], 4);
@@ -34,8 +37,46 @@ TEST(StackCommand, LeaksReportsEveryLayer) {
 TEST(StackCommand, ALeakingLayerIsCounted) {
   const auto r = cli({"leaks", "--stack", "window:window=4,s2:g=8", "--layers", "4", "--n", "32"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("layer   1  s2 g=8 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer   1  s2 \u00b7 G=8 "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("leaks         16"), std::string::npos) << r.out;
+}
+
+// Terminal columns of UTF-8 text: one per code point.
+size_t columns(const std::string& text) {
+  size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+TEST(StackCommand, LongLayerNamesFitTheirColumn) {
+  // Quest's entry sets three parameters ("quest · prompt=32640 · page=16 · budget=1024", 44
+  // columns): the text line cuts it after its last whole parameter that fits 40 columns, so every
+  // line's "leaks" starts in the same column; JSON keeps the whole name.
+  const auto r = cli({"leaks", "--scene", model("quest_longchat_7b")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::set<size_t> leaks_columns;
+  int quest_lines = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("layer ", 0) != 0) continue;
+    const size_t at = line.find(" leaks ");
+    ASSERT_NE(at, std::string::npos) << line;
+    const std::string pattern = line.substr(11, at - 11);
+    EXPECT_LE(columns(pattern), 40u) << line;
+    leaks_columns.insert(columns(line.substr(0, at)));
+    if (pattern.rfind("quest \u00b7 ", 0) == 0) {
+      ++quest_lines;
+      EXPECT_NE(pattern.find(" \u2026"), std::string::npos) << "cut at a parameter, marked: " << line;
+    }
+  }
+  EXPECT_EQ(leaks_columns.size(), 1u) << r.out;
+  EXPECT_EQ(quest_lines, 30) << r.out;
+  const auto j = cli({"leaks", "--scene", model("quest_longchat_7b"), "--json"});
+  ASSERT_EQ(j.code, 0) << j.err;
+  const std::string whole = nlohmann::json::parse(j.out)["layers"][2]["pattern"];
+  EXPECT_EQ(whole.rfind("quest \u00b7 ", 0), 0u) << whole;
+  EXPECT_EQ(whole.find("\u2026"), std::string::npos) << whole;
 }
 
 TEST(StackCommand, LayerShowsOneLayer) {
