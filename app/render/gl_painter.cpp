@@ -24,6 +24,20 @@ GLuint texture_create(GLint internal_format, int size_x, int size_y, GLenum form
   return id;
 }
 
+// An RGBA cell image as a texture whose uv scale crops it to the image's N cells.
+template <class Texture, class Image>
+Texture texture_from_rgba(const Image& image) {
+  Texture t;
+  t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
+  t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+  return t;
+}
+
+// ImGui's quads put uv (0, 0) at the top-left corner: row 0 on top, as in the heatmaps.
+void image_draw(ImDrawList* list, GLuint id, float uv_scale, ImVec2 p0, ImVec2 p1) {
+  list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(id)), p0, p1, {0, 0}, {uv_scale, uv_scale});
+}
+
 }  // namespace
 
 GlPainter::GlPainter()
@@ -152,17 +166,13 @@ void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2
     const RgbaImage image = diff_overlay_build(paint.a->mask(paint.head), paint.b->mask(paint.head),
                                                diff_color(DiffOp::AMinusB), diff_color(DiffOp::BMinusA),
                                                diff_color(DiffOp::Both), theme.masked);
-    Texture t;
-    t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
-    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    Texture t = texture_from_rgba<Texture>(image);
     t.keep_a = paint.a;
     t.keep_b = paint.b;
     it = diffs_.emplace(key, std::move(t)).first;
   }
   it->second.last_used = frame_;
-  const float s = it->second.uv_scale;
-  // ImGui's quads put uv (0, 0) at the top-left corner: row 0 on top, as in the heatmaps.
-  list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(it->second.id)), p0, p1, {0, 0}, {s, s});
+  image_draw(list, it->second.id, it->second.uv_scale, p0, p1);
 }
 
 void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) {
@@ -174,16 +184,13 @@ void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVe
     const RgbaImage image = paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked, paint.mark,
                                                              paint.max_size)
                                          : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);
-    Texture t;
-    t.id = texture_create(GL_RGBA8, image.size, image.size, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
-    t.uv_scale = static_cast<float>(image.n) / (image.size * image.cells_per_texel);
+    Texture t = texture_from_rgba<Texture>(image);
     t.keep_cells = paint.cells;
     t.keep_marked = paint.marked;
     it = cells_.emplace(key, std::move(t)).first;
   }
   it->second.last_used = frame_;
-  const float s = it->second.uv_scale;
-  list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(it->second.id)), p0, p1, {0, 0}, {s, s});
+  image_draw(list, it->second.id, it->second.uv_scale, p0, p1);
 }
 
 }  // namespace attnscope

@@ -1,13 +1,16 @@
 // The heatmap view: each selected head's attention weights (or binary mask) in original
 // coordinates, with leaks marked and group boundaries drawn.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
+#include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
 #include "core/figure/views.hpp"
+#include "core/scene/sink_logit.hpp"
 
 namespace attnscope::figure {
 
@@ -23,6 +26,28 @@ std::string head_header(const Analysis& a, int head, bool leaks_shown) {
   const int64_t leaks = a.metrics.heads[head].leaks;
   if (leaks_shown && leaks > 0) text += fmt::format(" \u00b7 {} leak{}", leaks, leaks == 1 ? "" : "s");
   return text;
+}
+
+// GPT-OSS's learned sink joins each row's softmax with no value, so the weights drawn sum to 1
+// minus its share; the caption says how much of the drawn rows it takes.
+std::string sink_sentence(const Analysis& a, const std::vector<int>& heads, const MatrixGrid& rows, int batch) {
+  if (scene_sink_logits(a.scene).empty() || rows.n == 0) return "";
+  std::vector<std::string> parts;
+  for (int h : heads) {
+    float least = 1, most = 0;
+    double total = 0;
+    for (int q = rows.row0; q < rows.row0 + rows.n; ++q) {
+      const float share = row_sink_share(a, batch, h, q);
+      least = std::min(least, share);
+      most = std::max(most, share);
+      total += share;
+    }
+    parts.push_back(fmt::format("head {} {:.2f}\u2013{:.2f} (mean {:.2f})", h, least, most, total / rows.n));
+  }
+  return fmt::format(
+      "The learned sink (one logit per head with no value, not a token) takes a share of every row, so each "
+      "row's weights sum to 1 minus it: {}.",
+      fmt::join(parts, "; "));
 }
 
 }  // namespace
@@ -79,7 +104,10 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, a.build.boundary_name + " boundary"});
   if (std::any_of(cells.begin(), cells.end(), [](const HeadCells& c) { return !matrix_empty_rows(c.rows).empty(); }))
     legend.push_back({LegendEntry::Kind::Hatch, st.theme.axis, "row reads no key"});
-  const std::string caption = figure_caption(a, o);
+  std::string caption = figure_caption(a, o);
+  if (shown_cells == StepCells::Weights)
+    if (const std::string sink = sink_sentence(a, heads, shape, o.batch); !sink.empty())
+      caption += caption.empty() ? sink : " " + sink;
   const double text_width = st.width - 2 * st.margin;
   const double below = measure_height([&](Figure& f, double y0) {
     return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_width, legend), text_width, caption);
