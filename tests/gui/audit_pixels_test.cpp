@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/presentation/token_motion.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {
@@ -41,7 +42,7 @@ TEST(AuditPixelsGLTest, ModuleLeaksAndOutputProvenanceAreDrawn) {
     const auto& r = cell["rect"];
     const int x = static_cast<int>(r[0].get<double>() + 4), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
     const int query = head == 1 ? (row + 1) % 15 : row;
-    EXPECT_LE(color_distance(s.at(x, y), category_color(query)), 6) << "row " << row << " head " << head;
+    EXPECT_LE(color_distance(s.at(x, y), token_color(query, 15)), 6) << "row " << row << " head " << head;
     ++checked;
   }
   EXPECT_EQ(checked, 30);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/analysis/analysis.hpp"
+#include "core/presentation/token_motion.hpp"
 #include "tests/gui/screenshot_support.hpp"
 
 namespace attnscope::test {
@@ -27,8 +28,8 @@ TEST(TokenGridPixelsGLTest, AfterRollTokenZeroSitsInTheLastRowsOfTheShiftedHalf)
     // Left edge, vertically centred: clear of the centred label.
     const int x = static_cast<int>(r[0].get<double>() + 4), y = static_cast<int>((r[1].get<double>() + r[3].get<double>()) / 2);
     const int token = step.token(row, head);
-    EXPECT_LE(color_distance(s.at(x, y), category_color(token)), 6) << "row " << row << " head " << head;
-    differs_from_input += category_color(token) != category_color(row);
+    EXPECT_LE(color_distance(s.at(x, y), token_color(token, analysis->n())), 6) << "row " << row << " head " << head;
+    differs_from_input += token_color(token, analysis->n()) != token_color(row, analysis->n());
     if (head == 1 && token == 0) token0_y = r[1];
     else if (head == 1 && token != 1) max_other_y = std::max(max_other_y, r[1].get<double>());
   }
