@@ -5,7 +5,7 @@
 // cross-entropy) and Adam over one flat buffer of parameters. The models are tiny ((B·N, d) with
 // d = 64): through autograd, dispatch and allocation cost more than the arithmetic, so every
 // activation is allocated once and reused, each matrix product is one BLAS call and everything
-// else is a plain loop. core/torch/lab_autograd.cpp keeps the same model in LibTorch's autograd
+// else is a plain loop. tests/differential/lab_autograd.cpp keeps the same model in LibTorch's autograd
 // as the reference it is tested against.
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 // The lab's hand-written model (core/torch/lab_model.cpp: forward, backward and Adam written out)
 // against the same model through LibTorch's autograd and torch::optim::Adam
-// (core/torch/lab_autograd.cpp), from the same parameters and tokens, under the core's masks of
+// (tests/differential/lab_autograd.cpp), from the same parameters and tokens, under the core's masks of
 // several variants: the loss, every parameter's gradient, and the parameters after three steps.
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "core/analysis/lab.hpp"
 #include "core/analysis/stack_model.hpp"
 #include "core/scene/stack.hpp"
-#include "core/torch/lab_autograd.hpp"
+#include "tests/differential/lab_autograd.hpp"
 #include "core/torch/lab_model.hpp"
 #include "tests/support/scene_builder.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/torch/lab_autograd.hpp"
+#include "tests/differential/lab_autograd.hpp"
 
 #include <torch/torch.h>
 
