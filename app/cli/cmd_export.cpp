@@ -39,6 +39,7 @@ class ExportCommand final : public SceneCommand {
     attach_stack_layers();
     own("--mask", command_->add_flag("--mask", mask_, "draw the binary mask instead of the attention weights"));
     own("--step", command_->add_option("--step", step_, "tokens view: the step's tokens; heatmap view: what the step has computed (scores, masked scores, weights), as the GUI shows it; index or name ('attnscope steps')"));
+    own("--query", command_->add_option("--query", query_, "heatmap at a routed variant's selection step (moba, nsa, dsa): the query whose scores, forced blocks or keys, winners and guard are drawn over its row; default the last"));
     own("--sequence", command_->add_option("--sequence", sequence_, "which sequence of the batch; default 0"));
     own("--caption", command_->add_option("--caption", caption_, "caption under the figure; default the scene's"));
     own("--frame-ms", command_->add_option("--frame-ms", frame_ms_, "GIF: milliseconds per step; default 800"));
@@ -154,6 +155,7 @@ class ExportCommand final : public SceneCommand {
     }
     if (given("--mask")) o.mask_only = mask_;
     if (given("--sequence")) o.batch = sequence_;
+    if (given("--query")) o.query = query_;
     if (given("--caption")) o.caption = caption_;
     if (given("--frame-ms")) o.gif_frame_ms = frame_ms_;
     if (given("--hold-ms")) o.gif_hold_ms = hold_ms_;
@@ -195,7 +197,7 @@ class ExportCommand final : public SceneCommand {
 
   std::string out_, view_, format_, size_, colormap_, theme_, head_, step_, caption_, from_, audit_, inputs_, rows_, keys_,
       tokens_, lab_result_;
-  int dpi_ = 0, sequence_ = 0, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
+  int dpi_ = 0, sequence_ = 0, query_ = -1, frame_ms_ = 800, hold_ms_ = 2400, tween_ = 4;
   bool mask_ = false;
   std::set<const CLI::Option*> owned_;
   std::map<std::string, CLI::Option*> names_;

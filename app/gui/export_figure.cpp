@@ -8,6 +8,7 @@
 
 #include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
+#include "core/presentation/routed_row.hpp"
 
 namespace attnscope {
 
@@ -37,6 +38,9 @@ std::variant<ExportRequest, action::ShowToast> export_request(const AppState& st
   request.options.colormap = state.view.colormap;
   request.options.theme = state.view.theme();
   request.options.step = state.play.step;
+  // At a routed variant's selection step the file shows the focused query's row, as the screen does.
+  if (const auto focus = state.focus(); focus && routed_row_view(*state.analysis, state.play.step, focus->head, focus->q))
+    request.options.query = focus->q;
   request.analysis = state.analysis;
   const Scene& scene = state.analysis->scene;
   if (request.options.view == FigureView::Compare) {

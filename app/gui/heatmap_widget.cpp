@@ -70,36 +70,24 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
 }
 
 // A routed variant's selection step: the query's candidates laid over its row, each with its
-// score, filled by what the step has decided so far (core/presentation/routed_row).
+// score and mark, filled by what the step has decided so far (core/presentation/routed_row, the
+// rule figures draw too).
 void draw_routed_row(ImDrawList* list, const RoutedRowView& row, const Viewport& v, const Theme& theme) {
   const float t = std::max(1.5f, v.cell * 0.1f);
   for (const RoutedUnit& u : row.units) {
-    const Rgb8 color = routed_role_color(u.role, theme);
+    const Rgb8 color = routed_unit_fill(row, u, theme);
     const ImVec2 p0 = v.cell_min(row.q, u.begin), p1{v.cell_min(row.q, u.end).x, p0.y + v.cell};
     list->AddRectFilled(p0, p1, to_imu32(color, 210));
     list->AddRect(p0, p1, to_imu32(theme.text), 0.f, 0, u.role == RoutedRole::Scored ? 1.f : t);
-    const ImVec2 size = ImGui::CalcTextSize(u.score.c_str());
-    if (size.x + 4.f <= p1.x - p0.x && size.y <= v.cell)
-      list->AddText({(p0.x + p1.x - size.x) * 0.5f, p0.y + (v.cell - size.y) * 0.5f}, text_on(color), u.score.c_str());
+    for (bool brief : {false, true}) {
+      const std::string label = routed_unit_label(u, brief);
+      const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+      if (size.x + 4.f > p1.x - p0.x || size.y > v.cell) continue;
+      list->AddText({(p0.x + p1.x - size.x) * 0.5f, p0.y + (v.cell - size.y) * 0.5f}, text_on(color), label.c_str());
+      break;
+    }
   }
 }
-
-}  // namespace
-
-Rgb8 routed_role_color(RoutedRole role, const Theme& theme) {
-  switch (role) {
-    case RoutedRole::Scored: return theme.background;
-    case RoutedRole::Future: return theme.masked;
-    case RoutedRole::Forced: return category_color(4);
-    case RoutedRole::Chosen: return category_color(2);
-    case RoutedRole::Passed: return theme.masked;
-    case RoutedRole::Dropped:
-    case RoutedRole::Kept: return theme.leak;
-  }
-  return theme.masked;
-}
-
-namespace {
 
 void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
   const float t = std::max(1.5f, cell * 0.09f);

@@ -21,9 +21,6 @@ struct HeatmapWidget {
 float heatmap_widget_top(const ViewContext& ctx);
 float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for the row labels of N tokens
 
-// The fill of a routed candidate in a selection step (the heatmap's overlay and its legend).
-Rgb8 routed_role_color(RoutedRole role, const Theme& theme);
-
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
 

@@ -53,6 +53,9 @@ struct FigureOptions {
   std::vector<int> heads;  // empty: every head
   bool mask_only = false;  // binary allowed/masked cells instead of weights
   int step = -1;           // tokens view: step index; -1 picks the variant's grouped step
+  // Heatmap at a routed variant's selection step: the query whose candidates are drawn over its
+  // row (scores, forced, winners, what the guard drops); -1: the last query, as the GUI shows it.
+  int query = -1;
   int batch = 0;           // which sequence of the batch the weights come from
   std::string title;       // empty: the scene's title, else one made from the scene
   std::string caption;     // empty: the scene's caption

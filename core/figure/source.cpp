@@ -18,6 +18,7 @@ nlohmann::json options_json(const FigureOptions& o) {
           {"heads", o.heads},
           {"mask", o.mask_only},
           {"step", o.step},
+          {"query", o.query},
           {"batch", o.batch},
           {"title", o.title},
           {"caption", o.caption},
@@ -54,6 +55,7 @@ FigureOptions options_from_json(const nlohmann::json& j) {
   read("heads", o.heads);
   read("mask", o.mask_only);
   read("step", o.step);
+  read("query", o.query);
   read("batch", o.batch);
   read("title", o.title);
   read("caption", o.caption);

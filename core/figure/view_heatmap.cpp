@@ -9,6 +9,7 @@
 #include "core/base/progress_scope.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
+#include "core/figure/routed_overlay.hpp"
 #include "core/figure/views.hpp"
 #include "core/scene/sink_logit.hpp"
 
@@ -104,7 +105,18 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     legend.push_back({LegendEntry::Kind::Line, st.theme.group_boundary, a.build.boundary_name + " boundary"});
   if (std::any_of(cells.begin(), cells.end(), [](const HeadCells& c) { return !matrix_empty_rows(c.rows).empty(); }))
     legend.push_back({LegendEntry::Kind::Hatch, st.theme.axis, "row reads no key"});
+  // A routed variant's selection step: the query's candidates over its row in every panel.
+  std::vector<std::optional<RoutedRowView>> routed;
+  for (int h : heads) routed.push_back(routed_overlay_row(a, o, h));
+  if (o.query >= 0 && !routed.front())
+    throw SceneError("query: this step draws no selection; --query names the row of a routed variant's selection "
+                     "step (moba, nsa, dsa: 'attnscope steps' lists them)");
   std::string caption = figure_caption(a, o);
+  if (routed.front()) {
+    for (const LegendEntry& e : routed_overlay_legend(st, *routed.front())) legend.push_back(e);
+    const std::string marks = routed_marks_legend(*routed.front()) + ".";
+    caption = caption.empty() ? marks : marks + " " + caption;
+  }
   if (shown_cells == StepCells::Weights)
     if (const std::string sink = sink_sentence(a, heads, shape, o.batch); !sink.empty())
       caption += caption.empty() ? sink : " " + sink;
@@ -136,6 +148,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     fig.matrices.push_back({g.box(), g.n, h, a.scene.variant, g.width(), g.row0, g.col0});
     const ProgressSpan panel(computed + (1 - computed) * i / heads.size(), computed + (1 - computed) * (i + 1) / heads.size());
     matrix_draw_head(fig, st, g, a, h, cells[i], o, scale, i % cols == 0);
+    if (routed[i]) routed_overlay_draw(fig, st, g, *routed[i]);
   }
   if (shown_cells != StepCells::Pattern) {
     const MatrixGrid& g = layout.grids.front();
