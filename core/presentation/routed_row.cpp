@@ -26,7 +26,7 @@ int stage_of(const std::string& step) {
 
 std::optional<RoutedRowView> routed_row_view(const Analysis& a, int step, int head, int q) {
   const RoutingChoices* choices = a.build.routing.get();
-  if (!choices || step < 0 || step >= static_cast<int>(a.trace().steps.size())) return std::nullopt;
+  if (!choices || !choices->drawn_per_query || step < 0 || step >= static_cast<int>(a.trace().steps.size())) return std::nullopt;
   const int stage = stage_of(a.trace().steps[step].name);
   const RoutedRow* row = choices->row(head, q);
   if (stage == 0 || !row) return std::nullopt;
@@ -37,8 +37,7 @@ std::optional<RoutedRowView> routed_row_view(const Analysis& a, int step, int he
   // The rank the inspector quotes: the place in the list top-k returned, forced units first; the
   // future units the guard drops come after the winners.
   const auto rank_of = [&](int u) {
-    const auto at = std::find(row->chosen.begin(), row->chosen.end(), u);
-    if (at != row->chosen.end()) return static_cast<int>(at - row->chosen.begin()) + 1;
+    if (const int rank = row->rank(u)) return rank;
     const auto removed = std::find(row->removed.begin(), row->removed.end(), u);
     return removed == row->removed.end() ? 0 : static_cast<int>(row->chosen.size() + (removed - row->removed.begin())) + 1;
   };

@@ -59,12 +59,6 @@ struct CellNote {
   std::vector<std::pair<int, int>> cells;  // (q, k); k = -1: every cell of row q
 };
 
-// What a variant keeps from its build for its own explain_allowed (a routed variant's scores and
-// ranks); each variant derives its own and reads it back with dynamic_cast.
-struct VariantDetail {
-  virtual ~VariantDetail() = default;
-};
-
 struct VariantBuild {
   std::vector<RowRuns> masks;        // per head, original coordinates
   std::optional<FrameLayout> frame;  // grouped variants: the layout the attention runs in
@@ -82,8 +76,8 @@ struct VariantBuild {
   // A model's own weights (the file variant given --attention): every view shows them in place
   // of the softmax of q·kᵀ, and their logarithm as the scores.
   std::shared_ptr<const AttentionWeights> given_weights;
-  std::shared_ptr<const VariantDetail> detail;
-  // The routed variants' scores and choices per head and query (explanations and captions).
+  // The routed variants' scores and choices per head and query, and the settings their
+  // explanations read (explanations and captions).
   std::shared_ptr<const RoutingChoices> routing;
 };
 

@@ -77,6 +77,7 @@ class DSA final : public Variant {
     reserve_mask_budget(n, kk);
     auto choices = std::make_shared<RoutingChoices>();
     choices->unit = "key";
+    choices->drawn_per_query = true;
     choices->score_name = "indexer score";
     choices->head_selection.assign(scene.heads, 0);
     const bool kept_rows = routing_keeps_rows(1, n, n);

@@ -23,11 +23,6 @@ struct Params {
   int layer = 0;
 };
 
-// Which head retrieves and why, for the inspector.
-struct DuoDetail final : VariantDetail {
-  Params params;
-};
-
 class Duo final : public Variant {
  public:
   const VariantInfo& info() const override {
@@ -111,18 +106,30 @@ class Duo final : public Variant {
                         fmt::format("mask = causal if retrieval else causal & ((k < {}) | (q - k < {}))", p.sinks,
                                     p.recent));
     out.trace = t.finish();
-    auto detail = std::make_shared<DuoDetail>();
-    detail->params = p;
-    out.detail = detail;
+    // The choice is per head: the gates are the scores (alpha, or 1 for a listed head) and the
+    // retrieval heads are the units chosen, which every query of the head follows.
+    auto choices = std::make_shared<RoutingChoices>();
+    choices->unit = "head";
+    choices->score_name = "alpha";
+    choices->sizes = {{"sinks", p.sinks}, {"recent", p.recent}, {"layer", p.layer}, {"gated", !p.alpha.empty()}};
+    choices->head_selection.assign(scene.heads, 0);
+    RoutedRow head_gates;
+    for (int h = 0; h < scene.heads; ++h) {
+      head_gates.scores.push_back(p.alpha.empty() ? static_cast<float>(p.retrieval[h]) : static_cast<float>(p.alpha[h]));
+      if (p.retrieval[h]) head_gates.chosen.push_back(h);
+    }
+    choices->rows = {{head_gates}};
+    out.routing = choices;
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
-    const auto* detail = dynamic_cast<const DuoDetail*>(build.detail.get());
-    if (!detail) return Variant::explain_allowed(build, head, q, k);
-    const Params& p = detail->params;
-    const std::string why = p.alpha.empty() ? "listed in --retrieval-heads"
-                                            : fmt::format("alpha {:.2f} in layer {}", p.alpha[head], p.layer);
-    if (p.retrieval[head]) return fmt::format("head {} is a retrieval head ({}): it reads every earlier key", head, why);
+    if (!build.routing) return Variant::explain_allowed(build, head, q, k);
+    const RoutingChoices& c = *build.routing;
+    const RoutedRow& gates = *c.row(head, q);
+    const std::string why = c.size("gated") ? fmt::format("alpha {:.2f} in layer {}", gates.scores[head], c.size("layer"))
+                                            : "listed in --retrieval-heads";
+    if (gates.rank(head)) return fmt::format("head {} is a retrieval head ({}): it reads every earlier key", head, why);
+    const Params p{c.size("sinks"), c.size("recent"), {}, {}, c.size("layer")};
     if (q - k < p.recent) return fmt::format("head {} streams: key {} is among the last {} keys (q-k = {})", head, k, p.recent, q - k);
     return fmt::format("head {} streams: key {} is one of its {} sinks", head, k, p.sinks);
   }

@@ -30,14 +30,15 @@ struct Params {
   int block = 0, topk = 0;                                                // block-sparse
 };
 
-// Per head: the vertical-slash choice, or per query block the block-sparse picks best first.
-struct MinferenceDetail final : VariantDetail {
-  std::string pattern;
-  int block = 0;
-  std::vector<RankedChoice> columns, offsets;
-  std::vector<std::vector<std::vector<int>>> blocks;        // [head][query block] picks
-  std::vector<std::vector<std::vector<float>>> block_scores;  // [head][query block] their scores
-};
+// The pattern as RoutingChoices::sizes records it for the explanations.
+enum class Pattern { AShape, VerticalSlash, BlockSparse };
+
+std::shared_ptr<RoutingChoices> pattern_choices(Pattern pattern, const std::string& unit) {
+  auto choices = std::make_shared<RoutingChoices>();
+  choices->unit = unit;
+  choices->sizes["pattern"] = static_cast<int>(pattern);
+  return choices;
+}
 
 // vertical_and_slash_kernel: the last L queries' causal softmax; a column's score is the sum of
 // its weights, an offset's the sum along its diagonal.
@@ -165,26 +166,26 @@ class Minference final : public Variant {
     return block_sparse(scene, qkv, p);
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
-    const auto* detail = dynamic_cast<const MinferenceDetail*>(build.detail.get());
-    if (!detail) return Variant::explain_allowed(build, head, q, k);
-    if (detail->pattern == "a-shape")
-      return q - k < detail->block ? fmt::format("key {} is in query {}'s local band (q-k = {} < --local)", k, q, q - k)
-                                   : fmt::format("key {} is one of the initial keys every query reads", k);
-    if (detail->pattern == "vertical-slash") {
-      const RankedChoice& columns = detail->columns[head];
-      const RankedChoice& offsets = detail->offsets[head];
+    if (!build.routing) return Variant::explain_allowed(build, head, q, k);
+    const RoutingChoices& c = *build.routing;
+    const auto pattern = static_cast<Pattern>(c.size("pattern"));
+    if (pattern == Pattern::AShape)
+      return q - k < c.size("local") ? fmt::format("key {} is in query {}'s local band (q-k = {} < --local)", k, q, q - k)
+                                     : fmt::format("key {} is one of the initial keys every query reads", k);
+    if (pattern == Pattern::VerticalSlash) {
+      const RoutedRow& columns = *c.row(head, q);
+      const RoutedRow& offsets = *c.second->row(head, q);
       std::string text;
-      if (columns.rank[k]) text = ranked_choice_text(columns, "column", k);
-      if (offsets.rank[q - k])
-        text += (text.empty() ? "" : "; and ") + ranked_choice_text(offsets, "offset", q - k);
+      if (columns.rank(k)) text = ranked_choice_text(columns, "column", k);
+      if (offsets.rank(q - k)) text += (text.empty() ? "" : "; and ") + ranked_choice_text(offsets, "offset", q - k);
       return fmt::format("head {}: {} (k <= q holds)", head, text);
     }
-    const int m = q / detail->block, j = k / detail->block;
-    const std::vector<int>& picks = detail->blocks[head][m];
-    const size_t rank = static_cast<size_t>(std::find(picks.begin(), picks.end(), j) - picks.begin());
+    const int m = q / c.unit_size, j = k / c.unit_size;
+    const std::string own = j == m ? "; inside its own block only k <= q" : "";
+    const RoutedRow* row = c.row(head, q);
+    if (!row) return fmt::format("head {}: block {} is among the top blocks of query block {}{}", head, j, m, own);
     return fmt::format("head {}: block {} kept for query block {}: score {:.2f}, rank {} of {}{}", head, j, m,
-                       detail->block_scores[head][m][rank], rank + 1, picks.size(),
-                       j == m ? "; inside its own block only k <= q" : "");
+                       row->scores[j], row->rank(j), row->chosen.size(), own);
   }
 
  private:
@@ -222,10 +223,9 @@ class Minference final : public Variant {
       runs.push_back({0, std::min(p.sinks, q + 1)});
       runs.push_back({std::max(0, q - p.local + 1), q + 1});
     });
-    auto detail = std::make_shared<MinferenceDetail>();
-    detail->pattern = p.pattern;
-    detail->block = p.local;  // the band width explain_allowed compares q - k with
-    out.detail = detail;
+    auto choices = pattern_choices(Pattern::AShape, "key");
+    choices->sizes["local"] = p.local;  // the band width explain_allowed compares q - k with
+    out.routing = choices;
     std::vector<int> sinks, band;
     for (int k = 0; k < n; ++k) (k < p.sinks ? sinks : band).push_back(k);
     band.erase(band.begin(), band.end() - std::min<long>(static_cast<long>(band.size()), p.local));
@@ -246,8 +246,9 @@ class Minference final : public Variant {
 
   static VariantBuild vertical_slash(const Scene& scene, const Qkv& qkv, const Params& p) {
     const int n = scene.n, last = std::min(p.last_q, n);
-    auto detail = std::make_shared<MinferenceDetail>();
-    detail->pattern = p.pattern;
+    // One choice per head that every query reads: columns, and beside them the offsets q - k.
+    auto choices = pattern_choices(Pattern::VerticalSlash, "column");
+    auto diagonals = pattern_choices(Pattern::VerticalSlash, "offset");
     std::vector<std::vector<int>> columns(scene.heads), offsets(scene.heads);
     std::vector<float> vertical, slash;
     for (int h = 0; h < scene.heads; ++h) {
@@ -255,8 +256,9 @@ class Minference final : public Variant {
       vertical_slash_scores(qkv, h, p, vertical, slash);
       columns[h] = pick_top(vertical, p.vertical);
       offsets[h] = pick_top(slash, p.slash);
-      detail->columns.push_back(ranked_choice(vertical, columns[h]));
-      detail->offsets.push_back(ranked_choice(slash, offsets[h]));
+      for (RoutingChoices* c : {choices.get(), diagonals.get()}) c->head_selection.push_back(h);
+      choices->rows.push_back({picked_row(vertical, columns[h])});
+      diagonals->rows.push_back({picked_row(slash, offsets[h])});
     }
     // Row q: the kept columns up to q and the keys q - o of the kept offsets, both as runs (kept
     // columns and offsets cluster), so a row costs its runs, not its thousands of entries.
@@ -308,8 +310,9 @@ class Minference final : public Variant {
     std::vector<HeadFrame> chosen_columns, chosen_offsets;
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<int> forced, won, forced_keys, won_keys;
-      for (int c : columns[h]) (std::isinf(detail->columns[h].score[c]) ? forced : won).push_back(c);
-      for (int o : offsets[h]) (std::isinf(detail->offsets[h].score[o]) ? forced_keys : won_keys).push_back(n - 1 - o);
+      const RoutedRow &column_row = choices->rows[h][0], &offset_row = diagonals->rows[h][0];
+      for (int c : columns[h]) (std::isinf(column_row.scores[c]) ? forced : won).push_back(c);
+      for (int o : offsets[h]) (std::isinf(offset_row.scores[o]) ? forced_keys : won_keys).push_back(n - 1 - o);
       chosen_columns.push_back(selection_layout(n, {forced, won}));
       chosen_offsets.push_back(selection_layout(n, {forced_keys, won_keys}));
     }
@@ -319,7 +322,7 @@ class Minference final : public Variant {
               {"batch", "head", "column"},
               fmt::format("column scores beside the query; the first {} forced, then the top {}: head 0 keeps "
                           "columns {}; groups: forced, winners, the rest",
-                          p.force_vertical, p.vertical, ranked_text(columns[0], detail->columns[0].score)),
+                          p.force_vertical, p.vertical, ranked_text(columns[0], choices->rows[0][0].scores)),
               fmt::format("vertical = qk.sum(-2); vertical[..., :{}] = inf; v_idx = vertical.topk({}).indices",
                           p.force_vertical, p.vertical))
         .why("a column many late queries weigh (a sink, a separator) is read by every query after it");
@@ -328,7 +331,7 @@ class Minference final : public Variant {
            {"batch", "head", "offset"},
            fmt::format("offset scores q-k; offsets below {} forced, then the top {}: head 0 keeps offsets {} "
                        "(drawn as the last query's keys n-1-o)",
-                       p.force_slash, p.slash, ranked_text(offsets[0], detail->offsets[0].score)),
+                       p.force_slash, p.slash, ranked_text(offsets[0], diagonals->rows[0][0].scores)),
            fmt::format("slash = sum_all_diagonal_matrix(qk); slash[..., -{}:] = inf; s_idx = slash.topk({}).indices",
                        p.force_slash, p.slash))
         .why("a diagonal is a fixed distance q-k: every query reads the key that far back");
@@ -342,20 +345,27 @@ class Minference final : public Variant {
     masked_trace_attend(t, scene, "causal (k <= q) and k a kept column or q - k a kept offset",
                         "mask = (k <= q) & (isin(k, v_idx) | isin(q - k, s_idx))");
     out.trace = t.finish();
-    out.detail = detail;
+    choices->second = diagonals;
+    out.routing = choices;
     return out;
   }
 
   static VariantBuild block_sparse(const Scene& scene, const Qkv& qkv, const Params& p) {
     const int n = scene.n, b = p.block, nb = (n + b - 1) / b;
-    auto detail = std::make_shared<MinferenceDetail>();
-    detail->pattern = p.pattern;
-    detail->block = b;
-    detail->blocks.resize(scene.heads);
-    detail->block_scores.resize(scene.heads);
+    // Per head and query block: the scores of blocks j <= m (later ones -inf) and the picks best
+    // first, while they fit; the last query block's picks of every head for the trace.
+    auto choices = pattern_choices(Pattern::BlockSparse, "block");
+    choices->unit_size = b;
+    choices->query_span = b;
+    choices->score_name = "pooled score";
+    const bool keep = routing_keeps_rows(scene.heads, nb, nb);
+    std::vector<std::vector<int>> last_picks(scene.heads);
+    std::vector<float> last_scores;
     VariantBuild out;
     std::vector<Run> runs;
     for (int h = 0; h < scene.heads; ++h) {
+      choices->head_selection.push_back(h);
+      if (keep) choices->rows.emplace_back();
       const std::vector<float> score = block_scores(pooled(qkv, Qkv::Q, h, b), pooled(qkv, Qkv::K, h, b), nb, qkv.d);
       RowRuns mask(n, n);
       for (int m = 0; m < nb; ++m) {
@@ -363,8 +373,6 @@ class Minference final : public Variant {
         // Blocks j > m are -inf in the reference and never win over a valid one.
         const float* row = score.data() + static_cast<size_t>(m) * nb;
         std::vector<int> picks = ranked_best(row, m + 1, p.topk);
-        std::vector<float> picked;
-        for (int j : picks) picked.push_back(row[j]);
         // The kept blocks in key order; only the own block, the last when kept, is cut at the
         // query, so without it every row of the query block is the first one.
         std::vector<int> sorted = picks;
@@ -377,8 +385,13 @@ class Minference final : public Variant {
           if (q == m * b || own) mask.append_row(runs);
           else mask.append_row_repeat();
         }
-        detail->blocks[h].push_back(std::move(picks));
-        detail->block_scores[h].push_back(std::move(picked));
+        if (keep || m == nb - 1) {
+          std::vector<float> scores(row, row + nb);
+          std::fill(scores.begin() + m + 1, scores.end(), kRoutingFuture);
+          if (m == nb - 1) last_picks[h] = picks;
+          if (h == 0 && m == nb - 1) last_scores = scores;
+          if (keep) choices->rows[h].push_back(picked_row(std::move(scores), std::move(picks)));
+        }
       }
       out.masks.push_back(std::move(mask));
     }
@@ -395,7 +408,7 @@ class Minference final : public Variant {
     std::vector<HeadFrame> chosen;
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<int> kept;
-      std::vector<int> sorted = detail->blocks[h][last];
+      std::vector<int> sorted = last_picks[h];
       std::sort(sorted.begin(), sorted.end());
       for (int j : sorted)
         for (int token = j * b; token < std::min((j + 1) * b, n); ++token) kept.push_back(token);
@@ -405,12 +418,7 @@ class Minference final : public Variant {
     t.step("select", {scene.batch, scene.heads, nb, std::min(p.topk, nb)}, {"batch", "head", "query block", "kept"},
            fmt::format("block scores q_bar_m . k_bar_j beside each query block, blocks j > m at -inf; the top {} "
                        "stay: head 0, query block {} keeps {}; groups: the last query block's kept keys, the rest",
-                       p.topk, last, ranked_text(detail->blocks[0][last], [&] {
-                         std::vector<float> s(nb, 0.f);
-                         for (size_t i = 0; i < detail->blocks[0][last].size(); ++i)
-                           s[detail->blocks[0][last][i]] = detail->block_scores[0][last][i];
-                         return s;
-                       }())),
+                       p.topk, last, ranked_text(last_picks[0], last_scores)),
            fmt::format("p_pool = (q_bar @ k_bar.T).where(m >= j, -inf); idx = p_pool.topk({}).indices", p.topk))
         .why("future blocks get -inf before the top-k, so a pick is never a block after the query's own");
     place_selection(t, n, std::vector<HeadFrame>(scene.heads, layout_from_groups(n, regions)));
@@ -423,7 +431,7 @@ class Minference final : public Variant {
     out.trace = t.finish();
     out.boundaries.assign(scene.heads, boundaries_every(n, b));
     out.boundary_name = "block";
-    out.detail = detail;
+    out.routing = choices;
     return out;
   }
 };

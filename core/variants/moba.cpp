@@ -63,6 +63,7 @@ class MoBA final : public Variant {
     auto choices = std::make_shared<RoutingChoices>();
     choices->unit = "block";
     choices->unit_size = b;
+    choices->drawn_per_query = true;
     choices->score_name = "gate";
     const bool keep = routing_keeps_rows(scene.heads, n, blocks);
     VariantBuild out;

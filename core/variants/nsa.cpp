@@ -92,6 +92,7 @@ class NSA final : public Variant {
     auto choices = std::make_shared<RoutingChoices>();
     choices->unit = "block";
     choices->unit_size = p.block;
+    choices->drawn_per_query = true;
     choices->score_name = "compressed weight";
     choices->sizes = {{"cmp-block", p.cmp_block}, {"cmp-stride", p.cmp_stride}, {"window", p.window},
                       {"compressed", compressed}, {"branch", static_cast<int>(p.branch)}};

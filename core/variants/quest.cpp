@@ -18,9 +18,6 @@
 namespace attnscope {
 namespace {
 
-// Scores kept for the inspector past this many (row, head, page) entries only at traced steps.
-constexpr int64_t kKeptPageScores = int64_t{1} << 22;
-
 struct Params {
   int prompt = 0, page = 0, budget = 0;
   // local_heavy_hitter_mask: k = min(max(3, budget // page), pages), the budget first capped by
@@ -29,13 +26,6 @@ struct Params {
     const int pages = (t + 1 + page - 1) / page;
     return std::min(std::max(3, std::min(t + 1, budget) / page), pages);
   }
-};
-
-struct QuestDetail final : VariantDetail {
-  Params params;
-  // [head][t - prompt]: the picked pages best first and their scores; empty when not kept.
-  std::vector<std::vector<std::vector<int>>> picks;
-  std::vector<std::vector<std::vector<float>>> scores;
 };
 
 // One head's page scores for the decoded queries in increasing order. max(q_i·max_i,
@@ -158,25 +148,27 @@ class Quest final : public Variant {
     const Params p = params(scene);
     const int n = scene.n, decoded = n - p.prompt;
     const std::vector<int> traced = decode_traced_steps(n, p.prompt);
-    const bool keep_all = int64_t{decoded} * scene.heads * p.pages_kept(n - 1) <= kKeptPageScores;
-    auto detail = std::make_shared<QuestDetail>();
-    detail->params = p;
-    detail->picks.assign(scene.heads, std::vector<std::vector<int>>(decoded));
-    detail->scores.assign(scene.heads, std::vector<std::vector<float>>(decoded));
+    const bool keep_all = int64_t{decoded} * scene.heads * ((n + p.page - 1) / p.page) <= kRoutingKeptScores;
+    // Per head and decoded query: every page's score and the picks best first; past the limit only
+    // the traced steps' rows keep them.
+    auto choices = std::make_shared<RoutingChoices>();
+    choices->unit = "page";
+    choices->unit_size = p.page;
+    choices->sizes = {{"prompt", p.prompt}, {"page", p.page}, {"budget", p.budget}};
+    choices->first_query = p.prompt;
+    choices->rows.assign(scene.heads, std::vector<RoutedRow>(decoded));
     // [head][t - prompt]: the picked pages in page order, for the mask.
     std::vector<std::vector<std::vector<int>>> read(scene.heads, std::vector<std::vector<int>>(decoded));
     std::vector<float> score;
     for (int h = 0; h < scene.heads; ++h) {
+      choices->head_selection.push_back(h);
       PageScores pages(qkv, h, p.page);
       for (int t = p.prompt; t < n; ++t) {
         progress_report(int64_t{h} * decoded + (t - p.prompt), int64_t{scene.heads} * decoded);
         pages.score(t, score);
         std::vector<int> picks = pick_top(score, p.pages_kept(t));
         const int row = t - p.prompt;
-        if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) {
-          for (int j : picks) detail->scores[h][row].push_back(score[j]);
-          detail->picks[h][row] = picks;
-        }
+        if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) choices->rows[h][row] = picked_row(score, picks);
         std::sort(picks.begin(), picks.end());
         read[h][row] = std::move(picks);
       }
@@ -218,15 +210,12 @@ class Quest final : public Variant {
     decode_trace_steps(
         t, scene, visible,
         [&](int step) {
-          const int row = step - p.prompt;
-          std::vector<float> shown(step / p.page + 1, 0.f);
-          for (size_t i = 0; i < detail->picks[0][row].size(); ++i)
-            shown[detail->picks[0][row][i]] = detail->scores[0][row][i];
+          const RoutedRow& row = choices->rows[0][step - p.prompt];
           return fmt::format("decode token {}: page scores beside the query, the top {} = max(3, min({}, {}) // {}) "
                              "read; head 0 reads pages {}; pages hold keys 0..{} only, so the causal guard removes "
                              "nothing",
                              step, p.pages_kept(step), step + 1, p.budget, p.page,
-                             ranked_text(detail->picks[0][row], shown), step);
+                             ranked_text(row.chosen, row.scores), step);
         },
         p.prompt, "the whole cache stays in memory; each decoded query loads only the pages its bound ranks highest");
     masked_trace_attend(t, scene, "prompt rows k <= q; decoded rows: the keys of the pages they read, k <= q",
@@ -234,23 +223,22 @@ class Quest final : public Variant {
     out.trace = t.finish();
     out.boundaries.assign(scene.heads, boundaries_every(n, p.page));
     out.boundary_name = "block";
-    out.detail = detail;
+    out.routing = choices;
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
-    const auto* detail = dynamic_cast<const QuestDetail*>(build.detail.get());
-    if (!detail) return Variant::explain_allowed(build, head, q, k);
-    const Params& p = detail->params;
+    if (!build.routing) return Variant::explain_allowed(build, head, q, k);
+    const RoutingChoices& c = *build.routing;
+    const Params p{c.size("prompt"), c.size("page"), c.size("budget")};
     if (q < p.prompt) return fmt::format("query {} is in the prompt: the prefill reads every earlier key", q);
-    const int j = k / p.page, row = q - p.prompt;
-    const std::vector<int>& picks = detail->picks[head][row];
-    if (picks.empty())
+    const int j = k / p.page;
+    const RoutedRow* row = c.row(head, q);
+    if (!row)
       return fmt::format("head {}: page {} is among the {} pages query {} reads (scores are kept for the traced "
                          "decode steps)",
                          head, j, p.pages_kept(q), q);
-    const size_t rank = static_cast<size_t>(std::find(picks.begin(), picks.end(), j) - picks.begin());
-    return fmt::format("head {}: page {} kept: score {:.2f}, rank {} of {}", head, j, detail->scores[head][row][rank],
-                       rank + 1, picks.size());
+    return fmt::format("head {}: page {} kept: score {:.2f}, rank {} of {}", head, j, row->scores[j], row->rank(j),
+                       row->chosen.size());
   }
 
  private:

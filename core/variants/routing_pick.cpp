@@ -30,17 +30,17 @@ std::string ranked_text(const std::vector<int>& picks, const std::vector<float>&
   return text;
 }
 
-RankedChoice ranked_choice(const std::vector<float>& score, const std::vector<int>& picks) {
-  RankedChoice choice{score, std::vector<int>(score.size(), 0), static_cast<int>(picks.size())};
-  for (size_t i = 0; i < picks.size(); ++i) choice.rank[picks[i]] = static_cast<int>(i) + 1;
-  return choice;
+RoutedRow picked_row(std::vector<float> score, std::vector<int> picks) {
+  RoutedRow row{std::move(score), std::move(picks), 0, {}};
+  for (int u : row.chosen) row.forced += std::isinf(row.scores[u]) && row.scores[u] > 0;
+  return row;
 }
 
-std::string ranked_choice_text(const RankedChoice& choice, const std::string& what, int entry) {
-  const float s = choice.score.at(entry);
+std::string ranked_choice_text(const RoutedRow& row, const std::string& what, int entry) {
+  const float s = row.scores.at(entry);
   return fmt::format("{} {} kept: {}, rank {} of {}", what, entry,
-                     std::isinf(s) ? std::string("forced") : fmt::format("score {:.2f}", s),
-                     choice.rank.at(entry), choice.picked);
+                     std::isinf(s) ? std::string("forced") : fmt::format("score {:.2f}", s), row.rank(entry),
+                     row.chosen.size());
 }
 
 std::vector<Run> runs_of_sorted(const std::vector<int>& sorted) {

@@ -7,6 +7,7 @@
 
 #include "core/scene/frame.hpp"
 #include "core/scene/qkv.hpp"
+#include "core/scene/routing_choices.hpp"
 #include "core/scene/trace.hpp"
 #include "core/scene/variant.hpp"
 
@@ -21,16 +22,11 @@ std::vector<int> pick_top(const std::vector<float>& score, int count);
 // shortened so a caption stays one line.
 std::string ranked_text(const std::vector<int>& picks, const std::vector<float>& score);
 
-// A selection as the inspector reads it back: for each entry (column, offset, block, page or
-// key) its score and its rank among the picks (0 when not picked) out of `picked`.
-struct RankedChoice {
-  std::vector<float> score;
-  std::vector<int> rank;  // 1-based among the picks; 0: not picked
-  int picked = 0;
-};
-RankedChoice ranked_choice(const std::vector<float>& score, const std::vector<int>& picks);
+// A selection as the inspector reads it back: every entry's score and the picks best first, the
+// forced ones (+infinity) counted as such.
+RoutedRow picked_row(std::vector<float> score, std::vector<int> picks);
 // "page 3 kept: score 2.10, rank 2 of 4", or "forced" in place of the score.
-std::string ranked_choice_text(const RankedChoice& choice, const std::string& what, int entry);
+std::string ranked_choice_text(const RoutedRow& row, const std::string& what, int entry);
 
 // Sorted entries as runs of consecutive ones: a row built from them costs its runs, not its
 // entries (kept offsets and keys cluster).

@@ -24,11 +24,6 @@ struct Params {
   int scored() const { return prompt - window; }          // prompt keys before the window
 };
 
-struct SnapDetail final : VariantDetail {
-  Params params;
-  std::vector<RankedChoice> kept;  // per head, over the scored prompt keys (pooled scores)
-};
-
 // update_kv: the window queries' causal softmax summed per earlier prompt key, then
 // avg_pool1d(kernel, padding=kernel//2, stride=1), whose padding counts as zeros.
 std::vector<float> snap_scores(const Qkv& qkv, int head, const Params& p) {
@@ -93,8 +88,12 @@ class SnapKV final : public Variant {
   VariantBuild build(const Scene& scene, const Qkv& qkv) const override {
     const Params p = params(scene);
     const int n = scene.n, scored = p.scored();
-    auto detail = std::make_shared<SnapDetail>();
-    detail->params = p;
+    // Per head, one choice over the scored prompt keys (pooled votes) that every decoded query reads.
+    auto choices = std::make_shared<RoutingChoices>();
+    choices->unit = "key";
+    choices->score_name = "smoothed vote";
+    choices->sizes = {{"prompt", p.prompt}, {"window", p.window}, {"capacity", p.capacity}, {"kernel", p.kernel}};
+    choices->first_query = p.prompt;
     std::vector<std::vector<int>> kept(scene.heads);  // sorted
     std::vector<std::vector<int>> ranked(scene.heads);
     if (p.compressed())
@@ -102,7 +101,8 @@ class SnapKV final : public Variant {
         progress_report(h, scene.heads);
         const std::vector<float> score = snap_scores(qkv, h, p);
         ranked[h] = pick_top(score, p.capacity - p.window);
-        detail->kept.push_back(ranked_choice(score, ranked[h]));
+        choices->head_selection.push_back(h);
+        choices->rows.push_back({picked_row(score, ranked[h])});
         kept[h] = ranked[h];
         std::sort(kept[h].begin(), kept[h].end());
       }
@@ -157,7 +157,7 @@ class SnapKV final : public Variant {
               p.compressed()
                   ? fmt::format("votes smoothed over {} neighbours (outside keys count as 0) beside the query, the "
                                 "top {} kept: head 0 keeps {}; groups: kept, window, evicted, decoded",
-                                p.kernel, p.capacity - p.window, ranked_text(ranked[0], detail->kept[0].score))
+                                p.kernel, p.capacity - p.window, ranked_text(ranked[0], choices->rows[0][0].scores))
                   : "nothing is evicted: every prompt key stays in the cache",
               fmt::format("idx = avg_pool1d(votes, {0}, padding={1}, stride=1).topk({2}).indices", p.kernel,
                           p.kernel / 2, p.capacity - p.window))
@@ -175,19 +175,19 @@ class SnapKV final : public Variant {
                         fmt::format("prompt rows k <= q; decoded rows: the kept keys and k in [{}, q]", scored),
                         "mask = causal & (q < P | kept[k] | k >= P - w)");
     out.trace = t.finish();
-    out.detail = detail;
+    out.routing = choices;
     return out;
   }
   std::string explain_allowed(const VariantBuild& build, int head, int q, int k) const override {
-    const auto* detail = dynamic_cast<const SnapDetail*>(build.detail.get());
-    if (!detail) return Variant::explain_allowed(build, head, q, k);
-    const Params& p = detail->params;
+    if (!build.routing) return Variant::explain_allowed(build, head, q, k);
+    const RoutingChoices& c = *build.routing;
+    const Params p{c.size("prompt"), c.size("window"), c.size("capacity"), c.size("kernel")};
     if (q < p.prompt) return fmt::format("query {} is in the prompt: the prefill reads every earlier key", q);
     if (!p.compressed()) return "the prompt is shorter than --capacity, so every key stays cached";
     if (k >= p.prompt) return fmt::format("key {} was decoded before query {} and stays cached", k, q);
     if (k >= p.scored()) return fmt::format("key {} is in the observation window, always kept", k);
-    return fmt::format("head {}: {} (votes smoothed over {} keys)", head,
-                       ranked_choice_text(detail->kept[head], "key", k), p.kernel);
+    return fmt::format("head {}: {} (votes smoothed over {} keys)", head, ranked_choice_text(*c.row(head, q), "key", k),
+                       p.kernel);
   }
 
  private:
