@@ -24,6 +24,11 @@ float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for th
 // The fill of a routed candidate in a selection step (the heatmap's overlay and its legend).
 Rgb8 routed_role_color(RoutedRole role, const Theme& theme);
 
+// How head `head`'s heatmap colours its cells at this step (core's cells_drawn rule): values when
+// the analysis holds them, or a job has computed them for its image or (`interactive`: zoom and
+// pan apply) for the zoomed view on screen; else the allowed cells. The legend asks the same.
+CellsDrawn heatmap_drawn(const AppState& state, const Analysis& a, int head, StepCells cells, bool interactive);
+
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
 
