@@ -1,16 +1,18 @@
 #version 330 core
-// What the current step has computed: the pattern to come (outlined cells), raw or masked scores
-// through a diverging colour table, or weights through the colormap. Masked cells in the theme's
-// neutral grey; leaking texels in the leak colour when the cells are too small for the
+// What the heatmap draws (core's CellsDrawn): the pattern to come (outlined cells), raw or masked
+// scores through a diverging colour table, weights through the colormap, or, where the step's values
+// are not computed, the allowed cells in the theme's neutral allowed grey. Masked cells in the theme's
+// masked grey; leaking texels in the leak colour when the cells are too small for the
 // outline-and-cross marks drawn on top.
 uniform sampler2D u_cells;     // RG32F: R = value (see app/gui/heatmap_image.hpp), G = 1 on a leak
 uniform sampler2D u_colormap;  // 256 x 1 RGB8, the colour table of core/colormap
 uniform sampler2D u_diverging; // 256 x 1 RGB8, core/colormap's diverging table
-uniform int u_mode;            // StepCells: 0 pattern, 1 scores, 2 masked scores, 3 weights
+uniform int u_mode;            // CellsDrawn: 0 pattern, 1 scores, 2 weights, 3 allowed
 uniform vec3 u_masked;
 uniform vec3 u_leak;
 uniform vec3 u_pattern;        // outline of a cell still to be computed
 uniform vec3 u_background;
+uniform vec3 u_allowed;
 uniform int u_leak_fill;
 in vec2 v_uv;
 out vec4 frag_color;
@@ -22,7 +24,7 @@ vec3 table(sampler2D t, float x) {
 
 void main() {
   vec2 cell = texture(u_cells, v_uv).rg;
-  bool scores = u_mode == 1 || u_mode == 2;
+  bool scores = u_mode == 1;
   if (cell.r < (scores ? -1.5 : 0.0)) {
     frag_color = vec4(u_masked, 1.0);
     return;
@@ -39,6 +41,8 @@ void main() {
     color = tiny ? mix(u_background, u_pattern, 0.35) : (outline ? u_pattern : u_background);
   } else if (scores) {
     color = table(u_diverging, cell.r * 0.5 + 0.5);
+  } else if (u_mode == 3) {
+    color = u_allowed;
   } else {
     color = table(u_colormap, cell.r);
   }

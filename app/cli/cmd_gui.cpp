@@ -93,6 +93,7 @@ class GuiCommand final : public Command {
     if (request.lab_open >= 0 && request.lab_steps == 0)
       throw InputError("lab-open: the learned attention comes from a training; give --lab-steps too");
     request.scene_given = scene_options_.any_given();
+    request.memory_budget_bytes = scene_options_.analyze_options().memory_budget_bytes;
     if (!tokens_.empty()) {
       request.token_text = token_text_read(tokens_);
       if (request.scene_given) token_text_check(request.token_text, request.scene.n);

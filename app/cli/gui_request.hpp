@@ -43,6 +43,7 @@ struct GuiRequest {
   int lab_steps = 0;
   int lab_open = -1;  // >= 0 (--lab-open L): after that training, its layer L's q, k, v become the scene's
   TokenText token_text;        // --tokens: each token's text on the axes and in the inspector
+  int64_t memory_budget_bytes = int64_t{1} << 30;  // --max-memory: analyses keep their values when they fit
 };
 
 // Returns the process exit code.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/presentation/step_caption.hpp"
+#include "core/presentation/step_shape.hpp"
 #include "core/scene/shaping_params.hpp"
 
 namespace attnscope {
@@ -463,11 +464,8 @@ void steps_text(const Analysis& analysis, std::ostream& out) {
   const auto& steps = analysis.trace().steps;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
-    std::vector<std::string> dims;
-    for (size_t a = 0; a < step.shape.size(); ++a)
-      dims.push_back(fmt::format("{}={}", step.axes[a], step.shape[a]));
     const StepText text = step_text(analysis, static_cast<int>(i));
-    out << fmt::format("{:>2}. {:<13} ({})\n    {}\n", i, step.name, fmt::join(dims, ", "), text.caption);
+    out << fmt::format("{:>2}. {:<13} {}\n    {}\n", i, step.name, step_shape_text(step, analysis.scene), text.caption);
     if (!text.why.empty()) out << fmt::format("    why: {}\n", text.why);
     out << fmt::format("    {}\n", step.code);
     if (step.rows > kStepGridMaxRows) continue;

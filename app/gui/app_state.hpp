@@ -240,6 +240,8 @@ struct AppState {
   std::vector<std::string> error_fields;
   // Scenes with at least this many tokens are analysed on a worker thread.
   int async_min_n = 1024;
+  // --max-memory: a scene's analysis keeps its values when they fit, else its structure alone.
+  int64_t memory_budget_bytes = int64_t{1} << 30;
   ModuleAuditor audit_module;  // File > Open of a TorchScript module; empty: modules cannot open
   LabTrainer lab_trainer;      // the Lab panel's training; empty: this build cannot train
   LabPanel lab;

@@ -23,6 +23,10 @@ std::vector<Action> jobs_wait(AppState& state);
 // The core's message about a scene in the GUI's words: keys and flags become field labels
 // ("--g" -> "G group"); `fields` receives the scene keys it names (the fields to mark).
 std::string gui_error_text(const std::string& message, std::vector<std::string>& fields);
+// For an audit whose module failed at the current scene's sizes (`fields`: the scene keys its
+// message names): what the module was run with, in the scene panel's words, and what to change;
+// empty when the message names no size.
+std::string audit_sizes_note(const Scene& sizes, const std::vector<std::string>& fields);
 
 inline constexpr float kAnimationSeconds = 0.8f;  // one step's movement at speed 1
 inline constexpr float kHoldSeconds = 1.2f;       // time settled on a step while playing

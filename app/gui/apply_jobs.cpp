@@ -94,9 +94,11 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
     Job job = job_new(JobKind::Analysis, "analysing N = " + digits_grouped(scene.n));
     job.scene_hash = hash;
     job.result = std::async(std::launch::async, [scene, generation = state.generation, hash,
+                                                 budget = state.memory_budget_bytes,
                                                  control = job.control]() -> Action {
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       AnalyzeOptions options;
+      options.memory_budget_bytes = budget;
       options.progress = [control](double fraction) { control->report(fraction); };
       options.scene_validated = true;  // above, before the job started
       try {
@@ -113,7 +115,9 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
     return {};
   }
   try {
-    auto analysis = analyze_for_view(scene);
+    AnalyzeOptions options;
+    options.memory_budget_bytes = state.memory_budget_bytes;
+    auto analysis = analyze_for_view(scene, options);
     state.cache.put(hash, analysis);
     if (current) install(state, analysis);
   } catch (const std::exception& e) {
@@ -139,6 +143,7 @@ void audit_start(AppState& state, const std::string& path, const std::string& ma
       // In the panel's words: the flags the core suggests become the fields to change.
       std::vector<std::string> fields;
       ready.error = fmt::format("{}; not a module ({})", mask_error, gui_error_text(e.what(), fields));
+      if (const std::string note = audit_sizes_note(sizes, fields); !note.empty()) ready.error += "; " + note;
     }
     return ready;
   });

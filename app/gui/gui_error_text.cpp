@@ -1,5 +1,7 @@
 // The core's messages about a scene in the GUI's words: keys and flags become the scene panel's
 // field labels, and the fields they name are the ones to outline.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -58,6 +60,24 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
     }
   }
   return out;
+}
+
+std::string audit_sizes_note(const Scene& sizes, const std::vector<std::string>& fields) {
+  struct Given {
+    const char* key;
+    const char* symbol;
+    int value;
+  };
+  const Given given[] = {{"n", "N", sizes.n}, {"heads", "H", sizes.heads}, {"d", "D", sizes.d}, {"batch", "B", sizes.batch}};
+  std::string ran, named;
+  for (const auto& [key, symbol, value] : given) {
+    ran += fmt::format("{}{} = {}", ran.empty() ? "" : ", ", symbol, value);
+    if (std::find(fields.begin(), fields.end(), key) != fields.end())
+      named += fmt::format("{}\"{}\"", named.empty() ? "" : ", ", field_label(key));
+  }
+  if (named.empty()) return "";
+  return fmt::format("the module ran with {} from the current scene; set {} to the sizes it expects and open it again",
+                     ran, named);
 }
 
 }  // namespace attnscope

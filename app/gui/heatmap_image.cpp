@@ -93,7 +93,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
         for (int k = run->begin; k < run->end; ++k, ++cell) keep(r, pos(k), row.weights[cell] * scale);
     }
   } else if (!analysis.has_values()) {
-    fill_runs(image, grid, mask, pos, 0);  // structure only: allowed cells at full colour
+    fill_runs(image, grid, mask, pos, 0);  // structure only: the allowed cells, drawn in the allowed grey
   } else if (cells == StepCells::Scores) {
     const std::vector<float> raw = step_scores(analysis, head);
     for (int q = 0; q < grid.n; ++q)

@@ -21,7 +21,9 @@ struct HeatmapImage {
   //   Weights: weight / vmax (above 1 where the scale clips; the shader clamps), -1 where masked;
   //   Scores, MaskedScores: score / smax in [-1, 1], kScoreMasked where nothing is computed or
   //   the mask set the score to -inf;
-  //   Pattern: 1 where the variant will compute the cell, -1 where not.
+  //   Pattern: 1 where the variant will compute the cell, -1 where not;
+  //   an analysis without values (drawn as CellsDrawn::Allowed, in the neutral allowed grey): 1
+  //   where the mask allows a cell, the empty value where not.
   std::vector<float> texels;
 };
 inline constexpr float kScoreMasked = -9.f;

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <vector>
 
 #include "core/presentation/digits.hpp"
-#include <vector>
 
 namespace attnscope {
 
@@ -20,8 +20,8 @@ struct Chip {
 };
 
 // Lays the chips out left to right, wrapping onto a new line when the next would not fit.
-// Draws them when `draw`; returns the height used.
-float chips_flow(const std::vector<Chip>& chips, float width, bool draw) {
+// Draws them when `draw`, each recorded in `report`'s legend; returns the height used.
+float chips_flow(const std::vector<Chip>& chips, float width, bool draw, ScreenReport* report = nullptr) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float gap = ImGui::GetFontSize() * 0.8f, pad = ImGui::GetFontSize() * 0.3f;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -34,6 +34,8 @@ float chips_flow(const std::vector<Chip>& chips, float width, bool draw) {
       const float h = ImGui::GetFontSize() * 0.7f;
       const ImVec2 s0{origin.x + x, origin.y + y + (ImGui::GetTextLineHeight() - h) * 0.5f};
       if (chip.swatch) chip.swatch(list, s0, {s0.x + chip.swatch_w, s0.y + h});
+      if (report)
+        report->legend.push_back({chip.text, chip.swatch ? ScreenRect{s0.x, s0.y, s0.x + chip.swatch_w, s0.y + h} : ScreenRect{}});
       list->AddText({origin.x + x + chip.swatch_w + (chip.swatch_w > 0 ? pad : 0.f), origin.y + y},
                     chip.color ? chip.color : ImGui::GetColorU32(ImGuiCol_Text), chip.text.c_str());
     }
@@ -65,30 +67,30 @@ Chip box_chip(ImU32 fill, std::string text, ImU32 outline = 0) {
           std::move(text)};
 }
 
-std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells) {
+std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn) {
   const Theme& theme = ctx.theme();
   const float h = ImGui::GetFontSize() * 0.7f;
   const float bar = ImGui::GetFontSize() * 4.f;
   std::vector<Chip> chips;
-  switch (cells) {
-    case StepCells::Pattern:
-      chips.push_back(box_chip(to_imu32(theme.background), "computed at the scores step", to_imu32(theme.axis)));
-      break;
-    case StepCells::Scores:
-    case StepCells::MaskedScores: {
-      const float s = ctx.state.score_scale;
-      chips.push_back({0.f, nullptr, fmt::format("score \u2212{:.1f}", s)});
-      chips.push_back(bar_chip(diverging_table(), bar, fmt::format("+{:.1f}", s)));
-      break;
+  for (CellsDrawn shown : drawn) switch (shown) {
+      case CellsDrawn::Pattern:
+        chips.push_back(box_chip(to_imu32(theme.background), "computed at the scores step", to_imu32(theme.axis)));
+        break;
+      case CellsDrawn::Scores: {
+        const float s = ctx.state.score_scale;
+        chips.push_back({0.f, nullptr, fmt::format("score \u2212{:.1f}", s)});
+        chips.push_back(bar_chip(diverging_table(), bar, fmt::format("+{:.1f}", s)));
+        break;
+      }
+      case CellsDrawn::Weights: {
+        const WeightScale& scale = ctx.state.weight_scale;
+        chips.push_back({0.f, nullptr, "weight 0"});
+        chips.push_back(bar_chip(colormap_table(ctx.state.view.colormap), bar,
+                                 fmt::format("{}{:.2f}", scale.clipped ? "\u2265 " : "", scale.vmax)));
+        break;
+      }
+      case CellsDrawn::Allowed: chips.push_back(box_chip(to_imu32(theme.allowed), allowed_cells_label(cells))); break;
     }
-    case StepCells::Weights: {
-      const WeightScale& scale = ctx.state.weight_scale;
-      chips.push_back({0.f, nullptr, "weight 0"});
-      chips.push_back(bar_chip(colormap_table(ctx.state.view.colormap), bar,
-                               fmt::format("{}{:.2f}", scale.clipped ? "\u2265 " : "", scale.vmax)));
-      break;
-    }
-  }
   chips.push_back(box_chip(to_imu32(theme.masked), masked_cells_label(cells)));
   if (step_shows_leaks(cells))
     chips.push_back({h,
@@ -109,16 +111,16 @@ std::vector<Chip> diff_chips(const DiffCounts& c) {
 
 }  // namespace
 
-float heatmap_legend_height(ViewContext& ctx, StepCells cells, float width) {
+float heatmap_legend_height(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width) {
   ImGui::PushFont(ctx.body());
-  const float h = chips_flow(legend_chips(ctx, cells), width, false);
+  const float h = chips_flow(legend_chips(ctx, cells, drawn), width, false);
   ImGui::PopFont();
   return h;
 }
 
-void heatmap_legend(ViewContext& ctx, StepCells cells, float width) {
+void heatmap_legend(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width) {
   ImGui::PushFont(ctx.body());
-  chips_flow(legend_chips(ctx, cells), width, true);
+  chips_flow(legend_chips(ctx, cells, drawn), width, true, &ctx.report);
   ImGui::PopFont();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The key above the heatmaps for what the current step shows: the pattern's outlines, the
-// diverging score scale, or the weight colormap; then masked and leak cells. Its entries flow
+// The key above the heatmaps for what they draw at the current step (`drawn`, one entry per way the
+// shown heads colour their cells): the pattern's outlines, the diverging score scale, the weight
+// colormap, or the allowed cells whose values are not computed; then masked and leak cells. Its entries flow
 // onto more lines when the panel is narrow, so none is ever cut.
 #include "app/gui/view_context.hpp"
 #include "core/presentation/compare.hpp"
@@ -8,8 +9,8 @@
 
 namespace attnscope {
 
-float heatmap_legend_height(ViewContext& ctx, StepCells cells, float width);
-void heatmap_legend(ViewContext& ctx, StepCells cells, float width);
+float heatmap_legend_height(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width);
+void heatmap_legend(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width);
 
 // The compare view's key: the colours of A only, B only and both, with their cell counts.
 struct DiffCounts {

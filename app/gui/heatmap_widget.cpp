@@ -8,12 +8,32 @@
 #include "core/presentation/colormap.hpp"
 #include "core/presentation/digits.hpp"
 #include "core/presentation/routed_row.hpp"
-#include "core/presentation/step_caption.hpp"
 #include "core/presentation/step_scores.hpp"
+#include "core/presentation/wrapped_group.hpp"
 
 namespace attnscope {
 
 namespace {
+
+// Zoomed in on an analysis that holds no values: at most this many tokens on screen per side get
+// their weights computed, in windows rounded out to blocks of kZoomWeightsBlock tokens.
+constexpr int kZoomWeightsSpan = 128;
+constexpr int kZoomWeightsBlock = 32;
+
+// The tokens on screen of an interactive heatmap, from the view's zoom and pan alone.
+ZoomWindow visible_window(const ViewOptions& view, int n, int head) {
+  const float first_row = view.pan_y * n, first_col = view.pan_x * n;
+  const int span = static_cast<int>(std::ceil(n / view.zoom)) + 1;
+  return {head, std::max(0, static_cast<int>(first_row)),
+          std::min(n, static_cast<int>(std::ceil(first_row + span)) + 1), std::max(0, static_cast<int>(first_col)),
+          std::min(n, static_cast<int>(std::ceil(first_col + span)) + 1)};
+}
+
+// Whether a zoomed view of an analysis without values shows weights computed for its cells.
+bool zoom_weights_apply(const Analysis& a, StepCells cells, Coords coords, const ViewOptions& view) {
+  return !a.has_values() && cells == StepCells::Weights && coords == Coords::Original &&
+         static_cast<int>(std::ceil(a.n() / view.zoom)) + 1 <= kZoomWeightsSpan;
+}
 
 // Which part of the N×N matrix is visible and how big a cell is on screen.
 struct Viewport {
@@ -50,8 +70,7 @@ void draw_group(ImDrawList* list, const Analysis& a, int head, Coords coords, co
     for (const auto& [c0, c1] : ranges) list->AddRect(v.cell_min(r0, c0), v.cell_min(r1, c1), color, 0.f, 0, thickness);
 }
 
-// Every group's outline in the group colour, then the wrapped groups' in the wrapped-group colour
-// on top, as figures draw them.
+// Every group's outline in the group colour (the wrapped group's orange is drawn after the leaks).
 void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
                  ImU32 color, float thickness) {
   if (!a.build.frame) return;
@@ -65,8 +84,13 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
     draw_group(list, a, head, coords, v, {frame.token_at_slot.begin() + frame.segment_begin(s),
                                           frame.token_at_slot.begin() + frame.segment_end(s)},
                color, thickness);
-  for (const WrappedGroup& wrapped : wrapped_groups(a, head))
-    draw_group(list, a, head, coords, v, wrapped.tokens, to_imu32(wrapped_group_color()), thickness * 1.5f);
+}
+
+// The wrapped group's outline from core's rule (the pieces every figure draws), at any size.
+void draw_wrapped_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v, float thickness) {
+  for (const CellBox& b : wrapped_group_boxes(a, head, coords == Coords::Frame))
+    list->AddRect(v.cell_min(b.row_begin, b.col_begin), v.cell_min(b.row_end, b.col_end), to_imu32(wrapped_group_color()),
+                  0.f, 0, thickness);
 }
 
 // A routed variant's selection step: the query's candidates laid over its row, each with its
@@ -89,6 +113,24 @@ void draw_routed_row(ImDrawList* list, const RoutedRowView& row, const Viewport&
   }
 }
 
+}  // namespace
+
+CellsDrawn heatmap_drawn(const AppState& state, const Analysis& a, int head, StepCells cells, bool interactive) {
+  const Coords coords = heatmap_has_frame(a) ? state.view.coords : Coords::Original;
+  bool computed = a.has_values();
+  if (!computed && heatmap_image_streams_weights(a, cells)) {
+    const HeatmapWeights* stored = state.heatmap_weights_of(&a, {head, coords, state.weight_scale.vmax});
+    computed = stored && stored->image;
+  }
+  if (!computed && interactive && zoom_weights_apply(a, cells, coords, state.view)) {
+    const ZoomWeights* zoomed = state.zoom_weights_covering(visible_window(state.view, a.n(), head));
+    computed = zoomed && zoomed->values;
+  }
+  return cells_drawn(cells, computed);
+}
+
+namespace {
+
 void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
   const float t = std::max(1.5f, cell * 0.09f);
   const float inset = t * 0.5f;
@@ -97,11 +139,6 @@ void draw_leak_mark(ImDrawList* list, ImVec2 p0, float cell, ImU32 color) {
   list->AddLine(a, b, color, t);
   list->AddLine({a.x, b.y}, {b.x, a.y}, color, t);
 }
-
-// Zoomed in on an analysis that holds no values: at most this many tokens on screen per side get
-// their weights computed, in windows rounded out to blocks of kZoomWeightsBlock tokens.
-constexpr int kZoomWeightsSpan = 128;
-constexpr int kZoomWeightsBlock = 32;
 
 // The visible cells with their weights on the legend's scale, over the texture's blocks (one
 // texel there covers many cells): masked cells in the masked colour, leak cells in the leak colour
@@ -214,8 +251,17 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
 
   const bool masked = w.cells == StepCells::MaskedScores || w.cells == StepCells::Weights;
   const bool marks = masked && view.leak_marks && v.cell >= 5.f;
-  HeatmapPaint paint{w.analysis, w.head, coords, view.colormap, view.theme(), w.vmax,
-                     masked && view.leak_marks && !marks, w.cells, ctx.state.score_scale, nullptr};
+  HeatmapPaint paint{w.analysis,
+                     w.head,
+                     coords,
+                     view.colormap,
+                     view.theme(),
+                     w.vmax,
+                     masked && view.leak_marks && !marks,
+                     w.cells,
+                     heatmap_drawn(ctx.state, a, w.head, w.cells, w.interactive),
+                     ctx.state.score_scale,
+                     nullptr};
   // Without stored values the weights are computed by a job, asked for once; the allowed cells
   // show until they arrive.
   std::string weights_note;
@@ -285,12 +331,11 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const int col_begin = std::max(0, static_cast<int>(v.first_col));
   const int col_end = std::min(v.n, static_cast<int>(std::ceil(v.first_col + span)) + 1);
   const ZoomWeights* zoomed = nullptr;
-  if (!a.has_values() && w.cells == StepCells::Weights && coords == Coords::Original && w.interactive &&
-      span <= kZoomWeightsSpan) {
+  if (w.interactive && zoom_weights_apply(a, w.cells, coords, view)) {
     // Rounded out to whole blocks, so panning by a few cells reuses the window.
     auto down = [](int t) { return t / kZoomWeightsBlock * kZoomWeightsBlock; };
     auto up = [&](int t) { return std::min(v.n, (t + kZoomWeightsBlock - 1) / kZoomWeightsBlock * kZoomWeightsBlock); };
-    const ZoomWindow visible{w.head, row_begin, row_end, col_begin, col_end};
+    const ZoomWindow visible = visible_window(view, v.n, w.head);
     const ZoomWeights* stored = ctx.state.zoom_weights_covering(visible);
     if (!stored) {
       // Asked once: while a job computes a window that covers the view, frames only wait.
@@ -306,7 +351,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     }
   }
   if (!weights_note.empty()) draw_note(list, v, theme, weights_note);
-  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
+  const float group_line = std::max(1.f, std::min(3.f, v.cell * 0.08f));
+  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), group_line);
 
   if (marks) {
     for (int r = row_begin; r < row_end; ++r) {
@@ -319,6 +365,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
         }
     }
   }
+  // After the leaks, as in figures: all four pieces stay orange where leak marks run along them.
+  draw_wrapped_group(list, a, w.head, coords, v, group_line * 1.5f);
   ImGui::PushFont(ctx.mono());
   static const std::vector<float> no_values;  // structure only: labels only for zoomed weights
   const std::vector<float>& weights = a.has_values() ? a.attention.head(0, w.head).weights : no_values;

@@ -21,6 +21,11 @@ struct HeatmapWidget {
 float heatmap_widget_top(const ViewContext& ctx);
 float heatmap_widget_left(const ViewContext& ctx, int n);  // wide enough for the row labels of N tokens
 
+// How head `head`'s heatmap colours its cells at this step (core's cells_drawn rule): values when
+// the analysis holds them, or a job has computed them for its image or (`interactive`: zoom and
+// pan apply) for the zoomed view on screen; else the allowed cells. The legend asks the same.
+CellsDrawn heatmap_drawn(const AppState& state, const Analysis& a, int head, StepCells cells, bool interactive);
+
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
 

@@ -18,6 +18,7 @@ struct HeatmapPaint {
   float vmax = 1.f;        // top of the colour scale (AppState::weight_scale)
   bool leak_fill = false;  // paint leaking texels in the leak colour (cells too small for marks)
   StepCells cells = StepCells::Weights;  // what the current step has computed
+  CellsDrawn drawn = CellsDrawn::Weights;  // how its cells are coloured (core's cells_drawn rule)
   float smax = 1.f;                      // top of the diverging score scale (step_score_scale)
   // An analysis without values: its head's weights once their job has computed them (the state's
   // HeatmapWeights), drawn in place of the allowed cells; null until then.

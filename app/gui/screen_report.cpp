@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 
 namespace attnscope {
@@ -161,10 +162,21 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
   for (const auto& p : report.params) params.push_back({{"name", p.name}, {"rect", rect_json(p.rect, scale)}});
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& r : report.step_buttons) steps.push_back(rect_json(r, scale));
+  nlohmann::json legend = nlohmann::json::array();
+  for (const auto& e : report.legend) legend.push_back({{"text", e.text}, {"swatch", rect_json(e.swatch, scale)}});
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& l : report.lines) {
+    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(l.color);
+    lines.push_back({{"name", l.name},
+                     {"text", l.text},
+                     {"font_size", l.font_size * scale},
+                     {"color", {std::lround(c.x * 255), std::lround(c.y * 255), std::lround(c.z * 255)}},
+                     {"rect", rect_json(l.rect, scale)}});
+  }
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& bar : report.job_bars) jobs.push_back({{"what", bar.what}, {"done", bar.done}});
   return {{"heatmaps", heatmaps}, {"token_cells", cells}, {"fields", fields}, {"panels", panels}, {"params", params},
-          {"browser_entries", entries}, {"jobs", jobs}, {"step_buttons", steps},
+          {"browser_entries", entries}, {"jobs", jobs}, {"step_buttons", steps}, {"legend", legend}, {"lines", lines}, {"body_font_size", report.body_font_size * scale},
           {"glyphs", report.glyphs},
           {"clipped_glyphs", glyphs_json(report.clipped_glyphs)},
           {"scrolled_glyphs", glyphs_json(report.scrolled_glyphs)},

@@ -38,6 +38,23 @@ struct ScreenReport {
     ScreenRect rect;
   };
   std::vector<ParamField> params;
+  // The heatmap legend's entries as drawn: each text with its swatch (empty for text alone), so a
+  // test reads a swatch's pixels and compares them with the cells the entry names.
+  struct LegendEntry {
+    std::string text;
+    ScreenRect swatch;
+  };
+  std::vector<LegendEntry> legend;
+  // Lines of text judged by their type and colour ("why" for the why-it-matters line): the font's
+  // size in pixels and the colour they were drawn in.
+  struct TextLine {
+    std::string name, text;
+    float font_size = 0.f;
+    ImU32 color = 0;
+    ScreenRect rect;
+  };
+  std::vector<TextLine> lines;
+  float body_font_size = 0.f;  // the body type's size this frame (classroom's large one in classroom)
   // The timeline's step buttons in step order.
   std::vector<ScreenRect> step_buttons;
   // Every glyph of text drawn this frame is checked against the box it was allowed to draw in
@@ -74,6 +91,8 @@ struct ScreenReport {
     heatmaps.clear();
     token_cells.clear();
     params.clear();
+    legend.clear();
+    lines.clear();
     step_buttons.clear();
     fields.clear();
     panels.clear();

@@ -27,6 +27,7 @@ void state_open(AppState& state, const GuiRequest& request, const Settings& sett
     if (settings.last_scene) scene = *settings.last_scene;
     else if (!state.presets.empty() && state.presets.front().error.empty()) scene = state.presets.front().scene;
   }
+  state.memory_budget_bytes = request.memory_budget_bytes;
   state.audit_module = request.audit_module;
   state.lab_trainer = request.lab_trainer;
   if (request.audit) {

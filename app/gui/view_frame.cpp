@@ -112,7 +112,8 @@ void toast(ViewContext& ctx) {
   const float margin = ctx.body()->FontSize;
   const float width = std::min(io.DisplaySize.x * 0.6f, ctx.body()->FontSize * 40.f);
   ImGui::SetNextWindowPos({io.DisplaySize.x - margin, io.DisplaySize.y - margin}, ImGuiCond_Always, {1.f, 1.f});
-  ImGui::SetNextWindowSizeConstraints({0.f, 0.f}, {width, io.DisplaySize.y * 0.5f});
+  // An error may take most of the window's height: its whole text stays readable until dismissed.
+  ImGui::SetNextWindowSizeConstraints({0.f, 0.f}, {width, io.DisplaySize.y * (toast->error ? 0.9f : 0.5f)});
   if (toast->error) ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(ctx.theme().leak)).Value);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 2.f);
   ImGui::Begin("##toast", nullptr,
@@ -132,6 +133,7 @@ void toast(ViewContext& ctx) {
 
 void view_frame(ViewContext& ctx) {
   const ImGuiIO& io = ImGui::GetIO();
+  ctx.report.body_font_size = ctx.body()->FontSize;
   ImGui::SetNextWindowPos({0, 0});
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::PushFont(ctx.body());

@@ -83,7 +83,14 @@ void view_heatmaps(ViewContext& ctx) {
   const int heads = static_cast<int>(shown.size());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const StepCells cells = step_cells(*analysis, ctx.state.play.step);
-  const float legend_h = heatmap_legend_height(ctx, cells, avail.x);
+  // The legend names every way the shown heads colour their cells (values, or the allowed cells
+  // of a head whose values are not computed yet).
+  std::vector<CellsDrawn> drawn;
+  for (int head : shown)
+    if (const CellsDrawn d = heatmap_drawn(ctx.state, *analysis, head, cells, true);
+        std::find(drawn.begin(), drawn.end(), d) == drawn.end())
+      drawn.push_back(d);
+  const float legend_h = heatmap_legend_height(ctx, cells, drawn, avail.x);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   // Classroom has no inspector column: the focused cell takes two lines under the matrices (on a
   // projector in the regular body type, like the why-line, so the matrices keep their room).
@@ -91,12 +98,13 @@ void view_heatmaps(ViewContext& ctx) {
   const float inspector = ctx.classroom() ? 2.f * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
   const float more = analysis->heads() > heads ? line : 0.f;
-  // Room for the "why it matters" line, in the regular body type, at the height it wraps to. In
-  // classroom on a large screen it is cut to one line so the matrices keep their room (hovering
+  // Room for the "why it matters" line, in the body type (classroom's large one in front of a
+  // class: it is the argument of the lesson, never the smallest text), at the height it wraps to.
+  // In classroom on a large screen it is cut to one line so the matrices keep their room (hovering
   // it shows it whole); on a projector the header's title and code strip gave it their room.
   const bool why_line = analysis->metrics.total_leaks > 0 && ctx.state.lesson && ctx.state.lesson->next;
   const std::string why_full = why_line ? "why it matters: " + lesson_next_token_text(*ctx.state.lesson) : "";
-  ImGui::PushFont(ctx.fonts.body);
+  ImGui::PushFont(ctx.body());
   const std::string why = ctx.classroom() && !ctx.projector() ? text_fit_lines(why_full, avail.x, 1) : why_full;
   const float why_h = why_line ? ImGui::CalcTextSize(text_break_lines(why, avail.x).c_str()).y + ImGui::GetStyle().ItemSpacing.y : 0.f;
   ImGui::PopFont();
@@ -111,7 +119,7 @@ void view_heatmaps(ViewContext& ctx) {
   const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
   const float routed_h = routed ? line : 0.f;
   const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + link_h + routed_h + lab_h);
-  heatmap_legend(ctx, cells, avail.x);
+  heatmap_legend(ctx, cells, drawn, avail.x);
   if (routed) routed_legend(ctx, *routed);
   const float left = heatmap_widget_left(ctx, analysis->n());
   float first_x = ImGui::GetCursorScreenPos().x;
@@ -140,13 +148,17 @@ void view_heatmaps(ViewContext& ctx) {
     lab_loss_legend(ctx, lab.result->ln_vocab());
   }
   // Why the leaks matter, from the receptive field over stacked layers: in the alarm colour only
-  // when some query does reach its own next token.
+  // when some query does reach its own next token; a line saying none can is plain text.
   if (why_line) {
-    ImGui::PushFont(ctx.fonts.body);
+    ImGui::PushFont(ctx.body());
     const bool alarm = ctx.state.lesson->next->first >= 0;
-    if (alarm) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
+    const ImU32 color = alarm ? to_imu32(ctx.theme().leak) : ImGui::GetColorU32(ImGuiCol_Text);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
     text_wrapped(why);
-    if (alarm) ImGui::PopStyleColor();
+    ImGui::PopStyleColor();
+    ctx.report.lines.push_back({"why", why, ImGui::GetFontSize(), color,
+                                {at.x, at.y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
     if (why != why_full && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why_full.c_str());
     ImGui::PopFont();
     // From the argument to the measurement: the Lab trains a model under this pattern.

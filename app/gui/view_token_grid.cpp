@@ -13,6 +13,7 @@
 #include "core/presentation/digits.hpp"
 #include "core/presentation/glossary.hpp"
 #include "core/presentation/step_caption.hpp"
+#include "core/presentation/step_shape.hpp"
 #include "core/presentation/token_motion.hpp"
 #include "core/variants/decode_trace.hpp"
 
@@ -127,13 +128,6 @@ std::string step_title(const AppState& state, int index) {
   return step_number_text(index, static_cast<int>(steps.size())) + ":  " + steps[index].name;
 }
 
-std::string step_shape(const Step& step) {
-  std::string shape = "(";
-  for (size_t i = 0; i < step.shape.size(); ++i)
-    shape += fmt::format("{}{}={}", i ? ", " : "", i < step.axes.size() ? step.axes[i] : "?", digits_grouped(step.shape[i]));
-  return shape + ")";
-}
-
 // Prose breaks at spaces (text_wrapped); code lines wrap as ImGui draws them (view_step_header).
 float wrapped_height(ImFont* font, const std::string& text, float width) {
   ImGui::PushFont(font);
@@ -190,7 +184,8 @@ float step_header_height(ViewContext& ctx, ImFont* caption, float width) {
   for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
     float h = wrapped_height(caption, state.step_texts[i].caption, width) + step_why_height(ctx, state.step_texts[i], width);
     if (full)
-      h += wrapped_height(ctx.caption(), step_title(state, i), width) + wrapped_height(ctx.mono(), step_shape(steps[i]), width) +
+      h += wrapped_height(ctx.caption(), step_title(state, i), width) +
+           wrapped_height(ctx.mono(), step_shape_text(steps[i], state.analysis->scene), width) +
            code_height(ctx.mono(), steps[i].code, width - 12.f) + 14.f + 3.f * style.ItemSpacing.y;
     tallest = std::max(tallest, h);
   }
@@ -224,7 +219,7 @@ void view_step_header(ViewContext& ctx) {
   const bool full = header_has_title_and_code(ctx);
   if (full) {
     text_wrapped_in(ctx.caption(), step_title(ctx.state, ctx.state.play.step));
-    text_wrapped_in(ctx.mono(), step_shape(*step), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+    text_wrapped_in(ctx.mono(), step_shape_text(*step, ctx.state.analysis->scene), ImGui::GetColorU32(ImGuiCol_TextDisabled));
   }
   const StepText& text = *ctx.state.step_text(ctx.state.play.step);
   text_wrapped_in(caption, text.caption);

@@ -116,7 +116,7 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
   it->second.last_used = frame_;
   const float s = it->second.uv_scale;
   quads_.push_back({this, it->second.id, paint.colormap, theme_get(paint.theme), p0, p1,
-                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.leak_fill, paint.cells});
+                    {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.leak_fill, paint.drawn});
   list->AddCallback(&GlPainter::draw_quad, &quads_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
@@ -142,11 +142,13 @@ void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
   glUniform1i(self.heatmap_program_.uniform("u_cells"), 0);
   glUniform1i(self.heatmap_program_.uniform("u_colormap"), 1);
   glUniform1i(self.heatmap_program_.uniform("u_diverging"), 2);
-  glUniform1i(self.heatmap_program_.uniform("u_mode"), static_cast<int>(q.shown));
+  glUniform1i(self.heatmap_program_.uniform("u_mode"), static_cast<int>(q.drawn));
   glUniform3f(self.heatmap_program_.uniform("u_pattern"), q.theme.axis.r / 255.f, q.theme.axis.g / 255.f,
               q.theme.axis.b / 255.f);
   glUniform3f(self.heatmap_program_.uniform("u_background"), q.theme.background.r / 255.f,
               q.theme.background.g / 255.f, q.theme.background.b / 255.f);
+  glUniform3f(self.heatmap_program_.uniform("u_allowed"), q.theme.allowed.r / 255.f, q.theme.allowed.g / 255.f,
+              q.theme.allowed.b / 255.f);
   glUniform4f(self.heatmap_program_.uniform("u_rect"), q.p0.x, q.p0.y, q.p1.x, q.p1.y);
   glUniform4f(self.heatmap_program_.uniform("u_uv"), q.uv0.x, q.uv0.y, q.uv1.x, q.uv1.y);
   glUniform2f(self.heatmap_program_.uniform("u_display"), self.display_.x, self.display_.y);

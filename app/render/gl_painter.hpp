@@ -43,7 +43,7 @@ class GlPainter final : public Painter {
     Theme theme;
     ImVec2 p0, p1, uv0, uv1;
     bool leak_fill;
-    StepCells shown;  // what the step has computed: selects the shader's colouring
+    CellsDrawn drawn;  // what the heatmap draws: selects the shader's colouring
   };
   using HeatmapKey = std::tuple<const Analysis*, int, Coords, float, StepCells>;
   using DiffKey = std::tuple<const Analysis*, const Analysis*, int, ThemeName>;

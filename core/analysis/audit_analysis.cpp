@@ -1,6 +1,8 @@
 #include "core/analysis/audit_analysis.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "core/analysis/leaks.hpp"
 
@@ -59,6 +61,20 @@ Trace trace_for_heads(const Trace& steps, int heads) {
   return trace;
 }
 
+// The module's own group size: the size every group of the first step that groups tokens has in
+// head 0 of sequence 0 (S2 rolled at G = 5 over N = 15: 5); 0 when no step groups them evenly.
+int module_group_size(const Trace& trace, int n) {
+  for (const Step& step : trace.steps) {
+    if (step.rows <= 0 || step.heads <= 0 || step.group(0, 0) < 0) continue;
+    std::map<int, int> sizes;
+    for (int row = 0; row < std::min(step.rows, n); ++row) ++sizes[step.group(row, 0)];
+    const int size = sizes.begin()->second;
+    const bool even = std::all_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.second == size; });
+    return even ? size : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const AuditOptions& options,
@@ -82,6 +98,10 @@ std::shared_ptr<const Analysis> audit_analysis(const AuditResult& result, const 
   analysis->policy = policy_parse(policy, scene.n);
   analysis->build.masks = result.dependencies;
   analysis->build.trace = trace_for_heads(result.steps, scene.heads);
+  // The scene panel shows what the module ran with: its own G when its steps group the tokens,
+  // else the asked scene's (the module was given no G).
+  const int module_g = module_group_size(analysis->build.trace, options.n);
+  scene.g = module_g > 0 ? module_g : sizes.g;
   analysis->policy_cells = policy_allowed_cells(analysis->policy, scene.n);
   analysis->qkv = qkv_generate(scene);
   analysis->attention = attention_sparse(analysis->qkv, analysis->build.masks);

@@ -338,29 +338,13 @@ int head_segment_offset(const Analysis& analysis, int head) {
   return b.size() >= 2 && b[0] < b[1] - b[0] ? b[0] : 0;
 }
 
-std::optional<WrappedGroup> head_wrapped_group(const Analysis& analysis, int head) {
-  if (!analysis.build.frame) return std::nullopt;
-  const HeadFrame& f = analysis.build.frame->heads[head];
-  const int n = analysis.n();
-  const int seg = f.segment_of_slot(f.slot_of_token[0]);
-  if (n < 2 || seg != f.segment_of_slot(f.slot_of_token[n - 1])) return std::nullopt;
-  WrappedGroup w;
-  while (w.early < n && f.segment_of_slot(f.slot_of_token[w.early]) == seg) ++w.early;
-  w.late = n;
-  while (w.late > w.early && f.segment_of_slot(f.slot_of_token[w.late - 1]) == seg) --w.late;
-  if (w.early >= w.late) return std::nullopt;  // one segment holds everything: nothing wraps
-  return w;
-}
-
-
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const WrappedGroup& w) {
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const std::vector<CellBox>& boxes) {
   // On the cell borders, and never wider than a fifth of a cell: cell centres keep their colour.
   const double lw = std::clamp(g.cell * 0.2, 0.4, 2.0);
-  const double e = w.early * g.cell, l = w.late * g.cell, end = g.n * g.cell;
   StrokeBoxes pieces{wrapped_group_color(), lw, {}};
-  for (const auto& [y0, y1] : {std::pair{0.0, e}, std::pair{l, end}})
-    for (const auto& [x0, x1] : {std::pair{0.0, e}, std::pair{l, end}})
-      pieces.boxes.push_back({g.x + x0, g.y + y0, x1 - x0, y1 - y0});
+  for (const CellBox& b : boxes)
+    pieces.boxes.push_back({g.x + b.col_begin * g.cell, g.y + b.row_begin * g.cell, (b.col_end - b.col_begin) * g.cell,
+                            (b.row_end - b.row_begin) * g.cell});
   fig.items.push_back(std::move(pieces));
 }
 

@@ -9,6 +9,7 @@
 #include "core/figure/model.hpp"
 #include "core/figure/style.hpp"
 #include "core/presentation/weight_scale.hpp"
+#include "core/presentation/wrapped_group.hpp"
 
 namespace attnscope::figure {
 
@@ -76,14 +77,9 @@ const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head
 // How far an unrolled head's segments are moved from token 0: its first segment is shorter than
 // the next (s2-fix-split's cu_seqlens [0, s, s+G, ...]); 0 for rolled heads and regular blocks.
 int head_segment_offset(const Analysis& analysis, int head);
-// A rolled head's wrapped group in original coordinates: tokens [0, early) and [late, N) form one
-// group, drawn as four corner pieces of the matrix. Empty when the head has none.
-struct WrappedGroup {
-  int early = 0, late = 0;
-};
-std::optional<WrappedGroup> head_wrapped_group(const Analysis& analysis, int head);
-// Outlines the four corner pieces of the wrapped group in one colour, so they read as one group.
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const WrappedGroup& wrapped);
+// Outlines the wrapped group's boxes (wrapped_group_boxes: four corner pieces) in one colour, so
+// they read as one group.
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const std::vector<CellBox>& boxes);
 // The legend text for leak marks, saying what replaces the cross on tiny cells.
 std::string leak_legend_label(const std::string& policy);
 

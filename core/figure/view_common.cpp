@@ -83,6 +83,10 @@ StepCells heatmap_cells(const Analysis& a, const FigureOptions& o) {
   return o.step >= 0 ? step_cells(a, o.step) : StepCells::Weights;
 }
 
+CellsDrawn heatmap_drawn(const Analysis& a, const FigureOptions& o) {
+  return cells_drawn(heatmap_cells(a, o), a.has_values() || o.windowed());
+}
+
 namespace {
 
 // Every cell the scores step computes (for a variant with groups, each group's whole square) with
@@ -114,6 +118,7 @@ HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
     HeadCells cells{a.mask(h), a.leaks[h], a.mask(h), nullptr, {}};
     // The raw scores come before the mask: nothing leaks yet.
     if (shown == StepCells::Scores) cells.leaks = RowRuns::empty(a.n(), a.n());
+    if (heatmap_drawn(a, o) == CellsDrawn::Allowed) return cells;  // no values to draw
     if (shown == StepCells::Scores && raw_scores_cells(a, h, cells)) return cells;
     if (shown != StepCells::Pattern) cells.stored = scores ? &a.attention.head(o.batch, h).scores : &a.attention.head(o.batch, h).weights;
     return cells;
@@ -138,8 +143,11 @@ HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
 
 void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const Analysis& a, int h,
                       const HeadCells& cells, const FigureOptions& o, const WeightScale& scale, bool query_title) {
-  if (heatmap_cells(a, o) == StepCells::Pattern) {
+  const CellsDrawn drawn = heatmap_drawn(a, o);
+  if (drawn == CellsDrawn::Pattern) {
     matrix_draw_layers(fig, g, st.theme.masked, {{&cells.mask, matrix_allowed_color(st)}});
+  } else if (drawn == CellsDrawn::Allowed) {
+    matrix_draw_layers(fig, g, st.theme.masked, {{&cells.mask, st.theme.allowed}});
   } else {
     matrix_draw_weights(fig, g, cells.mask, cells.values(), scale, st);
   }
@@ -148,8 +156,8 @@ void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const A
   matrix_draw_leaks(fig, g, cells.leaks, st);
   // After the leaks, so all four pieces stay orange even where leak outlines run along them. A
   // window shows a part of the matrix, where the four corners would mislead.
-  if (const auto wrapped = head_wrapped_group(a, h); wrapped && !o.windowed())
-    matrix_draw_wrapped_group(fig, g, *wrapped);
+  if (const std::vector<CellBox> wrapped = wrapped_group_boxes(a, h); !wrapped.empty() && !o.windowed())
+    matrix_draw_wrapped_group(fig, g, wrapped);
   matrix_draw_axes(fig, g, st, query_title);
 }
 

@@ -60,8 +60,15 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
   double y = draw_title(fig, st, st.margin, fig.title,
                         scene_summary(a) + " \u00b7 the same q, k, v for every variant");
 
+  // Compared panels show weights (or masks) at every step, as the GUI's compare view does.
+  FigureOptions panels = o;
+  panels.step = -1;
+  // A variant whose weights are not computed shows its allowed cells, and the page then no scale.
+  const bool valued = std::all_of(all.begin(), all.end(),
+                                  [&](const Analysis* x) { return heatmap_drawn(*x, panels) == CellsDrawn::Weights; });
   std::vector<LegendEntry> legend;
   if (o.mask_only) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  else if (!valued) legend.push_back({LegendEntry::Kind::Swatch, st.theme.allowed, allowed_cells_label(StepCells::Weights)});
   legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, "masked"});
   legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
   legend.push_back({LegendEntry::Kind::Swatch, kOnlyA, "only in " + a.scene.variant});
@@ -81,13 +88,11 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
     return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_w, legend), text_w, figure_caption(a, o));
   });
   std::vector<const std::vector<float>*> shown;
-  for (const Analysis* x : all)
-    for (int h : heads) shown.push_back(&x->attention.head(o.batch, h).weights);
-  const WeightScale scale = o.mask_only ? WeightScale{} : weight_scale(shown);
-  const double bar = o.mask_only ? 0 : colorbar_width(st, scale);
-  // Compared panels show weights (or masks) at every step, as the GUI's compare view does.
-  FigureOptions panels = o;
-  panels.step = -1;
+  if (valued)
+    for (const Analysis* x : all)
+      for (int h : heads) shown.push_back(&x->attention.head(o.batch, h).weights);
+  const WeightScale scale = valued ? weight_scale(shown) : WeightScale{};
+  const double bar = valued ? colorbar_width(st, scale) : 0;
   const PanelLayout layout = layout_panels(st, a.n(), count, per_row, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
@@ -124,7 +129,7 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
                                        only_b.count(), both.count()));
     }
   }
-  if (!o.mask_only) {
+  if (valued) {
     const MatrixGrid& g = layout.grids.front();
     draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.cell * g.n}, scale, "attention weight");
   }

@@ -59,12 +59,13 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   Figure fig = figure_page(st);
 
   const StepCells shown_cells = heatmap_cells(a, o);
-  const bool scores = shown_cells == StepCells::Scores || shown_cells == StepCells::MaskedScores;
+  const CellsDrawn drawn = heatmap_drawn(a, o);
+  const bool scores = drawn == CellsDrawn::Scores;
   // At a trace step, leaks only once the mask exists (as on screen); a mask figure without a step
   // is the judged pattern itself.
   const bool leaks_shown = o.step >= 0 ? step_shows_leaks(shown_cells) : shown_cells != StepCells::Scores;
-  const std::string what = shown_cells == StepCells::Pattern        ? "allowed cells per head"
-                           : shown_cells == StepCells::Scores       ? "raw scores QK\u1d40/\u221aD per head, before the mask"
+  const std::string what = drawn == CellsDrawn::Pattern || drawn == CellsDrawn::Allowed ? "allowed cells per head"
+                           : shown_cells == StepCells::Scores ? "raw scores QK\u1d40/\u221aD per head, before the mask"
                            : shown_cells == StepCells::MaskedScores ? "masked scores per head"
                                                                     : "attention weights per head";
   const MatrixGrid shape = window_shape(a, o);
@@ -89,7 +90,9 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   double y = draw_title(fig, st, st.margin, fig.title, subtitle);
 
   std::vector<LegendEntry> legend;
-  if (shown_cells == StepCells::Pattern) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  if (drawn == CellsDrawn::Pattern) legend.push_back({LegendEntry::Kind::Swatch, matrix_allowed_color(st), "allowed"});
+  if (drawn == CellsDrawn::Allowed)
+    legend.push_back({LegendEntry::Kind::Swatch, st.theme.allowed, allowed_cells_label(shown_cells)});
   legend.push_back({LegendEntry::Kind::Swatch, st.theme.masked, masked_cells_label(shown_cells)});
   int64_t leaks = 0;
   if (leaks_shown)
@@ -97,7 +100,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   if (leaks > 0)
     legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
   if (!o.windowed() &&
-      std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_group(a, h).has_value(); }))
+      std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_span(a, h).has_value(); }))
     legend.push_back({LegendEntry::Kind::Outline, wrapped_group_color(),
                       "the wrapped group: one group, seen as four corner pieces"});
   if (std::any_of(heads.begin(), heads.end(),
@@ -126,16 +129,15 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   });
 
   // Scores on the GUI's scale (every head's, so a colour means one score), weights on their 99th
-  // percentile; a mask figure may come from a structure-only analysis and has no scale.
+  // percentile; a mask figure, or one of allowed cells whose values are not computed, has no scale.
+  const bool valued = drawn == CellsDrawn::Scores || drawn == CellsDrawn::Weights;
   std::vector<const std::vector<float>*> shown;
-  if (shown_cells == StepCells::Weights)
+  if (drawn == CellsDrawn::Weights)
     for (const HeadCells& c : cells) shown.push_back(&c.values());
-  const WeightScale scale = shown_cells == StepCells::Pattern ? WeightScale{}
-                            : scores                          ? step_score_scale(a)
-                                                              : weight_scale(shown);
+  const WeightScale scale = !valued ? WeightScale{} : scores ? step_score_scale(a) : weight_scale(shown);
 
   const int cols = panel_columns(st, static_cast<int>(heads.size()));
-  const double bar = shown_cells == StepCells::Pattern ? 0 : colorbar_width(st, scale);
+  const double bar = valued ? colorbar_width(st, scale) : 0;
   const PanelLayout layout = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y, bar,
                                            st.height > 0 ? st.height - st.margin - below : 0);
 
@@ -150,7 +152,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     matrix_draw_head(fig, st, g, a, h, cells[i], o, scale, i % cols == 0);
     if (routed[i]) routed_overlay_draw(fig, st, g, *routed[i]);
   }
-  if (shown_cells != StepCells::Pattern) {
+  if (valued) {
     const MatrixGrid& g = layout.grids.front();
     draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.box().h}, scale, scores ? "score" : "attention weight");
   }

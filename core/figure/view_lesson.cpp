@@ -23,7 +23,7 @@ std::vector<DeckPage> view_lesson(const Analysis& a, const FigureOptions& o) {
   // The leak: the heads with a wrapped group alone, at the mask step, so their cells are large.
   std::vector<int> wrapped;
   for (int h = 0; h < a.heads(); ++h)
-    if (head_wrapped_group(a, h)) wrapped.push_back(h);
+    if (head_wrapped_span(a, h)) wrapped.push_back(h);
   if (mask_step >= 0 && !wrapped.empty()) {
     FigureOptions leak = slide;
     leak.step = mask_step;

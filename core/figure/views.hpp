@@ -54,6 +54,9 @@ std::string figure_caption(const Analysis& analysis, const FigureOptions& option
 // score exists (and in a mask figure), then the raw scores, the masked scores, the weights;
 // the weights when no step is asked for.
 StepCells heatmap_cells(const Analysis& analysis, const FigureOptions& options);
+// How a heatmap figure colours those cells, by the screen's rule (cells_drawn): the values when the
+// analysis holds them or the figure computes them for its window, else the allowed cells alone.
+CellsDrawn heatmap_drawn(const Analysis& analysis, const FigureOptions& options);
 // What one head's panel shows, in the panel's own rows and columns: the whole matrix, or the
 // window of options.rows × options.keys with its values computed for the window alone.
 struct HeadCells {

@@ -83,16 +83,17 @@ const char* theme_name(ThemeName name) {
 }
 
 const Theme& theme_get(ThemeName name) {
-  // Masked greys sit far from every colormap entry (checked by a test); the leak red is not
-  // in any colormap either, and leaks also get a cross so they survive greyscale printing.
+  // Masked and allowed greys sit far from every colormap entry and from each other (checked by a
+  // test); the leak red is not in any colormap either, and leaks also get a cross so they survive
+  // greyscale printing.
   static const Theme light{{255, 255, 255}, {20, 20, 20},   {60, 60, 60}, {208, 208, 208},
-                           {230, 0, 0},     {255, 255, 255}, {0, 114, 178}};
+                           {230, 0, 0},     {255, 255, 255}, {0, 114, 178}, {52, 52, 52}};
   static const Theme dark{{30, 30, 34},  {235, 235, 235}, {170, 170, 170}, {84, 84, 88},
-                          {255, 40, 40}, {20, 20, 20},    {86, 180, 233}};
+                          {255, 40, 40}, {20, 20, 20},    {86, 180, 233},  {180, 180, 180}};
   static const Theme high_contrast{{0, 0, 0},     {255, 255, 255}, {255, 255, 255}, {64, 64, 64},
-                                   {255, 0, 0},   {0, 0, 0},       {255, 255, 0}};
+                                   {255, 0, 0},   {0, 0, 0},       {255, 255, 0},   {180, 180, 180}};
   static const Theme bright{{255, 255, 255}, {0, 0, 0},       {0, 0, 0}, {200, 200, 200},
-                            {220, 0, 0},     {255, 255, 255}, {0, 90, 200}};
+                            {220, 0, 0},     {255, 255, 255}, {0, 90, 200}, {52, 52, 52}};
   switch (name) {
     case ThemeName::Light: return light;
     case ThemeName::Dark: return dark;

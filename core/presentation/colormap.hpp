@@ -33,6 +33,7 @@ struct Theme {
   Rgb8 leak;            // outline and cross on leaking cells: reads in colour and in greyscale
   Rgb8 group_boundary;  // lines between groups
   Rgb8 highlight;       // hovered or pinned cell
+  Rgb8 allowed;         // allowed cells whose values are not computed: a grey in no scale, far from masked
 };
 
 ThemeName theme_parse(const std::string& name);  // throws InputError naming "theme"

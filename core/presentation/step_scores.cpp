@@ -28,6 +28,17 @@ StepCells step_cells(const Analysis& analysis, int index) {
   return cells;
 }
 
+CellsDrawn cells_drawn(StepCells cells, bool values_computed) {
+  if (cells == StepCells::Pattern) return CellsDrawn::Pattern;
+  if (!values_computed) return CellsDrawn::Allowed;
+  return cells == StepCells::Weights ? CellsDrawn::Weights : CellsDrawn::Scores;
+}
+
+std::string allowed_cells_label(StepCells cells) {
+  const char* values = cells == StepCells::Weights ? "weights" : "scores";
+  return std::string("allowed (") + values + " not computed at this size)";
+}
+
 bool step_shows_leaks(StepCells cells) { return cells == StepCells::MaskedScores || cells == StepCells::Weights; }
 
 const char* masked_cells_label(StepCells cells) {

@@ -2,6 +2,7 @@
 // What a heatmap shows at each step of the trace, so the step-debugger debugs every step: before
 // the scores exist only the pattern to come, then the raw scores, then the masked scores, then
 // the weights.
+#include <string>
 #include <vector>
 
 #include "core/analysis/analysis.hpp"
@@ -18,6 +19,20 @@ enum class StepCells {
 
 // For step `index` of the analysis' trace.
 StepCells step_cells(const Analysis& analysis, int index);
+
+// What a heatmap draws for a step, on screen and in figures: the step's values on their scale when
+// they are computed, else (an analysis that holds only the structure) the allowed cells in the
+// theme's neutral `allowed` grey with a legend entry of their own (allowed_cells_label), never a
+// structure drawn in a value scale.
+enum class CellsDrawn {
+  Pattern,  // the cells the scores step will compute
+  Scores,   // raw or masked scores on the diverging scale
+  Weights,  // weights on the colormap
+  Allowed,  // the allowed cells alone: the step's values are not computed
+};
+CellsDrawn cells_drawn(StepCells cells, bool values_computed);
+// The legend's words for CellsDrawn::Allowed at this step: what the cells are and what is missing.
+std::string allowed_cells_label(StepCells cells);
 
 // Whether a step's heatmap judges cells against the policy: leaks exist once the mask does.
 bool step_shows_leaks(StepCells cells);

@@ -24,6 +24,21 @@ TEST(Theme, MaskedAndLeakColoursAreInNoScale) {
   }
 }
 
+// The allowed grey stands for cells whose values are not computed: it must read as no value of any
+// scale (colormaps and the diverging score table) and never as a masked cell.
+TEST(Theme, AllowedColourIsInNoScaleAndApartFromMasked) {
+  for (ThemeName t : kThemes) {
+    const Theme& theme = theme_get(t);
+    for (ColormapName c : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis})
+      for (const Rgb8& entry : colormap_table(c))
+        EXPECT_GT(test::color_distance(entry, theme.allowed), 60) << theme_name(t) << " allowed vs " << colormap_name(c);
+    for (const Rgb8& entry : diverging_table())
+      EXPECT_GT(test::color_distance(entry, theme.allowed), 60) << theme_name(t) << " allowed vs the score scale";
+    EXPECT_GT(test::color_distance(theme.allowed, theme.masked), 200) << theme_name(t) << " allowed vs masked";
+    EXPECT_GT(test::color_distance(theme.allowed, theme.background), 60) << theme_name(t) << " allowed vs background";
+  }
+}
+
 TEST(Theme, NamesRoundTripAndTheBrightThemeIsBlackOnWhite) {
   for (ThemeName t : kThemes) EXPECT_EQ(theme_parse(theme_name(t)), t);
   const Theme& bright = theme_get(ThemeName::Bright);

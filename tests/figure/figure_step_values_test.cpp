@@ -101,5 +101,39 @@ TEST(FigureStepValues, TheSoftmaxStepDrawsWeights) {
   EXPECT_TRUE(test::has_text(figure::view_heatmap(*a, o), "score"));
 }
 
+// An analysis that holds only the structure (an export from the GUI at a size whose values did
+// not fit) has no scores or weights to colour: every step after the pattern draws the allowed
+// cells in the theme's allowed grey, names it in the legend, and has no colour bar, as on screen.
+TEST(FigureStepValues, StructureOnlyStepsDrawTheAllowedCellsInTheAllowedGrey) {
+  const auto a = test::s2_structure(kN, kG, 2);
+  ASSERT_FALSE(a->has_values());
+  const Theme& theme = theme_get(FigureOptions{}.theme);
+  for (const char* step : {"scores", "mask", "softmax"}) {
+    FigureOptions o;
+    o.dpi = 150;
+    o.step = a->trace().find(step);
+    ASSERT_GE(o.step, 0);
+    const figure::Figure fig = figure::view_heatmap(*a, o);
+    EXPECT_TRUE(test::has_text(fig, allowed_cells_label(step_cells(*a, o.step)))) << step;
+    EXPECT_FALSE(test::has_text(fig, "attention weight")) << step << ": a colour bar for values not drawn";
+    EXPECT_FALSE(test::has_text(fig, "score")) << step << ": a colour bar for values not drawn";
+    test::TempDir dir;
+    const std::string path = dir / "structure.png";
+    figure_export(*a, o, path);
+    const test::Image img = test::decode_png(path);
+    int bad = 0;
+    for (const figure::MatrixPlacement& m : fig.matrices)
+      for (int q = 0; q < kN; ++q)
+        for (int k = 0; k < kN; ++k) {
+          if (allowed(m.head, q, k) && k > q) continue;  // a leak: marked in the leak colour
+          const Rgb8 want = allowed(m.head, q, k) ? theme.allowed : theme.masked;
+          const auto [x, y] = test::cell_pixel(m, q, k, o.dpi);
+          if (test::color_distance(img.at(x, y), want) > 0 && ++bad <= 5)
+            ADD_FAILURE() << step << " head " << m.head << " (" << q << ", " << k << ")";
+        }
+    EXPECT_EQ(bad, 0) << step;
+  }
+}
+
 }  // namespace
 }  // namespace attnscope

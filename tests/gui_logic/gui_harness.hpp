@@ -18,6 +18,7 @@ struct RecordingPainter final : Painter {
     int head;
     ImVec2 p0, p1, uv0, uv1;
     std::shared_ptr<const HeatmapImage> weights;  // the computed weights handed over, if any
+    CellsDrawn drawn;                             // how its cells are coloured
   };
   std::vector<Call> heatmaps;
   int diffs = 0;
@@ -27,7 +28,7 @@ struct RecordingPainter final : Painter {
   };
   std::vector<CellsCall> cells_calls;
   void heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
-    heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights});
+    heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights, paint.drawn});
   }
   void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
   void cells(ImDrawList*, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override {
