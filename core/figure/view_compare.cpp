@@ -44,12 +44,10 @@ double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<co
   return draw_table(fig, st, st.margin, y, rows);
 }
 
-}  // namespace
-
-Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+// The scene's variant beside `others` for `heads`: each head a row of panels.
+Figure compare_figure(const Analysis& a, const FigureOptions& o, const std::vector<int>& heads,
+                      const std::vector<std::shared_ptr<const Analysis>>& others) {
   const Style st = style_for(o);
-  const std::vector<int> heads = heads_selected(a, o);
-  const auto others = compared(a, given);
   std::vector<const Analysis*> all{&a};
   for (const auto& b : others) all.push_back(b.get());
 
@@ -139,6 +137,27 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
   fig.height = y + st.margin;
   if (st.height > 0) figure_fit(fig, st.height);
   return fig;
+}
+
+}  // namespace
+
+Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+  const std::vector<int> heads = heads_selected(a, o);
+  return compare_figure(a, o, heads, compared(a, given));
+}
+
+std::vector<DeckPage> view_compare_slides(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+  const std::vector<int> heads = heads_selected(a, o);
+  const auto others = compared(a, given);
+  FigureOptions slide = o;
+  slide.view = FigureView::Compare;
+  slide.size = FigureSize::Slide;
+  // One comparison a page: the scene's variant, one other and their difference, for one head.
+  std::vector<DeckPage> pages;
+  for (int h : heads)
+    for (const auto& b : others)
+      pages.push_back({fmt::format("head-{}-{}", h, b->scene.variant), compare_figure(a, slide, {h}, {b})});
+  return pages;
 }
 
 }  // namespace attnscope::figure
