@@ -74,9 +74,13 @@ Figure compare_figure(const Analysis& a, const FigureOptions& o, const std::vect
 
   const int per_row = static_cast<int>(1 + 2 * others.size());
   const int count = per_row * static_cast<int>(heads.size());
-  const double table_h = st.tick * 1.1 * 1.45 * (all.size() + 1) + st.tick * 1.4 * heads.size() * others.size();
-  const double below = table_h + measure_height([&](Figure& f, double y0) {
-    return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_w, legend), text_w, figure_caption(a, o));
+  // What goes under the panels, as drawn there: the gap, the metrics, one line per difference,
+  // the legend and the caption.
+  const double diff_lines_h = st.tick * 1.4 * static_cast<double>(heads.size() * others.size());
+  const double below = st.gap * 0.6 + measure_height([&](Figure& f, double y0) {
+    const double table_end = draw_metrics(f, st, y0, all) + diff_lines_h;
+    return draw_caption(f, st, 0, draw_legend(f, st, 0, table_end + st.label * 0.4, text_w, legend), text_w,
+                        figure_caption(a, o));
   });
   std::vector<const std::vector<float>*> shown;
   for (const Analysis* x : all)

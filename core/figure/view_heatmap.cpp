@@ -114,7 +114,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     });
   };
   double text_width = st.width - 2 * st.margin;
-  const double below = text_height(text_width);
+  const double below = st.gap * 0.6 + text_height(text_width);  // the legend starts a gap under the panels
 
   // Scores on the GUI's scale (every head's, so a colour means one score), weights on their 99th
   // percentile; a mask figure may come from a structure-only analysis and has no scale.
