@@ -31,8 +31,7 @@ Style style_for(const FigureOptions& options);
 
 // A slide page (FigureSize::Slide) in points, drawn at 1920 × 1080 pixels by default.
 constexpr double kSlideWidth = 720, kSlideHeight = 405;
-// The smallest slide text (28 px at 1920 px wide) and the smallest leaking cell (40 px).
+// The smallest slide text: 28 px at 1920 px wide.
 constexpr double kSlideMinText = 28 * kSlideWidth / 1920;
-constexpr double kSlideMinLeakCell = 40 * kSlideWidth / 1920;
 
 }  // namespace attnscope::figure
