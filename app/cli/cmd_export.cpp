@@ -30,7 +30,7 @@ class ExportCommand final : public SceneCommand {
     own("--out", command_->add_option("--out", out_, "file to write (replaced atomically)")->required());
     own("--view", command_->add_option("--view", view_, "heatmap, steps, compare, tokens, cost, symmetry, wrapped, next-token, stack, lesson (a 16:9 slide deck: one PDF, or one PNG per page) or lab; default heatmap"));
     own("--format", command_->add_option("--format", format_, "png, svg, pdf or gif; default from --out's extension"));
-    own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9); default double"));
+    own("--size", command_->add_option("--size", size_, "single (3.5 in), double (7 in) or slide (16:9 at 1920 x 1080; steps and compare: one page per slide); default double"));
     own("--dpi", command_->add_option("--dpi", dpi_, "PNG/GIF pixels per inch; default 200 (PNG), 96 (GIF)"));
     own("--colormap", command_->add_option("--colormap", colormap_, "viridis, magma or cividis; default viridis"));
     own("--theme", command_->add_option("--theme", theme_, "light, dark, high-contrast or bright; default light"));
@@ -104,8 +104,8 @@ class ExportCommand final : public SceneCommand {
       const ProgressScope progress(progress_callback(err, "drawing"));
       figure_export(*result, options, out_);
     }
-    // The deck as PNG is one file per page: name them, so the reader finds them.
-    if (options.view == FigureView::Lesson && options.format == FigureFormat::Png && !json_)
+    // A deck as PNG is one file per page: name them, so the reader finds them.
+    if (figure_is_deck(options) && options.format == FigureFormat::Png && !json_)
       for (const std::string& page : figure_deck_png_paths(*result, options, out_)) out << page << "\n";
     if (json_)
       out << fmt::format(R"({{"out": "{}", "view": "{}", "format": "{}"}})", out_, figure_view_name(options.view),

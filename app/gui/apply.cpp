@@ -167,7 +167,7 @@ void apply(AppState& state, Action action) {
             state.view.compare = a.on;
             if (a.on) state.view.cost = state.view.lab = state.view.stack_reach = false;
             state.view.compare_variants =
-                a.variants.empty() ? compare_variants(state.scene) : a.variants;
+                a.variants.empty() ? compare_variants(state.scene) : compare_distinct(a.variants);
             if (state.view.compare_variants.size() > kCompareMaxVariants)
               state.view.compare_variants.resize(kCompareMaxVariants);
             request_compare(state);

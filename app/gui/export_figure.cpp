@@ -44,7 +44,10 @@ std::variant<ExportRequest, action::ShowToast> export_request(const AppState& st
   request.analysis = state.analysis;
   const Scene& scene = state.analysis->scene;
   if (request.options.view == FigureView::Compare) {
-    request.compare.assign(state.view.compare_variants.begin() + 1, state.view.compare_variants.end());
+    // Every compared variant but the analysis's own (the A slot may show another): the figure
+    // never compares a variant with itself.
+    for (const std::string& variant : state.view.compare_variants)
+      if (variant != scene.variant) request.compare.push_back(variant);
     for (const std::string& variant : request.compare)
       if (auto cached = state.cache.peek(scene_hash(compare_scene(scene, variant))))
         request.compared.push_back(std::move(cached));

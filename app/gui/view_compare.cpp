@@ -42,9 +42,13 @@ void choosers(ViewContext& ctx, int head) {
     const std::string label = fmt::format("{}##compare{}", compare_letter(i), i);
     if (ImGui::BeginCombo(label.c_str(), variants[i].c_str())) {
       for (const Variant* v : variant_all()) {
-        if (ImGui::Selectable(v->info().name.c_str(), v->info().name == variants[i]) && v->info().name != variants[i]) {
+        // A variant another slot shows is greyed out: none is compared with itself.
+        const std::string& name = v->info().name;
+        const bool elsewhere = name != variants[i] && std::find(variants.begin(), variants.end(), name) != variants.end();
+        if (ImGui::Selectable(name.c_str(), name == variants[i], elsewhere ? ImGuiSelectableFlags_Disabled : 0) &&
+            name != variants[i]) {
           std::vector<std::string> chosen = variants;
-          chosen[i] = v->info().name;
+          chosen[i] = name;
           ctx.queue.push(action::SetCompare{true, chosen});
         }
       }
@@ -52,9 +56,16 @@ void choosers(ViewContext& ctx, int head) {
     }
   }
   same_line_if_fits(ImGui::GetFrameHeight() * 2.f + ImGui::GetFontSize() * 5.f);
-  if (variants.size() < 4 && ImGui::Button("+##add_variant")) {
+  if (variants.size() < kCompareMaxVariants && ImGui::Button("+##add_variant")) {
+    // full first, else the first variant not compared yet.
     std::vector<std::string> chosen = variants;
-    chosen.push_back("full");
+    std::vector<std::string> candidates{"full"};
+    for (const Variant* v : variant_all()) candidates.push_back(v->info().name);
+    for (const std::string& name : candidates)
+      if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) {
+        chosen.push_back(name);
+        break;
+      }
     ctx.queue.push(action::SetCompare{true, chosen});
   }
   if (variants.size() > 2) {

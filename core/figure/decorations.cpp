@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/figure/text_metrics.hpp"
 
 namespace attnscope::figure {
@@ -35,7 +37,12 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
   const double size = style.label, box = size * 1.1, row = size * 1.7;
   double x = x0;
   for (const LegendEntry& e : entries) {
-    const double w = box + size * 0.4 + text_width(e.label, size) + size * 1.4;
+    // A label wider than the legend (a narrow column beside a slide's panels) wraps under itself.
+    const double text_x = box + size * 0.4;
+    const std::vector<std::string> lines = text_wrap(e.label, size, std::max(width - text_x, size * 4));
+    double widest = 0;
+    for (const std::string& line : lines) widest = std::max(widest, text_width(line, size));
+    const double w = text_x + widest + size * 1.4;
     if (x > x0 && x + w > x0 + width) x = x0, y += row;
     const Box sw{x, y, box, box};
     switch (e.kind) {
@@ -67,9 +74,12 @@ double draw_legend(Figure& fig, const Style& style, double x0, double y, double 
         fig.items.push_back(StrokeBoxes{style.theme.axis, style.line * 0.6, {sw}});
         break;
     }
-    fig.items.push_back(Text{x + box + size * 0.4, y + box / 2, e.label, size, style.theme.text,
-                             Align::Left, Anchor::Middle});
+    for (size_t i = 0; i < lines.size(); ++i)
+      fig.items.push_back(Text{x + text_x, y + box / 2 + i * size * 1.3, lines[i], size, style.theme.text,
+                               Align::Left, Anchor::Middle});
     x += w;
+    // The next entry starts below every line of a wrapped one.
+    if (lines.size() > 1) x = x0 + width, y += (lines.size() - 1) * size * 1.3;
   }
   return y + row;
 }

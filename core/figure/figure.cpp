@@ -22,8 +22,8 @@ namespace {
 int dpi_for(const FigureOptions& o) {
   if (o.dpi < 0 || o.dpi > 2400) throw SceneError(fmt::format("dpi: {} is out of range; use 1..2400", o.dpi));
   if (o.dpi > 0) return o.dpi;
-  // The deck's 720 × 405 pt pages come out at 1920 × 1080 pixels, a projector's size.
-  if (o.view == FigureView::Lesson) return 192;
+  // Slides' 720 × 405 pt pages come out at 1920 × 1080 pixels, a projector's size.
+  if (o.format != FigureFormat::Gif && (o.view == FigureView::Lesson || o.size == FigureSize::Slide)) return 192;
   return o.format == FigureFormat::Gif ? 96 : 200;
 }
 
@@ -51,13 +51,15 @@ std::string figure_render(const Analysis& a, const FigureOptions& o, const Compa
                                  "--view heatmap, not {}",
                                  figure_view_name(o.view)));
   const std::string source = figure::source_json(a.scene, o);
-  if (o.view == FigureView::Lesson) {
+  if (figure_is_deck(o)) {
     if (o.format != FigureFormat::Pdf)
-      throw SceneError(fmt::format("format: the lesson deck is one PDF (--format pdf) or one PNG per page "
-                                   "(--format png, written by export); not {}",
+      throw SceneError(fmt::format("format: {} is a deck of 16:9 pages: one PDF (--format pdf) or one PNG per "
+                                   "page (--format png, written by export); not {}",
+                                   o.view == FigureView::Lesson ? std::string("the lesson")
+                                                                : fmt::format("--view {} --size slide", figure_view_name(o.view)),
                                    figure_format_name(o.format)));
     std::vector<figure::Figure> pages;
-    for (figure::DeckPage& page : figure::view_lesson(a, o)) pages.push_back(std::move(page.figure));
+    for (figure::DeckPage& page : figure::view_deck(a, o, compared)) pages.push_back(std::move(page.figure));
     return figure::encode_pdf_pages(pages, source);
   }
   // The step views animate; the others make a one-frame GIF of the same figure.
@@ -103,9 +105,9 @@ std::string deck_page_path(const std::string& path, size_t index, const std::str
 
 void figure_export(const Analysis& a, const FigureOptions& o, const std::string& path,
                    const ComparedAnalyses& compared) {
-  if (o.view == FigureView::Lesson && o.format == FigureFormat::Png) {
+  if (figure_is_deck(o) && o.format == FigureFormat::Png) {
     const std::string source = figure::source_json(a.scene, o);
-    const std::vector<figure::DeckPage> pages = figure::view_lesson(a, o);
+    const std::vector<figure::DeckPage> pages = figure::view_deck(a, o, compared);
     for (size_t i = 0; i < pages.size(); ++i)
       write_figure(deck_page_path(path, i, pages[i].name), figure::encode_png(pages[i].figure, dpi_for(o), source));
     return;
@@ -113,9 +115,10 @@ void figure_export(const Analysis& a, const FigureOptions& o, const std::string&
   write_figure(path, figure_render(a, o, compared));
 }
 
-std::vector<std::string> figure_deck_png_paths(const Analysis& a, const FigureOptions& o, const std::string& path) {
+std::vector<std::string> figure_deck_png_paths(const Analysis& a, const FigureOptions& o, const std::string& path,
+                                               const ComparedAnalyses& compared) {
   std::vector<std::string> paths;
-  const std::vector<figure::DeckPage> pages = figure::view_lesson(a, o);
+  const std::vector<figure::DeckPage> pages = figure::view_deck(a, o, compared);
   for (size_t i = 0; i < pages.size(); ++i) paths.push_back(deck_page_path(path, i, pages[i].name));
   return paths;
 }

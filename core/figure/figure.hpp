@@ -92,14 +92,17 @@ std::string figure_render(const Analysis& analysis, const FigureOptions& options
                           const ComparedAnalyses& compared = {});
 
 // Renders and writes `path` atomically (temp file + rename): an existing file is replaced whole
-// or left as it was. Throws std::runtime_error naming the path when it cannot be written. The
-// lesson deck as PNG is one file per page, `path`'s stem followed by the page's number and name
-// (lesson.png: lesson-01-step-00-input.png, ...), each written atomically.
+// or left as it was. Throws std::runtime_error naming the path when it cannot be written. A deck
+// (figure_is_deck) as PNG is one file per page, `path`'s stem followed by the page's number and
+// name (lesson.png: lesson-01-step-00-input.png, ...), each written atomically.
 void figure_export(const Analysis& analysis, const FigureOptions& options, const std::string& path,
                    const ComparedAnalyses& compared = {});
-// The files figure_export writes for the lesson deck as PNG, in page order.
+// Whether the options draw a deck of 16:9 pages: the lesson, and the storyboard (steps) and
+// compare views at --size slide (not as GIF, which animates the steps).
+bool figure_is_deck(const FigureOptions& options);
+// The files figure_export writes for a deck as PNG, in page order.
 std::vector<std::string> figure_deck_png_paths(const Analysis& analysis, const FigureOptions& options,
-                                               const std::string& path);
+                                               const std::string& path, const ComparedAnalyses& compared = {});
 
 // The lab figure of a training run (`attnscope train --json`, core/analysis/lab.hpp): the file
 // embeds the run's JSON instead of a scene, since it draws numbers only a training measures.

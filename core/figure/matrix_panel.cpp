@@ -86,9 +86,10 @@ int tick_step(const MatrixGrid& g, double size) {
   return step;
 }
 
-// Small cells get slightly smaller labels before labels get thinned out.
+// Small cells get slightly smaller labels before labels get thinned out; never under the style's
+// smallest text.
 double tick_size(const MatrixGrid& g, const Style& style) {
-  return std::min(style.tick, std::max(g.cell * 0.85, style.tick * 0.75));
+  return std::max(style.min_text, std::min(style.tick, std::max(g.cell * 0.85, style.tick * 0.75)));
 }
 
 // Boxes over square blocks of `block` cells, one per stretch of blocks of a block row that hold

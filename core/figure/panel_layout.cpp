@@ -109,7 +109,7 @@ void draw_panel_headers(Figure& fig, const Style& style, const PanelLayout& layo
       const double room = layout.grids[i].box().w * 1.1;
       size = std::min(size, style.label * room / text_width(texts[i], style.label, true));
     }
-    size = std::max(style.tick * 0.8, size);
+    size = std::max({style.tick * 0.8, style.min_text, size});
     // Headers are centred over their panels: one may span the distance between panel centres
     // before it meets its neighbour's.
     const double pitch = end - row > 1 ? layout.grids[row + 1].box().x - layout.grids[row].box().x

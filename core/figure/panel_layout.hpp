@@ -21,6 +21,8 @@ PanelLayout layout_panels(const Style& style, const MatrixGrid& shape, int count
 // Square N×N panels.
 PanelLayout layout_panels(const Style& style, int n, int count, int cols, double y,
                           double reserve_right, double max_bottom);
+// The share of a slide's width a text column beside the panels takes at least.
+constexpr double kSlideTextColumn = 0.3;
 // Columns for `count` panels on this page size.
 int panel_columns(const Style& style, int count);
 // Text centred above each panel's cells (`texts[i]` above `layout.grids[i]`). Narrow panels get

@@ -18,9 +18,10 @@ Style style_for(const FigureOptions& options) {
       break;
     case FigureSize::Slide:
       // 16:9 at 10 in wide, type large enough for the back of a lecture room: at 1920 × 1080
-      // pixels no text is under 28 px (10.5 pt), even on a page scaled to fit.
-      s.width = 720, s.height = 405, s.margin = 16, s.gap = 18;
+      // pixels no text is under 28 px (10.5 pt). Slide layouts make room rather than shrink.
+      s.width = kSlideWidth, s.height = kSlideHeight, s.margin = 16, s.gap = 18;
       s.title = 18, s.label = 12, s.tick = 12, s.caption = 12, s.line = 0.8;
+      s.min_text = kSlideMinText;
       break;
   }
   for (const std::string& token : options.token_text.tokens) s.token_labels.push_back(token_text_shown(token));

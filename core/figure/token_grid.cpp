@@ -58,18 +58,34 @@ int token_grid_gaps(const Step& step, int batch) {
   return most;
 }
 
-double draw_token_grid(Figure& fig, const Style& style, const Step& step, double x, double y, double width,
-                       const TokenGridOptions& o) {
+namespace {
+
+// Room for the "head 1" labels left of the strips.
+double head_labels_width(const Style& style, const Step& step) {
+  double width = 0;
+  for (int h = 0; h < step.heads; ++h) width = std::max(width, text_width(fmt::format("head {}", h), style.label));
+  return width + style.label * 0.6;
+}
+
+}  // namespace
+
+double token_grid_cell(const Style& style, const Step& step, double width, const TokenGridOptions& o) {
   const int positions = static_cast<int>(rows_of_batch(step, o.batch).size());
   const int gaps = o.reserve_gaps >= 0 ? o.reserve_gaps : token_grid_gaps(step, o.batch);
-  const double label_size = style.label;
-  double label_w = 0;
-  for (int h = 0; h < step.heads; ++h) label_w = std::max(label_w, text_width(fmt::format("head {}", h), label_size));
-  label_w += label_size * 0.6;
   // Positions run left to right in the units of the shared motion model (one per position plus
   // kGroupGap between groups of each head), so the figure moves tokens exactly as the GUI's grid does.
   const double extent = positions + gaps * kGroupGap;
-  const double cell = std::min(o.max_cell, (width - label_w) / extent);
+  return std::min(o.max_cell, (width - head_labels_width(style, step)) / extent);
+}
+
+double token_grid_number_size(const Style& style, double cell) { return std::min(cell * 0.6, style.label); }
+
+double draw_token_grid(Figure& fig, const Style& style, const Step& step, double x, double y, double width,
+                       const TokenGridOptions& o) {
+  const int positions = static_cast<int>(rows_of_batch(step, o.batch).size());
+  const double label_size = style.label;
+  const double label_w = head_labels_width(style, step);
+  const double cell = token_grid_cell(style, step, width, o);
   const double strip_gap = cell * 0.18;
   const bool tween = o.from && o.t < 1;
   const Step& from = tween ? *o.from : step;
@@ -93,8 +109,8 @@ double draw_token_grid(Figure& fig, const Style& style, const Step& step, double
     y += size * 1.5;
   }
 
-  const bool labels = cell >= 5.0;
-  const double label_font = std::min(cell * 0.6, style.label);
+  const double label_font = token_grid_number_size(style, cell);
+  const bool labels = cell >= 5.0 && label_font >= style.min_text;
   const double inset = std::max(0.25, cell * 0.04);  // a hairline between cells keeps them countable
   std::map<uint32_t, FillBoxes> fills;  // by colour, so equal cells share one path
   StrokeBoxes marks{style.theme.text, std::max(1.0, cell * 0.12), {}};  // the step's marked tokens

@@ -23,6 +23,10 @@ struct TokenGridOptions {
 // Draws at (x, y) within `width`; returns the y below the grid.
 double draw_token_grid(Figure& fig, const Style& style, const Step& step,
                        double x, double y, double width, const TokenGridOptions& options);
+// The side of a cell draw_token_grid draws `step` with in `width`, and the size of the token
+// number inside a cell of that side (a number under the style's smallest text is left out).
+double token_grid_cell(const Style& style, const Step& step, double width, const TokenGridOptions& options);
+double token_grid_number_size(const Style& style, double cell);
 // Number of gaps between groups the step shows for one sequence.
 int token_grid_gaps(const Step& step, int batch);
 // Legend entries "token 0 (first)", ..., "token 15 (last)": stops of the token colours along the

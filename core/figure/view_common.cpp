@@ -46,7 +46,7 @@ std::string figure_title(const Analysis& analysis, const FigureOptions& options,
 std::string figure_caption(const Analysis& analysis, const FigureOptions& options) {
   // A deck's pages each carry their own text; the scene's caption would repeat on every page and
   // take the room the projector type needs.
-  if (options.view == FigureView::Lesson && options.caption.empty()) return "";
+  if (figure_is_deck(options) && options.caption.empty()) return "";
   return options.caption.empty() ? analysis.scene.caption : options.caption;
 }
 

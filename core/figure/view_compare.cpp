@@ -44,12 +44,10 @@ double draw_metrics(Figure& fig, const Style& st, double y, const std::vector<co
   return draw_table(fig, st, st.margin, y, rows);
 }
 
-}  // namespace
-
-Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+// The scene's variant beside `others` for `heads`: each head a row of panels.
+Figure compare_figure(const Analysis& a, const FigureOptions& o, const std::vector<int>& heads,
+                      const std::vector<std::shared_ptr<const Analysis>>& others) {
   const Style st = style_for(o);
-  const std::vector<int> heads = heads_selected(a, o);
-  const auto others = compared(a, given);
   std::vector<const Analysis*> all{&a};
   for (const auto& b : others) all.push_back(b.get());
 
@@ -83,9 +81,13 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
 
   const int per_row = static_cast<int>(1 + 2 * others.size());
   const int count = per_row * static_cast<int>(heads.size());
-  const double table_h = st.tick * 1.1 * 1.45 * (all.size() + 1) + st.tick * 1.4 * heads.size() * others.size();
-  const double below = table_h + measure_height([&](Figure& f, double y0) {
-    return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_w, legend), text_w, figure_caption(a, o));
+  // What goes under the panels, as drawn there: the gap, the metrics, one line per difference,
+  // the legend and the caption.
+  const double diff_lines_h = st.tick * 1.4 * static_cast<double>(heads.size() * others.size());
+  const double below = st.gap * 0.6 + measure_height([&](Figure& f, double y0) {
+    const double table_end = draw_metrics(f, st, y0, all) + diff_lines_h;
+    return draw_caption(f, st, 0, draw_legend(f, st, 0, table_end + st.label * 0.4, text_w, legend), text_w,
+                        figure_caption(a, o));
   });
   std::vector<const std::vector<float>*> shown;
   if (valued)
@@ -144,6 +146,27 @@ Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAna
   fig.height = y + st.margin;
   if (st.height > 0) figure_fit(fig, st.height);
   return fig;
+}
+
+}  // namespace
+
+Figure view_compare(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+  const std::vector<int> heads = heads_selected(a, o);
+  return compare_figure(a, o, heads, compared(a, given));
+}
+
+std::vector<DeckPage> view_compare_slides(const Analysis& a, const FigureOptions& o, const ComparedAnalyses& given) {
+  const std::vector<int> heads = heads_selected(a, o);
+  const auto others = compared(a, given);
+  FigureOptions slide = o;
+  slide.view = FigureView::Compare;
+  slide.size = FigureSize::Slide;
+  // One comparison a page: the scene's variant, one other and their difference, for one head.
+  std::vector<DeckPage> pages;
+  for (int h : heads)
+    for (const auto& b : others)
+      pages.push_back({fmt::format("head-{}-{}", h, b->scene.variant), compare_figure(a, slide, {h}, {b})});
+  return pages;
 }
 
 }  // namespace attnscope::figure

@@ -17,8 +17,8 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   Figure fig = figure_page(st);
   fig.title = o.title.empty() ? fmt::format("What attention costs per head at N = {}", a.n()) : o.title;
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
-  // A slide (fixed 16:9 page at projector type) has room for the S2 family and its formulas only;
-  // the bars and the long notes are for the page figure.
+  // A slide (fixed 16:9 page at projector type) has room for the S2 family, its formulas and its
+  // bars only; the long notes are for the page figure.
   const bool slide = st.height > 0;
   const CostTable t = cost_table(a.scene, a.qkv,
                                  slide ? std::vector<std::string>{"full", "s2", "s2-fix-mask", "s2-fix-split"}
@@ -45,13 +45,9 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   for (const auto& [formula, variants] : formulas)
     y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
                      fmt::format("{}: {}", variants, formula));
-  if (slide) {
-    fig.height = y + st.margin;
-    figure_fit(fig, st.height);
-    return fig;
-  }
-  y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
-                   "(heads that differ are separated by |; the other variants are counted from their masks)");
+  if (!slide)
+    y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
+                     "(heads that differ are separated by |; the other variants are counted from their masks)");
 
   // Bars: each variant's cells per head as a share of the dense square, with full marked.
   y += st.gap;
@@ -76,6 +72,11 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   fig.items.push_back(Text{st.margin + name_w + bar_w, y + 1, "dense = N\u00b2", st.tick, st.theme.text,
                            Align::Right, Anchor::Top});
   y += st.tick * 2.2;
+  if (slide) {
+    fig.height = y + st.margin;
+    figure_fit(fig, st.height);
+    return fig;
+  }
 
   // One LLaMA-2 7B layer at this N, with the scene's pattern in every head.
   const CostRow& own = t.rows.front();

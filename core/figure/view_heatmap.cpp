@@ -123,10 +123,13 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
   if (shown_cells == StepCells::Weights)
     if (const std::string sink = sink_sentence(a, heads, shape, o.batch); !sink.empty())
       caption += caption.empty() ? sink : " " + sink;
-  const double text_width = st.width - 2 * st.margin;
-  const double below = measure_height([&](Figure& f, double y0) {
-    return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, text_width, legend), text_width, caption);
-  });
+  auto text_height = [&](double width) {
+    return measure_height([&](Figure& f, double y0) {
+      return draw_caption(f, st, 0, draw_legend(f, st, 0, y0, width, legend), width, caption);
+    });
+  };
+  double text_width = st.width - 2 * st.margin;
+  const double below = st.gap * 0.6 + text_height(text_width);  // the legend starts a gap under the panels
 
   // Scores on the GUI's scale (every head's, so a colour means one score), weights on their 99th
   // percentile; a mask figure, or one of allowed cells whose values are not computed, has no scale.
@@ -138,8 +141,19 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
 
   const int cols = panel_columns(st, static_cast<int>(heads.size()));
   const double bar = valued ? colorbar_width(st, scale) : 0;
-  const PanelLayout layout = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y, bar,
-                                           st.height > 0 ? st.height - st.margin - below : 0);
+  PanelLayout layout = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y, bar,
+                                     st.height > 0 ? st.height - st.margin - below : 0);
+  // A slide is wide and short: the legend and caption go beside the panels when the cells come
+  // out larger that way and the text fits the column.
+  double text_x = st.margin, text_y = -1;
+  if (st.height > 0) {
+    const double column = (st.width - 2 * st.margin) * kSlideTextColumn;
+    const PanelLayout beside = layout_panels(st, shape, static_cast<int>(heads.size()), cols, y,
+                                             bar + st.gap + column, st.height - st.margin);
+    const double x = beside.right + bar + st.gap, width = st.width - st.margin - x;
+    if (beside.grids.front().cell > layout.grids.front().cell && y + text_height(width) <= st.height - st.margin)
+      layout = beside, text_x = x, text_width = width, text_y = y;
+  }
 
   std::vector<std::string> headers;
   for (int h : heads) headers.push_back(head_header(a, h, leaks_shown));
@@ -157,9 +171,10 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     draw_colorbar(fig, st, {layout.right + st.gap, g.y, st.label, g.box().h}, scale, scores ? "score" : "attention weight");
   }
 
-  y = draw_legend(fig, st, st.margin, layout.bottom + st.gap * 0.6, text_width, legend);
-  y = draw_caption(fig, st, st.margin, y, text_width, caption);
-  fig.height = y + st.margin;
+  y = text_y >= 0 ? text_y : layout.bottom + st.gap * 0.6;
+  y = draw_legend(fig, st, text_x, y, text_width, legend);
+  y = draw_caption(fig, st, text_x, y, text_width, caption);
+  fig.height = std::max(y, layout.bottom) + st.margin;
   if (st.height > 0) figure_fit(fig, st.height);
   return fig;
 }

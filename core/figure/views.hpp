@@ -41,6 +41,15 @@ struct DeckPage {
   Figure figure;
 };
 std::vector<DeckPage> view_lesson(const Analysis& analysis, const FigureOptions& options);
+// The storyboard as slides: whole rows of step panels fill each 16:9 page, type never shrunk.
+std::vector<DeckPage> view_steps_slides(const Analysis& analysis, const FigureOptions& options);
+// The compare view as slides: one page per head and compared variant (the scene's variant, the
+// other one and their difference).
+std::vector<DeckPage> view_compare_slides(const Analysis& analysis, const FigureOptions& options,
+                                          const ComparedAnalyses& compared = {});
+// The pages of a deck (figure_is_deck): the lesson, or a view's slides.
+std::vector<DeckPage> view_deck(const Analysis& analysis, const FigureOptions& options,
+                                const ComparedAnalyses& compared = {});
 
 // Shared by the views.
 std::vector<int> heads_selected(const Analysis& analysis, const FigureOptions& options);

@@ -25,10 +25,17 @@ std::vector<std::string> compare_variants(const Scene& scene) {
   if (relatives.empty())
     if (const Variant* own = variant_find(scene.variant)) relatives = own->info().relatives;
   for (const std::string& v : relatives)
-    if (variants.size() < kCompareMaxVariants && std::find(variants.begin(), variants.end(), v) == variants.end() &&
-        variant_find(v))
-      variants.push_back(v);
+    if (variant_find(v)) variants.push_back(v);
+  variants = compare_distinct(variants);
+  if (variants.size() > kCompareMaxVariants) variants.resize(kCompareMaxVariants);
   return variants;
+}
+
+std::vector<std::string> compare_distinct(const std::vector<std::string>& variants) {
+  std::vector<std::string> distinct;
+  for (const std::string& v : variants)
+    if (std::find(distinct.begin(), distinct.end(), v) == distinct.end()) distinct.push_back(v);
+  return distinct;
 }
 
 std::string compare_letter(size_t index) { return std::string(1, static_cast<char>('A' + index)); }

@@ -22,6 +22,9 @@ Scene compare_scene(const Scene& scene, const std::string& variant);
 // kCompareMaxVariants in all. The GUI's compare view and `export --view compare` both start here.
 constexpr size_t kCompareMaxVariants = 4;
 std::vector<std::string> compare_variants(const Scene& scene);
+// `variants` with each name once, first place kept: no variant is compared with itself (an
+// all-"both" difference of a variant against its own copy says nothing).
+std::vector<std::string> compare_distinct(const std::vector<std::string>& variants);
 
 // The compared variants' names in tables and headers: "A", "B", ...
 std::string compare_letter(size_t index);

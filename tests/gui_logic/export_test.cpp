@@ -34,6 +34,23 @@ TEST(GuiExport, CompareReusesTheCachedAnalysesAndWritesTheFile) {
   std::filesystem::remove(request->path);
 }
 
+// A compare list that repeats a variant, or puts another variant in the A slot, still exports
+// the scene's variant against the others only: never a variant against itself.
+TEST(GuiExport, CompareNeverPairsAVariantWithItself) {
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetCompare{true, {"s2", "full", "s2", "full"}});
+  EXPECT_EQ(state.view.compare_variants, (std::vector<std::string>{"s2", "full"}));
+  apply(state, action::SetCompare{true, {"full", "s2"}});
+  apply(state, action::SetExportFolder{::testing::TempDir()});
+  auto made = export_request(state);
+  const auto* request = std::get_if<ExportRequest>(&made);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->compare, (std::vector<std::string>{"full"}));
+  const action::ShowToast toast = export_run(*request);
+  EXPECT_FALSE(toast.error) << toast.text;
+  std::filesystem::remove(request->path);
+}
+
 // Ctrl+E at the mask step writes the masked scores the heatmaps show, named by the GUI's step.
 TEST(GuiExport, TheMaskStepWritesTheMaskedScoresOnScreen) {
   AppState state = state_with(classroom_scene());
