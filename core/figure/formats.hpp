@@ -17,7 +17,9 @@ class Canvas {
   Canvas(const Figure& figure, int dpi);
   int width() const { return width_; }
   int height() const { return height_; }
-  const uint32_t* row(int y) const { return reinterpret_cast<const uint32_t*>(memory_.get() + static_cast<size_t>(y) * stride_); }
+  const uint32_t* row(int y) const {
+    return reinterpret_cast<const uint32_t*>(memory_.get() + static_cast<size_t>(y) * stride_);
+  }
 
  private:
   int width_ = 0, height_ = 0, stride_ = 0;

@@ -45,7 +45,8 @@ TEST(LeakCountGLTest, HeadersCountLeaksFromTheMaskStepOnInBothModes) {
 
   for (const std::string mode : {"", "--classroom"})
     for (int step = 0; step < static_cast<int>(steps.size()); ++step) {
-      const std::string what = std::string(mode.empty() ? "normal" : "classroom") + " step " + std::to_string(step);
+      const std::string what =
+          std::string(mode.empty() ? "normal" : "classroom") + " step " + std::to_string(step);
       SCOPED_TRACE(what);
       const Screenshot s = screenshot_take("--scene " + scene_path("01_classroom.json") + " --frames 2 --size 1280x800 " +
                                                mode + " --step " + std::to_string(step),
