@@ -2,6 +2,7 @@
 // figure's source, and the pHYs chunk that tells layout programs the intended size.
 #include <png.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -35,13 +36,13 @@ void read_bytes(png_structp png, png_bytep out, png_size_t length) {
 }  // namespace
 
 std::string encode_png(const Figure& figure, int dpi, const std::string& source) {
-  const Pixels pixels = rasterize(figure, dpi);
+  const Canvas canvas(figure, dpi);
   std::string out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, png_fail, png_quiet);
   png_infop info = png_create_info_struct(png);
   try {
     png_set_write_fn(png, &out, append_bytes, no_flush);
-    png_set_IHDR(png, info, pixels.width, pixels.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, canvas.width(), canvas.height(), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     const auto per_metre = static_cast<png_uint_32>(std::lround(dpi / 0.0254));
     png_set_pHYs(png, info, per_metre, per_metre, PNG_RESOLUTION_METER);
@@ -56,8 +57,13 @@ std::string encode_png(const Figure& figure, int dpi, const std::string& source)
     png_set_compression_level(png, 3);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
-    for (int y = 0; y < pixels.height; ++y)
-      png_write_row(png, pixels.rgb.data() + static_cast<size_t>(y) * pixels.width * 3);
+    // The canvas's rows as they are: libpng drops the unused byte of each pixel and reads the
+    // others as B, G, R (0x00RRGGBB on a little-endian machine), with no copy of the image.
+    static_assert(std::endian::native == std::endian::little, "cairo's RGB24 pixels are read as B, G, R, unused");
+    png_set_filler(png, 0, PNG_FILLER_AFTER);
+    png_set_bgr(png);
+    for (int y = 0; y < canvas.height(); ++y)
+      png_write_row(png, reinterpret_cast<png_const_bytep>(canvas.row(y)));
     png_write_end(png, nullptr);
   } catch (...) {
     png_destroy_write_struct(&png, &info);

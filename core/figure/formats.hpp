@@ -1,6 +1,7 @@
 #pragma once
 // Encoders of a Figure per file format, and readers of the source text each one embeds.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,22 @@
 #include "core/figure/views.hpp"
 
 namespace attnscope::figure {
+
+// The figure drawn at `dpi` on cairo's image surface, row by row as cairo keeps it: one uint32 per
+// pixel, 0x00RRGGBB. The PNG writer reads these rows as they are.
+class Canvas {
+ public:
+  Canvas(const Figure& figure, int dpi);
+  int width() const { return width_; }
+  int height() const { return height_; }
+  const uint32_t* row(int y) const {
+    return reinterpret_cast<const uint32_t*>(memory_.get() + static_cast<size_t>(y) * stride_);
+  }
+
+ private:
+  int width_ = 0, height_ = 0, stride_ = 0;
+  std::unique_ptr<unsigned char[]> memory_;
+};
 
 // An opaque RGB image, row-major, 3 bytes per pixel.
 struct Pixels {

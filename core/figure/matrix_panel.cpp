@@ -49,12 +49,26 @@ struct RasterBlocks {
   size_t at(int q, int k) const { return static_cast<size_t>(q / block) * cols + k / block; }
 };
 
-// Large matrices: the block maximum of the weights.
-// A pixel over several cells shows the strongest of them: the largest weight, the score farthest
-// from 0.
+// Large matrices: a pixel per cell, or over several cells the strongest of them: the largest
+// weight, the score farthest from 0.
 void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
                         const std::vector<float>& weights, const WeightScale& scale, const Style& style) {
   const RasterBlocks blocks(g);
+  Raster raster{g.box(), blocks.cols, blocks.rows, std::vector<Rgb8>(blocks.pixels(), style.theme.masked)};
+  const auto& table = scale.table(style.colormap);
+  if (blocks.block == 1) {
+    // Each cell is its own pixel: coloured straight from its value (NaN stays masked grey).
+    for (int q = 0; q < mask.rows(); ++q) {
+      progress_report(q, mask.rows());
+      int64_t i = mask.row_cell_offset(q);
+      Rgb8* row = raster.pixels.data() + blocks.at(q, 0);
+      for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
+        for (int k = r->begin; k < r->end; ++k, ++i)
+          if (!std::isnan(weights[i])) row[k] = table[scale.color_index(weights[i])];
+    }
+    fig.items.push_back(std::move(raster));
+    return;
+  }
   std::vector<float> best(blocks.pixels(), std::numeric_limits<float>::quiet_NaN());
   for (int q = 0; q < mask.rows(); ++q) {
     progress_report(q, mask.rows());
@@ -65,11 +79,8 @@ void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
         if (std::isnan(b) || std::abs(weights[i]) > std::abs(b)) b = weights[i];
       }
   }
-  Raster raster{g.box(), blocks.cols, blocks.rows, {}};
-  raster.pixels.resize(best.size());
-  const auto& table = scale.table(style.colormap);
   for (size_t p = 0; p < best.size(); ++p)
-    raster.pixels[p] = std::isnan(best[p]) ? style.theme.masked : table[scale.color_index(best[p])];
+    if (!std::isnan(best[p])) raster.pixels[p] = table[scale.color_index(best[p])];
   fig.items.push_back(std::move(raster));
 }
 

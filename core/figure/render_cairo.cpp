@@ -79,12 +79,18 @@ void draw(cairo_t* cr, const Raster& item, const RenderOptions& options) {
   cairo_surface_flush(image);
   unsigned char* data = cairo_image_surface_get_data(image);
   const int stride = cairo_image_surface_get_stride(image);
+  // Row by row, with no division per pixel (a million-cell raster spent most of a PNG figure's
+  // drawing time dividing by f = 1); a pixel per cell is a plain loop the compiler vectorises.
   for (int r = 0; r < rows; ++r) {
     auto* row = reinterpret_cast<uint32_t*>(data + static_cast<size_t>(r) * stride);
-    for (int c = 0; c < cols; ++c) {
-      const Rgb8 p = item.pixels[static_cast<size_t>(r / f) * item.cols + c / f];
-      row[c] = 0xFF000000u | (uint32_t{p.r} << 16) | (uint32_t{p.g} << 8) | p.b;
-    }
+    const Rgb8* cells = item.pixels.data() + static_cast<size_t>(r / f) * item.cols;
+    auto pixel = [&](int c) {
+      return 0xFF000000u | (uint32_t{cells[c].r} << 16) | (uint32_t{cells[c].g} << 8) | cells[c].b;
+    };
+    if (f == 1)
+      for (int c = 0; c < item.cols; ++c) row[c] = pixel(c);
+    else
+      for (int c = 0; c < item.cols; ++c, row += f) std::fill_n(row, f, pixel(c));
   }
   cairo_surface_mark_dirty(image);
   cairo_save(cr);

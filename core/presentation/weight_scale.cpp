@@ -10,11 +10,6 @@ const std::array<Rgb8, 256>& WeightScale::table(ColormapName colormap) const {
   return signed_values ? diverging_table() : colormap_table(colormap);
 }
 
-int WeightScale::color_index(float value) const {
-  const float t = signed_values ? (std::clamp(value / vmax, -1.f, 1.f) + 1.f) / 2.f : std::clamp(value / vmax, 0.f, 1.f);
-  return static_cast<int>(std::lround(t * 255.f));
-}
-
 WeightScale weight_scale(const std::vector<const std::vector<float>*>& weights) {
   std::vector<float> all;
   for (const auto* w : weights) all.insert(all.end(), w->begin(), w->end());
