@@ -177,13 +177,34 @@ TEST(Train, StackLayersTrainUnderTheirOwnMasks) {
   EXPECT_FALSE(expected_reach.empty());
 }
 
+// Data-dependent variants re-select every layer's masks per sequence from the model's own q and
+// k. The causal ones cannot let a position read its target, however they choose: on random tokens
+// every position stays at ln V (to within the floor margin) under the training masks.
+TEST(Train, RoutedVariantsTrainAndStayAtTheFloor) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--variant", "moba", "--block", "4", "--topk", "2"}, {"--variant", "dsa", "--topk", "4"},
+      {"--variant", "topk", "--topk", "4"}};
+  for (const auto& variant : cases) {
+    std::vector<std::string> args = {"train", "--n", "16", "--task", "random", "--steps", "200", "--json"};
+    args.insert(args.end(), variant.begin(), variant.end());
+    const auto r = cli(args);
+    ASSERT_EQ(r.code, 0) << variant[1] << ": " << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["variant"], variant[1]);
+    const double floor = j["ln_vocab"].get<double>();
+    for (double loss : j["train_loss_per_position"].get<std::vector<double>>())
+      EXPECT_GE(loss, floor - kLabFloorMargin) << variant[1];
+    EXPECT_TRUE(j["reachable_target_positions"].empty()) << variant[1];
+  }
+}
+
 TEST(Train, BadInputExitsTwoWithOneLine) {
   const std::vector<std::vector<std::string>> cases = {
       {"--task", "nope"},      {"--d-model", "63"},        {"--lr", "-1"},           {"--steps", "0"},
-      {"--layers", "0"},       {"--variant", "topk"},      {"--save", "model.txt"},  {"--task", "copy", "--n", "7", "--g", "7"},
+      {"--layers", "0"},       {"--save", "model.txt"},    {"--task", "copy", "--n", "7", "--g", "7"},
       {"--vocab", "1"},        {"--max-memory", "1", "--batch", "4096"},             {"--save", "/no/such/dir/m.safetensors"},
       {"--task", "text", "--text", "/no/such/file"},        {"--steps", "many"},
-      {"--stack", "s2,full", "--layers", "3"},               {"--stack", "s2,topk"}};
+      {"--stack", "s2,full", "--layers", "3"}};
   for (const auto& extra : cases) {
     std::vector<std::string> args = {"train", "--steps", "1"};
     args.insert(args.end(), extra.begin(), extra.end());
