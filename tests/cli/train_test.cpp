@@ -205,6 +205,16 @@ TEST(Train, RoutedVariantsTrainAndStayAtTheFloor) {
   }
 }
 
+// A stack's routed layer re-selects per sequence too; with [full, moba] no layer lets a position
+// read its target.
+TEST(Train, AStacksRoutedLayerTrains) {
+  const nlohmann::json j = routed_json({"--stack", "full,moba"});
+  const double floor = j["ln_vocab"].get<double>();
+  EXPECT_EQ(j["layers"], 2);
+  for (double loss : j["train_loss_per_position"].get<std::vector<double>>()) EXPECT_GE(loss, floor - kLabFloorMargin);
+  EXPECT_TRUE(j["reachable_target_positions"].empty());
+}
+
 // MoBA without the token causal mask reads its own block whole, and a row with fewer than K
 // earlier blocks the next block too: those positions learn to copy their target.
 TEST(Train, MoBAWithoutTheTokenCausalMaskLeaksInTraining) {
