@@ -12,7 +12,6 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/lab_train.hpp"
 #include "core/base/input_error.hpp"
-#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -43,11 +42,9 @@ class TrainCommand final : public SceneCommand {
   int run(std::ostream& out, std::ostream& err) override {
     LabTrainRequest request;
     request.scene = scene_options_.scene();
-    lab_variant_check(request.scene);  // before any file is read
     request.settings = settings_;
     // A stack names its layer count; --layers, when given, must agree (lab_stack_check).
-    if (!request.scene.stack.empty() && !command_->count("--layers"))
-      request.settings.layers = scene_stack(request.scene).layers;
+    if (!command_->count("--layers")) lab_layers_from_stack(request.scene, request.settings);
     request.settings.batch = command_->count("--batch") ? request.scene.batch : kDefaultBatch;
     request.settings.seed = request.scene.seed;
     if (request.settings.task == "text" && !text_file_.empty()) request.settings.text = lab_text_read(text_file_);

@@ -27,18 +27,19 @@ void lab_stack_check(const Scene& scene, int layers) {
     throw InputError(fmt::format("layers: the stack has {} layers and the model {}; give --layers {} or a stack of {} "
                                  "layers",
                                  stack.layers, layers, stack.layers, layers));
-  for (int l = 0; l < stack.layers; ++l) {
-    lab_variant_check(stack_layer_scene(scene, l));
-    for (const auto& [head, head_scene] : stack_head_scenes(scene, l)) lab_variant_check(head_scene);
-  }
 }
 
 LabMasks lab_masks(const Scene& scene, int layers, AnalyzeOptions options) {
   options.values = false;
   LabMasks masks;
+  // A data-dependent layer keeps its scene: the trainer re-selects its masks per sequence.
+  const auto entry = [](const Analysis& layer) {
+    return LabLayerMasks{layer.build.masks, layer.build.output_query,
+                         layer.variant->reads_qkv() ? std::optional<Scene>(layer.scene) : std::nullopt};
+  };
   if (scene.stack.empty()) {
     const auto structure = analyze(scene, options);
-    masks.layers = {{structure->build.masks, structure->build.output_query}};
+    masks.layers = {entry(*structure)};
     masks.reachable_target_positions = lab_reachable_targets(structure->build.masks, layers);
     return masks;
   }
@@ -46,7 +47,7 @@ LabMasks lab_masks(const Scene& scene, int layers, AnalyzeOptions options) {
   // own layers.
   const StackModel model = stack_model(scene, options);
   for (int l = 0; l < model.layers(); ++l)
-    masks.layers.push_back({model.layer(l).build.masks, model.layer(l).build.output_query});
+    masks.layers.push_back(entry(model.layer(l)));
   masks.reachable_target_positions =
       lab_reachable_targets(reach_through_stack(model.layer_masks(), options.memory_budget_bytes).next, layers);
   return masks;
@@ -57,7 +58,6 @@ LabResult lab_train(LabTrainRequest request, const LabProgress& progress) {
   options.scene = request.scene;
   options.settings = std::move(request.settings);
   LabSettings& s = options.settings;
-  lab_variant_check(options.scene);
   if (!options.scene.stack.empty()) lab_stack_check(options.scene, s.layers);
   if (s.task == "text" && s.text.empty()) s.text = lab_text_read(install_readme_path().string());
   lab_settings_check(s, options.scene);

@@ -1,6 +1,6 @@
 #pragma once
 // One training of the lab as both the command line and the GUI's Lab panel run it: the refusals
-// (variant, settings, memory) first, then the scene's masks, then the LibTorch trainer loaded on
+// (stack layers, settings, memory) first, then the scene's masks, then the LibTorch trainer loaded on
 // demand, then which positions can reach their own target.
 #include <string>
 #include <vector>
@@ -29,8 +29,7 @@ struct LabMasks {
 };
 LabMasks lab_masks(const Scene& scene, int layers, AnalyzeOptions options);
 
-// Throws InputError when a stack's layer count differs from the model's `layers` or one of its
-// layers (or heads of their own) is a variant the lab does not train.
+// Throws InputError when a stack's layer count differs from the model's `layers`.
 void lab_stack_check(const Scene& scene, int layers);
 
 // The text task's characters from `path`; throws InputError naming it when it cannot be read.

@@ -74,7 +74,8 @@ struct ToggleLab {};
 struct SetLabSettings { LabSettings settings; };
 struct SetLabLayer { int layer = 0; };  // the layer "Open the learned attention" opens
 // Starts a training of the lab's settings under the current scene on a worker (refused at once
-// for a variant the lab does not train); its points arrive live, its end as LabReady.
+// for settings no training can use; a stack sets the layer count); its points arrive live, its
+// end as LabReady.
 struct LabTrain {};
 struct LabReady {
   uint64_t run = 0;  // the training it ends; an older one's is dropped

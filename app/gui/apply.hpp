@@ -19,6 +19,9 @@ void tick(AppState& state, float dt);
 std::vector<Action> jobs_poll(AppState& state);
 // Blocks until every job has finished; for screenshots, benchmarks and tests.
 std::vector<Action> jobs_wait(AppState& state);
+// At exit: cancels every job and waits for it; a training that finished before it saw the cancel
+// leaves no model file behind (nothing will read it).
+void jobs_stop(AppState& state);
 
 // The core's message about a scene in the GUI's words: keys and flags become field labels
 // ("--g" -> "G group"); `fields` receives the scene keys it names (the fields to mark).

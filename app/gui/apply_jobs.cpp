@@ -274,4 +274,13 @@ std::vector<Action> collect(AppState& state, bool wait) {
 std::vector<Action> jobs_poll(AppState& state) { return collect(state, false); }
 std::vector<Action> jobs_wait(AppState& state) { return collect(state, true); }
 
+void jobs_stop(AppState& state) {
+  apply_parts::jobs_cancel(state);
+  for (const Action& a : jobs_wait(state))
+    if (const auto* ready = std::get_if<action::LabReady>(&a); ready && !ready->model_path.empty()) {
+      std::error_code ec;  // never written (cancelled in time): nothing to remove
+      std::filesystem::remove(ready->model_path, ec);
+    }
+}
+
 }  // namespace attnscope

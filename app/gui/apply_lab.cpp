@@ -37,16 +37,17 @@ void lab_train_start(AppState& state) {
     lab.error = "this build cannot train: the LibTorch module is missing";
     return;
   }
+  // A stack trains one model layer per stack layer, as the command line does without --layers.
+  LabSettings settings = lab.settings;
+  lab_layers_from_stack(state.scene, settings);
   // Refused at once, in the command line's words, before LibTorch is loaded.
   try {
-    lab_variant_check(state.scene);
-    lab_settings_check(lab.settings, state.scene);
+    lab_settings_check(settings, state.scene);
   } catch (const std::exception& e) {
     lab.error = e.what();
     return;
   }
   // About 60 points, so the live curves move smoothly whatever the step count.
-  LabSettings settings = lab.settings;
   settings.eval_every = std::max(1, settings.steps / 60);
   lab.live = std::make_shared<LabLive>();
   lab.started = std::chrono::steady_clock::now();

@@ -53,7 +53,16 @@ void settings_fields(ViewContext& ctx, bool running) {
         if (ImGui::Selectable(name.c_str(), name == s.task)) s.task = name, changed = true;
       ImGui::EndCombo();
     }
-    integer("layers", s.layers);
+    if (ctx.state.scene.stack.empty()) {
+      integer("layers", s.layers);
+    } else {
+      // A stack names the layer count: one model layer per stack layer.
+      LabSettings from_stack = s;
+      lab_layers_from_stack(ctx.state.scene, from_stack);
+      ImGui::BeginDisabled();
+      integer("layers", from_stack.layers);
+      ImGui::EndDisabled();
+    }
     integer("steps", s.steps);
     integer("batch", s.batch);
     integer("d_model", s.d_model);

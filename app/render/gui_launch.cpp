@@ -358,6 +358,7 @@ int gui_launch(const GuiRequest& request) {
         }
       }
     }
+    jobs_stop(state);
     settings.save(state, true);
     if (bench && !frame_ms.empty()) print_frame_times(frame_ms, first_frame_ms, jobs_ms, state.scene);
   }

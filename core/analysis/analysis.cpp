@@ -171,8 +171,7 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
   auto after_build = [&](double fraction) { report(options, built + (1 - built) * fraction); };
   {
     const ProgressScope build_progress([&](double fraction) { report(options, 0.05 + (built - 0.05) * fraction); });
-    analysis->build = analysis->variant->build(scene, qkv);
-    if (!scene.stack.empty()) stack_heads_apply(scene, qkv, analysis->build);
+    analysis->build = analysis_build(scene, qkv);
   }
   report(options, built);
   if (analysis->build.boundaries.empty() && analysis->build.frame)
@@ -206,6 +205,12 @@ std::shared_ptr<const Analysis> analyze_checked(const Scene& scene, Qkv qkv, con
 }
 
 }  // namespace
+
+VariantBuild analysis_build(const Scene& scene, const Qkv& qkv) {
+  VariantBuild build = variant_find(scene.variant)->build(scene, qkv);
+  if (!scene.stack.empty()) stack_heads_apply(scene, qkv, build);
+  return build;
+}
 
 int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& masks) {
   int64_t cells = 0;

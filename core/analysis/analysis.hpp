@@ -80,6 +80,11 @@ struct Analysis {
   mutable HeadQkvCache head_qkv_;
 };
 
+// The scene's masks on `qkv` as analyze() builds them: the variant's own build, then a stack
+// layer's heads that have a scene of their own. For a data-dependent variant this is its selection
+// from q and k; the lab re-selects each training sequence's masks with it from the model's own.
+VariantBuild analysis_build(const Scene& scene, const Qkv& qkv);
+
 // Bytes the values of a scene with these masks would take; used for the memory budget.
 int64_t analysis_value_bytes(const Scene& scene, const std::vector<RowRuns>& masks);
 

@@ -8,7 +8,7 @@
 
 #include "core/base/input_error.hpp"
 #include "core/reach/reach.hpp"
-#include "core/scene/variant.hpp"
+#include "core/scene/stack.hpp"
 
 namespace attnscope {
 
@@ -58,12 +58,8 @@ std::vector<int64_t> LabTask::batch(int rows, std::mt19937_64& rng) const {
   return tokens;
 }
 
-void lab_variant_check(const Scene& scene) {
-  const Variant* variant = variant_find(scene.variant);
-  if (variant && variant->reads_qkv())
-    throw InputError(fmt::format("train: {} chooses its keys from q and k (data-dependent), which the lab does not "
-                                 "train; choose a static variant ('attnscope variants')",
-                                 scene.variant));
+void lab_layers_from_stack(const Scene& scene, LabSettings& settings) {
+  if (!scene.stack.empty()) settings.layers = scene_stack(scene).layers;
 }
 
 double lab_loss_axis_top(const std::vector<LabCurvePoint>& curves, const std::vector<double>& per_position,

@@ -55,9 +55,9 @@ class LabTask {
   std::vector<int64_t> text_tokens_;  // the text as vocabulary indices
 };
 
-// Throws InputError for a variant the lab does not train: one that chooses its keys from q and k
-// (data-dependent, routed), whose masks would have to be re-selected at every step.
-void lab_variant_check(const Scene& scene);
+// A stack names the model's layer count: `settings.layers` becomes it (the command line without
+// --layers, the GUI's Lab panel always). Nothing changes for a scene without a stack.
+void lab_layers_from_stack(const Scene& scene, LabSettings& settings);
 
 // Throws InputError naming the flag for settings no training can use (non-positive sizes, d_model
 // not a multiple of the heads, a learning rate that is not a positive number).

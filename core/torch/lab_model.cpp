@@ -151,6 +151,36 @@ struct Packed {
   }
 };
 
+// One sequence's attention: packed q, k, v (N, 3, H, D) -> outputs (N, H, D) and weights (H, N, N).
+void attention_forward(const float* qkv, float* out, float* weights, const LabMask& mask, int head_dim) {
+  const int n = mask.n, heads = mask.heads, d = heads * head_dim;
+  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim));
+  const Packed in{qkv, heads, head_dim};
+  for (int h = 0; h < heads; ++h)
+    for (int p = 0; p < n; ++p) {
+      const size_t row = static_cast<size_t>(h) * n + p;
+      float* w = weights + row * n;
+      float* o = out + static_cast<size_t>(p) * d + static_cast<size_t>(h) * head_dim;
+      std::fill(o, o + head_dim, 0.f);
+      if (!mask.has_key[row]) {
+        std::fill(w, w + n, 0.f);
+        continue;
+      }
+      const uint8_t* allowed = mask.allowed.data() + row * n;
+      const float* q = in.at(mask.query[row], 0, h);
+      float top = -std::numeric_limits<float>::infinity();
+      for (int k = 0; k < n; ++k)
+        if (allowed[k]) top = std::max(top, w[k] = dot(q, in.at(k, 1, h), head_dim) * scale);
+      float total = 0;
+      for (int k = 0; k < n; ++k) total += (w[k] = allowed[k] ? std::exp(w[k] - top) : 0.f);
+      for (int k = 0; k < n; ++k) {
+        if (!allowed[k]) continue;
+        w[k] /= total;
+        axpy(w[k], in.at(k, 2, h), o, head_dim);
+      }
+    }
+}
+
 // The gradient of one sequence's attention: from the outputs' gradient d_out (N, H, D) into the
 // packed q, k, v's gradient d_qkv (N, 3, H, D), zeroed by the caller.
 void attention_backward(const float* qkv, const float* weights, const float* d_out, float* d_qkv, const LabMask& mask,
@@ -256,34 +286,10 @@ LabMask lab_causal_mask(int heads, int n) {
 }
 
 void lab_attention_forward(const float* qkv, float* out, float* weights, int batch, const LabMask& mask, int head_dim) {
-  const int n = mask.n, heads = mask.heads, d = heads * head_dim;
-  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim));
-  for (int b = 0; b < batch; ++b) {
-    const Packed in{qkv + static_cast<size_t>(b) * n * 3 * d, heads, head_dim};
-    for (int h = 0; h < heads; ++h)
-      for (int p = 0; p < n; ++p) {
-        const size_t row = static_cast<size_t>(h) * n + p;
-        float* w = weights + (static_cast<size_t>(b) * heads * n + row) * n;
-        float* o = out + (static_cast<size_t>(b) * n + p) * d + static_cast<size_t>(h) * head_dim;
-        std::fill(o, o + head_dim, 0.f);
-        if (!mask.has_key[row]) {
-          std::fill(w, w + n, 0.f);
-          continue;
-        }
-        const uint8_t* allowed = mask.allowed.data() + row * n;
-        const float* q = in.at(mask.query[row], 0, h);
-        float top = -std::numeric_limits<float>::infinity();
-        for (int k = 0; k < n; ++k)
-          if (allowed[k]) top = std::max(top, w[k] = dot(q, in.at(k, 1, h), head_dim) * scale);
-        float total = 0;
-        for (int k = 0; k < n; ++k) total += (w[k] = allowed[k] ? std::exp(w[k] - top) : 0.f);
-        for (int k = 0; k < n; ++k) {
-          if (!allowed[k]) continue;
-          w[k] /= total;
-          axpy(w[k], in.at(k, 2, h), o, head_dim);
-        }
-      }
-  }
+  const size_t sequence = static_cast<size_t>(mask.n) * mask.heads * head_dim;
+  const size_t sequence_weights = static_cast<size_t>(mask.heads) * mask.n * mask.n;
+  for (int b = 0; b < batch; ++b)
+    attention_forward(qkv + b * 3 * sequence, out + b * sequence, weights + b * sequence_weights, mask, head_dim);
 }
 
 LabModel::LabModel(const LabShape& shape, uint64_t seed) : shape_(shape), layout_(lab_parameter_layout(shape)) {
@@ -324,6 +330,7 @@ LabModel::LabModel(const LabShape& shape, uint64_t seed) : shape_(shape), layout
                        std::vector<float>(rows * 3 * d), std::vector<float>(weights), std::vector<float>(rows * d),
                        std::vector<float>(rows * d), std::vector<float>(rows), std::vector<float>(rows * d),
                        std::vector<float>(rows * 4 * d), std::vector<float>(rows * 4 * d)});
+  routed_.resize(static_cast<size_t>(shape.layers));
   stream_.resize(rows * d);
   xhatf_.resize(rows * d);
   rstdf_.resize(rows);
@@ -337,8 +344,10 @@ LabModel::LabModel(const LabShape& shape, uint64_t seed) : shape_(shape), layout
   d_logits_.resize(rows * shape.vocab);
 }
 
-void LabModel::forward(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks) {
+void LabModel::forward(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks, const LabRoutes& routes) {
   const int n = shape_.n, d = shape_.d_model, batch = static_cast<int>(tokens.size()) / n;
+  const int head_dim = d / shape_.heads;
+  const size_t sequence = static_cast<size_t>(n) * d, sequence_weights = static_cast<size_t>(shape_.heads) * n * n;
   rows_ = batch * n;
   const float* token = parameter(kToken);
   const float* position = parameter(kPosition);
@@ -354,7 +363,15 @@ void LabModel::forward(const std::vector<int64_t>& tokens, const std::vector<Lab
     const auto w = [&](BlockParameter p) { return parameter(block_index(l, p)); };
     layer_norm(stream_.data(), w(kLn1W), w(kLn1B), a.xhat1.data(), a.rstd1.data(), a.h1.data(), rows_, d);
     linear(a.h1.data(), w(kQkvW), w(kQkvB), a.qkv.data(), rows_, d, 3 * d);
-    lab_attention_forward(a.qkv.data(), a.attended.data(), a.weights.data(), batch, masks[l], d / shape_.heads);
+    // A routed layer selects each sequence's mask from this layer's own q and k.
+    std::vector<LabMask>& routed = routed_[static_cast<size_t>(l)];
+    routed.clear();
+    if (const LabRoute* route = static_cast<size_t>(l) < routes.size() ? &routes[static_cast<size_t>(l)] : nullptr;
+        route && *route)
+      for (int b = 0; b < batch; ++b) routed.push_back(lab_mask((*route)(a.qkv.data() + b * 3 * sequence)));
+    for (int b = 0; b < batch; ++b)
+      attention_forward(a.qkv.data() + b * 3 * sequence, a.attended.data() + b * sequence,
+                        a.weights.data() + b * sequence_weights, mask_of(masks, l, b), head_dim);
     // The residual: the projection is added onto the stream by the product itself (beta = 1).
     for (int r = 0; r < rows_; ++r) axpy(1.f, w(kOutB), stream_.data() + static_cast<size_t>(r) * d, d);
     gemm(false, true, rows_, d, d, a.attended.data(), w(kOutW), 1.f, stream_.data());
@@ -415,8 +432,8 @@ double LabModel::backward(const std::vector<int64_t>& tokens, const std::vector<
     const size_t sequence = static_cast<size_t>(n) * d, weights = static_cast<size_t>(shape_.heads) * n * n;
     for (int b = 0; b < batch; ++b)
       attention_backward(a.qkv.data() + b * 3 * sequence, a.weights.data() + b * weights,
-                         d_attended_.data() + b * sequence, d_qkv_.data() + b * 3 * sequence, masks[l], head_dim,
-                         d_weights.data());
+                         d_attended_.data() + b * sequence, d_qkv_.data() + b * 3 * sequence, mask_of(masks, l, b),
+                         head_dim, d_weights.data());
     linear_backward(a.h1.data(), w(kQkvW), d_qkv_.data(), g(kQkvW), g(kQkvB), d_normed_.data(), rows_, d, 3 * d);
     layer_norm_backward(a.xhat1.data(), a.rstd1.data(), w(kLn1W), d_normed_.data(), g(kLn1W), g(kLn1B),
                         d_stream_.data(), rows_, d);
@@ -435,8 +452,9 @@ double LabModel::backward(const std::vector<int64_t>& tokens, const std::vector<
   return loss / count;
 }
 
-double LabModel::forward_backward(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks) {
-  forward(tokens, masks);
+double LabModel::forward_backward(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks,
+                                  const LabRoutes& routes) {
+  forward(tokens, masks, routes);
   return backward(tokens, masks);
 }
 
@@ -461,8 +479,9 @@ void LabModel::adam_step(double lr) {
   }
 }
 
-std::vector<double> LabModel::losses_per_position(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks) {
-  forward(tokens, masks);
+std::vector<double> LabModel::losses_per_position(const std::vector<int64_t>& tokens, const std::vector<LabMask>& masks,
+                                                  const LabRoutes& routes) {
+  forward(tokens, masks, routes);
   const int n = shape_.n, vocab = shape_.vocab, batch = rows_ / n;
   std::vector<double> losses(static_cast<size_t>(n - 1), 0.0);
   for (int r = 0; r < rows_; ++r) {
@@ -477,8 +496,9 @@ std::vector<double> LabModel::losses_per_position(const std::vector<int64_t>& to
   return losses;
 }
 
-std::vector<LabLayerCapture> LabModel::capture(const std::vector<int64_t>& sequence, const std::vector<LabMask>& masks) {
-  forward(sequence, masks);
+std::vector<LabLayerCapture> LabModel::capture(const std::vector<int64_t>& sequence, const std::vector<LabMask>& masks,
+                                               const LabRoutes& routes) {
+  forward(sequence, masks, routes);
   const int n = shape_.n, d = shape_.d_model;
   std::vector<LabLayerCapture> layers;
   for (const Layer& a : layers_) {

@@ -3,6 +3,7 @@
 // field stacked with plain loops over the core's masks, and the saved q, k, v recomputed by the core.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -177,13 +178,66 @@ TEST(Train, StackLayersTrainUnderTheirOwnMasks) {
   EXPECT_FALSE(expected_reach.empty());
 }
 
+// A routed training at N = 16, small enough for a test: 200 steps of 32 sequences.
+nlohmann::json routed_json(const std::vector<std::string>& variant) {
+  std::vector<std::string> args = {"train", "--n", "16", "--task", "random", "--steps", "200", "--batch", "32",
+                                   "--d-model", "32", "--lr", "3e-3", "--json"};
+  args.insert(args.end(), variant.begin(), variant.end());
+  const auto r = cli(args);
+  EXPECT_EQ(r.code, 0) << variant[1] << ": " << r.err;
+  return nlohmann::json::parse(r.out);
+}
+
+// Data-dependent variants re-select every layer's masks per sequence from the model's own q and
+// k. The causal ones cannot let a position read its target, however they choose: on random tokens
+// every position stays at ln V (to within the floor margin) under the training masks.
+TEST(Train, RoutedVariantsTrainAndStayAtTheFloor) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--variant", "moba", "--block", "4", "--topk", "2"}, {"--variant", "dsa", "--topk", "4"},
+      {"--variant", "topk", "--topk", "4"}};
+  for (const auto& variant : cases) {
+    const nlohmann::json j = routed_json(variant);
+    EXPECT_EQ(j["variant"], variant[1]);
+    const double floor = j["ln_vocab"].get<double>();
+    for (double loss : j["train_loss_per_position"].get<std::vector<double>>())
+      EXPECT_GE(loss, floor - kLabFloorMargin) << variant[1];
+    EXPECT_TRUE(j["reachable_target_positions"].empty()) << variant[1];
+  }
+}
+
+// A stack's routed layer re-selects per sequence too; with [full, moba] no layer lets a position
+// read its target.
+TEST(Train, AStacksRoutedLayerTrains) {
+  const nlohmann::json j = routed_json({"--stack", "full,moba"});
+  const double floor = j["ln_vocab"].get<double>();
+  EXPECT_EQ(j["layers"], 2);
+  for (double loss : j["train_loss_per_position"].get<std::vector<double>>()) EXPECT_GE(loss, floor - kLabFloorMargin);
+  EXPECT_TRUE(j["reachable_target_positions"].empty());
+}
+
+// MoBA without the token causal mask reads its own block whole, and a row with fewer than K
+// earlier blocks the next block too: those positions learn to copy their target.
+TEST(Train, MoBAWithoutTheTokenCausalMaskLeaksInTraining) {
+  const nlohmann::json j = routed_json({"--variant", "moba", "--block", "4", "--topk", "2", "--pitfall"});
+  const double floor = j["ln_vocab"].get<double>();
+  const auto train = j["train_loss_per_position"].get<std::vector<double>>();
+  const auto reachable = j["reachable_target_positions"].get<std::vector<int>>();
+  int leaked = 0;
+  for (size_t p = 0; p < train.size(); ++p)
+    if (lab_below_floor(train[p], floor)) {
+      ++leaked;
+      EXPECT_TRUE(std::count(reachable.begin(), reachable.end(), static_cast<int>(p))) << "position " << p;
+    }
+  EXPECT_GE(leaked, 8);
+}
+
 TEST(Train, BadInputExitsTwoWithOneLine) {
   const std::vector<std::vector<std::string>> cases = {
       {"--task", "nope"},      {"--d-model", "63"},        {"--lr", "-1"},           {"--steps", "0"},
-      {"--layers", "0"},       {"--variant", "topk"},      {"--save", "model.txt"},  {"--task", "copy", "--n", "7", "--g", "7"},
+      {"--layers", "0"},       {"--save", "model.txt"},    {"--task", "copy", "--n", "7", "--g", "7"},
       {"--vocab", "1"},        {"--max-memory", "1", "--batch", "4096"},             {"--save", "/no/such/dir/m.safetensors"},
       {"--task", "text", "--text", "/no/such/file"},        {"--steps", "many"},
-      {"--stack", "s2,full", "--layers", "3"},               {"--stack", "s2,topk"}};
+      {"--stack", "s2,full", "--layers", "3"}};
   for (const auto& extra : cases) {
     std::vector<std::string> args = {"train", "--steps", "1"};
     args.insert(args.end(), extra.begin(), extra.end());

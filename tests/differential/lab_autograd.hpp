@@ -15,9 +15,11 @@ struct LabAutogradRun {
   std::vector<float> parameters;  // after every step
 };
 
-// `steps` training steps on the same `tokens` ((batch, n) row-major) from `parameters`.
+// `steps` training steps on the same `tokens` ((batch, n) row-major) from `parameters`. A layer
+// with a route takes each sequence's masks from it, applied to this model's own q, k, v of that
+// layer at every step (detached: the selection has no gradient), stacked as (B, H, N, N) masks.
 LabAutogradRun lab_autograd_run(const LabShape& shape, const std::vector<float>& parameters,
                                 const std::vector<LabLayerMasks>& layers, const std::vector<int64_t>& tokens,
-                                int steps, double lr);
+                                int steps, double lr, const LabRoutes& routes = {});
 
 }  // namespace attnscope

@@ -11,8 +11,9 @@
 #include "core/analysis/lab.hpp"
 #include "core/analysis/stack_model.hpp"
 #include "core/scene/stack.hpp"
-#include "tests/differential/lab_autograd.hpp"
 #include "core/torch/lab_model.hpp"
+#include "core/torch/lab_run.hpp"
+#include "tests/differential/lab_autograd.hpp"
 #include "tests/support/scene_builder.hpp"
 
 namespace attnscope {
@@ -51,8 +52,10 @@ LabLayerMasks scene_masks(const Scene& scene) {
   return {a->build.masks, a->build.output_query};
 }
 
-// Both models from the same start on the same tokens; `layers` holds one entry per layer.
-void expect_same_training(const LabShape& shape, const std::vector<LabLayerMasks>& layers) {
+// Both models from the same start on the same tokens; `layers` holds one entry per layer. With
+// routes both models select each sequence's masks from their own q, k, v at every step.
+void expect_same_training(const LabShape& shape, const std::vector<LabLayerMasks>& layers,
+                          const LabRoutes& routes = {}) {
   ASSERT_EQ(static_cast<int>(layers.size()), shape.layers);
   LabModel model(shape, 5);
   const double lr = LabSettings().lr;
@@ -61,13 +64,13 @@ void expect_same_training(const LabShape& shape, const std::vector<LabLayerMasks
   const std::vector<int64_t> tokens = random_tokens(shape.batch, shape.n, shape.vocab);
   std::vector<LabMask> masks;
   for (const LabLayerMasks& layer : layers) masks.push_back(lab_mask(layer));
-  const LabAutogradRun reference = lab_autograd_run(shape, start, layers, tokens, steps, lr);
+  const LabAutogradRun reference = lab_autograd_run(shape, start, layers, tokens, steps, lr, routes);
 
-  const double loss = model.forward_backward(tokens, masks);
+  const double loss = model.forward_backward(tokens, masks, routes);
   EXPECT_NEAR(loss, reference.loss, 1e-5 * reference.loss);
   const std::vector<float> gradients = model.gradients();
   for (int step = 1; step <= steps; ++step) {
-    if (step > 1) model.forward_backward(tokens, masks);
+    if (step > 1) model.forward_backward(tokens, masks, routes);
     model.adam_step(lr);
   }
   for (const LabParameter& p : lab_parameter_layout(shape)) {
@@ -127,6 +130,36 @@ TEST(LabModelVsAutograd, StackLayers) {
   std::vector<LabLayerMasks> layers;
   for (int l = 0; l < stack.layers(); ++l) layers.push_back({stack.layer(l).build.masks, stack.layer(l).build.output_query});
   expect_same_training(small_shape(8, 2, 2), layers);
+}
+
+// Data-dependent variants: every layer re-selects each sequence's masks from its own q and k
+// through the core's selection, in both models, at every step; the gradients flow through the
+// masks the forward chose.
+void expect_same_routed_training(const Scene& scene, const LabShape& shape) {
+  const LabLayerMasks layer = scene_masks(scene);
+  const LabRoute route = lab_route(scene, shape.d_model / shape.heads);
+  const LabRoutes routes(static_cast<size_t>(shape.layers), route);
+  // The selection does depend on the sequence: two sequences' masks differ somewhere.
+  LabModel model(shape, 5);
+  model.losses_per_position(random_tokens(shape.batch, shape.n, shape.vocab), {lab_mask(layer), lab_mask(layer)},
+                            routes);
+  const std::vector<LabMask>& selected = model.routed_masks(0);
+  ASSERT_EQ(static_cast<int>(selected.size()), shape.batch);
+  bool differ = false;
+  for (const LabMask& m : selected) differ |= m.allowed != selected.front().allowed;
+  EXPECT_TRUE(differ) << scene.variant << ": every sequence got the same masks";
+  expect_same_training(shape, std::vector<LabLayerMasks>(static_cast<size_t>(shape.layers), layer), routes);
+}
+
+TEST(LabModelVsAutograd, RoutedMoBA) {
+  expect_same_routed_training(
+      test::test_scene({.variant = "moba", .n = 16, .heads = 2, .params = {{"block", "4"}, {"topk", "2"}}}),
+      small_shape(16, 2, 2));
+}
+
+TEST(LabModelVsAutograd, RoutedTopK) {
+  expect_same_routed_training(test::test_scene({.variant = "topk", .n = 12, .heads = 2, .params = {{"topk", "3"}}}),
+                              small_shape(12, 2, 2));
 }
 
 }  // namespace

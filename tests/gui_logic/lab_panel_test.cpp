@@ -1,6 +1,6 @@
 // The Lab panel's logic: a training starts as a job, its curve points reach the state while it
-// runs, a cancel leaves no result and no model file, a refused variant says the command line's
-// sentence, and "Open the learned attention" makes the chosen layer's q, k, v the scene's. The
+// runs, a cancel leaves no result and no model file (at exit too), refused settings say the command
+// line's sentence, a routed variant and a stack train, and "Open the learned attention" makes the chosen layer's q, k, v the scene's. The
 // trainer is a stand-in that behaves as the real one does at its interface (the real one is
 // exercised by the screenshot test and the command line's tests).
 #include <gtest/gtest.h>
@@ -10,12 +10,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <future>
 #include <thread>
 
 #include "core/scene/qkv_file.hpp"
+#include "core/scene/stack.hpp"
 #include "core/tensors/qkv_tensors.hpp"
 #include "core/tensors/safetensors_writer.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
@@ -166,8 +168,11 @@ TEST(LabPanelTest, EscCancelsTheTraining) {
   EXPECT_FALSE(state.lab.result);
 }
 
-TEST(LabPanelTest, ARefusedVariantSaysTheCommandLinesSentenceWithoutAJob) {
-  AppState state = state_with(test_scene({.variant = "topk", .n = 8, .g = 8, .params = {{"k", "2"}}}));
+TEST(LabPanelTest, RefusedSettingsSayTheCommandLinesSentenceWithoutAJob) {
+  AppState state = lab_state();
+  LabSettings settings = state.lab.settings;
+  settings.d_model = 63;
+  apply(state, action::SetLabSettings{settings});
   bool called = false;
   state.lab_trainer = [&called](const Scene&, const LabSettings&, const std::string&, const LabProgress&) {
     called = true;
@@ -176,9 +181,74 @@ TEST(LabPanelTest, ARefusedVariantSaysTheCommandLinesSentenceWithoutAJob) {
   apply(state, action::LabTrain{});
   EXPECT_FALSE(state.jobs_running(JobKind::Lab));
   EXPECT_FALSE(called);
-  EXPECT_EQ(state.lab.error,
-            "train: topk chooses its keys from q and k (data-dependent), which the lab does not train; choose a static "
-            "variant ('attnscope variants')");
+  EXPECT_EQ(state.lab.error, "d-model: 63 is not a positive multiple of the 2 heads (--heads); try --d-model 62");
+}
+
+// A data-dependent variant trains like any other: the trainer re-selects its masks per sequence.
+TEST(LabPanelTest, ARoutedVariantTrains) {
+  AppState state = state_with(test_scene({.variant = "moba", .n = 16, .heads = 2, .params = {{"block", "4"}, {"topk", "2"}}}));
+  LabSettings settings;
+  settings.steps = 5;
+  apply(state, action::SetLabSettings{settings});
+  state.lab_trainer = trainer_with();
+  apply(state, action::LabTrain{});
+  EXPECT_TRUE(state.lab.error.empty()) << state.lab.error;
+  ASSERT_TRUE(state.jobs_running(JobKind::Lab));
+  finish(state);
+  ASSERT_TRUE(state.lab.result);
+  EXPECT_EQ(state.lab.result->variant, "moba");
+  EXPECT_EQ(state.lab.trained.variant, "moba");
+}
+
+// A stack trains one model layer per stack layer, as the command line does without --layers.
+TEST(LabPanelTest, AStackTrainsOneModelLayerPerStackLayer) {
+  Scene scene = test_scene({.variant = "s2", .n = 8, .heads = 2, .g = 8});
+  scene.stack = stack_to_json(stack_parse("s2,full,moba")).dump();
+  AppState state = state_with(scene);
+  LabSettings settings;
+  settings.steps = 2;
+  settings.layers = 2;
+  apply(state, action::SetLabSettings{settings});
+  int layers = 0;
+  state.lab_trainer = [&layers](const Scene& trained, const LabSettings& s, const std::string&, const LabProgress&) {
+    layers = s.layers;
+    return result_for(trained, s, {});
+  };
+  apply(state, action::LabTrain{});
+  finish(state);
+  EXPECT_TRUE(state.lab.error.empty()) << state.lab.error;
+  EXPECT_EQ(layers, 3);
+}
+
+// Exit while a training runs: it is cancelled and waited for, and a model it wrote anyway (it
+// finished before it looked at the cancel again) is removed.
+TEST(LabPanelTest, ExitStopsARunningTrainingAndLeavesNoModelFile) {
+  AppState state = lab_state();
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> saw_cancel{false};
+  state.lab_trainer = [released, &saw_cancel](const Scene& scene, const LabSettings& settings, const std::string& path,
+                                              const LabProgress& progress) {
+    released.wait();
+    try {
+      progress.fraction(0.5);
+    } catch (const AnalysisCancelled&) {
+      saw_cancel = true;
+    }
+    model_write(path, scene);
+    return result_for(scene, settings, {});
+  };
+  apply(state, action::LabTrain{});
+  const fs::path model = fs::temp_directory_path() / fmt::format("attnscope-lab-{}-{}.safetensors", getpid(), state.lab.run);
+  std::thread releaser([&release] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    release.set_value();
+  });
+  jobs_stop(state);
+  releaser.join();
+  EXPECT_TRUE(saw_cancel) << "exit cancels the training";
+  EXPECT_TRUE(state.jobs.empty());
+  EXPECT_FALSE(fs::exists(model)) << "the model written after the cancel is removed";
 }
 
 TEST(LabPanelTest, OpeningTheLearnedAttentionSetsTheScenesQkvAndKeepsTheLayer) {
