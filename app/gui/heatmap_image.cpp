@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
@@ -31,6 +32,7 @@ void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos 
       image.texels[(static_cast<size_t>(r / grid.cpt) * grid.size + c) * 2 + channel] = 1.f;
   };
   for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
     const int r = pos(q);
     for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
       const int first = pos(run->begin), last = pos(run->end - 1);
@@ -83,6 +85,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
   const RowRuns& mask = analysis.mask(head);
   const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
+  std::optional<ProgressSpan> span(std::in_place, 0.0, 0.9);  // the cells; the leaks after them
   if (stream_weights && heatmap_image_streams_weights(analysis, cells)) {
     for (int q = 0; q < grid.n; ++q) {
       progress_report(q, grid.n);  // a job's progress, and where its cancel lands
@@ -96,14 +99,17 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
     fill_runs(image, grid, mask, pos, 0);  // structure only: allowed cells at full colour
   } else if (cells == StepCells::Scores) {
     const std::vector<float> raw = step_scores(analysis, head);
-    for (int q = 0; q < grid.n; ++q)
+    for (int q = 0; q < grid.n; ++q) {
+      progress_report(q, grid.n);
       for (int k = 0; k < grid.n; ++k) {
         const float score = raw[static_cast<size_t>(q) * grid.n + k];
         if (!std::isnan(score)) keep(pos(q), pos(k), std::clamp(score / smax, -1.f, 1.f));
       }
+    }
   } else {
     const HeadValues& values = analysis.attention.head(0, head);
     for (int q = 0; q < grid.n; ++q) {
+      progress_report(q, grid.n);
       int64_t cell = mask.row_cell_offset(q);
       const int r = pos(q);
       for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
@@ -116,6 +122,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
     }
   }
   // Leaks exist once the mask has been applied.
+  span.emplace(0.9, 1.0);
   if (cells == StepCells::MaskedScores || cells == StepCells::Weights)
     fill_runs(image, grid, analysis.leaks[head], pos, 1);
   return image;

@@ -31,6 +31,10 @@ inline constexpr float kScoreMasked = -9.f;
 WeightScale analysis_weight_scale(const Analysis& analysis);
 
 inline constexpr int kMaxHeatmapTexels = 2048;
+// Up to this N a heatmap's image is built where it is drawn (at most 512² cells a head, a
+// millisecond or two); above it a job builds it (ComputeHeatmapImage) and the frame goes on.
+inline constexpr int kHeatmapImageInFrameMaxN = 512;
+inline bool heatmap_image_in_frame(const Analysis& analysis) { return analysis.n() <= kHeatmapImageInFrameMaxN; }
 // An analysis without stored values still shows its weights up to this N: computed a row at a
 // time into the texels (row_values), never held whole; above it, the allowed cells.
 inline constexpr int kWeightsOverviewMaxN = 8192;
