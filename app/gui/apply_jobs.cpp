@@ -225,9 +225,11 @@ void heatmap_image_start(AppState& state, const action::ComputeHeatmapImage& a) 
   job.result = weights_job_run(job.control, action::HeatmapImageReady{a.analysis, a.key, nullptr, {}},
                                [](action::HeatmapImageReady& ready) {
                                  const HeatmapImageKey& key = ready.key;
-                                 ready.image = std::make_shared<const HeatmapImage>(
-                                     heatmap_image_build(*ready.analysis, key.head, key.coords, key.vmax, kMaxHeatmapTexels,
-                                                         key.cells, key.smax, false));
+                                 HeatmapImage image = heatmap_image_build(*ready.analysis, key.head, key.coords, key.vmax,
+                                                                          kMaxHeatmapTexels, key.cells, key.smax, false);
+                                 image.outlines = std::make_shared<const GroupOutlines>(
+                                     group_outlines(*ready.analysis, key.head, key.coords));
+                                 ready.image = std::make_shared<const HeatmapImage>(std::move(image));
                                });
   state.jobs.push_back(std::move(job));
 }

@@ -6,6 +6,7 @@
 
 #include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 
@@ -48,6 +49,35 @@ void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos 
 }  // namespace
 
 bool heatmap_has_frame(const Analysis& analysis) { return analysis.build.frame.has_value(); }
+
+namespace {
+
+PositionRanges position_ranges(const Analysis& analysis, int head, Coords coords, const std::vector<int>& tokens) {
+  std::vector<int> positions;
+  for (int token : tokens) positions.push_back(heatmap_position(analysis, head, coords, token));
+  std::sort(positions.begin(), positions.end());
+  PositionRanges ranges;
+  for (int p : positions) {
+    if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
+    else ranges.push_back({p, p + 1});
+  }
+  return ranges;
+}
+
+}  // namespace
+
+GroupOutlines group_outlines(const Analysis& analysis, int head, Coords coords) {
+  GroupOutlines outlines;
+  if (!analysis.build.frame) return outlines;
+  const HeadFrame& frame = analysis.build.frame->heads[head];
+  for (int s = 0; s < frame.segment_count(); ++s)
+    outlines.groups.push_back(position_ranges(analysis, head, coords,
+                                              {frame.token_at_slot.begin() + frame.segment_begin(s),
+                                               frame.token_at_slot.begin() + frame.segment_end(s)}));
+  for (const WrappedGroup& wrapped : wrapped_groups(analysis, head))
+    outlines.wrapped.push_back(position_ranges(analysis, head, coords, wrapped.tokens));
+  return outlines;
+}
 
 int heatmap_position(const Analysis& analysis, int head, Coords coords, int token) {
   if (coords == Coords::Original || !analysis.build.frame) return token;

@@ -3,6 +3,8 @@
 // per frame). Large N is aggregated: one texel covers a square block of cells, so an N = 8192
 // head is a 2048² texture whose texels keep the strongest weight and any leak of their block.
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "app/gui/actions.hpp"
@@ -12,6 +14,14 @@
 #include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
+
+// Each group's positions as contiguous ranges, as the heatmap outlines them (in original
+// coordinates the wrapped group of a shifted head is two ranges), and the wrapped groups apart.
+using PositionRanges = std::vector<std::pair<int, int>>;
+struct GroupOutlines {
+  std::vector<PositionRanges> groups, wrapped;
+};
+GroupOutlines group_outlines(const Analysis& analysis, int head, Coords coords);
 
 struct HeatmapImage {
   int n = 0;
@@ -23,6 +33,9 @@ struct HeatmapImage {
   //   the mask set the score to -inf;
   //   Pattern: 1 where the variant will compute the cell, -1 where not.
   std::vector<float> texels;
+  // The head's group outlines, found with the image by its job so no frame sorts N positions;
+  // null for an image built in the frame.
+  std::shared_ptr<const GroupOutlines> outlines;
 };
 inline constexpr float kScoreMasked = -9.f;
 

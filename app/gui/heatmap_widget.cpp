@@ -37,24 +37,16 @@ int token_at(const Analysis& a, int head, Coords coords, int position) {
 
 // The contiguous position ranges of a group's tokens, outlined as blocks: in original coordinates
 // the wrapped group of a shifted head is two ranges, so its outline is four blocks.
-void draw_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
-                const std::vector<int>& tokens, ImU32 color, float thickness) {
-  std::vector<int> positions;
-  for (int token : tokens) positions.push_back(heatmap_position(a, head, coords, token));
-  std::sort(positions.begin(), positions.end());
-  std::vector<std::pair<int, int>> ranges;
-  for (int p : positions) {
-    if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
-    else ranges.push_back({p, p + 1});
-  }
+void draw_group(ImDrawList* list, const Viewport& v, const PositionRanges& ranges, ImU32 color, float thickness) {
   for (const auto& [r0, r1] : ranges)
     for (const auto& [c0, c1] : ranges) list->AddRect(v.cell_min(r0, c0), v.cell_min(r1, c1), color, 0.f, 0, thickness);
 }
 
 // Every group's outline in the group colour, then the wrapped groups' in the wrapped-group colour
-// on top, as figures draw them.
+// on top, as figures draw them. `found`: the outlines a large analysis's image job found (null for
+// a small analysis, whose outlines are found here; a large one draws none until its image is there).
 void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
-                 ImU32 color, float thickness) {
+                 ImU32 color, float thickness, const GroupOutlines* found) {
   if (!a.build.frame) return;
   const HeadFrame& frame = a.build.frame->heads[head];
   if (frame.segment_count() <= 1) return;
@@ -62,12 +54,15 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
   // vertices than it can index): below that the cells alone show the blocks.
   constexpr float kMinGroupPixels = 4.f;
   if (v.cell * a.n() / frame.segment_count() < kMinGroupPixels) return;
-  for (int s = 0; s < frame.segment_count(); ++s)
-    draw_group(list, a, head, coords, v, {frame.token_at_slot.begin() + frame.segment_begin(s),
-                                          frame.token_at_slot.begin() + frame.segment_end(s)},
-               color, thickness);
-  for (const WrappedGroup& wrapped : wrapped_groups(a, head))
-    draw_group(list, a, head, coords, v, wrapped.tokens, to_imu32(wrapped_group_color()), thickness * 1.5f);
+  GroupOutlines here;
+  if (!found) {
+    if (!heatmap_image_in_frame(a)) return;
+    here = group_outlines(a, head, coords);
+    found = &here;
+  }
+  for (const PositionRanges& group : found->groups) draw_group(list, v, group, color, thickness);
+  for (const PositionRanges& wrapped : found->wrapped)
+    draw_group(list, v, wrapped, to_imu32(wrapped_group_color()), thickness * 1.5f);
 }
 
 // A routed variant's selection step: the query's candidates laid over its row, each with its
@@ -157,9 +152,11 @@ void draw_note(ImDrawList* list, const Viewport& v, const Theme& theme, const st
 // job's progress across its middle ("building the image 40%", or waiting for its upload).
 void draw_building(ImDrawList* list, const Viewport& v, const Theme& theme, std::optional<float> done) {
   list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
-  const std::string text = done ? fmt::format("building the image {:.0f}%", *done * 100.f) : "uploading the image";
+  const float width = v.m1.x - v.m0.x;
+  std::string text = done ? fmt::format("building the image {:.0f}%", *done * 100.f) : "uploading the image";
+  if (ImGui::CalcTextSize(text.c_str()).x > width - 8.f) text = done ? fmt::format("{:.0f}%", *done * 100.f) : "\u2026";
   const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-  const float width = v.m1.x - v.m0.x, bar_w = std::min(width * 0.8f, std::max(size.x, width * 0.5f));
+  const float bar_w = std::min(width * 0.8f, std::max(size.x, width * 0.5f));
   const ImVec2 centre{(v.m0.x + v.m1.x) * 0.5f, (v.m0.y + v.m1.y) * 0.5f};
   list->AddText({centre.x - size.x * 0.5f, centre.y - size.y - 2.f}, to_imu32(theme.text), text.c_str());
   const ImVec2 b0{centre.x - bar_w * 0.5f, centre.y + 2.f}, b1{centre.x + bar_w * 0.5f, centre.y + 8.f};
@@ -348,7 +345,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     }
   }
   if (!weights_note.empty()) draw_note(list, v, theme, weights_note);
-  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)));
+  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), std::max(1.f, std::min(3.f, v.cell * 0.08f)),
+              paint.image ? paint.image->outlines.get() : nullptr);
 
   if (marks) {
     for (int r = row_begin; r < row_end; ++r) {
