@@ -12,11 +12,14 @@
 #include "core/analysis/lab.hpp"
 #include "core/analysis/values_window.hpp"
 #include "core/presentation/colormap.hpp"
+#include "core/presentation/step_scores.hpp"
 #include "core/scene/token_text.hpp"
 
 namespace attnscope {
 
 struct HeatmapImage;  // app/gui/heatmap_image.hpp
+struct TokenBand;     // app/gui/token_bands.hpp
+using StepBands = std::vector<std::vector<TokenBand>>;
 struct StackStrip;    // app/gui/app_state.hpp
 
 // A heatmap cell in original coordinates: query q may attend to key k in `head`.
@@ -49,6 +52,16 @@ struct HeatmapWeightsKey {
   Coords coords = Coords::Original;
   float vmax = 1.f;
   bool operator==(const HeatmapWeightsKey&) const = default;
+};
+
+// Which image a heatmap shows: one head's cells as the step has computed them (`cells`), in
+// these coordinates, on these colour scales (weights up to `vmax`, scores up to `smax`).
+struct HeatmapImageKey {
+  int head = 0;
+  Coords coords = Coords::Original;
+  StepCells cells = StepCells::Weights;
+  float vmax = 1.f, smax = 1.f;
+  bool operator==(const HeatmapImageKey&) const = default;
 };
 
 namespace action {
@@ -164,6 +177,31 @@ struct HeatmapWeightsReady {
   std::shared_ptr<const HeatmapImage> image;
   std::string error;  // without an image: why ("cancelled")
 };
+// A heatmap of a large analysis asks for its image (heatmap_image_build, at most
+// kMaxHeatmapTexels a side); a job builds it and the painter uploads it, while the matrix shows
+// the job's progress. Small analyses' images are built where they are drawn.
+struct ComputeHeatmapImage {
+  std::shared_ptr<const Analysis> analysis;  // the current one, or one the compare view shows
+  HeatmapImageKey key;
+};
+struct HeatmapImageReady {
+  std::shared_ptr<const Analysis> analysis;  // dropped once it is no longer shown
+  HeatmapImageKey key;
+  std::shared_ptr<const HeatmapImage> image;
+  std::string error;  // without an image: why ("cancelled")
+};
+// The token grid of a large analysis asks for a step's bands (step_token_bands); a job finds them
+// once, and the grid shows its progress meanwhile.
+struct ComputeTokenBands {
+  std::shared_ptr<const Analysis> analysis;
+  int step = 0;
+};
+struct TokenBandsReady {
+  std::shared_ptr<const Analysis> analysis;  // dropped once it is replaced
+  int step = 0;
+  std::shared_ptr<const StepBands> bands;
+  std::string error;  // without bands: why ("cancelled")
+};
 // A worker finished analysing the scene with this hash; installed only if still current.
 struct AnalysisReady {
   uint64_t generation = 0;
@@ -188,7 +226,8 @@ using Action = std::variant<
     action::Redo, action::SetHover, action::Pin, action::SetBreakpoint, action::SetWatch,
     action::Export, action::SetExportFolder, action::ShowToast, action::DismissToast, action::AnalysisReady, action::ZoomTo,
     action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
-    action::HeatmapWeightsReady, action::SetStackLayer, action::StackLayerNext, action::StackLayerPrev,
+    action::HeatmapWeightsReady, action::ComputeHeatmapImage, action::HeatmapImageReady, action::ComputeTokenBands,
+    action::TokenBandsReady, action::SetStackLayer, action::StackLayerNext, action::StackLayerPrev,
     action::ToggleStackReach, action::StackReady>;
 
 // The views' outbox for one frame.

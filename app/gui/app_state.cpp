@@ -76,6 +76,30 @@ bool AppState::heatmap_weights_pending(const Analysis* of, const HeatmapWeightsK
   });
 }
 
+const HeatmapStepImage* AppState::heatmap_image_of(const Analysis* of, const HeatmapImageKey& key) const {
+  for (const HeatmapStepImage& stored : heatmap_images)
+    if (stored.analysis.get() == of && stored.key == key) return &stored;
+  return nullptr;
+}
+
+const Job* AppState::heatmap_image_job(const Analysis* of, const HeatmapImageKey& key) const {
+  for (const Job& job : jobs)
+    if (job.kind == JobKind::HeatmapImage && job.analysis.get() == of && job.image == key) return &job;
+  return nullptr;
+}
+
+const StepBandsOf* AppState::token_bands_of(int step) const {
+  for (const StepBandsOf& stored : token_bands)
+    if (stored.analysis == analysis && stored.step == step) return &stored;
+  return nullptr;
+}
+
+const Job* AppState::token_bands_job(int step) const {
+  for (const Job& job : jobs)
+    if (job.kind == JobKind::TokenBands && job.analysis == analysis && job.step == step) return &job;
+  return nullptr;
+}
+
 bool AppState::jobs_running(JobKind kind) const {
   return std::any_of(jobs.begin(), jobs.end(), [&](const Job& job) { return job.kind == kind; });
 }

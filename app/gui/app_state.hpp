@@ -97,6 +97,8 @@ enum class JobKind {
   Export,          // the Export action's figure file -> ShowToast
   ZoomWeights,     // the weights on screen of a zoomed view -> ZoomWeightsReady
   HeatmapWeights,  // one head's weights image of an analysis without values -> HeatmapWeightsReady
+  HeatmapImage,    // one head's image at a step of a large analysis -> HeatmapImageReady
+  TokenBands,      // the token grid's bands of a step of a large analysis -> TokenBandsReady
   Lab,             // the Lab panel's training -> LabReady
   Stack,           // a model stack's layers and receptive field -> StackReady
 };
@@ -112,6 +114,8 @@ struct Job {
   std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights
   ZoomWindow window;                          // ZoomWeights
   HeatmapWeightsKey heatmap;                  // HeatmapWeights
+  HeatmapImageKey image;                      // HeatmapImage
+  int step = 0;                               // TokenBands
   std::string path;                           // Export: the file it writes, a name no other export takes
   uint64_t stack_key = 0;                     // Stack: stack_strip_key of its scene
   int reach_layer = -1;                       // Stack: the layer whose receptive field it keeps
@@ -147,6 +151,23 @@ struct HeatmapWeights {
   std::shared_ptr<const Analysis> analysis;
   HeatmapWeightsKey key;
   std::shared_ptr<const HeatmapImage> image;  // null: not computed, `error` says why (e.g. cancelled)
+  std::string error;
+};
+
+// One head's image at a step of a large analysis (heatmap_image_build on a worker), for the
+// painter to upload; kept while the analysis is shown, so revisiting a step costs no build.
+struct HeatmapStepImage {
+  std::shared_ptr<const Analysis> analysis;
+  HeatmapImageKey key;
+  std::shared_ptr<const HeatmapImage> image;  // null: not built, `error` says why (e.g. cancelled)
+  std::string error;
+};
+
+// The token grid's bands of one step of a large analysis, found once by a job.
+struct StepBandsOf {
+  std::shared_ptr<const Analysis> analysis;
+  int step = 0;
+  std::shared_ptr<const StepBands> bands;  // null: not found, `error` says why (e.g. cancelled)
   std::string error;
 };
 
@@ -226,6 +247,8 @@ struct AppState {
   std::vector<Job> jobs;                        // every running job, in the order they started
   std::vector<ZoomWeights> zoom_weights;        // of `analysis`, at most one per head
   std::vector<HeatmapWeights> heatmap_weights;  // of the analyses on screen, one per head and key
+  std::vector<HeatmapStepImage> heatmap_images;  // of the analyses on screen, one per key
+  std::vector<StepBandsOf> token_bands;          // of `analysis`, one per step visited
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;
@@ -260,6 +283,10 @@ struct AppState {
   bool zoom_weights_pending(const ZoomWindow& window) const;  // a job of `analysis` covers it
   const HeatmapWeights* heatmap_weights_of(const Analysis* of, const HeatmapWeightsKey& key) const;
   bool heatmap_weights_pending(const Analysis* of, const HeatmapWeightsKey& key) const;
+  const HeatmapStepImage* heatmap_image_of(const Analysis* of, const HeatmapImageKey& key) const;
+  const Job* heatmap_image_job(const Analysis* of, const HeatmapImageKey& key) const;  // building it, or null
+  const StepBandsOf* token_bands_of(int step) const;  // of `analysis`
+  const Job* token_bands_job(int step) const;         // finding them, or null
   bool jobs_running(JobKind kind) const;
   // The hovered cell, else the pinned one.
   std::optional<Cell> focus() const { return hover ? hover : pinned; }

@@ -260,6 +260,10 @@ void apply(AppState& state, Action action) {
           [&](const action::ZoomWeightsReady& a) { zoom_weights_store(state, a); },
           [&](const action::ComputeHeatmapWeights& a) { heatmap_weights_start(state, a); },
           [&](const action::HeatmapWeightsReady& a) { heatmap_weights_store(state, a); },
+          [&](const action::ComputeHeatmapImage& a) { heatmap_image_start(state, a); },
+          [&](const action::HeatmapImageReady& a) { heatmap_image_store(state, a); },
+          [&](const action::ComputeTokenBands& a) { token_bands_start(state, a); },
+          [&](const action::TokenBandsReady& a) { token_bands_store(state, a); },
           [&](const action::ResetZoom&) {
             state.view.zoom = 1.f;
             state.view.pan_x = state.view.pan_y = 0.f;

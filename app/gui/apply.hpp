@@ -14,8 +14,8 @@ void apply_all(AppState& state, ActionQueue& queue);  // in order, then empties 
 void tick(AppState& state, float dt);
 
 // Finished jobs (state.jobs), removed from the list, as the actions that hand back their results:
-// AnalysisReady, ShowToast (exports), ZoomWeightsReady, HeatmapWeightsReady. Stale ones are
-// included; apply() drops them.
+// AnalysisReady, ShowToast (exports), ZoomWeightsReady, HeatmapWeightsReady, HeatmapImageReady.
+// Stale ones are included; apply() drops them.
 std::vector<Action> jobs_poll(AppState& state);
 // Blocks until every job has finished; for screenshots, benchmarks and tests.
 std::vector<Action> jobs_wait(AppState& state);

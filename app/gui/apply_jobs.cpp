@@ -12,6 +12,7 @@
 #include "app/gui/export_figure.hpp"
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/stack_strip.hpp"
+#include "app/gui/token_bands.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
 #include "core/presentation/digits.hpp"
@@ -217,6 +218,59 @@ void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& a
   state.heatmap_weights.push_back({a.analysis, a.key, a.image, a.error});
 }
 
+void heatmap_image_start(AppState& state, const action::ComputeHeatmapImage& a) {
+  const Analysis* analysis = a.analysis.get();
+  if (!analysis_shown(state, analysis) || a.key.head < 0 || a.key.head >= analysis->heads() ||
+      state.heatmap_image_of(analysis, a.key) || state.heatmap_image_job(analysis, a.key))
+    return;
+  const std::string of = analysis == state.analysis.get() ? "" : " of " + analysis->scene.variant;
+  Job job = job_new(JobKind::HeatmapImage, fmt::format("image of head {}{}", a.key.head, of));
+  job.analysis = a.analysis;
+  job.image = a.key;
+  job.result = weights_job_run(job.control, action::HeatmapImageReady{a.analysis, a.key, nullptr, {}},
+                               [](action::HeatmapImageReady& ready) {
+                                 const HeatmapImageKey& key = ready.key;
+                                 HeatmapImage image = heatmap_image_build(*ready.analysis, key.head, key.coords, key.vmax,
+                                                                          kMaxHeatmapTexels, key.cells, key.smax, false);
+                                 image.outlines = std::make_shared<const GroupOutlines>(
+                                     group_outlines(*ready.analysis, key.head, key.coords));
+                                 ready.image = std::make_shared<const HeatmapImage>(std::move(image));
+                               });
+  state.jobs.push_back(std::move(job));
+}
+
+void heatmap_image_store(AppState& state, const action::HeatmapImageReady& a) {
+  if (!analysis_shown(state, a.analysis.get())) return;  // its analysis was replaced meanwhile
+  std::erase_if(state.heatmap_images, [&](const HeatmapStepImage& h) { return h.analysis == a.analysis && h.key == a.key; });
+  state.heatmap_images.push_back({a.analysis, a.key, a.image, a.error});
+  // Two steps of eight heads at 32 MB each are kept; an older one is built again when revisited.
+  constexpr size_t kKept = 16;
+  if (state.heatmap_images.size() > kKept)
+    state.heatmap_images.erase(state.heatmap_images.begin(),
+                               state.heatmap_images.end() - static_cast<std::ptrdiff_t>(kKept));
+}
+
+void token_bands_start(AppState& state, const action::ComputeTokenBands& a) {
+  if (a.analysis != state.analysis || a.step < 0 || a.step >= static_cast<int>(a.analysis->trace().steps.size()) ||
+      state.token_bands_of(a.step) || state.token_bands_job(a.step))
+    return;
+  Job job = job_new(JobKind::TokenBands, fmt::format("token grid of step {}", a.step));
+  job.analysis = a.analysis;
+  job.step = a.step;
+  job.result = weights_job_run(job.control, action::TokenBandsReady{a.analysis, a.step, nullptr, {}},
+                               [](action::TokenBandsReady& ready) {
+                                 ready.bands = std::make_shared<const StepBands>(
+                                     step_token_bands(*ready.analysis, ready.analysis->trace().steps[ready.step]));
+                               });
+  state.jobs.push_back(std::move(job));
+}
+
+void token_bands_store(AppState& state, const action::TokenBandsReady& a) {
+  if (a.analysis != state.analysis) return;  // replaced meanwhile
+  std::erase_if(state.token_bands, [&](const StepBandsOf& b) { return b.step == a.step; });
+  state.token_bands.push_back({a.analysis, a.step, a.bands, a.error});
+}
+
 void stack_strip_start(AppState& state, uint64_t key, int reach_layer) {
   Job job = job_new(JobKind::Stack, reach_layer < 0 ? fmt::format("the model's {} layers", scene_stack(state.scene).layers)
                                                      : fmt::format("receptive field after layer {}", reach_layer));
@@ -246,9 +300,12 @@ void jobs_cancel(AppState& state) {
 void weights_prune(AppState& state) {
   std::erase_if(state.zoom_weights, [&](const ZoomWeights& z) { return z.analysis != state.analysis; });
   std::erase_if(state.heatmap_weights, [&](const HeatmapWeights& h) { return !analysis_shown(state, h.analysis.get()); });
+  std::erase_if(state.heatmap_images, [&](const HeatmapStepImage& h) { return !analysis_shown(state, h.analysis.get()); });
+  std::erase_if(state.token_bands, [&](const StepBandsOf& b) { return b.analysis != state.analysis; });
   for (const Job& job : state.jobs)
-    if ((job.kind == JobKind::ZoomWeights && job.analysis != state.analysis) ||
-        (job.kind == JobKind::HeatmapWeights && !analysis_shown(state, job.analysis.get())))
+    if (((job.kind == JobKind::ZoomWeights || job.kind == JobKind::TokenBands) && job.analysis != state.analysis) ||
+        ((job.kind == JobKind::HeatmapWeights || job.kind == JobKind::HeatmapImage) &&
+         !analysis_shown(state, job.analysis.get())))
       job.control->cancel = true;
 }
 

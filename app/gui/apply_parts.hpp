@@ -27,8 +27,12 @@ void zoom_weights_start(AppState& state, const ZoomWindow& window);
 void zoom_weights_store(AppState& state, const action::ZoomWeightsReady& ready);
 void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights& request);
 void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& ready);
+void heatmap_image_start(AppState& state, const action::ComputeHeatmapImage& request);
+void heatmap_image_store(AppState& state, const action::HeatmapImageReady& ready);
+void token_bands_start(AppState& state, const action::ComputeTokenBands& request);
+void token_bands_store(AppState& state, const action::TokenBandsReady& ready);
 void jobs_cancel(AppState& state);
-// Weights of analyses no longer on screen are dropped, and their jobs cancelled.
+// Weights, images and token bands of analyses no longer on screen are dropped, and their jobs cancelled.
 void weights_prune(AppState& state);
 
 // apply_lab.cpp: the Lab panel's training and its model.

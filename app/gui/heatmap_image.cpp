@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
+#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 
@@ -31,6 +33,7 @@ void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos 
       image.texels[(static_cast<size_t>(r / grid.cpt) * grid.size + c) * 2 + channel] = 1.f;
   };
   for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
     const int r = pos(q);
     for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
       const int first = pos(run->begin), last = pos(run->end - 1);
@@ -46,6 +49,33 @@ void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos 
 }  // namespace
 
 bool heatmap_has_frame(const Analysis& analysis) { return analysis.build.frame.has_value(); }
+
+namespace {
+
+PositionRanges position_ranges(const Analysis& analysis, int head, Coords coords, const std::vector<int>& tokens) {
+  std::vector<int> positions;
+  for (int token : tokens) positions.push_back(heatmap_position(analysis, head, coords, token));
+  std::sort(positions.begin(), positions.end());
+  PositionRanges ranges;
+  for (int p : positions) {
+    if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
+    else ranges.push_back({p, p + 1});
+  }
+  return ranges;
+}
+
+}  // namespace
+
+GroupOutlines group_outlines(const Analysis& analysis, int head, Coords coords) {
+  GroupOutlines outlines;
+  if (!analysis.build.frame) return outlines;
+  const HeadFrame& frame = analysis.build.frame->heads[head];
+  for (int s = 0; s < frame.segment_count(); ++s)
+    outlines.groups.push_back(position_ranges(analysis, head, coords,
+                                              {frame.token_at_slot.begin() + frame.segment_begin(s),
+                                               frame.token_at_slot.begin() + frame.segment_end(s)}));
+  return outlines;
+}
 
 int heatmap_position(const Analysis& analysis, int head, Coords coords, int token) {
   if (coords == Coords::Original || !analysis.build.frame) return token;
@@ -83,6 +113,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
   const RowRuns& mask = analysis.mask(head);
   const float scale = vmax > 0.f ? 1.f / vmax : 0.f;
+  std::optional<ProgressSpan> span(std::in_place, 0.0, 0.9);  // the cells; the leaks after them
   if (stream_weights && heatmap_image_streams_weights(analysis, cells)) {
     for (int q = 0; q < grid.n; ++q) {
       progress_report(q, grid.n);  // a job's progress, and where its cancel lands
@@ -96,14 +127,17 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
     fill_runs(image, grid, mask, pos, 0);  // structure only: the allowed cells, drawn in the allowed grey
   } else if (cells == StepCells::Scores) {
     const std::vector<float> raw = step_scores(analysis, head);
-    for (int q = 0; q < grid.n; ++q)
+    for (int q = 0; q < grid.n; ++q) {
+      progress_report(q, grid.n);
       for (int k = 0; k < grid.n; ++k) {
         const float score = raw[static_cast<size_t>(q) * grid.n + k];
         if (!std::isnan(score)) keep(pos(q), pos(k), std::clamp(score / smax, -1.f, 1.f));
       }
+    }
   } else {
     const HeadValues& values = analysis.attention.head(0, head);
     for (int q = 0; q < grid.n; ++q) {
+      progress_report(q, grid.n);
       int64_t cell = mask.row_cell_offset(q);
       const int r = pos(q);
       for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
@@ -116,6 +150,7 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
     }
   }
   // Leaks exist once the mask has been applied.
+  span.emplace(0.9, 1.0);
   if (cells == StepCells::MaskedScores || cells == StepCells::Weights)
     fill_runs(image, grid, analysis.leaks[head], pos, 1);
   return image;

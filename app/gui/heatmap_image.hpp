@@ -3,6 +3,8 @@
 // per frame). Large N is aggregated: one texel covers a square block of cells, so an N = 8192
 // head is a 2048² texture whose texels keep the strongest weight and any leak of their block.
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "app/gui/actions.hpp"
@@ -12,6 +14,14 @@
 #include "core/presentation/weight_scale.hpp"
 
 namespace attnscope {
+
+// Each group's positions as contiguous ranges, as the heatmap outlines them (in original
+// coordinates the wrapped group of a shifted head is two ranges).
+using PositionRanges = std::vector<std::pair<int, int>>;
+struct GroupOutlines {
+  std::vector<PositionRanges> groups;
+};
+GroupOutlines group_outlines(const Analysis& analysis, int head, Coords coords);
 
 struct HeatmapImage {
   int n = 0;
@@ -25,6 +35,9 @@ struct HeatmapImage {
   //   an analysis without values (drawn as CellsDrawn::Allowed, in the neutral allowed grey): 1
   //   where the mask allows a cell, the empty value where not.
   std::vector<float> texels;
+  // The head's group outlines, found with the image by its job so no frame sorts N positions;
+  // null for an image built in the frame.
+  std::shared_ptr<const GroupOutlines> outlines;
 };
 inline constexpr float kScoreMasked = -9.f;
 
@@ -33,6 +46,10 @@ inline constexpr float kScoreMasked = -9.f;
 WeightScale analysis_weight_scale(const Analysis& analysis);
 
 inline constexpr int kMaxHeatmapTexels = 2048;
+// Up to this N a heatmap's image is built where it is drawn (at most 512² cells a head, a
+// millisecond or two); above it a job builds it (ComputeHeatmapImage) and the frame goes on.
+inline constexpr int kHeatmapImageInFrameMaxN = 512;
+inline bool heatmap_image_in_frame(const Analysis& analysis) { return analysis.n() <= kHeatmapImageInFrameMaxN; }
 // An analysis without stored values still shows its weights up to this N: computed a row at a
 // time into the texels (row_values), never held whole; above it, the allowed cells.
 inline constexpr int kWeightsOverviewMaxN = 8192;

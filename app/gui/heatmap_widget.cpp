@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/presentation/colormap.hpp"
 #include "core/presentation/digits.hpp"
@@ -56,23 +57,16 @@ int token_at(const Analysis& a, int head, Coords coords, int position) {
 
 // The contiguous position ranges of a group's tokens, outlined as blocks: in original coordinates
 // the wrapped group of a shifted head is two ranges, so its outline is four blocks.
-void draw_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
-                const std::vector<int>& tokens, ImU32 color, float thickness) {
-  std::vector<int> positions;
-  for (int token : tokens) positions.push_back(heatmap_position(a, head, coords, token));
-  std::sort(positions.begin(), positions.end());
-  std::vector<std::pair<int, int>> ranges;
-  for (int p : positions) {
-    if (!ranges.empty() && ranges.back().second == p) ranges.back().second = p + 1;
-    else ranges.push_back({p, p + 1});
-  }
+void draw_group(ImDrawList* list, const Viewport& v, const PositionRanges& ranges, ImU32 color, float thickness) {
   for (const auto& [r0, r1] : ranges)
     for (const auto& [c0, c1] : ranges) list->AddRect(v.cell_min(r0, c0), v.cell_min(r1, c1), color, 0.f, 0, thickness);
 }
 
 // Every group's outline in the group colour (the wrapped group's orange is drawn after the leaks).
+// `found`: the outlines a large analysis's image job found (null for a small analysis, whose
+// outlines are found here; a large one draws none until its image is there).
 void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v,
-                 ImU32 color, float thickness) {
+                 ImU32 color, float thickness, const GroupOutlines* found) {
   if (!a.build.frame) return;
   const HeadFrame& frame = a.build.frame->heads[head];
   if (frame.segment_count() <= 1) return;
@@ -80,10 +74,13 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
   // vertices than it can index): below that the cells alone show the blocks.
   constexpr float kMinGroupPixels = 4.f;
   if (v.cell * a.n() / frame.segment_count() < kMinGroupPixels) return;
-  for (int s = 0; s < frame.segment_count(); ++s)
-    draw_group(list, a, head, coords, v, {frame.token_at_slot.begin() + frame.segment_begin(s),
-                                          frame.token_at_slot.begin() + frame.segment_end(s)},
-               color, thickness);
+  GroupOutlines here;
+  if (!found) {
+    if (!heatmap_image_in_frame(a)) return;
+    here = group_outlines(a, head, coords);
+    found = &here;
+  }
+  for (const PositionRanges& group : found->groups) draw_group(list, v, group, color, thickness);
 }
 
 // The wrapped group's outline from core's rule (the pieces every figure draws), at any size.
@@ -175,6 +172,22 @@ void draw_note(ImDrawList* list, const Viewport& v, const Theme& theme, const st
   const ImVec2 at{v.m0.x + 6.f, v.m1.y - size.y - 6.f};
   list->AddRectFilled({at.x - 3.f, at.y - 2.f}, {at.x + size.x + 3.f, at.y + size.y + 2.f}, to_imu32(theme.background, 220));
   list->AddText(at, to_imu32(theme.text), note.c_str());
+}
+
+// Where a large analysis's image is not on screen yet: the matrix in the masked colour with the
+// job's progress across its middle ("building the image 40%", or waiting for its upload).
+void draw_building(ImDrawList* list, const Viewport& v, const Theme& theme, std::optional<float> done) {
+  list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
+  const float width = v.m1.x - v.m0.x;
+  std::string text = done ? fmt::format("building the image {:.0f}%", *done * 100.f) : "uploading the image";
+  if (ImGui::CalcTextSize(text.c_str()).x > width - 8.f) text = done ? fmt::format("{:.0f}%", *done * 100.f) : "\u2026";
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const float bar_w = std::min(width * 0.8f, std::max(size.x, width * 0.5f));
+  const ImVec2 centre{(v.m0.x + v.m1.x) * 0.5f, (v.m0.y + v.m1.y) * 0.5f};
+  list->AddText({centre.x - size.x * 0.5f, centre.y - size.y - 2.f}, to_imu32(theme.text), text.c_str());
+  const ImVec2 b0{centre.x - bar_w * 0.5f, centre.y + 2.f}, b1{centre.x + bar_w * 0.5f, centre.y + 8.f};
+  list->AddRectFilled(b0, b1, to_imu32(theme.background));
+  list->AddRectFilled(b0, {b0.x + bar_w * done.value_or(1.f), b1.y}, to_imu32(theme.highlight));
 }
 
 // Ticks at a round spacing that leaves room for the labels.
@@ -274,12 +287,27 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
       ctx.queue.push(action::ComputeHeatmapWeights{w.analysis, key});
     }
   }
+  // A large analysis's image is built by a job, asked for once; its progress shows meanwhile.
+  std::optional<float> building;
+  if (!heatmap_image_in_frame(a)) {
+    const HeatmapImageKey key{w.head, coords, w.cells, w.vmax, ctx.state.score_scale};
+    if (const HeatmapStepImage* stored = ctx.state.heatmap_image_of(&a, key)) {
+      paint.image = stored->image;
+      if (!stored->image) weights_note = "image not built: " + stored->error;
+    } else if (const Job* job = ctx.state.heatmap_image_job(&a, key)) {
+      building = job->control->done.load();
+    } else {
+      ctx.queue.push(action::ComputeHeatmapImage{w.analysis, key});
+      building = 0.f;
+    }
+  }
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
-  ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
+  const bool drawn = ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
+  if (!drawn) draw_building(list, v, theme, building);
   if (w.report)
     ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom, v.first_row, v.first_col, false,
-                                   leak_shown ? header + leak_text : header});
+                                   leak_shown ? header + leak_text : header, !drawn});
 
   // Ticks: token ids along the top (keys) and the left (queries), each at the centre of its own
   // column or row, only where that centre is inside the view, spaced so that no two labels touch
@@ -352,7 +380,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   }
   if (!weights_note.empty()) draw_note(list, v, theme, weights_note);
   const float group_line = std::max(1.f, std::min(3.f, v.cell * 0.08f));
-  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), group_line);
+  draw_groups(list, a, w.head, coords, v, to_imu32(theme.group_boundary), group_line,
+              paint.image ? paint.image->outlines.get() : nullptr);
 
   if (marks) {
     for (int r = row_begin; r < row_end; ++r) {

@@ -23,6 +23,9 @@ struct HeatmapPaint {
   // An analysis without values: its head's weights once their job has computed them (the state's
   // HeatmapWeights), drawn in place of the allowed cells; null until then.
   std::shared_ptr<const HeatmapImage> weights;
+  // A large analysis (not heatmap_image_in_frame): the step's image once its job has built it
+  // (the state's HeatmapStepImage); null until then, and for small analyses, built in the frame.
+  std::shared_ptr<const HeatmapImage> image;
 };
 
 // Two variants' masks in one image: every cell coloured by whether only A, only B or both allow it.
@@ -45,8 +48,10 @@ class Painter {
  public:
   virtual ~Painter() = default;
   // Draws the visible part [uv0, uv1] (fractions of the whole N×N matrix, row 0 on top) into
-  // the screen rectangle [p0, p1].
-  virtual void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1,
+  // the screen rectangle [p0, p1]. False when there is nothing to draw yet: the image of a large
+  // analysis is still being built, or waits for a later frame's upload (a frame uploads only a
+  // few, so it never stalls); the caller draws a placeholder.
+  virtual bool heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1,
                        ImVec2 uv0, ImVec2 uv1) = 0;
   virtual void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
   virtual void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) = 0;

@@ -140,7 +140,8 @@ nlohmann::json screen_report_json(const ScreenReport& report, float scale) {
   nlohmann::json heatmaps = nlohmann::json::array();
   for (const auto& h : report.heatmaps)
     heatmaps.push_back({{"head", h.head}, {"n", h.n}, {"zoom", h.zoom}, {"first_row", h.first_row},
-                        {"first_col", h.first_col}, {"zoom_weights", h.zoom_weights}, {"header", h.header}, {"rect", rect_json(h.rect, scale)}});
+                        {"first_col", h.first_col}, {"zoom_weights", h.zoom_weights}, {"header", h.header},
+                        {"building", h.building}, {"rect", rect_json(h.rect, scale)}});
   nlohmann::json cells = nlohmann::json::array();
   for (const auto& c : report.token_cells)
     cells.push_back({{"row", c.row}, {"head", c.head}, {"token", c.token}, {"light", c.light}, {"label", c.label},

@@ -23,6 +23,7 @@ struct ScreenReport {
     float first_row = 0.f, first_col = 0.f;  // the tokens at the top-left corner (zoomed and panned)
     bool zoom_weights = false;                // the visible cells show weights computed for the view
     std::string header;                       // as drawn above it: "head 1 (shifted)  4 leaks"
+    bool building = false;                    // its image is not drawn yet: the progress placeholder is
   };
   struct TokenCell {
     int row = 0, head = 0, token = 0;

@@ -1,5 +1,7 @@
 #include "app/gui/token_bands.hpp"
 
+#include "core/base/progress_scope.hpp"
+
 namespace attnscope {
 
 int token_band_group(const Analysis& analysis, int head, int token) {
@@ -23,6 +25,20 @@ std::vector<TokenBand> token_bands(const Analysis& analysis, const Step& step, i
     bands.back().last_token = token;
   }
   return bands;
+}
+
+StepBands step_token_bands(const Analysis& analysis, const Step& step) {
+  StepBands bands;
+  for (int h = 0; h < step.heads; ++h) {
+    progress_report(h, step.heads);
+    bands.push_back(token_bands(analysis, step, h));
+  }
+  return bands;
+}
+
+bool token_bands_in_frame(const Step& step) {
+  constexpr int64_t kInFrameCells = int64_t{1} << 16;
+  return int64_t{step.rows} * step.heads <= kInFrameCells;
 }
 
 }  // namespace attnscope

@@ -21,4 +21,13 @@ int token_band_group(const Analysis& analysis, int head, int token);
 // Batch 0 of `step`, head `head`.
 std::vector<TokenBand> token_bands(const Analysis& analysis, const Step& step, int head);
 
+// Every head's bands of one step, as the grid draws them; reports each head to the thread's
+// ProgressScope (a job's progress, and where its cancel lands).
+using StepBands = std::vector<std::vector<TokenBand>>;
+StepBands step_token_bands(const Analysis& analysis, const Step& step);
+
+// Whether a step's bands are found where the grid is drawn (up to 65,536 token cells, well under
+// a millisecond); a larger step's are found once by a job (ComputeTokenBands) and kept.
+bool token_bands_in_frame(const Step& step);
+
 }  // namespace attnscope

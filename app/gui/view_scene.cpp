@@ -215,16 +215,19 @@ std::vector<JobBar> job_bars(const std::vector<Job>& jobs) {
   std::vector<JobBar> bars;
   const auto now = std::chrono::steady_clock::now();
   for (const JobKind kind :
-       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights, JobKind::Lab}) {
+       {JobKind::Analysis, JobKind::Audit, JobKind::Export, JobKind::ZoomWeights, JobKind::HeatmapWeights,
+        JobKind::HeatmapImage, JobKind::TokenBands, JobKind::Lab}) {
     std::vector<const Job*> of_kind;
     for (const Job& job : jobs)
       if (job.kind == kind) of_kind.push_back(&job);
-    const bool weights = kind == JobKind::ZoomWeights || kind == JobKind::HeatmapWeights;
+    const bool weights = kind == JobKind::ZoomWeights || kind == JobKind::HeatmapWeights || kind == JobKind::HeatmapImage;
     if (weights && of_kind.size() > 1) {
       float done = 0.f;
       auto started = now;
       for (const Job* job : of_kind) done += job->control->done, started = std::min(started, job->started);
-      const char* what = kind == JobKind::ZoomWeights ? "weights on screen of {} heads" : "weights of {} heads";
+      const char* what = kind == JobKind::ZoomWeights    ? "weights on screen of {} heads"
+                         : kind == JobKind::HeatmapImage ? "images of {} heads"
+                                                         : "weights of {} heads";
       bars.push_back({done / of_kind.size(), fmt::format(fmt::runtime(what), of_kind.size()), started});
       continue;
     }

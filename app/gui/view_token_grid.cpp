@@ -47,18 +47,38 @@ float column_width_max(const ViewContext& ctx, int n) {
   return std::max({ctx.mono()->FontSize * 3.2f, row_label_width(ctx, n) * 1.5f, ImGui::CalcTextSize(range.c_str()).x + 10.f});
 }
 
+// The step's bands: found now for a small step, else kept in the state from their job (asked for
+// once); null while the job runs, and `note` says how far it is.
+std::shared_ptr<const StepBands> bands_of(ViewContext& ctx, const Step& step, std::string& note) {
+  const AppState& state = ctx.state;
+  if (token_bands_in_frame(step)) return std::make_shared<const StepBands>(step_token_bands(*state.analysis, step));
+  const int index = state.play.step;
+  if (const StepBandsOf* stored = state.token_bands_of(index)) {
+    if (!stored->bands) note = "token grid not laid out: " + stored->error;
+    return stored->bands;
+  }
+  float done = 0.f;
+  if (const Job* job = state.token_bands_job(index)) done = job->control->done.load();
+  else ctx.queue.push(action::ComputeTokenBands{state.analysis, index});
+  note = fmt::format("laying out {} tokens {:.0f}%", digits_grouped(state.analysis->n()), done * 100.f);
+  return nullptr;
+}
+
 // Very tall grids: one band per run of rows in the same group, labelled with the group and the
 // tokens at its ends (a wrapped group reads "7168-1023").
 void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, float height, int n) {
   ImDrawList* list = ImGui::GetWindowDrawList();
-  const Analysis& a = *ctx.state.analysis;
   const float line = ImGui::GetTextLineHeight();
-  for (int h = 0; h < step.heads; ++h) {
+  std::string note;
+  const std::shared_ptr<const StepBands> bands = bands_of(ctx, step, note);
+  if (!note.empty()) list->AddText(p0, ImGui::GetColorU32(ImGuiCol_TextDisabled), note.c_str());
+  if (!bands) return;
+  for (int h = 0; h < step.heads && h < static_cast<int>(bands->size()); ++h) {
     const float x0 = p0.x + h * col_w, x1 = x0 + col_w * 0.9f;
     // Bands under a pixel (thousands of small groups) are stretched to one and the bands they
     // then cover are left out: a head draws at most one band per pixel row.
     float drawn_to = p0.y;
-    for (const TokenBand& band : token_bands(a, step, h)) {
+    for (const TokenBand& band : (*bands)[h]) {
       const float y0 = p0.y + height * band.row_begin / n, y1 = p0.y + height * band.row_end / n;
       if (y0 < drawn_to) continue;
       drawn_to = std::max(y1, y0 + 1.f);

@@ -61,6 +61,7 @@ GlPainter::~GlPainter() {
 void GlPainter::begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale) {
   ++frame_;
   quads_.clear();
+  uploaded_ = 0;
   display_ = display_size;
   scale_ = framebuffer_scale;
   evict();
@@ -82,20 +83,30 @@ void GlPainter::evict() {
   sweep(cells_);
 }
 
-void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
+bool GlPainter::upload_allowed(const HeatmapImage& image) {
+  const int64_t texels = int64_t{image.size} * image.size;
+  if (uploaded_ > 0 && uploaded_ + texels > upload_budget_) return false;
+  uploaded_ += texels;
+  return true;
+}
+
+bool GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                         ImVec2 uv1) {
   const HeatmapKey key{paint.analysis.get(), paint.head, paint.coords, paint.vmax, paint.cells};
   auto it = heatmaps_.find(key);
   if (it == heatmaps_.end()) {
-    // The computed weights when they are there; else what the analysis holds (an analysis without
-    // values: its allowed cells, until a job has computed the weights).
+    // The computed weights when they are there; else the step's image (an analysis without
+    // values: its allowed cells, until a job has computed the weights). A large analysis's image
+    // comes from its job; a small one's is built here.
     HeatmapImage built;
-    const HeatmapImage* image = paint.weights.get();
+    const HeatmapImage* image = paint.weights ? paint.weights.get() : paint.image.get();
     if (!image) {
+      if (!heatmap_image_in_frame(*paint.analysis)) return false;
       built = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax, kMaxHeatmapTexels,
                                   paint.cells, paint.smax, false);
       image = &built;
     }
+    if (!upload_allowed(*image)) return false;
     Texture t;
     t.id = texture_create(GL_RG32F, image->size, image->size, GL_RG, GL_FLOAT, image->texels.data());
     t.uv_scale = static_cast<float>(image->n) / (image->size * image->cells_per_texel);
@@ -104,7 +115,7 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
     it = heatmaps_.emplace(key, std::move(t)).first;
   }
   Texture& texture = it->second;
-  if (paint.weights && !texture.weights) {
+  if (paint.weights && !texture.weights && upload_allowed(*paint.weights)) {
     // Same key, same analysis: the weights replace the allowed cells in place, once.
     glBindTexture(GL_TEXTURE_2D, texture.id);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -113,12 +124,13 @@ void GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
                     paint.weights->texels.data());
     texture.weights = true;
   }
-  it->second.last_used = frame_;
-  const float s = it->second.uv_scale;
-  quads_.push_back({this, it->second.id, paint.colormap, theme_get(paint.theme), p0, p1,
+  texture.last_used = frame_;
+  const float s = texture.uv_scale;
+  quads_.push_back({this, texture.id, paint.colormap, theme_get(paint.theme), p0, p1,
                     {uv0.x * s, uv0.y * s}, {uv1.x * s, uv1.y * s}, paint.leak_fill, paint.drawn});
   list->AddCallback(&GlPainter::draw_quad, &quads_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+  return true;
 }
 
 void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {

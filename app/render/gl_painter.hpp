@@ -2,7 +2,9 @@
 // The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates, scale) and drawn as
 // one quad through shaders/heatmap.*, from an ImGui draw callback; difference images as plain
 // nearest-sampled RGBA textures. Textures unused for a while are freed. It starts no threads:
-// weights computed in the background arrive through HeatmapPaint::weights and are uploaded once.
+// images built in the background arrive through HeatmapPaint::image and ::weights and are
+// uploaded once, a few per frame (upload_budget), so a step showing many never stalls a frame.
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -20,8 +22,12 @@ class GlPainter final : public Painter {
 
   // Call once per frame before the views run.
   void begin_frame(ImVec2 display_size, ImVec2 framebuffer_scale);
+  // Texels of heatmap images a frame uploads at most (the first upload of a frame always goes):
+  // one full-size image by default (creating a texture costs as much as filling it, so uploading
+  // one in strips saves nothing). A screenshot, which must show every image, lifts it.
+  void set_upload_budget(int64_t texels) { upload_budget_ = texels; }
 
-  void heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
+  bool heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                ImVec2 uv1) override;
   void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) override;
   void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override;
@@ -51,6 +57,7 @@ class GlPainter final : public Painter {
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
   void evict();
+  bool upload_allowed(const HeatmapImage& image);  // and counts it against this frame's budget
 
   ShaderProgram heatmap_program_;
   GLuint vao_ = 0;
@@ -61,6 +68,8 @@ class GlPainter final : public Painter {
   std::map<CellsKey, Texture> cells_;
   std::deque<Quad> quads_;  // this frame's callbacks point into it; a deque never moves them
   uint64_t frame_ = 0;
+  int64_t upload_budget_ = int64_t{kMaxHeatmapTexels} * kMaxHeatmapTexels;
+  int64_t uploaded_ = 0;  // texels this frame
   ImVec2 display_{1, 1}, scale_{1, 1};
 };
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdint>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -230,6 +231,7 @@ int gui_launch(const GuiRequest& request) {
     std::unique_ptr<GlPainter> painter;
     try {
       painter = std::make_unique<GlPainter>();
+      if (screenshot) painter->set_upload_budget(INT64_MAX);  // the picture shows every image, not the first few
     } catch (const std::exception& e) {
       std::cerr << "attnscope: " << e.what() << "\n";
       code = 1;

@@ -19,6 +19,7 @@ struct RecordingPainter final : Painter {
     ImVec2 p0, p1, uv0, uv1;
     std::shared_ptr<const HeatmapImage> weights;  // the computed weights handed over, if any
     CellsDrawn drawn;                             // how its cells are coloured
+    std::shared_ptr<const HeatmapImage> image;    // a large analysis's image built by its job, if any
   };
   std::vector<Call> heatmaps;
   int diffs = 0;
@@ -27,8 +28,10 @@ struct RecordingPainter final : Painter {
     ImVec2 p0, p1;
   };
   std::vector<CellsCall> cells_calls;
-  void heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
-    heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights, paint.drawn});
+  // Draws what the GL painter would: an image it was handed, or one it builds (small analyses).
+  bool heatmap(ImDrawList*, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0, ImVec2 uv1) override {
+    heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights, paint.drawn, paint.image});
+    return paint.weights || paint.image || heatmap_image_in_frame(*paint.analysis);
   }
   void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
   void cells(ImDrawList*, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/gui/heatmap_image.hpp"
+#include "app/gui/token_bands.hpp"
 #include "core/figure/figure.hpp"
 #include "tests/figure/figure_test_support.hpp"
 #include "tests/gui_logic/gui_harness.hpp"
@@ -172,6 +173,83 @@ TEST(JobsTest, HeatmapWeightsAreAJobWhoseImageThePainterGets) {
   EXPECT_TRUE(state.heatmap_weights.empty());
   for (const Action& a : late) apply(state, a);
   EXPECT_TRUE(state.heatmap_weights.empty());
+}
+
+// A large analysis's heatmaps never build their images in the frame: each head asks once for a
+// job, the matrix shows its progress meanwhile (the painter has nothing to draw), and the image
+// the job hands back is the one heatmap_image_build makes for that head, step and scale.
+TEST(JobsTest, LargeHeatmapImagesAreBuiltByJobsWhileTheMatricesShowProgress) {
+  Scene scene = classroom_scene();
+  scene.n = 2048;  // above kHeatmapImageInFrameMaxN
+  scene.g = 512;
+  AppState state = structure_state(scene);
+  const auto analysis = state.analysis;
+  ASSERT_FALSE(heatmap_image_in_frame(*analysis));
+  apply(state, action::StepTo{analysis->trace().find("mask"), false});
+  GuiHarness gui;
+  ActionQueue queue = gui.frame(state);
+  int asked = 0;
+  for (const Action& a : queue.actions) asked += std::holds_alternative<action::ComputeHeatmapImage>(a);
+  EXPECT_EQ(asked, 2) << "one per head";
+  ASSERT_EQ(gui.report.heatmaps.size(), 2u);
+  for (const auto& h : gui.report.heatmaps) EXPECT_TRUE(h.building) << "head " << h.head << ": its progress, not cells";
+  for (const Call& call : gui.painter.heatmaps) EXPECT_EQ(call.image, nullptr);
+  apply_all(state, queue);
+  ASSERT_EQ(state.jobs.size(), 2u);
+  EXPECT_EQ(state.jobs[0].kind, JobKind::HeatmapImage);
+  EXPECT_EQ(state.jobs[0].what, "image of head 0");
+  EXPECT_EQ(gui.frame(state).find<action::ComputeHeatmapImage>(), nullptr) << "pending: asked once";
+  for (const auto& h : gui.report.heatmaps) EXPECT_TRUE(h.building);
+
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  ASSERT_EQ(state.heatmap_images.size(), 2u);
+  EXPECT_EQ(gui.frame(state).find<action::ComputeHeatmapImage>(), nullptr);
+  ASSERT_EQ(gui.painter.heatmaps.size(), 2u);
+  for (const Call& call : gui.painter.heatmaps) {
+    ASSERT_NE(call.image, nullptr) << "head " << call.head;
+    const HeatmapImage expected = heatmap_image_build(*analysis, call.head, Coords::Original, state.weight_scale.vmax,
+                                                      kMaxHeatmapTexels, StepCells::MaskedScores, state.score_scale, false);
+    EXPECT_EQ(call.image->texels, expected.texels) << "head " << call.head;
+  }
+  for (const auto& h : gui.report.heatmaps) EXPECT_FALSE(h.building);
+
+  // Another analysis drops them.
+  Scene other = scene;
+  other.seed = 5;
+  apply(state, action::SetScene{other});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  EXPECT_TRUE(state.heatmap_images.empty());
+}
+
+// The token grid of a large scene draws bands; a step's bands are found once by a job, not per
+// frame, and are those step_token_bands finds.
+TEST(JobsTest, LargeTokenGridBandsAreFoundOnceByAJob) {
+  Scene scene = classroom_scene();
+  scene.n = 8192;
+  scene.g = 2048;
+  scene.heads = 32;
+  AppState state = structure_state(scene);
+  apply(state, action::StepTo{0, false});
+  ASSERT_FALSE(token_bands_in_frame(state.analysis->trace().steps[0]));
+  GuiHarness gui;
+  ActionQueue queue = gui.frame(state);
+  const auto* asked = queue.find<action::ComputeTokenBands>();
+  ASSERT_NE(asked, nullptr);
+  EXPECT_EQ(asked->step, 0);
+  apply_all(state, queue);
+  ASSERT_TRUE(state.token_bands_job(0));
+  EXPECT_EQ(gui.frame(state).find<action::ComputeTokenBands>(), nullptr) << "pending: asked once";
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  const StepBandsOf* stored = state.token_bands_of(0);
+  ASSERT_TRUE(stored && stored->bands);
+  const Step& step = state.analysis->trace().steps[0];
+  ASSERT_EQ(stored->bands->size(), 32u);
+  for (int h = 0; h < 32; h += 7) {
+    const std::vector<TokenBand> expected = token_bands(*state.analysis, step, h);
+    ASSERT_EQ((*stored->bands)[h].size(), expected.size()) << "head " << h;
+    for (size_t b = 0; b < expected.size(); ++b) EXPECT_EQ((*stored->bands)[h][b].row_end, expected[b].row_end);
+  }
+  EXPECT_EQ(gui.frame(state).find<action::ComputeTokenBands>(), nullptr);
 }
 
 // Esc stops the weights a zoomed view or a heatmap asked for: their jobs end at their next row,

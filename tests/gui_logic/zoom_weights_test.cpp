@@ -47,7 +47,10 @@ TEST(ZoomWeightsTest, AZoomedViewAsksForTheWeightsOnScreenAndAWorkerComputesThem
   EXPECT_LE(asked->window.row_end - asked->window.row_begin, 128 + 64);
   for (const Action& a : queue.actions) apply(state, a);
   ASSERT_EQ(zoom_jobs(state), 2);  // one per head
-  EXPECT_EQ(state.jobs[0].what, "weights on screen, head 0");
+  // Beside the heatmaps' images and the token grid's bands.
+  const auto zoom_job =
+      std::find_if(state.jobs.begin(), state.jobs.end(), [](const Job& j) { return j.kind == JobKind::ZoomWeights; });
+  EXPECT_EQ(zoom_job->what, "weights on screen, head 0");
   EXPECT_EQ(gui.frame(state).find<action::ComputeZoomWeights>(), nullptr) << "pending: asked once";
   for (const Action& a : jobs_wait(state)) apply(state, a);
   const ZoomWeights* stored = state.zoom_weights_covering(asked->window);
