@@ -227,8 +227,11 @@ TEST(LabPanelTest, ExitStopsARunningTrainingAndLeavesNoModelFile) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> saw_cancel{false};
-  state.lab_trainer = [released, &saw_cancel](const Scene& scene, const LabSettings& settings, const std::string& path,
+  auto started = std::make_shared<std::promise<void>>();
+  std::future<void> running = started->get_future();
+  state.lab_trainer = [released, started, &saw_cancel](const Scene& scene, const LabSettings& settings, const std::string& path,
                                               const LabProgress& progress) {
+    started->set_value();
     released.wait();
     try {
       progress.fraction(0.5);
@@ -239,6 +242,8 @@ TEST(LabPanelTest, ExitStopsARunningTrainingAndLeavesNoModelFile) {
     return result_for(scene, settings, {});
   };
   apply(state, action::LabTrain{});
+  ASSERT_EQ(state.jobs.size(), 1u) << state.lab.error;
+  running.wait();  // exit comes while the trainer runs
   const fs::path model = fs::temp_directory_path() / fmt::format("attnscope-lab-{}-{}.safetensors", getpid(), state.lab.run);
   std::thread releaser([&release] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
