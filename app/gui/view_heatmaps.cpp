@@ -118,7 +118,13 @@ void view_heatmaps(ViewContext& ctx) {
   const int routed_q = ctx.state.focus() ? ctx.state.focus()->q : analysis->n() - 1;
   const auto routed = routed_row_view(*analysis, ctx.state.play.step, shown.front(), routed_q);
   const float routed_h = routed ? line : 0.f;
-  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + inspector + more + why_h + link_h + routed_h + lab_h);
+  // On a projector the why-line and the focused cell's explanation share one place under the
+  // matrices (the cell while one is hovered or pinned, else the why-line), so the cells keep
+  // their room; elsewhere each has its own.
+  const bool shared_line = ctx.projector() && why_line;
+  const bool why_drawn = why_line && !(shared_line && ctx.state.focus());
+  const float lines_h = shared_line ? std::max(why_h, inspector) : why_h + inspector;
+  const HeatmapGrid grid = heatmap_grid(ctx, *analysis, heads, avail, legend_h + lines_h + more + link_h + routed_h + lab_h);
   heatmap_legend(ctx, cells, drawn, avail.x);
   if (routed) routed_legend(ctx, *routed);
   const float left = heatmap_widget_left(ctx, analysis->n());
@@ -149,7 +155,7 @@ void view_heatmaps(ViewContext& ctx) {
   }
   // Why the leaks matter, from the receptive field over stacked layers: in the alarm colour only
   // when some query does reach its own next token; a line saying none can is plain text.
-  if (why_line) {
+  if (why_drawn) {
     ImGui::PushFont(ctx.body());
     const bool alarm = ctx.state.lesson->next->first >= 0;
     const ImU32 color = alarm ? to_imu32(ctx.theme().leak) : ImGui::GetColorU32(ImGuiCol_Text);
@@ -165,7 +171,7 @@ void view_heatmaps(ViewContext& ctx) {
     if (lab_link && ImGui::SmallButton("measure it: train a model under this pattern in the Lab (T)"))
       ctx.queue.push(action::SetLab{true});
   }
-  if (ctx.classroom()) view_inspector_line(ctx);
+  if (ctx.classroom() && !(shared_line && why_drawn)) view_inspector_line(ctx);
 }
 
 }  // namespace attnscope
