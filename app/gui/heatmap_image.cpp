@@ -174,10 +174,12 @@ RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rg
                              int max_size) {
   RgbaImage image = cells_image_build(a, a_only, off, max_size);
   const Grid grid(b.rows(), max_size);
+  // Texel by texel as paint_runs does: every cell of a texel sets it the same way, so one pass
+  // per texel a run touches gives what one per cell would, at N = 131072 in a fraction of the time.
   for (int q = 0; q < grid.n; ++q)
     for (const Run* run = b.row_begin(q); run != b.row_end(q); ++run)
-      for (int k = run->begin; k < run->end; ++k) {
-        uint8_t* p = &image.rgba[grid.texel(q, k) * 4];
+      for (int col = run->begin / grid.cpt; col <= (run->end - 1) / grid.cpt; ++col) {
+        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + col) * 4];
         const bool in_a = p[0] == a_only.r && p[1] == a_only.g && p[2] == a_only.b;
         const Rgb8 c = in_a ? both : (p[0] == both.r && p[1] == both.g && p[2] == both.b) ? both : b_only;
         p[0] = c.r, p[1] = c.g, p[2] = c.b;

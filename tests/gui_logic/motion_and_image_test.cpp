@@ -158,5 +158,38 @@ TEST(HeatmapImageTest, LargeScenesAreAggregatedIntoAtMost2048Texels) {
   EXPECT_EQ(image.texels[(2047 * 2048 + 0) * 2], -1.f);
 }
 
+// A texel of the compare overlay: `both` when some cell of it is in both masks, or when it holds
+// cells of each; else the colour of the one mask it holds cells of; else `off`. Written cell by
+// cell from that rule, for a texel of one cell (N = 16) and of four (N = 64 in 16 texels).
+TEST(HeatmapImageTest, CompareOverlayColoursEachTexelByTheMasksItsCellsAreIn) {
+  const Rgb8 a_only{200, 0, 0}, b_only{0, 0, 200}, both{0, 200, 0}, off{40, 40, 40};
+  for (const auto& [n, texels] : {std::pair{16, 16}, std::pair{64, 16}}) {
+    Scene scene = classroom_scene();
+    scene.n = n;
+    scene.g = n / 4;
+    const auto s2 = analyze(scene);
+    scene.variant = "s2-fix-mask";
+    const auto fixed = analyze(scene);
+    const RowRuns& a = s2->mask(1);
+    const RowRuns& b = fixed->mask(1);
+    const RgbaImage image = diff_overlay_build(a, b, a_only, b_only, both, off, texels);
+    ASSERT_EQ(image.size, texels);
+    const int cpt = n / texels;
+    for (int tr = 0; tr < texels; ++tr)
+      for (int tc = 0; tc < texels; ++tc) {
+        bool in_a = false, in_b = false, in_both = false;
+        for (int q = tr * cpt; q < (tr + 1) * cpt; ++q)
+          for (int k = tc * cpt; k < (tc + 1) * cpt; ++k) {
+            in_a |= a.contains(q, k);
+            in_b |= b.contains(q, k);
+            in_both |= a.contains(q, k) && b.contains(q, k);
+          }
+        const Rgb8 want = in_both || (in_a && in_b) ? both : in_a ? a_only : in_b ? b_only : off;
+        const uint8_t* p = &image.rgba[(static_cast<size_t>(tr) * texels + tc) * 4];
+        EXPECT_EQ((Rgb8{p[0], p[1], p[2]}), want) << "N = " << n << ", texel " << tr << ", " << tc;
+      }
+  }
+}
+
 }  // namespace
 }  // namespace attnscope::test
