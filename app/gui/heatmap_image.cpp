@@ -6,7 +6,6 @@
 
 #include "core/analysis/values_window.hpp"
 #include "core/base/progress_scope.hpp"
-#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 
