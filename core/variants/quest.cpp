@@ -12,6 +12,7 @@
 #include "core/variants/decode_trace.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/predicate_mask.hpp"
+#include "core/variants/routing.hpp"
 #include "core/variants/routing_pick.hpp"
 #include "core/variants/variant_params.hpp"
 
@@ -166,10 +167,14 @@ class Quest final : public Variant {
       for (int t = p.prompt; t < n; ++t) {
         progress_report(int64_t{h} * decoded + (t - p.prompt), int64_t{scene.heads} * decoded);
         pages.score(t, score);
-        std::vector<int> picks = pick_top(score, p.pages_kept(t));
+        // In page order for the mask; best first only for the rows kept for explanations.
+        std::vector<int> picks = ranked_best(score.data(), static_cast<int>(score.size()), p.pages_kept(t), false);
         const int row = t - p.prompt;
-        if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) choices->rows[h][row] = picked_row(score, picks);
-        std::sort(picks.begin(), picks.end());
+        if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) {
+          std::vector<int> ranked = picks;
+          sort_by_rank(score.data(), ranked);
+          choices->rows[h][row] = picked_row(score, std::move(ranked));
+        }
         read[h][row] = std::move(picks);
       }
     }

@@ -5,9 +5,11 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 
 namespace attnscope {
 
@@ -45,32 +47,65 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
     if (!by_rank) std::sort(best.begin(), best.end());
     return best;
   }
-  // Many winners: the take-th best score splits them. It is found by a radix selection on the
-  // scores' bits, four counting passes without data-dependent branches (a comparison sort of
-  // a few hundred pages mispredicts on every other step); then one pass in index order keeps
-  // every index above it and, of those equal to it, the earliest, as ties require.
-  thread_local std::vector<uint32_t> keys;
+  // Many winners: the take-th best key (the pivot) splits them. It is found by a radix selection
+  // on the scores' bits, counting passes without data-dependent branches (a comparison sort of a
+  // few hundred pages mispredicts on every other step). The digits start at the highest bit in
+  // which the keys differ, so no pass counts a sign and exponent they all share, and each pass
+  // carries on only the keys in the pivot's bucket. One pass in index order then keeps every
+  // index above the pivot and, of those equal to it, the earliest, as ties require.
+  thread_local std::vector<uint32_t> keys, bucket;
   keys.resize(count);
-  for (int i = 0; i < count; ++i) keys[i] = order_key(score[i]);
-  uint32_t prefix = 0, known = 0;  // the pivot's bits found so far, and which those are
-  int rank = take;                 // the pivot's rank among the keys that share the prefix
-  for (int shift = 24; shift >= 0; shift -= 8) {
+  bucket.resize(count);
+  uint32_t low = ~0u, high = 0;
+  for (int i = 0; i < count; ++i) {
+    keys[i] = order_key(score[i]);
+    low = std::min(low, keys[i]);
+    high = std::max(high, keys[i]);
+  }
+  const int top = std::bit_width(low ^ high) - 1;               // -1 when every key is equal
+  uint32_t known = top >= 31 ? 0u : ~0u << (top + 1);            // the pivot's bits found so far
+  uint32_t prefix = high & known;                                // and their values
+  int rank = take;  // the pivot's rank among the keys that share the prefix
+  const uint32_t* from = keys.data();
+  for (int shift = top - 7, left = count; known != ~0u; shift -= 8) {
+    const int at = std::max(0, shift);
     std::array<int, 256> histogram{};
-    for (int i = 0; i < count; ++i) histogram[(keys[i] >> shift) & 255] += (keys[i] & known) == prefix;
+    for (int i = 0; i < left; ++i) ++histogram[(from[i] >> at) & 255];
     int digit = 255;
     while (rank > histogram[digit]) rank -= histogram[digit--];
-    prefix |= static_cast<uint32_t>(digit) << shift;
-    known |= 255u << shift;
+    prefix |= static_cast<uint32_t>(digit) << at;
+    known |= 255u << at;
+    int kept = 0;
+    for (int i = 0; i < left; ++i) {
+      bucket[kept] = from[i];
+      kept += (from[i] & known) == prefix;
+    }
+    from = bucket.data();
+    left = kept;
   }
-  const float pivot = score[std::find(keys.begin(), keys.end(), prefix) - keys.begin()];
-  int above = 0;
-  for (int i = 0; i < count; ++i) above += score[i] > pivot;
-  int equal_left = take - above;
-  best.reserve(take);
-  for (int i = 0; i < count; ++i)
-    if (score[i] > pivot || (score[i] == pivot && equal_left-- > 0)) best.push_back(i);
-  if (by_rank) std::sort(best.begin(), best.end(), better);
+  // Every key above the pivot wins, and the first `rank` of those equal to it.
+  best.resize(take + 1);
+  int won = 0, equal_left = rank;
+  for (int i = 0; i < count; ++i) {
+    const bool equal = keys[i] == prefix, wins = keys[i] > prefix || (equal && equal_left > 0);
+    equal_left -= equal && wins;
+    best[won] = i;
+    won += wins;
+  }
+  best.resize(take);
+  if (by_rank) sort_by_rank(score, best);
   return best;
+}
+
+void sort_by_rank(const float* score, std::vector<int>& picks) {
+  // One key per pick: the score's order bits above, the complement of its index below (the
+  // earlier index the higher), so a plain descending sort breaks ties to the earlier one.
+  thread_local std::vector<uint64_t> ranked;
+  ranked.resize(picks.size());
+  for (size_t j = 0; j < picks.size(); ++j)
+    ranked[j] = uint64_t{order_key(score[picks[j]])} << 32 | static_cast<uint32_t>(~picks[j]);
+  std::sort(ranked.begin(), ranked.end(), std::greater<>());
+  for (size_t j = 0; j < picks.size(); ++j) picks[j] = static_cast<int>(~static_cast<uint32_t>(ranked[j]));
 }
 
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,

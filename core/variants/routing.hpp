@@ -13,6 +13,8 @@ namespace attnscope {
 // The `take` highest of score[0..count), best first (`by_rank`) or in index order; ties go to the
 // earlier index, so every choice is exact and reproducible.
 std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank = true);
+// `picks` (indices into score) best first, ties to the earlier index: ranked_best's order.
+void sort_by_rank(const float* score, std::vector<int>& picks);
 
 // out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end), where
 // `keys` holds `count` rows of D floats: one matrix product (Eigen) instead of a dot per pair.
