@@ -4,6 +4,7 @@
 // (added to the index mask after top-k) is left out: top-k then returns future keys for q < K.
 #include <fmt/format.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <memory>
 
@@ -15,12 +16,14 @@
 #include "core/scene/variant.hpp"
 #include "core/variants/masked_trace.hpp"
 #include "core/variants/routing.hpp"
+#include "core/variants/routing_pick.hpp"
 #include "core/variants/variant_params.hpp"
 
 namespace attnscope {
 namespace {
 
 constexpr int kRowsPerProduct = 256;  // queries scored per matrix product
+constexpr int kKeysPerTile = 256;     // keys per product, about: a tile of scores and of the index fit in L2
 
 // The mask keeps K scattered keys per query, up to one run each: asking the budget for that
 // before the O(N²) scoring refuses a scene that cannot fit at once, with its size, instead of
@@ -36,6 +39,31 @@ void reserve_mask_budget(int n, int kk) {
     throw SceneError(fmt::format("n: dsa's {} keys for each of {} queries take up to {} MiB of masks, more than the "
                                  "memory budget; raise --max-memory to {} or reduce --n",
                                  kk, n, bytes >> 20, (bytes >> 20) + 256));
+  }
+}
+
+// The indexer's scores I(q, k) = Σ_h ReLU(q_h · k_h) of queries [q0, q1) and keys [0, q1) into
+// index[(q - q0) · q1 + k], the heads added in order. The products go a tile of keys at a time,
+// so each head's tile is added to the index while it is still in cache instead of passing
+// through memory once per head.
+void index_scores(const Qkv& qkv, const std::vector<std::vector<float>>& head_keys, int q0, int q1,
+                  std::vector<float>& index) {
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const int rows = q1 - q0, d = qkv.d;
+  index.assign(static_cast<size_t>(rows) * q1, 0.f);
+  // The packed (B, N, 3, H, D) tensor puts one token's q 3·H·D floats after the previous one's.
+  const Eigen::OuterStride<> token(3L * qkv.heads * d);
+  thread_local RowMajor tile;
+  const int width = scored_keys(kKeysPerTile, q1);  // whole panels, so no score changes with the tiling
+  for (int k0 = 0; k0 < q1; k0 += width) {
+    const int cols = std::min(width, q1 - k0);
+    Eigen::Map<RowMajor, 0, Eigen::OuterStride<>> sum(index.data() + k0, rows, cols, Eigen::OuterStride<>(q1));
+    for (int h = 0; h < qkv.heads; ++h) {
+      const Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>> q(qkv.row(0, q0, Qkv::Q, h), rows, d, token);
+      const Eigen::Map<const RowMajor> k(head_keys[h].data() + static_cast<size_t>(k0) * d, cols, d);
+      tile.noalias() = q * k.transpose();
+      sum += tile.cwiseMax(0.f);
+    }
   }
 }
 
@@ -82,33 +110,27 @@ class DSA final : public Variant {
     choices->head_selection.assign(scene.heads, 0);
     const bool kept_rows = routing_keeps_rows(1, n, n);
     if (kept_rows) choices->rows.emplace_back(n);
-    std::vector<float> index, scores;
+    std::vector<float> index;
     std::vector<std::vector<float>> head_keys(scene.heads);
     for (int h = 0; h < scene.heads; ++h) {
       head_keys[h].resize(static_cast<size_t>(n) * qkv.d);
       for (int k = 0; k < n; ++k) std::copy_n(qkv.row(0, k, Qkv::K, h), qkv.d, head_keys[h].data() + static_cast<size_t>(k) * qkv.d);
     }
     RowRuns mask(n, n);
-    std::vector<int32_t> keys;
+    std::vector<int> best, future, in_order;
     for (int q0 = 0; q0 < n; q0 += kRowsPerProduct) {
       progress_report(int64_t{q0} * q0, int64_t{n} * n);
       const int q1 = std::min(n, q0 + kRowsPerProduct);
       // Only the keys up to the chunk's last query can be chosen: score those.
-      index.assign(static_cast<size_t>(q1 - q0) * q1, 0.f);
-      for (int h = 0; h < scene.heads; ++h) {
-        query_scores(qkv, h, q0, q1, head_keys[h], q1, 1.f, scores);
-        for (size_t i = 0; i < index.size(); ++i) index[i] += std::max(scores[i], 0.f);
-      }
+      index_scores(qkv, head_keys, q0, q1, index);
       for (int q = q0; q < q1; ++q) {
         const float* row = index.data() + static_cast<size_t>(q - q0) * q1;
         // Ranked only when the explanations keep it; the mask needs the keys in order.
-        const std::vector<int> best = ranked_best(row, q + 1, kk, kept_rows);
-        keys.assign(best.begin(), best.end());
+        best = ranked_best(row, q + 1, kk, kept_rows);
         // Without the second mask, top-k over a row whose later keys are -inf fills its K slots
         // with them, the earliest first.
-        std::vector<int> future;
+        future.clear();
         for (int k = q + 1; static_cast<int>(best.size() + future.size()) < kk && k < n; ++k) future.push_back(k);
-        if (pitfall) keys.insert(keys.end(), future.begin(), future.end());
         if (kept_rows) {
           RoutedRow& kept = choices->rows[0][q];
           kept.scores.assign(row, row + q + 1);
@@ -117,7 +139,15 @@ class DSA final : public Variant {
           if (pitfall) kept.chosen.insert(kept.chosen.end(), future.begin(), future.end());
           else kept.removed = future;
         }
-        mask.append_row_from_columns(keys);
+        // The mask's keys in column order: the chosen ones k <= q, then the future ones.
+        const std::vector<int>* keys = &best;
+        if (kept_rows || pitfall) {
+          in_order = best;
+          std::sort(in_order.begin(), in_order.end());
+          if (pitfall) in_order.insert(in_order.end(), future.begin(), future.end());
+          keys = &in_order;
+        }
+        mask.append_row(runs_of_sorted(*keys));
       }
     }
     VariantBuild out;

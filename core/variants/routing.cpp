@@ -16,6 +16,8 @@ namespace attnscope {
 namespace {
 
 constexpr int kListedUnits = 12;
+// Rows of keys Eigen's float product kernel takes per step (its gebp `mr`: 24 with AVX).
+constexpr int kProductPanel = Eigen::internal::gebp_traits<float, float>::mr;
 
 // Scores as unsigned keys in the same order (a higher score, a higher key; 0 and -0 alike).
 uint32_t order_key(float score) {
@@ -121,6 +123,12 @@ void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::v
   Eigen::Map<RowMajor> result(out.data(), rows, count);
   result.noalias() = q * k.transpose();
   if (scale != 1.f) result *= scale;
+}
+
+int scored_keys(int needed, int count) {
+  const int whole = count - count % kProductPanel;
+  const int rounded = (needed + kProductPanel - 1) / kProductPanel * kProductPanel;
+  return rounded <= whole ? rounded : count;
 }
 
 void softmax_in_place(float* x, int count) {

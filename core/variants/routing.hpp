@@ -21,6 +21,12 @@ void sort_by_rank(const float* score, std::vector<int>& picks);
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
                   int count, float scale, std::vector<float>& out);
 
+// How many of `count` keys to score when only the first `needed` can be read: `needed` rounded
+// up to whole panels of Eigen's product kernel, or all `count`. Each score then comes out of the
+// same kernel path, bit for bit, as in the product over all `count` keys (a partial last panel
+// sums in another order), so a narrower product changes no score and no tie.
+int scored_keys(int needed, int count);
+
 // x[0..count) becomes its softmax (the exponentials vectorised); nothing for count = 0.
 void softmax_in_place(float* x, int count);
 
