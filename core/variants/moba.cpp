@@ -78,9 +78,11 @@ class MoBA final : public Variant {
       for (int q0 = 0; q0 < n; q0 += kRowsPerProduct) {
         progress_report(int64_t{h} * n + q0, int64_t{scene.heads} * n);
         const int q1 = std::min(n, q0 + kRowsPerProduct);
-        query_scores(qkv, h, q0, q1, mean_keys, blocks, 1.f, gate);  // moba_naive: no 1/√D in the gate
+        // Only the blocks up to the chunk's last query's own block are read or shown: score those.
+        const int scored = scored_keys((q1 - 1) / b + 1, blocks);
+        query_scores(qkv, h, q0, q1, mean_keys, scored, 1.f, gate);  // moba_naive: no 1/√D in the gate
         for (int q = q0; q < q1; ++q) {
-          const float* row = gate.data() + static_cast<size_t>(q - q0) * blocks;
+          const float* row = gate.data() + static_cast<size_t>(q - q0) * scored;
           const int own = q / b;
           read.assign(1, own);
           for (int i : ranked_best(row, own, take - 1)) read.push_back(i);
@@ -97,8 +99,8 @@ class MoBA final : public Variant {
           mask.append_row(runs);
           if (keep) {
             RoutedRow& kept = choices->rows[h][q];
-            kept.scores.assign(row, row + blocks);
-            std::fill(kept.scores.begin() + own + 1, kept.scores.end(), kRoutingFuture);
+            kept.scores.assign(row, row + own + 1);
+            kept.scores.resize(blocks, kRoutingFuture);
             kept.chosen = read;
             kept.forced = 1;
             if (!pitfall) kept.removed = future;

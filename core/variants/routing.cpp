@@ -27,6 +27,24 @@ uint32_t order_key(float score) {
   return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
 }
 
+constexpr int kSkipRun = 32;  // scores passed over at once by the ranking of a few winners
+
+// Whether any of x[0..kSkipRun) is above `bar`, eight at a time in vector comparisons (GCC's and
+// Clang's vector types: a plain loop of comparisons stays scalar inside the ranking's loop).
+bool any_of_run_above(const float* x, float bar) {
+  using Eight = float __attribute__((vector_size(32)));
+  using Lanes = int32_t __attribute__((vector_size(32)));
+  Lanes above{};  // all ones where above
+  for (int part = 0; part < kSkipRun; part += 8) {
+    Eight values;
+    std::memcpy(&values, x + part, sizeof values);
+    above |= values > bar;
+  }
+  uint64_t words[4];
+  std::memcpy(words, &above, sizeof words);
+  return (words[0] | words[1] | words[2] | words[3]) != 0;
+}
+
 std::string score_text(float score) {
   if (std::isinf(score)) return score > 0 ? "+\u221e" : "\u2212\u221e";
   return fmt::format("{:.2f}", score);
@@ -39,12 +57,26 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
   const auto better = [&](int a, int b) { return score[a] != score[b] ? score[a] > score[b] : a < b; };
   std::vector<int> best;
   if (take <= 16) {
-    // A few winners: one pass keeps them in order, and most candidates only meet the last one.
+    // A few winners: one pass keeps them best first. A later index beats a kept one only with a
+    // higher score (ties go to the earlier), so once the list is full a candidate meets one
+    // comparison with the last kept score, and a run of scores with none higher is passed over
+    // with one branch.
     best.reserve(take + 1);
-    for (int i = 0; i < count; ++i) {
-      if (static_cast<int>(best.size()) == take && (take == 0 || !better(i, best.back()))) continue;
-      if (static_cast<int>(best.size()) == take) best.pop_back();
-      best.insert(std::find_if(best.begin(), best.end(), [&](int kept) { return better(i, kept); }), i);
+    bool full = false;
+    float bar = 0.f;  // the last kept score, once the list is full
+    for (int i = 0; i < count && take > 0;) {
+      const int run_end = std::min(count, i + kSkipRun);
+      if (full && run_end - i == kSkipRun && !any_of_run_above(score + i, bar)) {
+        i = run_end;
+        continue;
+      }
+      for (; i < run_end; ++i) {
+        if (full && !(score[i] > bar)) continue;
+        if (full) best.pop_back();
+        best.insert(std::find_if(best.begin(), best.end(), [&](int kept) { return better(i, kept); }), i);
+        full = static_cast<int>(best.size()) == take;
+        bar = score[best.back()];
+      }
     }
     if (!by_rank) std::sort(best.begin(), best.end());
     return best;

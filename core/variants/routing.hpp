@@ -16,8 +16,8 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
 // `picks` (indices into score) best first, ties to the earlier index: ranked_best's order.
 void sort_by_rank(const float* score, std::vector<int>& picks);
 
-// out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end), where
-// `keys` holds `count` rows of D floats: one matrix product (Eigen) instead of a dot per pair.
+// out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end) and the
+// first `count` rows of `keys` (D floats each): one matrix product (Eigen) instead of a dot per pair.
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
                   int count, float scale, std::vector<float>& out);
 
