@@ -7,6 +7,7 @@
 // pads its index list with zeros: block 0 is read twice and the slot is lost.
 #include <fmt/format.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -33,6 +34,32 @@ struct NsaParams {
 // The compressed tokens query q can read: those whose span [j·d, j·d + l − 1] has ended.
 int readable_compressed(const NsaParams& p, int q, int count) {
   return q < p.cmp_block - 1 ? 0 : std::min(count, (q - p.cmp_block + 1) / p.cmp_stride + 1);
+}
+
+// Block b's score: the weight of every compressed token once per d-key chunk of its span inside
+// the block, the tokens added in order, into score[0..blocks) (blocks no span reaches score 0).
+// Token j's chunks are j .. j + l/d − 1 and block b holds chunks b·l'/d .. (b + 1)·l'/d − 1, so
+// each block gathers its few tokens directly instead of dividing a chunk index per weight.
+void block_scores(const NsaParams& p, const float* weight, int readable, int blocks, std::vector<float>& score) {
+  const int chunks = p.cmp_block / p.cmp_stride, per_block = p.block / p.cmp_stride;
+  score.assign(blocks, 0.f);
+  // A block whose tokens are all readable adds the same tokens, counted from its first chunk, in
+  // the same order as every other such block: that sequence is listed once.
+  thread_local std::vector<int> inner;
+  inner.clear();
+  for (int j = 1 - chunks; j < per_block; ++j)
+    for (int c = std::max(j, 0); c <= std::min(j + chunks - 1, per_block - 1); ++c) inner.push_back(j);
+  for (int b = 0, first = 0; readable > 0 && first < readable + chunks - 1; ++b, first += per_block) {
+    const int last = first + per_block - 1;  // the block's last chunk
+    float sum = 0.f;
+    if (first - chunks + 1 >= 0 && last < readable) {
+      for (int j : inner) sum += weight[first + j];
+    } else {
+      for (int j = std::max(0, first - chunks + 1); j <= std::min(readable - 1, last); ++j)
+        for (int c = std::max(j, first); c <= std::min(j + chunks - 1, last); ++c) sum += weight[j];
+    }
+    score[b] = sum;
+  }
 }
 
 class NSA final : public Variant {
@@ -87,7 +114,6 @@ class NSA final : public Variant {
     const int n = scene.n, per_group = scene.heads / p.kv_heads;
     const int compressed = n < p.cmp_block ? 0 : (n - p.cmp_block) / p.cmp_stride + 1;
     const int blocks = (n + p.block - 1) / p.block, slots = std::min(p.topk, blocks);
-    const int chunks = p.cmp_block / p.cmp_stride;  // d-key chunks per compressed token
     const float scale = 1.f / std::sqrt(static_cast<float>(qkv.d));
     auto choices = std::make_shared<RoutingChoices>();
     choices->unit = "block";
@@ -100,7 +126,7 @@ class NSA final : public Variant {
     const bool keep = routing_keeps_rows(p.kv_heads, n, blocks);
     VariantBuild out;
     std::vector<RowRuns> group_masks;
-    std::vector<float> scores, weight, block_score;
+    std::vector<float> scores, weight, block_score, open;
     std::vector<Run> runs;
     std::vector<int> chosen, future;
     for (int g = 0; g < p.kv_heads; ++g) {
@@ -110,33 +136,33 @@ class NSA final : public Variant {
       for (int q0 = 0; q0 < n; q0 += kRowsPerProduct) {
         progress_report(int64_t{g} * n + q0, int64_t{p.kv_heads} * n);
         const int q1 = std::min(n, q0 + kRowsPerProduct);
+        // Only the tokens the chunk's last query can read are scored: the causal part of the product.
+        const int cols = scored_keys(readable_compressed(p, q1 - 1, compressed), compressed);
         // The group's compressed softmax weights: each query head's softmax over the tokens it can
         // read, summed over the heads of the group.
-        weight.assign(static_cast<size_t>(q1 - q0) * std::max(compressed, 1), 0.f);
+        weight.assign(static_cast<size_t>(q1 - q0) * std::max(cols, 1), 0.f);
         for (int h = g * per_group; h < (g + 1) * per_group; ++h) {
-          query_scores(qkv, h, q0, q1, cmp_keys, compressed, scale, scores);
+          // Rows as far apart as when every token was scored: the softmax's vectorised sum adds
+          // in an order that depends on where a row starts, and so keeps the full product's.
+          query_scores(qkv, h, q0, q1, cmp_keys, cols, scale, scores, compressed);
           for (int q = q0; q < q1; ++q) {
             const int readable = readable_compressed(p, q, compressed);
             if (readable == 0) continue;
             float* s = scores.data() + static_cast<size_t>(q - q0) * compressed;
-            softmax_in_place(s, readable);
-            float* w = weight.data() + static_cast<size_t>(q - q0) * compressed;
-            for (int j = 0; j < readable; ++j) w[j] += s[j];
+            const float total = softmax_numerators(s, readable);
+            Eigen::Map<Eigen::ArrayXf>(weight.data() + static_cast<size_t>(q - q0) * cols, readable) +=
+                Eigen::Map<const Eigen::ArrayXf>(s, readable) / total;
           }
         }
         for (int q = q0; q < q1; ++q) {
           const int own = q / p.block, readable = readable_compressed(p, q, compressed);
-          // A block's score: every compressed token's weight once per d-key chunk of it inside the block.
-          block_score.assign(blocks, 0.f);
-          const float* w = weight.data() + static_cast<size_t>(q - q0) * compressed;
-          for (int j = 0; j < readable; ++j)
-            for (int c = 0; c < chunks; ++c) block_score[(j + c) * p.cmp_stride / p.block] += w[j];
+          block_scores(p, weight.data() + static_cast<size_t>(q - q0) * cols, readable, blocks, block_score);
           // Forced blocks rank first (as +inf), the earliest first; then the scores of the others.
           chosen.clear();
           for (int b = 0; b <= own; ++b)
             if ((b < p.init || b > own - p.local) && static_cast<int>(chosen.size()) < slots) chosen.push_back(b);
           const int forced = static_cast<int>(chosen.size());
-          std::vector<float> open(block_score.begin(), block_score.begin() + own + 1);
+          open.assign(block_score.begin(), block_score.begin() + own + 1);
           for (int b : chosen) open[b] = kRoutingFuture;  // already in
           for (int b : ranked_best(open.data(), own + 1, slots - forced))
             if (!std::isinf(open[b])) chosen.push_back(b);

@@ -143,16 +143,17 @@ void sort_by_rank(const float* score, std::vector<int>& picks) {
 }
 
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
-                  int count, float scale, std::vector<float>& out) {
+                  int count, float scale, std::vector<float>& out, int stride) {
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const int rows = q_end - q_begin, d = qkv.d;
-  out.resize(static_cast<size_t>(rows) * count);
+  stride = std::max(stride, count);
+  out.resize(static_cast<size_t>(rows) * stride);
   if (rows == 0 || count == 0) return;
   // The packed (B, N, 3, H, D) tensor puts one token's q 3·H·D floats after the previous one's.
   const Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>> q(qkv.row(0, q_begin, Qkv::Q, head), rows, d,
                                                                Eigen::OuterStride<>(3L * qkv.heads * d));
   const Eigen::Map<const RowMajor> k(keys.data(), count, d);
-  Eigen::Map<RowMajor> result(out.data(), rows, count);
+  Eigen::Map<RowMajor, 0, Eigen::OuterStride<>> result(out.data(), rows, count, Eigen::OuterStride<>(stride));
   result.noalias() = q * k.transpose();
   if (scale != 1.f) result *= scale;
 }
@@ -165,9 +166,14 @@ int scored_keys(int needed, int count) {
 
 void softmax_in_place(float* x, int count) {
   if (count <= 0) return;
+  const float total = softmax_numerators(x, count);
+  Eigen::Map<Eigen::ArrayXf>(x, count) /= total;
+}
+
+float softmax_numerators(float* x, int count) {
   Eigen::Map<Eigen::ArrayXf> row(x, count);
   row = (row - row.maxCoeff()).exp();
-  row /= row.sum();
+  return row.sum();
 }
 
 std::vector<float> span_mean_keys(const Qkv& qkv, int head, int count, int stride, int size) {

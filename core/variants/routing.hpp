@@ -16,10 +16,12 @@ std::vector<int> ranked_best(const float* score, int count, int take, bool by_ra
 // `picks` (indices into score) best first, ties to the earlier index: ranked_best's order.
 void sort_by_rank(const float* score, std::vector<int>& picks);
 
-// out[(q - q_begin) * count + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end) and the
-// first `count` rows of `keys` (D floats each): one matrix product (Eigen) instead of a dot per pair.
+// out[(q - q_begin) * stride + j] = scale · q_h(q) · keys[j] for q in [q_begin, q_end) and the
+// first `count` rows of `keys` (D floats each): one matrix product (Eigen) instead of a dot per
+// pair. `stride` (at least count; 0: count) lets rows of a narrower product keep the places, and
+// so the memory alignment that vectorised sums over them depend on, of a wider one.
 void query_scores(const Qkv& qkv, int head, int q_begin, int q_end, const std::vector<float>& keys,
-                  int count, float scale, std::vector<float>& out);
+                  int count, float scale, std::vector<float>& out, int stride = 0);
 
 // How many of `count` keys to score when only the first `needed` can be read: `needed` rounded
 // up to whole panels of Eigen's product kernel, or all `count`. Each score then comes out of the
@@ -29,6 +31,9 @@ int scored_keys(int needed, int count);
 
 // x[0..count) becomes its softmax (the exponentials vectorised); nothing for count = 0.
 void softmax_in_place(float* x, int count);
+// x[0..count) becomes exp(x − max x), the softmax's numerators; returns their sum, its
+// denominator (count ≥ 1): for a caller that adds the weights somewhere rather than storing them.
+float softmax_numerators(float* x, int count);
 
 // The means of head h's keys over [i·stride, i·stride + size) for i in [0, count): block mean keys
 // (MoBA's gate keys, NSA's compressed keys), `count` rows of D floats. A last span that runs past
