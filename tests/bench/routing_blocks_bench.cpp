@@ -2,8 +2,10 @@
 // generated once before timing) at the papers' settings, each against one Eigen matrix product
 // of its own scoring shapes in the same run:
 // MoBA N × D times D × N/B per head, NSA N × D times D × (compressed tokens) per head, DSA the
-// causal half of N × D times D × N per head. The goal is at most 2x. Run:
-// build/tests/bench/routing_bench [--routing_n=N] [--routing_heads=H]
+// causal half of N × D times D × N per head. The goal is at most 2x. Both sides run on one
+// thread (the core starts none, and Eigen is built without OpenMP here), so the ratio compares
+// like with like. Run:
+// build/tests/bench/routing_blocks_bench [--routing_n=N] [--routing_heads=H] [--routing_dsa_n=N]
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdlib>

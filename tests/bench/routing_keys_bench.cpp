@@ -1,7 +1,8 @@
 // The routed variants' builds (scoring, selection, masks and trace) at their papers' parameters,
 // each against one Eigen GEMM of the scoring shapes it computes, timed in the same run: the
 // ratio says what the selection and the row runs cost on top of the products a kernel needs.
-// Run: build/tests/bench/routing_bench
+// Both sides run on one thread (the core starts none, and Eigen is built without OpenMP here).
+// Run: build/tests/bench/routing_keys_bench [--benchmark_filter=quest]
 #include <Eigen/Core>
 
 #include <map>
