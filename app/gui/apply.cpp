@@ -8,6 +8,7 @@
 
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/heatmap_image.hpp"
+#include "app/gui/work_timer.hpp"
 #include "core/presentation/compare.hpp"
 #include "core/presentation/step_caption.hpp"
 
@@ -66,6 +67,7 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anch
 namespace apply_parts {
 
 void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
+  const WorkTimer timer("analysis installed");
   // Keep the learner on the same step name when an edit keeps the trace's shape (e.g. N changes).
   std::string step_name;
   if (const Step* step = state.current_step()) step_name = step->name;
@@ -262,6 +264,8 @@ void apply(AppState& state, Action action) {
           [&](const action::HeatmapWeightsReady& a) { heatmap_weights_store(state, a); },
           [&](const action::ComputeHeatmapImage& a) { heatmap_image_start(state, a); },
           [&](const action::HeatmapImageReady& a) { heatmap_image_store(state, a); },
+          [&](const action::ComputeDiffImage& a) { diff_image_start(state, a); },
+          [&](const action::DiffImageReady& a) { diff_image_store(state, a); },
           [&](const action::ComputeTokenBands& a) { token_bands_start(state, a); },
           [&](const action::TokenBandsReady& a) { token_bands_store(state, a); },
           [&](const action::ResetZoom&) {

@@ -29,6 +29,8 @@ void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights&
 void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& ready);
 void heatmap_image_start(AppState& state, const action::ComputeHeatmapImage& request);
 void heatmap_image_store(AppState& state, const action::HeatmapImageReady& ready);
+void diff_image_start(AppState& state, const action::ComputeDiffImage& request);
+void diff_image_store(AppState& state, const action::DiffImageReady& ready);
 void token_bands_start(AppState& state, const action::ComputeTokenBands& request);
 void token_bands_store(AppState& state, const action::TokenBandsReady& ready);
 void jobs_cancel(AppState& state);

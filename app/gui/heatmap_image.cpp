@@ -159,23 +159,28 @@ namespace {
 
 // A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
 void paint_runs(RgbaImage& image, const Grid& grid, const RowRuns& cells, Rgb8 colour) {
-  for (int q = 0; q < grid.n; ++q)
+  for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
     for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
       for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
         uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
         p[0] = colour.r, p[1] = colour.g, p[2] = colour.b;
       }
+  }
 }
 
 }  // namespace
 
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size) {
+  std::optional<ProgressSpan> span(std::in_place, 0.0, 0.5);  // A's cells; B's after them
   RgbaImage image = cells_image_build(a, a_only, off, max_size);
+  span.emplace(0.5, 1.0);
   const Grid grid(b.rows(), max_size);
   // Texel by texel as paint_runs does: every cell of a texel sets it the same way, so one pass
   // per texel a run touches gives what one per cell would, at N = 131072 in a fraction of the time.
-  for (int q = 0; q < grid.n; ++q)
+  for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
     for (const Run* run = b.row_begin(q); run != b.row_end(q); ++run)
       for (int col = run->begin / grid.cpt; col <= (run->end - 1) / grid.cpt; ++col) {
         uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + col) * 4];
@@ -183,7 +188,24 @@ RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rg
         const Rgb8 c = in_a ? both : (p[0] == both.r && p[1] == both.g && p[2] == both.b) ? both : b_only;
         p[0] = c.r, p[1] = c.g, p[2] = c.b;
       }
+  }
   return image;
+}
+
+DiffCounts diff_counts(const RowRuns& a, const RowRuns& b) {
+  return {diff_cells(a, b, DiffOp::AMinusB).count(), diff_cells(a, b, DiffOp::BMinusA).count(),
+          diff_cells(a, b, DiffOp::Both).count()};
+}
+
+DiffOverlay diff_overlay(const RowRuns& a, const RowRuns& b, Rgb8 off) {
+  DiffOverlay overlay;
+  {
+    const ProgressSpan span(0.0, 0.8);
+    overlay.image = diff_overlay_build(a, b, diff_color(DiffOp::AMinusB), diff_color(DiffOp::BMinusA),
+                                       diff_color(DiffOp::Both), off);
+  }
+  overlay.counts = diff_counts(a, b);
+  return overlay;
 }
 
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size) {
