@@ -17,6 +17,7 @@
 
 namespace attnscope {
 
+struct AnalysisDerived;  // app/gui/analysis_derived.hpp
 struct DiffOverlay;   // app/gui/heatmap_image.hpp
 struct HeatmapImage;  // app/gui/heatmap_image.hpp
 struct TokenBand;     // app/gui/token_bands.hpp
@@ -232,6 +233,9 @@ struct AnalysisReady {
   // Non-empty: the audit of the module at this path, opened from File > Open; its scene replaces
   // the current one (undoable) unless the user changed the scene meanwhile.
   std::string opened_module;
+  // The current scene's: its scales, lesson and step texts, found on the worker (null: found
+  // when installed).
+  std::shared_ptr<const AnalysisDerived> derived;
 };
 }  // namespace action
 

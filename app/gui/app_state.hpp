@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
+#include "app/gui/analysis_derived.hpp"
 #include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
@@ -262,6 +263,9 @@ struct AppState {
   std::vector<HeatmapStepImage> heatmap_images;  // of the analyses on screen, one per key
   std::vector<StepBandsOf> token_bands;          // of `analysis`, one per step visited
   std::vector<CompareDiff> diff_images;          // of the compare view's analyses, one per key
+  // Of the analyses installed last (the current one too), so going back to one (undo) finds them
+  // again without a frame computing them.
+  std::vector<std::pair<std::shared_ptr<const Analysis>, std::shared_ptr<const AnalysisDerived>>> derived;
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;

@@ -96,8 +96,8 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
     Job job = job_new(JobKind::Analysis, "analysing N = " + digits_grouped(scene.n));
     job.scene_hash = hash;
     job.result = std::async(std::launch::async, [scene, generation = state.generation, hash,
-                                                 budget = state.memory_budget_bytes,
-                                                 control = job.control]() -> Action {
+                                                 budget = state.memory_budget_bytes, current,
+                                                 with_cost = state.view.cost, control = job.control]() -> Action {
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       AnalyzeOptions options;
       options.memory_budget_bytes = budget;
@@ -106,6 +106,8 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
       try {
         control->report(0);
         ready.analysis = analyze_for_view(scene, options);
+        // What installing it needs, found here so the frame that installs it only swaps pointers.
+        if (current) ready.derived = std::make_shared<const AnalysisDerived>(analysis_derived(*ready.analysis, with_cost));
       } catch (const AnalysisCancelled&) {
         ready.error = "analysis cancelled; change the scene to analyse again";
       } catch (const std::exception& e) {
