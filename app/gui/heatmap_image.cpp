@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <optional>
 
 #include "core/analysis/values_window.hpp"
@@ -157,15 +158,39 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
 namespace {
 
-// A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
+// The texels of one texel row painted so far: first_unpainted(c) is the first one at or after c
+// (a union-find over "painted, look right", with path halving). The rows that share a texel row
+// then skip what an earlier one painted: a causal prefix at N = 131072 in a 128-texel thumbnail
+// costs its runs, not the 64 texels each run spans on average.
+class PaintedTexels {
+ public:
+  explicit PaintedTexels(int size) : next_(static_cast<size_t>(size) + 1) { clear(); }
+  void clear() { std::iota(next_.begin(), next_.end(), 0); }
+  int first_unpainted(int c) {
+    while (next_[c] != c) c = next_[c] = next_[next_[c]];
+    return c;
+  }
+  void paint(int c) { next_[c] = c + 1; }
+
+ private:
+  std::vector<int> next_;
+};
+
+// A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells; a
+// texel another row of its block painted in this colour is skipped.
 void paint_runs(RgbaImage& image, const Grid& grid, const RowRuns& cells, Rgb8 colour) {
+  PaintedTexels painted(grid.size);
   for (int q = 0; q < grid.n; ++q) {
     progress_report(q, grid.n);
-    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
-      for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
-        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
-        p[0] = colour.r, p[1] = colour.g, p[2] = colour.b;
+    if (q % grid.cpt == 0) painted.clear();
+    uint8_t* row = &image.rgba[static_cast<size_t>(q / grid.cpt) * grid.size * 4];
+    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
+      const int last = (run->end - 1) / grid.cpt;
+      for (int c = painted.first_unpainted(run->begin / grid.cpt); c <= last; c = painted.first_unpainted(c + 1)) {
+        row[c * 4] = colour.r, row[c * 4 + 1] = colour.g, row[c * 4 + 2] = colour.b;
+        painted.paint(c);
       }
+    }
   }
 }
 
