@@ -4,6 +4,7 @@
 // `gui --bench-frames` prints the longest, and the frame-budget test checks it apart from the
 // frames' wall-clock times.
 #include <string>
+#include <vector>
 
 namespace attnscope {
 
@@ -27,6 +28,8 @@ class WorkTimer {
 };
 
 WorkItem work_longest();  // on this thread, since it started
+// Every item name timed on this thread with its longest time, by name.
+std::vector<WorkItem> work_items();
 
 // The frame loop calls this after each frame: the items timed since the last call are summed as
 // one frame's, and the largest such sum is kept.

@@ -68,6 +68,9 @@ void print_frame_times(std::vector<double> ms, double first_ms, double jobs_ms, 
   const WorkItem longest = work_longest();
   std::cout << fmt::format("longest work {:.2f} ms: {}  most work in a frame {:.2f} ms\n", longest.ms,
                            longest.name.empty() ? "none" : longest.name, work_most_in_a_frame_ms());
+  std::string items;
+  for (const WorkItem& item : work_items()) items += fmt::format("{}{} {:.2f} ms", items.empty() ? "" : "; ", item.name, item.ms);
+  std::cout << "work items: " << (items.empty() ? "none" : items) << "\n";
 }
 
 // The default 1280×800 (or last session's size) would overflow a 1024×768 projector: the window
