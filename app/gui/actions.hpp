@@ -17,6 +17,8 @@
 
 namespace attnscope {
 
+struct AnalysisDerived;  // app/gui/analysis_derived.hpp
+struct DiffOverlay;   // app/gui/heatmap_image.hpp
 struct HeatmapImage;  // app/gui/heatmap_image.hpp
 struct TokenBand;     // app/gui/token_bands.hpp
 using StepBands = std::vector<std::vector<TokenBand>>;
@@ -62,6 +64,14 @@ struct HeatmapImageKey {
   StepCells cells = StepCells::Weights;
   float vmax = 1.f, smax = 1.f;
   bool operator==(const HeatmapImageKey&) const = default;
+};
+
+// Which compare overlay: one head of A against B, drawn for a theme (its masked colour where
+// neither allows a cell).
+struct DiffImageKey {
+  int head = 0;
+  ThemeName theme = ThemeName::Light;
+  bool operator==(const DiffImageKey&) const = default;
 };
 
 namespace action {
@@ -190,6 +200,18 @@ struct HeatmapImageReady {
   std::shared_ptr<const HeatmapImage> image;
   std::string error;  // without an image: why ("cancelled")
 };
+// The compare view of a large scene asks for its A-vs-B overlay (diff_overlay); a job builds it
+// with its counts, and the view shows the job's progress meanwhile.
+struct ComputeDiffImage {
+  std::shared_ptr<const Analysis> a, b;  // two of the compare view's analyses
+  DiffImageKey key;
+};
+struct DiffImageReady {
+  std::shared_ptr<const Analysis> a, b;  // dropped once either is no longer shown
+  DiffImageKey key;
+  std::shared_ptr<const DiffOverlay> overlay;
+  std::string error;  // without an overlay: why ("cancelled")
+};
 // The token grid of a large analysis asks for a step's bands (step_token_bands); a job finds them
 // once, and the grid shows its progress meanwhile.
 struct ComputeTokenBands {
@@ -211,6 +233,9 @@ struct AnalysisReady {
   // Non-empty: the audit of the module at this path, opened from File > Open; its scene replaces
   // the current one (undoable) unless the user changed the scene meanwhile.
   std::string opened_module;
+  // The current scene's: its scales, lesson and step texts, found on the worker (null: found
+  // when installed).
+  std::shared_ptr<const AnalysisDerived> derived;
 };
 }  // namespace action
 
@@ -228,7 +253,7 @@ using Action = std::variant<
     action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
     action::HeatmapWeightsReady, action::ComputeHeatmapImage, action::HeatmapImageReady, action::ComputeTokenBands,
     action::TokenBandsReady, action::SetStackLayer, action::StackLayerNext, action::StackLayerPrev,
-    action::ToggleStackReach, action::StackReady>;
+    action::ToggleStackReach, action::StackReady, action::ComputeDiffImage, action::DiffImageReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

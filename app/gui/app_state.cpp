@@ -88,6 +88,19 @@ const Job* AppState::heatmap_image_job(const Analysis* of, const HeatmapImageKey
   return nullptr;
 }
 
+const CompareDiff* AppState::diff_image_of(const Analysis* a, const Analysis* b, const DiffImageKey& key) const {
+  for (const CompareDiff& stored : diff_images)
+    if (stored.a.get() == a && stored.b.get() == b && stored.key == key) return &stored;
+  return nullptr;
+}
+
+const Job* AppState::diff_image_job(const Analysis* a, const Analysis* b, const DiffImageKey& key) const {
+  for (const Job& job : jobs)
+    if (job.kind == JobKind::DiffImage && job.analysis.get() == a && job.analysis_b.get() == b && job.diff == key)
+      return &job;
+  return nullptr;
+}
+
 const StepBandsOf* AppState::token_bands_of(int step) const {
   for (const StepBandsOf& stored : token_bands)
     if (stored.analysis == analysis && stored.step == step) return &stored;

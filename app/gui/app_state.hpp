@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/gui/actions.hpp"
+#include "app/gui/analysis_derived.hpp"
 #include "app/gui/lesson.hpp"
 #include "app/gui/presets.hpp"
 #include "app/gui/settings.hpp"
@@ -98,6 +99,7 @@ enum class JobKind {
   ZoomWeights,     // the weights on screen of a zoomed view -> ZoomWeightsReady
   HeatmapWeights,  // one head's weights image of an analysis without values -> HeatmapWeightsReady
   HeatmapImage,    // one head's image at a step of a large analysis -> HeatmapImageReady
+  DiffImage,       // the compare view's A-vs-B overlay of a large scene -> DiffImageReady
   TokenBands,      // the token grid's bands of a step of a large analysis -> TokenBandsReady
   Lab,             // the Lab panel's training -> LabReady
   Stack,           // a model stack's layers and receptive field -> StackReady
@@ -111,10 +113,12 @@ struct Job {
   std::future<Action> result;
   // What it works on, so the same work is never started twice.
   uint64_t scene_hash = 0;                    // Analysis
-  std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights
+  std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights, HeatmapImage, DiffImage (A)
+  std::shared_ptr<const Analysis> analysis_b;  // DiffImage
   ZoomWindow window;                          // ZoomWeights
   HeatmapWeightsKey heatmap;                  // HeatmapWeights
   HeatmapImageKey image;                      // HeatmapImage
+  DiffImageKey diff;                          // DiffImage
   int step = 0;                               // TokenBands
   std::string path;                           // Export: the file it writes, a name no other export takes
   uint64_t stack_key = 0;                     // Stack: stack_strip_key of its scene
@@ -160,6 +164,15 @@ struct HeatmapStepImage {
   std::shared_ptr<const Analysis> analysis;
   HeatmapImageKey key;
   std::shared_ptr<const HeatmapImage> image;  // null: not built, `error` says why (e.g. cancelled)
+  std::string error;
+};
+
+// The compare view's A-vs-B overlay of one head of a large scene (diff_overlay on a worker), for the
+// view's legend and the painter to upload; kept while both analyses are shown.
+struct CompareDiff {
+  std::shared_ptr<const Analysis> a, b;
+  DiffImageKey key;
+  std::shared_ptr<const DiffOverlay> overlay;  // null: not built, `error` says why (e.g. cancelled)
   std::string error;
 };
 
@@ -249,6 +262,10 @@ struct AppState {
   std::vector<HeatmapWeights> heatmap_weights;  // of the analyses on screen, one per head and key
   std::vector<HeatmapStepImage> heatmap_images;  // of the analyses on screen, one per key
   std::vector<StepBandsOf> token_bands;          // of `analysis`, one per step visited
+  std::vector<CompareDiff> diff_images;          // of the compare view's analyses, one per key
+  // Of the analyses installed last (the current one too), so going back to one (undo) finds them
+  // again without a frame computing them.
+  std::vector<std::pair<std::shared_ptr<const Analysis>, std::shared_ptr<const AnalysisDerived>>> derived;
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;
@@ -285,6 +302,8 @@ struct AppState {
   bool heatmap_weights_pending(const Analysis* of, const HeatmapWeightsKey& key) const;
   const HeatmapStepImage* heatmap_image_of(const Analysis* of, const HeatmapImageKey& key) const;
   const Job* heatmap_image_job(const Analysis* of, const HeatmapImageKey& key) const;  // building it, or null
+  const CompareDiff* diff_image_of(const Analysis* a, const Analysis* b, const DiffImageKey& key) const;
+  const Job* diff_image_job(const Analysis* a, const Analysis* b, const DiffImageKey& key) const;  // building it, or null
   const StepBandsOf* token_bands_of(int step) const;  // of `analysis`
   const Job* token_bands_job(int step) const;         // finding them, or null
   bool jobs_running(JobKind kind) const;

@@ -7,9 +7,8 @@
 #include <cmath>
 
 #include "app/gui/apply_parts.hpp"
-#include "app/gui/heatmap_image.hpp"
+#include "app/gui/work_timer.hpp"
 #include "core/presentation/compare.hpp"
-#include "core/presentation/step_caption.hpp"
 
 namespace attnscope {
 
@@ -65,18 +64,26 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anch
 
 namespace apply_parts {
 
-void install(AppState& state, std::shared_ptr<const Analysis> analysis) {
+void install(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived) {
+  const WorkTimer timer("analysis installed");
   // Keep the learner on the same step name when an edit keeps the trace's shape (e.g. N changes).
   std::string step_name;
   if (const Step* step = state.current_step()) step_name = step->name;
   state.analysis = std::move(analysis);
-  state.weight_scale = analysis_weight_scale(*state.analysis);
-  state.lesson = lesson_compute(*state.analysis, state.view.cost);
-  state.score_scale = step_score_scale(*state.analysis).vmax;
+  auto kept = std::find_if(state.derived.begin(), state.derived.end(), [&](const auto& d) { return d.first == state.analysis; });
+  if (!derived && kept != state.derived.end()) derived = kept->second;
+  if (kept != state.derived.end()) state.derived.erase(kept);
+  if (!derived) derived = std::make_shared<const AnalysisDerived>(analysis_derived(*state.analysis, state.view.cost));
+  constexpr size_t kKept = 4;
+  state.derived.insert(state.derived.begin(), {state.analysis, derived});
+  if (state.derived.size() > kKept) state.derived.resize(kKept);
+  state.weight_scale = derived->weight_scale;
+  state.score_scale = derived->score_scale;
+  // The cost table is found while the cost panel is open, as opening it does.
+  state.lesson = state.view.cost && !derived->lesson_cost ? lesson_compute(*state.analysis, true) : derived->lesson;
+  state.step_texts = derived->step_texts;
   state.error.clear();
   state.error_fields.clear();
-  state.step_texts.clear();
-  for (int i = 0; i < step_count(state); ++i) state.step_texts.push_back(step_text(*state.analysis, i));
   const int found = state.analysis->trace().find(step_name);
   const int step = found >= 0 ? found : std::min(state.play.step, step_count(state) - 1);
   state.play.step = state.play.from = std::max(step, 0);
@@ -262,6 +269,8 @@ void apply(AppState& state, Action action) {
           [&](const action::HeatmapWeightsReady& a) { heatmap_weights_store(state, a); },
           [&](const action::ComputeHeatmapImage& a) { heatmap_image_start(state, a); },
           [&](const action::HeatmapImageReady& a) { heatmap_image_store(state, a); },
+          [&](const action::ComputeDiffImage& a) { diff_image_start(state, a); },
+          [&](const action::DiffImageReady& a) { diff_image_store(state, a); },
           [&](const action::ComputeTokenBands& a) { token_bands_start(state, a); },
           [&](const action::TokenBandsReady& a) { token_bands_store(state, a); },
           [&](const action::ResetZoom&) {
@@ -302,7 +311,7 @@ void apply(AppState& state, Action action) {
             }
             // A result for a scene the user has since left is stale: cached, never shown.
             if (a.generation != state.generation || a.scene_hash != scene_hash(state.scene)) return;
-            if (a.analysis) install(state, a.analysis);
+            if (a.analysis) install(state, a.analysis, a.derived);
             else state.error = gui_error_text(a.error, state.error_fields);
           },
       },

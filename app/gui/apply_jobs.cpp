@@ -13,6 +13,7 @@
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/stack_strip.hpp"
 #include "app/gui/token_bands.hpp"
+#include "app/gui/work_timer.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
 #include "core/presentation/digits.hpp"
@@ -95,8 +96,8 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
     Job job = job_new(JobKind::Analysis, "analysing N = " + digits_grouped(scene.n));
     job.scene_hash = hash;
     job.result = std::async(std::launch::async, [scene, generation = state.generation, hash,
-                                                 budget = state.memory_budget_bytes,
-                                                 control = job.control]() -> Action {
+                                                 budget = state.memory_budget_bytes, current,
+                                                 with_cost = state.view.cost, control = job.control]() -> Action {
       action::AnalysisReady ready{generation, hash, nullptr, {}, {}};
       AnalyzeOptions options;
       options.memory_budget_bytes = budget;
@@ -105,6 +106,8 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
       try {
         control->report(0);
         ready.analysis = analyze_for_view(scene, options);
+        // What installing it needs, found here so the frame that installs it only swaps pointers.
+        if (current) ready.derived = std::make_shared<const AnalysisDerived>(analysis_derived(*ready.analysis, with_cost));
       } catch (const AnalysisCancelled&) {
         ready.error = "analysis cancelled; change the scene to analyse again";
       } catch (const std::exception& e) {
@@ -118,7 +121,11 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
   try {
     AnalyzeOptions options;
     options.memory_budget_bytes = state.memory_budget_bytes;
-    auto analysis = analyze_for_view(scene, options);
+    std::shared_ptr<const Analysis> analysis;
+    {
+      const WorkTimer timer("small scene analysed in the frame");
+      analysis = analyze_for_view(scene, options);
+    }
     state.cache.put(hash, analysis);
     if (current) install(state, analysis);
   } catch (const std::exception& e) {
@@ -250,6 +257,34 @@ void heatmap_image_store(AppState& state, const action::HeatmapImageReady& a) {
                                state.heatmap_images.end() - static_cast<std::ptrdiff_t>(kKept));
 }
 
+void diff_image_start(AppState& state, const action::ComputeDiffImage& a) {
+  if (!analysis_shown(state, a.a.get()) || !analysis_shown(state, a.b.get()) || a.key.head < 0 ||
+      a.key.head >= std::min(a.a->heads(), a.b->heads()) || a.a->n() != a.b->n() ||
+      state.diff_image_of(a.a.get(), a.b.get(), a.key) || state.diff_image_job(a.a.get(), a.b.get(), a.key))
+    return;
+  Job job = job_new(JobKind::DiffImage, fmt::format("{} vs {}, head {}", a.a->scene.variant, a.b->scene.variant, a.key.head));
+  job.analysis = a.a;
+  job.analysis_b = a.b;
+  job.diff = a.key;
+  job.result = weights_job_run(job.control, action::DiffImageReady{a.a, a.b, a.key, nullptr, {}},
+                               [](action::DiffImageReady& ready) {
+                                 const int head = ready.key.head;
+                                 ready.overlay = std::make_shared<const DiffOverlay>(diff_overlay(
+                                     ready.a->mask(head), ready.b->mask(head), theme_get(ready.key.theme).masked));
+                               });
+  state.jobs.push_back(std::move(job));
+}
+
+void diff_image_store(AppState& state, const action::DiffImageReady& a) {
+  if (!analysis_shown(state, a.a.get()) || !analysis_shown(state, a.b.get())) return;  // replaced meanwhile
+  std::erase_if(state.diff_images, [&](const CompareDiff& d) { return d.a == a.a && d.b == a.b && d.key == a.key; });
+  state.diff_images.push_back({a.a, a.b, a.key, a.overlay, a.error});
+  // A few heads' overlays at 16 MB each; an older one is built again when asked for.
+  constexpr size_t kKept = 4;
+  if (state.diff_images.size() > kKept)
+    state.diff_images.erase(state.diff_images.begin(), state.diff_images.end() - static_cast<std::ptrdiff_t>(kKept));
+}
+
 void token_bands_start(AppState& state, const action::ComputeTokenBands& a) {
   if (a.analysis != state.analysis || a.step < 0 || a.step >= static_cast<int>(a.analysis->trace().steps.size()) ||
       state.token_bands_of(a.step) || state.token_bands_job(a.step))
@@ -302,10 +337,14 @@ void weights_prune(AppState& state) {
   std::erase_if(state.heatmap_weights, [&](const HeatmapWeights& h) { return !analysis_shown(state, h.analysis.get()); });
   std::erase_if(state.heatmap_images, [&](const HeatmapStepImage& h) { return !analysis_shown(state, h.analysis.get()); });
   std::erase_if(state.token_bands, [&](const StepBandsOf& b) { return b.analysis != state.analysis; });
+  std::erase_if(state.diff_images, [&](const CompareDiff& d) {
+    return !analysis_shown(state, d.a.get()) || !analysis_shown(state, d.b.get());
+  });
   for (const Job& job : state.jobs)
     if (((job.kind == JobKind::ZoomWeights || job.kind == JobKind::TokenBands) && job.analysis != state.analysis) ||
-        ((job.kind == JobKind::HeatmapWeights || job.kind == JobKind::HeatmapImage) &&
-         !analysis_shown(state, job.analysis.get())))
+        ((job.kind == JobKind::HeatmapWeights || job.kind == JobKind::HeatmapImage || job.kind == JobKind::DiffImage) &&
+         !analysis_shown(state, job.analysis.get())) ||
+        (job.kind == JobKind::DiffImage && !analysis_shown(state, job.analysis_b.get())))
       job.control->cancel = true;
 }
 

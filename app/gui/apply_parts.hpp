@@ -13,7 +13,10 @@ namespace attnscope::apply_parts {
 
 // apply.cpp: the scene and its analysis.
 // Makes `analysis` the one the views show (keeping the step by name where it can).
-void install(AppState& state, std::shared_ptr<const Analysis> analysis);
+// `derived`: its scales, lesson and step texts when a job found them (else found here, or kept
+// from an earlier install of the same analysis).
+void install(AppState& state, std::shared_ptr<const Analysis> analysis,
+             std::shared_ptr<const AnalysisDerived> derived = nullptr);
 void remember_for_undo(AppState& state);
 void edit_scene(AppState& state, Scene scene);  // an undoable change of the scene
 
@@ -29,6 +32,8 @@ void heatmap_weights_start(AppState& state, const action::ComputeHeatmapWeights&
 void heatmap_weights_store(AppState& state, const action::HeatmapWeightsReady& ready);
 void heatmap_image_start(AppState& state, const action::ComputeHeatmapImage& request);
 void heatmap_image_store(AppState& state, const action::HeatmapImageReady& ready);
+void diff_image_start(AppState& state, const action::ComputeDiffImage& request);
+void diff_image_store(AppState& state, const action::DiffImageReady& ready);
 void token_bands_start(AppState& state, const action::ComputeTokenBands& request);
 void token_bands_store(AppState& state, const action::TokenBandsReady& ready);
 void jobs_cancel(AppState& state);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <optional>
 
 #include "core/analysis/values_window.hpp"
@@ -157,25 +158,54 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
 
 namespace {
 
-// A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells.
+// The texels of one texel row painted so far: first_unpainted(c) is the first one at or after c
+// (a union-find over "painted, look right", with path halving). The rows that share a texel row
+// then skip what an earlier one painted: a causal prefix at N = 131072 in a 128-texel thumbnail
+// costs its runs, not the 64 texels each run spans on average.
+class PaintedTexels {
+ public:
+  explicit PaintedTexels(int size) : next_(static_cast<size_t>(size) + 1) { clear(); }
+  void clear() { std::iota(next_.begin(), next_.end(), 0); }
+  int first_unpainted(int c) {
+    while (next_[c] != c) c = next_[c] = next_[next_[c]];
+    return c;
+  }
+  void paint(int c) { next_[c] = c + 1; }
+
+ private:
+  std::vector<int> next_;
+};
+
+// A run fills its texel span at once, so N = 131072 costs the texels touched, not the cells; a
+// texel another row of its block painted in this colour is skipped.
 void paint_runs(RgbaImage& image, const Grid& grid, const RowRuns& cells, Rgb8 colour) {
-  for (int q = 0; q < grid.n; ++q)
-    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run)
-      for (int c = run->begin / grid.cpt; c <= (run->end - 1) / grid.cpt; ++c) {
-        uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + c) * 4];
-        p[0] = colour.r, p[1] = colour.g, p[2] = colour.b;
+  PaintedTexels painted(grid.size);
+  for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
+    if (q % grid.cpt == 0) painted.clear();
+    uint8_t* row = &image.rgba[static_cast<size_t>(q / grid.cpt) * grid.size * 4];
+    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
+      const int last = (run->end - 1) / grid.cpt;
+      for (int c = painted.first_unpainted(run->begin / grid.cpt); c <= last; c = painted.first_unpainted(c + 1)) {
+        row[c * 4] = colour.r, row[c * 4 + 1] = colour.g, row[c * 4 + 2] = colour.b;
+        painted.paint(c);
       }
+    }
+  }
 }
 
 }  // namespace
 
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size) {
+  std::optional<ProgressSpan> span(std::in_place, 0.0, 0.5);  // A's cells; B's after them
   RgbaImage image = cells_image_build(a, a_only, off, max_size);
+  span.emplace(0.5, 1.0);
   const Grid grid(b.rows(), max_size);
   // Texel by texel as paint_runs does: every cell of a texel sets it the same way, so one pass
   // per texel a run touches gives what one per cell would, at N = 131072 in a fraction of the time.
-  for (int q = 0; q < grid.n; ++q)
+  for (int q = 0; q < grid.n; ++q) {
+    progress_report(q, grid.n);
     for (const Run* run = b.row_begin(q); run != b.row_end(q); ++run)
       for (int col = run->begin / grid.cpt; col <= (run->end - 1) / grid.cpt; ++col) {
         uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + col) * 4];
@@ -183,7 +213,24 @@ RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rg
         const Rgb8 c = in_a ? both : (p[0] == both.r && p[1] == both.g && p[2] == both.b) ? both : b_only;
         p[0] = c.r, p[1] = c.g, p[2] = c.b;
       }
+  }
   return image;
+}
+
+DiffCounts diff_counts(const RowRuns& a, const RowRuns& b) {
+  return {diff_cells(a, b, DiffOp::AMinusB).count(), diff_cells(a, b, DiffOp::BMinusA).count(),
+          diff_cells(a, b, DiffOp::Both).count()};
+}
+
+DiffOverlay diff_overlay(const RowRuns& a, const RowRuns& b, Rgb8 off) {
+  DiffOverlay overlay;
+  {
+    const ProgressSpan span(0.0, 0.8);
+    overlay.image = diff_overlay_build(a, b, diff_color(DiffOp::AMinusB), diff_color(DiffOp::BMinusA),
+                                       diff_color(DiffOp::Both), off);
+  }
+  overlay.counts = diff_counts(a, b);
+  return overlay;
 }
 
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size) {

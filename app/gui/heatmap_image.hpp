@@ -80,9 +80,25 @@ struct RgbaImage {
   std::vector<uint8_t> rgba;
 };
 
-// Every cell by which of two masks allows it: `a_only`, `b_only`, `both`, else `off`.
+// Every cell by which of two masks allows it: `a_only`, `b_only`, `both`, else `off`. Its rows are
+// reported to the thread's ProgressScope (a job's progress and cancel).
 RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rgb8 b_only, Rgb8 both, Rgb8 off,
                              int max_size = kMaxHeatmapTexels);
+
+// The compare view's cells of one head that only A, only B and both allow.
+struct DiffCounts {
+  int64_t a_only = 0, b_only = 0, both = 0;
+};
+DiffCounts diff_counts(const RowRuns& a, const RowRuns& b);
+
+// The compare view's A-vs-B image of one head in diff_color's colours (`off` where neither
+// allows a cell) with its legend's counts: built where it is drawn up to
+// kHeatmapImageInFrameMaxN, else by a job (ComputeDiffImage), as the heatmaps' images are.
+struct DiffOverlay {
+  RgbaImage image;
+  DiffCounts counts;
+};
+DiffOverlay diff_overlay(const RowRuns& a, const RowRuns& b, Rgb8 off);
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, int max_size = kMaxHeatmapTexels);
 // The same with the `marked` cells drawn in `mark` over both (a texel holding one is `mark`).
 RgbaImage cells_image_build(const RowRuns& cells, Rgb8 on, Rgb8 off, const RowRuns& marked, Rgb8 mark,

@@ -103,10 +103,13 @@ std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells, const std::vec
   return chips;
 }
 
-std::vector<Chip> diff_chips(const DiffCounts& c) {
-  return {box_chip(to_imu32(diff_color(DiffOp::AMinusB)), fmt::format("A only: {}", digits_grouped(c.a_only))),
-          box_chip(to_imu32(diff_color(DiffOp::BMinusA)), fmt::format("B only: {}", digits_grouped(c.b_only))),
-          box_chip(to_imu32(diff_color(DiffOp::Both)), fmt::format("both: {}", digits_grouped(c.both)))};
+std::vector<Chip> diff_chips(const DiffCounts* c) {
+  auto label = [&](const char* name, int64_t DiffCounts::*count) {
+    return c ? fmt::format("{}: {}", name, digits_grouped(c->*count)) : std::string(name);
+  };
+  return {box_chip(to_imu32(diff_color(DiffOp::AMinusB)), label("A only", &DiffCounts::a_only)),
+          box_chip(to_imu32(diff_color(DiffOp::BMinusA)), label("B only", &DiffCounts::b_only)),
+          box_chip(to_imu32(diff_color(DiffOp::Both)), label("both", &DiffCounts::both))};
 }
 
 }  // namespace
@@ -124,14 +127,14 @@ void heatmap_legend(ViewContext& ctx, StepCells cells, const std::vector<CellsDr
   ImGui::PopFont();
 }
 
-float diff_legend_height(ViewContext& ctx, const DiffCounts& counts, float width) {
+float diff_legend_height(ViewContext& ctx, const DiffCounts* counts, float width) {
   ImGui::PushFont(ctx.body());
   const float h = chips_flow(diff_chips(counts), width, false);
   ImGui::PopFont();
   return h;
 }
 
-void diff_legend(ViewContext& ctx, const DiffCounts& counts, float width) {
+void diff_legend(ViewContext& ctx, const DiffCounts* counts, float width) {
   ImGui::PushFont(ctx.body());
   chips_flow(diff_chips(counts), width, true);
   ImGui::PopFont();

@@ -12,11 +12,9 @@ namespace attnscope {
 float heatmap_legend_height(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width);
 void heatmap_legend(ViewContext& ctx, StepCells cells, const std::vector<CellsDrawn>& drawn, float width);
 
-// The compare view's key: the colours of A only, B only and both, with their cell counts.
-struct DiffCounts {
-  int64_t a_only = 0, b_only = 0, both = 0;
-};
-float diff_legend_height(ViewContext& ctx, const DiffCounts& counts, float width);
-void diff_legend(ViewContext& ctx, const DiffCounts& counts, float width);
+// The compare view's key: the colours of A only, B only and both, with their cell counts (DiffCounts,
+// app/gui/heatmap_image.hpp); without counts (null: a job is still counting them) the colours alone.
+float diff_legend_height(ViewContext& ctx, const DiffCounts* counts, float width);
+void diff_legend(ViewContext& ctx, const DiffCounts* counts, float width);
 
 }  // namespace attnscope

@@ -174,22 +174,6 @@ void draw_note(ImDrawList* list, const Viewport& v, const Theme& theme, const st
   list->AddText(at, to_imu32(theme.text), note.c_str());
 }
 
-// Where a large analysis's image is not on screen yet: the matrix in the masked colour with the
-// job's progress across its middle ("building the image 40%", or waiting for its upload).
-void draw_building(ImDrawList* list, const Viewport& v, const Theme& theme, std::optional<float> done) {
-  list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
-  const float width = v.m1.x - v.m0.x;
-  std::string text = done ? fmt::format("building the image {:.0f}%", *done * 100.f) : "uploading the image";
-  if (ImGui::CalcTextSize(text.c_str()).x > width - 8.f) text = done ? fmt::format("{:.0f}%", *done * 100.f) : "\u2026";
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-  const float bar_w = std::min(width * 0.8f, std::max(size.x, width * 0.5f));
-  const ImVec2 centre{(v.m0.x + v.m1.x) * 0.5f, (v.m0.y + v.m1.y) * 0.5f};
-  list->AddText({centre.x - size.x * 0.5f, centre.y - size.y - 2.f}, to_imu32(theme.text), text.c_str());
-  const ImVec2 b0{centre.x - bar_w * 0.5f, centre.y + 2.f}, b1{centre.x + bar_w * 0.5f, centre.y + 8.f};
-  list->AddRectFilled(b0, b1, to_imu32(theme.background));
-  list->AddRectFilled(b0, {b0.x + bar_w * done.value_or(1.f), b1.y}, to_imu32(theme.highlight));
-}
-
 // Ticks at a round spacing that leaves room for the labels.
 int tick_step(float cell, float min_pixels) {
   for (int step : {1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 512, 1024, 2048})
@@ -209,6 +193,20 @@ float row_text_width(const ViewContext& ctx) {
 }
 
 }  // namespace
+
+void heatmap_building_draw(ImDrawList* list, ImVec2 m0, ImVec2 m1, const Theme& theme, std::optional<float> done) {
+  list->AddRectFilled(m0, m1, to_imu32(theme.masked));
+  const float width = m1.x - m0.x;
+  std::string text = done ? fmt::format("building the image {:.0f}%", *done * 100.f) : "uploading the image";
+  if (ImGui::CalcTextSize(text.c_str()).x > width - 8.f) text = done ? fmt::format("{:.0f}%", *done * 100.f) : "\u2026";
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const float bar_w = std::min(width * 0.8f, std::max(size.x, width * 0.5f));
+  const ImVec2 centre{(m0.x + m1.x) * 0.5f, (m0.y + m1.y) * 0.5f};
+  list->AddText({centre.x - size.x * 0.5f, centre.y - size.y - 2.f}, to_imu32(theme.text), text.c_str());
+  const ImVec2 b0{centre.x - bar_w * 0.5f, centre.y + 2.f}, b1{centre.x + bar_w * 0.5f, centre.y + 8.f};
+  list->AddRectFilled(b0, b1, to_imu32(theme.background));
+  list->AddRectFilled(b0, {b0.x + bar_w * done.value_or(1.f), b1.y}, to_imu32(theme.highlight));
+}
 
 // With token text, a second line above the column numbers holds the columns' text. On a
 // projector the header sits closer to the numbers: the matrices take the pixels.
@@ -304,7 +302,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
   const ImVec2 uv0{v.first_col / v.n, v.first_row / v.n};
   const ImVec2 uv1{uv0.x + 1.f / zoom, uv0.y + 1.f / zoom};
   const bool drawn = ctx.painter.heatmap(list, paint, v.m0, v.m1, uv0, uv1);
-  if (!drawn) draw_building(list, v, theme, building);
+  if (!drawn) heatmap_building_draw(list, v.m0, v.m1, theme, building);
   if (w.report)
     ctx.report.heatmaps.push_back({w.head, {v.m0.x, v.m0.y, v.m1.x, v.m1.y}, v.n, zoom, v.first_row, v.first_col, false,
                                    leak_shown ? header + leak_text : header, !drawn});

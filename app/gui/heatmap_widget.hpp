@@ -1,6 +1,8 @@
 #pragma once
 // One head's heatmap with its overlays (group outlines, leak marks, labels, focus) and mouse
 // handling; used by the heatmap view and the compare view.
+#include <optional>
+
 #include "app/gui/view_context.hpp"
 #include "core/presentation/routed_row.hpp"
 
@@ -28,6 +30,11 @@ CellsDrawn heatmap_drawn(const AppState& state, const Analysis& a, int head, Ste
 
 // Draws at the cursor and advances it by the widget's size.
 void heatmap_widget(ViewContext& ctx, const HeatmapWidget& widget);
+
+// Where a large analysis's image is not on screen yet: the matrix [m0, m1] in the masked colour
+// with the job's progress across its middle ("building the image 40%"; without `done`, waiting
+// for its upload).
+void heatmap_building_draw(ImDrawList* list, ImVec2 m0, ImVec2 m1, const Theme& theme, std::optional<float> done);
 
 // `count` square matrices of `a` in a grid that fills `avail` (minus `reserved_h` for lines
 // above and below, besides each matrix's header and metrics line): the column count that gives

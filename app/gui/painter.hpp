@@ -33,6 +33,9 @@ struct DiffPaint {
   std::shared_ptr<const Analysis> a, b;
   int head = 0;
   ThemeName theme = ThemeName::Light;
+  // A large scene (not heatmap_image_in_frame): the overlay once its job has built it (the state's
+  // CompareDiff); null until then, and for small scenes, built in the frame.
+  std::shared_ptr<const DiffOverlay> overlay;
 };
 
 // A set of cells in two colours: a model stack's layer thumbnails and its receptive field.
@@ -53,7 +56,8 @@ class Painter {
   // few, so it never stalls); the caller draws a placeholder.
   virtual bool heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1,
                        ImVec2 uv0, ImVec2 uv1) = 0;
-  virtual void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
+  // False, as heatmap(), while a large scene's overlay is still built or waits for its upload.
+  virtual bool diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
   virtual void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "app/gui/apply.hpp"
 #include "app/gui/heatmap_legend.hpp"
@@ -117,10 +118,34 @@ void metrics_table(ViewContext& ctx, const std::vector<std::shared_ptr<const Ana
   ImGui::EndTable();
 }
 
+// The A-vs-B overlay of a large scene as far as its job has got: the overlay once built, else the
+// job's progress (asked for once).
+struct OverlayShown {
+  std::shared_ptr<const DiffOverlay> overlay;
+  std::optional<float> building;
+  std::string error;  // why a finished job left no overlay (cancelled)
+};
+
+OverlayShown overlay_shown(ViewContext& ctx, const std::shared_ptr<const Analysis>& a, const std::shared_ptr<const Analysis>& b,
+                     int head) {
+  OverlayShown shown;
+  const DiffImageKey key{head, ctx.state.view.theme()};
+  if (const CompareDiff* stored = ctx.state.diff_image_of(a.get(), b.get(), key)) {
+    shown.overlay = stored->overlay;
+    shown.error = stored->error;
+  } else if (const Job* job = ctx.state.diff_image_job(a.get(), b.get(), key)) {
+    shown.building = job->control->done.load();
+  } else {
+    ctx.queue.push(action::ComputeDiffImage{a, b, key});
+    shown.building = 0.f;
+  }
+  return shown;
+}
+
 // A and B in one image (A only, B only, both); hovering a cell focuses it, so the inspector
 // line explains it under every variant.
 void diff_widget(ViewContext& ctx, const std::shared_ptr<const Analysis>& a, const std::shared_ptr<const Analysis>& b,
-                 int head, float side) {
+                 int head, float side, const OverlayShown& shown) {
   const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, a->n());
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* list = ImGui::GetWindowDrawList();
@@ -128,7 +153,11 @@ void diff_widget(ViewContext& ctx, const std::shared_ptr<const Analysis>& a, con
   list->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), text_fit_lines("A vs B", left + side, 1).c_str());
   ImGui::PopFont();
   const ImVec2 m0{std::floor(p.x + left), std::floor(p.y + top)}, m1{m0.x + side, m0.y + side};
-  ctx.painter.diff(list, {a, b, head, ctx.state.view.theme()}, m0, m1);
+  if (!ctx.painter.diff(list, {a, b, head, ctx.state.view.theme(), shown.overlay}, m0, m1)) {
+    heatmap_building_draw(list, m0, m1, ctx.theme(), shown.building);
+    if (!shown.error.empty())
+      list->AddText({m0.x + 6.f, m0.y + 6.f}, to_imu32(ctx.theme().text), ("image not built: " + shown.error).c_str());
+  }
   if (auto focus = ctx.state.focus(); focus && focus->q < a->n() && focus->k < a->n()) {
     const float cell = side / a->n();
     const ImVec2 c{m0.x + focus->k * cell, m0.y + focus->q * cell};
@@ -182,22 +211,28 @@ void view_compare(ViewContext& ctx) {
   ImGui::PopFont();
   const bool diff = analyses.size() >= 2 && analyses[0] && analyses[1] && head < analyses[0]->heads() &&
                     head < analyses[1]->heads();
-  DiffCounts counts;
-  if (diff) {
-    const RowRuns &a = analyses[0]->mask(head), &b = analyses[1]->mask(head);
-    counts = {diff_cells(a, b, DiffOp::AMinusB).count(), diff_cells(a, b, DiffOp::BMinusA).count(),
-              diff_cells(a, b, DiffOp::Both).count()};
+  // A small scene's counts are found here; a large one's come with its overlay from a job. On a
+  // projector the overlay and its counts are not shown.
+  const bool diff_shown = diff && !ctx.projector();
+  OverlayShown overlay;
+  DiffCounts counted;
+  const DiffCounts* counts = nullptr;
+  if (diff_shown && heatmap_image_in_frame(*analyses[0])) {
+    counted = diff_counts(analyses[0]->mask(head), analyses[1]->mask(head));
+    counts = &counted;
+  } else if (diff_shown) {
+    overlay = overlay_shown(ctx, analyses[0], analyses[1], head);
+    if (overlay.overlay) counts = &overlay.overlay->counts;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float legend_h = diff && !ctx.projector() ? diff_legend_height(ctx, counts, avail.x) : 0.f;
+  const float legend_h = diff_shown ? diff_legend_height(ctx, counts, avail.x) : 0.f;
   const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;
   const int n = state.analysis ? state.analysis->n() : state.scene.n;
   const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, n), gap = ctx.body()->FontSize * 0.8f;
   // One row: every variant's matrix (the chosen head), then A and B in one image. On a projector
   // one comparison at a time: A and B side by side, large enough to read from the room.
   const size_t shown = ctx.projector() ? std::min<size_t>(2, variants.size()) : variants.size();
-  const bool diff_shown = diff && !ctx.projector();
   const int cols = static_cast<int>(shown) + (diff_shown ? 1 : 0);
   const float side = std::floor(std::max(16.f, std::min((avail.x - cols * left - (cols - 1) * gap) / cols,
                                                         avail.y - legend_h - inspector_h - top - gap)));
@@ -218,7 +253,7 @@ void view_compare(ViewContext& ctx) {
   }
   if (diff_shown) {
     ImGui::SameLine(0.f, gap);
-    diff_widget(ctx, analyses[0], analyses[1], head, side);
+    diff_widget(ctx, analyses[0], analyses[1], head, side, overlay);
   }
   compare_inspector(ctx, analyses);
 }

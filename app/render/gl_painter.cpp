@@ -1,6 +1,7 @@
 #include "app/render/gl_painter.hpp"
 
 #include "app/gui/heatmap_legend.hpp"
+#include "app/gui/work_timer.hpp"
 #include "app/render/shader_sources.hpp"
 
 namespace attnscope {
@@ -83,8 +84,8 @@ void GlPainter::evict() {
   sweep(cells_);
 }
 
-bool GlPainter::upload_allowed(const HeatmapImage& image) {
-  const int64_t texels = int64_t{image.size} * image.size;
+bool GlPainter::upload_allowed(int size) {
+  const int64_t texels = int64_t{size} * size;
   if (uploaded_ > 0 && uploaded_ + texels > upload_budget_) return false;
   uploaded_ += texels;
   return true;
@@ -102,11 +103,13 @@ bool GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
     const HeatmapImage* image = paint.weights ? paint.weights.get() : paint.image.get();
     if (!image) {
       if (!heatmap_image_in_frame(*paint.analysis)) return false;
+      const WorkTimer timer("heatmap image built in the frame");
       built = heatmap_image_build(*paint.analysis, paint.head, paint.coords, paint.vmax, kMaxHeatmapTexels,
                                   paint.cells, paint.smax, false);
       image = &built;
     }
-    if (!upload_allowed(*image)) return false;
+    if (!upload_allowed(image->size)) return false;
+    const WorkTimer timer("heatmap image uploaded");
     Texture t;
     t.id = texture_create(GL_RG32F, image->size, image->size, GL_RG, GL_FLOAT, image->texels.data());
     t.uv_scale = static_cast<float>(image->n) / (image->size * image->cells_per_texel);
@@ -115,8 +118,9 @@ bool GlPainter::heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, 
     it = heatmaps_.emplace(key, std::move(t)).first;
   }
   Texture& texture = it->second;
-  if (paint.weights && !texture.weights && upload_allowed(*paint.weights)) {
+  if (paint.weights && !texture.weights && upload_allowed(paint.weights->size)) {
     // Same key, same analysis: the weights replace the allowed cells in place, once.
+    const WorkTimer timer("heatmap weights uploaded");
     glBindTexture(GL_TEXTURE_2D, texture.id);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
@@ -172,21 +176,31 @@ void GlPainter::draw_quad(const ImDrawList*, const ImDrawCmd* cmd) {
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 }
 
-void GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) {
+bool GlPainter::diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) {
   const DiffKey key{paint.a.get(), paint.b.get(), paint.head, paint.theme};
   auto it = diffs_.find(key);
   if (it == diffs_.end()) {
-    const Theme& theme = theme_get(paint.theme);
-    const RgbaImage image = diff_overlay_build(paint.a->mask(paint.head), paint.b->mask(paint.head),
-                                               diff_color(DiffOp::AMinusB), diff_color(DiffOp::BMinusA),
-                                               diff_color(DiffOp::Both), theme.masked);
-    Texture t = texture_from_rgba<Texture>(image);
+    // A large scene's overlay comes from its job; a small one's is built here.
+    DiffOverlay built;
+    const DiffOverlay* overlay = paint.overlay.get();
+    if (!overlay) {
+      if (!heatmap_image_in_frame(*paint.a)) return false;
+      const WorkTimer timer("compare overlay built in the frame");
+      built.image = diff_overlay_build(paint.a->mask(paint.head), paint.b->mask(paint.head), diff_color(DiffOp::AMinusB),
+                                       diff_color(DiffOp::BMinusA), diff_color(DiffOp::Both),
+                                       theme_get(paint.theme).masked);
+      overlay = &built;
+    }
+    if (!upload_allowed(overlay->image.size)) return false;
+    const WorkTimer timer("compare overlay uploaded");
+    Texture t = texture_from_rgba<Texture>(overlay->image);
     t.keep_a = paint.a;
     t.keep_b = paint.b;
     it = diffs_.emplace(key, std::move(t)).first;
   }
   it->second.last_used = frame_;
   image_draw(list, it->second.id, it->second.uv_scale, p0, p1);
+  return true;
 }
 
 void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) {
@@ -195,6 +209,7 @@ void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVe
                      packed(paint.mark)};
   auto it = cells_.find(key);
   if (it == cells_.end()) {
+    const WorkTimer timer("cells image built and uploaded in the frame");
     const RgbaImage image = paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked, paint.mark,
                                                              paint.max_size)
                                          : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);

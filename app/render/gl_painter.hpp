@@ -2,7 +2,8 @@
 // The OpenGL Painter: heatmap textures built once per (analysis, head, coordinates, scale) and drawn as
 // one quad through shaders/heatmap.*, from an ImGui draw callback; difference images as plain
 // nearest-sampled RGBA textures. Textures unused for a while are freed. It starts no threads:
-// images built in the background arrive through HeatmapPaint::image and ::weights and are
+// images built in the background arrive through HeatmapPaint::image and ::weights (and
+// DiffPaint::overlay) and are
 // uploaded once, a few per frame (upload_budget), so a step showing many never stalls a frame.
 #include <cstdint>
 #include <deque>
@@ -29,7 +30,7 @@ class GlPainter final : public Painter {
 
   bool heatmap(ImDrawList* list, const HeatmapPaint& paint, ImVec2 p0, ImVec2 p1, ImVec2 uv0,
                ImVec2 uv1) override;
-  void diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) override;
+  bool diff(ImDrawList* list, const DiffPaint& paint, ImVec2 p0, ImVec2 p1) override;
   void cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override;
 
  private:
@@ -57,7 +58,7 @@ class GlPainter final : public Painter {
 
   static void draw_quad(const ImDrawList* list, const ImDrawCmd* cmd);
   void evict();
-  bool upload_allowed(const HeatmapImage& image);  // and counts it against this frame's budget
+  bool upload_allowed(int size);  // an image `size` texels a side; counts it against this frame's budget
 
   ShaderProgram heatmap_program_;
   GLuint vao_ = 0;

@@ -23,6 +23,7 @@
 #include "app/gui/scene_source.hpp"
 #include "app/gui/startup.hpp"
 #include "app/gui/view_context.hpp"
+#include "app/gui/work_timer.hpp"
 #include "app/render/gl_painter.hpp"
 #include "app/render/screenshot.hpp"
 #include "app/render/window_icon.hpp"
@@ -53,7 +54,8 @@ int no_display(const GuiRequest& request, const char* why) {
 }
 
 // The first frame (the first visit to the step: its textures are built) is reported apart, with
-// the jobs' time the frames waited for (the weights a step asks for, computed on workers).
+// the jobs' time the frames waited for (the weights a step asks for, computed on workers) and the
+// main thread's longest named work item on its CPU clock (work_timer).
 void print_frame_times(std::vector<double> ms, double first_ms, double jobs_ms, const Scene& scene) {
   std::sort(ms.begin(), ms.end());
   const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / ms.size();
@@ -63,6 +65,12 @@ void print_frame_times(std::vector<double> ms, double first_ms, double jobs_ms, 
                            "first frame {:.2f} ms  jobs {:.2f} s\n",
                            ms.size(), scene.variant, scene.n, scene.heads, mean, median, p95, ms.back(), first_ms,
                            jobs_ms / 1000.0);
+  const WorkItem longest = work_longest();
+  std::cout << fmt::format("longest work {:.2f} ms: {}  most work in a frame {:.2f} ms\n", longest.ms,
+                           longest.name.empty() ? "none" : longest.name, work_most_in_a_frame_ms());
+  std::string items;
+  for (const WorkItem& item : work_items()) items += fmt::format("{}{} {:.2f} ms", items.empty() ? "" : "; ", item.name, item.ms);
+  std::cout << "work items: " << (items.empty() ? "none" : items) << "\n";
 }
 
 // The default 1280×800 (or last session's size) would overflow a 1024×768 projector: the window
@@ -249,6 +257,7 @@ int gui_launch(const GuiRequest& request) {
     const int start = request.step >= 0 ? request.step : (screenshot || bench ? last_step : 0);
     apply(state, action::StepTo{start, false});
     if (!state.error.empty()) std::cerr << "attnscope: " << state.error << "\n";
+    work_frame_end();  // the start's work (the first analysis installed) as a frame of its own, as it is live
 
     std::optional<ThemeName> style;
     std::string title;
@@ -332,19 +341,25 @@ int gui_launch(const GuiRequest& request) {
       }
       if (bench) glFinish();  // count the GPU's work in the frame, not just its submission
       glfwSwapBuffers(raw);
-      if (bench) {  // the first frame builds the textures
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        if (frame > 0) frame_ms.push_back(ms);
-        else first_frame_ms = ms;
-      }
 
       apply_all(state, queue);
       // Screenshots and benchmarks wait for the jobs the views started (the weights a heatmap or
-      // a zoomed view asked for), untimed, so the next frame shows them.
+      // a zoomed view asked for), untimed, so the next frame shows them. What their results do to
+      // the state (an analysis installed) counts in the frame, as jobs_poll's would.
+      double waited_ms = 0.0;
       if (frames >= 0) {
         const auto jobs_start = std::chrono::steady_clock::now();
-        for (const Action& a : jobs_wait(state)) apply(state, a);
-        jobs_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - jobs_start).count();
+        const std::vector<Action> ready = jobs_wait(state);
+        waited_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - jobs_start).count();
+        jobs_ms += waited_ms;
+        for (const Action& a : ready) apply(state, a);
+      }
+      if (bench) {  // the first frame builds the textures
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() - waited_ms;
+        if (frame > 0) frame_ms.push_back(ms);
+        else first_frame_ms = ms;
+        work_frame_end();
       }
       tick(state, dt);
       settings.save(state, false);

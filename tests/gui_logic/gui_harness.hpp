@@ -23,6 +23,7 @@ struct RecordingPainter final : Painter {
   };
   std::vector<Call> heatmaps;
   int diffs = 0;
+  std::shared_ptr<const DiffOverlay> diff_overlay;  // the last overlay a job built and the view handed over
   struct CellsCall {
     std::shared_ptr<const RowRuns> cells;
     ImVec2 p0, p1;
@@ -33,7 +34,11 @@ struct RecordingPainter final : Painter {
     heatmaps.push_back({paint.head, p0, p1, uv0, uv1, paint.weights, paint.drawn, paint.image});
     return paint.weights || paint.image || heatmap_image_in_frame(*paint.analysis);
   }
-  void diff(ImDrawList*, const DiffPaint&, ImVec2, ImVec2) override { ++diffs; }
+  bool diff(ImDrawList*, const DiffPaint& paint, ImVec2, ImVec2) override {
+    ++diffs;
+    diff_overlay = paint.overlay;
+    return paint.overlay || heatmap_image_in_frame(*paint.a);
+  }
   void cells(ImDrawList*, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override {
     cells_calls.push_back({paint.cells, p0, p1});
   }

@@ -221,6 +221,65 @@ TEST(JobsTest, LargeHeatmapImagesAreBuiltByJobsWhileTheMatricesShowProgress) {
   EXPECT_TRUE(state.heatmap_images.empty());
 }
 
+// The compare view of a large scene gets its A-vs-B overlay and the legend's counts from a job,
+// asked for once, with the progress in the overlay's place meanwhile: no frame builds it.
+TEST(JobsTest, TheLargeCompareOverlayIsBuiltByAJobWithItsCounts) {
+  Scene scene = classroom_scene();
+  scene.n = 2048;  // above kHeatmapImageInFrameMaxN
+  scene.g = 512;
+  AppState state = state_with(scene);
+  apply(state, action::SetCompare{true, {"s2", "s2-fix-mask"}});
+  apply(state, action::SetCompareHead{1});  // the shifted head: the variants differ there
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  const auto a = state.analysis;
+  const auto b = state.cache.peek(scene_hash(compare_scene(state.scene, "s2-fix-mask")));
+  ASSERT_TRUE(a && b);
+  ASSERT_FALSE(heatmap_image_in_frame(*a));
+
+  GuiHarness gui;
+  ActionQueue queue = gui.frame(state);
+  int asked = 0;
+  for (const Action& action : queue.actions) asked += std::holds_alternative<action::ComputeDiffImage>(action);
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(gui.painter.diffs, 1);
+  EXPECT_EQ(gui.painter.diff_overlay, nullptr) << "the progress, not cells built in the frame";
+  apply_all(state, queue);  // the matrices' images are jobs too
+  const auto diff_job = [&] {
+    return std::find_if(state.jobs.begin(), state.jobs.end(), [](const Job& job) { return job.kind == JobKind::DiffImage; });
+  };
+  ASSERT_NE(diff_job(), state.jobs.end());
+  EXPECT_EQ(diff_job()->what, "s2 vs s2-fix-mask, head 1");
+  EXPECT_EQ(gui.frame(state).find<action::ComputeDiffImage>(), nullptr) << "pending: asked once";
+
+  for (const Action& action : jobs_wait(state)) apply(state, action);
+  ASSERT_EQ(state.diff_images.size(), 1u);
+  EXPECT_EQ(gui.frame(state).find<action::ComputeDiffImage>(), nullptr);
+  const auto overlay = gui.painter.diff_overlay;
+  ASSERT_NE(overlay, nullptr);
+  // The counts by plain loops over both masks.
+  DiffCounts expected;
+  for (int q = 0; q < scene.n; ++q)
+    for (int k = 0; k < scene.n; ++k) {
+      const bool in_a = a->allowed(1, q, k), in_b = b->allowed(1, q, k);
+      expected.a_only += in_a && !in_b;
+      expected.b_only += in_b && !in_a;
+      expected.both += in_a && in_b;
+    }
+  EXPECT_GT(expected.a_only + expected.b_only, 0) << "a scene whose variants differ";
+  EXPECT_EQ(overlay->counts.a_only, expected.a_only);
+  EXPECT_EQ(overlay->counts.b_only, expected.b_only);
+  EXPECT_EQ(overlay->counts.both, expected.both);
+  // The image the frame would have built.
+  const RgbaImage image = diff_overlay_build(a->mask(1), b->mask(1), diff_color(DiffOp::AMinusB),
+                                             diff_color(DiffOp::BMinusA), diff_color(DiffOp::Both),
+                                             theme_get(state.view.theme()).masked);
+  EXPECT_EQ(overlay->image.rgba, image.rgba);
+
+  // Leaving the compare view drops it.
+  apply(state, action::SetCompare{false, state.view.compare_variants});
+  EXPECT_TRUE(state.diff_images.empty());
+}
+
 // The token grid of a large scene draws bands; a step's bands are found once by a job, not per
 // frame, and are those step_token_bands finds.
 TEST(JobsTest, LargeTokenGridBandsAreFoundOnceByAJob) {
