@@ -49,5 +49,28 @@ TEST(WhyLine, InClassroomItIsInTheBodyTypeAndRedOnlyForAnAlarm) {
   }
 }
 
+// On a projector the hovered cell's explanation takes the why-it-matters line's place under the
+// matrices, and its room: a leak's explanation is read to its last words, not cut with an ellipsis.
+TEST(WhyLine, OnAProjectorAFocusedLeaksExplanationIsWhole) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetClassroom{true});
+  apply(state, action::StepTo{6, false});
+  apply(state, action::Pin{Cell{1, 0, 14}});
+  ui_style_apply(state.view.theme());
+  const auto projector = [](ImGuiIO& io) { io.DisplaySize = ImVec2(1024, 768); };
+  gui.frame(state, projector);
+  gui.frame(state, projector);  // the panels' sizes settle on the second frame
+  const ScreenReport::TextLine* inspector = nullptr;
+  for (const auto& line : gui.report.lines)
+    if (line.name == "inspector") inspector = &line;
+  ASSERT_NE(inspector, nullptr);
+  EXPECT_NE(inspector->text.find("not tokens (14 > 0)"), std::string::npos) << inspector->text;
+  EXPECT_EQ(inspector->text.find("\u2026"), std::string::npos) << inspector->text;
+  EXPECT_TRUE(gui.report.clipped_glyphs.empty());
+  EXPECT_TRUE(gui.report.overflows.empty());
+  ui_style_apply(ThemeName::Light);
+}
+
 }  // namespace
 }  // namespace attnscope::test
