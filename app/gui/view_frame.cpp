@@ -2,6 +2,7 @@
 // presets, inspector), the token grid with the step header, the heatmaps (or compare), and the
 // timeline along the bottom. Sizes are fractions of the window, so it resizes cleanly.
 #include <algorithm>
+#include <string>
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
@@ -103,6 +104,33 @@ void error_banner(ViewContext& ctx) {
   ImGui::PopStyleColor(2);
 }
 
+// A word wider than the note (an exported file's path) broken after a '/', else after a '-', so
+// the note shows all of it; lines break at spaces only, and a path has none.
+std::string paths_broken(const std::string& text, float width) {
+  std::string out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    std::string word = text.substr(begin, end - begin);
+    size_t line = 0;  // where the word's current line starts
+    while (ImGui::CalcTextSize(word.c_str() + line).x > width) {
+      size_t cut = std::string::npos;
+      for (const char separator : {'/', '-'}) {
+        for (size_t i = line; i + 1 < word.size(); ++i)
+          if (word[i] == separator && ImGui::CalcTextSize(word.c_str() + line, word.c_str() + i + 1).x <= width) cut = i + 1;
+        if (cut != std::string::npos) break;
+      }
+      if (cut == std::string::npos) break;  // nowhere to break: the word keeps its line
+      word.insert(cut, "\n");
+      line = cut + 1;
+    }
+    out += word;
+    if (end < text.size()) out += ' ';
+    begin = end + 1;
+  }
+  return out;
+}
+
 // A note in the bottom-right corner, wrapped in full: a message (an export's path) for a few
 // seconds; an error until it is dismissed with its button or Esc, so it can be read to the end.
 void toast(ViewContext& ctx) {
@@ -121,7 +149,8 @@ void toast(ViewContext& ctx) {
                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings |
                    (toast->error ? ImGuiWindowFlags_None : ImGuiWindowFlags_NoInputs));
   ImGui::PushFont(ctx.body());
-  text_wrapped(toast->text, width - ImGui::GetStyle().WindowPadding.x * 2.f);
+  const float wrap = width - ImGui::GetStyle().WindowPadding.x * 2.f;
+  text_wrapped(paths_broken(toast->text, wrap), wrap);
   if (toast->error && ImGui::Button("dismiss (Esc)")) ctx.queue.push(action::DismissToast{});
   ImGui::PopFont();
   ImGui::End();
