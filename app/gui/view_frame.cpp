@@ -90,7 +90,9 @@ void error_banner(ViewContext& ctx) {
   const std::string& error = ctx.state.error;
   if (error.empty()) return;
   const Theme& theme = ctx.theme();
-  const std::string text = error + "  The views show the last scene that worked.";
+  // The core's message is one sentence, maybe without its full stop: the note after it is another.
+  const bool ended = error.back() == '.' || error.back() == '!' || error.back() == '?';
+  const std::string text = error + (ended ? " " : ". ") + "The views show the last scene that worked.";
   const float width = ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float wrap = width - style.WindowPadding.x * 2.f;
@@ -99,7 +101,10 @@ void error_banner(ViewContext& ctx) {
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImColor(to_imu32(theme.leak, 40)).Value);
   ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(theme.leak)).Value);
   ImGui::BeginChild("error", {width, h}, true, ImGuiWindowFlags_NoScrollbar);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::TextUnformatted(lines.c_str());
+  ctx.report.lines.push_back({"banner", text, ImGui::GetFontSize(), ImGui::GetColorU32(ImGuiCol_Text),
+                              {at.x, at.y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
   ImGui::EndChild();
   ImGui::PopStyleColor(2);
 }
