@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "app/gui/apply.hpp"
 
@@ -23,6 +24,22 @@ std::string field_label(const std::string& key) {
 }
 
 bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+// The sizes the core's prose names by their one-letter keys ("use an n that is a multiple of g"),
+// in the panel's symbols ("use an N that is a multiple of G"); a letter inside a word, a path or a
+// quote stays as it is.
+const std::pair<char, char> kSizeSymbols[] = {{'n', 'N'}, {'g', 'G'}, {'d', 'D'}};
+
+std::optional<char> size_symbol(const std::string& message, size_t i) {
+  for (const auto& [key, symbol] : kSizeSymbols) {
+    if (message[i] != key) continue;
+    const bool starts = i > 0 && (message[i - 1] == ' ' || message[i - 1] == '(');
+    const char next = i + 1 < message.size() ? message[i + 1] : '\0';
+    const bool ends = next == '\0' || next == ' ' || next == ',' || next == ';' || next == ')' || next == '.';
+    if (starts && ends) return symbol;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -54,7 +71,13 @@ std::string gui_error_text(const std::string& message, std::vector<std::string>&
       const std::string key = message.substr(i + 2, end - i - 2);
       mark(key);
       out += "\"" + field_label(key) + "\"";
+      // A value after the flag ("--n 16") reads as the field set to it.
+      if (end + 1 < message.size() && message[end] == ' ' && std::isdigit(static_cast<unsigned char>(message[end + 1])))
+        out += " =";
       i = end;
+    } else if (const auto symbol = size_symbol(message, i)) {
+      out += *symbol;
+      ++i;
     } else {
       out += message[i++];
     }

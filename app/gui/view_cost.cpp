@@ -30,7 +30,7 @@ void variant_cell(ViewContext& ctx, const CostRow& r) {
   else ImGui::TextUnformatted(r.variant.c_str());
 }
 
-// On a projector: the table in large type without scrolling (a lecture screen is not scrolled),
+// In classroom mode: the table in large type without scrolling (a lecture screen is not scrolled),
 // as many rows as fit the panel, a page at a time, with the page's place and buttons to turn it.
 // Four columns: the cells and FLOPs a head computes and their share of full attention.
 void cost_table_paged(ViewContext& ctx, const CostTable& t) {
@@ -127,7 +127,7 @@ void view_cost(ViewContext& ctx) {
                                      "= {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
                                      t.full_cells, t.dense_cells, 4 * t.d)
                              );
-  if (ctx.projector()) {
+  if (ctx.classroom()) {
     cost_table_paged(ctx, t);
     return;
   }

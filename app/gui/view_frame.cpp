@@ -2,6 +2,7 @@
 // presets, inspector), the token grid with the step header, the heatmaps (or compare), and the
 // timeline along the bottom. Sizes are fractions of the window, so it resizes cleanly.
 #include <algorithm>
+#include <string>
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
@@ -89,7 +90,9 @@ void error_banner(ViewContext& ctx) {
   const std::string& error = ctx.state.error;
   if (error.empty()) return;
   const Theme& theme = ctx.theme();
-  const std::string text = error + "  The views show the last scene that worked.";
+  // The core's message is one sentence, maybe without its full stop: the note after it is another.
+  const bool ended = error.back() == '.' || error.back() == '!' || error.back() == '?';
+  const std::string text = error + (ended ? " " : ". ") + "The views show the last scene that worked.";
   const float width = ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float wrap = width - style.WindowPadding.x * 2.f;
@@ -98,9 +101,39 @@ void error_banner(ViewContext& ctx) {
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImColor(to_imu32(theme.leak, 40)).Value);
   ImGui::PushStyleColor(ImGuiCol_Border, ImColor(to_imu32(theme.leak)).Value);
   ImGui::BeginChild("error", {width, h}, true, ImGuiWindowFlags_NoScrollbar);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::TextUnformatted(lines.c_str());
+  ctx.report.lines.push_back({"banner", text, ImGui::GetFontSize(), ImGui::GetColorU32(ImGuiCol_Text),
+                              {at.x, at.y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
   ImGui::EndChild();
   ImGui::PopStyleColor(2);
+}
+
+// A word wider than the note (an exported file's path) broken after a '/', else after a '-', so
+// the note shows all of it; lines break at spaces only, and a path has none.
+std::string paths_broken(const std::string& text, float width) {
+  std::string out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find(' ', begin), text.size());
+    std::string word = text.substr(begin, end - begin);
+    size_t line = 0;  // where the word's current line starts
+    while (ImGui::CalcTextSize(word.c_str() + line).x > width) {
+      size_t cut = std::string::npos;
+      for (const char separator : {'/', '-'}) {
+        for (size_t i = line; i + 1 < word.size(); ++i)
+          if (word[i] == separator && ImGui::CalcTextSize(word.c_str() + line, word.c_str() + i + 1).x <= width) cut = i + 1;
+        if (cut != std::string::npos) break;
+      }
+      if (cut == std::string::npos) break;  // nowhere to break: the word keeps its line
+      word.insert(cut, "\n");
+      line = cut + 1;
+    }
+    out += word;
+    if (end < text.size()) out += ' ';
+    begin = end + 1;
+  }
+  return out;
 }
 
 // A note in the bottom-right corner, wrapped in full: a message (an export's path) for a few
@@ -121,7 +154,8 @@ void toast(ViewContext& ctx) {
                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoSavedSettings |
                    (toast->error ? ImGuiWindowFlags_None : ImGuiWindowFlags_NoInputs));
   ImGui::PushFont(ctx.body());
-  text_wrapped(toast->text, width - ImGui::GetStyle().WindowPadding.x * 2.f);
+  const float wrap = width - ImGui::GetStyle().WindowPadding.x * 2.f;
+  text_wrapped(paths_broken(toast->text, wrap), wrap);
   if (toast->error && ImGui::Button("dismiss (Esc)")) ctx.queue.push(action::DismissToast{});
   ImGui::PopFont();
   ImGui::End();

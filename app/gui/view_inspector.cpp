@@ -1,6 +1,7 @@
 // Inspector: everything about the hovered (or pinned) cell, and why it is or is not allowed.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -104,16 +105,24 @@ void view_inspector_line(ViewContext& ctx) {
   const Analysis& a = *state.analysis;
   const Cell c = *focus;
   const bool allowed = a.allowed(c.head, c.q, c.k), leak = a.leaks_at(c.head, c.q, c.k);
-  // Two lines at most (the layout reserves them): the explanation is cut at a word with an
-  // ellipsis, never in the middle of one.
   const std::string text = fmt::format("head {}: {} \u2192 {}  {}  {}{}", c.head, token_named(state, "query", c.q),
                                        token_named(state, "key", c.k), leak ? "LEAK" : allowed ? "allowed" : "masked",
                                        allowed ? fmt::format("weight {:.2f} \u00b7 ", a.weight(0, c.head, c.q, c.k)) : "",
                                        why(a, c));
   ImGui::PushFont(inspector_line_font(ctx));
-  if (leak) ImGui::PushStyleColor(ImGuiCol_Text, to_imu32(ctx.theme().leak));
-  ImGui::TextUnformatted(text_fit_lines(text, ImGui::GetContentRegionAvail().x, 2).c_str());
-  if (leak) ImGui::PopStyleColor();
+  // As many lines as the room left under the matrices holds, at least the two the layout reserves
+  // (on a projector it shares the why-it-matters line's taller room and is read to its last
+  // words); beyond them the explanation is cut at a word with an ellipsis, never inside one.
+  const ImVec2 room = ImGui::GetContentRegionAvail();
+  const int lines = std::max(2, static_cast<int>(room.y / ImGui::GetFontSize()));
+  const std::string fitted = text_fit_lines(text, room.x, lines);
+  const ImU32 color = leak ? to_imu32(ctx.theme().leak) : ImGui::GetColorU32(ImGuiCol_Text);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(fitted.c_str());
+  ImGui::PopStyleColor();
+  ctx.report.lines.push_back({"inspector", fitted, ImGui::GetFontSize(), color,
+                              {at.x, at.y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
   ImGui::PopFont();
 }
 

@@ -244,9 +244,17 @@ void view_step_header(ViewContext& ctx) {
   const StepText& text = *ctx.state.step_text(ctx.state.play.step);
   text_wrapped_in(caption, text.caption);
   // The step's reason under the caption, a size smaller than the caption (in classroom the
-  // regular caption size, readable from the room), then the glossary terms it uses (in classroom
-  // they are in the Glossary menu, which keeps the grid's room).
-  if (!text.why.empty()) text_wrapped_in(why_font(ctx), why_text(ctx, text, width), ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  // regular caption size, readable from the room, and in the text colour: a grey line washes out
+  // on a projector), then the glossary terms it uses (in classroom they are in the Glossary menu,
+  // which keeps the grid's room).
+  if (!text.why.empty()) {
+    const ImU32 color = ImGui::GetColorU32(ctx.classroom() ? ImGuiCol_Text : ImGuiCol_TextDisabled);
+    const std::string why = why_text(ctx, text, width);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    text_wrapped_in(why_font(ctx), why, color);
+    ctx.report.lines.push_back({"step why", why, why_font(ctx)->FontSize, color,
+                                {at.x, at.y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
+  }
   if (!ctx.classroom()) glossary_terms_line(text.terms);
   if (!full) {
     const float used = ImGui::GetCursorPosY() - y0;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string>
 
 #include "core/presentation/digits.hpp"
 
@@ -162,6 +163,33 @@ std::string computed_caption(const Analysis& a, int index) {
   return text;
 }
 
+// The counts in a step's prose grouped by the one rule (digits_grouped) that the shapes, axes and
+// leak counts beside them follow: "groups of G = 2048" reads "groups of G = 2,048". A run of
+// digits that is part of something else (a decimal, a grouped number, a name such as "fp16")
+// stays as it is.
+std::string counts_grouped(const std::string& text) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto word = [&](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || digit(c); };
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!digit(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && digit(text[end])) ++end;
+    const bool joined_before = i > 0 && (word(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == ',');
+    const bool joined_after = end < text.size() && (std::isalpha(static_cast<unsigned char>(text[end])) ||
+                                                    ((text[end] == '.' || text[end] == ',') && end + 1 < text.size() &&
+                                                     digit(text[end + 1])));
+    const std::string run = text.substr(i, end - i);
+    out += end - i >= 4 && end - i <= 18 && !joined_before && !joined_after && run[0] != '0' ? digits_grouped(std::stoll(run)) : run;
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 StepText step_text(const Analysis& a, int index) {
@@ -169,8 +197,8 @@ StepText step_text(const Analysis& a, int index) {
   StepText text;
   const auto written = a.scene.captions.find(step.name);
   text.caption = written != a.scene.captions.end() && scene_captions_apply(a.scene) ? written->second
-                                                                                 : computed_caption(a, index);
-  text.why = step.why;
+                                                                                 : counts_grouped(computed_caption(a, index));
+  text.why = counts_grouped(step.why);
   text.terms = glossary_terms_in(text.caption + " " + text.why);
   return text;
 }

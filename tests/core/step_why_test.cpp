@@ -43,5 +43,29 @@ TEST(StepWhy, AMaskFilesStepsHaveOne) {
   expect_every_step_has_a_why(*analyze(scene, {.values = false}), "file");
 }
 
+// At the paper's scale the captions and why-lines group their counts as the shapes beside them
+// do ("G = 2,048 tokens"): no step's prose holds four digits or more in a row.
+TEST(StepWhy, CountsAreGroupedAsInTheShapes) {
+  Scene scene;
+  scene.n = 8192;
+  scene.g = 2048;
+  const auto a = analyze(scene, {.values = false});
+  for (int i = 0; i < static_cast<int>(a->trace().steps.size()); ++i) {
+    const StepText text = step_text(*a, i);
+    for (const std::string& prose : {text.caption, text.why}) {
+      int run = 0;
+      for (const char c : prose) {
+        run = c >= '0' && c <= '9' ? run + 1 : 0;
+        EXPECT_LT(run, 4) << "step " << i << ": " << prose;
+        if (run >= 4) break;
+      }
+    }
+  }
+  EXPECT_NE(step_text(*a, 4).caption.find("groups of G = 2,048"), std::string::npos) << step_text(*a, 4).caption;
+  EXPECT_NE(step_text(*a, 6).why.find("the first 1,024 tokens sit after the last 1,024"), std::string::npos)
+      << step_text(*a, 6).why;
+  EXPECT_NE(step_text(*a, 4).why.find("ordinary 2,048\u00d72,048 attention"), std::string::npos) << step_text(*a, 4).why;
+}
+
 }  // namespace
 }  // namespace attnscope

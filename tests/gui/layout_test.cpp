@@ -90,5 +90,16 @@ TEST(LayoutGLTest, CompareViewHasNoClippedTextInClassroomMode) {
   }
 }
 
+// The cost panel in front of a class, at every size: its table a page at a time, no row cut at a
+// scrolling edge, no formula run past the panel.
+TEST(LayoutGLTest, CostPanelHasNoClippedTextInClassroomMode) {
+  for (const std::string size : {"1024x768", "1280x800", "1920x1080"}) {
+    SCOPED_TRACE(size);
+    const Screenshot s = screenshot_take("--frames 3 --classroom --cost --size " + size, "cost_" + size);
+    ASSERT_EQ(s.exit_code, 0);
+    expect_no_clipped_text(s, "cost " + size, true);
+  }
+}
+
 }  // namespace
 }  // namespace attnscope::test

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -172,6 +173,34 @@ TEST(ApplyTest, ZoomAboutThePointerKeepsThePointedCellUnderIt) {
     EXPECT_NEAR(mx, 0.75f, 1e-5f) << "zoom " << state.view.zoom;
     EXPECT_NEAR(my, 0.25f, 1e-5f);
   }
+}
+
+// The banner above the views in the scene panel's words (N and G, not the keys n and g) and in
+// whole sentences: the core's message ends before the note that the views kept the last scene.
+TEST(ApplyTest, TheBannerUsesThePanelsSizesAndWholeSentences) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  Scene bad = state.scene;
+  bad.n = 15;
+  apply(state, action::SetScene{bad});
+  ASSERT_FALSE(state.error.empty());
+  std::string word;
+  for (const char c : state.error + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.') {  // "e.g." is one word
+      word += c;
+      continue;
+    }
+    if (!word.empty() && word.back() == '.') word.pop_back();
+    EXPECT_TRUE(word != "n" && word != "g") << "the key '" << word << "' in: " << state.error;
+    word.clear();
+  }
+  gui.frame(state);
+  const ScreenReport::TextLine* banner = nullptr;
+  for (const auto& line : gui.report.lines)
+    if (line.name == "banner") banner = &line;
+  ASSERT_NE(banner, nullptr);
+  EXPECT_NE(banner->text.find(". The views show the last scene that worked."), std::string::npos) << banner->text;
+  EXPECT_EQ(banner->text.find("  "), std::string::npos) << banner->text;
 }
 
 TEST(ApplyTest, SceneErrorsNameGuiFieldsAndMarkThem) {

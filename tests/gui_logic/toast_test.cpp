@@ -65,5 +65,25 @@ TEST(Toast, TheErrorNotesButtonDismissesIt) {
   EXPECT_TRUE(dismissed);
 }
 
+// An export's note names the whole path, however long, on a projector too: a path has no spaces
+// to break at, so it breaks after its slashes and dashes instead of running out of the note.
+TEST(Toast, ALongPathIsShownWholeOnAProjector) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetClassroom{true});
+  ui_style_apply(state.view.theme());
+  apply(state, action::ShowToast{"Exported /tmp/lecture/attnscope-heatmap-s2-fix-split-n16-step8-weighted-sum.png", false});
+  const auto projector = [](ImGuiIO& io) { io.DisplaySize = ImVec2(1024, 768); };
+  gui.frame(state, projector);
+  gui.frame(state, projector);  // the note's size settles on its second frame
+  const ImGuiWindow* note = ImGui::FindWindowByName("##toast");
+  ASSERT_TRUE(note);
+  const float inner = note->Size.x - 2.f * ImGui::GetStyle().WindowPadding.x;
+  EXPECT_LE(note->ContentSize.x, inner + 0.5f) << "the path runs out of the note";
+  EXPECT_LE(note->Pos.x + note->Size.x, 1024.f);
+  EXPECT_GE(note->Pos.x, 0.f);
+  ui_style_apply(ThemeName::Light);
+}
+
 }  // namespace
 }  // namespace attnscope::test

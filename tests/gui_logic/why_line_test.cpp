@@ -49,5 +49,50 @@ TEST(WhyLine, InClassroomItIsInTheBodyTypeAndRedOnlyForAnAlarm) {
   }
 }
 
+// The step's why-line under its caption is read from the back of the room: in classroom mode in
+// the text colour at full contrast, in either classroom theme; at the desk a quieter grey.
+TEST(WhyLine, TheStepsWhyIsInTheTextColourInClassroom) {
+  GuiHarness gui;
+  for (const bool classroom : {true, false}) {
+    for (const bool bright : {false, true}) {
+      AppState state = state_with(classroom_scene());
+      apply(state, action::SetClassroom{classroom});
+      state.view.classroom_theme = bright ? ThemeName::Bright : ThemeName::HighContrast;
+      ui_style_apply(state.view.theme());
+      gui.frame(state);
+      const ScreenReport::TextLine* why = nullptr;
+      for (const auto& line : gui.report.lines)
+        if (line.name == "step why") why = &line;
+      ASSERT_NE(why, nullptr);
+      const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), quiet = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+      EXPECT_EQ(why->color, classroom ? text : quiet) << "classroom " << classroom << ", bright " << bright;
+    }
+  }
+  ui_style_apply(ThemeName::Light);
+}
+
+// On a projector the hovered cell's explanation takes the why-it-matters line's place under the
+// matrices, and its room: a leak's explanation is read to its last words, not cut with an ellipsis.
+TEST(WhyLine, OnAProjectorAFocusedLeaksExplanationIsWhole) {
+  GuiHarness gui;
+  AppState state = state_with(classroom_scene());
+  apply(state, action::SetClassroom{true});
+  apply(state, action::StepTo{6, false});
+  apply(state, action::Pin{Cell{1, 0, 14}});
+  ui_style_apply(state.view.theme());
+  const auto projector = [](ImGuiIO& io) { io.DisplaySize = ImVec2(1024, 768); };
+  gui.frame(state, projector);
+  gui.frame(state, projector);  // the panels' sizes settle on the second frame
+  const ScreenReport::TextLine* inspector = nullptr;
+  for (const auto& line : gui.report.lines)
+    if (line.name == "inspector") inspector = &line;
+  ASSERT_NE(inspector, nullptr);
+  EXPECT_NE(inspector->text.find("not tokens (14 > 0)"), std::string::npos) << inspector->text;
+  EXPECT_EQ(inspector->text.find("\u2026"), std::string::npos) << inspector->text;
+  EXPECT_TRUE(gui.report.clipped_glyphs.empty());
+  EXPECT_TRUE(gui.report.overflows.empty());
+  ui_style_apply(ThemeName::Light);
+}
+
 }  // namespace
 }  // namespace attnscope::test
