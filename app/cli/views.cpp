@@ -37,8 +37,8 @@ void leak_cells_visit(const Analysis& analysis, Visit visit) {
     const RowRuns& leaks = analysis.leaks[h];
     if (leaks.count() == 0) continue;
     for (int q = 0; q < leaks.rows(); ++q)
-      for (const Run* r = leaks.row_begin(q); r != leaks.row_end(q); ++r)
-        for (int k = r->begin; k < r->end; ++k)
+      for (const Run r : leaks.row(q))
+        for (int k = r.begin; k < r.end; ++k)
           if (!visit(h, q, k)) return;
   }
 }
@@ -85,7 +85,7 @@ void runs_write(const RowRuns& cells, std::ostream& out) {
   TriplesWriter runs(out);
   if (cells.count() > 0)
     for (int q = 0; q < cells.rows(); ++q)
-      for (const Run* r = cells.row_begin(q); r != cells.row_end(q); ++r) runs.add(q, r->begin, r->end);
+      for (const Run r : cells.row(q)) runs.add(q, r.begin, r.end);
 }
 
 // Provenance columns as runs over the rows of the plane (b·N + token): visit(first row, one
@@ -151,11 +151,11 @@ class ColumnRunsWriter {
 std::string mask_row_text(const Analysis& analysis, int head, int q) {
   std::string row(analysis.n(), '.');
   const RowRuns& mask = analysis.mask(head);
-  for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
-    for (int k = r->begin; k < r->end; ++k) row[k] = '#';
+  for (const Run r : mask.row(q))
+    for (int k = r.begin; k < r.end; ++k) row[k] = '#';
   const RowRuns& leaks = analysis.leaks[head];
-  for (const Run* r = leaks.row_begin(q); r != leaks.row_end(q); ++r)
-    for (int k = r->begin; k < r->end; ++k) row[k] = 'X';
+  for (const Run r : leaks.row(q))
+    for (int k = r.begin; k < r.end; ++k) row[k] = 'X';
   return row;
 }
 

@@ -35,12 +35,12 @@ void fill_runs(HeatmapImage& image, const Grid& grid, const RowRuns& cells, Pos 
   for (int q = 0; q < grid.n; ++q) {
     progress_report(q, grid.n);
     const int r = pos(q);
-    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
-      const int first = pos(run->begin), last = pos(run->end - 1);
-      if (last - first == run->length() - 1) {
+    for (const Run run : cells.row(q)) {
+      const int first = pos(run.begin), last = pos(run.end - 1);
+      if (last - first == run.length() - 1) {
         fill(r, first, last + 1);
       } else {
-        for (int k = run->begin; k < run->end; ++k) fill(r, pos(k), pos(k) + 1);
+        for (int k = run.begin; k < run.end; ++k) fill(r, pos(k), pos(k) + 1);
       }
     }
   }
@@ -120,8 +120,8 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
       const RowValues row = row_values(analysis, 0, head, q);
       size_t cell = 0;
       const int r = pos(q);
-      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k, ++cell) keep(r, pos(k), row.weights[cell] * scale);
+      for (const Run run : mask.row(q))
+        for (int k = run.begin; k < run.end; ++k, ++cell) keep(r, pos(k), row.weights[cell] * scale);
     }
   } else if (!analysis.has_values()) {
     fill_runs(image, grid, mask, pos, 0);  // structure only: the allowed cells, drawn in the allowed grey
@@ -140,8 +140,8 @@ HeatmapImage heatmap_image_build(const Analysis& analysis, int head, Coords coor
       progress_report(q, grid.n);
       int64_t cell = mask.row_cell_offset(q);
       const int r = pos(q);
-      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k, ++cell) {
+      for (const Run run : mask.row(q))
+        for (int k = run.begin; k < run.end; ++k, ++cell) {
           float value = 1.f;
           if (scores && !values.scores.empty()) value = std::clamp(values.scores[cell] / smax, -1.f, 1.f);
           else if (cells == StepCells::Weights && !values.weights.empty()) value = values.weights[cell] * scale;
@@ -184,9 +184,9 @@ void paint_runs(RgbaImage& image, const Grid& grid, const RowRuns& cells, Rgb8 c
     progress_report(q, grid.n);
     if (q % grid.cpt == 0) painted.clear();
     uint8_t* row = &image.rgba[static_cast<size_t>(q / grid.cpt) * grid.size * 4];
-    for (const Run* run = cells.row_begin(q); run != cells.row_end(q); ++run) {
-      const int last = (run->end - 1) / grid.cpt;
-      for (int c = painted.first_unpainted(run->begin / grid.cpt); c <= last; c = painted.first_unpainted(c + 1)) {
+    for (const Run run : cells.row(q)) {
+      const int last = (run.end - 1) / grid.cpt;
+      for (int c = painted.first_unpainted(run.begin / grid.cpt); c <= last; c = painted.first_unpainted(c + 1)) {
         row[c * 4] = colour.r, row[c * 4 + 1] = colour.g, row[c * 4 + 2] = colour.b;
         painted.paint(c);
       }
@@ -206,8 +206,8 @@ RgbaImage diff_overlay_build(const RowRuns& a, const RowRuns& b, Rgb8 a_only, Rg
   // per texel a run touches gives what one per cell would, at N = 131072 in a fraction of the time.
   for (int q = 0; q < grid.n; ++q) {
     progress_report(q, grid.n);
-    for (const Run* run = b.row_begin(q); run != b.row_end(q); ++run)
-      for (int col = run->begin / grid.cpt; col <= (run->end - 1) / grid.cpt; ++col) {
+    for (const Run run : b.row(q))
+      for (int col = run.begin / grid.cpt; col <= (run.end - 1) / grid.cpt; ++col) {
         uint8_t* p = &image.rgba[(static_cast<size_t>(q / grid.cpt) * grid.size + col) * 4];
         const bool in_a = p[0] == a_only.r && p[1] == a_only.g && p[2] == a_only.b;
         const Rgb8 c = in_a ? both : (p[0] == both.r && p[1] == both.g && p[2] == both.b) ? both : b_only;

@@ -146,10 +146,10 @@ void draw_zoom_weights(ImDrawList* list, const Analysis& a, int head, const Zoom
   list->AddRectFilled(v.m0, v.m1, to_imu32(theme.masked));
   const RowRuns& mask = a.mask(head);
   for (int q = visible.row_begin; q < visible.row_end; ++q)
-    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run) {
+    for (const Run run : mask.row(q)) {
       // Neighbours of one colour are one rectangle: a row of near-equal weights is a single draw.
-      const int end = std::min(run->end, visible.key_end);
-      int first = std::max(run->begin, visible.key_begin);
+      const int end = std::min(run.end, visible.key_end);
+      int first = std::max(run.begin, visible.key_begin);
       ImU32 colour = 0;
       for (int k = first; k <= end; ++k) {
         const ImU32 next = k == end ? 0
@@ -385,8 +385,8 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     for (int r = row_begin; r < row_end; ++r) {
       const int q = token_at(a, w.head, coords, r);
       const RowRuns& leak = a.leaks[w.head];
-      for (const Run* run = leak.row_begin(q); run != leak.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k) {
+      for (const Run run : leak.row(q))
+        for (int k = run.begin; k < run.end; ++k) {
           const int c = heatmap_position(a, w.head, coords, k);
           if (v.visible(r, c)) draw_leak_mark(list, v.cell_min(r, c), v.cell, to_imu32(theme.leak));
         }
@@ -404,19 +404,20 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
       const int q = token_at(a, w.head, coords, r);
       // Zoomed weights have no flat array: only stored ones are found by the cell's offset.
       int64_t cell = zoomed ? 0 : mask.row_cell_offset(q);
-      for (const Run* run = mask.row_begin(q); run != mask.row_end(q); cell += run->length(), ++run) {
+      for (const Run run : mask.row(q)) {
         // In token order only the visible stretch of a run can be on screen.
-        const int from = original ? std::max(run->begin, col_begin) : run->begin;
-        const int to = original ? std::min(run->end, col_end) : run->end;
+        const int from = original ? std::max(run.begin, col_begin) : run.begin;
+        const int to = original ? std::min(run.end, col_end) : run.end;
         for (int k = from; k < to; ++k) {
           const int c = heatmap_position(a, w.head, coords, k);
           if (!v.visible(r, c)) continue;
-          const float weight = zoomed ? zoomed->values->weight(q, k) : weights[cell + (k - run->begin)];
+          const float weight = zoomed ? zoomed->values->weight(q, k) : weights[cell + (k - run.begin)];
           const std::string label = weight >= 0.995f ? "1" : fmt::format(".{:02d}", static_cast<int>(std::lround(weight * 100)));
           const Rgb8 bg = colormap_sample(view.colormap, w.vmax > 0 ? weight / w.vmax : 0);
           const ImVec2 p = v.cell_min(r, c), size = ImGui::CalcTextSize(label.c_str());
           list->AddText({p.x + (v.cell - size.x) * 0.5f, p.y + (v.cell - size.y) * 0.5f}, text_on(bg), label.c_str());
         }
+        cell += run.length();
       }
     }
   }

@@ -7,7 +7,7 @@ namespace {
 std::optional<Cell> first_leaking_query(const Analysis& a) {
   for (int h = 0; h < a.heads(); ++h)
     for (int q = 0; q < a.n(); ++q)
-      if (a.leaks[h].row_begin(q) != a.leaks[h].row_end(q)) return Cell{h, q, q};
+      if (!a.leaks[h].row(q).empty()) return Cell{h, q, q};
   return std::nullopt;
 }
 

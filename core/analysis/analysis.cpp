@@ -95,7 +95,7 @@ void move_rows_to_outputs(Analysis& a) {
     const RowRuns& computed = a.build.masks[h];
     RowRuns moved(n, n);
     for (int p = 0; p < n; ++p)
-      moved.append_row(std::vector<Run>(computed.row_begin(source[p]), computed.row_end(source[p])));
+      moved.append_row(std::vector<Run>(computed.row(source[p]).begin(), computed.row(source[p]).end()));
     for (int b = 0; b < a.scene.batch && a.has_values(); ++b) {
       HeadValues& values = a.attention.values[static_cast<size_t>(b) * heads + h];
       HeadValues reordered{std::vector<float>(values.scores.size()), std::vector<float>(values.weights.size())};

@@ -138,8 +138,8 @@ AttentionResult attention_sparse(const Qkv& qkv, const std::vector<RowRuns>& mas
         const Eigen::Map<const Eigen::VectorXf> qv(qkv.row(b, qtok, Qkv::Q, h), qkv.d);
         row_scores.resize(count);
         int c = 0;
-        for (const Run* run = mask.row_begin(qtok); run != mask.row_end(qtok); ++run)
-          for (int ktok = run->begin; ktok < run->end; ++ktok, ++c)
+        for (const Run run : mask.row(qtok))
+          for (int ktok = run.begin; ktok < run.end; ++ktok, ++c)
             row_scores[c] =
                 Eigen::Map<const Eigen::VectorXf>(qkv.row(b, ktok, Qkv::K, h), qkv.d).dot(qv) *
                 scale;
@@ -148,8 +148,8 @@ AttentionResult attention_sparse(const Qkv& qkv, const std::vector<RowRuns>& mas
         std::copy(row_scores.begin(), row_scores.end(), values.weights.begin() + offset);
         Eigen::Map<Eigen::RowVectorXf> out(output_row(r.output, qkv, b, qtok, h), qkv.d);
         c = 0;
-        for (const Run* run = mask.row_begin(qtok); run != mask.row_end(qtok); ++run)
-          for (int ktok = run->begin; ktok < run->end; ++ktok, ++c)
+        for (const Run run : mask.row(qtok))
+          for (int ktok = run.begin; ktok < run.end; ++ktok, ++c)
             out += row_scores[c] *
                    Eigen::Map<const Eigen::RowVectorXf>(qkv.row(b, ktok, Qkv::V, h), qkv.d);
       }

@@ -15,10 +15,9 @@ namespace {
 bool reads_every_later_token(const RowRuns& dependencies) {
   const int n = dependencies.rows();
   for (int q = 0; q + 1 < n; ++q) {
-    const Run* runs = dependencies.row_begin(q);
-    const Run* end = dependencies.row_end(q);
-    const Run* later = std::find_if(runs, end, [&](const Run& r) { return r.end > q + 1; });
-    if (later == end || later->begin > q + 1 || later->end < n) return false;
+    const RowSpan runs = dependencies.row(q);
+    const auto later = std::find_if(runs.begin(), runs.end(), [&](const Run& r) { return r.end > q + 1; });
+    if (later == runs.end() || (*later).begin > q + 1 || (*later).end < n) return false;
   }
   return n > 1;
 }
@@ -48,8 +47,8 @@ nlohmann::json runs_json(const RowRuns& runs) {
   nlohmann::json rows = nlohmann::json::array();
   for (int row = 0; row < runs.rows(); ++row) {
     nlohmann::json row_runs = nlohmann::json::array();
-    for (const Run* run = runs.row_begin(row); run != runs.row_end(row); ++run)
-      row_runs.push_back({run->begin, run->end});
+    for (const Run run : runs.row(row))
+      row_runs.push_back({run.begin, run.end});
     rows.push_back(row_runs);
   }
   return {{"cols", runs.cols()}, {"rows", rows}};

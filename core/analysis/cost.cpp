@@ -127,8 +127,8 @@ CostTable cost_table(const Scene& scene, const Qkv& qkv, const std::vector<std::
       if (row.vs_full > 1) {
         int64_t later = 0;
         for (int q = 0; q < s.n; ++q)
-          for (const Run* r = build.masks[0].row_begin(q); r != build.masks[0].row_end(q); ++r)
-            later += std::max(0, r->end - std::max(r->begin, q + 1));
+          for (const Run r : build.masks[0].row(q))
+            later += std::max(0, r.end - std::max(r.begin, q + 1));
         const auto& params = v->info().params;
         const bool causal_flag_off =
             std::any_of(params.begin(), params.end(), [](const ParamSpec& p) { return p.name == "causal"; }) &&

@@ -27,8 +27,7 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
   for (int q = 0; q < n; ++q) {
     const std::vector<Run>& row = union_rows.row(q);
     for (const Run& run : row) m.union_allowed += run.length();
-    m.policy_covered += runs_overlap(row.data(), row.data() + row.size(), policy_cells.row_begin(q),
-                                     policy_cells.row_end(q));
+    m.policy_covered += runs_overlap(row, policy_cells.row(q));
   }
   m.policy_cells = policy_cells.count();
   m.flops_vs_dense = m.total_allowed / (square * static_cast<double>(masks.size()));

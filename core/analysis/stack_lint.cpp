@@ -16,8 +16,8 @@ std::optional<int> band_width(const RowRuns& mask) {
   int width = 1;
   for (int q = 0; q < mask.rows(); ++q) width = std::max<int>(width, static_cast<int>(mask.row_count(q)));
   for (int q = 0; q < mask.rows(); ++q) {
-    if (mask.row_run_count(q) != 1) return std::nullopt;
-    const Run run = *mask.row_begin(q);
+    if (mask.row(q).size() != 1) return std::nullopt;
+    const Run run = mask.row(q).front();
     if (run.end != q + 1 || run.begin != std::max(0, q - width + 1)) return std::nullopt;
   }
   return width;

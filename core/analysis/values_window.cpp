@@ -16,8 +16,8 @@ RowValues given_row_values(const Analysis& analysis, int b, int head, int q) {
   RowValues out;
   std::vector<float> row(static_cast<size_t>(analysis.n()));
   analysis.build.given_weights->row(b, head, q, row.data());
-  for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-    for (int k = run->begin; k < run->end; ++k) {
+  for (const Run run : mask.row(q))
+    for (int k = run.begin; k < run.end; ++k) {
       out.weights.push_back(row[k]);
       out.scores.push_back(std::log(row[k]));
     }
@@ -47,8 +47,8 @@ RowValues row_values(const Analysis& analysis, int b, int head, int q) {
   const Eigen::Map<const Eigen::VectorXf> qv(qkv->row(b, query, Qkv::Q, 0), qkv->d);
   out.scores.resize(static_cast<size_t>(count));
   int64_t c = 0;
-  for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run)
-    for (int k = run->begin; k < run->end; ++k, ++c)
+  for (const Run run : mask.row(q))
+    for (int k = run.begin; k < run.end; ++k, ++c)
       out.scores[c] = Eigen::Map<const Eigen::VectorXf>(qkv->row(b, k, Qkv::K, 0), qkv->d).dot(qv) * scale;
   const float max_score = *std::max_element(out.scores.begin(), out.scores.end());
   out.weights.resize(out.scores.size());
@@ -84,13 +84,13 @@ ValuesWindow values_window(const Analysis& analysis, int b, int head, int row_be
     const RowValues row = row_values(analysis, b, head, q);
     const size_t at = static_cast<size_t>(q - row_begin) * window.keys();
     int64_t c = 0;
-    for (const Run* run = mask.row_begin(q); run != mask.row_end(q); ++run) {
-      const int lo = std::max(run->begin, key_begin), hi = std::min(run->end, key_end);
+    for (const Run run : mask.row(q)) {
+      const int lo = std::max(run.begin, key_begin), hi = std::min(run.end, key_end);
       for (int k = lo; k < hi; ++k) {
-        window.scores[at + (k - key_begin)] = row.scores[c + (k - run->begin)];
-        window.weights[at + (k - key_begin)] = row.weights[c + (k - run->begin)];
+        window.scores[at + (k - key_begin)] = row.scores[c + (k - run.begin)];
+        window.weights[at + (k - key_begin)] = row.weights[c + (k - run.begin)];
       }
-      c += run->length();
+      c += run.length();
     }
   }
   return window;

@@ -23,7 +23,9 @@ RowRuns::Data& RowRuns::own() {
 int64_t RowRuns::bytes_of(const Data& data) {
   return static_cast<int64_t>(data.runs.capacity() * sizeof(Run) +
                               data.row_first.capacity() * sizeof(uint32_t) +
-                              data.row_runs.capacity() * sizeof(uint32_t));
+                              data.row_runs.capacity() * sizeof(uint32_t) +
+                              data.row_end_column.capacity() * sizeof(int32_t) +
+                              data.cells_before.capacity() * sizeof(int64_t));
 }
 
 int64_t RowRuns::storage_bytes() const { return bytes_of(*data_); }
@@ -55,16 +57,33 @@ void RowRuns::normalise_into(const std::vector<Run>& runs, std::vector<Run>& sto
   stored.resize(kept);
 }
 
-void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cells) {
+void RowRuns::extend_cells_before(Data& data) {
+  if (data.cells_before.empty()) data.cells_before.push_back(0);
+  for (size_t i = data.cells_before.size() - 1; i < data.runs.size(); ++i)
+    data.cells_before.push_back(data.cells_before.back() + data.runs[i].length());
+}
+
+void RowRuns::row_appended(Data& data, int64_t first, int64_t count, int64_t cells, int32_t end_column) {
   if (static_cast<uint64_t>(data.runs.size()) > UINT32_MAX)
     throw std::length_error("RowRuns: more than 4 G runs");
+  if (end_column != INT32_MAX || !data.row_end_column.empty()) {
+    if (data.row_end_column.empty()) {  // the first cut row: the rows before end nowhere
+      data.row_end_column.reserve(static_cast<size_t>(rows_));
+      data.row_end_column.assign(data.row_first.size(), INT32_MAX);
+    }
+    data.row_end_column.push_back(end_column);
+  }
+  if (!data.cells_before.empty()) extend_cells_before(data);
   data.row_first.push_back(static_cast<uint32_t>(first));
   data.row_runs.push_back(static_cast<uint32_t>(count));
   data.run_total += count;
   data.cell_total += cells;
   // A set lives on after its last row, often by the dozen (one per head): without the slack
   // that growth left, which can be as large as the runs themselves.
-  if (complete()) data.runs.shrink_to_fit();
+  if (complete()) {
+    data.runs.shrink_to_fit();
+    data.cells_before.shrink_to_fit();
+  }
   data.charge.update(bytes_of(data));
 }
 
@@ -82,6 +101,7 @@ int64_t RowRuns::store_runs(const std::vector<Run>& runs) {
   const int64_t first = static_cast<int64_t>(data.runs.size());
   int64_t cells = 0;
   normalise_into(runs, data.runs, cells);
+  if (!data.cells_before.empty()) extend_cells_before(data);
   data.charge.update(bytes_of(data));
   return first;
 }
@@ -92,14 +112,36 @@ void RowRuns::append_row_view(int64_t first, int64_t count) {
   if (first < 0 || count < 0 || first + count > static_cast<int64_t>(data.runs.size()))
     throw std::out_of_range("RowRuns: a row view outside the stored runs");
   int64_t cells = 0;
-  for (int64_t i = first; i < first + count; ++i) cells += data.runs[static_cast<size_t>(i)].length();
+  if (data.cells_before.empty()) {
+    for (int64_t i = first; i < first + count; ++i) cells += data.runs[static_cast<size_t>(i)].length();
+  } else {
+    cells = data.cells_before[static_cast<size_t>(first + count)] - data.cells_before[static_cast<size_t>(first)];
+  }
   row_appended(data, first, count, cells);
+}
+
+void RowRuns::append_row_view_until(int64_t first, int64_t count, int32_t end_column) {
+  if (complete()) throw std::logic_error("RowRuns: more rows appended than declared");
+  Data& data = own();
+  if (first < 0 || count < 0 || first + count > static_cast<int64_t>(data.runs.size()))
+    throw std::out_of_range("RowRuns: a row view outside the stored runs");
+  if (end_column < 0 || end_column > cols_) throw std::out_of_range("RowRuns: a row view ending outside the columns");
+  extend_cells_before(data);
+  const auto list = data.runs.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto kept_end = std::lower_bound(list, list + static_cast<std::ptrdiff_t>(count), end_column,
+                                         [](const Run& run, int32_t column) { return run.begin < column; });
+  const int64_t kept = kept_end - list;
+  int64_t cells = data.cells_before[static_cast<size_t>(first + kept)] - data.cells_before[static_cast<size_t>(first)];
+  if (kept > 0) cells -= std::max(0, (kept_end - 1)->end - end_column);
+  row_appended(data, first, kept, cells, end_column);
 }
 
 void RowRuns::append_row_repeat() {
   const int row = static_cast<int>(data_->row_runs.size()) - 1;
   if (row < 0) throw std::logic_error("RowRuns: no row to repeat");
-  append_row_view(row_first(row), row_run_count(row));
+  const int64_t cells = row_count(row);
+  Data& data = own();
+  row_appended(data, row_first(row), data.row_runs[static_cast<size_t>(row)], cells, row_end_column(row));
 }
 
 void RowRuns::append_row_from_columns(std::vector<int32_t> columns) {
@@ -126,8 +168,15 @@ RowRuns RowRuns::empty(int rows, int cols) {
 bool RowRuns::contains(int row, int col) const { return rank_in_row(row, col) >= 0; }
 
 int64_t RowRuns::row_count(int row) const {
+  const RowSpan runs = this->row(row);
+  if (runs.empty()) return 0;
+  const Data& data = *data_;
+  const int64_t first = row_first(row), end = first + runs.size();
+  if (data.cells_before.size() > static_cast<size_t>(end))
+    return data.cells_before[static_cast<size_t>(end)] - data.cells_before[static_cast<size_t>(first)] -
+           (data.runs[static_cast<size_t>(end - 1)].end - runs.back().end);
   int64_t cells = 0;
-  for (const Run* r = row_begin(row); r != row_end(row); ++r) cells += r->length();
+  for (const Run r : runs) cells += r.length();
   return cells;
 }
 
@@ -152,10 +201,10 @@ int64_t RowRuns::CellOffsets::at(const RowRuns& set, int row) const {
 
 int64_t RowRuns::rank_in_row(int row, int col) const {
   int64_t before = 0;
-  for (const Run* r = row_begin(row); r != row_end(row); ++r) {
-    if (col < r->begin) return -1;
-    if (col < r->end) return before + (col - r->begin);
-    before += r->length();
+  for (const Run r : this->row(row)) {
+    if (col < r.begin) return -1;
+    if (col < r.end) return before + (col - r.begin);
+    before += r.length();
   }
   return -1;
 }
@@ -164,8 +213,8 @@ std::vector<std::pair<int, int>> RowRuns::cells() const {
   std::vector<std::pair<int, int>> out;
   out.reserve(static_cast<size_t>(count()));
   for (int row = 0; row < rows_; ++row)
-    for (const Run* r = row_begin(row); r != row_end(row); ++r)
-      for (int c = r->begin; c < r->end; ++c) out.emplace_back(row, c);
+    for (const Run r : this->row(row))
+      for (int c = r.begin; c < r.end; ++c) out.emplace_back(row, c);
   return out;
 }
 
@@ -173,8 +222,10 @@ bool RowRuns::operator==(const RowRuns& other) const {
   if (rows_ != other.rows_ || cols_ != other.cols_) return false;
   if (shares_storage(other)) return true;
   if (data_->cell_total != other.data_->cell_total || data_->row_runs != other.data_->row_runs) return false;
-  for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row)
-    if (!std::equal(row_begin(row), row_end(row), other.row_begin(row))) return false;
+  for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row) {
+    const RowSpan mine = this->row(row), theirs = other.row(row);
+    if (!std::equal(mine.begin(), mine.end(), theirs.begin())) return false;
+  }
   return true;
 }
 
@@ -184,26 +235,29 @@ enum class SetOp { Intersection, Difference, Union };
 
 // One merge pass over the boundaries of both rows' runs (sorted, disjoint, not touching); each
 // elementary interval is kept or dropped by op.
-void combine_row(const Run* a, const Run* a_end, const Run* b, const Run* b_end, SetOp op,
-                 std::vector<Run>& out) {
-  if (op != SetOp::Union && b_end - b == 1 && b->begin < b->end) {
+void combine_row(RowSpan a, RowSpan b, SetOp op, std::vector<Run>& out) {
+  if (op != SetOp::Union && b.size() == 1 && b.front().begin < b.front().end) {
     // One run on b's side (a causal policy's row, a window): clipping a's runs against it is
     // linear without the general walk over both lists' boundaries, most of the time of a leak set
     // of 32 BigBird heads at N = 131072.
+    const Run only = b.front();
     out.clear();
-    for (const Run* run = a; run != a_end; ++run) {
+    for (const Run run : a) {
       if (op == SetOp::Intersection) {
-        const Run inside{std::max(run->begin, b->begin), std::min(run->end, b->end)};
+        const Run inside{std::max(run.begin, only.begin), std::min(run.end, only.end)};
         if (inside.begin < inside.end) out.push_back(inside);
         continue;
       }
-      if (run->begin < b->begin) out.push_back({run->begin, std::min(run->end, b->begin)});
-      if (run->end > b->end) out.push_back({std::max(run->begin, b->end), run->end});
+      if (run.begin < only.begin) out.push_back({run.begin, std::min(run.end, only.begin)});
+      if (run.end > only.end) out.push_back({std::max(run.begin, only.end), run.end});
     }
     return;
   }
-  const size_t a_cuts = 2 * static_cast<size_t>(a_end - a), b_cuts = 2 * static_cast<size_t>(b_end - b);
-  auto cut = [](const Run* runs, size_t i) { return i % 2 == 0 ? runs[i / 2].begin : runs[i / 2].end; };
+  const size_t a_cuts = 2 * static_cast<size_t>(a.size()), b_cuts = 2 * static_cast<size_t>(b.size());
+  auto cut = [](const RowSpan& runs, size_t i) {
+    const Run run = runs[static_cast<int64_t>(i / 2)];
+    return i % 2 == 0 ? run.begin : run.end;
+  };
   out.clear();
   size_t i = 0, j = 0;
   int32_t previous = 0;
@@ -231,7 +285,7 @@ RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
   RowRuns out(a.rows(), a.cols());
   std::vector<Run> row_runs;
   for (int row = 0; row < a.rows(); ++row) {
-    combine_row(a.row_begin(row), a.row_end(row), b.row_begin(row), b.row_end(row), op, row_runs);
+    combine_row(a.row(row), b.row(row), op, row_runs);
     out.append_row(row_runs);
   }
   return out;
@@ -275,7 +329,8 @@ void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vecto
   constexpr size_t kMergedSets = 4;
   for (const RowRuns* set : sets) {
     const size_t sorted = out.size();
-    out.insert(out.end(), set->row_begin(row), set->row_end(row));
+    const RowSpan runs = set->row(row);
+    out.insert(out.end(), runs.begin(), runs.end());
     if (sets.size() <= kMergedSets && sorted > 0 && sorted < out.size() && begins_before(out[sorted], out[sorted - 1]))
       std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sorted), out.end(), begins_before);
   }
@@ -300,8 +355,8 @@ RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begi
   std::vector<Run> row;
   for (int q = row_begin; q < row_end; ++q) {
     row.clear();
-    for (const Run* r = set.row_begin(q); r != set.row_end(q); ++r) {
-      const int32_t begin = std::max(r->begin, col_begin), end = std::min(r->end, col_end);
+    for (const Run r : set.row(q)) {
+      const int32_t begin = std::max(r.begin, col_begin), end = std::min(r.end, col_end);
       if (begin < end) row.push_back({begin - col_begin, end - col_begin});
     }
     out.append_row(row);
@@ -309,16 +364,16 @@ RowRuns runs_window(const RowRuns& set, int row_begin, int row_end, int col_begi
   return out;
 }
 
-void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out) {
-  combine_row(a, a_end, b, b_end, SetOp::Union, out);
-}
+void runs_union_sorted(RowSpan a, RowSpan b, std::vector<Run>& out) { combine_row(a, b, SetOp::Union, out); }
 
-int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end) {
+int64_t runs_overlap(RowSpan a, RowSpan b) {
   int64_t cells = 0;
-  while (a != a_end && b != b_end) {
-    cells += std::max(0, std::min(a->end, b->end) - std::max(a->begin, b->begin));
-    if (a->end < b->end) ++a;
-    else ++b;
+  auto x = a.begin(), y = b.begin();
+  while (x != a.end() && y != b.end()) {
+    const Run r = *x, s = *y;
+    cells += std::max(0, std::min(r.end, s.end) - std::max(r.begin, s.begin));
+    if (r.end < s.end) ++x;
+    else ++y;
   }
   return cells;
 }

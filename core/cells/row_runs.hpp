@@ -4,9 +4,13 @@
 // bitmap. Copies share their storage (heads with the same mask cost one copy); appending to a
 // shared set copies it first. A row may also be a view of runs stored once for many rows (every
 // row of a BigBird block, or the rows of a strided head that are prefixes of one list), so such
-// masks cost their distinct runs rather than the sum of their rows.
+// masks cost their distinct runs rather than the sum of their rows. A view may end at a column
+// (row q of a block-sparse query block is the block's kept list up to q + 1), so rows that differ
+// only in where they stop still share one list.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -20,6 +24,61 @@ struct Run {
   int32_t end = 0;    // one past the last column
   int32_t length() const { return end - begin; }
   bool operator==(const Run&) const = default;
+};
+
+// A row's runs as values: stored runs seen up to an end column, the last one cut there (the runs
+// before it end earlier, being sorted and apart). Readers never see a stored run past the cut.
+class RowSpan {
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Run;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Run;
+
+    Iterator() = default;
+    Iterator(const Run* run, int32_t end_column) : run_(run), end_column_(end_column) {}
+    Run operator*() const { return {run_->begin, run_->end < end_column_ ? run_->end : end_column_}; }
+    Run operator[](difference_type i) const { return *(*this + i); }
+    Iterator& operator++() { ++run_; return *this; }
+    Iterator operator++(int) { Iterator old = *this; ++run_; return old; }
+    Iterator& operator--() { --run_; return *this; }
+    Iterator operator--(int) { Iterator old = *this; --run_; return old; }
+    Iterator& operator+=(difference_type i) { run_ += i; return *this; }
+    Iterator& operator-=(difference_type i) { run_ -= i; return *this; }
+    friend Iterator operator+(Iterator it, difference_type i) { return it += i; }
+    friend Iterator operator+(difference_type i, Iterator it) { return it += i; }
+    friend Iterator operator-(Iterator it, difference_type i) { return it -= i; }
+    friend difference_type operator-(const Iterator& a, const Iterator& b) { return a.run_ - b.run_; }
+    friend bool operator==(const Iterator& a, const Iterator& b) { return a.run_ == b.run_; }
+    friend auto operator<=>(const Iterator& a, const Iterator& b) { return a.run_ <=> b.run_; }
+
+   private:
+    const Run* run_ = nullptr;
+    int32_t end_column_ = INT32_MAX;
+  };
+
+  RowSpan() = default;
+  // `count` runs from `first`, the last one ending at most at end_column.
+  RowSpan(const Run* first, int64_t count, int32_t end_column = INT32_MAX)
+      : first_(first), count_(count), end_column_(end_column) {}
+  // A plain list of sorted, merged runs.
+  RowSpan(const std::vector<Run>& runs) : RowSpan(runs.data(), static_cast<int64_t>(runs.size())) {}  // NOLINT
+
+  Iterator begin() const { return {first_, end_column_}; }
+  Iterator end() const { return {first_ + count_, end_column_}; }
+  int64_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  Run operator[](int64_t i) const { return begin()[i]; }
+  Run front() const { return *begin(); }
+  Run back() const { return begin()[count_ - 1]; }
+
+ private:
+  const Run* first_ = nullptr;
+  int64_t count_ = 0;
+  int32_t end_column_ = INT32_MAX;
 };
 
 class RowRuns {
@@ -39,17 +98,24 @@ class RowRuns {
   void append_row_from_columns(std::vector<int32_t> columns);
   // Stores runs for rows to view later, normalised like a row; returns the index of the first.
   int64_t store_runs(const std::vector<Run>& runs);
+  // Runs stored so far: less store_runs' result, the length of the list it stored once merged.
+  int64_t stored_run_count() const { return static_cast<int64_t>(data_->runs.size()); }
   // Appends a row made of the stored runs [first, first + count) (any stretch of a stored list).
   void append_row_view(int64_t first, int64_t count);
+  // Appends a row made of the stored runs [first, first + count) seen up to end_column: runs
+  // beginning at or after it are dropped and the last kept run ends at most there. Its cells are
+  // counted from a prefix over the stored runs, not by reading them.
+  void append_row_view_until(int64_t first, int64_t count, int32_t end_column);
   // Appends a row equal to the last one, sharing its runs.
   void append_row_repeat();
 
-  const Run* row_begin(int row) const { return data_->runs.data() + row_first(row); }
-  const Run* row_end(int row) const { return row_begin(row) + row_run_count(row); }
-  int64_t row_run_count(int row) const { return data_->row_runs[row]; }
+  RowSpan row(int row) const {
+    return {data_->runs.data() + row_first(row), data_->row_runs[row], row_end_column(row)};
+  }
   // True when both rows are the same stored runs (views of one list, or one row repeated).
   bool same_runs(int row, int other) const {
-    return row_first(row) == row_first(other) && row_run_count(row) == row_run_count(other);
+    return row_first(row) == row_first(other) && data_->row_runs[row] == data_->row_runs[other] &&
+           row_end_column(row) == row_end_column(other);
   }
   // Runs of all rows (a run viewed by several rows counts for each).
   int64_t run_count() const { return data_->run_total; }
@@ -92,6 +158,11 @@ class RowRuns {
     std::vector<Run> runs;
     std::vector<uint32_t> row_first;  // where each row's runs start in `runs`
     std::vector<uint32_t> row_runs;   // how many runs each row has
+    // Where each row's view ends; empty while no row is cut, then one entry per row appended.
+    std::vector<int32_t> row_end_column;
+    // Cells of runs [0, i) at entry i; empty until a row is cut, then kept up to the runs stored,
+    // so cut rows and long views count their cells in O(1).
+    std::vector<int64_t> cells_before;
     int64_t run_total = 0;
     int64_t cell_total = 0;
     BudgetCharge charge;  // storage_bytes(), kept up to date as the vectors grow
@@ -99,8 +170,12 @@ class RowRuns {
   };
   Data& own();  // the storage, copied first if another set shares it
   int64_t row_first(int row) const { return data_->row_first[row]; }
+  int32_t row_end_column(int row) const {
+    return data_->row_end_column.empty() ? INT32_MAX : data_->row_end_column[row];
+  }
   void normalise_into(const std::vector<Run>& runs, std::vector<Run>& stored, int64_t& cells) const;
-  void row_appended(Data& data, int64_t first, int64_t count, int64_t cells);
+  void row_appended(Data& data, int64_t first, int64_t count, int64_t cells, int32_t end_column = INT32_MAX);
+  static void extend_cells_before(Data& data);
   static int64_t bytes_of(const Data& data);
 
   int rows_ = 0;
@@ -129,9 +204,9 @@ class UnionRows {
 // Sorts `runs` and merges overlapping or touching ones, in place.
 void runs_coalesce(std::vector<Run>& runs);
 // The union of two sorted, merged run lists, sorted and merged, into `out`; linear.
-void runs_union_sorted(const Run* a, const Run* a_end, const Run* b, const Run* b_end, std::vector<Run>& out);
+void runs_union_sorted(RowSpan a, RowSpan b, std::vector<Run>& out);
 // Number of cells in both sorted run lists.
-int64_t runs_overlap(const Run* a, const Run* a_end, const Run* b, const Run* b_end);
+int64_t runs_overlap(RowSpan a, RowSpan b);
 
 // Rows [row_begin, row_end) and columns [col_begin, col_end) of `set`, as a set of their own
 // whose row 0 and column 0 are row_begin and col_begin.

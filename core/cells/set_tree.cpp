@@ -57,7 +57,7 @@ bool SetTree::build(const std::vector<Run>& runs, const std::vector<int64_t>& st
   for (int i = n_ - 1; i >= 1; --i) {
     const auto [left, left_end] = node_runs(2 * i);
     const auto [right, right_end] = node_runs(2 * i + 1);
-    runs_union_sorted(left, left_end, right, right_end, merged);
+    runs_union_sorted({left, left_end - left}, {right, right_end - right}, merged);
     offset_[i] = static_cast<int64_t>(tree_.size());
     length_[i] = static_cast<int64_t>(merged.size());
     tree_.insert(tree_.end(), merged.begin(), merged.end());

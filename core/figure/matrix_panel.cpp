@@ -21,11 +21,11 @@ void draw_weight_cells(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
   std::array<std::vector<Box>, 256> buckets;
   for (int q = 0; q < mask.rows(); ++q) {
     int64_t i = mask.row_cell_offset(q);
-    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r) {
+    for (const Run r : mask.row(q)) {
       // Neighbouring cells of one colour become one rectangle.
-      int start = r->begin, current = scale.color_index(weights[i]);
-      for (int k = r->begin; k <= r->end; ++k, ++i) {
-        const int c = k < r->end ? scale.color_index(weights[i]) : -1;
+      int start = r.begin, current = scale.color_index(weights[i]);
+      for (int k = r.begin; k <= r.end; ++k, ++i) {
+        const int c = k < r.end ? scale.color_index(weights[i]) : -1;
         if (c == current) continue;
         buckets[current].push_back({g.x + start * g.cell, g.y + q * g.cell, (k - start) * g.cell, g.cell});
         start = k, current = c;
@@ -62,8 +62,8 @@ void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
       progress_report(q, mask.rows());
       int64_t i = mask.row_cell_offset(q);
       Rgb8* row = raster.pixels.data() + blocks.at(q, 0);
-      for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
-        for (int k = r->begin; k < r->end; ++k, ++i)
+      for (const Run r : mask.row(q))
+        for (int k = r.begin; k < r.end; ++k, ++i)
           if (!std::isnan(weights[i])) row[k] = table[scale.color_index(weights[i])];
     }
     fig.items.push_back(std::move(raster));
@@ -73,8 +73,8 @@ void draw_weight_raster(Figure& fig, const MatrixGrid& g, const RowRuns& mask,
   for (int q = 0; q < mask.rows(); ++q) {
     progress_report(q, mask.rows());
     int64_t i = mask.row_cell_offset(q);
-    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
-      for (int k = r->begin; k < r->end; ++k, ++i) {
+    for (const Run r : mask.row(q))
+      for (int k = r.begin; k < r.end; ++k, ++i) {
         float& b = best[blocks.at(q, k)];
         if (std::isnan(b) || std::abs(weights[i]) > std::abs(b)) b = weights[i];
       }
@@ -112,8 +112,8 @@ void block_boxes(const MatrixGrid& g, const RowRuns& runs, int block, std::vecto
     const int rows = std::min(block, runs.rows() - row0);
     std::fill(touched.begin(), touched.end(), 0);
     for (int q = row0; q < row0 + rows; ++q)
-      for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
-        if (r->begin < r->end) std::fill(touched.begin() + r->begin / block, touched.begin() + (r->end - 1) / block + 1, 1);
+      for (const Run r : runs.row(q))
+        if (r.begin < r.end) std::fill(touched.begin() + r.begin / block, touched.begin() + (r.end - 1) / block + 1, 1);
     for (int first = 0; first < block_cols;) {
       if (!touched[first]) {
         ++first;
@@ -151,8 +151,8 @@ void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb
     block_boxes(g, runs, static_cast<int>(std::ceil(1.0 / g.cell)), fill.boxes);
   } else {
     for (int q = 0; q < runs.rows(); ++q)
-      for (const Run* r = runs.row_begin(q); r != runs.row_end(q); ++r)
-        fill.boxes.push_back({g.x + r->begin * g.cell, g.y + q * g.cell, r->length() * g.cell, g.cell});
+      for (const Run r : runs.row(q))
+        fill.boxes.push_back({g.x + r.begin * g.cell, g.y + q * g.cell, r.length() * g.cell, g.cell});
   }
   if (!fill.boxes.empty()) fig.items.push_back(std::move(fill));
 }
@@ -160,7 +160,7 @@ void matrix_draw_runs(Figure& fig, const MatrixGrid& g, const RowRuns& runs, Rgb
 void matrix_draw_layers(Figure& fig, const MatrixGrid& g, Rgb8 background, const std::vector<CellLayer>& layers) {
   int64_t runs = 0;
   for (const CellLayer& l : layers)
-    for (int q = 0; q < l.runs->rows(); ++q) runs += l.runs->row_run_count(q);
+    for (int q = 0; q < l.runs->rows(); ++q) runs += l.runs->row(q).size();
   if (runs <= kMaxVectorRuns) {
     matrix_draw_background(fig, g, background);
     for (const CellLayer& l : layers) matrix_draw_runs(fig, g, *l.runs, l.color);
@@ -174,9 +174,9 @@ void matrix_draw_layers(Figure& fig, const MatrixGrid& g, Rgb8 background, const
     const CellLayer& l = layers[layer];
     for (int q = 0; q < l.runs->rows(); ++q) {
       progress_report(static_cast<int64_t>(layer) * l.runs->rows() + q, static_cast<int64_t>(layers.size()) * l.runs->rows());
-      for (const Run* r = l.runs->row_begin(q); r != l.runs->row_end(q); ++r) {
-        if (r->begin == r->end) continue;
-        const size_t first = blocks.at(q, r->begin), last = blocks.at(q, r->end - 1);
+      for (const Run r : l.runs->row(q)) {
+        if (r.begin == r.end) continue;
+        const size_t first = blocks.at(q, r.begin), last = blocks.at(q, r.end - 1);
         std::fill(raster.pixels.begin() + static_cast<ptrdiff_t>(first),
                   raster.pixels.begin() + static_cast<ptrdiff_t>(last) + 1, l.color);
       }

@@ -135,8 +135,8 @@ HeadCells head_cells(const Analysis& a, int h, const FigureOptions& o) {
   const std::vector<float>& from = scores ? values.scores : values.weights;
   cells.computed.reserve(static_cast<size_t>(cells.mask.count()));
   for (int q = 0; q < cells.mask.rows(); ++q)
-    for (const Run* r = cells.mask.row_begin(q); r != cells.mask.row_end(q); ++r)
-      for (int k = r->begin; k < r->end; ++k)
+    for (const Run r : cells.mask.row(q))
+      for (int k = r.begin; k < r.end; ++k)
         cells.computed.push_back(from[static_cast<size_t>(q) * values.keys() + k]);
   return cells;
 }

@@ -15,7 +15,7 @@ RowRuns policy_rows(const Policy& policy, int keys, int first, int queries) {
   const RowRuns all = policy_allowed_cells(policy, keys);
   RowRuns rows(queries, keys);
   for (int i = 0; i < queries; ++i)
-    rows.append_row(std::vector<Run>(all.row_begin(first + i), all.row_end(first + i)));
+    rows.append_row(std::vector<Run>(all.row(first + i).begin(), all.row(first + i).end()));
   return rows;
 }
 
@@ -30,8 +30,8 @@ std::vector<std::pair<int, int>> cells_at_positions(const RowRuns& runs, int fir
 std::vector<std::pair<int, int>> first_cells_at_positions(const RowRuns& runs, int first, size_t limit) {
   std::vector<std::pair<int, int>> cells;
   for (int q = 0; q < runs.rows() && cells.size() < limit; ++q)
-    for (const Run* run = runs.row_begin(q); run != runs.row_end(q) && cells.size() < limit; ++run)
-      for (int k = run->begin; k < run->end && cells.size() < limit; ++k) cells.emplace_back(q + first, k);
+    for (const Run run : runs.row(q))
+      for (int k = run.begin; k < run.end && cells.size() < limit; ++k) cells.emplace_back(q + first, k);
   return cells;
 }
 constexpr size_t kCoverageCellsListed = 1024;

@@ -108,7 +108,7 @@ RowRuns user_mask_square(const UserMask& mask, int slice) {
   for (int p = 0; p < n; ++p) {
     const int row = p - first;
     if (row < 0 || row >= mask.shape.queries) square.append_row({});
-    else square.append_row(std::vector<Run>(cells.row_begin(row), cells.row_end(row)));
+    else square.append_row(std::vector<Run>(cells.row(row).begin(), cells.row(row).end()));
   }
   return square;
 }

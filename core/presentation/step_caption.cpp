@@ -65,8 +65,8 @@ LeakFacts leak_facts(const Analysis& a) {
     for (int q = 0; q < a.n(); ++q) {
       if (a.leaks[h].row_count(q) == 0) continue;
       facts.queries.push_back(q);
-      for (const Run* run = a.leaks[h].row_begin(q); run != a.leaks[h].row_end(q); ++run)
-        for (int k = run->begin; k < run->end && keys.size() < 64; ++k) keys.insert(k);
+      for (const Run run : a.leaks[h].row(q))
+        for (int k = run.begin; k < run.end && keys.size() < 64; ++k) keys.insert(k);
       if (facts.queries.size() > 64) break;
     }
     facts.keys.assign(keys.begin(), keys.end());

@@ -77,9 +77,8 @@ class RunReach {
   bool covers_prefix(int q) const {
     return start_[q] != start_[q + 1] && runs_[start_[q]].begin == 0 && runs_[start_[q]].end > q;
   }
-  const Run* row_begin(int q) const { return runs_.data() + start_[q]; }
-  const Run* row_end(int q) const { return runs_.data() + start_[q + 1]; }
-  void row(int q, std::vector<Run>& out) const { out.assign(row_begin(q), row_end(q)); }
+  RowSpan row(int q) const { return {runs_.data() + start_[q], start_[q + 1] - start_[q]}; }
+  void row(int q, std::vector<Run>& out) const { out.assign(row(q).begin(), row(q).end()); }
 
  private:
   int n_;
@@ -93,8 +92,8 @@ class BitReach {
  public:
   BitReach(const RunReach& from, int n, int64_t max_bytes) : n_(n), tree_(check(n, max_bytes), n), next_(n, n) {
     for (int q = 0; q < n; ++q)
-      for (const Run* run = from.row_begin(q); run != from.row_end(q); ++run)
-        for (int k = run->begin; k < run->end; ++k) tree_.row(n + q)[k / 64] |= uint64_t{1} << (k % 64);
+      for (const Run run : from.row(q))
+        for (int k = run.begin; k < run.end; ++k) tree_.row(n + q)[k / 64] |= uint64_t{1} << (k % 64);
   }
   // One more layer; returns whether any token's set grew.
   bool step(const RowRuns& edges) {
@@ -108,8 +107,8 @@ class BitReach {
       progress_report(q, n);
       uint64_t* out = next_.row(q);
       std::copy(tree_.row(n + q), tree_.row(n + q) + tree_.words, out);  // residual path
-      for (const Run* run = edges.row_begin(q); run != edges.row_end(q); ++run)
-        for (int lo = run->begin + n, hi = run->end + n; lo < hi; lo /= 2, hi /= 2) {
+      for (const Run run : edges.row(q))
+        for (int lo = run.begin + n, hi = run.end + n; lo < hi; lo /= 2, hi /= 2) {
           if (lo & 1) or_into(out, tree_.row(lo++), tree_.words);
           if (hi & 1) or_into(out, tree_.row(--hi), tree_.words);
         }

@@ -20,7 +20,7 @@ constexpr int64_t kLeafReadsPerToken = 16;
 ReachBound bound_of(const std::vector<const RowRuns*>& edges) {
   for (const RowRuns* head : edges)
     for (int q = 0; q < head->rows(); ++q)
-      if (head->row_begin(q) != head->row_end(q) && (head->row_end(q) - 1)->end > q + 1)
+      if (!head->row(q).empty() && head->row(q).back().end > q + 1)
         return ReachBound::Everything;
   return ReachBound::Prefix;
 }

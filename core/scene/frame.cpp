@@ -115,8 +115,8 @@ RowRuns frame_view(const HeadFrame& frame, const RowRuns& mask) {
   for (int slot = 0; slot < n; ++slot) {
     const int q = frame.token_at_slot[slot];
     slots.clear();
-    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
-      for (int k = r->begin; k < r->end; ++k) slots.push_back(frame.slot_of_token[k]);
+    for (const Run r : mask.row(q))
+      for (int k = r.begin; k < r.end; ++k) slots.push_back(frame.slot_of_token[k]);
     view.append_row_from_columns(slots);
   }
   return view;

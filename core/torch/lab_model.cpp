@@ -262,9 +262,9 @@ LabMask lab_mask(const LabLayerMasks& layer) {
       const size_t row = static_cast<size_t>(h) * m.n + p;
       m.query[row] = moved ? output_query[h][p] : p;
       m.has_key[row] = masks[h].row_count(p) > 0;
-      for (const Run* run = masks[h].row_begin(p); run != masks[h].row_end(p); ++run)
-        std::fill(m.allowed.begin() + static_cast<std::ptrdiff_t>(row * m.n + run->begin),
-                  m.allowed.begin() + static_cast<std::ptrdiff_t>(row * m.n + run->end), 1);
+      for (const Run run : masks[h].row(p))
+        std::fill(m.allowed.begin() + static_cast<std::ptrdiff_t>(row * m.n + run.begin),
+                  m.allowed.begin() + static_cast<std::ptrdiff_t>(row * m.n + run.end), 1);
     }
   }
   return m;

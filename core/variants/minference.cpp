@@ -373,16 +373,18 @@ class Minference final : public Variant {
         // Blocks j > m are -inf in the reference and never win over a valid one.
         const float* row = score.data() + static_cast<size_t>(m) * nb;
         std::vector<int> picks = ranked_best(row, m + 1, p.topk);
-        // The kept blocks in key order; only the own block, the last when kept, is cut at the
-        // query, so without it every row of the query block is the first one.
+        // The kept blocks in key order, stored once per query block; only the own block, the
+        // last when kept, is cut at the query, so each row views the list up to q + 1, and
+        // without it every row of the query block is the first one.
         std::vector<int> sorted = picks;
         std::sort(sorted.begin(), sorted.end());
         const bool own = !sorted.empty() && sorted.back() == m;
         runs.clear();
         for (int j : sorted) runs.push_back({j * b, std::min((j + 1) * b, n)});
+        const int64_t first = mask.store_runs(runs), count = mask.stored_run_count() - first;
         for (int q = m * b; q < std::min((m + 1) * b, n); ++q) {
-          if (own) runs.back().end = q + 1;
-          if (q == m * b || own) mask.append_row(runs);
+          if (own) mask.append_row_view_until(first, count, q + 1);
+          else if (q == m * b) mask.append_row_view(first, count);
           else mask.append_row_repeat();
         }
         if (keep || m == nb - 1) {

@@ -7,11 +7,11 @@
 #include <numeric>
 
 #include "core/base/progress_scope.hpp"
+#include "core/cells/row_runs.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/decode_trace.hpp"
 #include "core/variants/masked_trace.hpp"
-#include "core/variants/predicate_mask.hpp"
 #include "core/variants/routing_pick.hpp"
 #include "core/variants/variant_params.hpp"
 
@@ -106,29 +106,29 @@ class SnapKV final : public Variant {
         kept[h] = ranked[h];
         std::sort(kept[h].begin(), kept[h].end());
       }
-    // Prompt rows are the prefill; a decoded row reads the kept keys and [P - w, t].
-    std::vector<std::vector<Run>> kept_runs;
-    for (const std::vector<int>& keys : kept) kept_runs.push_back(runs_of_sorted(keys));
-    const auto row_runs = [&](int h, int q, std::vector<Run>& runs) {
-      if (q < p.prompt || !p.compressed()) {
-        runs.push_back({0, q + 1});
-        return;
-      }
-      runs.insert(runs.end(), kept_runs[h].begin(), kept_runs[h].end());
-      runs.push_back({scored, q + 1});
-    };
+    // Prompt rows are the prefill, [0, q]; a decoded row reads the kept keys and [P - w, t]. Both
+    // are a list stored once per head, [0, N) and kept ∪ [P - w, N), viewed up to the row's query.
     VariantBuild out;
-    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, row_runs);
+    for (int h = 0; h < scene.heads; ++h) {
+      RowRuns mask(n, n);
+      const int64_t prefill = mask.store_runs({{0, n}});
+      std::vector<Run> decoded = runs_of_sorted(kept[h]);
+      decoded.push_back({scored, n});
+      const int64_t decoded_first = mask.store_runs(decoded);
+      const int64_t decoded_count = mask.stored_run_count() - decoded_first;
+      for (int q = 0; q < n; ++q) {
+        if (q < p.prompt || !p.compressed()) mask.append_row_view_until(prefill, 1, q + 1);
+        else mask.append_row_view_until(decoded_first, decoded_count, q + 1);
+      }
+      out.masks.push_back(std::move(mask));
+    }
     // The traced decode steps' rows, as key lists.
     std::vector<std::vector<std::vector<int>>> rows(scene.heads, std::vector<std::vector<int>>(n));
     DecodeRows visible;
     for (int h = 0; h < scene.heads; ++h) {
-      for (int step : decode_traced_steps(n, p.prompt)) {
-        std::vector<Run> runs;
-        row_runs(h, step, runs);
-        for (const Run& run : runs)
+      for (int step : decode_traced_steps(n, p.prompt))
+        for (const Run run : out.masks[h].row(step))
           for (int k = run.begin; k < run.end; ++k) rows[h][step].push_back(k);
-      }
       visible.push_back(&rows[h]);
     }
     TraceBuilder t(scene);

@@ -82,8 +82,8 @@ class Streaming final : public Variant {
     if (k == q)
       return fmt::format("the query itself, rotated at cache position {}", query_position);
     // Sinks are the cache's leading run of tokens 0, 1, ...; the rest are recent tokens.
-    const Run* first = mask.row_begin(q);
-    const bool sink = first->begin == 0 && k < first->end && first->end <= q;
+    const Run first = mask.row(q).front();
+    const bool sink = first.begin == 0 && k < first.end && first.end <= q;
     return fmt::format("key {} is {} in the cache at step {}; it sits at cache position {}, so "
                        "its relative distance is {} instead of {}",
                        k, sink ? "an attention sink kept" : "one of the recent tokens", q, position,

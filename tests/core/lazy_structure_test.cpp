@@ -129,8 +129,8 @@ TEST(LazyStructure, StructureOnlyMatchesTheValuePathForEveryPreset) {
         const RowValues row = row_values(*lazy, 0, h, q);
         ASSERT_EQ(static_cast<int64_t>(row.weights.size()), values->mask(h).row_count(q));
         int64_t c = 0;
-        for (const attnscope::Run* r = values->mask(h).row_begin(q); r != values->mask(h).row_end(q); ++r)
-          for (int k = r->begin; k < r->end; ++k, ++c) {
+        for (const attnscope::Run r : values->mask(h).row(q))
+          for (int k = r.begin; k < r.end; ++k, ++c) {
             ASSERT_NEAR(row.weights[c], values->weight(0, h, q, k), 2e-6) << "h " << h << " q " << q << " k " << k;
             ASSERT_NEAR(row.scores[c], values->score(0, h, q, k), 2e-5);
           }

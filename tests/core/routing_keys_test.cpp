@@ -319,7 +319,7 @@ TEST(RoutingKeys, StepsCarryCaptionsAndTheInspectorQuotesRanks) {
     for (const char* name : {"input", "mask", "softmax", "output"}) EXPECT_GE(a->trace().find(name), 0) << variant;
   }
   const auto quest = analyze(scene_of("quest", 16, 2, {}));
-  EXPECT_NE(quest->variant->explain_allowed(quest->build, 0, 15, quest->mask(0).row_begin(15)->begin).find("rank"),
+  EXPECT_NE(quest->variant->explain_allowed(quest->build, 0, 15, quest->mask(0).row(15).front().begin).find("rank"),
             std::string::npos);
   EXPECT_GE(quest->trace().find("decode-12"), 0);
   EXPECT_LT(quest->trace().find("decode-11"), 0);  // prompt rows are a prefill, not decode steps

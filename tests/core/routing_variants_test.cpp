@@ -50,8 +50,8 @@ std::vector<int> best_of(const std::vector<int>& candidates, const std::vector<d
 Cells cells_of(const RowRuns& mask) {
   Cells out;
   for (int q = 0; q < mask.rows(); ++q)
-    for (const Run* r = mask.row_begin(q); r != mask.row_end(q); ++r)
-      for (int k = r->begin; k < r->end; ++k) out.insert({q, k});
+    for (const Run r : mask.row(q))
+      for (int k = r.begin; k < r.end; ++k) out.insert({q, k});
   return out;
 }
 

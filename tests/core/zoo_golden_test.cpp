@@ -70,8 +70,8 @@ TEST(ZooGolden, SftBoundariesWhenNIsNotAMultipleOfG) {
       const int begin = *(std::upper_bound(starts[h].begin(), starts[h].end(), q) - 1);
       RowRuns expected(1, 14);
       expected.append_row({{begin, q + 1}});
-      EXPECT_EQ(std::vector<attnscope::Run>(a->mask(h).row_begin(q), a->mask(h).row_end(q)),
-                std::vector<attnscope::Run>(expected.row_begin(0), expected.row_end(0)))
+      EXPECT_EQ(std::vector<attnscope::Run>(a->mask(h).row(q).begin(), a->mask(h).row(q).end()),
+                std::vector<attnscope::Run>(expected.row(0).begin(), expected.row(0).end()))
           << "head " << h << " q " << q;
     }
   EXPECT_EQ(a->metrics.total_leaks, 0);

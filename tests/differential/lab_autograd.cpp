@@ -42,8 +42,8 @@ AttentionMask attention_mask(const LabLayerMasks& layer) {
         kept[h][p][0] = 0;
         for (int64_t k = 0; k < n; ++k) a[h][p][k] = 0;
       }
-      for (const Run* run = mask.row_begin(p); run != mask.row_end(p); ++run)
-        for (int32_t k = run->begin; k < run->end; ++k) a[h][p][k] = 0;
+      for (const Run run : mask.row(p))
+        for (int32_t k = run.begin; k < run.end; ++k) a[h][p][k] = 0;
     }
   return {additive, any_empty ? keep : at::Tensor(), any_moved ? query_index : at::Tensor()};
 }

@@ -16,7 +16,7 @@ using test::items_of;
 TEST(FigureModel, ManyRunMasksBecomeOneRasterPixelPerCell) {
   const auto a = analyze(test::test_scene({.variant = "strided", .n = 1024, .params = {{"stride", "8"}}}));
   int64_t runs = 0;
-  for (int q = 0; q < a->n(); ++q) runs += a->mask(1).row_run_count(q);
+  for (int q = 0; q < a->n(); ++q) runs += a->mask(1).row(q).size();
   ASSERT_GT(runs, figure::kMaxVectorRuns) << "head 1 must break rows into many runs for this test";
   FigureOptions o;
   o.mask_only = true;
