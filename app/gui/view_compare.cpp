@@ -226,16 +226,26 @@ void view_compare(ViewContext& ctx) {
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float legend_h = diff_shown ? diff_legend_height(ctx, counts, avail.x) : 0.f;
-  const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;
-  const int n = state.analysis ? state.analysis->n() : state.scene.n;
-  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, n), gap = ctx.body()->FontSize * 0.8f;
   // One row: every variant's matrix (the chosen head), then A and B in one image. On a projector
   // one comparison at a time: A and B side by side, large enough to read from the room.
   const size_t shown = ctx.projector() ? std::min<size_t>(2, variants.size()) : variants.size();
+  // The matrices show weights; the legend gives their scale, or names the allowed cells of a
+  // variant whose weights are not computed, as the heatmaps' legend does.
+  std::vector<CellsDrawn> drawn;
+  for (size_t i = 0; i < shown; ++i)
+    if (analyses[i] && head < analyses[i]->heads())
+      if (const CellsDrawn d = heatmap_drawn(state, *analyses[i], head, StepCells::Weights, false);
+          std::find(drawn.begin(), drawn.end(), d) == drawn.end())
+        drawn.push_back(d);
+  const float legend_h = heatmap_legend_height(ctx, StepCells::Weights, drawn, avail.x) +
+                         (diff_shown ? diff_legend_height(ctx, counts, avail.x) : 0.f);
+  const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;
+  const int n = state.analysis ? state.analysis->n() : state.scene.n;
+  const float top = heatmap_widget_top(ctx), left = heatmap_widget_left(ctx, n), gap = ctx.body()->FontSize * 0.8f;
   const int cols = static_cast<int>(shown) + (diff_shown ? 1 : 0);
   const float side = std::floor(std::max(16.f, std::min((avail.x - cols * left - (cols - 1) * gap) / cols,
                                                         avail.y - legend_h - inspector_h - top - gap)));
+  heatmap_legend(ctx, StepCells::Weights, drawn, avail.x);
   if (diff_shown) diff_legend(ctx, counts, avail.x);
   for (size_t i = 0; i < shown; ++i) {
     if (i) ImGui::SameLine(0.f, gap);

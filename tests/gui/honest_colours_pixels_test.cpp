@@ -65,5 +65,21 @@ TEST(HonestColoursPixelsGLTest, StructureOnlyScoreStepsDrawAllowedCellsInTheLege
   }
 }
 
+// The compare view's matrices show every variant's weights in one scale: its legend gives that
+// scale and names the masked cells, at every step (the mask step included), in both modes.
+TEST(HonestColoursPixelsGLTest, TheCompareViewsLegendGivesTheWeightsScaleItsMatricesUse) {
+  for (const std::string mode : {"", " --classroom"}) {
+    const Screenshot s = screenshot_take("--variant s2 --n 16 --g 4 --heads 2 --step 6 --compare-view --compare s2-fix-mask"
+                                         " --size 1280x800" + mode, "compare_legend" + std::to_string(mode.size()));
+    ASSERT_EQ(s.exit_code, 0);
+    const nlohmann::json* scale = legend_entry(s, "weight 0");
+    ASSERT_NE(scale, nullptr) << mode << ": " << s.layout["legend"].dump();
+    EXPECT_EQ(legend_entry(s, "score"), nullptr) << "the matrices draw weights, not scores";
+    const nlohmann::json* masked = legend_entry(s, masked_cells_label(StepCells::Weights));
+    ASSERT_NE(masked, nullptr) << s.layout["legend"].dump();
+    EXPECT_EQ(swatch_colour(s, *masked), s.theme().masked);
+  }
+}
+
 }  // namespace
 }  // namespace attnscope::test
