@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -72,7 +73,10 @@ std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells, const std::vec
   const float h = ImGui::GetFontSize() * 0.7f;
   const float bar = ImGui::GetFontSize() * 4.f;
   std::vector<Chip> chips;
-  for (CellsDrawn shown : drawn) switch (shown) {
+  for (auto it = drawn.begin(); it != drawn.end(); ++it) {
+    // Heads that colour their cells the same way share one entry.
+    if (std::find(drawn.begin(), it, *it) != it) continue;
+    switch (*it) {
       case CellsDrawn::Pattern:
         chips.push_back(box_chip(to_imu32(theme.background), "computed at the scores step", to_imu32(theme.axis)));
         break;
@@ -91,6 +95,7 @@ std::vector<Chip> legend_chips(ViewContext& ctx, StepCells cells, const std::vec
       }
       case CellsDrawn::Allowed: chips.push_back(box_chip(to_imu32(theme.allowed), allowed_cells_label(cells))); break;
     }
+  }
   chips.push_back(box_chip(to_imu32(theme.masked), masked_cells_label(cells)));
   if (step_shows_leaks(cells))
     chips.push_back({h,

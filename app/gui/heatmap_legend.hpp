@@ -1,6 +1,6 @@
 #pragma once
-// The key above the heatmaps for what they draw at the current step (`drawn`, one entry per way the
-// shown heads colour their cells): the pattern's outlines, the diverging score scale, the weight
+// The key above the heatmaps for what they draw at the current step (`drawn`: how each shown head
+// colours its cells, repeats named once): the pattern's outlines, the diverging score scale, the weight
 // colormap, or the allowed cells whose values are not computed; then masked and leak cells. Its entries flow
 // onto more lines when the panel is narrow, so none is ever cut.
 #include "app/gui/view_context.hpp"

@@ -234,9 +234,7 @@ void view_compare(ViewContext& ctx) {
   std::vector<CellsDrawn> drawn;
   for (size_t i = 0; i < shown; ++i)
     if (analyses[i] && head < analyses[i]->heads())
-      if (const CellsDrawn d = heatmap_drawn(state, *analyses[i], head, StepCells::Weights, false);
-          std::find(drawn.begin(), drawn.end(), d) == drawn.end())
-        drawn.push_back(d);
+      drawn.push_back(heatmap_drawn(state, *analyses[i], head, StepCells::Weights, false));
   const float legend_h = heatmap_legend_height(ctx, StepCells::Weights, drawn, avail.x) +
                          (diff_shown ? diff_legend_height(ctx, counts, avail.x) : 0.f);
   const float inspector_h = 2.f * line + ImGui::GetStyle().ItemSpacing.y;

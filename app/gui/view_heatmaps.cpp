@@ -86,10 +86,7 @@ void view_heatmaps(ViewContext& ctx) {
   // The legend names every way the shown heads colour their cells (values, or the allowed cells
   // of a head whose values are not computed yet).
   std::vector<CellsDrawn> drawn;
-  for (int head : shown)
-    if (const CellsDrawn d = heatmap_drawn(ctx.state, *analysis, head, cells, true);
-        std::find(drawn.begin(), drawn.end(), d) == drawn.end())
-      drawn.push_back(d);
+  for (int head : shown) drawn.push_back(heatmap_drawn(ctx.state, *analysis, head, cells, true));
   const float legend_h = heatmap_legend_height(ctx, cells, drawn, avail.x);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   // Classroom has no inspector column: the focused cell takes two lines under the matrices (on a
