@@ -6,7 +6,7 @@
 # Runs at configure time (attnscope_check_core_ranks) and as a script for the tests:
 #   cmake -DCORE_DIR=<dir containing the ranked folders> -P cmake/core_ranks.cmake
 set(ATTNSCOPE_CORE_RANKS
-  base          # input errors, printable text, number parsing, atomic files, install layout, progress
+  base          # input errors, printable text, grouped digits, number parsing, atomic files, install layout, progress
   cells         # cell sets as row runs, their memory budget, the dense and full cell counts
   tensors       # tensor files (.npy, .npz, .safetensors, .pt through a registered reader), q/k/v
   scene         # the scene, policies, the variant registry, traces, frames, q/k/v
@@ -14,7 +14,7 @@ set(ATTNSCOPE_CORE_RANKS
   masks         # users' mask files and tensors, their reading and lint, block masks
   variants      # one file per variant
   analysis      # analyze(), attention, values windows, leaks, metrics, cost, the audit's analysis
-  presentation  # what views and figures share: colours, captions, compare, glossary, digits
+  presentation  # what views and figures share: colours, captions, compare, glossary
   torch         # the LibTorch reference and audit engine (a module loaded on demand)
   figure)       # figures drawn by cairo and giflib
 

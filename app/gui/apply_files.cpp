@@ -10,6 +10,7 @@
 #include "app/gui/apply.hpp"
 #include "app/gui/apply_parts.hpp"
 #include "app/gui/file_browser.hpp"
+#include "core/base/digits.hpp"
 #include "core/masks/user_mask.hpp"
 #include "core/scene/qkv_file.hpp"
 #include "core/scene/token_text.hpp"
@@ -55,7 +56,7 @@ void module_opened(AppState& state, const action::AnalysisReady& a) {
   ++state.generation;
   install(state, a.analysis);
   recent_add(state.recent.modules, a.opened_module);
-  toast(state, fmt::format("opened {}: {} leaking cells", name, a.analysis->metrics.total_leaks));
+  toast(state, fmt::format("opened {}: {} leaking cells", name, digits_grouped(a.analysis->metrics.total_leaks)));
 }
 
 namespace {
@@ -85,10 +86,12 @@ void tokens_open(AppState& state, const std::string& path) {
     attnscope::apply(state, action::SetTokenText{std::move(text)});
     recent_add(state.recent.masks, path);
     if (static_cast<int>(count) == state.scene.n)
-      toast(state, fmt::format("opened {}: the text of {} tokens on the axes and in the inspector", name, count));
+      toast(state, fmt::format("opened {}: the text of {} tokens on the axes and in the inspector", name, digits_grouped(static_cast<int64_t>(count))));
     else
       toast(state, fmt::format("opened {}: {} token{}, but the scene has N = {}; their text shows when N is {}", name,
-                               count, count == 1 ? "" : "s", state.scene.n, count), true);
+                               digits_grouped(static_cast<int64_t>(count)), count == 1 ? "" : "s",
+                               digits_grouped(state.scene.n), digits_grouped(static_cast<int64_t>(count))),
+            true);
   } catch (const std::exception& e) {
     toast(state, "cannot open " + name + ": " + e.what(), true);
   }

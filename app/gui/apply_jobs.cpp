@@ -14,9 +14,9 @@
 #include "app/gui/stack_strip.hpp"
 #include "app/gui/token_bands.hpp"
 #include "app/gui/work_timer.hpp"
+#include "core/base/digits.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/presentation/compare.hpp"
-#include "core/presentation/digits.hpp"
 #include "core/scene/stack.hpp"
 
 namespace attnscope {

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <optional>
 
+#include "core/base/digits.hpp"
 #include "core/presentation/colormap.hpp"
-#include "core/presentation/digits.hpp"
 #include "core/presentation/routed_row.hpp"
 #include "core/presentation/step_scores.hpp"
 #include "core/presentation/wrapped_group.hpp"

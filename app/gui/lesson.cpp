@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/base/digits.hpp"
+
 namespace attnscope {
 
 std::shared_ptr<const Lesson> lesson_compute(const Analysis& a, bool with_cost) {
@@ -22,7 +24,7 @@ std::string lesson_next_token_text(const Lesson& lesson) {
     return fmt::format("no query can depend on its own next token within {} stacked layers", r.max_layers);
   return fmt::format("after {} stacked layer{}, query {} can depend on token {}, its own next token: the "
                      "target it is trained to predict",
-                     r.first, r.first == 1 ? "" : "s", r.query, r.query + 1);
+                     r.first, r.first == 1 ? "" : "s", digits_grouped(r.query), digits_grouped(r.query + 1));
 }
 
 }  // namespace attnscope

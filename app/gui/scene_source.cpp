@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/scene/qkv_file.hpp"
 
 namespace attnscope {

@@ -9,8 +9,8 @@
 #include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
+#include "core/base/digits.hpp"
 #include "core/presentation/compare.hpp"
-#include "core/presentation/digits.hpp"
 
 namespace attnscope {
 

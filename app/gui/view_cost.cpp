@@ -6,10 +6,12 @@
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/base/digits.hpp"
 
 namespace attnscope {
 
 namespace {
+
 
 const GlossaryTerm* term_named(const std::string& name) {
   for (const GlossaryTerm& t : glossary())
@@ -121,12 +123,11 @@ void view_cost(ViewContext& ctx) {
   }
   const CostTable& t = *lesson->cost;
   ImGui::PushFont(ctx.caption());
-  ImGui::Text("What attention costs per head at N = %d", t.n);
+  ImGui::TextUnformatted(counts_grouped(fmt::format("What attention costs per head at N = {}", t.n)).c_str());
   ImGui::PopFont();
-  text_wrapped(fmt::format("full = N(N+1)/2 = {} cells; dense = N\u00b2 = {} cells; attention costs 4\u00b7D "
-                                     "= {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
-                                     t.full_cells, t.dense_cells, 4 * t.d)
-                             );
+  text_wrapped(counts_grouped(fmt::format("full = N(N+1)/2 = {} cells; dense = N\u00b2 = {} cells; attention costs "
+                                           "4\u00b7D = {} FLOPs per allowed cell (q\u00b7k and weight\u00b7v).",
+                                           t.full_cells, t.dense_cells, 4 * t.d)));
   if (ctx.classroom()) {
     cost_table_paged(ctx, t);
     return;
@@ -161,18 +162,18 @@ void view_cost(ViewContext& ctx) {
       ImGui::TableNextColumn();
       ImGui::Text("%.3f\u00d7", r.vs_dense);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.formula.c_str());
+      ImGui::TextUnformatted(counts_grouped(r.formula).c_str());
     }
     ImGui::EndTable();
   }
   const LayerCost& l = lesson->layer;
-  text_wrapped(
+  text_wrapped(counts_grouped(
       fmt::format("Not saved: one LLaMA-2 7B layer at N = {} spends {} FLOPs on the q, k, v, o projections and {} on "
                   "the MLP whatever the pattern; attention {} ({} with full). Whole layer: {} instead of {} ({:.1f}% "
                   "saved).",
                   t.n, cost_number_text(l.projections), cost_number_text(l.mlp), cost_number_text(l.attention),
                   cost_number_text(l.attention_full), cost_number_text(l.total()), cost_number_text(l.total_full()),
-                  100 * (1 - l.total() / l.total_full())));
+                  100 * (1 - l.total() / l.total_full()))));
   text_wrapped("Why a leak matters: " + lesson_next_token_text(*lesson) + ".");
   if (ImGui::SmallButton("measure it in the Lab (T)")) ctx.queue.push(action::SetLab{true});
 }

@@ -8,7 +8,7 @@
 #include "app/gui/heatmap_legend.hpp"
 #include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/presentation/routed_row.hpp"
 #include "core/presentation/shown_heads.hpp"
 #include "core/presentation/step_scores.hpp"
@@ -38,7 +38,7 @@ void head_metrics(ViewContext& ctx, const HeadMetrics& m, bool leaks_shown, floa
 // Over the matrices at a routed variant's selection step: whose row the overlay shows, and what
 // its fills mean.
 void routed_legend(ViewContext& ctx, const RoutedRowView& row) {
-  ImGui::TextDisabled("query %d's %ss (focus a cell for another):", row.q, row.unit.c_str());
+  ImGui::TextDisabled("query %s's %ss (focus a cell for another):", digits_grouped(row.q).c_str(), row.unit.c_str());
   std::vector<RoutedRole> roles;
   for (const RoutedUnit& u : row.units)
     if (std::find(roles.begin(), roles.end(), u.role) == roles.end()) roles.push_back(u.role);

@@ -8,7 +8,7 @@
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/analysis/values_window.hpp"
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/scene/policy.hpp"
 
 namespace attnscope {

@@ -9,7 +9,7 @@
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 
 namespace attnscope {
 
@@ -95,14 +95,14 @@ void train_row(ViewContext& ctx, const Job* job) {
   if (ImGui::Button("Train")) ctx.queue.push(action::LabTrain{});
   ImGui::SameLine();
   if (lab.result)
-    ImGui::TextDisabled("%s", text_fit_lines(fmt::format("{} steps in {:.1f} s ({:.0f} steps/s) under {}", lab.result->steps,
+    ImGui::TextDisabled("%s", text_fit_lines(fmt::format("{} steps in {:.1f} s ({:.0f} steps/s) under {}", digits_grouped(lab.result->steps),
                                                          lab.result->seconds, lab.result->steps_per_second(),
                                                          lab.trained.variant),
                                              ImGui::GetContentRegionAvail().x, 1)
                                   .c_str());
   else
     ImGui::TextDisabled("%s", text_fit_lines(fmt::format("under {} at N = {}, H = {}; Esc cancels", ctx.state.scene.variant,
-                                                         ctx.state.scene.n, ctx.state.scene.heads),
+                                                         digits_grouped(ctx.state.scene.n), ctx.state.scene.heads),
                                              ImGui::GetContentRegionAvail().x, 1)
                                   .c_str());
 }

@@ -12,6 +12,7 @@
 #include "app/gui/scene_source.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
+#include "core/base/digits.hpp"
 #include "core/scene/qkv_file.hpp"
 #include "core/scene/variant.hpp"
 
@@ -104,7 +105,7 @@ void token_text_line(ViewContext& ctx, int n) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.path.c_str());
   if (static_cast<int>(text.tokens.size()) != n) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    text_wrapped(fmt::format("not shown: it holds {} tokens and the scene has N = {}", text.tokens.size(), n));
+    text_wrapped(fmt::format("not shown: it holds {} tokens and the scene has N = {}", digits_grouped(static_cast<int64_t>(text.tokens.size())), digits_grouped(n)));
     ImGui::PopStyleColor();
   }
   if (ImGui::Button("token numbers only")) ctx.queue.push(action::SetTokenText{});

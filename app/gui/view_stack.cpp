@@ -7,7 +7,7 @@
 
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/presentation/params_text.hpp"
 #include "core/presentation/stack_text.hpp"
 
@@ -136,7 +136,7 @@ void view_stack_reach(ViewContext& ctx) {
   ImGui::GetWindowDrawList()->AddRect(p0, p1, to_imu32(theme.text));
   ctx.report.panels.push_back({"stack reach", {p0.x, p0.y, p1.x, p1.y}});
   ImGui::Dummy({side, side});
-  ImGui::TextDisabled("queries q = 0..%d down, keys across", n - 1);
+  ImGui::TextDisabled("queries q = 0..%s down, keys across", digits_grouped(n - 1).c_str());
 }
 
 }  // namespace attnscope

@@ -10,7 +10,7 @@
 #include "app/gui/token_bands.hpp"
 #include "app/gui/token_light.hpp"
 #include "app/gui/view_context.hpp"
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/presentation/glossary.hpp"
 #include "core/presentation/step_caption.hpp"
 #include "core/presentation/step_shape.hpp"
@@ -43,7 +43,7 @@ float row_label_width(const ViewContext& ctx, int n) {
 float column_width_max(const ViewContext& ctx, int n) {
   if (projector_columns(ctx, n))
     return std::max(ImGui::CalcTextSize(std::to_string(n - 1).c_str()).x, ImGui::CalcTextSize("h00").x) + ctx.mono()->FontSize * 0.6f;
-  const std::string range = fmt::format("{}\u2013{}", n - 1, n - 1);
+  const std::string range = fmt::format("{}\u2013{}", digits_grouped(n - 1), digits_grouped(n - 1));
   return std::max({ctx.mono()->FontSize * 3.2f, row_label_width(ctx, n) * 1.5f, ImGui::CalcTextSize(range.c_str()).x + 10.f});
 }
 
@@ -87,7 +87,7 @@ void draw_bands(ViewContext& ctx, const Step& step, ImVec2 p0, float col_w, floa
       if (y1 - y0 >= 3.f) list->AddLine({x0, y0}, {x1, y0}, to_imu32(ctx.theme().background), 1.f);  // where bands meet
       if (y1 - y0 < line + 2.f) continue;
       const std::string group = fmt::format("g{}", band.group);
-      const std::string range = fmt::format("{}\u2013{}", band.first_token, band.last_token);
+      const std::string range = fmt::format("{}\u2013{}", digits_grouped(band.first_token), digits_grouped(band.last_token));
       const bool two_lines = y1 - y0 >= 2.f * line + 4.f;
       float y = (y0 + y1) * 0.5f - (two_lines ? line : line * 0.5f);
       for (const std::string* text : {&group, &range}) {

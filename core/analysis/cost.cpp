@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "core/base/digits.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/scene.hpp"
 #include "core/scene/variant.hpp"
@@ -14,7 +16,7 @@ namespace attnscope {
 double cost_attention_flops(double cells, int d) { return 4.0 * d * cells; }
 
 std::string cost_number_text(double x) {
-  if (x < 1e4) return fmt::format("{:.0f}", x);
+  if (x < 1e4) return digits_grouped(std::llround(x));
   const char* units[] = {"k", "M", "G", "T", "P"};
   int u = -1;
   while (x >= 1e3 && u < 4) x /= 1e3, ++u;

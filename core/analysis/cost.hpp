@@ -16,7 +16,7 @@ struct Scene;
 struct Qkv;
 
 double cost_attention_flops(double cells, int d);
-// 12345678 -> "12.3 M"; numbers below 10⁴ stay whole.
+// 12345678 -> "12.3 M"; numbers below 10⁴ stay whole, grouped as every count is ("1,280").
 std::string cost_number_text(double x);
 
 // The allowed cells of one head written as a formula of the scene's numbers, when the variant has

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/analysis/cost.hpp"
+#include "core/base/digits.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
@@ -15,7 +16,7 @@ namespace attnscope::figure {
 Figure view_cost(const Analysis& a, const FigureOptions& o) {
   const Style st = style_for(o);
   Figure fig = figure_page(st);
-  fig.title = o.title.empty() ? fmt::format("What attention costs per head at N = {}", a.n()) : o.title;
+  fig.title = o.title.empty() ? fmt::format("What attention costs per head at N = {}", digits_grouped(a.n())) : o.title;
   double y = draw_title(fig, st, st.margin, fig.title, scene_summary(a));
   // A slide (fixed 16:9 page at projector type) has room for the S2 family, its formulas and its
   // bars only; the long notes are for the page figure.
@@ -44,7 +45,7 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   y += st.gap * 0.4;
   for (const auto& [formula, variants] : formulas)
     y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
-                     fmt::format("{}: {}", variants, formula));
+                     fmt::format("{}: {}", variants, counts_grouped(formula)));
   if (!slide)
     y = draw_caption(fig, st, st.margin, y, st.width - 2 * st.margin,
                      "(heads that differ are separated by |; the other variants are counted from their masks)");
@@ -81,22 +82,23 @@ Figure view_cost(const Analysis& a, const FigureOptions& o) {
   // One LLaMA-2 7B layer at this N, with the scene's pattern in every head.
   const CostRow& own = t.rows.front();
   const LayerCost layer = cost_layer(a.n(), kLlamaModel, kLlamaFf, kLlamaHeads, own.cells_per_head);
-  const std::string text = fmt::format(
+  const std::string text = counts_grouped(fmt::format(
       "What is not saved. One LLaMA-2 7B layer at N = {} (d_model {}, {} heads of 128, MLP {}): the q, k, "
       "v, o projections cost {} FLOPs and the MLP {}, whatever the pattern. Attention costs {} with "
       "full causal attention and {} with {} in every head, so the whole layer goes from {} to {} "
       "FLOPs ({:.1f}% saved; attention alone {:.1f}%).",
       a.n(), kLlamaModel, kLlamaHeads, kLlamaFf, cost_number_text(layer.projections), cost_number_text(layer.mlp), cost_number_text(layer.attention_full),
       cost_number_text(layer.attention), a.scene.variant, cost_number_text(layer.total_full()), cost_number_text(layer.total()),
-      100 * (1 - layer.total() / layer.total_full()), 100 * (1 - layer.attention / layer.attention_full));
+      100 * (1 - layer.total() / layer.total_full()), 100 * (1 - layer.attention / layer.attention_full)));
   const double text_w = st.width - 2 * st.margin;
   y = draw_caption(fig, st, st.margin, y, text_w, text);
   y = draw_caption(fig, st, st.margin, y + st.gap * 0.5, text_w,
-                   fmt::format("Cells are counted from each variant's mask at N = {}, G = {}, H = {}; "
-                               "attention FLOPs per head = 4\u00b7D\u00b7cells with D = {} (q\u00b7k and "
-                               "weight\u00b7v, 2\u00b7D each). full = full causal attention; dense = the whole "
-                               "N\u00d7N square. {}",
-                               a.n(), a.scene.g, a.heads(), a.scene.d, figure_caption(a, o)));
+                   counts_grouped(fmt::format("Cells are counted from each variant's mask at N = {}, G = {}, H = {}; "
+                                              "attention FLOPs per head = 4\u00b7D\u00b7cells with D = {} (q\u00b7k and "
+                                              "weight\u00b7v, 2\u00b7D each). full = full causal attention; dense = the "
+                                              "whole N\u00d7N square. ",
+                                              a.n(), a.scene.g, a.heads(), a.scene.d)) +
+                       figure_caption(a, o));
   fig.height = y + st.margin;
   if (st.height > 0) figure_fit(fig, st.height);
   return fig;

@@ -7,10 +7,10 @@
 #include <cmath>
 
 #include "core/analysis/lab.hpp"
+#include "core/base/digits.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/text_metrics.hpp"
 #include "core/figure/views.hpp"
-#include "core/presentation/digits.hpp"
 
 namespace attnscope::figure {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 #include "core/scene/variant.hpp"
 
 namespace attnscope {

@@ -3,22 +3,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <string>
 
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 
 namespace attnscope {
 
 namespace {
 
-// "0, 1" or "0, 1, 2, 3, 4, 5, ..." (long lists are cut: a caption is one or two lines).
+// "0, 1" or "0, 1, 2, 3, 4, 5 and 1,018 more" (long lists are cut: a caption is one or two lines,
+// and the count says how much is left out where a sentence goes on after the list).
 std::string list_text(const std::vector<int>& values, size_t max_items = 6) {
   std::string out;
   for (size_t i = 0; i < values.size() && i < max_items; ++i) out += (i ? ", " : "") + digits_grouped(values[i]);
-  if (values.size() > max_items) out += ", ...";
+  if (values.size() > max_items)
+    out += " and " + digits_grouped(static_cast<int64_t>(values.size() - max_items)) + " more";
   return out;
 }
 
@@ -161,33 +162,6 @@ std::string computed_caption(const Analysis& a, int index) {
     text.append(" ").append(leak_sentence(a, leaks));
   }
   return text;
-}
-
-// The counts in a step's prose grouped by the one rule (digits_grouped) that the shapes, axes and
-// leak counts beside them follow: "groups of G = 2048" reads "groups of G = 2,048". A run of
-// digits that is part of something else (a decimal, a grouped number, a name such as "fp16")
-// stays as it is.
-std::string counts_grouped(const std::string& text) {
-  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  const auto word = [&](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || digit(c); };
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!digit(text[i])) {
-      out += text[i++];
-      continue;
-    }
-    size_t end = i;
-    while (end < text.size() && digit(text[end])) ++end;
-    const bool joined_before = i > 0 && (word(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == ',');
-    const bool joined_after = end < text.size() && (std::isalpha(static_cast<unsigned char>(text[end])) ||
-                                                    ((text[end] == '.' || text[end] == ',') && end + 1 < text.size() &&
-                                                     digit(text[end + 1])));
-    const std::string run = text.substr(i, end - i);
-    out += end - i >= 4 && end - i <= 18 && !joined_before && !joined_after && run[0] != '0' ? digits_grouped(std::stoll(run)) : run;
-    i = end;
-  }
-  return out;
 }
 
 }  // namespace

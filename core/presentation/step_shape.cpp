@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/presentation/digits.hpp"
+#include "core/base/digits.hpp"
 
 namespace attnscope {
 

@@ -91,6 +91,10 @@ TEST(Cost, PaperSettingByHand) {
   EXPECT_DOUBLE_EQ(layer.attention_full, 32 * 512.0 * 33558528);
   EXPECT_DOUBLE_EQ(layer.attention, 32 * 512.0 * 8392704);
   EXPECT_EQ(cost_number_text(1099511627776.0), "1.1 T");
+  // Below 10⁴ the number stays whole and reads like every other count on screen.
+  EXPECT_EQ(cost_number_text(40), "40");
+  EXPECT_EQ(cost_number_text(1280), "1,280");
+  EXPECT_EQ(cost_number_text(9999.4), "9,999");
 }
 
 }  // namespace

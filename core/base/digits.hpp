@@ -7,6 +7,10 @@
 namespace attnscope {
 
 std::string digits_grouped(int64_t value);
+// The counts in prose grouped by that rule, so a caption, a formula or a table cell reads like the
+// numbers beside it: "groups of G = 2048" reads "groups of G = 2,048". A run of digits that is part
+// of something else (a decimal, a grouped number, a name such as "fp16") stays as it is.
+std::string counts_grouped(const std::string& text);
 
 // The distance between axis ticks: 1, 2 or 5 times a power of ten, giving about `count` ticks
 // from 0 up to `top` (the lab's loss and step axes in the figure and the GUI).
