@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/presentation/digits.hpp"
@@ -67,6 +69,13 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   ImGui::EndGroup();
 }
 
+// The running strip job's progress (the field's, while the view waits for it), if one runs.
+std::optional<float> stack_job_done(const AppState& state) {
+  for (const Job& job : state.jobs)
+    if (job.kind == JobKind::Stack) return job.control->done.load();
+  return std::nullopt;
+}
+
 }  // namespace
 
 float stack_strip_height(const ViewContext& ctx) {
@@ -113,8 +122,10 @@ void view_stack_reach(ViewContext& ctx) {
   ImGui::PushFont(ctx.caption());
   ImGui::TextUnformatted(text_fit_lines(fmt::format("Receptive field after layer {}", layer), avail.x, 1).c_str());
   ImGui::PopFont();
+  const std::optional<float> building = stack_job_done(state);
   if (!strip || strip->reach_layer != layer || !strip->reach) {
-    ImGui::TextUnformatted(state.stack_error.empty() ? "computing what each query can depend on ..." : state.stack_error.c_str());
+    if (!state.stack_error.empty()) ImGui::TextUnformatted(state.stack_error.c_str());
+    else ImGui::Text("computing what each query can depend on ... %.0f%%", building.value_or(0.f) * 100.f);
     return;
   }
   const StackReach& reach = *strip->reach;
@@ -131,9 +142,15 @@ void view_stack_reach(ViewContext& ctx) {
   const float side = std::max(16.f, std::min(left.x, left.y - ImGui::GetTextLineHeightWithSpacing()));
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1{p0.x + side, p0.y + side};
   const Theme& theme = ctx.theme();
-  auto sets = std::shared_ptr<const RowRuns>(strip->reach, &reach.sets);  // kept alive by the field
-  ctx.painter.cells(ImGui::GetWindowDrawList(), {sets, theme.axis, theme.masked}, p0, p1);
-  ImGui::GetWindowDrawList()->AddRect(p0, p1, to_imu32(theme.text));
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  if (strip->reach_image && strip->reach_theme == state.view.theme()) {
+    auto sets = std::shared_ptr<const RowRuns>(strip->reach, &reach.sets);  // kept alive by the field
+    ctx.painter.cells(list, {sets, theme.axis, theme.masked, kMaxHeatmapTexels, nullptr, {}, strip->reach_image}, p0, p1);
+  } else {
+    // The field's image in another theme's colours: its job builds it in this one.
+    heatmap_building_draw(list, p0, p1, theme, building.value_or(0.f));
+  }
+  list->AddRect(p0, p1, to_imu32(theme.text));
   ctx.report.panels.push_back({"stack reach", {p0.x, p0.y, p1.x, p1.y}});
   ImGui::Dummy({side, side});
   ImGui::TextDisabled("queries q = 0..%d down, keys across", n - 1);
