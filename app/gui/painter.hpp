@@ -39,6 +39,7 @@ struct DiffPaint {
 };
 
 // A set of cells in two colours: a model stack's layer thumbnails and its receptive field.
+inline constexpr int kThumbnailMaxTexels = 128;  // a thumbnail's side at most: built where it is drawn
 struct CellsPaint {
   std::shared_ptr<const RowRuns> cells;
   Rgb8 on, off;

@@ -19,8 +19,6 @@ namespace {
 
 float thumbnail_side(const ViewContext& ctx) { return ctx.classroom() ? 64.f : 44.f; }
 
-// The thumbnails' texels per side: a thumbnail shows the shape, not single cells.
-constexpr int kThumbnailTexels = 128;
 
 // Scrolls the strip to the shown layer once each time it changes, so the user may scroll away
 // meanwhile (the strip remembers, in ImGui's storage, which layer it last scrolled to).
@@ -44,7 +42,7 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   const int64_t leaks = strip.model->layer(layer).metrics.total_leaks;
   // Leaking cells in the heatmaps' leak colour, so a leaking layer shows where it leaks.
   ctx.painter.cells(list,
-                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels,
+                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailMaxTexels,
                      leaks > 0 ? strip.leak_unions[layer] : nullptr, theme.leak},
                     p0, p1);
   if (shown) list->AddRect({p0.x - 3, p0.y - 3}, {p1.x + 3, p1.y + 3}, to_imu32(theme.highlight), 0.f, 0, 3.f);
@@ -125,7 +123,7 @@ void view_stack_reach(ViewContext& ctx) {
   const std::optional<float> building = stack_job_done(state);
   if (!strip || strip->reach_layer != layer || !strip->reach) {
     if (!state.stack_error.empty()) ImGui::TextUnformatted(state.stack_error.c_str());
-    else ImGui::Text("computing what each query can depend on ... %.0f%%", building.value_or(0.f) * 100.f);
+    else ImGui::TextUnformatted(fmt::format("computing what each query can depend on ... {:.0f}%", building.value_or(0.f) * 100.f).c_str());
     return;
   }
   const StackReach& reach = *strip->reach;

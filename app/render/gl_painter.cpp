@@ -214,7 +214,10 @@ void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVe
       const WorkTimer timer("cells image uploaded");
       t = texture_from_rgba<Texture>(*paint.image);
     } else {
-      const WorkTimer timer("cells image built and uploaded in the frame");
+      // A thumbnail's few texels cost well under a millisecond; anything larger comes built (a
+      // frame-budget test looks for this name).
+      const WorkTimer timer(paint.max_size <= kThumbnailMaxTexels ? "thumbnail built and uploaded"
+                                                                  : "cells image built in the frame");
       t = texture_from_rgba<Texture>(paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked,
                                                                       paint.mark, paint.max_size)
                                                   : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size));
