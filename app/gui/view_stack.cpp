@@ -122,8 +122,12 @@ void view_stack_reach(ViewContext& ctx) {
   ImGui::PopFont();
   const std::optional<float> building = stack_job_done(state);
   if (!strip || strip->reach_layer != layer || !strip->reach) {
-    if (!state.stack_error.empty()) ImGui::TextUnformatted(state.stack_error.c_str());
-    else ImGui::TextUnformatted(fmt::format("computing what each query can depend on ... {:.0f}%", building.value_or(0.f) * 100.f).c_str());
+    if (!state.stack_error.empty()) {
+      ImGui::TextUnformatted(state.stack_error.c_str());
+      return;
+    }
+    ImGui::TextUnformatted("computing what each query can depend on ...");
+    ImGui::ProgressBar(building.value_or(0.f), {std::min(avail.x, ImGui::GetFontSize() * 20.f), 0.f});
     return;
   }
   const StackReach& reach = *strip->reach;
