@@ -10,7 +10,9 @@
 #include "app/cli/lab_train.hpp"
 #include "core/analysis/audit_analysis.hpp"
 #include "core/base/input_error.hpp"
+#include "core/presentation/colormap.hpp"
 #include "core/scene/token_text.hpp"
+#include "core/scene/variant.hpp"
 
 namespace attnscope {
 
@@ -23,6 +25,22 @@ std::optional<std::pair<int, int>> size_parse(const std::string& text) {
   if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x') return std::nullopt;
   if (w < 320 || h < 240 || w > 8192 || h > 8192) return std::nullopt;
   return std::pair{w, h};
+}
+
+// --bench-then's change: "cost", or "compare:", "variant:" or "theme:" and a name the core knows.
+std::string bench_then_check(const std::string& text) {
+  const size_t colon = text.find(':');
+  const std::string kind = text.substr(0, colon), name = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (text == "cost") return {};
+  if ((kind == "compare" || kind == "variant") && variant_find(name)) return {};
+  if (kind == "theme") {
+    try {
+      theme_parse(name);
+      return {};
+    } catch (const InputError&) {
+    }
+  }
+  return "expected cost, compare:VARIANT, variant:VARIANT or theme:NAME, e.g. compare:s2-fix-mask";
 }
 
 class GuiCommand final : public Command {
@@ -55,6 +73,10 @@ class GuiCommand final : public Command {
     command_->add_option("--bench-frames", request_.bench_frames,
                          "render this many frames, print frame-time statistics and exit")
         ->check(CLI::PositiveNumber);
+    command_->add_option("--bench-then", request_.bench_then,
+                         "halfway through --bench-frames, open the cost panel (cost), switch the compare view's B "
+                         "(compare:VARIANT), the scene's variant (variant:VARIANT) or the theme (theme:NAME)")
+        ->check([](const std::string& v) { return bench_then_check(v); });
     command_->add_option("--size", size_, "window size WIDTHxHEIGHT; default 1280x800, else the last one")
         ->check([](const std::string& v) { return size_parse(v) ? std::string() : "expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1024x768"; });
     command_->add_option("--state-out", request_.state_out,

@@ -27,6 +27,10 @@ struct GuiRequest {
   bool stack_reach = false;  // a model stack: open on the receptive field after the shown layer
   bool compare_view = false;  // open the compare view (the scene's --compare list, else its relatives)
   int bench_frames = 0;    // > 0: render this many frames, print frame-time statistics, exit
+  // --bench-then: what the user does halfway through the benchmark, so the frames after a change
+  // are timed too: "cost" (O), "compare:VARIANT" (B of the compare view), "variant:VARIANT" (the
+  // scene's own), "theme:NAME"; empty: nothing.
+  std::string bench_then;
   int width = 0, height = 0;  // the window's size in screen pixels (--size); 0: the settings' size
   std::string state_out;   // non-empty: rewrite this JSON file with the step, zoom and scene after each change
   // Open zoomed in on a cell with `span` tokens on screen.

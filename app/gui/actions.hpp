@@ -20,6 +20,8 @@ namespace attnscope {
 struct AnalysisDerived;  // app/gui/analysis_derived.hpp
 struct DiffOverlay;   // app/gui/heatmap_image.hpp
 struct HeatmapImage;  // app/gui/heatmap_image.hpp
+struct Lesson;        // app/gui/lesson.hpp
+struct RgbaImage;     // app/gui/heatmap_image.hpp
 struct TokenBand;     // app/gui/token_bands.hpp
 using StepBands = std::vector<std::vector<TokenBand>>;
 struct StackStrip;    // app/gui/app_state.hpp
@@ -121,6 +123,7 @@ struct ToggleStackReach {};
 struct StackReady {
   uint64_t key = 0;      // the model it belongs to (stack_strip_key); another's is dropped
   int reach_layer = -1;  // the layer whose receptive field it holds
+  ThemeName theme = ThemeName::Light;  // the colours of the field's image
   std::shared_ptr<const StackStrip> strip;  // null: `error` says why
   std::string error;
 };
@@ -224,6 +227,14 @@ struct TokenBandsReady {
   std::shared_ptr<const StepBands> bands;
   std::string error;  // without bands: why ("cancelled")
 };
+// The cost panel of an analysis whose lesson has no cost table yet (every variant's masks at the
+// scene's numbers: seconds at N = 131072 × 32 heads): a job finds it, and the panel shows its
+// progress meanwhile.
+struct CostReady {
+  std::shared_ptr<const Analysis> analysis;  // dropped once it is replaced
+  std::shared_ptr<const Lesson> lesson;      // with the cost table; null: `error` says why
+  std::string error;
+};
 // A worker finished analysing the scene with this hash; installed only if still current.
 struct AnalysisReady {
   uint64_t generation = 0;
@@ -233,8 +244,8 @@ struct AnalysisReady {
   // Non-empty: the audit of the module at this path, opened from File > Open; its scene replaces
   // the current one (undoable) unless the user changed the scene meanwhile.
   std::string opened_module;
-  // The current scene's: its scales, lesson and step texts, found on the worker (null: found
-  // when installed).
+  // Its scales, lesson and step texts, found on the worker, so installing it (as the current
+  // scene, or later as a compared variant made the scene's own) only swaps pointers.
   std::shared_ptr<const AnalysisDerived> derived;
 };
 }  // namespace action
@@ -253,7 +264,7 @@ using Action = std::variant<
     action::ComputeZoomWeights, action::ZoomWeightsReady, action::ComputeHeatmapWeights,
     action::HeatmapWeightsReady, action::ComputeHeatmapImage, action::HeatmapImageReady, action::ComputeTokenBands,
     action::TokenBandsReady, action::SetStackLayer, action::StackLayerNext, action::StackLayerPrev,
-    action::ToggleStackReach, action::StackReady, action::ComputeDiffImage, action::DiffImageReady>;
+    action::ToggleStackReach, action::StackReady, action::ComputeDiffImage, action::DiffImageReady, action::CostReady>;
 
 // The views' outbox for one frame.
 struct ActionQueue {

@@ -16,8 +16,7 @@ namespace attnscope {
 struct AnalysisDerived {
   WeightScale weight_scale;  // the legend, heatmaps and compare
   float score_scale = 1.f;   // the largest |score| (score steps)
-  std::shared_ptr<const Lesson> lesson;
-  bool lesson_cost = false;  // whether `lesson` holds the cost table (the cost panel was open)
+  std::shared_ptr<const Lesson> lesson;  // with the cost table when the cost panel was open
   std::vector<StepText> step_texts;  // per step
 };
 

@@ -103,6 +103,7 @@ enum class JobKind {
   TokenBands,      // the token grid's bands of a step of a large analysis -> TokenBandsReady
   Lab,             // the Lab panel's training -> LabReady
   Stack,           // a model stack's layers and receptive field -> StackReady
+  Cost,            // the cost panel's table of a large analysis -> CostReady
 };
 
 struct Job {
@@ -113,7 +114,7 @@ struct Job {
   std::future<Action> result;
   // What it works on, so the same work is never started twice.
   uint64_t scene_hash = 0;                    // Analysis
-  std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights, HeatmapImage, DiffImage (A)
+  std::shared_ptr<const Analysis> analysis;   // ZoomWeights, HeatmapWeights, HeatmapImage, DiffImage (A), Cost
   std::shared_ptr<const Analysis> analysis_b;  // DiffImage
   ZoomWindow window;                          // ZoomWeights
   HeatmapWeightsKey heatmap;                  // HeatmapWeights
@@ -123,6 +124,7 @@ struct Job {
   std::string path;                           // Export: the file it writes, a name no other export takes
   uint64_t stack_key = 0;                     // Stack: stack_strip_key of its scene
   int reach_layer = -1;                       // Stack: the layer whose receptive field it keeps
+  ThemeName theme = ThemeName::Light;         // Stack: the colours of the field's image
 };
 
 // A model stack's layers for the layer strip and the receptive-field view, built once per model
@@ -135,6 +137,10 @@ struct StackStrip {
   std::vector<std::shared_ptr<const RowRuns>> leak_unions;  // per layer, its heads' leak cells
   std::shared_ptr<const StackReach> reach;             // through every layer
   int reach_layer = -1;  // the layer whose sets reach->sets holds; -1: none asked for
+  // reach->sets as the view draws them (the theme's axis colour on its masked one), built with
+  // the field so no frame builds it; null without a field.
+  std::shared_ptr<const RgbaImage> reach_image;
+  ThemeName reach_theme = ThemeName::Light;
   int layers() const { return model ? model->layers() : 0; }
 };
 // Equal for every layer of one model at one size: which strip a scene's layers share.
@@ -263,9 +269,11 @@ struct AppState {
   std::vector<HeatmapStepImage> heatmap_images;  // of the analyses on screen, one per key
   std::vector<StepBandsOf> token_bands;          // of `analysis`, one per step visited
   std::vector<CompareDiff> diff_images;          // of the compare view's analyses, one per key
-  // Of the analyses installed last (the current one too), so going back to one (undo) finds them
-  // again without a frame computing them.
+  // Of the analyses jobs found last (compared variants too) and installed last (the current one
+  // too), as many as the cache holds, so installing one again (undo, a compared variant made the
+  // scene's) finds them without a frame computing them.
   std::vector<std::pair<std::shared_ptr<const Analysis>, std::shared_ptr<const AnalysisDerived>>> derived;
+  std::string cost_error;  // why the cost panel has no table (its job was cancelled)
   std::vector<std::string> compare_errors;  // per compare variant, empty when fine
   std::optional<Cell> hover;
   std::optional<Cell> pinned;

@@ -64,23 +64,32 @@ void set_zoom(ViewOptions& view, float zoom, float max_zoom, ImVec2Fraction anch
 
 namespace apply_parts {
 
-void install(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived) {
+std::shared_ptr<const AnalysisDerived> derived_of(const AppState& state, const Analysis* analysis) {
+  for (const auto& [of, derived] : state.derived)
+    if (of.get() == analysis) return derived;
+  return nullptr;
+}
+
+void derived_store(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived) {
+  std::erase_if(state.derived, [&](const auto& d) { return d.first == analysis; });
+  state.derived.insert(state.derived.begin(), {std::move(analysis), std::move(derived)});
+  if (state.derived.size() > AnalysisCache::kCapacity) state.derived.resize(AnalysisCache::kCapacity);
+}
+
+namespace {
+
+// What install() does once the scales and texts are there: pointers swapped, the view kept.
+void install_found(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived) {
   const WorkTimer timer("analysis installed");
   // Keep the learner on the same step name when an edit keeps the trace's shape (e.g. N changes).
   std::string step_name;
   if (const Step* step = state.current_step()) step_name = step->name;
   state.analysis = std::move(analysis);
-  auto kept = std::find_if(state.derived.begin(), state.derived.end(), [&](const auto& d) { return d.first == state.analysis; });
-  if (!derived && kept != state.derived.end()) derived = kept->second;
-  if (kept != state.derived.end()) state.derived.erase(kept);
-  if (!derived) derived = std::make_shared<const AnalysisDerived>(analysis_derived(*state.analysis, state.view.cost));
-  constexpr size_t kKept = 4;
-  state.derived.insert(state.derived.begin(), {state.analysis, derived});
-  if (state.derived.size() > kKept) state.derived.resize(kKept);
+  derived_store(state, state.analysis, derived);
   state.weight_scale = derived->weight_scale;
   state.score_scale = derived->score_scale;
-  // The cost table is found while the cost panel is open, as opening it does.
-  state.lesson = state.view.cost && !derived->lesson_cost ? lesson_compute(*state.analysis, true) : derived->lesson;
+  state.lesson = derived->lesson;
+  state.cost_error.clear();
   state.step_texts = derived->step_texts;
   state.error.clear();
   state.error_fields.clear();
@@ -97,6 +106,21 @@ void install(AppState& state, std::shared_ptr<const Analysis> analysis, std::sha
   state.view.pan_x = std::min(state.view.pan_x, pan_limit);
   state.view.pan_y = std::min(state.view.pan_y, pan_limit);
   weights_prune(state);
+}
+
+}  // namespace
+
+void install(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived) {
+  if (!derived) derived = derived_of(state, analysis.get());
+  if (!derived) {
+    // A small scene analysed in the frame (a millisecond), or a large one whose texts have left
+    // the store since its job found them.
+    const WorkTimer timer("scales and step texts built in the frame");
+    derived = std::make_shared<const AnalysisDerived>(analysis_derived(*analysis, false));
+  }
+  install_found(state, std::move(analysis), std::move(derived));
+  // The cost table is found while the cost panel is open, as opening it does.
+  cost_request(state);
 }
 
 void remember_for_undo(AppState& state) {
@@ -188,9 +212,9 @@ void apply(AppState& state, Action action) {
             if (state.view.cost) state.view.lab = state.view.stack_reach = false;
             if (state.view.cost && state.view.compare)
               attnscope::apply(state, action::SetCompare{false, state.view.compare_variants});
-            if (state.view.cost && state.analysis && !(state.lesson && state.lesson->cost))
-              state.lesson = lesson_compute(*state.analysis, true);
+            cost_request(state);
           },
+          [&](const action::CostReady& a) { cost_store(state, a); },
           [&](const action::SetCostPage& a) { state.view.cost_page = std::max(0, a.page); },
           [&](const action::SetLab& a) {
             // Compare, cost and the lab take the same place: opening one closes the others.
@@ -228,11 +252,16 @@ void apply(AppState& state, Action action) {
           [&](const action::SetColorBy& a) { state.view.color_by = a.by; },
           [&](const action::SetCoords& a) { state.view.coords = a.coords; },
           [&](const action::SetColormap& a) { state.view.colormap = a.name; },
-          [&](const action::SetClassroom& a) { state.view.classroom = a.on; },
+          // The receptive field's image is built in the theme's colours: a new theme builds it again.
+          [&](const action::SetClassroom& a) {
+            state.view.classroom = a.on;
+            stack_strip_request(state);
+          },
           [&](const action::SetTheme& a) {
             // The two large-type themes are classroom mode's; the others the desk's.
             const bool classroom = a.theme == ThemeName::HighContrast || a.theme == ThemeName::Bright;
             (classroom ? state.view.classroom_theme : state.view.desk_theme) = a.theme;
+            stack_strip_request(state);
           },
           [&](const action::OpenFile& a) { file_open(state, a.path); },
           [&](const action::SetTokenText& a) {
@@ -305,6 +334,7 @@ void apply(AppState& state, Action action) {
           [&](const action::DismissToast&) { state.toast.reset(); },
           [&](const action::AnalysisReady& a) {
             if (a.analysis) state.cache.put(a.scene_hash, a.analysis);
+            if (a.analysis && a.derived) derived_store(state, a.analysis, a.derived);
             if (!a.opened_module.empty()) {
               module_opened(state, a);
               return;

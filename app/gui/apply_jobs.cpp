@@ -106,8 +106,9 @@ std::string analysis_request(AppState& state, const Scene& scene, bool current) 
       try {
         control->report(0);
         ready.analysis = analyze_for_view(scene, options);
-        // What installing it needs, found here so the frame that installs it only swaps pointers.
-        if (current) ready.derived = std::make_shared<const AnalysisDerived>(analysis_derived(*ready.analysis, with_cost));
+        // What installing it needs, found here so the frame that installs it only swaps pointers: a
+        // compared variant's too, since the user may make it the scene's own.
+        ready.derived = std::make_shared<const AnalysisDerived>(analysis_derived(*ready.analysis, current && with_cost));
       } catch (const AnalysisCancelled&) {
         ready.error = "analysis cancelled; change the scene to analyse again";
       } catch (const std::exception& e) {
@@ -306,18 +307,57 @@ void token_bands_store(AppState& state, const action::TokenBandsReady& a) {
   state.token_bands.push_back({a.analysis, a.step, a.bands, a.error});
 }
 
-void stack_strip_start(AppState& state, uint64_t key, int reach_layer) {
+void cost_request(AppState& state) {
+  const std::shared_ptr<const Analysis>& analysis = state.analysis;
+  if (!state.view.cost || !analysis || (state.lesson && state.lesson->cost)) return;
+  if (std::any_of(state.jobs.begin(), state.jobs.end(),
+                  [&](const Job& job) { return job.kind == JobKind::Cost && job.analysis == analysis; }))
+    return;
+  state.cost_error.clear();
+  if (analysis->n() < state.async_min_n) {
+    std::shared_ptr<const Lesson> lesson;
+    {
+      const WorkTimer timer("cost table built in the frame");
+      lesson = lesson_compute(*analysis, true);
+    }
+    cost_store(state, {analysis, lesson, {}});
+    return;
+  }
+  Job job = job_new(JobKind::Cost, "cost of every variant");
+  job.analysis = analysis;
+  job.result = weights_job_run(job.control, action::CostReady{analysis, nullptr, {}},
+                               [](action::CostReady& ready) { ready.lesson = lesson_compute(*ready.analysis, true); });
+  state.jobs.push_back(std::move(job));
+}
+
+void cost_store(AppState& state, const action::CostReady& a) {
+  if (a.analysis != state.analysis) return;  // replaced meanwhile
+  if (!a.lesson) {
+    state.cost_error = a.error;
+    return;
+  }
+  state.lesson = a.lesson;
+  // Kept with the analysis's texts, so going back to it shows the table at once.
+  if (auto derived = derived_of(state, a.analysis.get())) {
+    auto with_cost = std::make_shared<AnalysisDerived>(*derived);
+    with_cost->lesson = a.lesson;
+    derived_store(state, a.analysis, std::move(with_cost));
+  }
+}
+
+void stack_strip_start(AppState& state, uint64_t key, int reach_layer, ThemeName theme) {
   Job job = job_new(JobKind::Stack, reach_layer < 0 ? fmt::format("the model's {} layers", scene_stack(state.scene).layers)
                                                      : fmt::format("receptive field after layer {}", reach_layer));
   job.stack_key = key;
   job.reach_layer = reach_layer;
-  job.result = std::async(std::launch::async, [scene = state.scene, have = state.stack, key, reach_layer,
+  job.theme = theme;
+  job.result = std::async(std::launch::async, [scene = state.scene, have = state.stack, key, reach_layer, theme,
                                                control = job.control]() -> Action {
-    action::StackReady ready{key, reach_layer, nullptr, {}};
+    action::StackReady ready{key, reach_layer, theme, nullptr, {}};
     try {
       control->report(0);
-      ready.strip = std::make_shared<const StackStrip>(
-          stack_strip_build(scene, have.get(), reach_layer, [&](double fraction) { control->report(fraction); }));
+      ready.strip = std::make_shared<const StackStrip>(stack_strip_build(
+          scene, have.get(), reach_layer, theme, [&](double fraction) { control->report(fraction); }));
     } catch (const AnalysisCancelled&) {
       ready.error = "cancelled; pick the layer again to compute it";
     } catch (const std::exception& e) {
@@ -341,7 +381,8 @@ void weights_prune(AppState& state) {
     return !analysis_shown(state, d.a.get()) || !analysis_shown(state, d.b.get());
   });
   for (const Job& job : state.jobs)
-    if (((job.kind == JobKind::ZoomWeights || job.kind == JobKind::TokenBands) && job.analysis != state.analysis) ||
+    if (((job.kind == JobKind::ZoomWeights || job.kind == JobKind::TokenBands || job.kind == JobKind::Cost) &&
+         job.analysis != state.analysis) ||
         ((job.kind == JobKind::HeatmapWeights || job.kind == JobKind::HeatmapImage || job.kind == JobKind::DiffImage) &&
          !analysis_shown(state, job.analysis.get())) ||
         (job.kind == JobKind::DiffImage && !analysis_shown(state, job.analysis_b.get())))

@@ -18,6 +18,9 @@ namespace attnscope::apply_parts {
 void install(AppState& state, std::shared_ptr<const Analysis> analysis,
              std::shared_ptr<const AnalysisDerived> derived = nullptr);
 void remember_for_undo(AppState& state);
+// The scales, lesson and step texts found for `analysis` (by its job, or when installed), else null.
+std::shared_ptr<const AnalysisDerived> derived_of(const AppState& state, const Analysis* analysis);
+void derived_store(AppState& state, std::shared_ptr<const Analysis> analysis, std::shared_ptr<const AnalysisDerived> derived);
 void edit_scene(AppState& state, Scene scene);  // an undoable change of the scene
 
 // apply_jobs.cpp: each job kind's start, and what arrives back.
@@ -36,6 +39,10 @@ void diff_image_start(AppState& state, const action::ComputeDiffImage& request);
 void diff_image_store(AppState& state, const action::DiffImageReady& ready);
 void token_bands_start(AppState& state, const action::ComputeTokenBands& request);
 void token_bands_store(AppState& state, const action::TokenBandsReady& ready);
+// The cost panel's table of the current analysis while the panel is open and its lesson has none:
+// now for a small scene, else as a job.
+void cost_request(AppState& state);
+void cost_store(AppState& state, const action::CostReady& ready);
 void jobs_cancel(AppState& state);
 // Weights, images and token bands of analyses no longer on screen are dropped, and their jobs cancelled.
 void weights_prune(AppState& state);
@@ -48,12 +55,13 @@ void lab_attention_open(AppState& state);
 
 // apply_stack.cpp: a model stack's shown layer, its layer strip and receptive field.
 // Builds the strip the scene's model lacks (or the receptive field of the shown layer while that
-// view is on): now for a small scene, else as a job; cancels strip jobs no longer needed.
+// view is on, with its image in the theme shown): now for a small scene, else as a job; cancels
+// strip jobs no longer needed.
 void stack_strip_request(AppState& state);
 void stack_ready(AppState& state, const action::StackReady& ready);
 void stack_layer_set(AppState& state, int layer);  // clamped to the model's layers
 // apply_jobs.cpp: the strip of the current scene's model as a job.
-void stack_strip_start(AppState& state, uint64_t key, int reach_layer);
+void stack_strip_start(AppState& state, uint64_t key, int reach_layer, ThemeName theme);
 
 // apply_files.cpp: File > Open, the browser and modules.
 void file_open(AppState& state, const std::string& path);

@@ -17,6 +17,13 @@ int reach_layer_wanted(const AppState& state) {
   return state.view.stack_reach ? state.scene.layer.value_or(0) : -1;
 }
 
+// Whether a strip (or a job's) with the field after `layer` in `theme`'s colours is what the view
+// needs now; without the field on, a strip with none, in any theme.
+bool field_wanted(const AppState& state, int layer, ThemeName theme) {
+  const int want = reach_layer_wanted(state);
+  return layer == want && (want < 0 || theme == state.view.theme());
+}
+
 }  // namespace
 
 void stack_strip_request(AppState& state) {
@@ -28,32 +35,33 @@ void stack_strip_request(AppState& state) {
   }
   if (state.stack && state.stack->key != key) state.stack.reset();
   const int want = reach_layer_wanted(state);
-  if (state.stack && (want < 0 || state.stack->reach_layer == want)) return;
+  const ThemeName theme = state.view.theme();
+  if (state.stack && (want < 0 || field_wanted(state, state.stack->reach_layer, state.stack->reach_theme))) return;
   for (const Job& job : state.jobs) {
     if (job.kind != JobKind::Stack) continue;
-    if (job.stack_key == key && job.reach_layer == want) return;
+    if (job.stack_key == key && field_wanted(state, job.reach_layer, job.theme)) return;
     job.control->cancel = true;  // a field no longer shown, or another model's
   }
   state.stack_error.clear();
   if (state.scene.n < state.async_min_n) {
     try {
-      state.stack = std::make_shared<const StackStrip>(stack_strip_build(state.scene, state.stack.get(), want));
+      state.stack = std::make_shared<const StackStrip>(stack_strip_build(state.scene, state.stack.get(), want, theme));
     } catch (const std::exception& e) {
       state.stack_error = e.what();
     }
     return;
   }
-  stack_strip_start(state, key, want);
+  stack_strip_start(state, key, want, theme);
 }
 
 void stack_ready(AppState& state, const action::StackReady& ready) {
   if (ready.key != stack_strip_key(state.scene)) return;  // another model's
   if (!ready.strip) {
-    if (ready.reach_layer == reach_layer_wanted(state)) state.stack_error = ready.error;
+    if (field_wanted(state, ready.reach_layer, ready.theme)) state.stack_error = ready.error;
     return;
   }
   // A field of a layer left meanwhile still brings the model's layers, if there were none yet.
-  if (!state.stack || ready.reach_layer == reach_layer_wanted(state)) state.stack = ready.strip;
+  if (!state.stack || field_wanted(state, ready.reach_layer, ready.theme)) state.stack = ready.strip;
   stack_strip_request(state);
 }
 

@@ -39,12 +39,16 @@ struct DiffPaint {
 };
 
 // A set of cells in two colours: a model stack's layer thumbnails and its receptive field.
+inline constexpr int kThumbnailMaxTexels = 128;  // a thumbnail's side at most: built where it is drawn
 struct CellsPaint {
   std::shared_ptr<const RowRuns> cells;
   Rgb8 on, off;
   int max_size = kMaxHeatmapTexels;  // texels per side at most (a thumbnail needs few)
   std::shared_ptr<const RowRuns> marked;  // cells drawn in `mark` over the others (a layer's leaks); may be null
   Rgb8 mark{};
+  // The cells' image in these colours built off the frame (the receptive field's, by its job),
+  // uploaded as it is; null: built where it is drawn (a thumbnail's few texels).
+  std::shared_ptr<const RgbaImage> image;
 };
 
 class Painter {

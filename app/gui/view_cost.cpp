@@ -118,7 +118,17 @@ void view_cost(ViewContext& ctx) {
   const AppState& state = ctx.state;
   const Lesson* lesson = state.lesson.get();
   if (!lesson || !lesson->cost) {
-    ImGui::TextUnformatted("Computing the cost ...");
+    // A large scene's table comes from a job (every variant's masks at the scene's numbers).
+    if (!state.cost_error.empty()) {
+      ImGui::Text("The cost was not computed: %s; press O twice to compute it.", state.cost_error.c_str());
+      return;
+    }
+    float done = 0.f;
+    for (const Job& job : state.jobs)
+      if (job.kind == JobKind::Cost) done = job.control->done;
+    ImGui::Text("Computing the cost of every variant at N = %s ... %.0f%%", digits_grouped(state.scene.n).c_str(),
+                done * 100.f);
+    ImGui::ProgressBar(done, {std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 20.f), 0.f});
     return;
   }
   const CostTable& t = *lesson->cost;

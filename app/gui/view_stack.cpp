@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "app/gui/heatmap_widget.hpp"
 #include "app/gui/text_fit.hpp"
 #include "app/gui/view_context.hpp"
 #include "core/base/digits.hpp"
@@ -17,8 +19,6 @@ namespace {
 
 float thumbnail_side(const ViewContext& ctx) { return ctx.classroom() ? 64.f : 44.f; }
 
-// The thumbnails' texels per side: a thumbnail shows the shape, not single cells.
-constexpr int kThumbnailTexels = 128;
 
 // Scrolls the strip to the shown layer once each time it changes, so the user may scroll away
 // meanwhile (the strip remembers, in ImGui's storage, which layer it last scrolled to).
@@ -42,7 +42,7 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   const int64_t leaks = strip.model->layer(layer).metrics.total_leaks;
   // Leaking cells in the heatmaps' leak colour, so a leaking layer shows where it leaks.
   ctx.painter.cells(list,
-                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailTexels,
+                    {strip.unions[layer], theme.axis, theme.masked, kThumbnailMaxTexels,
                      leaks > 0 ? strip.leak_unions[layer] : nullptr, theme.leak},
                     p0, p1);
   if (shown) list->AddRect({p0.x - 3, p0.y - 3}, {p1.x + 3, p1.y + 3}, to_imu32(theme.highlight), 0.f, 0, 3.f);
@@ -65,6 +65,13 @@ void thumbnail(ViewContext& ctx, const StackStrip& strip, int layer, bool shown)
   ImGui::Dummy({side, 0.f});
   ImGui::PopID();
   ImGui::EndGroup();
+}
+
+// The running strip job's progress (the field's, while the view waits for it), if one runs.
+std::optional<float> stack_job_done(const AppState& state) {
+  for (const Job& job : state.jobs)
+    if (job.kind == JobKind::Stack) return job.control->done.load();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -113,8 +120,14 @@ void view_stack_reach(ViewContext& ctx) {
   ImGui::PushFont(ctx.caption());
   ImGui::TextUnformatted(text_fit_lines(fmt::format("Receptive field after layer {}", layer), avail.x, 1).c_str());
   ImGui::PopFont();
+  const std::optional<float> building = stack_job_done(state);
   if (!strip || strip->reach_layer != layer || !strip->reach) {
-    ImGui::TextUnformatted(state.stack_error.empty() ? "computing what each query can depend on ..." : state.stack_error.c_str());
+    if (!state.stack_error.empty()) {
+      ImGui::TextUnformatted(state.stack_error.c_str());
+      return;
+    }
+    ImGui::TextUnformatted("computing what each query can depend on ...");
+    ImGui::ProgressBar(building.value_or(0.f), {std::min(avail.x, ImGui::GetFontSize() * 20.f), 0.f});
     return;
   }
   const StackReach& reach = *strip->reach;
@@ -131,9 +144,15 @@ void view_stack_reach(ViewContext& ctx) {
   const float side = std::max(16.f, std::min(left.x, left.y - ImGui::GetTextLineHeightWithSpacing()));
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1{p0.x + side, p0.y + side};
   const Theme& theme = ctx.theme();
-  auto sets = std::shared_ptr<const RowRuns>(strip->reach, &reach.sets);  // kept alive by the field
-  ctx.painter.cells(ImGui::GetWindowDrawList(), {sets, theme.axis, theme.masked}, p0, p1);
-  ImGui::GetWindowDrawList()->AddRect(p0, p1, to_imu32(theme.text));
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  if (strip->reach_image && strip->reach_theme == state.view.theme()) {
+    auto sets = std::shared_ptr<const RowRuns>(strip->reach, &reach.sets);  // kept alive by the field
+    ctx.painter.cells(list, {sets, theme.axis, theme.masked, kMaxHeatmapTexels, nullptr, {}, strip->reach_image}, p0, p1);
+  } else {
+    // The field's image in another theme's colours: its job builds it in this one.
+    heatmap_building_draw(list, p0, p1, theme, building.value_or(0.f));
+  }
+  list->AddRect(p0, p1, to_imu32(theme.text));
   ctx.report.panels.push_back({"stack reach", {p0.x, p0.y, p1.x, p1.y}});
   ImGui::Dummy({side, side});
   ImGui::TextDisabled("queries q = 0..%s down, keys across", digits_grouped(n - 1).c_str());

@@ -209,11 +209,19 @@ void GlPainter::cells(ImDrawList* list, const CellsPaint& paint, ImVec2 p0, ImVe
                      packed(paint.mark)};
   auto it = cells_.find(key);
   if (it == cells_.end()) {
-    const WorkTimer timer("cells image built and uploaded in the frame");
-    const RgbaImage image = paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked, paint.mark,
-                                                             paint.max_size)
-                                         : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size);
-    Texture t = texture_from_rgba<Texture>(image);
+    Texture t;
+    if (paint.image) {
+      const WorkTimer timer("cells image uploaded");
+      t = texture_from_rgba<Texture>(*paint.image);
+    } else {
+      // A thumbnail's few texels cost well under a millisecond; anything larger comes built (a
+      // frame-budget test looks for this name).
+      const WorkTimer timer(paint.max_size <= kThumbnailMaxTexels ? "thumbnail built and uploaded"
+                                                                  : "cells image built in the frame");
+      t = texture_from_rgba<Texture>(paint.marked ? cells_image_build(*paint.cells, paint.on, paint.off, *paint.marked,
+                                                                      paint.mark, paint.max_size)
+                                                  : cells_image_build(*paint.cells, paint.on, paint.off, paint.max_size));
+    }
     t.keep_cells = paint.cells;
     t.keep_marked = paint.marked;
     it = cells_.emplace(key, std::move(t)).first;

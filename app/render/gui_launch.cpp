@@ -28,6 +28,7 @@
 #include "app/render/screenshot.hpp"
 #include "app/render/window_icon.hpp"
 #include "core/base/atomic_file.hpp"
+#include "core/presentation/compare.hpp"
 
 namespace attnscope {
 
@@ -71,6 +72,21 @@ void print_frame_times(std::vector<double> ms, double first_ms, double jobs_ms, 
   std::string items;
   for (const WorkItem& item : work_items()) items += fmt::format("{}{} {:.2f} ms", items.empty() ? "" : "; ", item.name, item.ms);
   std::cout << "work items: " << (items.empty() ? "none" : items) << "\n";
+}
+
+// --bench-then's change (checked by the CLI) as the action its control enqueues.
+Action bench_then_action(const AppState& state, const std::string& then) {
+  const size_t colon = then.find(':');
+  const std::string kind = then.substr(0, colon), name = colon == std::string::npos ? "" : then.substr(colon + 1);
+  if (kind == "compare") {
+    std::vector<std::string> variants = state.view.compare ? state.view.compare_variants : std::vector<std::string>{state.scene.variant};
+    variants.resize(std::max<size_t>(variants.size(), 2));
+    variants[1] = name;
+    return action::SetCompare{true, variants};
+  }
+  if (kind == "variant") return action::SetScene{compare_scene(state.scene, name)};
+  if (kind == "theme") return action::SetTheme{theme_parse(name)};
+  return action::ToggleCost{};
 }
 
 // The default 1280×800 (or last session's size) would overflow a 1024×768 projector: the window
@@ -343,6 +359,7 @@ int gui_launch(const GuiRequest& request) {
       glfwSwapBuffers(raw);
 
       apply_all(state, queue);
+      if (bench && frame == frames / 2 && !request.bench_then.empty()) apply(state, bench_then_action(state, request.bench_then));
       // Screenshots and benchmarks wait for the jobs the views started (the weights a heatmap or
       // a zoomed view asked for), untimed, so the next frame shows them. What their results do to
       // the state (an analysis installed) counts in the frame, as jobs_poll's would.

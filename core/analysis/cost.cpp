@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/base/digits.hpp"
+#include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/scene.hpp"
 #include "core/scene/variant.hpp"
@@ -91,7 +92,11 @@ CostTable cost_table(const Scene& scene, const Qkv& qkv, const std::vector<std::
     if (v->info().name != scene.variant && v->info().name != "file" &&
         (only.empty() || std::find(only.begin(), only.end(), v->info().name) != only.end()))
       order.push_back(v);
-  for (const Variant* v : order) {
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Variant* v = order[i];
+    // A job's progress and cancel, a variant at a time; its build reports inside its share.
+    progress_report(static_cast<int64_t>(i), static_cast<int64_t>(order.size()));
+    const ProgressSpan span(static_cast<double>(i) / order.size(), static_cast<double>(i + 1) / order.size());
     CostRow row;
     row.variant = v->info().name;
     Scene s = scene;

@@ -1,5 +1,6 @@
 // No frame stalls at the paper's scale: with 32 heads of 8,192 tokens the first visit of a step
-// (its images built, its token grid laid out) and every frame after it take no longer than the
+// (its images built, its token grid laid out), a change halfway (--bench-then: the compared
+// variant, the cost panel, the theme) and every frame after it take no longer than the
 // budget, 100 ms, or a few times what the N = 16 scene's frames take in the same run (software
 // rendering on a busy machine is slow at any N). The images are built by jobs meanwhile. Apart
 // from the wall clock, the main thread's named work items (images built or uploaded, an analysis
@@ -41,10 +42,11 @@ FrameTimes bench(const std::string& args) {
 }
 
 // The scene at N = 8192 × 32 heads against the N = 16 scene in the same view, in the same run.
-void expect_in_budget(const std::string& view) {
-  const FrameTimes baseline = bench("--n 16 --g 4 --heads 2" + view);
+void expect_in_budget(const std::string& view, const std::string& small = "--n 16 --g 4 --heads 2",
+                      const std::string& large_scene = "--n 8192 --g 2048 --heads 32") {
+  const FrameTimes baseline = bench(small + view);
   const double budget = std::max(kBudgetMs, 3.0 * std::max(baseline.first_ms, baseline.max_ms));
-  const FrameTimes large = bench("--n 8192 --g 2048 --heads 32" + view);
+  const FrameTimes large = bench(large_scene + view);
   EXPECT_LE(large.first_ms, budget) << view << ": the first visit builds nothing in the frame";
   EXPECT_LE(large.max_ms, budget) << view;
   EXPECT_EQ(large.work_items.find("built in the frame"), std::string::npos) << view << ": " << large.work_items;
@@ -60,6 +62,27 @@ TEST(FrameBudgetTest, FirstVisitsAndLaterFramesAtThePapersScaleStayInTheBudget) 
 // The compare view's A-vs-B overlay (and its legend's counts) come from a job, as the heatmaps do.
 TEST(FrameBudgetTest, TheCompareViewAtThePapersScaleStaysInTheBudget) {
   expect_in_budget(" --step 6 --compare s2-fix-mask --compare-view");
+}
+
+// Halfway through the frames the compare view's B becomes another variant, then the compared
+// variant becomes the scene's own: its analysis, overlay, scales and step texts all come from jobs.
+TEST(FrameBudgetTest, SwitchingTheComparedVariantAtThePapersScaleStaysInTheBudget) {
+  expect_in_budget(" --step 6 --compare s2-fix-mask --compare-view --bench-then compare:s2-fix-split");
+  expect_in_budget(" --step 6 --compare s2-fix-mask --compare-view --bench-then variant:s2-fix-mask");
+}
+
+// Opening the cost panel halfway: its table (every variant's masks) comes from a job.
+TEST(FrameBudgetTest, OpeningTheCostPanelAtThePapersScaleStaysInTheBudget) {
+  expect_in_budget(" --step 6 --bench-then cost");
+}
+
+// Gemma-3 27B's receptive field after layer 0: the field and its image come from the strip's job,
+// in the theme's colours, and again from a job when the theme changes halfway.
+TEST(FrameBudgetTest, AModelStacksReceptiveFieldAtThePapersScaleStaysInTheBudget) {
+  const std::string models = std::string(" --scene ") + ATTNSCOPE_SOURCE_DIR + "/assets/scenes/models/";
+  for (const char* then : {"", " --bench-then theme:dark"})
+    expect_in_budget(std::string(" --step 6 --reach") + then, models + "gemma3_27b_classroom.json --n 16",
+                     models + "gemma3_27b.json --n 8192");
 }
 
 }  // namespace

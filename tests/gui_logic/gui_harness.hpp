@@ -27,6 +27,7 @@ struct RecordingPainter final : Painter {
   struct CellsCall {
     std::shared_ptr<const RowRuns> cells;
     ImVec2 p0, p1;
+    std::shared_ptr<const RgbaImage> image;  // built off the frame (the receptive field's), if any
   };
   std::vector<CellsCall> cells_calls;
   // Draws what the GL painter would: an image it was handed, or one it builds (small analyses).
@@ -40,7 +41,7 @@ struct RecordingPainter final : Painter {
     return paint.overlay || heatmap_image_in_frame(*paint.a);
   }
   void cells(ImDrawList*, const CellsPaint& paint, ImVec2 p0, ImVec2 p1) override {
-    cells_calls.push_back({paint.cells, p0, p1});
+    cells_calls.push_back({paint.cells, p0, p1, paint.image});
   }
 };
 

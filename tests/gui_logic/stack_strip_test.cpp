@@ -147,6 +147,66 @@ TEST(StackStripTest, TheReachViewShowsTheSetsAfterTheShownLayer) {
   EXPECT_FALSE(gui.report.heatmaps.empty());
 }
 
+// The field's image, which takes a frame tens of milliseconds at N = 131072, comes built with the
+// field in the theme's colours: every texel (one cell at N = 64) is the axis colour where the rule
+// lets the query depend on the key, else the masked one. A theme change builds the image again in
+// its colours and reuses the field.
+bool texel_is(const RgbaImage& image, int q, int k, Rgb8 c) {
+  const uint8_t* p = &image.rgba[(static_cast<size_t>(q) * image.size + k) * 4];
+  return p[0] == c.r && p[1] == c.g && p[2] == c.b;
+}
+
+void expect_field_image(const AppState& state, int layer, ThemeName theme) {
+  ASSERT_TRUE(state.stack && state.stack->reach_image);
+  EXPECT_EQ(state.stack->reach_theme, theme);
+  const RgbaImage& image = *state.stack->reach_image;
+  ASSERT_EQ(image.n, kN);
+  ASSERT_EQ(image.size, kN) << "one texel a cell";
+  const Theme& colours = theme_get(theme);
+  const std::vector<std::set<int>> expected = gemma3_reach(layer);
+  for (int q = 0; q < kN; ++q)
+    for (int k = 0; k < kN; ++k)
+      ASSERT_TRUE(texel_is(image, q, k, expected[q].count(k) ? colours.axis : colours.masked))
+          << theme_name(theme) << " q " << q << " k " << k;
+}
+
+TEST(StackStripTest, TheFieldsImageComesWithItInTheThemesColours) {
+  GuiHarness gui;
+  AppState state = state_with(gemma3_classroom());
+  apply(state, action::SetStackLayer{4});
+  apply(state, action::ToggleStackReach{});
+  expect_field_image(state, 4, ThemeName::Light);
+  gui.frame(state);
+  ASSERT_EQ(gui.painter.cells_calls.size(), static_cast<size_t>(kLayers) + 1) << "the thumbnails and the field";
+  EXPECT_EQ(gui.painter.cells_calls.back().image, state.stack->reach_image) << "the view draws the image it was given";
+  const auto field = state.stack->reach;
+  apply(state, action::SetTheme{ThemeName::Dark});
+  expect_field_image(state, 4, ThemeName::Dark);
+  EXPECT_EQ(state.stack->reach, field) << "a theme change builds the image alone";
+  apply(state, action::SetClassroom{true});
+  expect_field_image(state, 4, state.view.classroom_theme);
+}
+
+// A large model's strip comes from a job: while the field's image is built in another theme's
+// colours, the view shows the job's progress in its place rather than the old colours.
+TEST(StackStripTest, ALargeFieldsImageInAnotherThemeIsBuiltByAJob) {
+  GuiHarness gui;
+  AppState state = state_with(gemma3_classroom());
+  state.async_min_n = 1;
+  apply(state, action::ToggleStackReach{});
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  expect_field_image(state, 0, ThemeName::Light);
+  apply(state, action::SetTheme{ThemeName::Dark});
+  ASSERT_TRUE(state.jobs_running(JobKind::Stack)) << "the image in the new colours is a job's";
+  gui.frame(state);
+  for (const auto& call : gui.painter.cells_calls) EXPECT_FALSE(call.image) << "no image in the old colours";
+  bool panel = false;
+  for (const auto& [name, rect] : gui.report.panels) panel |= name == "stack reach";
+  EXPECT_TRUE(panel) << "the field's place shows the job's progress";
+  for (const Action& a : jobs_wait(state)) apply(state, a);
+  expect_field_image(state, 0, ThemeName::Dark);
+}
+
 TEST(StackStripTest, TheModelPresetsAreAGroupOfThePresetList) {
   const auto presets = presets_load(std::string(ATTNSCOPE_SOURCE_DIR) + "/assets/scenes");
   std::set<std::string> models;
