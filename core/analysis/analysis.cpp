@@ -94,8 +94,10 @@ void move_rows_to_outputs(Analysis& a) {
     if (source.empty()) continue;
     const RowRuns& computed = a.build.masks[h];
     RowRuns moved(n, n);
-    for (int p = 0; p < n; ++p)
-      moved.append_row(std::vector<Run>(computed.row(source[p]).begin(), computed.row(source[p]).end()));
+    for (int p = 0; p < n; ++p) {
+      const RowSpan runs = computed.row(source[p]);  // one span: a row made by rule is made per call
+      moved.append_row(std::vector<Run>(runs.begin(), runs.end()));
+    }
     for (int b = 0; b < a.scene.batch && a.has_values(); ++b) {
       HeadValues& values = a.attention.values[static_cast<size_t>(b) * heads + h];
       HeadValues reordered{std::vector<float>(values.scores.size()), std::vector<float>(values.weights.size())};

@@ -1,6 +1,7 @@
 #include "core/analysis/metrics.hpp"
 
 #include <cstddef>
+#include <optional>
 
 #include "core/analysis/cost.hpp"
 
@@ -23,11 +24,24 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
   }
   // The union of the heads is streamed row by row over the distinct masks, never stored.
   const std::vector<const RowRuns*> distinct = runs_distinct(masks);
-  UnionRows union_rows(distinct);
-  for (int q = 0; q < n; ++q) {
-    const std::vector<Run>& row = union_rows.row(q);
-    for (const Run& run : row) m.union_allowed += run.length();
-    m.policy_covered += runs_overlap(row, policy_cells.row(q));
+  if (const std::optional<RowRuns> by_rule = runs_union_by_rule(distinct)) {
+    // Rule-made heads: their union is a rule of its own, whose rows are counted without being
+    // made wherever the policy's row is one run around them (a causal policy).
+    m.union_allowed = by_rule->count();
+    for (int q = 0; q < n; ++q) {
+      const RowSpan policy = policy_cells.row(q);
+      const Run extent = by_rule->row_extent(q);
+      const bool inside = extent.begin == extent.end ||
+                          (policy.size() == 1 && policy.front().begin <= extent.begin && extent.end <= policy.front().end);
+      m.policy_covered += inside ? by_rule->row_count(q) : runs_overlap(by_rule->row(q), policy);
+    }
+  } else {
+    UnionRows union_rows(distinct);
+    for (int q = 0; q < n; ++q) {
+      const std::vector<Run>& row = union_rows.row(q);
+      for (const Run& run : row) m.union_allowed += run.length();
+      m.policy_covered += runs_overlap(row, policy_cells.row(q));
+    }
   }
   m.policy_cells = policy_cells.count();
   m.flops_vs_dense = m.total_allowed / (square * static_cast<double>(masks.size()));

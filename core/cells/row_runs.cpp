@@ -4,6 +4,9 @@
 #include <climits>
 #include <stdexcept>
 
+#include "core/base/progress_scope.hpp"
+#include "core/cells/row_rule.hpp"
+
 namespace attnscope {
 
 RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
@@ -12,7 +15,64 @@ RowRuns::RowRuns(int rows, int cols) : rows_(rows), cols_(cols) {
   data_->charge.update(bytes_of(*data_));
 }
 
+// The rule and, counted on first use, the runs of all its rows.
+struct RowRuns::Rule : RowRule {
+  using RowRule::RowRule;
+  mutable std::once_flag runs_counted;
+  mutable int64_t run_total = 0;
+};
+
+RowRuns RowRuns::by_rule(int rows, int cols, std::vector<Run> columns, std::vector<Run> offsets) {
+  for (const Run run : columns)
+    if (run.begin < 0 || run.end > cols || run.begin > run.end)
+      throw std::out_of_range("RowRuns: a rule's column outside the column range");
+  for (const Run run : offsets)
+    if (run.begin < 0 || run.end > rows || run.begin > run.end)
+      throw std::out_of_range("RowRuns: a rule's offset outside the row range");
+  RowRuns out;
+  out.rows_ = rows;
+  out.cols_ = cols;
+  auto rule = std::make_shared<Rule>(rows, std::move(columns), std::move(offsets));
+  out.data_->cell_total = rule->cells_before(rows);
+  out.data_->rule = std::move(rule);
+  out.data_->charge.update(bytes_of(*out.data_));
+  return out;
+}
+
+const RowRule* RowRuns::rule() const { return data_->rule.get(); }
+
+RowSpan RowRuns::rule_row(int row) const {
+  auto made = std::make_shared<std::vector<Run>>();
+  data_->rule->make_row(row, *made);
+  return RowSpan(std::shared_ptr<const std::vector<Run>>(std::move(made)));
+}
+
+Run RowRuns::row_extent(int row) const {
+  if (data_->rule) return data_->rule->extent(row);
+  const RowSpan runs = this->row(row);
+  return runs.empty() ? Run{} : Run{runs.front().begin, runs.back().end};
+}
+
+int64_t RowRuns::run_count() const {
+  const Rule* rule = data_->rule.get();
+  if (!rule) return data_->run_total;
+  // Every row is made once, thousands of runs each at large N: reported, and a cancel leaves
+  // the count to be made again.
+  std::call_once(rule->runs_counted, [&] {
+    std::vector<Run> runs;
+    int64_t total = 0;
+    for (int q = 0; q < rows_; ++q) {
+      progress_report(q, rows_);
+      rule->make_row(q, runs);
+      total += static_cast<int64_t>(runs.size());
+    }
+    rule->run_total = total;
+  });
+  return rule->run_total;
+}
+
 RowRuns::Data& RowRuns::own() {
+  if (data_->rule) throw std::logic_error("RowRuns: a rule-made set takes no rows");
   if (data_.use_count() > 1) {
     data_ = std::make_shared<Data>(*data_);
     data_->charge.update(bytes_of(*data_));
@@ -25,7 +85,8 @@ int64_t RowRuns::bytes_of(const Data& data) {
                               data.row_first.capacity() * sizeof(uint32_t) +
                               data.row_runs.capacity() * sizeof(uint32_t) +
                               data.row_end_column.capacity() * sizeof(int32_t) +
-                              data.cells_before.capacity() * sizeof(int64_t));
+                              data.cells_before.capacity() * sizeof(int64_t)) +
+         (data.rule ? data.rule->bytes() : 0);
 }
 
 int64_t RowRuns::storage_bytes() const { return bytes_of(*data_); }
@@ -165,9 +226,13 @@ RowRuns RowRuns::empty(int rows, int cols) {
   return out;
 }
 
-bool RowRuns::contains(int row, int col) const { return rank_in_row(row, col) >= 0; }
+bool RowRuns::contains(int row, int col) const {
+  if (data_->rule) return data_->rule->contains(row, col);
+  return rank_in_row(row, col) >= 0;
+}
 
 int64_t RowRuns::row_count(int row) const {
+  if (data_->rule) return data_->rule->row_count(row);
   const RowSpan runs = this->row(row);
   if (runs.empty()) return 0;
   const Data& data = *data_;
@@ -180,7 +245,10 @@ int64_t RowRuns::row_count(int row) const {
   return cells;
 }
 
-int64_t RowRuns::row_cell_offset(int row) const { return data_->offsets.at(*this, row); }
+int64_t RowRuns::row_cell_offset(int row) const {
+  if (data_->rule) return data_->rule->cells_before(row);
+  return data_->offsets.at(*this, row);
+}
 
 int64_t RowRuns::CellOffsets::at(const RowRuns& set, int row) const {
   if (row < filled_.load(std::memory_order_acquire)) return starts_[row];
@@ -200,6 +268,7 @@ int64_t RowRuns::CellOffsets::at(const RowRuns& set, int row) const {
 }
 
 int64_t RowRuns::rank_in_row(int row, int col) const {
+  if (data_->rule && !data_->rule->contains(row, col)) return -1;
   int64_t before = 0;
   for (const Run r : this->row(row)) {
     if (col < r.begin) return -1;
@@ -221,8 +290,17 @@ std::vector<std::pair<int, int>> RowRuns::cells() const {
 bool RowRuns::operator==(const RowRuns& other) const {
   if (rows_ != other.rows_ || cols_ != other.cols_) return false;
   if (shares_storage(other)) return true;
-  if (data_->cell_total != other.data_->cell_total || data_->row_runs != other.data_->row_runs) return false;
-  for (int row = 0; row < static_cast<int>(data_->row_runs.size()); ++row) {
+  if (data_->cell_total != other.data_->cell_total || complete() != other.complete()) return false;
+  const Rule *mine = data_->rule.get(), *theirs = other.data_->rule.get();
+  if (mine && theirs && mine->columns() == theirs->columns() && mine->offsets() == theirs->offsets()) return true;
+  // A rule-made set against another set: row by row, counts first.
+  if (mine || theirs) {
+    for (int row = 0; row < rows_; ++row)
+      if (row_count(row) != other.row_count(row)) return false;
+  } else if (data_->row_runs != other.data_->row_runs) {
+    return false;
+  }
+  for (int row = 0; row < static_cast<int>(mine || theirs ? rows_ : data_->row_runs.size()); ++row) {
     const RowSpan mine = this->row(row), theirs = other.row(row);
     if (!std::equal(mine.begin(), mine.end(), theirs.begin())) return false;
   }
@@ -285,7 +363,17 @@ RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
   RowRuns out(a.rows(), a.cols());
   std::vector<Run> row_runs;
   for (int row = 0; row < a.rows(); ++row) {
-    combine_row(a.row(row), b.row(row), op, row_runs);
+    const RowSpan theirs = b.row(row);
+    if (op == SetOp::Difference && theirs.size() == 1) {
+      // A row inside b's one run (a causal row against a causal policy) leaves nothing, known
+      // without making a rule-made row.
+      const Run extent = a.row_extent(row);
+      if (extent.begin == extent.end || (theirs.front().begin <= extent.begin && extent.end <= theirs.front().end)) {
+        out.append_row({});
+        continue;
+      }
+    }
+    combine_row(a.row(row), theirs, op, row_runs);
     out.append_row(row_runs);
   }
   return out;
@@ -338,7 +426,28 @@ void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vecto
   merge_touching(out);
 }
 
+std::optional<RowRuns> runs_union_by_rule(const std::vector<const RowRuns*>& sets) {
+  if (sets.empty()) return std::nullopt;
+  std::vector<Run> columns, offsets;
+  for (const RowRuns* set : sets) {
+    if (!set->rule() || set->rows() != sets.front()->rows() || set->cols() != sets.front()->cols())
+      return std::nullopt;
+    const RowRule& rule = *set->rule();
+    columns.insert(columns.end(), rule.columns().begin(), rule.columns().end());
+    offsets.insert(offsets.end(), rule.offsets().begin(), rule.offsets().end());
+  }
+  if (sets.size() == 1) return *sets.front();
+  return RowRuns::by_rule(sets.front()->rows(), sets.front()->cols(), std::move(columns), std::move(offsets));
+}
+
+UnionRows::UnionRows(const std::vector<const RowRuns*>& sets) : sets_(sets), by_rule_(runs_union_by_rule(sets)) {}
+
 const std::vector<Run>& UnionRows::row(int q) {
+  if (by_rule_) {
+    const RowSpan runs = by_rule_->row(q);
+    row_.assign(runs.begin(), runs.end());
+    return row_;
+  }
   const bool repeated = made_for_ >= 0 && std::all_of(sets_.begin(), sets_.end(), [&](const RowRuns* set) {
                           return set->same_runs(q, made_for_);
                         });

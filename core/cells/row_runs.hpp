@@ -6,18 +6,23 @@
 // row of a BigBird block, or the rows of a strided head that are prefixes of one list), so such
 // masks cost their distinct runs rather than the sum of their rows. A view may end at a column
 // (row q of a block-sparse query block is the block's kept list up to q + 1), so rows that differ
-// only in where they stop still share one list.
+// only in where they stop still share one list. A set may instead be made by a rule from one list
+// of columns and one of offsets (MInference's vertical-slash heads): row q is the columns up to q
+// and the keys q - o, made when read, so the set holds its two lists and a prefix of row counts.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "core/cells/structure_budget.hpp"
 
 namespace attnscope {
+
+class RowRule;
 
 struct Run {
   int32_t begin = 0;  // first column
@@ -27,7 +32,8 @@ struct Run {
 };
 
 // A row's runs as values: stored runs seen up to an end column, the last one cut there (the runs
-// before it end earlier, being sorted and apart). Readers never see a stored run past the cut.
+// before it end earlier, being sorted and apart). Readers never see a stored run past the cut. A
+// row made when read owns its runs: iterators stay valid while the span they came from lives.
 class RowSpan {
  public:
   class Iterator {
@@ -66,6 +72,9 @@ class RowSpan {
       : first_(first), count_(count), end_column_(end_column) {}
   // A plain list of sorted, merged runs.
   RowSpan(const std::vector<Run>& runs) : RowSpan(runs.data(), static_cast<int64_t>(runs.size())) {}  // NOLINT
+  // Runs made for this span alone, kept alive by it and its copies.
+  explicit RowSpan(std::shared_ptr<const std::vector<Run>> made)
+      : first_(made->data()), count_(static_cast<int64_t>(made->size())), made_(std::move(made)) {}
 
   Iterator begin() const { return {first_, end_column_}; }
   Iterator end() const { return {first_ + count_, end_column_}; }
@@ -79,6 +88,7 @@ class RowSpan {
   const Run* first_ = nullptr;
   int64_t count_ = 0;
   int32_t end_column_ = INT32_MAX;
+  std::shared_ptr<const std::vector<Run>> made_;  // null for stored runs
 };
 
 class RowRuns {
@@ -86,6 +96,12 @@ class RowRuns {
   RowRuns() = default;
   RowRuns(int rows, int cols);
   static RowRuns empty(int rows, int cols);  // complete, no cells
+  // Complete set whose row q is {k <= q : k in columns} and {q - o : o in offsets, o <= q}, both
+  // given as runs (any order, overlaps allowed; columns below `cols`, offsets below `rows`). Rows
+  // are made when read; counts, offsets and membership are answered from the two lists.
+  static RowRuns by_rule(int rows, int cols, std::vector<Run> columns, std::vector<Run> offsets);
+  // The rule of a set made by_rule (core/cells/row_rule.hpp), null for stored rows.
+  const RowRule* rule() const;
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }
@@ -110,15 +126,21 @@ class RowRuns {
   void append_row_repeat();
 
   RowSpan row(int row) const {
+    if (data_->rule) return rule_row(row);
     return {data_->runs.data() + row_first(row), data_->row_runs[row], row_end_column(row)};
   }
+  // The row's first column and one past its last (an empty run for an empty row), without
+  // making a rule row.
+  Run row_extent(int row) const;
   // True when both rows are the same stored runs (views of one list, or one row repeated).
   bool same_runs(int row, int other) const {
+    if (data_->rule) return row == other;
     return row_first(row) == row_first(other) && data_->row_runs[row] == data_->row_runs[other] &&
            row_end_column(row) == row_end_column(other);
   }
-  // Runs of all rows (a run viewed by several rows counts for each).
-  int64_t run_count() const { return data_->run_total; }
+  // Runs of all rows (a run viewed by several rows counts for each). A rule-made set counts them
+  // on first use by making every row.
+  int64_t run_count() const;
 
   bool contains(int row, int col) const;
   // Position of (row, col) among the row's cells in column order, or -1 if the cell is absent.
@@ -128,7 +150,7 @@ class RowRuns {
   // offsets are built on first use, so a set that never meets values never holds them.
   int64_t row_cell_offset(int row) const;
   int64_t count() const { return data_->cell_total; }
-  bool complete() const { return static_cast<int>(data_->row_runs.size()) == rows_; }
+  bool complete() const { return data_->rule || static_cast<int>(data_->row_runs.size()) == rows_; }
   // Heap bytes held by the storage (shared copies count once).
   int64_t storage_bytes() const;
 
@@ -152,6 +174,7 @@ class RowRuns {
     mutable std::unique_ptr<int64_t[]> starts_;  // rows + 1 entries, allocated once
     mutable std::atomic<int> filled_{0};         // entries of starts_ that hold their offset
   };
+  struct Rule;  // the lists and row counts of a set made by_rule (row_runs.cpp)
   // 32-bit run indices: 4 G runs would be 32 GiB, far past any memory bound; the per-row index
   // is then 8 bytes, the most a mask of 32 distinct heads at N = 131072 holds besides its runs.
   struct Data {
@@ -165,10 +188,12 @@ class RowRuns {
     std::vector<int64_t> cells_before;
     int64_t run_total = 0;
     int64_t cell_total = 0;
+    std::shared_ptr<const Rule> rule;  // set when made by_rule; the vectors above stay empty
     BudgetCharge charge;  // storage_bytes(), kept up to date as the vectors grow
     CellOffsets offsets;
   };
   Data& own();  // the storage, copied first if another set shares it
+  RowSpan rule_row(int row) const;
   int64_t row_first(int row) const { return data_->row_first[row]; }
   int32_t row_end_column(int row) const {
     return data_->row_end_column.empty() ? INT32_MAX : data_->row_end_column[row];
@@ -188,16 +213,20 @@ std::vector<const RowRuns*> runs_distinct(const std::vector<RowRuns>& sets);
 // Row `row` of the union of `sets`, sorted and merged, into `out`; streams a union of many
 // heads without building it.
 void runs_union_row(const std::vector<const RowRuns*>& sets, int row, std::vector<Run>& out);
+// The union of `sets` as one rule-made set when every set is rule-made with the same shape: the
+// union of the rows is the rule of the columns' union and the offsets' union. Empty otherwise.
+std::optional<RowRuns> runs_union_by_rule(const std::vector<const RowRuns*>& sets);
 // The rows of the union of `sets`, read in increasing order. A row whose runs are the previous
 // row's in every set (all rows of a BigBird block view one stored row) reuses the union made for
-// that row instead of merging again.
+// that row instead of merging again; rule-made sets are read as their union's rule.
 class UnionRows {
  public:
-  explicit UnionRows(const std::vector<const RowRuns*>& sets) : sets_(sets) {}
+  explicit UnionRows(const std::vector<const RowRuns*>& sets);
   const std::vector<Run>& row(int q);
 
  private:
   const std::vector<const RowRuns*>& sets_;
+  std::optional<RowRuns> by_rule_;
   std::vector<Run> row_;
   int made_for_ = -1;
 };

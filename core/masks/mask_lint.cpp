@@ -14,8 +14,10 @@ namespace {
 RowRuns policy_rows(const Policy& policy, int keys, int first, int queries) {
   const RowRuns all = policy_allowed_cells(policy, keys);
   RowRuns rows(queries, keys);
-  for (int i = 0; i < queries; ++i)
-    rows.append_row(std::vector<Run>(all.row(first + i).begin(), all.row(first + i).end()));
+  for (int i = 0; i < queries; ++i) {
+    const RowSpan runs = all.row(first + i);  // one span: a row made by rule is made per call
+    rows.append_row(std::vector<Run>(runs.begin(), runs.end()));
+  }
   return rows;
 }
 

@@ -107,8 +107,12 @@ RowRuns user_mask_square(const UserMask& mask, int slice) {
   RowRuns square(n, n);
   for (int p = 0; p < n; ++p) {
     const int row = p - first;
-    if (row < 0 || row >= mask.shape.queries) square.append_row({});
-    else square.append_row(std::vector<Run>(cells.row(row).begin(), cells.row(row).end()));
+    if (row < 0 || row >= mask.shape.queries) {
+      square.append_row({});
+      continue;
+    }
+    const RowSpan runs = cells.row(row);  // one span: a row made by rule is made per call
+    square.append_row(std::vector<Run>(runs.begin(), runs.end()));
   }
   return square;
 }

@@ -260,39 +260,16 @@ class Minference final : public Variant {
       choices->rows.push_back({picked_row(vertical, columns[h])});
       diagonals->rows.push_back({picked_row(slash, offsets[h])});
     }
-    // Row q: the kept columns up to q and the keys q - o of the kept offsets, both as runs (kept
-    // columns and offsets cluster), so a row costs its runs, not its thousands of entries.
-    std::vector<std::vector<Run>> column_runs, offset_runs;
+    // Row q: the kept columns up to q and the keys q - o of the kept offsets. Every row holds
+    // thousands of runs that no other row shares (the diagonals move with the query), so each
+    // head's mask keeps the two lists, as runs, and makes a row when it is read.
+    VariantBuild out;
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<int> c = columns[h], o = offsets[h];
       std::sort(c.begin(), c.end());
       std::sort(o.begin(), o.end());
-      column_runs.push_back(runs_of_sorted(c));
-      offset_runs.push_back(runs_of_sorted(o));
+      out.masks.push_back(RowRuns::by_rule(n, n, runs_of_sorted(c), runs_of_sorted(o)));
     }
-    VariantBuild out;
-    // Both lists are merged in key order, so the row needs no sort: columns ascend, and offsets
-    // read from the largest give ascending keys.
-    out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, [&](int h, int q, std::vector<Run>& runs) {
-      const std::vector<Run>& c = column_runs[h];
-      const std::vector<Run>& o = offset_runs[h];
-      size_t ci = 0;
-      auto oi = o.rbegin();
-      while (oi != o.rend() && oi->begin > q) ++oi;
-      while (true) {
-        const bool column = ci < c.size() && c[ci].begin <= q;
-        const bool offset = oi != o.rend();
-        if (!column && !offset) break;
-        const Run from_offset = offset ? Run{std::max(0, q - oi->end + 1), q - oi->begin + 1} : Run{};
-        if (column && (!offset || c[ci].begin <= from_offset.begin)) {
-          runs.push_back({c[ci].begin, std::min(c[ci].end, q + 1)});
-          ++ci;
-        } else {
-          runs.push_back(from_offset);
-          ++oi;
-        }
-      }
-    });
     int64_t removed = 0;  // cells of kept columns right of the diagonal in head 0
     for (int c : columns[0]) removed += c;
     TraceBuilder t(scene);
