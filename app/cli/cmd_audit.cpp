@@ -100,7 +100,7 @@ class AuditCommand final : public Command {
       nlohmann::json steps = nlohmann::json::array();
       for (const Step& step : result.steps.steps)
         steps.push_back({{"name", step.name}, {"shape", step.shape}, {"code", step.code},
-                         {"explanation", step.explanation}, {"tokens", head_columns_to_rows(step.tokens, step.rows, step.heads)},
+                         {"explanation", step.explanation}, {"why", step.why}, {"tokens", head_columns_to_rows(step.tokens, step.rows, step.heads)},
                          {"batch", step.batch}, {"groups", head_columns_to_rows(step.groups, step.rows, step.heads)}});
       report["steps"] = steps;
     }

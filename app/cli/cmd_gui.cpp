@@ -80,7 +80,7 @@ class GuiCommand final : public Command {
     command_->add_option("--size", size_, "window size WIDTHxHEIGHT; default 1280x800, else the last one")
         ->check([](const std::string& v) { return size_parse(v) ? std::string() : "expected WIDTHxHEIGHT from 320x240 to 8192x8192, e.g. 1024x768"; });
     command_->add_option("--state-out", request_.state_out,
-                         "rewrite this JSON file with the step, zoom and scene whenever they change (for scripts)");
+                         "rewrite this JSON file with the step, zoom, scene, layout and cut text whenever they change (for scripts)");
     command_->add_option("--zoom-to", zoom_to_,
                          "open zoomed in on query Q and key K with SPAN tokens on screen: Q,K[,SPAN], "
                          "e.g. 16384,16384 (SPAN 48)");

@@ -83,11 +83,12 @@ void draw_groups(ImDrawList* list, const Analysis& a, int head, Coords coords, c
   for (const PositionRanges& group : found->groups) draw_group(list, v, group, color, thickness);
 }
 
-// The wrapped group's outline from core's rule (the pieces every figure draws), at any size.
-void draw_wrapped_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v, float thickness) {
+// The wrapped group's outline from core's rule (the pieces every figure draws), at any size, in
+// the theme's colour for it.
+void draw_wrapped_group(ImDrawList* list, const Analysis& a, int head, Coords coords, const Viewport& v, ImU32 color,
+                        float thickness) {
   for (const CellBox& b : wrapped_group_boxes(a, head, coords == Coords::Frame))
-    list->AddRect(v.cell_min(b.row_begin, b.col_begin), v.cell_min(b.row_end, b.col_end), to_imu32(wrapped_group_color()),
-                  0.f, 0, thickness);
+    list->AddRect(v.cell_min(b.row_begin, b.col_begin), v.cell_min(b.row_end, b.col_end), color, 0.f, 0, thickness);
 }
 
 // A routed variant's selection step: the query's candidates laid over its row, each with its
@@ -393,7 +394,7 @@ void heatmap_widget(ViewContext& ctx, const HeatmapWidget& w) {
     }
   }
   // After the leaks, as in figures: all four pieces stay orange where leak marks run along them.
-  draw_wrapped_group(list, a, w.head, coords, v, group_line * 1.5f);
+  draw_wrapped_group(list, a, w.head, coords, v, to_imu32(theme.wrapped_group), group_line * 1.5f);
   ImGui::PushFont(ctx.mono());
   static const std::vector<float> no_values;  // structure only: labels only for zoomed weights
   const std::vector<float>& weights = a.has_values() ? a.attention.head(0, w.head).weights : no_values;

@@ -335,8 +335,11 @@ int gui_launch(const GuiRequest& request) {
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-      if (screenshot && frame == frames - 1) {
-        screen_report_glyphs(report, *ImGui::GetDrawData());
+      // The glyph check walks every vertex drawn: only for the frames someone reads it from, the
+      // screenshot's and, for scripts driving the live window, each one --state-out reports.
+      const bool last_screenshot_frame = screenshot && frame == frames - 1;
+      if (last_screenshot_frame || !request.state_out.empty()) screen_report_glyphs(report, *ImGui::GetDrawData());
+      if (last_screenshot_frame) {
         const Step* step = state.current_step();
         nlohmann::json sidecar = screen_report_json(report, io.DisplayFramebufferScale.x);
         sidecar["width"] = fb_w;

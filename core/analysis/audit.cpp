@@ -66,7 +66,7 @@ RowRuns runs_parse(const nlohmann::json& j) {
 }
 
 nlohmann::json step_json(const Step& step) {
-  return {{"name", step.name},   {"explanation", step.explanation}, {"code", step.code},
+  return {{"name", step.name},   {"explanation", step.explanation}, {"why", step.why}, {"code", step.code},
           {"shape", step.shape}, {"axes", step.axes},               {"rows", step.rows},
           {"heads", step.heads}, {"tokens", head_columns_to_rows(step.tokens, step.rows, step.heads)},           {"batch", step.batch},
           {"groups", head_columns_to_rows(step.groups, step.rows, step.heads)}, {"head_part", step.head_part}};
@@ -76,6 +76,7 @@ Step step_parse(const nlohmann::json& j) {
   Step step;
   j.at("name").get_to(step.name);
   j.at("explanation").get_to(step.explanation);
+  j.at("why").get_to(step.why);
   j.at("code").get_to(step.code);
   j.at("shape").get_to(step.shape);
   j.at("axes").get_to(step.axes);

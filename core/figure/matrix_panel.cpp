@@ -350,10 +350,10 @@ int head_segment_offset(const Analysis& analysis, int head) {
   return b.size() >= 2 && b[0] < b[1] - b[0] ? b[0] : 0;
 }
 
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const std::vector<CellBox>& boxes) {
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& g, const std::vector<CellBox>& boxes, const Style& style) {
   // On the cell borders, and never wider than a fifth of a cell: cell centres keep their colour.
   const double lw = std::clamp(g.cell * 0.2, 0.4, 2.0);
-  StrokeBoxes pieces{wrapped_group_color(), lw, {}};
+  StrokeBoxes pieces{style.theme.wrapped_group, lw, {}};
   for (const CellBox& b : boxes)
     pieces.boxes.push_back({g.x + b.col_begin * g.cell, g.y + b.row_begin * g.cell, (b.col_end - b.col_begin) * g.cell,
                             (b.row_end - b.row_begin) * g.cell});

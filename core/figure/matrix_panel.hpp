@@ -77,9 +77,9 @@ const std::vector<int>& head_group_boundaries(const Analysis& analysis, int head
 // How far an unrolled head's segments are moved from token 0: its first segment is shorter than
 // the next (s2-fix-split's cu_seqlens [0, s, s+G, ...]); 0 for rolled heads and regular blocks.
 int head_segment_offset(const Analysis& analysis, int head);
-// Outlines the wrapped group's boxes (wrapped_group_boxes: four corner pieces) in one colour, so
-// they read as one group.
-void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const std::vector<CellBox>& boxes);
+// Outlines the wrapped group's boxes (wrapped_group_boxes: four corner pieces) in the theme's one
+// colour for it, so they read as one group.
+void matrix_draw_wrapped_group(Figure& fig, const MatrixGrid& grid, const std::vector<CellBox>& boxes, const Style& style);
 // The legend text for leak marks, saying what replaces the cross on tiny cells.
 std::string leak_legend_label(const std::string& policy);
 

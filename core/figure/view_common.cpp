@@ -157,7 +157,7 @@ void matrix_draw_head(Figure& fig, const Style& st, const MatrixGrid& g, const A
   // After the leaks, so all four pieces stay orange even where leak outlines run along them. A
   // window shows a part of the matrix, where the four corners would mislead.
   if (const std::vector<CellBox> wrapped = wrapped_group_boxes(a, h); !wrapped.empty() && !o.windowed())
-    matrix_draw_wrapped_group(fig, g, wrapped);
+    matrix_draw_wrapped_group(fig, g, wrapped, st);
   matrix_draw_axes(fig, g, st, query_title);
 }
 

@@ -101,7 +101,7 @@ Figure view_heatmap(const Analysis& a, const FigureOptions& o) {
     legend.push_back({LegendEntry::Kind::Leak, st.theme.leak, leak_legend_label(a.scene.policy)});
   if (!o.windowed() &&
       std::any_of(heads.begin(), heads.end(), [&](int h) { return head_wrapped_span(a, h).has_value(); }))
-    legend.push_back({LegendEntry::Kind::Outline, wrapped_group_color(),
+    legend.push_back({LegendEntry::Kind::Outline, st.theme.wrapped_group,
                       "the wrapped group: one group, seen as four corner pieces"});
   if (std::any_of(heads.begin(), heads.end(),
                   [&](int h) { return shows_group_boundary(shape, head_group_boundaries(a, h)); }))

@@ -95,7 +95,7 @@ Figure view_wrapped(const Analysis& a, const FigureOptions& o) {
   const double x2 = x1 + g * cell + st.label * 4 + text_width("t00", st.tick);
   draw_block(fig, st, a, head, token_order, token_labels, x2, y, cell, scale, "token order (what the model sees)");
   // In token order the group is two runs of tokens; a line marks where the run breaks.
-  StrokeSegments split{st.theme.group_boundary == st.theme.background ? st.theme.axis : st.theme.text, st.line * 2, {}};
+  StrokeSegments split{st.theme.text, st.line * 2, {}};
   for (int i = 1; i < g; ++i)
     if (token_order[i] != token_order[i - 1] + 1) {
       split.segments.push_back({x2 + i * cell, y, x2 + i * cell, y + g * cell});

@@ -235,7 +235,7 @@ std::vector<MaskFinding> mask_value_findings(const MaskScan& scan, MaskKind kind
   if (-blocked >= kReachableScoreGap) return findings;
   findings.push_back(
       {"finite-sentinel", -1, true,
-       fmt::format("blocked cells hold the finite value {}: a blocked key whose score (q.k/sqrt(D)) "
+       fmt::format("blocked cells hold the finite value {}: a blocked key whose score (q\u00b7k\u1d40/\u221aD) "
                    "exceeds an allowed key's by {} or more outweighs it, since softmax weighs keys "
                    "by exp(score + mask); block with -inf or torch.finfo(dtype).min",
                    blocked, -blocked),

@@ -31,9 +31,12 @@ struct Theme {
   Rgb8 axis;
   Rgb8 masked;          // cells the variant drops: a neutral grey that no colormap contains
   Rgb8 leak;            // outline and cross on leaking cells: reads in colour and in greyscale
-  Rgb8 group_boundary;  // lines between groups
+  Rgb8 group_boundary;  // lines between groups and each group's outline
   Rgb8 highlight;       // hovered or pinned cell
   Rgb8 allowed;         // allowed cells whose values are not computed: a grey in no scale, far from masked
+  // The outline of a shifted head's wrapped group in figures and the GUI: an orange in no
+  // colormap, apart from the leak red and the group lines.
+  Rgb8 wrapped_group;
 };
 
 ThemeName theme_parse(const std::string& name);  // throws InputError naming "theme"
@@ -52,10 +55,6 @@ constexpr std::array<Rgb8, 8> kOkabeIto = {{{0x00, 0x00, 0x00},
                                             {0xCC, 0x79, 0xA7}}};
 // Category i (0-based) cycles through the seven non-black colours.
 Rgb8 category_color(int i);
-// The outline of a shifted head's wrapped group in figures and the GUI: Okabe–Ito orange, in no
-// colormap, apart from the leak red and the group lines.
-Rgb8 wrapped_group_color();
-
 // Black or white, whichever reads better on `fill`: labels on token cells and category swatches
 // in the GUI and in every figure.
 Rgb8 text_color_on(Rgb8 fill);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/variants/routing.hpp"
+
 namespace attnscope {
 
 namespace {
@@ -45,7 +47,7 @@ std::optional<RoutedRowView> routed_row_view(const Analysis& a, int step, int he
     RoutedUnit unit{u, u * choices->unit_size, std::min(a.n(), (u + 1) * choices->unit_size), row->scores[u], "",
                     RoutedRole::Scored, 0};
     const float s = row->scores[u];
-    unit.score = std::isinf(s) ? (s > 0 ? "+inf" : "-inf") : fmt::format("{:.2f}", s);
+    unit.score = routing_score_text(s);
     if (std::isfinite(s)) view.score_bound = std::max(view.score_bound, std::abs(s));
     const bool future = unit.begin > q;
     if (stage == 1 && future) continue;  // not scored against this query
@@ -68,7 +70,7 @@ std::optional<RoutedRowView> routed_row_view(const Analysis& a, int step, int he
 const char* routed_role_name(RoutedRole role) {
   switch (role) {
     case RoutedRole::Scored: return "scored (blue low, red high)";
-    case RoutedRole::Future: return "future (-inf)";
+    case RoutedRole::Future: return "future (\u2212\u221e)";
     case RoutedRole::Forced: return "forced";
     case RoutedRole::Chosen: return "chosen";
     case RoutedRole::Passed: return "not chosen";

@@ -13,7 +13,7 @@ namespace attnscope {
 
 enum class RoutedRole {
   Scored,   // a candidate with its score
-  Future,   // after the query: -inf before the choice
+  Future,   // after the query: −∞ before the choice
   Forced,   // read whatever its score (own, initial or local block)
   Chosen,   // a winner of top-k
   Passed,   // scored but not chosen
@@ -25,7 +25,7 @@ struct RoutedUnit {
   int unit = 0;
   int begin = 0, end = 0;  // the keys it covers, [begin, end)
   float value = 0;         // the score; -inf for a future unit
-  std::string score;       // "2.10", "-inf"
+  std::string score;       // "2.10", "−∞" (routing_score_text)
   RoutedRole role = RoutedRole::Scored;
   // Its place in top-k's list from 1 (forced units first, the guard's drops after the winners),
   // the rank the inspector quotes, once the step has chosen it; 0 otherwise.

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/analysis/audit_why.hpp"
 #include "core/torch/audit_module.hpp"
 
 namespace attnscope {
@@ -205,6 +206,7 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
   input.explanation = "forward's input: every row holds its own token";
   input.shape.assign(layout.shapes[0].begin(), layout.shapes[0].end());
   plane_decode(coded_inputs(layout, false, seed)[0], layout, false, input);
+  input.why = audit_step_why(input, AuditRows::Tokens);
   result.steps.steps.push_back(input);
   // SDPA's output is (B, H, N, D), not a token plane: its step is shown at the next op that puts the
   // rows back in token order (the transpose after it), named and explained by the attention call.
@@ -219,7 +221,8 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
       step.code = r.code;
       step.shape = op.shape;
       for (size_t a = 0; a < step.shape.size(); ++a) step.axes.push_back(fmt::format("d{}", a));
-      bool known = r.moved && plane_decode(t, layout, false, step);
+      const bool by_tokens = r.moved && plane_decode(t, layout, false, step);
+      bool known = by_tokens;
       if (!known) {
         step.explanation = r.explanation.empty() ? "rows hold the result of the query shown"
                                                  : r.explanation + "; rows hold the result of the query shown";
@@ -236,8 +239,10 @@ void audit_steps_record(torch::jit::Module& module, const AuditLayout& layout, u
       }
       // The attention step shows even when its rows stay in place: it is where the mask acts.
       const bool attention = step.name == "attention";
-      if (known && (attention || !same_plane(step, result.steps.steps.back())))
+      if (known && (attention || !same_plane(step, result.steps.steps.back()))) {
+        step.why = audit_step_why(step, by_tokens ? AuditRows::Tokens : AuditRows::Results);
         result.steps.steps.push_back(std::move(step));
+      }
       if (known) op.step = static_cast<int>(result.steps.steps.size()) - 1;
     }
     if (r.value == output) result.output_step = op.step;

@@ -184,7 +184,7 @@ class DSA final : public Variant {
            "index_score = torch.einsum('bshd,bthd->bsht', q, k).relu().sum(2)")
         .why("a cheap score decides which keys the expensive attention reads; ReLU keeps only agreeing heads");
     t.step("causal-score", {scene.batch, n, n}, {"batch", "query", "key"},
-           "later keys get -inf before top-k, so they can only win a row with fewer than K earlier keys",
+           "later keys get \u2212\u221e before top-k, so they can only win a row with fewer than K earlier keys",
            "index_score += mask  # -inf above the diagonal")
         .why("the first causal mask orders the candidates; it does not stop top-k from returning them");
     t.mark(winners, "selected").step("top-k", {scene.batch, n, kk}, {"batch", "query", "chosen"},
@@ -199,7 +199,7 @@ class DSA final : public Variant {
                      "keys of rows q < K",
            pitfall ? "index_mask = torch.full((B, N, N), -inf).scatter_(-1, topk_indices, 0)  # no += mask"
                    : "index_mask = torch.full((B, N, N), -inf).scatter_(-1, topk_indices, 0); index_mask += mask")
-        .why("the second mask is the causal guard: without it the -inf candidates top-k returned are read");
+        .why("the second mask is the causal guard: without it the \u2212\u221e candidates top-k returned are read");
     masked_trace_attend(t, scene,
                         pitfall ? "the K chosen keys, future ones included for q < K"
                                 : fmt::format("the {} keys the indexer chose (every earlier key while q < {})", kk, kk),

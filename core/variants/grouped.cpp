@@ -124,7 +124,7 @@ Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame,
                        "the saving",
                        N * G, N * N));
   t.step("mask", {B * N / G, H, G, G}, square,
-         "the causal mask inside each group; masked scores become -inf", mask_code,
+         "the causal mask inside each group; masked scores become \u2212\u221e", mask_code,
          StepValues::MaskedScores)
       .why(frame_mask && wrapped > 0
                ? fmt::format("the mask compares frame slots, not tokens: in the wrapped group the "
@@ -134,7 +134,7 @@ Trace grouped_trace_rolled(const Scene& scene, const FrameLayout& frame,
                  "in the wrapped group");
   t.step("softmax", {B * N / G, H, G, G}, square, "softmax over each query's allowed keys",
          "weights = scores.softmax(-1)", StepValues::Weights)
-      .why("masked cells are -inf, so their weight is exactly 0; a leaked key gets a real weight");
+      .why("masked cells are \u2212\u221e, so their weight is exactly 0; a leaked key gets a real weight");
   t.step("weighted-sum", {B * N / G, G, H, D}, {"group", "offset", "head", "dim"},
          "each query's output is the weighted sum of the values it attends to",
          "out = (weights @ v).transpose(1, 2)", StepValues::FrameOutput)

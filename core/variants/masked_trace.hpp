@@ -18,7 +18,7 @@ inline constexpr const char* kInput =
 inline constexpr const char* kScores =
     "drawn as a full N\u00d7N product for clarity; a sparse kernel computes only the allowed cells, and "
     "those are what the cost counts";
-inline constexpr const char* kSoftmax = "masked cells are -inf, so their weight is exactly 0";
+inline constexpr const char* kSoftmax = "masked cells are \u2212\u221e, so their weight is exactly 0";
 inline constexpr const char* kWeightedSum =
     "each output mixes the values of the keys its query was allowed to read: a leaked key's value "
     "would enter the output here";

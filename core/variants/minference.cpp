@@ -395,11 +395,11 @@ class Minference final : public Variant {
     }
     place_selection(t, n, chosen);
     t.step("select", {scene.batch, scene.heads, nb, std::min(p.topk, nb)}, {"batch", "head", "query block", "kept"},
-           fmt::format("block scores q_bar_m . k_bar_j beside each query block, blocks j > m at -inf; the top {} "
+           fmt::format("block scores q_bar_m . k_bar_j beside each query block, blocks j > m at \u2212\u221e; the top {} "
                        "stay: head 0, query block {} keeps {}; groups: the last query block's kept keys, the rest",
                        p.topk, last, ranked_text(last_picks[0], last_scores)),
            fmt::format("p_pool = (q_bar @ k_bar.T).where(m >= j, -inf); idx = p_pool.topk({}).indices", p.topk))
-        .why("future blocks get -inf before the top-k, so a pick is never a block after the query's own");
+        .why("future blocks get \u2212\u221e before the top-k, so a pick is never a block after the query's own");
     place_selection(t, n, std::vector<HeadFrame>(scene.heads, layout_from_groups(n, regions)));
     t.step("causal", {scene.batch, scene.heads, n, n}, {"batch", "head", "query", "key"},
            "inside a kept block only k <= q: the own block's later keys are removed",

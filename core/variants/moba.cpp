@@ -28,7 +28,7 @@ class MoBA final : public Variant {
         .description = "MoBA block routing: each query reads its own block (causal) and the K - 1 earlier blocks "
                        "whose mean key scores highest with it (data dependent); --pitfall drops the token causal mask",
         .source = "MoBA (arXiv 2502.13189); MoonshotAI/MoBA moba_naive.py (gate = q · mean key per block, own "
-                  "block +inf, later blocks -inf, torch.topk, then tril); ties to the earlier block are this tool's rule",
+                  "block +\u221e, later blocks \u2212\u221e, torch.topk, then tril); ties to the earlier block are this tool's rule",
         .params = {
              {.name = "block",
               .kind = ParamSpec::Kind::Int,
@@ -160,7 +160,7 @@ class MoBA final : public Variant {
            "gate = torch.einsum('shd,nhd->hsn', q, k_bar)")
         .why("a plain dot product, no softmax: only the order of a query's block scores matters");
     t.step("force", {scene.batch, scene.heads, n, blocks}, {"batch", "head", "query", "block"},
-           "the own block q//B is forced (+inf) and counts toward K; later blocks get -inf",
+           "the own block q//B is forced (+\u221e) and counts toward K; later blocks get \u2212\u221e",
            "gate[:, i*B:(i+1)*B, i] = inf; gate[:, :i*B, i] = -inf  # for every block i")
         .why(kk == 1 ? std::string("with K = 1 the own block fills the list: no score is needed")
                      : fmt::format("with the own block forced, the scores pick the other {} block{}", kk - 1,

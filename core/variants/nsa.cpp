@@ -318,7 +318,7 @@ class NSA final : public Variant {
            "p_slc = transform_score(p_cmp.view(KVH, H // KVH, N, -1).sum(1))")
         .why("the heads of a KV head share one choice, so the KV cache reads one block list per group");
     t.step("force", {scene.batch, kvh, n, blocks}, {"batch", "kv head", "query", "block"},
-           fmt::format("blocks b < {} and the local blocks q//{} - {} < b \u2264 q//{} are forced in (+inf)", p.init,
+           fmt::format("blocks b < {} and the local blocks q//{} - {} < b \u2264 q//{} are forced in (+\u221e)", p.init,
                        p.block, p.local, p.block),
            "block_score[..., :init_blocks] = inf; block_score[local_mask] = inf")
         .why("the start of the sequence and the query's neighbourhood are always read, whatever the scores");

@@ -45,12 +45,12 @@ bool any_of_run_above(const float* x, float bar) {
   return (words[0] | words[1] | words[2] | words[3]) != 0;
 }
 
-std::string score_text(float score) {
+}  // namespace
+
+std::string routing_score_text(float score) {
   if (std::isinf(score)) return score > 0 ? "+\u221e" : "\u2212\u221e";
   return fmt::format("{:.2f}", score);
 }
-
-}  // namespace
 
 std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank) {
   take = std::clamp(take, 0, count);
@@ -202,7 +202,7 @@ std::string routed_row_text(const RoutingChoices& choices, int head, int q, bool
   for (int u = 0; u < shown; ++u) {
     const bool forced = std::find(row->chosen.begin(), row->chosen.begin() + row->forced, u) !=
                         row->chosen.begin() + row->forced;
-    scores += fmt::format("{}{}: {}{}", u ? " \u00b7 " : "", u, score_text(row->scores[u]),
+    scores += fmt::format("{}{}: {}{}", u ? " \u00b7 " : "", u, routing_score_text(row->scores[u]),
                           with_choice && forced ? " (forced)" : "");
   }
   if (shown < static_cast<int>(row->scores.size()))
@@ -230,7 +230,7 @@ std::string routed_unit_text(const RoutingChoices& choices, int head, int q, int
   if (rank <= row->forced)
     return fmt::format("{} {} forced in ({}), rank {} of {}", choices.unit, unit, forced_reason, rank, of);
   return fmt::format("{} {} selected: {} {}, rank {} of {}", choices.unit, unit, choices.score_name,
-                     score_text(row->scores[unit]), rank, of);
+                     routing_score_text(row->scores[unit]), rank, of);
 }
 
 }  // namespace attnscope

@@ -10,6 +10,8 @@
 
 namespace attnscope {
 
+// A unit's score as every routed text quotes it: "2.10", "+∞" for a forced unit, "−∞" for a later one.
+std::string routing_score_text(float score);
 // The `take` highest of score[0..count), best first (`by_rank`) or in index order; ties go to the
 // earlier index, so every choice is exact and reproducible.
 std::vector<int> ranked_best(const float* score, int count, int take, bool by_rank = true);

@@ -9,11 +9,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "app/cli/audit_measure.hpp"
 #include "app/cli/isolated_run.hpp"
 #include "core/analysis/audit_analysis.hpp"
+#include "core/presentation/step_caption.hpp"
 #include "core/scene/scene.hpp"
 #include "tests/cli/cli_test_support.hpp"
 #include "tests/support/scene_builder.hpp"
@@ -268,6 +270,58 @@ TEST(AuditAnalysis, DependencyMapsAndStepsBecomeAnAnalysis) {
   EXPECT_EQ(last.token(0, 0), 0);
   EXPECT_NE(analysis->leak_explanation(1, 0, 1).find("output 0 holds the result of query 1"), std::string::npos)
       << analysis->leak_explanation(1, 0, 1);
+}
+
+// As every variant's steps (tests/core/step_why_test.cpp), every step of an audited module says
+// why it is there: TorchScript modules and PyTorch 2's fused attention, token and result rows.
+TEST(AuditAnalysis, EveryStepOfAnAuditedModuleHasAWhy) {
+  for (const auto& [name, n] : std::vector<std::pair<std::string, int>>{
+           {"s2_even_g", 16}, {"s2_odd_g", 15}, {"s2_sequence_first", 16}, {"s2_fix_mask", 16},
+           {"causal", 16}, {"sdpa_causal", 16}, {"sdpa_window", 16}, {"sdpa_gqa", 16}}) {
+    const Scene scene = test::test_scene({.n = n});
+    const AuditOptions options = audit_options(scene, module(name), "");
+    const auto analysis = audit_analysis(audit_measure(options, {}, false), options, scene);
+    const auto& steps = analysis->trace().steps;
+    ASSERT_FALSE(steps.empty()) << name;
+    for (int i = 0; i < static_cast<int>(steps.size()); ++i)
+      EXPECT_FALSE(step_text(*analysis, i).why.empty()) << name << ": step " << i << " (" << steps[i].name << ")";
+  }
+}
+
+// The why-lines read their numbers off the module's own steps. LongLoRA's roll by -G/2 carries
+// the first G/2 tokens to the end: tokens 0 and 1 for G = 4, 0, 1 and 2 for G = 5 (-5 // 2 = -3
+// in Python); the view cuts the rows into groups of G.
+TEST(AuditAnalysis, WhyLinesNameTheWrappedTokensAndTheGroupSize) {
+  for (const auto& [name, n, g] : std::vector<std::tuple<std::string, int, int>>{{"s2_even_g", 16, 4}, {"s2_odd_g", 15, 5}}) {
+    const Scene scene = test::test_scene({.n = n});
+    const AuditOptions options = audit_options(scene, module(name), "");
+    const auto analysis = audit_analysis(audit_measure(options, {}, false), options, scene);
+    const int shift = -(g / 2) - (g % 2);  // Python's floor division of -G by 2
+    std::vector<int> wrapped;
+    for (int t = 0; t < -shift; ++t) wrapped.push_back(t);
+    std::string wrapped_text = "[";
+    for (size_t i = 0; i < wrapped.size(); ++i) wrapped_text += (i ? ", " : "") + std::to_string(wrapped[i]);
+    wrapped_text += "]";
+    const auto& steps = analysis->trace().steps;
+    const auto first = [&](const std::string& op) {
+      for (int i = 0; i < static_cast<int>(steps.size()); ++i)
+        if (steps[i].name == op) return i;
+      return -1;
+    };
+    const int roll = first("roll"), view = first("view");
+    ASSERT_GE(roll, 0) << name;
+    ASSERT_GE(view, 0) << name;
+    EXPECT_NE(step_text(*analysis, roll).why.find("tokens " + wrapped_text + " wrap around"), std::string::npos)
+        << name << ": " << step_text(*analysis, roll).why;
+    EXPECT_NE(step_text(*analysis, view).why.find("groups of G = " + std::to_string(g) + " tokens"), std::string::npos)
+        << name << ": " << step_text(*analysis, view).why;
+    // The roll back moves results, not tokens.
+    int last_roll = -1;
+    for (int i = 0; i < static_cast<int>(steps.size()); ++i)
+      if (steps[i].name == "roll") last_roll = i;
+    EXPECT_NE(last_roll, roll) << name;
+    EXPECT_NE(step_text(*analysis, last_roll).why.find("roll back"), std::string::npos) << step_text(*analysis, last_roll).why;
+  }
 }
 
 TEST(AuditAnalysis, ExportDrawsTheModule) {

@@ -147,7 +147,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Five real tokens read three pad tokens.
         Verdict{"left_padding_causal_bool.pt", {"--cu-seqlens", "0,3,8"}, 1, "bool", 15, "query 3 is in document 1 but key 0 is in document 0"},
         Verdict{"left_padding_masked_bool.pt", {"--cu-seqlens", "0,3,8"}, 0, "bool", 0, "clean"},
-        Verdict{"finite_sentinel_f32.pt", {}, 1, "additive", 0, "finite-sentinel: blocked cells hold the finite value -10000: a blocked key whose score (q.k/sqrt(D)) exceeds an allowed key's by 10000 or more outweighs it"},
+        Verdict{"finite_sentinel_f32.pt", {}, 1, "additive", 0, "finite-sentinel: blocked cells hold the finite value -10000: a blocked key whose score (q\u00b7k\u1d40/\u221aD) exceeds an allowed key's by 10000 or more outweighs it"},
         Verdict{"sentinel_1e9_f32.npy", {}, 0, "additive", 0, "clean"},
         Verdict{"added_zero_one_f32.npy", {}, 0, "bool", 0, "float32 with values {0, 1}: read as a 0/1 mask, 1 = attend"},
         Verdict{"added_zero_one_f32.npy", {"--kind", "additive"}, 1, "additive", 28, "no-causal-structure"},

@@ -39,6 +39,26 @@ TEST(Theme, AllowedColourIsInNoScaleAndApartFromMasked) {
   }
 }
 
+// The group outlines and the wrapped group's outline run along the matrix's edge, where the
+// background meets them: each reads on it (WCAG contrast 3:1, as for lines and large type) in
+// both classroom themes and both desk themes. The wrapped group's orange stays apart from the
+// leak red and the group lines, and in no colormap.
+TEST(Theme, OutlinesReadOnTheBackground) {
+  for (ThemeName t : kThemes) {
+    const Theme& theme = theme_get(t);
+    EXPECT_GE(test::contrast_ratio(theme.group_boundary, theme.background), 3.0) << theme_name(t) << " group lines";
+    EXPECT_GE(test::contrast_ratio(theme.wrapped_group, theme.background), 3.0) << theme_name(t) << " wrapped group";
+    EXPECT_GT(test::color_distance(theme.wrapped_group, theme.leak), 100) << theme_name(t);
+    EXPECT_GT(test::color_distance(theme.wrapped_group, theme.group_boundary), 100) << theme_name(t);
+    for (ColormapName c : {ColormapName::Viridis, ColormapName::Magma, ColormapName::Cividis})
+      for (const Rgb8& entry : colormap_table(c))
+        EXPECT_GT(test::color_distance(entry, theme.wrapped_group), 20) << theme_name(t) << " vs " << colormap_name(c);
+  }
+  // The formula itself: black on white is 21:1, a colour on itself 1:1.
+  EXPECT_NEAR(test::contrast_ratio({0, 0, 0}, {255, 255, 255}), 21.0, 1e-9);
+  EXPECT_NEAR(test::contrast_ratio({230, 159, 0}, {230, 159, 0}), 1.0, 1e-9);
+}
+
 TEST(Theme, NamesRoundTripAndTheBrightThemeIsBlackOnWhite) {
   for (ThemeName t : kThemes) EXPECT_EQ(theme_parse(theme_name(t)), t);
   const Theme& bright = theme_get(ThemeName::Bright);

@@ -98,7 +98,7 @@ TEST(FigureSlides, LeakCellIsAtLeast40PxInThePng) {
   const Rgb8 red = theme_get(ThemeName::Light).leak;
   auto is_red = [&](int x, int y) { return test::color_distance(img.at(x, y), red) < 60; };
   auto is_outline = [&](int x, int y) {
-    return is_red(x, y) || test::color_distance(img.at(x, y), wrapped_group_color()) < 60;
+    return is_red(x, y) || test::color_distance(img.at(x, y), theme_get(ThemeName::Light).wrapped_group) < 60;
   };
   for (const auto& [q, k] : cells) {
     SCOPED_TRACE(testing::Message() << "leak (" << q << ", " << k << ")");

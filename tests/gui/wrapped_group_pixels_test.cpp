@@ -1,5 +1,6 @@
-// The live heatmap outlines a shifted head's wrapped group in the figures' orange, on the border of
-// its four corner pieces and nowhere else. The pieces are written here from S2's rule: with the
+// The live heatmap outlines a shifted head's wrapped group in the theme's orange, as figures do, on
+// the border of its four corner pieces and nowhere else, and the outline reads against the panel
+// around the matrix in the classroom themes as at the desk. The pieces are written here from S2's rule: with the
 // shift −G/2, token t sits at slot (t − G/2) mod N, and the group of the last G slots holds tokens
 // [N − G/2, N) and [0, G/2).
 #include <gtest/gtest.h>
@@ -28,7 +29,7 @@ void expect_outline(const std::string& args, int n, int g, const std::string& na
   const Screenshot s = screenshot_take(args + " --size 1280x800", name);
   ASSERT_EQ(s.exit_code, 0);
   ASSERT_TRUE(s.pixels);
-  const Rgb8 orange = wrapped_group_color();
+  const Rgb8 orange = s.theme().wrapped_group;
   const int early = g / 2, late = n - g / 2;
   const std::vector<Box> pieces = {{0, early, 0, early}, {0, early, late, n}, {late, n, 0, early}, {late, n, late, n}};
   for (int head : {0, 1}) {
@@ -71,6 +72,45 @@ void expect_outline(const std::string& args, int n, int g, const std::string& na
 // The classroom scene (N = 16, G = 4): the wrapped group is tokens [14 15 0 1].
 TEST(WrappedGroupPixelsGLTest, ClassroomOutlinesTheWrappedGroupsBorderAndNothingElse) {
   expect_outline("", 16, 4, "wrapped_classroom");
+}
+
+// The wrapped group's outline runs along the matrix's edge (the corner pieces), and the group
+// outlines meet it too: both must stand out from the panel around the matrix, as drawn, in the
+// bright classroom theme (black on white for a lit room), the dark one, and at the desk.
+TEST(WrappedGroupPixelsGLTest, OutlinesReadAgainstTheBackgroundInEveryTheme) {
+  for (const std::string mode : {"--classroom --bright", "--classroom", ""}) {
+    const std::string name = "outline_contrast" + std::to_string(mode.size());
+    expect_outline(mode, 16, 4, name);
+    const Screenshot s = screenshot_take(mode + " --size 1280x800", name);
+    ASSERT_EQ(s.exit_code, 0);
+    const auto& r = s.heatmap(1)["rect"];
+    const int x0 = static_cast<int>(r[0].get<double>()), y0 = static_cast<int>(r[1].get<double>());
+    const int x1 = static_cast<int>(r[2].get<double>()), y1 = static_cast<int>(r[3].get<double>());
+    // The panel just left of the matrix, beside its top-left corner piece.
+    const Rgb8 around = s.at(x0 - 4, y0 + (y1 - y0) / 32);
+    // The outline as drawn: the pixel along the matrix's top edge, over the top-left piece, that is
+    // nearest the theme's colour.
+    const auto drawn = [&](Rgb8 want, int x_from, int x_to, int y_from, int y_to) {
+      Rgb8 best = s.at(x_from, y_from);
+      for (int y = y_from; y <= y_to; ++y)
+        for (int x = x_from; x <= x_to; ++x)
+          if (color_distance(s.at(x, y), want) < color_distance(best, want)) best = s.at(x, y);
+      return best;
+    };
+    const Theme& theme = s.theme();
+    const Rgb8 outline = drawn(theme.wrapped_group, x0, x0 + (x1 - x0) / 16, y0, y0 + 3);
+    EXPECT_LE(color_distance(outline, theme.wrapped_group), 40) << mode;
+    EXPECT_GE(contrast_ratio(outline, around), 3.0)
+        << mode << ": outline " << int(outline.r) << "," << int(outline.g) << "," << int(outline.b) << " on "
+        << int(around.r) << "," << int(around.g) << "," << int(around.b);
+    // Head 0's groups are not wrapped: the outline of its first group, at the matrix's left edge.
+    const auto& r0 = s.heatmap(0)["rect"];
+    const int h0x = static_cast<int>(r0[0].get<double>()), h0y = static_cast<int>(r0[1].get<double>());
+    const double cell = (r0[2].get<double>() - r0[0].get<double>()) / 16;
+    const Rgb8 group = drawn(theme.group_boundary, h0x, h0x + 2, h0y + static_cast<int>(cell), h0y + static_cast<int>(3 * cell));
+    EXPECT_LE(color_distance(group, theme.group_boundary), 40) << mode;
+    EXPECT_GE(contrast_ratio(group, s.at(h0x - 4, h0y + static_cast<int>(2 * cell))), 3.0) << mode;
+  }
 }
 
 // G = 8: tokens [12 .. 15 0 .. 3].
