@@ -9,6 +9,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -219,10 +220,12 @@ class Minference final : public Variant {
   static VariantBuild a_shape(const Scene& scene, const Params& p) {
     VariantBuild out;
     const int n = scene.n;
+    phase_enter(Phase::Masks);
     out.masks = runs_masks(n, scene.heads, [](int) { return 0; }, [&](int, int q, std::vector<Run>& runs) {
       runs.push_back({0, std::min(p.sinks, q + 1)});
       runs.push_back({std::max(0, q - p.local + 1), q + 1});
     });
+    phase_enter(Phase::Trace);
     auto choices = pattern_choices(Pattern::AShape, "key");
     choices->sizes["local"] = p.local;  // the band width explain_allowed compares q - k with
     out.routing = choices;
@@ -253,15 +256,19 @@ class Minference final : public Variant {
     std::vector<float> vertical, slash;
     for (int h = 0; h < scene.heads; ++h) {
       progress_report(h, scene.heads);
+      phase_enter(Phase::Scoring);
       vertical_slash_scores(qkv, h, p, vertical, slash);
+      phase_enter(Phase::Selection);
       columns[h] = pick_top(vertical, p.vertical);
       offsets[h] = pick_top(slash, p.slash);
+      phase_enter(Phase::Trace);
       for (RoutingChoices* c : {choices.get(), diagonals.get()}) c->head_selection.push_back(h);
       choices->rows.push_back({picked_row(vertical, columns[h])});
       diagonals->rows.push_back({picked_row(slash, offsets[h])});
     }
     // Row q: the kept columns up to q and the keys q - o of the kept offsets, both as runs (kept
     // columns and offsets cluster), so a row costs its runs, not its thousands of entries.
+    phase_enter(Phase::Masks);
     std::vector<std::vector<Run>> column_runs, offset_runs;
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<int> c = columns[h], o = offsets[h];
@@ -293,6 +300,7 @@ class Minference final : public Variant {
         }
       }
     });
+    phase_enter(Phase::Trace);
     int64_t removed = 0;  // cells of kept columns right of the diagonal in head 0
     for (int c : columns[0]) removed += c;
     TraceBuilder t(scene);
@@ -366,13 +374,16 @@ class Minference final : public Variant {
     for (int h = 0; h < scene.heads; ++h) {
       choices->head_selection.push_back(h);
       if (keep) choices->rows.emplace_back();
+      phase_enter(Phase::Scoring);
       const std::vector<float> score = block_scores(pooled(qkv, Qkv::Q, h, b), pooled(qkv, Qkv::K, h, b), nb, qkv.d);
       RowRuns mask(n, n);
       for (int m = 0; m < nb; ++m) {
         progress_report(int64_t{h} * nb + m, int64_t{scene.heads} * nb);
         // Blocks j > m are -inf in the reference and never win over a valid one.
         const float* row = score.data() + static_cast<size_t>(m) * nb;
+        phase_enter(Phase::Selection);
         std::vector<int> picks = ranked_best(row, m + 1, p.topk);
+        phase_enter(Phase::Masks);
         // The kept blocks in key order, stored once per query block; only the own block, the
         // last when kept, is cut at the query, so each row views the list up to q + 1, and
         // without it every row of the query block is the first one.
@@ -388,6 +399,7 @@ class Minference final : public Variant {
           else mask.append_row_repeat();
         }
         if (keep || m == nb - 1) {
+          phase_enter(Phase::Trace);
           std::vector<float> scores(row, row + nb);
           std::fill(scores.begin() + m + 1, scores.end(), kRoutingFuture);
           if (m == nb - 1) last_picks[h] = picks;
@@ -397,6 +409,7 @@ class Minference final : public Variant {
       }
       out.masks.push_back(std::move(mask));
     }
+    phase_enter(Phase::Trace);
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     std::vector<std::vector<int>> regions(nb);
