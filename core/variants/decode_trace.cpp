@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/scene/frame.hpp"
-#include "core/variants/masked_trace.hpp"
 
 namespace attnscope {
 
@@ -58,15 +58,25 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
         t.place_tokens(h, layout.heads.back().token_at_slot);
         continue;
       }
-      // `seen` is sorted: one walk beside it finds the dropped keys.
-      std::vector<int> dropped, future;
+      // Slots: the seen keys, the dropped ones, the future ones. `seen` is sorted: one walk beside
+      // it finds the dropped keys. Only the slots and the group starts are built (no token ->
+      // slot table): the trace keeps nothing else of the layout, and a step costs a few passes
+      // over N instead of a dozen.
+      HeadFrame frame;
+      frame.token_at_slot.reserve(n);
+      frame.token_at_slot.assign(seen.begin(), seen.end());
+      frame.segment_starts.push_back(0);
+      frame.segment_starts.push_back(static_cast<int>(seen.size()));
       auto next_seen = seen.begin();
       for (int k = 0; k <= step && k < n; ++k) {
         if (next_seen != seen.end() && *next_seen == k) ++next_seen;
-        else dropped.push_back(k);
+        else frame.token_at_slot.push_back(k);
       }
-      for (int k = step + 1; k < n; ++k) future.push_back(k);
-      layout.heads.push_back(layout_from_groups(n, {seen, dropped, future}));
+      if (next_seen != seen.end())
+        throw std::logic_error(fmt::format("decode_trace_steps: step {} sees key {}, not an earlier one", step, *next_seen));
+      frame.segment_starts.push_back(static_cast<int>(frame.token_at_slot.size()));
+      for (int k = step + 1; k < n; ++k) frame.token_at_slot.push_back(k);
+      layout.heads.push_back(std::move(frame));
       t.place_tokens(h, layout.heads.back().token_at_slot);
       widest = std::max(widest, seen.size());
     }

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -62,16 +63,23 @@ void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vecto
 }
 
 // _build_block_index: q and k pooled per block as the reference pads them, with zeros, so a
-// partial last block's mean divides by the full block size. One row of D floats per block.
-std::vector<float> pooled(const Qkv& qkv, int part, int head, int b) {
+// partial last block's mean divides by the full block size. [part][head]: one row of D floats per
+// block. Every head's q and k are pooled in one pass over the tokens, which reads the packed
+// tensor in order; a pass per head and part would stride through it 2·H times, bound by memory.
+std::array<std::vector<std::vector<float>>, 2> pooled_qk(const Qkv& qkv, int b) {
   const int nb = (qkv.n + b - 1) / b, d = qkv.d;
-  std::vector<float> out(static_cast<size_t>(nb) * d, 0.f);
-  for (int t = 0; t < qkv.n; ++t) {
-    const float* x = qkv.row(0, t, part, head);
-    float* mean = out.data() + static_cast<size_t>(t / b) * d;
-    for (int i = 0; i < d; ++i) mean[i] += x[i];
-  }
-  for (float& x : out) x /= static_cast<float>(b);
+  std::array<std::vector<std::vector<float>>, 2> out;
+  for (auto& part : out) part.assign(qkv.heads, std::vector<float>(static_cast<size_t>(nb) * d, 0.f));
+  for (int t = 0; t < qkv.n; ++t)
+    for (int part : {Qkv::Q, Qkv::K})
+      for (int h = 0; h < qkv.heads; ++h) {
+        const float* x = qkv.row(0, t, part, h);
+        float* mean = out[part][h].data() + static_cast<size_t>(t / b) * d;
+        for (int i = 0; i < d; ++i) mean[i] += x[i];
+      }
+  for (auto& part : out)
+    for (std::vector<float>& head : part)
+      for (float& x : head) x /= static_cast<float>(b);
   return out;
 }
 
@@ -371,11 +379,13 @@ class Minference final : public Variant {
     std::vector<float> last_scores;
     VariantBuild out;
     std::vector<Run> runs;
+    phase_enter(Phase::Scoring);
+    const std::array<std::vector<std::vector<float>>, 2> means = pooled_qk(qkv, b);
     for (int h = 0; h < scene.heads; ++h) {
       choices->head_selection.push_back(h);
       if (keep) choices->rows.emplace_back();
       phase_enter(Phase::Scoring);
-      const std::vector<float> score = block_scores(pooled(qkv, Qkv::Q, h, b), pooled(qkv, Qkv::K, h, b), nb, qkv.d);
+      const std::vector<float> score = block_scores(means[Qkv::Q][h], means[Qkv::K][h], nb, qkv.d);
       RowRuns mask(n, n);
       for (int m = 0; m < nb; ++m) {
         progress_report(int64_t{h} * nb + m, int64_t{scene.heads} * nb);
