@@ -2,33 +2,36 @@
 // clock hides the outer one, and without a clock entering a phase records nothing.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
+#include <cstdint>
 
 #include "core/base/phase_clock.hpp"
 
 namespace attnscope {
 namespace {
 
-void wait_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+// CPU work the clock can see (it counts the thread's CPU time, which sleeping does not use).
+void work(int units) {
+  volatile uint64_t sink = 0;
+  for (int64_t i = 0; i < int64_t{units} * 2000000; ++i) sink = sink + static_cast<uint64_t>(i);
+}
 int at(Phase p) { return static_cast<int>(p); }
 
 TEST(PhaseClock, TimeLandsInThePhaseEnteredLast) {
   phase_enter(Phase::Masks);  // no clock: nothing to record
   const PhaseClock clock;
-  wait_ms(20);
+  work(1);
   phase_enter(Phase::Scoring);
-  wait_ms(40);
+  work(8);
   phase_enter(Phase::Selection);
   phase_enter(Phase::Selection);  // entering the running phase again changes nothing
-  wait_ms(20);
+  work(1);
   const auto s = clock.seconds();
-  EXPECT_GE(s[at(Phase::Other)], 0.019);
-  EXPECT_GE(s[at(Phase::Scoring)], 0.039);
-  EXPECT_GE(s[at(Phase::Selection)], 0.019);  // the running phase counts up to now
+  EXPECT_GT(s[at(Phase::Other)], 0.0);
+  EXPECT_GT(s[at(Phase::Selection)], 0.0);  // the running phase counts up to now
   EXPECT_EQ(s[at(Phase::Masks)], 0.0);
   EXPECT_EQ(s[at(Phase::Trace)], 0.0);
-  EXPECT_LT(s[at(Phase::Other)], s[at(Phase::Scoring)]);
+  EXPECT_GT(s[at(Phase::Scoring)], s[at(Phase::Other)]);
+  EXPECT_GT(s[at(Phase::Scoring)], s[at(Phase::Selection)]);
 }
 
 TEST(PhaseClock, AnInnerClockHidesTheOuterOneForItsLifetime) {
@@ -36,12 +39,12 @@ TEST(PhaseClock, AnInnerClockHidesTheOuterOneForItsLifetime) {
   {
     const PhaseClock inner;
     phase_enter(Phase::Trace);
-    wait_ms(20);
-    EXPECT_GE(inner.seconds()[at(Phase::Trace)], 0.019);
+    work(1);
+    EXPECT_GT(inner.seconds()[at(Phase::Trace)], 0.0);
   }
   EXPECT_EQ(outer.seconds()[at(Phase::Trace)], 0.0);
   phase_enter(Phase::Masks);
-  wait_ms(5);
+  work(1);
   EXPECT_GT(outer.seconds()[at(Phase::Masks)], 0.0);
 }
 
