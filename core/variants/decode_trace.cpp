@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
+#include <stdexcept>
 
 #include "core/scene/frame.hpp"
-#include "core/variants/masked_trace.hpp"
 
 namespace attnscope {
 
@@ -58,15 +59,31 @@ void decode_trace_steps(TraceBuilder& t, const Scene& scene, const DecodeRows& v
         t.place_tokens(h, layout.heads.back().token_at_slot);
         continue;
       }
-      // `seen` is sorted: one walk beside it finds the dropped keys.
-      std::vector<int> dropped, future;
-      auto next_seen = seen.begin();
-      for (int k = 0; k <= step && k < n; ++k) {
-        if (next_seen != seen.end() && *next_seen == k) ++next_seen;
-        else dropped.push_back(k);
+      // Slots: the seen keys, the dropped ones, the future ones. `seen` is sorted, so the dropped
+      // keys are the gaps between its entries, appended a range at a time. Only the slots and the
+      // group starts are built (no token -> slot table): the trace keeps nothing else of the
+      // layout, and a step costs a few passes over N instead of a dozen.
+      HeadFrame frame;
+      std::vector<int>& slots = frame.token_at_slot;
+      const auto append_range = [&](int begin, int end) {
+        const size_t at = slots.size();
+        slots.resize(at + std::max(0, end - begin));
+        std::iota(slots.begin() + static_cast<std::ptrdiff_t>(at), slots.end(), begin);
+      };
+      slots.reserve(n);
+      slots.assign(seen.begin(), seen.end());
+      frame.segment_starts = {0, static_cast<int>(seen.size())};
+      int next = 0;  // the first key after the last seen one
+      for (int key : seen) {
+        if (key < next || key > step)
+          throw std::logic_error(fmt::format("decode_trace_steps: step {} sees key {} out of order or ahead", step, key));
+        append_range(next, key);
+        next = key + 1;
       }
-      for (int k = step + 1; k < n; ++k) future.push_back(k);
-      layout.heads.push_back(layout_from_groups(n, {seen, dropped, future}));
+      append_range(next, std::min(step + 1, n));
+      frame.segment_starts.push_back(static_cast<int>(slots.size()));
+      append_range(step + 1, n);
+      layout.heads.push_back(std::move(frame));
       t.place_tokens(h, layout.heads.back().token_at_slot);
       widest = std::max(widest, seen.size());
     }

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/base/input_error.hpp"
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/cells/row_runs.hpp"
 #include "core/cells/structure_budget.hpp"
@@ -110,6 +111,7 @@ class DSA final : public Variant {
     choices->head_selection.assign(scene.heads, 0);
     const bool kept_rows = routing_keeps_rows(1, n, n);
     if (kept_rows) choices->rows.emplace_back(n);
+    phase_enter(Phase::Scoring);
     std::vector<float> index;
     std::vector<std::vector<float>> head_keys(scene.heads);
     for (int h = 0; h < scene.heads; ++h) {
@@ -122,9 +124,11 @@ class DSA final : public Variant {
       progress_report(int64_t{q0} * q0, int64_t{n} * n);
       const int q1 = std::min(n, q0 + kRowsPerProduct);
       // Only the keys up to the chunk's last query can be chosen: score those.
+      phase_enter(Phase::Scoring);
       index_scores(qkv, head_keys, q0, q1, index);
       for (int q = q0; q < q1; ++q) {
         const float* row = index.data() + static_cast<size_t>(q - q0) * q1;
+        phase_enter(Phase::Selection);
         // Ranked only when the explanations keep it; the mask needs the keys in order.
         best = ranked_best(row, q + 1, kk, kept_rows);
         // Without the second mask, top-k over a row whose later keys are -inf fills its K slots
@@ -132,6 +136,7 @@ class DSA final : public Variant {
         future.clear();
         for (int k = q + 1; static_cast<int>(best.size() + future.size()) < kk && k < n; ++k) future.push_back(k);
         if (kept_rows) {
+          phase_enter(Phase::Trace);
           RoutedRow& kept = choices->rows[0][q];
           kept.scores.assign(row, row + q + 1);
           kept.scores.resize(n, kRoutingFuture);
@@ -140,6 +145,7 @@ class DSA final : public Variant {
           else kept.removed = future;
         }
         // The mask's keys in column order: the chosen ones k <= q, then the future ones.
+        phase_enter(Phase::Masks);
         const std::vector<int>* keys = &best;
         if (kept_rows || pitfall) {
           in_order = best;
@@ -153,6 +159,7 @@ class DSA final : public Variant {
     VariantBuild out;
     out.masks.assign(scene.heads, mask);  // one choice, shared by every head
     out.routing = choices;
+    phase_enter(Phase::Trace);
     out.trace = trace(scene, *choices, kk, pitfall);
     return out;
   }

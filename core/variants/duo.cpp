@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/base/phase_clock.hpp"
 #include "core/scene/variant.hpp"
 #include "core/variants/duo_gates.hpp"
 #include "core/variants/masked_trace.hpp"
@@ -65,6 +66,7 @@ class Duo final : public Variant {
     const Params p = params(scene);
     const int n = scene.n;
     VariantBuild out;
+    phase_enter(Phase::Masks);
     out.masks = runs_masks(n, scene.heads, [&](int h) { return static_cast<int>(p.retrieval[h]); },
                            [&](int h, int q, std::vector<Run>& runs) {
                              if (p.retrieval[h]) {
@@ -74,6 +76,7 @@ class Duo final : public Variant {
                              runs.push_back({0, std::min(p.sinks, q + 1)});
                              runs.push_back({std::max(0, q - p.recent + 1), q + 1});
                            });
+    phase_enter(Phase::Trace);
     std::vector<int> retrieving;
     std::vector<HeadFrame> heads;
     std::vector<int> sinks, recent;

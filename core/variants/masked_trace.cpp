@@ -45,6 +45,7 @@ void masked_trace_attend(TraceBuilder& t, const Scene& scene, const std::string&
 HeadFrame layout_from_groups(int n, const std::vector<std::vector<int>>& groups) {
   HeadFrame frame;
   frame.slot_of_token.assign(n, -1);
+  frame.token_at_slot.reserve(n);
   for (const std::vector<int>& group : groups) {
     frame.segment_starts.push_back(static_cast<int>(frame.token_at_slot.size()));
     for (int token : group) {

@@ -5,10 +5,12 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -61,16 +63,23 @@ void vertical_slash_scores(const Qkv& qkv, int head, const Params& p, std::vecto
 }
 
 // _build_block_index: q and k pooled per block as the reference pads them, with zeros, so a
-// partial last block's mean divides by the full block size. One row of D floats per block.
-std::vector<float> pooled(const Qkv& qkv, int part, int head, int b) {
+// partial last block's mean divides by the full block size. [part][head]: one row of D floats per
+// block. Every head's q and k are pooled in one pass over the tokens, which reads the packed
+// tensor in order; a pass per head and part would stride through it 2·H times, bound by memory.
+std::array<std::vector<std::vector<float>>, 2> pooled_qk(const Qkv& qkv, int b) {
   const int nb = (qkv.n + b - 1) / b, d = qkv.d;
-  std::vector<float> out(static_cast<size_t>(nb) * d, 0.f);
-  for (int t = 0; t < qkv.n; ++t) {
-    const float* x = qkv.row(0, t, part, head);
-    float* mean = out.data() + static_cast<size_t>(t / b) * d;
-    for (int i = 0; i < d; ++i) mean[i] += x[i];
-  }
-  for (float& x : out) x /= static_cast<float>(b);
+  std::array<std::vector<std::vector<float>>, 2> out;
+  for (auto& part : out) part.assign(qkv.heads, std::vector<float>(static_cast<size_t>(nb) * d, 0.f));
+  for (int t = 0; t < qkv.n; ++t)
+    for (int part : {Qkv::Q, Qkv::K})
+      for (int h = 0; h < qkv.heads; ++h) {
+        const float* x = qkv.row(0, t, part, h);
+        float* mean = out[part][h].data() + static_cast<size_t>(t / b) * d;
+        for (int i = 0; i < d; ++i) mean[i] += x[i];
+      }
+  for (auto& part : out)
+    for (std::vector<float>& head : part)
+      for (float& x : head) x /= static_cast<float>(b);
   return out;
 }
 
@@ -219,10 +228,12 @@ class Minference final : public Variant {
   static VariantBuild a_shape(const Scene& scene, const Params& p) {
     VariantBuild out;
     const int n = scene.n;
+    phase_enter(Phase::Masks);
     out.masks = runs_masks(n, scene.heads, [](int) { return 0; }, [&](int, int q, std::vector<Run>& runs) {
       runs.push_back({0, std::min(p.sinks, q + 1)});
       runs.push_back({std::max(0, q - p.local + 1), q + 1});
     });
+    phase_enter(Phase::Trace);
     auto choices = pattern_choices(Pattern::AShape, "key");
     choices->sizes["local"] = p.local;  // the band width explain_allowed compares q - k with
     out.routing = choices;
@@ -253,9 +264,12 @@ class Minference final : public Variant {
     std::vector<float> vertical, slash;
     for (int h = 0; h < scene.heads; ++h) {
       progress_report(h, scene.heads);
+      phase_enter(Phase::Scoring);
       vertical_slash_scores(qkv, h, p, vertical, slash);
+      phase_enter(Phase::Selection);
       columns[h] = pick_top(vertical, p.vertical);
       offsets[h] = pick_top(slash, p.slash);
+      phase_enter(Phase::Trace);
       for (RoutingChoices* c : {choices.get(), diagonals.get()}) c->head_selection.push_back(h);
       choices->rows.push_back({picked_row(vertical, columns[h])});
       diagonals->rows.push_back({picked_row(slash, offsets[h])});
@@ -263,6 +277,7 @@ class Minference final : public Variant {
     // Row q: the kept columns up to q and the keys q - o of the kept offsets. Every row holds
     // thousands of runs that no other row shares (the diagonals move with the query), so each
     // head's mask keeps the two lists, as runs, and makes a row when it is read.
+    phase_enter(Phase::Masks);
     VariantBuild out;
     for (int h = 0; h < scene.heads; ++h) {
       std::vector<int> c = columns[h], o = offsets[h];
@@ -270,6 +285,7 @@ class Minference final : public Variant {
       std::sort(o.begin(), o.end());
       out.masks.push_back(RowRuns::by_rule(n, n, runs_of_sorted(c), runs_of_sorted(o)));
     }
+    phase_enter(Phase::Trace);
     int64_t removed = 0;  // cells of kept columns right of the diagonal in head 0
     for (int c : columns[0]) removed += c;
     TraceBuilder t(scene);
@@ -340,16 +356,21 @@ class Minference final : public Variant {
     std::vector<float> last_scores;
     VariantBuild out;
     std::vector<Run> runs;
+    phase_enter(Phase::Scoring);
+    const std::array<std::vector<std::vector<float>>, 2> means = pooled_qk(qkv, b);
     for (int h = 0; h < scene.heads; ++h) {
       choices->head_selection.push_back(h);
       if (keep) choices->rows.emplace_back();
-      const std::vector<float> score = block_scores(pooled(qkv, Qkv::Q, h, b), pooled(qkv, Qkv::K, h, b), nb, qkv.d);
+      phase_enter(Phase::Scoring);
+      const std::vector<float> score = block_scores(means[Qkv::Q][h], means[Qkv::K][h], nb, qkv.d);
       RowRuns mask(n, n);
       for (int m = 0; m < nb; ++m) {
         progress_report(int64_t{h} * nb + m, int64_t{scene.heads} * nb);
         // Blocks j > m are -inf in the reference and never win over a valid one.
         const float* row = score.data() + static_cast<size_t>(m) * nb;
+        phase_enter(Phase::Selection);
         std::vector<int> picks = ranked_best(row, m + 1, p.topk);
+        phase_enter(Phase::Masks);
         // The kept blocks in key order, stored once per query block; only the own block, the
         // last when kept, is cut at the query, so each row views the list up to q + 1, and
         // without it every row of the query block is the first one.
@@ -365,6 +386,7 @@ class Minference final : public Variant {
           else mask.append_row_repeat();
         }
         if (keep || m == nb - 1) {
+          phase_enter(Phase::Trace);
           std::vector<float> scores(row, row + nb);
           std::fill(scores.begin() + m + 1, scores.end(), kRoutingFuture);
           if (m == nb - 1) last_picks[h] = picks;
@@ -374,6 +396,7 @@ class Minference final : public Variant {
       }
       out.masks.push_back(std::move(mask));
     }
+    phase_enter(Phase::Trace);
     TraceBuilder t(scene);
     masked_trace_input(t, scene);
     std::vector<std::vector<int>> regions(nb);

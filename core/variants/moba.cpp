@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -73,6 +74,7 @@ class MoBA final : public Variant {
     for (int h = 0; h < scene.heads; ++h) {
       choices->head_selection.push_back(h);
       if (keep) choices->rows.emplace_back(n);
+      phase_enter(Phase::Scoring);
       const std::vector<float> mean_keys = span_mean_keys(qkv, h, blocks, b, b);
       RowRuns mask(n, n);
       for (int q0 = 0; q0 < n; q0 += kRowsPerProduct) {
@@ -80,10 +82,12 @@ class MoBA final : public Variant {
         const int q1 = std::min(n, q0 + kRowsPerProduct);
         // Only the blocks up to the chunk's last query's own block are read or shown: score those.
         const int scored = scored_keys((q1 - 1) / b + 1, blocks);
+        phase_enter(Phase::Scoring);
         query_scores(qkv, h, q0, q1, mean_keys, scored, 1.f, gate);  // moba_naive: no 1/√D in the gate
         for (int q = q0; q < q1; ++q) {
           const float* row = gate.data() + static_cast<size_t>(q - q0) * scored;
           const int own = q / b;
+          phase_enter(Phase::Selection);
           read.assign(1, own);
           for (int i : ranked_best(row, own, take - 1)) read.push_back(i);
           // top-k over the whole gate fills a short list with later blocks (all -inf, the earliest
@@ -91,6 +95,7 @@ class MoBA final : public Variant {
           future.clear();
           for (int i = own + 1; static_cast<int>(read.size() + future.size()) < take; ++i) future.push_back(i);
           if (pitfall) read.insert(read.end(), future.begin(), future.end());
+          phase_enter(Phase::Masks);
           runs.clear();
           for (int i : read) {
             const int end = std::min(n, (i + 1) * b);
@@ -98,6 +103,7 @@ class MoBA final : public Variant {
           }
           mask.append_row(runs);
           if (keep) {
+            phase_enter(Phase::Trace);
             RoutedRow& kept = choices->rows[h][q];
             kept.scores.assign(row, row + own + 1);
             kept.scores.resize(blocks, kRoutingFuture);
@@ -110,6 +116,7 @@ class MoBA final : public Variant {
       out.masks.push_back(std::move(mask));
     }
     out.routing = choices;
+    phase_enter(Phase::Trace);
     out.trace = trace(scene, *choices, b, kk, pitfall);
     out.boundaries.assign(scene.heads, boundaries_every(n, b));
     out.boundary_name = "block";

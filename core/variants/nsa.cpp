@@ -12,6 +12,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -131,11 +132,13 @@ class NSA final : public Variant {
     std::vector<int> chosen, future;
     for (int g = 0; g < p.kv_heads; ++g) {
       if (keep) choices->rows.emplace_back(n);
+      phase_enter(Phase::Scoring);
       const std::vector<float> cmp_keys = span_mean_keys(qkv, g * per_group, compressed, p.cmp_stride, p.cmp_block);
       RowRuns mask(n, n);
       for (int q0 = 0; q0 < n; q0 += kRowsPerProduct) {
         progress_report(int64_t{g} * n + q0, int64_t{p.kv_heads} * n);
         const int q1 = std::min(n, q0 + kRowsPerProduct);
+        phase_enter(Phase::Scoring);
         // Only the tokens the chunk's last query can read are scored: the causal part of the product.
         const int cols = scored_keys(readable_compressed(p, q1 - 1, compressed), compressed);
         // The group's compressed softmax weights: each query head's softmax over the tokens it can
@@ -156,7 +159,9 @@ class NSA final : public Variant {
         }
         for (int q = q0; q < q1; ++q) {
           const int own = q / p.block, readable = readable_compressed(p, q, compressed);
+          phase_enter(Phase::Scoring);
           block_scores(p, weight.data() + static_cast<size_t>(q - q0) * cols, readable, blocks, block_score);
+          phase_enter(Phase::Selection);
           // Forced blocks rank first (as +inf), the earliest first; then the scores of the others.
           chosen.clear();
           for (int b = 0; b <= own; ++b)
@@ -169,6 +174,7 @@ class NSA final : public Variant {
           // A row with fewer than n blocks up to its own still gets n indices: later blocks.
           future.clear();
           for (int b = own + 1; static_cast<int>(chosen.size() + future.size()) < slots; ++b) future.push_back(b);
+          phase_enter(Phase::Masks);
           runs.clear();
           if (p.branch == Branch::Union || p.branch == Branch::Compressed)
             if (readable > 0) runs.push_back({0, (readable - 1) * p.cmp_stride + p.cmp_block});
@@ -180,6 +186,7 @@ class NSA final : public Variant {
             runs.push_back({std::max(0, q - p.window + 1), q + 1});
           mask.append_row(runs);
           if (keep) {
+            phase_enter(Phase::Trace);
             RoutedRow& kept = choices->rows[g][q];
             kept.scores = block_score;
             std::fill(kept.scores.begin() + own + 1, kept.scores.end(), kRoutingFuture);
@@ -189,6 +196,7 @@ class NSA final : public Variant {
             if (pitfall) kept.chosen.insert(kept.chosen.end(), future.size(), 0);
           }
           if (pitfall && keep && !future.empty() && (p.branch == Branch::Union || p.branch == Branch::Selected)) {
+            phase_enter(Phase::Trace);
             CellNote note{g * per_group, fmt::format("block 0 counted {} more time{}: the future block index "
                                                      "{} became 0 instead of -1, so its slot is lost",
                                                      future.size(), future.size() == 1 ? "" : "s",
@@ -203,7 +211,9 @@ class NSA final : public Variant {
       }
       group_masks.push_back(std::move(mask));
     }
+    phase_enter(Phase::Masks);
     for (int h = 0; h < scene.heads; ++h) out.masks.push_back(group_masks[h / per_group]);
+    phase_enter(Phase::Trace);
     if (p.branch == Branch::Compressed)
       for (int h = 0; h < scene.heads; ++h)
         for (int q = 0; q < std::min(n, p.cmp_block - 1); ++q)

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
@@ -163,14 +164,18 @@ class Quest final : public Variant {
     std::vector<float> score;
     for (int h = 0; h < scene.heads; ++h) {
       choices->head_selection.push_back(h);
+      phase_enter(Phase::Scoring);
       PageScores pages(qkv, h, p.page);
       for (int t = p.prompt; t < n; ++t) {
         progress_report(int64_t{h} * decoded + (t - p.prompt), int64_t{scene.heads} * decoded);
+        phase_enter(Phase::Scoring);
         pages.score(t, score);
+        phase_enter(Phase::Selection);
         // In page order for the mask; best first only for the rows kept for explanations.
         std::vector<int> picks = ranked_best(score.data(), static_cast<int>(score.size()), p.pages_kept(t), false);
         const int row = t - p.prompt;
         if (keep_all || std::binary_search(traced.begin(), traced.end(), t)) {
+          phase_enter(Phase::Trace);
           std::vector<int> ranked = picks;
           sort_by_rank(score.data(), ranked);
           choices->rows[h][row] = picked_row(score, std::move(ranked));
@@ -186,7 +191,9 @@ class Quest final : public Variant {
       for (int j : read[h][q - p.prompt]) runs.push_back({j * p.page, std::min((j + 1) * p.page, q + 1)});
     };
     VariantBuild out;
+    phase_enter(Phase::Masks);
     out.masks = runs_masks(n, scene.heads, [](int h) { return h; }, row_runs);
+    phase_enter(Phase::Trace);
     std::vector<std::vector<std::vector<int>>> rows(scene.heads, std::vector<std::vector<int>>(n));
     DecodeRows visible;
     for (int h = 0; h < scene.heads; ++h) {

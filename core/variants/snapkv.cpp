@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/base/phase_clock.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/cells/row_runs.hpp"
 #include "core/scene/qkv.hpp"
@@ -99,16 +100,21 @@ class SnapKV final : public Variant {
     if (p.compressed())
       for (int h = 0; h < scene.heads; ++h) {
         progress_report(h, scene.heads);
+        phase_enter(Phase::Scoring);
         const std::vector<float> score = snap_scores(qkv, h, p);
+        phase_enter(Phase::Selection);
         ranked[h] = pick_top(score, p.capacity - p.window);
+        phase_enter(Phase::Trace);
         choices->head_selection.push_back(h);
         choices->rows.push_back({picked_row(score, ranked[h])});
+        phase_enter(Phase::Masks);
         kept[h] = ranked[h];
         std::sort(kept[h].begin(), kept[h].end());
       }
     // Prompt rows are the prefill, [0, q]; a decoded row reads the kept keys and [P - w, t]. Both
     // are a list stored once per head, [0, N) and kept ∪ [P - w, N), viewed up to the row's query.
     VariantBuild out;
+    phase_enter(Phase::Masks);
     for (int h = 0; h < scene.heads; ++h) {
       RowRuns mask(n, n);
       const int64_t prefill = mask.store_runs({{0, n}});
@@ -122,6 +128,7 @@ class SnapKV final : public Variant {
       }
       out.masks.push_back(std::move(mask));
     }
+    phase_enter(Phase::Trace);
     // The traced decode steps' rows, as key lists.
     std::vector<std::vector<std::vector<int>>> rows(scene.heads, std::vector<std::vector<int>>(n));
     DecodeRows visible;

@@ -2,7 +2,8 @@
 // generated once before timing) at the papers' settings, each against one Eigen matrix product
 // of its own scoring shapes in the same run:
 // MoBA N × D times D × N/B per head, NSA N × D times D × (compressed tokens) per head, DSA the
-// causal half of N × D times D × N per head. The goal is at most 2x. Both sides run on one
+// causal half of N × D times D × N per head. The goal is at most 2x. A table splits each choice
+// into its phases (scoring, selection, masks, trace), each as its own ratio to the product. Both sides run on one
 // thread (the core starts none, and Eigen is built without OpenMP here), so the ratio compares
 // like with like. Run:
 // build/tests/bench/routing_blocks_bench [--routing_n=N] [--routing_heads=H] [--routing_dsa_n=N]
@@ -14,6 +15,7 @@
 
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
+#include "tests/bench/phase_split.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 #include "tests/support/scene_builder.hpp"
 
@@ -21,12 +23,6 @@ namespace attnscope {
 namespace {
 
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-void choice(benchmark::State& state, Scene scene) {
-  const Qkv qkv = qkv_generate(scene);
-  const Variant& variant = *variant_find(scene.variant);
-  for (auto _ : state) benchmark::DoNotOptimize(variant.build(scene, qkv).masks.size());
-}
 
 // `heads` products of (rows × d) by (d × cols), `triangle`: only the causal half, in row chunks.
 void gemm(benchmark::State& state, int heads, int rows, int d, int cols, bool triangle) {
@@ -71,24 +67,25 @@ int main(int argc, char** argv) {
   };
   const std::string size = "n" + std::to_string(n) + "_h" + std::to_string(heads);
   // MoBA: blocks of 512, top-k 3.
-  add("moba_" + size + "/choice", choice,
+  add("moba_" + size + "/choice", bench::phased_build,
       test::test_scene({.variant = "moba", .n = n, .heads = heads, .params = {{"block", "512"}, {"topk", "3"}}}));
   add("moba_" + size + "/gemm", gemm, heads, n, d, (n + 511) / 512, false);
   // NSA: l = 32, d = 16, l' = 64, n = 16, w = 512, one KV head per 4 query heads.
-  add("nsa_" + size + "/choice", choice,
+  add("nsa_" + size + "/choice", bench::phased_build,
       test::test_scene({.variant = "nsa", .n = n, .heads = heads,
                         .params = {{"cmp-block", "32"}, {"cmp-stride", "16"}, {"block", "64"}, {"topk", "16"},
                                    {"local-blocks", "2"}, {"window", "512"}, {"kv-heads", std::to_string(std::max(1, heads / 4))}}}));
   add("nsa_" + size + "/gemm", gemm, heads, n, d, (n - 32) / 16 + 1, false);
   // DSA: key-level routing is quadratic, so a shorter N; index_topk 2048.
   const std::string dsa_size = "n" + std::to_string(dsa_n) + "_h" + std::to_string(heads);
-  add("dsa_" + dsa_size + "/choice", choice,
+  add("dsa_" + dsa_size + "/choice", bench::phased_build,
       test::test_scene({.variant = "dsa", .n = dsa_n, .heads = heads, .params = {{"topk", std::to_string(std::min(2048, dsa_n))}}}));
   add("dsa_" + dsa_size + "/gemm", gemm, heads, dsa_n, d, dsa_n, true);
   benchmark::Initialize(&argc, argv);
   bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios("gemm");
+  reporter.print_part_ratios("gemm", bench::phase_columns());
   benchmark::Shutdown();
   return 0;
 }

@@ -1,15 +1,18 @@
 // The routed variants' builds (scoring, selection, masks and trace) at their papers' parameters,
 // each against one Eigen GEMM of the scoring shapes it computes, timed in the same run: the
-// ratio says what the selection and the row runs cost on top of the products a kernel needs.
+// ratio says what the selection and the row runs cost on top of the products a kernel needs,
+// and a table splits each build into its phases, each as its own ratio to the GEMM.
 // Both sides run on one thread (the core starts none, and Eigen is built without OpenMP here).
 // Run: build/tests/bench/routing_keys_bench [--benchmark_filter=quest]
 #include <Eigen/Core>
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/scene/qkv.hpp"
 #include "core/scene/variant.hpp"
+#include "tests/bench/phase_split.hpp"
 #include "tests/bench/ratio_reporter.hpp"
 #include "tests/support/scene_builder.hpp"
 
@@ -27,12 +30,6 @@ struct Workload {
   // The scoring product per head: (rows × D) · (D × cols).
   int rows, cols;
 };
-
-void build(benchmark::State& state, const Scene& scene) {
-  const Qkv qkv = qkv_generate(scene);
-  const Variant& variant = *variant_find(scene.variant);
-  for (auto _ : state) benchmark::DoNotOptimize(variant.build(scene, qkv).masks.size());
-}
 
 void gemm(benchmark::State& state, int rows, int cols) {
   const Matrix a = Matrix::Random(rows, kD), b = Matrix::Random(kD, cols);
@@ -71,13 +68,14 @@ int main(int argc, char** argv) {
   for (const Workload& w : workloads) {
     const Scene scene = test::test_scene({.variant = w.variant, .n = kN, .heads = kHeads, .d = kD, .params = w.params});
     scene_validate(scene);
-    benchmark::RegisterBenchmark((w.name + "/build").c_str(), build, scene)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((w.name + "/build").c_str(), bench::phased_build, scene)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark((w.name + "/gemm").c_str(), gemm, w.rows, w.cols)->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);
   bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios("gemm");
+  reporter.print_part_ratios("gemm", bench::phase_columns());
   benchmark::Shutdown();
   return 0;
 }
