@@ -153,7 +153,7 @@ void view_scene(ViewContext& ctx) {
   changed |= edit_int(ctx, "d", "D dim", scene.d, 1);
   changed |= edit_int(ctx, "batch", "B batch", scene.batch, 1);
   bool default_shift = !scene.shift.has_value();
-  if (uses("shift") && ImGui::Checkbox("shift -G/2", &default_shift)) {
+  if (uses("shift") && ImGui::Checkbox("shift \u2212G/2", &default_shift)) {
     scene.shift = default_shift ? std::nullopt : std::optional<int>(scene.effective_shift());
     changed = true;
   }

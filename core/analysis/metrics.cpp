@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/analysis/cost.hpp"
+#include "core/cells/row_rule.hpp"
 
 namespace attnscope {
 
@@ -30,10 +31,8 @@ Metrics metrics_compute(const std::vector<RowRuns>& masks, const std::vector<Row
     m.union_allowed = by_rule->count();
     for (int q = 0; q < n; ++q) {
       const RowSpan policy = policy_cells.row(q);
-      const Run extent = by_rule->row_extent(q);
-      const bool inside = extent.begin == extent.end ||
-                          (policy.size() == 1 && policy.front().begin <= extent.begin && extent.end <= policy.front().end);
-      m.policy_covered += inside ? by_rule->row_count(q) : runs_overlap(by_rule->row(q), policy);
+      m.policy_covered += extent_within_one_run(by_rule->row_extent(q), policy) ? by_rule->row_count(q)
+                                                                               : runs_overlap(by_rule->row(q), policy);
     }
   } else {
     UnionRows union_rows(distinct);

@@ -122,4 +122,9 @@ int64_t RowRule::bytes() const {
                               cells_before_.capacity() * sizeof(int64_t));
 }
 
+bool extent_within_one_run(Run extent, const RowSpan& row) {
+  return extent.begin == extent.end ||
+         (row.size() == 1 && row.front().begin <= extent.begin && extent.end <= row.front().end);
+}
+
 }  // namespace attnscope

@@ -33,4 +33,8 @@ class RowRule {
   std::vector<int64_t> cells_before_;  // rows + 1 entries
 };
 
+// True when a row whose first key and one past its last are `extent` has all its cells inside
+// `row`, and `row` is one run (a causal policy's row): known without making a rule-made row.
+bool extent_within_one_run(Run extent, const RowSpan& row);
+
 }  // namespace attnscope

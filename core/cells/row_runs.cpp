@@ -364,14 +364,10 @@ RowRuns combine(const RowRuns& a, const RowRuns& b, SetOp op) {
   std::vector<Run> row_runs;
   for (int row = 0; row < a.rows(); ++row) {
     const RowSpan theirs = b.row(row);
-    if (op == SetOp::Difference && theirs.size() == 1) {
-      // A row inside b's one run (a causal row against a causal policy) leaves nothing, known
-      // without making a rule-made row.
-      const Run extent = a.row_extent(row);
-      if (extent.begin == extent.end || (theirs.front().begin <= extent.begin && extent.end <= theirs.front().end)) {
-        out.append_row({});
-        continue;
-      }
+    // A row inside b's one run (a causal row against a causal policy) leaves nothing.
+    if (op == SetOp::Difference && extent_within_one_run(a.row_extent(row), theirs)) {
+      out.append_row({});
+      continue;
     }
     combine_row(a.row(row), theirs, op, row_runs);
     out.append_row(row_runs);

@@ -16,8 +16,8 @@ class S2 final : public Variant {
   const VariantInfo& info() const override {
     static const VariantInfo info{
         .name = "s2",
-        .description = "LongLoRA shifted sparse attention: half the heads rolled by -G/2, causal mask in the "
-                       "rolled frame (leaks (G/2)^2 cells per shifted head)",
+        .description = "LongLoRA shifted sparse attention: half the heads rolled by \u2212G/2, causal mask in the "
+                       "rolled frame (leaks (G/2)\u00b2 cells per shifted head)",
         .source = "LongLoRA (arXiv 2309.12307), Algorithm 1; llama_attn_replace.py forward_noflashattn",
         .uses = {"g", "shift"},
         .params = {
