@@ -68,7 +68,7 @@ Scene scene_classroom_default() {
   Scene scene;
   scene.title = "S2-Attn: the wrapped group leaks";
   scene.caption =
-      "LongLoRA rolls half of the heads by -G/2 and masks causally in the rolled frame, so the "
+      "LongLoRA rolls half of the heads by \u2212G/2 and masks causally in the rolled frame, so the "
       "first G/2 tokens read the last G/2.";
   return scene;
 }

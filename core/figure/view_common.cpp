@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/analysis/values_window.hpp"
+#include "core/base/digits.hpp"
 #include "core/figure/views.hpp"
 #include "core/presentation/params_text.hpp"
 #include "core/scene/qkv_file.hpp"
@@ -31,7 +32,10 @@ std::string shift_text(int shift) {
 
 std::string scene_summary(const Analysis& analysis) {
   const Scene& s = analysis.scene;
-  std::string out = fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads) + shaping_params_tail(analysis);
+  // The sizes read grouped like the title's and the axes' ("N=8,192 · G=2,048"); the q, k, v
+  // source after them may be a file name, whose digits stay as they are.
+  std::string out = counts_grouped(fmt::format("{} \u00b7 N={} \u00b7 H={}", s.variant, s.n, s.heads) +
+                                   shaping_params_tail(analysis));
   out += fmt::format(" \u00b7 {} policy \u00b7 {}", s.policy, qkv_source_text(s));
   if (s.batch > 1) out += fmt::format(" \u00b7 batch {}", s.batch);
   return out;

@@ -229,8 +229,9 @@ TEST(FigureGallery, EmptyRowsShowAsHatchInThePng) {
   figure_export(*fixed, o, dir / "fixed.png");
   const test::Image img = test::decode_png(dir / "fixed.png");
   const Theme& t = theme_get(o.theme);
-  // Count pixels darker than the masked grey along row 1 of each head, keys 4..15 (masked in
-  // both heads, so only the hatch darkens head 1's; the boundary lines are lighter).
+  // Count pixels darker than the group boundary lines (themselves darker than the masked grey)
+  // along row 1 of each head, keys 4..15: masked in both heads, so only the hatch, drawn in the
+  // axis colour, darkens head 1's.
   auto dark_pixels = [&](const figure::MatrixPlacement& m, int q) {
     const double cell = m.box.w / m.n;
     const int y = static_cast<int>((m.box.y + (q + 0.5) * cell) * 200 / 72.0);
@@ -239,7 +240,7 @@ TEST(FigureGallery, EmptyRowsShowAsHatchInThePng) {
       for (int dx = 0; dx < static_cast<int>(cell * 200 / 72.0) - 1; ++dx) {
         const int x = static_cast<int>((m.box.x + k * cell) * 200 / 72.0) + 1 + dx;
         const Rgb8 c = img.at(x, y);
-        dark += c.r + c.g + c.b + 60 < t.masked.r + t.masked.g + t.masked.b;
+        dark += c.r + c.g + c.b + 20 < t.group_boundary.r + t.group_boundary.g + t.group_boundary.b;
       }
     return dark;
   };
