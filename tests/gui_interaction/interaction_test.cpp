@@ -4,28 +4,22 @@
 // These tests need the X server to themselves (focus and pointer are global), so CTest runs them
 // serially.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
-extern char** environ;
+#include "tests/support/live_gui.hpp"
 
 namespace attnscope::test {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 std::string command_output(const std::string& command) {
   std::string out;
@@ -42,63 +36,19 @@ void xdotool(const std::string& args) {
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
-// One running `attnscope gui`, closed when the test ends.
-class Gui {
+// The live GUI and its window, for X events.
+class Gui : public LiveGui {
  public:
-  // `folder`: the working folder, where File > Open starts; empty: the test's own.
-  explicit Gui(std::vector<std::string> args, const std::string& folder = {}) {
-    state_path_ = std::string(::testing::TempDir()) + "attnscope_interaction_" + std::to_string(getpid()) + ".json";
-    std::remove(state_path_.c_str());
-    std::vector<std::string> argv{ATTNSCOPE_BINARY, "gui", "--no-settings", "--state-out", state_path_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (!folder.empty()) posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
-    if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Gui() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(state_path_.c_str());
-  }
-  bool started() const { return pid_ > 0; }
+  explicit Gui(std::vector<std::string> args, const std::string& folder = {}) : LiveGui(std::move(args), folder) {}
 
   // The window id, once the window is mapped; focused, with the pointer over it.
   std::string window() {
     if (window_.empty()) {
-      const std::string out = command_output("xdotool search --sync --onlyvisible --pid " + std::to_string(pid_) + " 2>/dev/null");
+      const std::string out = command_output("xdotool search --sync --onlyvisible --pid " + std::to_string(pid()) + " 2>/dev/null");
       window_ = out.substr(0, out.find('\n'));
       if (!window_.empty()) std::system(("xdotool windowfocus --sync " + window_ + " 2>/dev/null").c_str());
     }
     return window_;
-  }
-
-  nlohmann::json state() const {
-    std::ifstream in(state_path_);
-    if (!in) return nullptr;
-    try {
-      return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception&) {
-      return nullptr;
-    }
-  }
-
-  // Waits up to `seconds` for `ok(state)`; returns the last state seen.
-  nlohmann::json wait_for(const std::function<bool(const nlohmann::json&)>& ok, double seconds = 10.0) const {
-    const auto end = Clock::now() + std::chrono::duration<double>(seconds);
-    nlohmann::json s;
-    while (Clock::now() < end) {
-      s = state();
-      if (!s.is_null() && ok(s)) return s;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return s;
   }
 
   // The first frames lay the window out; the layout is final once the GUI idles.
@@ -111,8 +61,6 @@ class Gui {
   }
 
  private:
-  pid_t pid_ = -1;
-  std::string state_path_;
   std::string window_;
 };
 
