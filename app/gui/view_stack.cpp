@@ -132,10 +132,10 @@ void view_stack_reach(ViewContext& ctx) {
   }
   const StackReach& reach = *strip->reach;
   const int n = state.scene.n;
-  const std::string what = fmt::format(
+  const std::string what = counts_grouped(fmt::format(
       "row q: every token query q can depend on through layers 0..{} (the union of each layer's heads, the "
       "residual path included); {}. The whole model: {}.",
-      layer, stack_layer_prefix_text(reach, layer, n), stack_whole_prefix_text(reach, n));
+      layer, stack_layer_prefix_text(reach, layer, n), stack_whole_prefix_text(reach, n)));
   ImGui::PushFont(ctx.fonts.body);
   const std::string lines = text_break_lines(what, avail.x);
   ImGui::TextUnformatted(lines.c_str());

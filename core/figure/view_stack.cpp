@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/analysis/stack_model.hpp"
+#include "core/base/digits.hpp"
 #include "core/base/progress_scope.hpp"
 #include "core/figure/decorations.hpp"
 #include "core/figure/panel_layout.hpp"
@@ -74,7 +75,7 @@ Figure view_stack(const Analysis& a, const FigureOptions& o) {
   fig.items.push_back(Text{x0 + plot_w / 2, y, fmt::format("query q = 0..{}", n - 1), st.tick, st.theme.text,
                            Align::Center, Anchor::Top});
   y += st.tick * 1.8;
-  std::string text = stack_whole_prefix_text(reach, n) + ".";
+  std::string text = counts_grouped(stack_whole_prefix_text(reach, n)) + ".";
   text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));  // a sentence of the caption
   text += reach.next.first < 0
               ? " No query can depend on its own next token."
