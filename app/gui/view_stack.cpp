@@ -19,7 +19,6 @@ namespace {
 
 float thumbnail_side(const ViewContext& ctx) { return ctx.classroom() ? 64.f : 44.f; }
 
-
 // Scrolls the strip to the shown layer once each time it changes, so the user may scroll away
 // meanwhile (the strip remembers, in ImGui's storage, which layer it last scrolled to).
 void keep_in_view(int layer) {
